@@ -1,0 +1,106 @@
+// Engine: the one façade over tierguard's stages (parse, classify, select regime, determine,
+// format). The CLI and the server call nothing else. An Engine loads its reference data and
+// regimes once in Open() and is immutable afterwards: every const method is safe to call from
+// several threads at once. BatchState is per batch and not thread-safe.
+#pragma once
+
+#include <cstdio>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tierguard/status.h"
+#include "tierguard/types.h"
+
+namespace tg {
+
+struct EngineOptions {
+  // Folder with countries.csv, country_groups.csv, chips.csv and classifications.yaml.
+  // Default: $TIERGUARD_HOME/data, else ./data.
+  std::string data_dir;
+  // Folder with one *.yaml file per regime. Default: $TIERGUARD_HOME/regimes, else ./regimes.
+  std::string regimes_dir;
+};
+
+// Cap usage accumulated over a batch of requests: a what-if history that later requests see.
+class BatchState {
+ public:
+  TppMilli Used(const std::string& key) const {
+    auto it = used_.find(key);
+    return it == used_.end() ? 0 : it->second;
+  }
+  void Add(const std::string& key, TppMilli amount) { used_[key] += amount; }
+  void Clear() { used_.clear(); }
+  const std::unordered_map<std::string, TppMilli>& all() const { return used_; }
+
+ private:
+  std::unordered_map<std::string, TppMilli> used_;
+};
+
+struct RegimeSummary {
+  std::string id;
+  std::string title;
+  std::string status;  // in_force | not_enforced | proposal | recommendation
+  std::string effective;
+  bool select_by_date = false;
+  std::string file;
+  std::string content_hash;
+};
+
+struct StreamStats {
+  int64_t lines = 0;
+  int64_t errors = 0;
+  std::unordered_map<std::string, int64_t> by_outcome;     // outcome name → count
+  std::unordered_map<std::string, int64_t> by_regime;      // regime id → count
+  std::unordered_map<std::string, int64_t> by_authorization;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Parses one JSON request. `line` (1-based) prefixes error messages ("line 3: items[0]…").
+  Result<Request> ParseRequest(std::string_view json, int line) const;
+
+  // Decides `request` against the caps used so far in `batch`; when the decision allows the
+  // export, its cap usage is added to `batch`. `out` is reset and reused (its buffers keep
+  // their capacity). REQUIRES: `request` outlives `out`. A request that cannot be decided
+  // leaves out.error non-OK.
+  void Decide(const Request& request, BatchState& batch, Decision& out) const;
+
+  // Appends the decision as one line of JSON (no newline).
+  void FormatDecision(const Decision& decision, std::string& out) const;
+
+  // Reads requests (one JSON object, a JSON array, or JSON Lines) and writes one decision
+  // per request, one per line, in input order. Returns per-outcome counts.
+  Result<StreamStats> DetermineStream(std::FILE* in, std::FILE* out) const;
+
+  // Classifies items given as JSON (an array, JSON Lines, or one object), writing one JSON
+  // object per item. `regime` (optional) pins the regime's classification versions.
+  Result<StreamStats> ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
+                                     std::string_view regime) const;
+  // Classifies one catalog part by name.
+  Result<std::string> ClassifyPart(std::string_view part, Date as_of,
+                                   std::string_view regime) const;
+
+  std::vector<RegimeSummary> Regimes() const;
+  // The regime resolved on `as_of`: every set expanded to its member countries, every rule
+  // and cap with its citation, as indented JSON.
+  Result<std::string> ShowRegime(std::string_view id, Date as_of) const;
+
+  // Help for request authors: the regime chosen for a date (NotFound when none).
+  Result<std::string> RegimeForDate(Date date) const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tg

@@ -1,0 +1,117 @@
+#include "src/common/csv.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace tg {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return NotFound(path + ": cannot open file");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<CsvTable> CsvTable::Load(const std::string& path) {
+  TG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return Parse(text, path);
+}
+
+Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
+  CsvTable table;
+  table.file_ = std::move(file);
+  size_t i = 0;
+  int line = 1;
+  std::vector<CsvRecord> rows;
+  while (i < text.size()) {
+    if (table.header_.empty() && rows.empty() && text[i] == '#') {
+      while (i < text.size() && text[i] != '\n') {
+        ++i;
+      }
+      ++i;
+      ++line;
+      continue;
+    }
+    CsvRecord rec;
+    rec.line = line;
+    std::string field;
+    bool done = false;
+    while (!done) {
+      if (i < text.size() && text[i] == '"') {
+        ++i;
+        for (;;) {
+          if (i >= text.size()) {
+            return InvalidArgument(table.file_ + ":" + std::to_string(rec.line) +
+                                   ": unterminated quoted field");
+          }
+          if (text[i] == '"') {
+            if (i + 1 < text.size() && text[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          if (text[i] == '\n') {
+            ++line;
+          }
+          field += text[i++];
+        }
+      }
+      while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        field += text[i++];
+      }
+      rec.fields.push_back(std::move(field));
+      field.clear();
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == '\r') {
+        ++i;
+      }
+      if (i < text.size() && text[i] == '\n') {
+        ++i;
+      }
+      ++line;
+      done = true;
+    }
+    if (rec.fields.size() == 1 && rec.fields[0].empty()) {
+      continue;  // blank line
+    }
+    if (table.header_.empty()) {
+      table.header_ = std::move(rec.fields);
+      continue;
+    }
+    if (rec.fields.size() != table.header_.size()) {
+      return InvalidArgument(table.file_ + ":" + std::to_string(rec.line) + ": expected " +
+                             std::to_string(table.header_.size()) + " fields, found " +
+                             std::to_string(rec.fields.size()));
+    }
+    rows.push_back(std::move(rec));
+  }
+  if (table.header_.empty()) {
+    return InvalidArgument(table.file_ + ": no header row");
+  }
+  table.records_ = std::move(rows);
+  return table;
+}
+
+Result<size_t> CsvTable::Column(std::string_view name) const {
+  for (size_t c = 0; c < header_.size(); ++c) {
+    if (header_[c] == name) {
+      return c;
+    }
+  }
+  return NotFound(file_ + ": no column '" + std::string(name) + "'");
+}
+
+std::string CsvTable::Where(const CsvRecord& record, std::string_view column) const {
+  return file_ + ":" + std::to_string(record.line) + ": " + std::string(column);
+}
+
+}  // namespace tg

@@ -1,0 +1,423 @@
+#include "src/engine/determiner.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tg::engine {
+
+namespace {
+
+using regime::Verdict;
+
+constexpr std::string_view kNoRequirementText =
+    "No licence requirement of this regime applies to the item for this destination and party.";
+constexpr std::string_view kWindowText =
+    "The regime is not in force on the request date; the decision is a what-if.";
+constexpr std::string_view kNotEnforcedText =
+    "The regime is not enforced on the request date (announced rescission); the decision is a "
+    "what-if.";
+constexpr std::string_view kProposalText =
+    "The regime is a proposal or recommendation, not law; the decision is a what-if.";
+constexpr std::string_view kComplianceText =
+    "The request date is before the regime's compliance date.";
+constexpr std::string_view kOverCapText = "The cap would be exceeded, so this path is not open.";
+constexpr std::string_view kNoPolicyText =
+    "A licence is required; the regime states no review policy for this case.";
+
+// Severity for combining item verdicts: outcome first, then licence policy.
+int Severity(Outcome o, LicensePolicy p) {
+  return static_cast<int>(o) * 8 + static_cast<int>(p);
+}
+
+void AddReason(Decision& out, std::string_view rule, std::string_view citation,
+               std::string_view text, std::string detail = {},
+               const std::vector<std::string>* conditions = nullptr) {
+  for (const Reason& r : out.reasons) {
+    if (r.rule.data() == rule.data() && r.detail == detail) {
+      return;
+    }
+  }
+  Reason r;
+  r.rule = rule;
+  r.citation = citation;
+  r.text = text;
+  r.detail = std::move(detail);
+  r.conditions = conditions != nullptr && !conditions->empty() ? conditions : nullptr;
+  out.reasons.push_back(std::move(r));
+}
+
+std::string_view FirstCitation(const regime::Regime& regime) {
+  return regime.citations.empty() ? std::string_view(regime.id)
+                                  : std::string_view(regime.citations.front());
+}
+
+}  // namespace
+
+regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& regime,
+                                     const std::vector<regime::CountrySet>& sets,
+                                     const ItemDecision& item, const Party& party) const {
+  const Classification& cls = item.classification;
+  regime::Facts f;
+  f.eccn_bit = uint64_t{1} << cls.eccn_id;
+  f.datacenter = cls.datacenter;
+  f.is_model = cls.is_model;
+  f.is_hbm = cls.memory_bandwidth_density.has_value();
+  f.published = cls.published;
+  f.controlled_ai_asset = cls.controlled_ai_asset;
+  f.metrics[static_cast<int>(regime::Metric::kTpp)] = cls.tpp;
+  f.metrics[static_cast<int>(regime::Metric::kPerformanceDensity)] = cls.performance_density;
+  f.metrics[static_cast<int>(regime::Metric::kMemoryBandwidthDensity)] =
+      cls.memory_bandwidth_density;
+  f.metrics[static_cast<int>(regime::Metric::kTrainingOps)] = cls.training_ops;
+  f.metrics[static_cast<int>(regime::Metric::kDramBandwidth)] = cls.dram_bandwidth_gbps;
+  f.metrics[static_cast<int>(regime::Metric::kInterconnect)] = cls.interconnect_gbps;
+  f.kind = req.kind;
+  f.destination = party.country;
+  f.hq = party.headquarters;
+  f.parent_hq = party.parent_headquarters;
+  f.exporter = req.exporter.country;
+  f.nationality = party.nationality;
+  f.affiliations = &party.affiliations;
+  f.end_use = req.end_use;
+  f.destination_tier = regime.TierOf(party.country, sets);
+  f.hq_tier = std::max(regime.TierOf(party.headquarters, sets),
+                       regime.TierOf(party.parent_headquarters, sets));
+  return f;
+}
+
+Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
+                       const CountryTable& countries)
+    : classifier_(classifier), regimes_(regimes), countries_(countries) {}
+
+Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regime,
+                                  const regime::Cap& cap, const Party& party, TppMilli amount,
+                                  const BatchState& batch, std::vector<Pending>& pending,
+                                  bool record, bool consume, Decision& out) const {
+  std::string who;
+  switch (cap.key) {
+    case regime::Cap::Key::kGroup:
+      who = !req.consignee.group.empty() ? req.consignee.group : std::string();
+      [[fallthrough]];
+    case regime::Cap::Key::kConsignee:
+      if (who.empty()) {
+        who = !party.id.empty() ? party.id : party.name;
+      }
+      if (who.empty()) {
+        return InvalidArgument("consignee.id: required by cap " + cap.id +
+                               " (give the consignee an id or a name)");
+      }
+      break;
+    case regime::Cap::Key::kDestination:
+      who = party.country.ToString();
+      break;
+  }
+  std::string period;
+  switch (cap.period) {
+    case regime::Cap::Period::kCalendarYear:
+      period = std::to_string(req.date.year());
+      break;
+    case regime::Cap::Period::kQuarter:
+      period = std::to_string(req.date.year()) + "Q" + std::to_string(req.date.quarter());
+      break;
+    case regime::Cap::Period::kFixed:
+      if (!cap.fixed.Contains(req.date)) {
+        return true;  // the cap does not run on this date
+      }
+      period = std::to_string(cap.fixed.from.year()) + "-" + std::to_string(cap.fixed.to.year());
+      break;
+  }
+  CapUse use;
+  use.cap = cap.id;
+  use.key = who + "/" + period;
+  std::string ledger_key = cap.id + ":" + use.key;
+  TppMilli used = batch.Used(ledger_key);
+  for (const Pending& p : pending) {
+    if (p.key == ledger_key) {
+      used += p.amount;
+    }
+  }
+  use.used = used;
+  use.requested = amount;
+  use.limit = cap.limit;
+  if (cap.max_agreement_increase > 0 && cap.key == regime::Cap::Key::kDestination) {
+    const double inc = std::min(cap.max_agreement_increase,
+                                regime.AgreementIncrease(party.country, cap.id, req.date));
+    use.limit = cap.limit + static_cast<TppMilli>(std::llround(static_cast<double>(cap.limit) * inc));
+  }
+  use.exceeded = used + amount > use.limit;
+  if (record) {
+    for (CapUse& existing : out.caps) {
+      if (existing.cap.data() == use.cap.data() && existing.key == use.key) {
+        existing.requested += amount;
+        existing.exceeded = existing.exceeded || use.exceeded;
+        if (consume && !use.exceeded) {
+          pending.push_back({std::move(ledger_key), amount});
+        }
+        return !use.exceeded;
+      }
+    }
+    if (consume && !use.exceeded) {
+      pending.push_back({std::move(ledger_key), amount});
+    }
+    const bool fits = !use.exceeded;
+    out.caps.push_back(std::move(use));
+    return fits;
+  }
+  return !use.exceeded;
+}
+
+Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
+                              const std::vector<regime::CountrySet>& sets,
+                              const ItemDecision& item, const Party& party, bool is_consignee,
+                              size_t item_index, const BatchState& batch,
+                              std::vector<Pending>& pending, Decision& out,
+                              ItemVerdict& verdict) const {
+  const Item& in = req.items[item_index];
+  const Classification& cls = item.classification;
+  const regime::Facts f = BuildFacts(req, regime, sets, item, party);
+  const std::string path = "items[" + std::to_string(item_index) + "]";
+  auto test = [&](const regime::RuleInfo& rule) -> Result<bool> {
+    if (!rule.effective.Contains(req.date)) {
+      return false;
+    }
+    Verdict v = regime::Evaluate(rule.when, f, sets);
+    if (v.kind == Verdict::Kind::kUnknown) {
+      return InvalidArgument(path + "." +
+                             std::string(classify::MetricField(
+                                 v.missing, in.kind == Item::Kind::kPart)) +
+                             ": needed by rule " + rule.id + " of " + regime.id);
+    }
+    return v.kind == Verdict::Kind::kTrue;
+  };
+  const std::string subject = std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " +
+                              party.country.ToString();
+
+  const regime::Requirement* requirement = nullptr;
+  for (const regime::Requirement& r : regime.requirements) {
+    TG_ASSIGN_OR_RETURN(bool hit, test(r));
+    if (hit) {
+      requirement = &r;
+      break;
+    }
+  }
+  if (requirement == nullptr) {
+    verdict = ItemVerdict{};
+    AddReason(out, "no-licence-requirement", FirstCitation(regime), kNoRequirementText, subject);
+    return Status::Ok();
+  }
+  AddReason(out, requirement->id, requirement->citation, requirement->text, subject);
+
+  for (const regime::Exception& e : regime.exceptions) {
+    TG_ASSIGN_OR_RETURN(bool hit, test(e));
+    if (!hit) {
+      continue;
+    }
+    if (e.cap >= 0 && item.total_tpp > 0) {
+      TG_ASSIGN_OR_RETURN(bool fits, CheckCap(req, regime, regime.caps[e.cap], party,
+                                              item.total_tpp, batch, pending, is_consignee,
+                                              /*consume=*/true, out));
+      if (!fits) {
+        AddReason(out, e.id, e.citation, kOverCapText,
+                  regime.caps[e.cap].id + " for " + subject);
+        continue;
+      }
+    }
+    verdict = ItemVerdict{Outcome::kLicenseException, LicensePolicy::kNone, e.authorization};
+    AddReason(out, e.id, e.citation, e.text, subject, &e.conditions);
+    return Status::Ok();
+  }
+
+  for (const regime::Policy& p : regime.policies) {
+    TG_ASSIGN_OR_RETURN(bool hit, test(p));
+    if (!hit) {
+      continue;
+    }
+    if (p.prohibited) {
+      verdict = ItemVerdict{Outcome::kProhibited, LicensePolicy::kNone, {}};
+      AddReason(out, p.id, p.citation, p.text, subject, &p.conditions);
+      return Status::Ok();
+    }
+    LicensePolicy policy = p.policy;
+    if (p.cap >= 0 && item.total_tpp > 0) {
+      // An allocation counts what is licensed; a what-if batch records nothing against it, so
+      // only the history (and earlier licensed lines) are compared with this request.
+      TG_ASSIGN_OR_RETURN(bool fits, CheckCap(req, regime, regime.caps[p.cap], party,
+                                              item.total_tpp, batch, pending, is_consignee,
+                                              /*consume=*/false, out));
+      const regime::Cap& cap = regime.caps[p.cap];
+      if (!fits) {
+        policy = p.over_cap;
+        AddReason(out, p.id, cap.citation, kOverCapText, cap.id + " allocation for " + subject);
+      }
+    }
+    verdict = ItemVerdict{Outcome::kLicenseRequired, policy, {}};
+    AddReason(out, p.id, p.citation, p.text, subject, &p.conditions);
+    return Status::Ok();
+  }
+  verdict = ItemVerdict{Outcome::kLicenseRequired, LicensePolicy::kNone, {}};
+  AddReason(out, "no-review-policy", requirement->citation, kNoPolicyText, subject);
+  return Status::Ok();
+}
+
+void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) const {
+  out.id = req.id;
+  out.line = req.line;
+  out.regime = {};
+  out.regime_enforced = true;
+  out.outcome = Outcome::kNoLicenseRequired;
+  out.authorization.clear();
+  out.policy = LicensePolicy::kNone;
+  out.destination_tier = 0;
+  out.items.clear();
+  out.caps.clear();
+  out.reasons.clear();
+  out.error = Status::Ok();
+  auto fail = [&](const Status& s) {
+    out.error = req.line > 0 ? s.WithPrefix("line " + std::to_string(req.line)) : s;
+  };
+
+  const regime::Regime* regime = nullptr;
+  if (req.regime.empty()) {
+    auto r = regimes_.ForDate(req.date);
+    if (!r) {
+      fail(r.error().WithPrefix("date"));
+      return;
+    }
+    regime = *r;
+  } else {
+    regime = regimes_.Find(req.regime);
+    if (regime == nullptr) {
+      std::string known;
+      for (const auto& r : regimes_.all()) {
+        known += known.empty() ? "" : ", ";
+        known += r->id;
+      }
+      fail(NotFound("regime: unknown regime '" + req.regime.substr(0, 80) + "' (known: " +
+                    known + ")"));
+      return;
+    }
+  }
+  out.regime = regime->id;
+  const auto& sets = regime->SetsOn(req.date);
+
+  if (!regime->effective.Contains(req.date)) {
+    out.regime_enforced = false;
+    AddReason(out, "regime-window", FirstCitation(*regime), kWindowText,
+              regime->id + " is in force " + regime->effective.ToString());
+  }
+  if (regime->not_enforced_from && req.date >= *regime->not_enforced_from) {
+    out.regime_enforced = false;
+    AddReason(out, "regime-not-enforced", FirstCitation(*regime), kNotEnforcedText,
+              "not enforced from " + regime->not_enforced_from->ToString());
+  }
+  if (regime->status == regime::RegimeStatus::kProposal ||
+      regime->status == regime::RegimeStatus::kRecommendation) {
+    out.regime_enforced = false;
+    AddReason(out, "regime-status", FirstCitation(*regime), kProposalText,
+              std::string(regime::RegimeStatusName(regime->status)));
+  }
+  if (regime->compliance_date && req.date < *regime->compliance_date &&
+      regime->effective.Contains(req.date)) {
+    AddReason(out, "compliance-date", FirstCitation(*regime), kComplianceText,
+              "compliance required from " + regime->compliance_date->ToString());
+  }
+
+  classify::ClassifyOptions options{regime->chip_classification, regime->model_classification,
+                                    regime->model_threshold_ops};
+  out.items.resize(req.items.size());
+  for (size_t i = 0; i < req.items.size(); ++i) {
+    ItemDecision& item = out.items[i];
+    item = ItemDecision();
+    Status s = classifier_.Classify(req.items[i], req.date, options,
+                                    "items[" + std::to_string(i) + "]", item.classification);
+    if (!s.ok()) {
+      fail(s);
+      return;
+    }
+    item.quantity = req.items[i].quantity;
+    if (item.classification.tpp) {
+      const double total = *item.classification.tpp * 1000.0 * static_cast<double>(item.quantity);
+      item.total_tpp = static_cast<TppMilli>(std::llround(total));
+    }
+  }
+
+  std::vector<Pending> pending;
+  const Party* parties[2] = {&req.consignee, req.end_user.present ? &req.end_user : nullptr};
+  for (const Party* p : parties) {
+    if (p != nullptr) {
+      out.destination_tier = std::max(out.destination_tier, regime->TierOf(p->country, sets));
+    }
+  }
+  int worst = -1;
+  for (size_t i = 0; i < req.items.size(); ++i) {
+    ItemDecision& item = out.items[i];
+    ItemVerdict item_worst;
+    int item_sev = -1;
+    for (int k = 0; k < 2; ++k) {
+      const Party* party = parties[k];
+      if (party == nullptr) {
+        continue;
+      }
+      ItemVerdict v;
+      Status s = DecideItem(req, *regime, sets, item, *party, k == 0, i, batch, pending, out, v);
+      if (!s.ok()) {
+        fail(s);
+        return;
+      }
+      const int sev = Severity(v.outcome, v.policy);
+      if (sev > item_sev) {
+        item_sev = sev;
+        item_worst = v;
+      }
+    }
+    item.outcome = item_worst.outcome;
+    item.policy = item_worst.policy;
+    item.authorization = item_worst.authorization;
+    if (item_sev > worst) {
+      worst = item_sev;
+      out.outcome = item.outcome;
+      out.policy = item.policy;
+    }
+  }
+  if (out.outcome == Outcome::kLicenseException) {
+    for (size_t i = 0; i < out.items.size(); ++i) {
+      const ItemDecision& item = out.items[i];
+      if (item.outcome != Outcome::kLicenseException) {
+        continue;
+      }
+      bool seen = false;
+      for (size_t j = 0; j < i; ++j) {
+        seen = seen || (out.items[j].outcome == Outcome::kLicenseException &&
+                      out.items[j].authorization == item.authorization);
+      }
+      if (!seen) {
+        if (!out.authorization.empty()) {
+          out.authorization += '+';
+        }
+        out.authorization += item.authorization;
+      }
+    }
+  }
+  if (!IsAllowed(out.outcome)) {
+    return;
+  }
+  for (Pending& p : pending) {
+    batch.Add(p.key, p.amount);
+  }
+  // Duties that come with an allowed export (notices, declarations).
+  for (size_t i = 0; i < req.items.size(); ++i) {
+    const ItemDecision& item = out.items[i];
+    for (const regime::Obligation& o : regime->obligations) {
+      if (!o.effective.Contains(req.date)) {
+        continue;
+      }
+      const regime::Facts f = BuildFacts(req, *regime, sets, item, req.consignee);
+      if (regime::Evaluate(o.when, f, sets).kind == Verdict::Kind::kTrue) {
+        AddReason(out, o.id, o.citation, o.text, std::string(item.classification.name),
+                  &o.conditions);
+      }
+    }
+  }
+}
+
+}  // namespace tg::engine

@@ -1,0 +1,56 @@
+// Determiner: the licence decision for one request under one regime. For every item and every
+// party the goods go to (consignee, and end user when given) it finds the licence requirement,
+// then the first licence exception that holds (within its cap), else the licence review policy
+// (within its allocation); the request's outcome is the strictest over items and parties.
+// Stateless apart from the caller's BatchState; safe to share between threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tierguard/engine.h"
+#include "tierguard/types.h"
+#include "src/classify/classifier.h"
+#include "src/common/country_table.h"
+#include "src/regime/regime_set.h"
+
+namespace tg::engine {
+
+class Determiner {
+ public:
+  Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
+             const CountryTable& countries);
+
+  void Decide(const Request& request, BatchState& batch, Decision& out) const;
+
+ private:
+  struct Pending {
+    std::string key;
+    TppMilli amount;
+  };
+  struct ItemVerdict {
+    Outcome outcome = Outcome::kNoLicenseRequired;
+    LicensePolicy policy = LicensePolicy::kNone;
+    std::string_view authorization;
+  };
+
+  Status DecideItem(const Request& req, const regime::Regime& regime,
+                    const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
+                    const Party& party, bool is_consignee, size_t item_index,
+                    const BatchState& batch, std::vector<Pending>& pending, Decision& out,
+                    ItemVerdict& verdict) const;
+  // Checks `amount` against the cap; records the CapUse; returns whether it fits.
+  Result<bool> CheckCap(const Request& req, const regime::Regime& regime, const regime::Cap& cap,
+                        const Party& party, TppMilli amount, const BatchState& batch,
+                        std::vector<Pending>& pending, bool record, bool consume,
+                        Decision& out) const;
+  regime::Facts BuildFacts(const Request& req, const regime::Regime& regime,
+                           const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
+                           const Party& party) const;
+
+  const classify::Classifier& classifier_;
+  const regime::RegimeSet& regimes_;
+  const CountryTable& countries_;
+};
+
+}  // namespace tg::engine

@@ -1,0 +1,232 @@
+#include "tierguard/engine.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "src/classify/classifier.h"
+#include "src/common/country_table.h"
+#include "src/engine/determiner.h"
+#include "src/engine/document_reader.h"
+#include "src/engine/output.h"
+#include "src/engine/request_json.h"
+#include "src/regime/country_groups.h"
+#include "src/regime/regime_set.h"
+
+namespace tg {
+
+struct Engine::Impl {
+  CountryTable countries;
+  regime::CountryGroups groups;
+  classify::Classifier classifier;
+  regime::RegimeSet regimes;
+  std::unique_ptr<engine::Determiner> determiner;
+};
+
+namespace {
+
+std::string DefaultDir(const std::string& given, const char* leaf) {
+  if (!given.empty()) {
+    return given;
+  }
+  if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/" + leaf;
+  }
+  return leaf;
+}
+
+// Buffered writes to a FILE*, flushed in large blocks.
+class Sink {
+ public:
+  explicit Sink(std::FILE* out) : out_(out) { buf_.reserve(1 << 17); }
+  ~Sink() { Flush(); }
+  std::string& buf() { return buf_; }
+  void EndLine() {
+    buf_ += '\n';
+    if (buf_.size() > (1 << 16)) {
+      Flush();
+    }
+  }
+  void Flush() {
+    if (!buf_.empty()) {
+      std::fwrite(buf_.data(), 1, buf_.size(), out_);
+      buf_.clear();
+    }
+  }
+
+ private:
+  std::FILE* out_;
+  std::string buf_;
+};
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  const std::string data = DefaultDir(options.data_dir, "data");
+  const std::string regimes = DefaultDir(options.regimes_dir, "regimes");
+  auto impl = std::make_unique<Impl>();
+  TG_ASSIGN_OR_RETURN(impl->countries, CountryTable::Load(data + "/countries.csv"));
+  TG_ASSIGN_OR_RETURN(impl->groups,
+                      regime::CountryGroups::Load(data + "/country_groups.csv", impl->countries));
+  TG_ASSIGN_OR_RETURN(impl->classifier, classify::Classifier::Load(
+                                            data + "/classifications.yaml", data + "/chips.csv"));
+  TG_ASSIGN_OR_RETURN(impl->regimes, regime::RegimeSet::LoadDir(regimes, impl->groups,
+                                                                impl->classifier.eccns()));
+  for (const auto& r : impl->regimes.all()) {
+    for (const std::string* pin : {&r->chip_classification, &r->model_classification}) {
+      if (pin->empty()) {
+        continue;
+      }
+      bool found = false;
+      for (const auto& v : impl->classifier.versions()) {
+        found = found || v.id == *pin;
+      }
+      if (!found) {
+        return InvalidArgument(r->file + ": classification: no version '" + *pin +
+                               "' in " + data + "/classifications.yaml");
+      }
+    }
+  }
+  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes,
+                                                          impl->countries);
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Result<Request> Engine::ParseRequest(std::string_view json, int line) const {
+  Request r;
+  TG_RETURN_IF_ERROR(engine::ParseRequestJson(json, impl_->countries, line, r));
+  return r;
+}
+
+void Engine::Decide(const Request& request, BatchState& batch, Decision& out) const {
+  impl_->determiner->Decide(request, batch, out);
+}
+
+void Engine::FormatDecision(const Decision& decision, std::string& out) const {
+  engine::WriteDecisionJson(decision, out);
+}
+
+Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const {
+  engine::DocumentReader reader(in);
+  Sink sink(out);
+  StreamStats stats;
+  BatchState batch;
+  Request request;
+  Decision decision;
+  std::string doc;
+  int line = 0;
+  Status read_error;
+  while (reader.Next(doc, line, read_error)) {
+    ++stats.lines;
+    Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
+    if (!s.ok()) {
+      ++stats.errors;
+      ++stats.by_outcome["error"];
+      engine::WriteErrorJson(request.id, line, s, sink.buf());
+      sink.EndLine();
+      continue;
+    }
+    Decide(request, batch, decision);
+    if (!decision.error.ok()) {
+      ++stats.errors;
+      ++stats.by_outcome["error"];
+    } else {
+      ++stats.by_outcome[std::string(OutcomeName(decision.outcome))];
+      ++stats.by_regime[std::string(decision.regime)];
+      if (!decision.authorization.empty()) {
+        ++stats.by_authorization[decision.authorization];
+      }
+    }
+    engine::WriteDecisionJson(decision, sink.buf());
+    sink.EndLine();
+  }
+  if (!read_error.ok()) {
+    return read_error;
+  }
+  return stats;
+}
+
+Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
+                                           std::string_view regime_id) const {
+  classify::ClassifyOptions options;
+  if (!regime_id.empty()) {
+    const regime::Regime* r = impl_->regimes.Find(regime_id);
+    if (r == nullptr) {
+      return NotFound("unknown regime '" + std::string(regime_id) + "'");
+    }
+    options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
+  }
+  engine::DocumentReader reader(in);
+  Sink sink(out);
+  StreamStats stats;
+  std::string doc;
+  int line = 0;
+  Status read_error;
+  Item item;
+  Classification cls;
+  while (reader.Next(doc, line, read_error)) {
+    ++stats.lines;
+    Status s = engine::ParseItemJson(doc, impl_->countries, "item", item);
+    if (s.ok()) {
+      s = impl_->classifier.Classify(item, as_of, options, "item", cls);
+    }
+    if (!s.ok()) {
+      ++stats.errors;
+      engine::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.buf());
+    } else {
+      ++stats.by_outcome[std::string(cls.eccn)];
+      engine::WriteClassificationJson(cls, sink.buf());
+    }
+    sink.EndLine();
+  }
+  if (!read_error.ok()) {
+    return read_error;
+  }
+  return stats;
+}
+
+Result<std::string> Engine::ClassifyPart(std::string_view part, Date as_of,
+                                         std::string_view regime_id) const {
+  classify::ClassifyOptions options;
+  if (!regime_id.empty()) {
+    const regime::Regime* r = impl_->regimes.Find(regime_id);
+    if (r == nullptr) {
+      return NotFound("unknown regime '" + std::string(regime_id) + "'");
+    }
+    options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
+  }
+  Item item;
+  item.kind = Item::Kind::kPart;
+  item.part = std::string(part);
+  Classification cls;
+  TG_RETURN_IF_ERROR(impl_->classifier.Classify(item, as_of, options, "--part", cls));
+  std::string out;
+  engine::WriteClassificationJson(cls, out);
+  return out;
+}
+
+std::vector<RegimeSummary> Engine::Regimes() const {
+  std::vector<RegimeSummary> out;
+  for (const auto& r : impl_->regimes.all()) {
+    out.push_back({r->id, r->title, std::string(regime::RegimeStatusName(r->status)),
+                   r->effective.ToString(), r->select_by_date, r->file, r->content_hash});
+  }
+  return out;
+}
+
+Result<std::string> Engine::ShowRegime(std::string_view id, Date as_of) const {
+  const regime::Regime* r = impl_->regimes.Find(id);
+  if (r == nullptr) {
+    return NotFound("unknown regime '" + std::string(id) + "'");
+  }
+  return engine::DescribeRegime(*r, as_of, impl_->classifier.eccns());
+}
+
+Result<std::string> Engine::RegimeForDate(Date date) const {
+  TG_ASSIGN_OR_RETURN(const regime::Regime* r, impl_->regimes.ForDate(date));
+  return r->id;
+}
+
+}  // namespace tg

@@ -1,0 +1,426 @@
+#include "src/engine/request_json.h"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <string>
+
+namespace tg::engine {
+
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr int64_t kMaxQuantity = 1'000'000'000;
+
+std::string Join(std::string_view path, std::string_view key) {
+  if (path.empty()) {
+    return std::string(key);
+  }
+  std::string out(path);
+  out += '.';
+  out += key;
+  return out;
+}
+
+Status Bad(std::string_view path, std::string message) {
+  return InvalidArgument(std::string(path) + ": " + message);
+}
+
+// Looks up `key`; returns false when absent or null.
+bool Field(const object& obj, std::string_view key, element& out) {
+  auto r = obj[key];
+  if (r.error()) {
+    return false;
+  }
+  out = r.value_unsafe();
+  return !out.is_null();
+}
+
+Status GetString(const object& obj, std::string_view key, std::string_view path, bool required,
+                 std::string& out) {
+  element e;
+  if (!Field(obj, key, e)) {
+    return required ? Bad(Join(path, key), "required") : Status::Ok();
+  }
+  std::string_view s;
+  if (e.get_string().get(s)) {
+    return Bad(Join(path, key), "must be a string");
+  }
+  if (s.size() > 4096) {
+    return Bad(Join(path, key), "longer than 4096 bytes");
+  }
+  out.assign(s);
+  return Status::Ok();
+}
+
+Status GetCountry(const object& obj, std::string_view key, std::string_view path,
+                  const CountryTable& countries, bool required, Country& out) {
+  std::string text;
+  TG_RETURN_IF_ERROR(GetString(obj, key, path, required, text));
+  if (text.empty()) {
+    return required ? Bad(Join(path, key), "required") : Status::Ok();
+  }
+  auto c = countries.Lookup(text);
+  if (!c) {
+    return Bad(Join(path, key), c.error().message());
+  }
+  out = *c;
+  return Status::Ok();
+}
+
+Status GetCountryList(const object& obj, std::string_view key, std::string_view path,
+                      const CountryTable& countries, std::vector<Country>& out) {
+  element e;
+  if (!Field(obj, key, e)) {
+    return Status::Ok();
+  }
+  array arr;
+  if (e.get_array().get(arr)) {
+    return Bad(Join(path, key), "must be a list of countries");
+  }
+  size_t i = 0;
+  for (element v : arr) {
+    std::string_view s;
+    const std::string where = Join(path, key) + "[" + std::to_string(i++) + "]";
+    if (v.get_string().get(s)) {
+      return Bad(where, "must be a country code");
+    }
+    auto c = countries.Lookup(s);
+    if (!c) {
+      return Bad(where, c.error().message());
+    }
+    out.push_back(*c);
+  }
+  return Status::Ok();
+}
+
+Status GetNumber(const object& obj, std::string_view key, std::string_view path,
+                 std::optional<double>& out) {
+  element e;
+  if (!Field(obj, key, e)) {
+    return Status::Ok();
+  }
+  double v = 0;
+  if (e.get_double().get(v) || !std::isfinite(v)) {
+    return Bad(Join(path, key), "must be a number");
+  }
+  out = v;
+  return Status::Ok();
+}
+
+Status GetBool(const object& obj, std::string_view key, std::string_view path, bool& out) {
+  element e;
+  if (!Field(obj, key, e)) {
+    return Status::Ok();
+  }
+  if (e.get_bool().get(out)) {
+    return Bad(Join(path, key), "must be true or false");
+  }
+  return Status::Ok();
+}
+
+Status ParseParty(const object& req, std::string_view key, const CountryTable& countries,
+                  bool required, Party& out) {
+  element e;
+  if (!Field(req, key, e)) {
+    return required ? Bad(key, "required") : Status::Ok();
+  }
+  object obj;
+  if (e.get_object().get(obj)) {
+    return Bad(key, "must be an object");
+  }
+  out.present = true;
+  element id;
+  if (Field(obj, "id", id)) {
+    int64_t n = 0;
+    if (id.get_int64().get(n) == simdjson::SUCCESS) {
+      out.id = std::to_string(n);
+    } else {
+      TG_RETURN_IF_ERROR(GetString(obj, "id", key, false, out.id));
+    }
+  }
+  TG_RETURN_IF_ERROR(GetString(obj, "name", key, false, out.name));
+  TG_RETURN_IF_ERROR(GetCountry(obj, "country", key, countries, true, out.country));
+  TG_RETURN_IF_ERROR(GetCountry(obj, "headquarters", key, countries, false, out.headquarters));
+  TG_RETURN_IF_ERROR(
+      GetCountry(obj, "parent_headquarters", key, countries, false, out.parent_headquarters));
+  TG_RETURN_IF_ERROR(GetCountry(obj, "nationality", key, countries, false, out.nationality));
+  TG_RETURN_IF_ERROR(GetCountryList(obj, "affiliations", key, countries, out.affiliations));
+  TG_RETURN_IF_ERROR(GetString(obj, "group", key, false, out.group));
+  if (out.headquarters.empty()) {
+    out.headquarters = out.country;
+  }
+  if (out.parent_headquarters.empty()) {
+    out.parent_headquarters = out.headquarters;
+  }
+  return Status::Ok();
+}
+
+Status ParseItem(const element& e, const CountryTable& countries, std::string_view path,
+                 Item& out) {
+  object obj;
+  if (e.get_object().get(obj)) {
+    return Bad(path, "must be an object");
+  }
+  element part, chip, model, quantity;
+  const bool has_part = Field(obj, "part", part);
+  const bool has_chip = Field(obj, "chip", chip);
+  const bool has_model = Field(obj, "model", model);
+  if (has_part + has_chip + has_model != 1) {
+    return Bad(path, "needs exactly one of \"part\", \"chip\" or \"model\"");
+  }
+  if (Field(obj, "quantity", quantity)) {
+    int64_t q = 0;
+    double d = 0;
+    if (quantity.get_int64().get(q) != simdjson::SUCCESS) {
+      if (quantity.get_double().get(d) == simdjson::SUCCESS && d > 0 && d == std::floor(d) &&
+          d <= kMaxQuantity) {
+        q = static_cast<int64_t>(d);
+      } else {
+        return Bad(Join(path, "quantity"), "must be a positive integer");
+      }
+    }
+    if (q <= 0) {
+      return Bad(Join(path, "quantity"), "must be a positive integer");
+    }
+    if (q > kMaxQuantity) {
+      return Bad(Join(path, "quantity"), "must be at most 1,000,000,000");
+    }
+    out.quantity = q;
+  } else if (!has_model) {
+    return Bad(Join(path, "quantity"), "required");
+  }
+  if (has_part) {
+    out.kind = Item::Kind::kPart;
+    std::string_view s;
+    if (part.get_string().get(s) || s.empty()) {
+      return Bad(Join(path, "part"), "must be a non-empty string");
+    }
+    out.part.assign(s.substr(0, 256));
+    return Status::Ok();
+  }
+  if (has_chip) {
+    out.kind = Item::Kind::kChip;
+    const std::string p = Join(path, "chip");
+    object c;
+    if (chip.get_object().get(c)) {
+      return Bad(p, "must be an object");
+    }
+    ChipSpec& spec = out.chip;
+    TG_RETURN_IF_ERROR(GetString(c, "name", p, false, spec.name));
+    if (spec.name.empty()) {
+      spec.name = "unnamed chip";
+    }
+    TG_RETURN_IF_ERROR(GetNumber(c, "tpp", p, spec.tpp));
+    TG_RETURN_IF_ERROR(GetNumber(c, "die_area_mm2", p, spec.die_area_mm2));
+    TG_RETURN_IF_ERROR(GetNumber(c, "dram_bandwidth_gbps", p, spec.dram_bandwidth_gbps));
+    TG_RETURN_IF_ERROR(GetNumber(c, "interconnect_gbps", p, spec.interconnect_gbps));
+    TG_RETURN_IF_ERROR(GetNumber(c, "memory_bandwidth_gbps", p, spec.memory_bandwidth_gbps));
+    TG_RETURN_IF_ERROR(GetNumber(c, "package_area_mm2", p, spec.package_area_mm2));
+    TG_RETURN_IF_ERROR(GetBool(c, "datacenter", p, spec.datacenter));
+    TG_RETURN_IF_ERROR(GetBool(c, "hbm", p, spec.hbm));
+    std::optional<double> units;
+    TG_RETURN_IF_ERROR(GetNumber(c, "units", p, units));
+    if (units) {
+      if (*units < 1 || *units > 100000 || *units != std::floor(*units)) {
+        return Bad(Join(p, "units"), "must be an integer between 1 and 100000");
+      }
+      spec.units = static_cast<int>(*units);
+    }
+    element perf;
+    if (Field(c, "performance", perf)) {
+      array arr;
+      if (perf.get_array().get(arr)) {
+        return Bad(Join(p, "performance"), "must be a list");
+      }
+      size_t i = 0;
+      for (element f : arr) {
+        const std::string fp = Join(p, "performance") + "[" + std::to_string(i++) + "]";
+        object fo;
+        if (f.get_object().get(fo)) {
+          return Bad(fp, "must be an object");
+        }
+        PrecisionFigure fig;
+        TG_RETURN_IF_ERROR(GetString(fo, "precision", fp, false, fig.precision));
+        std::optional<double> tops, bits;
+        TG_RETURN_IF_ERROR(GetNumber(fo, "tops", fp, tops));
+        TG_RETURN_IF_ERROR(GetNumber(fo, "bits", fp, bits));
+        if (!tops) {
+          return Bad(Join(fp, "tops"), "required");
+        }
+        if (!bits || *bits != std::floor(*bits)) {
+          return Bad(Join(fp, "bits"), "required: an integer bit length");
+        }
+        fig.tops = *tops;
+        fig.bits = static_cast<int>(std::clamp(*bits, -1.0, 1024.0));
+        spec.performance.push_back(std::move(fig));
+      }
+    }
+    if (spec.hbm && (!spec.memory_bandwidth_gbps || !spec.package_area_mm2)) {
+      return Bad(p, "an HBM item needs memory_bandwidth_gbps and package_area_mm2");
+    }
+    return Status::Ok();
+  }
+  out.kind = Item::Kind::kModel;
+  const std::string p = Join(path, "model");
+  object m;
+  if (model.get_object().get(m)) {
+    return Bad(p, "must be an object");
+  }
+  ModelSpec& spec = out.model;
+  TG_RETURN_IF_ERROR(GetString(m, "name", p, false, spec.name));
+  if (spec.name.empty()) {
+    spec.name = "unnamed model";
+  }
+  TG_RETURN_IF_ERROR(GetNumber(m, "training_ops", p, spec.training_ops));
+  TG_RETURN_IF_ERROR(GetBool(m, "published", p, spec.published));
+  element origin;
+  if (Field(m, "origin", origin)) {
+    object o;
+    const std::string op = Join(p, "origin");
+    if (origin.get_object().get(o)) {
+      return Bad(op, "must be an object");
+    }
+    TG_RETURN_IF_ERROR(GetCountryList(o, "data", op, countries, spec.origin_data));
+    TG_RETURN_IF_ERROR(GetCountryList(o, "weights", op, countries, spec.origin_weights));
+    TG_RETURN_IF_ERROR(GetCountryList(o, "compute", op, countries, spec.origin_compute));
+  }
+  return Status::Ok();
+}
+
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+Status ParseDocument(std::string_view json, element& out) {
+  auto err = ThreadParser().parse(json.data(), json.size()).get(out);
+  if (err) {
+    return InvalidArgument(std::string("malformed JSON (") + simdjson::error_message(err) + ")");
+  }
+  return Status::Ok();
+}
+
+Status ParseRequestElement(const element& doc, const CountryTable& countries, Request& out) {
+  object req;
+  if (doc.get_object().get(req)) {
+    return InvalidArgument("a request must be a JSON object");
+  }
+  element id;
+  if (Field(req, "id", id)) {
+    int64_t n = 0;
+    std::string_view s;
+    if (id.get_string().get(s) == simdjson::SUCCESS) {
+      out.id.assign(s.substr(0, 256));
+    } else if (id.get_int64().get(n) == simdjson::SUCCESS) {
+      out.id = std::to_string(n);
+    } else {
+      return Bad("id", "must be a string or an integer");
+    }
+  }
+  std::string date;
+  TG_RETURN_IF_ERROR(GetString(req, "date", "", true, date));
+  auto d = Date::Parse(date);
+  if (!d) {
+    return Bad("date", d.error().message());
+  }
+  out.date = *d;
+  TG_RETURN_IF_ERROR(GetString(req, "regime", "", false, out.regime));
+  std::string kind;
+  TG_RETURN_IF_ERROR(GetString(req, "kind", "", false, kind));
+  if (kind.empty() || kind == "export") {
+    out.kind = TransferKind::kExport;
+  } else if (kind == "reexport") {
+    out.kind = TransferKind::kReexport;
+  } else if (kind == "in_country_transfer") {
+    out.kind = TransferKind::kInCountryTransfer;
+  } else {
+    return Bad("kind", "'" + kind.substr(0, 40) +
+                           "' is not export, reexport or in_country_transfer");
+  }
+  TG_RETURN_IF_ERROR(ParseParty(req, "exporter", countries, false, out.exporter));
+  if (!out.exporter.present) {
+    // tierguard's shipped regimes are US rules; an order line without an exporter is a US export.
+    out.exporter.country = Country::FromAlpha2('U', 'S');
+    out.exporter.headquarters = out.exporter.parent_headquarters = out.exporter.country;
+  }
+  TG_RETURN_IF_ERROR(ParseParty(req, "consignee", countries, true, out.consignee));
+  TG_RETURN_IF_ERROR(ParseParty(req, "end_user", countries, false, out.end_user));
+  TG_RETURN_IF_ERROR(GetString(req, "end_use", "", false, out.end_use));
+  element items;
+  if (!Field(req, "items", items)) {
+    return Bad("items", "required");
+  }
+  array arr;
+  if (items.get_array().get(arr)) {
+    return Bad("items", "must be a list");
+  }
+  size_t i = 0;
+  for (element e : arr) {
+    if (i >= 1000) {
+      return Bad("items", "at most 1000 items per request");
+    }
+    Item item;
+    TG_RETURN_IF_ERROR(ParseItem(e, countries, "items[" + std::to_string(i++) + "]", item));
+    out.items.push_back(std::move(item));
+  }
+  if (out.items.empty()) {
+    return Bad("items", "must not be empty");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseRequestJson(std::string_view json, const CountryTable& countries, int line,
+                        Request& out) {
+  out = Request();
+  out.line = line;
+  element doc;
+  Status s = ParseDocument(json, doc);
+  if (s.ok()) {
+    s = ParseRequestElement(doc, countries, out);
+  }
+  if (!s.ok() && line > 0) {
+    return s.WithPrefix("line " + std::to_string(line));
+  }
+  return s;
+}
+
+Status ParseItemJson(std::string_view json, const CountryTable& countries, std::string_view path,
+                     Item& out) {
+  out = Item();
+  element doc;
+  TG_RETURN_IF_ERROR(ParseDocument(json, doc));
+  return ParseItem(doc, countries, path, out);
+}
+
+StreamShape DetectShape(std::string_view head) {
+  for (char c : head) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      continue;
+    }
+    return c == '[' ? StreamShape::kArray : StreamShape::kLines;
+  }
+  return StreamShape::kLines;
+}
+
+Result<std::vector<std::string>> SplitJsonArray(std::string_view json) {
+  element doc;
+  TG_RETURN_IF_ERROR(ParseDocument(json, doc));
+  array arr;
+  if (doc.get_array().get(arr)) {
+    return InvalidArgument("expected a JSON array");
+  }
+  std::vector<std::string> out;
+  for (element e : arr) {
+    out.push_back(simdjson::minify(e));
+  }
+  return out;
+}
+
+}  // namespace tg::engine
