@@ -161,7 +161,7 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
 }
 
 Status ParseItem(const element& e, const CountryTable& countries, std::string_view path,
-                 Item& out) {
+                 bool require_quantity, Item& out) {
   object obj;
   if (e.get_object().get(obj)) {
     return Bad(path, "must be an object");
@@ -191,7 +191,7 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
       return Bad(Join(path, "quantity"), "must be at most 1,000,000,000");
     }
     out.quantity = q;
-  } else if (!has_model) {
+  } else if (require_quantity && !has_model) {
     return Bad(Join(path, "quantity"), "required");
   }
   if (has_part) {
@@ -365,7 +365,8 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
       return Bad("items", "at most 1000 items per request");
     }
     Item item;
-    TG_RETURN_IF_ERROR(ParseItem(e, countries, "items[" + std::to_string(i++) + "]", item));
+    TG_RETURN_IF_ERROR(ParseItem(e, countries, "items[" + std::to_string(i++) + "]",
+                                 /*require_quantity=*/true, item));
     out.items.push_back(std::move(item));
   }
   if (out.items.empty()) {
@@ -396,7 +397,7 @@ Status ParseItemJson(std::string_view json, const CountryTable& countries, std::
   out = Item();
   element doc;
   TG_RETURN_IF_ERROR(ParseDocument(json, doc));
-  return ParseItem(doc, countries, path, out);
+  return ParseItem(doc, countries, path, /*require_quantity=*/false, out);
 }
 
 StreamShape DetectShape(std::string_view head) {

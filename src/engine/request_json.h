@@ -14,7 +14,7 @@ namespace tg::engine {
 Status ParseRequestJson(std::string_view json, const CountryTable& countries, int line,
                         Request& out);
 
-// Parses one item object (as in a request's "items"); `path` prefixes errors.
+// Parses one item object for classification (quantity optional); `path` prefixes errors.
 Status ParseItemJson(std::string_view json, const CountryTable& countries, std::string_view path,
                      Item& out);
 
