@@ -1,0 +1,112 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tierguard/date.h"
+#include "src/common/country_table.h"
+#include "src/common/csv.h"
+#include "src/common/json_writer.h"
+#include "src/common/text.h"
+#include "testing/status_matchers.h"
+
+namespace tg {
+namespace {
+
+using ::tg::testing::IsOk;
+using ::tg::testing::StatusIs;
+
+TEST(Date, ParsesAndPrintsRoundTrip) {
+  auto d = Date::Parse("2026-01-15");
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(d->ToString(), "2026-01-15");
+  EXPECT_EQ(d->year(), 2026);
+  EXPECT_EQ(d->month(), 1);
+  EXPECT_EQ(d->day(), 15);
+  EXPECT_EQ(d->quarter(), 1);
+  EXPECT_EQ(Date::FromCivil(1970, 1, 1).days(), 0);
+}
+
+TEST(Date, RejectsImpossibleDays) {
+  EXPECT_THAT(Date::Parse("2025-02-29"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Date::Parse("2024-02-29"), IsOk());
+  EXPECT_THAT(Date::Parse("2100-02-29"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Date::Parse("2025-13-01"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Date::Parse("2025-1-01"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Date::Parse("25-01-01xx"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Date::Parse(""), StatusIs(StatusCode::kInvalidArgument));
+}
+
+TEST(Date, ConsecutiveDaysAcrossYearsDifferByOne) {
+  EXPECT_EQ(Date::Parse("2026-01-01")->days() - Date::Parse("2025-12-31")->days(), 1);
+  EXPECT_EQ(Date::Parse("2025-03-01")->days() - Date::Parse("2025-02-28")->days(), 1);
+}
+
+TEST(DateRange, ContainsIsClosedAtBothEnds) {
+  DateRange r{*Date::Parse("2023-11-17"), *Date::Parse("2026-01-14")};
+  EXPECT_TRUE(r.Contains(*Date::Parse("2023-11-17")));
+  EXPECT_TRUE(r.Contains(*Date::Parse("2026-01-14")));
+  EXPECT_FALSE(r.Contains(*Date::Parse("2026-01-15")));
+  EXPECT_FALSE(r.Contains(*Date::Parse("2023-11-16")));
+}
+
+TEST(CsvTable, ReadsQuotedFieldsWithCommasQuotesAndNewlines) {
+  auto t = CsvTable::Parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"multi\nline\",2\n", "t.csv");
+  ASSERT_THAT(t, IsOk());
+  ASSERT_EQ(t->records().size(), 2u);
+  EXPECT_EQ(t->records()[0].fields[0], "x, y");
+  EXPECT_EQ(t->records()[0].fields[1], "say \"hi\"");
+  EXPECT_EQ(t->records()[1].fields[0], "multi\nline");
+  EXPECT_EQ(t->records()[1].line, 3);
+}
+
+TEST(CsvTable, WrongFieldCountNamesFileAndLine) {
+  EXPECT_THAT(CsvTable::Parse("a,b\n1,2\n3\n", "t.csv"),
+              StatusIs(StatusCode::kInvalidArgument, "t.csv:3: expected 2 fields"));
+}
+
+TEST(CsvTable, UnterminatedQuoteIsAnError) {
+  EXPECT_THAT(CsvTable::Parse("a\n\"open\n", "t.csv"),
+              StatusIs(StatusCode::kInvalidArgument, "unterminated"));
+}
+
+TEST(CsvTable, SkipsLeadingCommentsAndCrLf) {
+  auto t = CsvTable::Parse("# note\r\na,b\r\n1,2\r\n", "t.csv");
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(t->records()[0].fields[1], "2");
+}
+
+TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("k\"").String("a\nb\x01").Key("n").Number(2.5).Key("i").Number(15832)
+      .Key("z").Null().EndObject();
+  EXPECT_EQ(out, "{\"k\\\"\":\"a\\nb\\u0001\",\"n\":2.5,\"i\":15832,\"z\":null}");
+}
+
+TEST(JsonWriter, SeparatesArrayElements) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray().Int(1).BeginObject().EndObject().String("x").EndArray();
+  EXPECT_EQ(out, "[1,{},\"x\"]");
+}
+
+TEST(LookupKey, IgnoresCaseSpacesAndPunctuation) {
+  EXPECT_EQ(LookupKey("H100-SXM5 (80GB)"), "h100sxm580gb");
+  EXPECT_EQ(LookupKey("h100 sxm5 80gb"), "h100sxm580gb");
+}
+
+TEST(CountryTable, LoadsEveryIsoCountryWithAliases) {
+  auto t = CountryTable::Load("data/countries.csv");
+  ASSERT_THAT(t, IsOk());
+  EXPECT_GE(t->size(), 249u);
+  EXPECT_EQ(t->Lookup("us")->ToString(), "US");
+  EXPECT_EQ(t->Lookup("USA")->ToString(), "US");
+  EXPECT_EQ(t->Lookup("Burma")->ToString(), "MM");
+  EXPECT_EQ(t->Lookup("Macao")->ToString(), "MO");
+  EXPECT_EQ(t->Lookup("United Kingdom")->ToString(), "GB");
+  EXPECT_EQ(t->Lookup("Türkiye")->ToString(), "TR");
+  EXPECT_THAT(t->Lookup("XX"), StatusIs(StatusCode::kNotFound, "unknown country 'XX'"));
+  EXPECT_THAT(t->Lookup("Atlantis"), StatusIs(StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace tg

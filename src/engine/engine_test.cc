@@ -1,0 +1,164 @@
+#include "tierguard/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "testing/status_matchers.h"
+
+namespace tg {
+namespace {
+
+using ::testing::HasSubstr;
+using ::tg::testing::IsOk;
+using ::tg::testing::StatusIs;
+
+std::unique_ptr<Engine> OpenEngine(const std::string& regimes = "") {
+  auto e = Engine::Open({.data_dir = "data", .regimes_dir = regimes.empty() ? "regimes" : regimes});
+  EXPECT_THAT(e, IsOk());
+  return e ? std::move(*e) : nullptr;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs DetermineStream over `input` and returns the output lines.
+std::vector<std::string> RunStream(const Engine& engine, const std::string& input) {
+  std::FILE* in = fmemopen(const_cast<char*>(input.data()), input.size(), "r");
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* out = open_memstream(&buf, &len);
+  EXPECT_THAT(engine.DetermineStream(in, out), IsOk());
+  std::fclose(in);
+  std::fclose(out);
+  std::vector<std::string> lines;
+  std::stringstream ss(std::string(buf, len));
+  std::free(buf);
+  for (std::string line; std::getline(ss, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+// One line, as in JSON Lines.
+constexpr const char* kUaeOrder =
+    R"({"id": "o1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
+    R"("consignee": {"id": "C-77", "country": "AE"}, "items": [{"part": "H100", "quantity": 1000}]})";
+
+TEST(Engine, DecidesInProcessAndTheBatchCarriesCapUsage) {
+  auto engine = OpenEngine();
+  auto req = engine->ParseRequest(kUaeOrder, 1);
+  ASSERT_THAT(req, IsOk());
+  BatchState batch;
+  Decision d;
+  engine->Decide(*req, batch, d);
+  ASSERT_THAT(d.error, IsOk());
+  EXPECT_EQ(d.outcome, Outcome::kLicenseException);
+  EXPECT_EQ(d.authorization, "LPP");
+  EXPECT_EQ(batch.Used("LPP:C-77/2025"), 15832000LL * 1000);
+  engine->Decide(*req, batch, d);  // 2,000 H100 in all: over 26.9 M TPP
+  EXPECT_EQ(d.outcome, Outcome::kLicenseRequired);
+  EXPECT_EQ(batch.Used("LPP:C-77/2025"), 15832000LL * 1000);  // refused lines add nothing
+}
+
+TEST(Engine, FormatsTheSpecifiedDecisionFields) {
+  auto engine = OpenEngine();
+  auto req = engine->ParseRequest(kUaeOrder, 1);
+  ASSERT_THAT(req, IsOk());
+  BatchState batch;
+  Decision d;
+  engine->Decide(*req, batch, d);
+  std::string json;
+  engine->FormatDecision(d, json);
+  for (const char* field : {"\"id\":\"o1\"", "\"regime\":\"us-ai-diffusion-2025\"",
+                            "\"outcome\":\"license_exception\"", "\"authorization\":\"LPP\"",
+                            "\"license_policy\":null", "\"destination_tier\":2",
+                            "\"total_tpp\":15832000", "\"key\":\"C-77/2025\"",
+                            "\"limit\":26900000", "\"citation\":\"15 CFR 740.29\""}) {
+    EXPECT_THAT(json, HasSubstr(field));
+  }
+}
+
+TEST(Engine, StreamAcceptsAnArrayAndPrettyPrintedObjects) {
+  auto engine = OpenEngine();
+  const std::string one = kUaeOrder;
+  auto array = RunStream(*engine, "[" + one + ",\n" + one + "]\n");
+  ASSERT_EQ(array.size(), 2u);
+  EXPECT_THAT(array[1], HasSubstr("license_required"));  // the second sees the first
+  auto pretty = RunStream(*engine, "{\n  \"id\": \"p\",\n  \"date\": \"2026-03-01\",\n"
+                                   "  \"consignee\": {\"country\": \"JP\"},\n"
+                                   "  \"items\": [{\"part\": \"H100\", \"quantity\": 1}]\n}\n");
+  ASSERT_EQ(pretty.size(), 1u);
+  EXPECT_THAT(pretty[0], HasSubstr("no_license_required"));
+}
+
+TEST(Engine, ErrorLinesNameTheirLineAndDoNotStopTheBatch) {
+  auto engine = OpenEngine();
+  auto out = RunStream(*engine, std::string(kUaeOrder) + "\n\n{oops\n" + kUaeOrder + "\n");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_THAT(out[1], HasSubstr("\"line\":3"));
+  EXPECT_THAT(out[1], HasSubstr("line 3: malformed JSON"));
+  EXPECT_THAT(out[2], HasSubstr("license_required"));
+}
+
+TEST(Engine, ShowRegimeResolvesSetsToCountries) {
+  auto engine = OpenEngine();
+  auto text = engine->ShowRegime("us-ac-2026", *Date::Parse("2026-03-01"));
+  ASSERT_THAT(text, IsOk());
+  EXPECT_THAT(*text, HasSubstr("ac_destinations {AE AF AM"));
+  EXPECT_THAT(*text, HasSubstr("(46)"));
+  EXPECT_THAT(engine->ShowRegime("nope", *Date::Parse("2026-03-01")),
+              StatusIs(StatusCode::kNotFound));
+}
+
+// A policy analyst's variant: copy a regime file, change numbers, add a Tier 1 member.
+TEST(Engine, AnalystVariantByEditingNumbersOnly) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tg_variant_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string text = Slurp("regimes/us-ai-diffusion-2025.yaml");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const auto pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  };
+  replace("id: us-ai-diffusion-2025", "id: my-variant");
+  replace("limit_tpp: 26_900_000", "limit_tpp: 5_000_000");
+  replace("tier1: [US, SUPP5A]", "tier1: [US, SUPP5A, SG]");
+  std::ofstream(dir / "variant.yaml") << text;
+  auto engine = OpenEngine(dir.string());
+  BatchState batch;
+  Decision d;
+  auto sg = engine->ParseRequest(
+      R"({"date": "2025-06-01", "regime": "my-variant", "consignee": {"id": "S", "country": "SG"},
+          "items": [{"part": "H100", "quantity": 10}]})", 1);
+  ASSERT_THAT(sg, IsOk());
+  engine->Decide(*sg, batch, d);
+  EXPECT_EQ(d.authorization, "AIA");  // Singapore is Tier 1 in the variant
+  auto ae = engine->ParseRequest(
+      R"({"date": "2025-06-01", "regime": "my-variant", "consignee": {"id": "A", "country": "AE"},
+          "items": [{"part": "H100", "quantity": 400}]})", 2);
+  ASSERT_THAT(ae, IsOk());
+  engine->Decide(*ae, batch, d);  // 6.3 M TPP exceeds the variant's 5 M LPP
+  EXPECT_EQ(d.outcome, Outcome::kLicenseRequired);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Engine, OpenFailsClearlyOnABadRegimeFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tg_bad_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bad.yaml") << "id: x\ntitle: t\nstatus: in_force\nrequirments: []\n";
+  auto engine = Engine::Open({.data_dir = "data", .regimes_dir = dir.string()});
+  EXPECT_THAT(engine, StatusIs(StatusCode::kInvalidArgument, "bad.yaml:4: requirments: unknown key"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tg

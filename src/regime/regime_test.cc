@@ -1,0 +1,215 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "src/common/country_table.h"
+#include "src/regime/country_groups.h"
+#include "src/regime/regime_set.h"
+#include "testing/status_matchers.h"
+
+namespace tg::regime {
+namespace {
+
+using ::tg::testing::IsOk;
+using ::tg::testing::StatusIs;
+
+const std::vector<std::string> kEccns = {"none", "3A090.a", "3A090.b", "3A090.c", "4E091"};
+
+Date D(const char* s) { return *Date::Parse(s); }
+Country C(const char* s) { return Country::FromAlpha2(s[0], s[1]); }
+
+class RegimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto countries = CountryTable::Load("data/countries.csv");
+    ASSERT_THAT(countries, IsOk());
+    countries_ = std::move(*countries);
+    auto groups = CountryGroups::Load("data/country_groups.csv", countries_);
+    ASSERT_THAT(groups, IsOk());
+    groups_ = std::move(*groups);
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tg_regime_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  Result<std::unique_ptr<Regime>> LoadText(const std::string& text) {
+    return RegimeSet::LoadFile(Write("r.yaml", text), groups_, kEccns);
+  }
+
+  CountryTable countries_;
+  CountryGroups groups_;
+  std::filesystem::path dir_;
+};
+
+constexpr const char* kMinimal = R"(id: test
+title: Test
+status: in_force
+effective: {from: 2024-01-01}
+select_by_date: true
+citations: [test]
+sets:
+  d5_macau: [D:5, MO]
+requirements:
+  - id: r1
+    when: {eccn: [3A090.a], destination_in: d5_macau}
+    citation: c
+    text: t
+)";
+
+TEST_F(RegimeTest, ShippedRegimesLoadAndOnlyTheInForceOnesAreChosenByDate) {
+  auto set = RegimeSet::LoadDir("regimes", groups_, kEccns);
+  ASSERT_THAT(set, IsOk());
+  EXPECT_EQ(set->all().size(), 5u);
+  EXPECT_EQ((*set->ForDate(D("2023-11-17")))->id, "us-ac-2023");
+  EXPECT_EQ((*set->ForDate(D("2026-01-14")))->id, "us-ac-2023");
+  EXPECT_EQ((*set->ForDate(D("2026-01-15")))->id, "us-ac-2026");
+  EXPECT_THAT(set->ForDate(D("2023-11-16")), StatusIs(StatusCode::kNotFound));
+  ASSERT_NE(set->Find("us-ai-diffusion-2025"), nullptr);
+  EXPECT_FALSE(set->Find("us-ai-diffusion-2025")->select_by_date);
+}
+
+TEST_F(RegimeTest, AcDestinationSetHas46MembersFromFebruary2026) {
+  auto set = RegimeSet::LoadDir("regimes", groups_, kEccns);
+  ASSERT_THAT(set, IsOk());
+  const Regime* r = set->Find("us-ac-2026");
+  for (size_t i = 0; i < r->set_exprs.size(); ++i) {
+    if (r->set_exprs[i].name == "ac_destinations") {
+      const auto& sets = r->SetsOn(D("2026-02-03"));
+      EXPECT_EQ(sets[i].size(), 46u);
+      EXPECT_TRUE(sets[i].Contains(C("KH")));   // D:1 keeps Cambodia in
+      EXPECT_FALSE(sets[i].Contains(C("IL")));  // D:4 but also A:6
+      EXPECT_TRUE(sets[i].Contains(C("AE")));
+    }
+  }
+}
+
+TEST_F(RegimeTest, D5LosesCambodiaOnFebruary3rd2026) {
+  EXPECT_EQ(groups_.Members("D:5", D("2026-02-02")).size(), 23u);
+  EXPECT_TRUE(groups_.Members("D:5", D("2026-02-02")).Contains(C("KH")));
+  EXPECT_EQ(groups_.Members("D:5", D("2026-02-03")).size(), 22u);
+  EXPECT_FALSE(groups_.Members("D:5", D("2026-02-03")).Contains(C("KH")));
+  EXPECT_EQ(groups_.Members("SUPP5A", D("2025-06-01")).size(), 18u);
+}
+
+TEST_F(RegimeTest, DiffusionTiersFollowSupplement5AndD5) {
+  auto set = RegimeSet::LoadDir("regimes", groups_, kEccns);
+  ASSERT_THAT(set, IsOk());
+  const Regime* r = set->Find("us-ai-diffusion-2025");
+  const auto& sets = r->SetsOn(D("2025-06-01"));
+  EXPECT_EQ(r->TierOf(C("US"), sets), 1);
+  EXPECT_EQ(r->TierOf(C("TW"), sets), 1);
+  EXPECT_EQ(r->TierOf(C("IN"), sets), 2);
+  EXPECT_EQ(r->TierOf(C("HK"), sets), 2);  // Hong Kong is not in D:5
+  EXPECT_EQ(r->TierOf(C("MO"), sets), 3);
+  EXPECT_EQ(r->TierOf(C("SD"), sets), 3);
+}
+
+TEST_F(RegimeTest, MinimalRegimeLoads) { EXPECT_THAT(LoadText(kMinimal), IsOk()); }
+
+TEST_F(RegimeTest, TypoInAKeyNamesFileLineAndKey) {
+  std::string text = kMinimal;
+  text.replace(text.find("citation: c"), 11, "citaton: c");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument,
+                                       "r.yaml:12: requirements[0].citaton: unknown key"));
+}
+
+TEST_F(RegimeTest, TypoInAConditionKeyIsRefused) {
+  std::string text = kMinimal;
+  text.replace(text.find("destination_in"), 14, "destinaton_in");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument,
+                                       "requirements[0].when.destinaton_in: unknown key"));
+}
+
+TEST_F(RegimeTest, UnknownEccnIsRefused) {
+  std::string text = kMinimal;
+  text.replace(text.find("[3A090.a]"), 9, "[3A090.z]");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "unknown ECCN '3A090.z'"));
+}
+
+TEST_F(RegimeTest, UnknownCountryGroupIsRefused) {
+  std::string text = kMinimal;
+  text.replace(text.find("[D:5, MO]"), 9, "[D:9, MO]");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "'D:9' is not a set"));
+}
+
+TEST_F(RegimeTest, EffectiveRangeEndingBeforeItStartsIsRefused) {
+  std::string text = kMinimal;
+  text.replace(text.find("{from: 2024-01-01}"), 18, "{from: 2024-01-01, to: 2023-01-01}");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "is before 'from'"));
+}
+
+TEST_F(RegimeTest, BadDateNamesTheKey) {
+  std::string text = kMinimal;
+  text.replace(text.find("2024-01-01"), 10, "2024-02-30");
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "effective.from"));
+}
+
+TEST_F(RegimeTest, DuplicateRuleIdIsRefused) {
+  std::string text = kMinimal;
+  text += "  - id: r1\n    citation: c\n    text: t\n";
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "duplicate rule id 'r1'"));
+}
+
+TEST_F(RegimeTest, YamlSyntaxErrorNamesTheLine) {
+  EXPECT_THAT(LoadText("id: x\ntitle: [unclosed\n"),
+              StatusIs(StatusCode::kInvalidArgument, "r.yaml:"));
+}
+
+TEST_F(RegimeTest, AgreementAboveTheCapsMaximumIsRefused) {
+  std::string text = kMinimal;
+  text += R"(caps:
+  - {id: alloc, per: destination, period: calendar_year, limit_tpp: 100, agreements_max_increase: 1.0, citation: c}
+agreements:
+  - {country: AE, cap: alloc, increase: 1.5, citation: c}
+)";
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument,
+                                       "agreements[0].increase: exceeds"));
+}
+
+TEST_F(RegimeTest, PolicyNameTypoIsRefused) {
+  std::string text = kMinimal;
+  text += "policies:\n  - {id: p, policy: presumption_of_aproval, citation: c, text: t}\n";
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument, "presumption_of_aproval"));
+}
+
+TEST_F(RegimeTest, TwoRegimesChosenByDateMayNotOverlap) {
+  std::filesystem::create_directories(dir_ / "set");
+  std::ofstream(dir_ / "set" / "a.yaml") << kMinimal;
+  std::string other = kMinimal;
+  other.replace(other.find("id: test"), 8, "id: other");
+  other.replace(other.find("{from: 2024-01-01}"), 18, "{from: 2023-01-01, to: 2024-06-30}");
+  std::ofstream(dir_ / "set" / "b.yaml") << other;
+  EXPECT_THAT(RegimeSet::LoadDir((dir_ / "set").string(), groups_, kEccns),
+              StatusIs(StatusCode::kInvalidArgument, "overlaps"));
+}
+
+TEST_F(RegimeTest, ConditionsNeedingAMissingFigureAreUnknownNotFalse) {
+  auto r = LoadText(std::string(kMinimal) + R"(policies:
+  - id: p
+    policy: case_by_case
+    when: {tpp: {below: 21000}, dram_bandwidth_gbps: {below: 6500}}
+    citation: c
+    text: t
+)");
+  ASSERT_THAT(r, IsOk());
+  const auto& sets = (*r)->SetsOn(D("2025-01-01"));
+  Facts f;
+  f.metrics[static_cast<int>(Metric::kTpp)] = 15000;
+  EXPECT_EQ(Evaluate((*r)->policies[0].when, f, sets).kind, Verdict::Kind::kUnknown);
+  EXPECT_EQ(Evaluate((*r)->policies[0].when, f, sets).missing, Metric::kDramBandwidth);
+  f.metrics[static_cast<int>(Metric::kTpp)] = 30000;  // a known failing test decides first
+  EXPECT_EQ(Evaluate((*r)->policies[0].when, f, sets).kind, Verdict::Kind::kFalse);
+}
+
+}  // namespace
+}  // namespace tg::regime
