@@ -123,7 +123,12 @@ Result<ChipCatalog> ChipCatalog::Load(const std::string& path) {
 }
 
 const ChipEntry* ChipCatalog::Find(std::string_view name) const {
-  auto it = by_key_.find(LookupKey(name));
+  char buf[256];
+  const auto n = LookupKeyInto(name, buf, sizeof(buf));
+  if (!n) {
+    return nullptr;  // no catalog name is this long
+  }
+  auto it = by_key_.find(std::string_view(buf, *n));
   return it == by_key_.end() ? nullptr : &entries_[it->second];
 }
 

@@ -38,8 +38,13 @@ class ChipCatalog {
   size_t IndexOf(const ChipEntry* e) const { return static_cast<size_t>(e - entries_.data()); }
 
  private:
+  // Transparent hashing so that Find can look up a stack-built key without allocating.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::vector<ChipEntry> entries_;
-  std::unordered_map<std::string, size_t> by_key_;
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> by_key_;
 };
 
 // TPP = max over dense figures of TOPS × bit length, times the number of units

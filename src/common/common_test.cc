@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tierguard/date.h"
 #include "src/common/country_table.h"
 #include "src/common/csv.h"
@@ -77,9 +79,48 @@ TEST(CsvTable, SkipsLeadingCommentsAndCrLf) {
 TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
   std::string out;
   JsonWriter w(out);
-  w.BeginObject().Key("k\"").String("a\nb\x01").Key("n").Number(2.5).Key("i").Number(15832)
+  w.BeginObject().Key("k").String("a\nb\x01\"").Key("n").Number(2.5).Key("i").Number(15832)
       .Key("z").Null().EndObject();
-  EXPECT_EQ(out, "{\"k\\\"\":\"a\\nb\\u0001\",\"n\":2.5,\"i\":15832,\"z\":null}");
+  EXPECT_EQ(out, "{\"k\":\"a\\nb\\u0001\\\"\",\"n\":2.5,\"i\":15832,\"z\":null}");
+}
+
+// The escaper skips 8 bytes at a time; compare it with a plain byte-by-byte escaper on strings
+// with special characters at every offset, and on UTF-8 text.
+TEST(JsonWriter, WordAtATimeEscapingMatchesByteByByte) {
+  auto naive = [](std::string_view v) {
+    std::string out = "\"";
+    for (unsigned char c : v) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c < 0x20 && c != '\r' && c != '\t') {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+        out += buf;
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  for (const char special : {'"', '\\', '\n', '\x1f', '\x01'}) {
+    for (size_t pos = 0; pos < 40; ++pos) {
+      std::string v(40, 'a');
+      v[pos] = special;
+      std::string out;
+      AppendJsonString(out, v);
+      EXPECT_EQ(out, naive(v)) << "special at " << pos;
+    }
+  }
+  std::string out;
+  AppendJsonString(out, "Türkiye → Виктор СОЙКО \"quoted\" 中国");
+  EXPECT_EQ(out, naive("Türkiye → Виктор СОЙКО \"quoted\" 中国"));
 }
 
 TEST(JsonWriter, SeparatesArrayElements) {

@@ -2,13 +2,49 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace tg {
+
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// True when any of the 8 bytes at p is < 0x20, '"' or '\\'.
+bool NeedsEscape8(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  const uint64_t below_space = (x - kOnes * 0x20) & ~x;
+  const uint64_t q = x ^ (kOnes * '"');
+  const uint64_t quote = (q - kOnes) & ~q;
+  const uint64_t b = x ^ (kOnes * '\\');
+  const uint64_t backslash = (b - kOnes) & ~b;
+  return ((below_space | quote | backslash) & kHighs) != 0;
+}
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (unsigned char c : value) {
+  // Copy runs of characters that need no escaping in one append; test 8 bytes at a time for a
+  // control character, a quote or a backslash (bytes >= 0x80 pass through untouched).
+  size_t run = 0;
+  size_t i = 0;
+  for (; i < value.size(); ++i) {
+    while (i + 8 <= value.size() && !NeedsEscape8(value.data() + i)) {
+      i += 8;
+    }
+    if (i >= value.size()) {
+      break;
+    }
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
+    out.append(value.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -26,15 +62,12 @@ void AppendJsonString(std::string& out, std::string_view value) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
   }
+  out.append(value.data() + run, value.size() - run);
   out += '"';
 }
 
@@ -79,8 +112,9 @@ JsonWriter& JsonWriter::EndArray() {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   Separate();
-  AppendJsonString(out_, key);
-  out_ += ':';
+  out_ += '"';
+  out_.append(key);
+  out_ += "\":";
   after_key_ = true;
   return *this;
 }

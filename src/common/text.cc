@@ -5,18 +5,26 @@
 
 namespace tg {
 
-std::string LookupKey(std::string_view text) {
-  std::string key;
-  key.reserve(text.size());
+std::optional<size_t> LookupKeyInto(std::string_view text, char* buf, size_t cap) {
+  size_t n = 0;
   for (char c : text) {
-    if (c >= 'A' && c <= 'Z') {
-      key += static_cast<char>(c - 'A' + 'a');
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      key += c;
-    } else if (static_cast<unsigned char>(c) >= 0x80) {
-      key += c;  // keep non-ASCII letters (e.g. "Türkiye") byte for byte
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      static_cast<unsigned char>(c) >= 0x80;  // non-ASCII letters ("Türkiye")
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (!keep && !upper) {
+      continue;
     }
+    if (n == cap) {
+      return std::nullopt;
+    }
+    buf[n++] = upper ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  return n;
+}
+
+std::string LookupKey(std::string_view text) {
+  std::string key(text.size(), '\0');
+  key.resize(*LookupKeyInto(text, key.data(), key.size()));
   return key;
 }
 

@@ -11,6 +11,8 @@ namespace tg {
 // Lower-case ASCII letters and digits only: "H100-SXM5 (80GB)" -> "h100sxm580gb". Used to look
 // up parts and country names insensitively to case, spaces and punctuation.
 std::string LookupKey(std::string_view text);
+// The same key written into buf[0..cap); returns its length, or nullopt when it does not fit.
+std::optional<size_t> LookupKeyInto(std::string_view text, char* buf, size_t cap);
 
 // Parses a finite decimal number; nullopt when the text is not one.
 std::optional<double> ParseNumber(std::string_view text);

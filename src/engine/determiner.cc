@@ -175,14 +175,13 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   const Item& in = req.items[item_index];
   const Classification& cls = item.classification;
   const regime::Facts f = BuildFacts(req, regime, sets, item, party);
-  const std::string path = "items[" + std::to_string(item_index) + "]";
   auto test = [&](const regime::RuleInfo& rule) -> Result<bool> {
     if (!rule.effective.Contains(req.date)) {
       return false;
     }
     Verdict v = regime::Evaluate(rule.when, f, sets);
     if (v.kind == Verdict::Kind::kUnknown) {
-      return InvalidArgument(path + "." +
+      return InvalidArgument("items[" + std::to_string(item_index) + "]." +
                              std::string(classify::MetricField(
                                  v.missing, in.kind == Item::Kind::kPart)) +
                              ": needed by rule " + rule.id + " of " + regime.id);

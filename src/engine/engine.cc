@@ -37,12 +37,12 @@ std::string DefaultDir(const std::string& given, const char* leaf) {
 // Buffered writes to a FILE*, flushed in large blocks.
 class Sink {
  public:
-  explicit Sink(std::FILE* out) : out_(out) { buf_.reserve(1 << 17); }
+  explicit Sink(std::FILE* out) : out_(out) { buf_.reserve((1 << 20) + (1 << 16)); }
   ~Sink() { Flush(); }
   std::string& buf() { return buf_; }
   void EndLine() {
     buf_ += '\n';
-    if (buf_.size() > (1 << 16)) {
+    if (buf_.size() > (1 << 20)) {
       Flush();
     }
   }
@@ -118,12 +118,15 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
   std::string doc;
   int line = 0;
   Status read_error;
+  // Counted by enum and regime pointer in the loop; named once at the end.
+  int64_t by_outcome[static_cast<int>(Outcome::kProhibited) + 1] = {};
+  std::unordered_map<std::string_view, int64_t> by_regime;
+  std::unordered_map<std::string, int64_t> by_authorization;
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
     Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
     if (!s.ok()) {
       ++stats.errors;
-      ++stats.by_outcome["error"];
       engine::WriteErrorJson(request.id, line, s, sink.buf());
       sink.EndLine();
       continue;
@@ -131,12 +134,11 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
     Decide(request, batch, decision);
     if (!decision.error.ok()) {
       ++stats.errors;
-      ++stats.by_outcome["error"];
     } else {
-      ++stats.by_outcome[std::string(OutcomeName(decision.outcome))];
-      ++stats.by_regime[std::string(decision.regime)];
+      ++by_outcome[static_cast<int>(decision.outcome)];
+      ++by_regime[decision.regime];
       if (!decision.authorization.empty()) {
-        ++stats.by_authorization[decision.authorization];
+        ++by_authorization[decision.authorization];
       }
     }
     engine::WriteDecisionJson(decision, sink.buf());
@@ -145,6 +147,18 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
   if (!read_error.ok()) {
     return read_error;
   }
+  for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
+    if (by_outcome[o] > 0) {
+      stats.by_outcome[std::string(OutcomeName(static_cast<Outcome>(o)))] = by_outcome[o];
+    }
+  }
+  if (stats.errors > 0) {
+    stats.by_outcome["error"] = stats.errors;
+  }
+  for (const auto& [regime, n] : by_regime) {
+    stats.by_regime[std::string(regime)] = n;
+  }
+  stats.by_authorization = std::move(by_authorization);
   return stats;
 }
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace tg::engine {
@@ -292,6 +293,52 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
   return Status::Ok();
 }
 
+// Resets keep string and vector capacity, so that a Request reused across lines allocates
+// only when a line is larger than any before it.
+void ResetParty(Party& p) {
+  p.id.clear();
+  p.name.clear();
+  p.country = p.headquarters = p.parent_headquarters = p.nationality = Country();
+  p.group.clear();
+  p.affiliations.clear();
+  p.present = false;
+}
+
+void ResetItem(Item& item) {
+  item.kind = Item::Kind::kPart;
+  item.part.clear();
+  item.chip.name.clear();
+  item.chip.tpp.reset();
+  item.chip.performance.clear();
+  item.chip.units = 1;
+  item.chip.die_area_mm2.reset();
+  item.chip.datacenter = true;
+  item.chip.dram_bandwidth_gbps.reset();
+  item.chip.interconnect_gbps.reset();
+  item.chip.hbm = false;
+  item.chip.memory_bandwidth_gbps.reset();
+  item.chip.package_area_mm2.reset();
+  item.model.name.clear();
+  item.model.training_ops.reset();
+  item.model.published = false;
+  item.model.origin_data.clear();
+  item.model.origin_weights.clear();
+  item.model.origin_compute.clear();
+  item.quantity = 1;
+}
+
+void ResetRequest(Request& r) {
+  r.id.clear();
+  r.date = Date();
+  r.regime.clear();
+  r.kind = TransferKind::kExport;
+  ResetParty(r.exporter);
+  ResetParty(r.consignee);
+  ResetParty(r.end_user);
+  r.end_use.clear();
+  r.line = 0;
+}
+
 simdjson::dom::parser& ThreadParser() {
   thread_local simdjson::dom::parser parser;
   return parser;
@@ -364,11 +411,18 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
     if (i >= 1000) {
       return Bad("items", "at most 1000 items per request");
     }
-    Item item;
-    TG_RETURN_IF_ERROR(ParseItem(e, countries, "items[" + std::to_string(i++) + "]",
-                                 /*require_quantity=*/true, item));
-    out.items.push_back(std::move(item));
+    if (i == out.items.size()) {
+      out.items.emplace_back();
+    } else {
+      ResetItem(out.items[i]);
+    }
+    char path[32];  // "items[N]" without a heap allocation per item
+    const int len = std::snprintf(path, sizeof(path), "items[%zu]", i);
+    TG_RETURN_IF_ERROR(ParseItem(e, countries, std::string_view(path, static_cast<size_t>(len)),
+                                 /*require_quantity=*/true, out.items[i]));
+    ++i;
   }
+  out.items.resize(i);
   if (out.items.empty()) {
     return Bad("items", "must not be empty");
   }
@@ -379,7 +433,7 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
 
 Status ParseRequestJson(std::string_view json, const CountryTable& countries, int line,
                         Request& out) {
-  out = Request();
+  ResetRequest(out);
   out.line = line;
   element doc;
   Status s = ParseDocument(json, doc);
@@ -394,7 +448,7 @@ Status ParseRequestJson(std::string_view json, const CountryTable& countries, in
 
 Status ParseItemJson(std::string_view json, const CountryTable& countries, std::string_view path,
                      Item& out) {
-  out = Item();
+  ResetItem(out);
   element doc;
   TG_RETURN_IF_ERROR(ParseDocument(json, doc));
   return ParseItem(doc, countries, path, /*require_quantity=*/false, out);
