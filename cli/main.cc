@@ -265,9 +265,7 @@ int Regimes(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("regimes: unknown verb '" + verb + "' (list, show, for)");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   tg::EngineOptions options;
   while (!args.empty() && (args[0] == "--data" || args[0] == "--regimes")) {
@@ -308,4 +306,15 @@ int main(int argc, char** argv) {
     return Determine(**engine, rest);
   }
   return Regimes(**engine, rest);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {  // out of memory, or a bug: report, never abort silently
+    std::fprintf(stderr, "tierguard: internal error: %s\n", e.what());
+    return kExitUsage;
+  }
 }

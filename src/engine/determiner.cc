@@ -85,9 +85,8 @@ regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& r
   return f;
 }
 
-Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-                       const CountryTable& countries)
-    : classifier_(classifier), regimes_(regimes), countries_(countries) {}
+Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes)
+    : classifier_(classifier), regimes_(regimes) {}
 
 Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regime,
                                   const regime::Cap& cap, const Party& party, TppMilli amount,

@@ -11,15 +11,13 @@
 #include "tierguard/engine.h"
 #include "tierguard/types.h"
 #include "src/classify/classifier.h"
-#include "src/common/country_table.h"
 #include "src/regime/regime_set.h"
 
 namespace tg::engine {
 
 class Determiner {
  public:
-  Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-             const CountryTable& countries);
+  Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes);
 
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
 
@@ -50,7 +48,6 @@ class Determiner {
 
   const classify::Classifier& classifier_;
   const regime::RegimeSet& regimes_;
-  const CountryTable& countries_;
 };
 
 }  // namespace tg::engine

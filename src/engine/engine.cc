@@ -39,7 +39,7 @@ class Sink {
  public:
   explicit Sink(std::FILE* out) : out_(out) { buf_.reserve((1 << 20) + (1 << 16)); }
   ~Sink() { Flush(); }
-  std::string& buf() { return buf_; }
+  std::string& Buffer() { return buf_; }
   void EndLine() {
     buf_ += '\n';
     if (buf_.size() > (1 << 20)) {
@@ -89,8 +89,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       }
     }
   }
-  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes,
-                                                          impl->countries);
+  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -127,7 +126,7 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
     Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
     if (!s.ok()) {
       ++stats.errors;
-      engine::WriteErrorJson(request.id, line, s, sink.buf());
+      engine::WriteErrorJson(request.id, line, s, sink.Buffer());
       sink.EndLine();
       continue;
     }
@@ -141,7 +140,7 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
         ++by_authorization[decision.authorization];
       }
     }
-    engine::WriteDecisionJson(decision, sink.buf());
+    engine::WriteDecisionJson(decision, sink.Buffer());
     sink.EndLine();
   }
   if (!read_error.ok()) {
@@ -188,10 +187,10 @@ Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date a
     }
     if (!s.ok()) {
       ++stats.errors;
-      engine::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.buf());
+      engine::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.Buffer());
     } else {
       ++stats.by_outcome[std::string(cls.eccn)];
-      engine::WriteClassificationJson(cls, sink.buf());
+      engine::WriteClassificationJson(cls, sink.Buffer());
     }
     sink.EndLine();
   }

@@ -132,47 +132,47 @@ bool InSet(SetId id, Country c, const std::vector<CountrySet>& sets) {
 
 Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySet>& sets) {
   using K = Verdict::Kind;
-  const Verdict kFalse{K::kFalse};
+  const Verdict not_met{K::kFalse};
   if (c.eccns != 0 && (c.eccns & f.eccn_bit) == 0) {
-    return kFalse;
+    return not_met;
   }
   if ((c.datacenter && *c.datacenter != f.datacenter) || (c.is_model && *c.is_model != f.is_model) ||
       (c.is_hbm && *c.is_hbm != f.is_hbm) || (c.published && *c.published != f.published) ||
       (c.controlled_ai_asset && *c.controlled_ai_asset != f.controlled_ai_asset)) {
-    return kFalse;
+    return not_met;
   }
   if (c.kinds != 0 && (c.kinds & (1u << static_cast<int>(f.kind))) == 0) {
-    return kFalse;
+    return not_met;
   }
   if (c.destination_tiers != 0 && (c.destination_tiers & (1u << f.destination_tier)) == 0) {
-    return kFalse;
+    return not_met;
   }
   if (c.hq_tiers != 0 && (c.hq_tiers & (1u << f.hq_tier)) == 0) {
-    return kFalse;
+    return not_met;
   }
   if (c.destination_in >= 0 && !InSet(c.destination_in, f.destination, sets)) {
-    return kFalse;
+    return not_met;
   }
   if (c.destination_not_in >= 0 && InSet(c.destination_not_in, f.destination, sets)) {
-    return kFalse;
+    return not_met;
   }
   if (c.hq_any_in >= 0 && !InSet(c.hq_any_in, f.hq, sets) &&
       !InSet(c.hq_any_in, f.parent_hq, sets)) {
-    return kFalse;
+    return not_met;
   }
   if (c.hq_all_in >= 0 &&
       (!InSet(c.hq_all_in, f.hq, sets) || !InSet(c.hq_all_in, f.parent_hq, sets))) {
-    return kFalse;
+    return not_met;
   }
   if (c.hq_none_in >= 0 &&
       (InSet(c.hq_none_in, f.hq, sets) || InSet(c.hq_none_in, f.parent_hq, sets))) {
-    return kFalse;
+    return not_met;
   }
   if (c.exporter_in >= 0 && !InSet(c.exporter_in, f.exporter, sets)) {
-    return kFalse;
+    return not_met;
   }
   if (c.exporter_not_in >= 0 && InSet(c.exporter_not_in, f.exporter, sets)) {
-    return kFalse;
+    return not_met;
   }
   if (c.affiliated_in >= 0) {
     bool hit = !f.nationality.empty() && InSet(c.affiliated_in, f.nationality, sets);
@@ -182,12 +182,12 @@ Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySe
       }
     }
     if (!hit) {
-      return kFalse;
+      return not_met;
     }
   }
   if (!c.end_uses.empty() &&
       std::find(c.end_uses.begin(), c.end_uses.end(), f.end_use) == c.end_uses.end()) {
-    return kFalse;
+    return not_met;
   }
   // Known figures first, so that a failing known test never asks for a missing one.
   std::optional<Metric> missing;
@@ -200,7 +200,7 @@ Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySe
       continue;
     }
     if (!range.Contains(*v)) {
-      return kFalse;
+      return not_met;
     }
   }
   if (!c.any_of.empty()) {
@@ -218,7 +218,7 @@ Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySe
     }
     if (!any_true) {
       if (!any_missing) {
-        return kFalse;
+        return not_met;
       }
       if (!missing) {
         missing = any_missing;

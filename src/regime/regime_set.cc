@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "src/common/csv.h"
@@ -262,7 +263,7 @@ class Loader {
         return r_.Error(c["limit_tpp"].IsDefined() ? c["limit_tpp"] : c, path + ".limit_tpp",
                         "required: a positive TPP figure below 1e15");
       }
-      cap.limit = static_cast<TppMilli>(*limit * 1000.0 + 0.5);
+      cap.limit = static_cast<TppMilli>(std::llround(*limit * 1000.0));
       TG_ASSIGN_OR_RETURN(auto inc, r_.Number(c, path, "agreements_max_increase"));
       if (inc && (*inc < 0 || *inc > 10)) {
         return r_.Error(c["agreements_max_increase"], path + ".agreements_max_increase",
