@@ -160,5 +160,60 @@ TEST(Engine, OpenFailsClearlyOnABadRegimeFile) {
   std::filesystem::remove_all(dir);
 }
 
+// Seeded random corruption of valid requests: every line still gets exactly one JSON answer,
+// a decision or an error, and nothing crashes.
+TEST(Engine, CorruptedRequestsAlwaysGetOneAnswerEach) {
+  auto engine = OpenEngine();
+  const std::vector<std::string> seeds = {
+      kUaeOrder,
+      R"({"id": "m", "date": "2027-03-01", "regime": "proposal-2027-controlled-ai-assets", )"
+      R"("consignee": {"country": "SG", "nationality": "CN"}, "items": [{"model": )"
+      R"({"name": "m", "training_ops": 1e26, "origin": {"data": ["US"]}}}]})",
+      R"({"id": "c", "date": "2026-03-01", "consignee": {"country": "CN"}, "items": [{"chip": )"
+      R"({"name": "x", "performance": [{"tops": 900, "bits": 16}], "die_area_mm2": 600, )"
+      R"("dram_bandwidth_gbps": 3000}, "quantity": 3}]})"};
+  uint64_t state = 20261125;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  const std::string alphabet = "{}[]\":,0123456789-.eE aZ\\\x01\xff";
+  std::string input;
+  const int kLines = 3000;
+  for (int i = 0; i < kLines; ++i) {
+    std::string line = seeds[next() % seeds.size()];
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const size_t pos = next() % line.size();
+      switch (next() % 3) {
+        case 0:
+          line[pos] = alphabet[next() % alphabet.size()];
+          break;
+        case 1:
+          line.erase(pos, 1 + next() % 8);
+          break;
+        default:
+          line.insert(pos, 1, alphabet[next() % alphabet.size()]);
+      }
+    }
+    for (char& c : line) {
+      c = c == '\n' ? ' ' : c;
+    }
+    input += line + "\n";
+  }
+  auto out = RunStream(*engine, input);
+  // Blank lines are skipped, so corrupted lines that became blank get no answer.
+  EXPECT_LE(out.size(), static_cast<size_t>(kLines));
+  EXPECT_GT(out.size(), static_cast<size_t>(kLines) * 9 / 10);
+  int decided = 0;
+  for (const std::string& line : out) {
+    const bool is_error = line.find("\"error\":{\"code\"") != std::string::npos;
+    const bool is_decision = line.find("\"outcome\":") != std::string::npos;
+    EXPECT_TRUE(is_error != is_decision) << line;
+    decided += is_decision;
+  }
+  EXPECT_GT(decided, 0);  // some corruptions leave a valid request
+}
+
 }  // namespace
 }  // namespace tg
