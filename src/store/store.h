@@ -1,0 +1,88 @@
+// Store: tierguard's durable state behind one small interface, so that the ledger and the audit
+// log are written once and run on every backend (memory for tests, SQLite embedded, PostgreSQL
+// shared). A store holds documents (a key and an opaque value, in one of a few tables) and
+// integer counters (cap and licence balances). All access goes through a Transaction:
+// transactions are serializable, a write transaction holds the store's write lock from Begin()
+// to Commit() (two processes never both spend the last of a cap), and a transaction that is not
+// committed is rolled back. A Store may be shared between threads; a Transaction may not.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tierguard/status.h"
+
+namespace tg::store {
+
+// The document tables. Values are the ledger's JSON records.
+enum class Table : uint8_t {
+  kMeta = 0,
+  kShipments = 1,
+  kReservations = 2,
+  kLicences = 3,
+  kApplications = 4,
+  kAgreements = 5,
+  kVeus = 6,
+  kParties = 7,
+  kPartyLinks = 8,
+  kAlerts = 9,
+  kNearThreshold = 10,  // orders that came close to a cap, for the structuring detector
+  kAudit = 11,          // audit log records and tree (issue 4)
+};
+
+using Row = std::pair<std::string, std::string>;  // key, value
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // The value stored under `key`, or nullopt.
+  virtual Result<std::optional<std::string>> Get(Table table, std::string_view key) = 0;
+  // Inserts a new document. AlreadyExists when the key is taken.
+  virtual Status Insert(Table table, std::string_view key, std::string_view value) = 0;
+  // Inserts or replaces.
+  virtual Status Put(Table table, std::string_view key, std::string_view value) = 0;
+  virtual Status Delete(Table table, std::string_view key) = 0;
+  // Documents whose key starts with `prefix`, in key order, at most `limit`.
+  virtual Result<std::vector<Row>> Scan(Table table, std::string_view prefix,
+                                        size_t limit = SIZE_MAX) = 0;
+
+  // Counters start at 0. Add returns the new value.
+  virtual Result<int64_t> Counter(std::string_view key) = 0;
+  virtual Result<int64_t> AddCounter(std::string_view key, int64_t delta) = 0;
+  // Counters whose key starts with `prefix`, in key order.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> ScanCounters(
+      std::string_view prefix) = 0;
+
+  // Makes every change durable. After a failed commit nothing of the transaction remains.
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Starts a transaction; waits for the write lock (up to the backend's busy timeout:
+  // Unavailable after it).
+  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  // "memory", "sqlite:PATH", …
+  virtual std::string Describe() const = 0;
+  virtual int SchemaVersion() const = 0;
+};
+
+// A store in memory, for tests. Transactions serialize on a mutex.
+std::unique_ptr<Store> OpenMemoryStore();
+
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL. Creates the file and
+// applies schema migrations on open. Errors: Unavailable when the file cannot be opened,
+// DataLoss when it is not a tierguard store or is newer than this program.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// "memory" or a SQLite path.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
+
+}  // namespace tg::store
