@@ -25,19 +25,26 @@ struct EngineOptions {
   std::string regimes_dir;
 };
 
-// Cap usage accumulated over a batch of requests: a what-if history that later requests see.
+namespace ledger {
+class View;
+}  // namespace ledger
+
+// Counter usage (caps, licence balances) accumulated over a batch of requests, on top of the
+// recorded history when the engine has a ledger: a what-if history that later requests see.
 class BatchState {
  public:
-  TppMilli Used(const std::string& key) const {
-    auto it = used_.find(key);
-    return it == used_.end() ? 0 : it->second;
-  }
-  void Add(const std::string& key, TppMilli amount) { used_[key] += amount; }
+  // Recorded usage (when a ledger view is attached) plus this batch's.
+  Result<int64_t> Used(const std::string& key) const;
+  void Add(const std::string& key, int64_t amount) { used_[key] += amount; }
   void Clear() { used_.clear(); }
-  const std::unordered_map<std::string, TppMilli>& all() const { return used_; }
+  const std::unordered_map<std::string, int64_t>& all() const { return used_; }
+  // The recorded state the batch reads through; nullptr for a pure what-if. Not owned.
+  ledger::View* view() const { return view_; }
+  void set_view(ledger::View* view) { view_ = view; }
 
  private:
-  std::unordered_map<std::string, TppMilli> used_;
+  std::unordered_map<std::string, int64_t> used_;
+  ledger::View* view_ = nullptr;
 };
 
 struct RegimeSummary {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tierguard/date.h"
@@ -110,6 +111,7 @@ struct Item {
   ChipSpec chip;
   ModelSpec model;
   int64_t quantity = 1;
+  std::optional<double> value_usd;  // value of the line, for licences with a value limit
 };
 
 struct Request {
@@ -121,6 +123,7 @@ struct Request {
   Party consignee;
   Party end_user;
   std::string end_use;
+  std::string license;  // a licence on record the exporter ships under; empty: any that fits
   std::vector<Item> items;
   int line = 0;  // 1-based input line, for error messages
 };
@@ -184,6 +187,8 @@ struct Decision {
   std::vector<ItemDecision> items;
   std::vector<CapUse> caps;
   std::vector<Reason> reasons;
+  // What recording this decision adds to the ledger's counters (cap and licence balances).
+  std::vector<std::pair<std::string, int64_t>> counter_deltas;
   Status error;  // non-OK: the request could not be decided
   int line = 0;
 };

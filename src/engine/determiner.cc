@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/ledger/ledger.h"
+
 namespace tg::engine {
 
 namespace {
@@ -21,6 +23,7 @@ constexpr std::string_view kProposalText =
 constexpr std::string_view kComplianceText =
     "The request date is before the regime's compliance date.";
 constexpr std::string_view kOverCapText = "The cap would be exceeded, so this path is not open.";
+constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
 constexpr std::string_view kNoPolicyText =
     "A licence is required; the regime states no review policy for this case.";
 
@@ -51,7 +54,125 @@ std::string_view FirstCitation(const regime::Regime& regime) {
                                   : std::string_view(regime.citations.front());
 }
 
+Result<int64_t> UsedWithPending(const BatchState& batch,
+                                const std::vector<Determiner::Pending>& pending,
+                                const std::string& key) {
+  TG_ASSIGN_OR_RETURN(int64_t used, batch.Used(key));
+  for (const Determiner::Pending& p : pending) {
+    if (p.key == key) {
+      used += p.amount;
+    }
+  }
+  return used;
+}
+
+// Why licence `l` does not cover this item for this party on this date; empty when it does.
+std::string LicenceGap(const License& l, const Request& req, const regime::Regime& regime,
+                       const Classification& cls, const Party& party) {
+  if (!l.regime.empty() && l.regime != regime.id) {
+    return "is for regime " + l.regime + ", not " + regime.id;
+  }
+  if (std::find(l.eccns.begin(), l.eccns.end(), cls.eccn) == l.eccns.end()) {
+    return "does not cover ECCN " + std::string(cls.eccn);
+  }
+  if (l.destination != party.country) {
+    return "is for " + l.destination.ToString() + ", not " + party.country.ToString();
+  }
+  if (!l.consignee.empty() && l.consignee != party.id) {
+    return "is for consignee " + l.consignee + ", not " + party.id;
+  }
+  if (req.date < l.valid_from) {
+    return "is valid only from " + l.valid_from.ToString();
+  }
+  if (req.date > l.valid_to) {
+    return "expired on " + l.valid_to.ToString();
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& regime,
+                                     const ItemDecision& item, size_t item_index,
+                                     const Party& party, const BatchState& batch,
+                                     std::vector<Pending>& pending, Decision& out,
+                                     ItemVerdict& verdict) const {
+  const bool named = !req.license.empty();
+  if (batch.view() == nullptr) {
+    if (named) {
+      return FailedPrecondition("license: shipping under a named licence needs a ledger (--db)");
+    }
+    return false;
+  }
+  TG_ASSIGN_OR_RETURN(const std::vector<License>* licences, batch.view()->Licences());
+  const std::string path = "items[" + std::to_string(item_index) + "]";
+  bool seen = false;
+  for (const License& l : *licences) {
+    if (named && l.number != req.license) {
+      continue;
+    }
+    seen = true;
+    const std::string gap = LicenceGap(l, req, regime, item.classification, party);
+    if (!gap.empty()) {
+      if (named) {
+        return FailedPrecondition("license: " + l.number + " " + gap);
+      }
+      continue;
+    }
+    const Item& in = req.items[item_index];
+    struct Need {
+      const char* what;
+      int64_t amount;
+      int64_t limit;  // 0: unlimited
+    };
+    const int64_t cents =
+        in.value_usd ? static_cast<int64_t>(std::llround(*in.value_usd * 100.0)) : 0;
+    const Need needs[] = {
+        {"quantity", item.quantity, l.quantity_limit},
+        {"tpp", item.total_tpp, static_cast<int64_t>(std::llround(l.tpp_limit * 1000.0))},
+        {"value", cents, static_cast<int64_t>(std::llround(l.value_limit_usd * 100.0))}};
+    std::string shortfall;
+    if (l.value_limit_usd > 0 && !in.value_usd) {
+      shortfall = "has a value limit and " + path + ".value_usd is not given";
+    }
+    for (const Need& n : needs) {
+      if (n.limit <= 0 || !shortfall.empty()) {
+        continue;
+      }
+      TG_ASSIGN_OR_RETURN(int64_t used,
+                          UsedWithPending(batch, pending, ledger::LicenceCounter(l.number, n.what)));
+      if (used + n.amount > n.limit) {
+        const bool tpp = std::string_view(n.what) == "tpp";
+        const bool value = std::string_view(n.what) == "value";
+        const auto show = [&](int64_t v) {
+          return tpp ? std::to_string(v / 1000) : value ? std::to_string(v / 100) : std::to_string(v);
+        };
+        shortfall = "has " + show(n.limit - used) + " " + n.what + " left; " + path + " needs " +
+                    show(n.amount);
+      }
+    }
+    if (!shortfall.empty()) {
+      if (named) {
+        return FailedPrecondition("license: " + l.number + " " + shortfall);
+      }
+      continue;
+    }
+    for (const Need& n : needs) {
+      if (n.limit > 0) {
+        pending.push_back({ledger::LicenceCounter(l.number, n.what), n.amount});
+      }
+    }
+    verdict = ItemVerdict{Outcome::kLicensed, LicensePolicy::kNone, l.number};
+    AddReason(out, "licence-on-record", l.number, kLicensedText,
+              std::string(item.classification.name) + " x " + std::to_string(item.quantity) +
+                  " under " + l.number + " (valid to " + l.valid_to.ToString() + ")");
+    return true;
+  }
+  if (named && !seen) {
+    return NotFound("license: no active licence '" + req.license + "' on record");
+  }
+  return false;
+}
 
 regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& regime,
                                      const std::vector<regime::CountrySet>& sets,
@@ -95,7 +216,11 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
   std::string who;
   switch (cap.key) {
     case regime::Cap::Key::kGroup:
-      who = !req.consignee.group.empty() ? req.consignee.group : std::string();
+      // The group the request names, else the party group on record, else the consignee.
+      who = req.consignee.group;
+      if (who.empty() && batch.view() != nullptr && !party.id.empty()) {
+        TG_ASSIGN_OR_RETURN(who, batch.view()->GroupOf(party.id));
+      }
       [[fallthrough]];
     case regime::Cap::Key::kConsignee:
       if (who.empty()) {
@@ -129,18 +254,19 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
   use.cap = cap.id;
   use.key = who + "/" + period;
   std::string ledger_key = cap.id + ":" + use.key;
-  TppMilli used = batch.Used(ledger_key);
-  for (const Pending& p : pending) {
-    if (p.key == ledger_key) {
-      used += p.amount;
-    }
-  }
+  TG_ASSIGN_OR_RETURN(TppMilli used, UsedWithPending(batch, pending, ledger_key));
   use.used = used;
   use.requested = amount;
   use.limit = cap.limit;
   if (cap.max_agreement_increase > 0 && cap.key == regime::Cap::Key::kDestination) {
+    double recorded = 0;  // agreements on record in the ledger, beside the regime's own
+    if (batch.view() != nullptr) {
+      TG_ASSIGN_OR_RETURN(recorded,
+                          batch.view()->AgreementIncrease(party.country, cap.id, req.date));
+    }
     const double inc = std::min(cap.max_agreement_increase,
-                                regime.AgreementIncrease(party.country, cap.id, req.date));
+                                regime.AgreementIncrease(party.country, cap.id, req.date) +
+                                    recorded);
     use.limit = cap.limit + static_cast<TppMilli>(std::llround(static_cast<double>(cap.limit) * inc));
   }
   use.exceeded = used + amount > use.limit;
@@ -204,6 +330,26 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     return Status::Ok();
   }
   AddReason(out, requirement->id, requirement->citation, requirement->text, subject);
+
+  if (is_consignee) {
+    TG_ASSIGN_OR_RETURN(bool licensed, TryLicences(req, regime, item, item_index, party, batch,
+                                                   pending, out, verdict));
+    if (licensed) {
+      // A licensed export counts against the allocation its review policy is bound to.
+      for (const regime::Policy& p : regime.policies) {
+        TG_ASSIGN_OR_RETURN(bool hit, test(p));
+        if (hit) {
+          if (p.cap >= 0 && item.total_tpp > 0) {
+            TG_RETURN_IF_ERROR(CheckCap(req, regime, regime.caps[p.cap], party, item.total_tpp,
+                                        batch, pending, true, /*consume=*/true, out)
+                                   .status());
+          }
+          break;
+        }
+      }
+      return Status::Ok();
+    }
+  }
 
   for (const regime::Exception& e : regime.exceptions) {
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
@@ -269,6 +415,7 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
   out.items.clear();
   out.caps.clear();
   out.reasons.clear();
+  out.counter_deltas.clear();
   out.error = Status::Ok();
   auto fail = [&](const Status& s) {
     out.error = req.line > 0 ? s.WithPrefix("line " + std::to_string(req.line)) : s;
@@ -401,6 +548,7 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
   }
   for (Pending& p : pending) {
     batch.Add(p.key, p.amount);
+    out.counter_deltas.emplace_back(std::move(p.key), p.amount);
   }
   // Duties that come with an allowed export (notices, declarations).
   for (size_t i = 0; i < req.items.size(); ++i) {

@@ -21,11 +21,13 @@ class Determiner {
 
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
 
- private:
+ public:
   struct Pending {
     std::string key;
-    TppMilli amount;
+    int64_t amount;
   };
+
+ private:
   struct ItemVerdict {
     Outcome outcome = Outcome::kNoLicenseRequired;
     LicensePolicy policy = LicensePolicy::kNone;
@@ -42,6 +44,12 @@ class Determiner {
                         const Party& party, TppMilli amount, const BatchState& batch,
                         std::vector<Pending>& pending, bool record, bool consume,
                         Decision& out) const;
+  // Looks for a licence on record (the one the request names, or any that fits) covering the
+  // item for the consignee; on success fills `verdict` and queues the licence's depletion.
+  Result<bool> TryLicences(const Request& req, const regime::Regime& regime,
+                           const ItemDecision& item, size_t item_index, const Party& party,
+                           const BatchState& batch, std::vector<Pending>& pending, Decision& out,
+                           ItemVerdict& verdict) const;
   regime::Facts BuildFacts(const Request& req, const regime::Regime& regime,
                            const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                            const Party& party) const;

@@ -9,6 +9,7 @@
 #include "src/engine/document_reader.h"
 #include "src/engine/output.h"
 #include "src/engine/request_json.h"
+#include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/regime_set.h"
 
@@ -59,6 +60,15 @@ class Sink {
 };
 
 }  // namespace
+
+Result<int64_t> BatchState::Used(const std::string& key) const {
+  int64_t recorded = 0;
+  if (view_ != nullptr) {
+    TG_ASSIGN_OR_RETURN(recorded, view_->Counter(key));
+  }
+  auto it = used_.find(key);
+  return recorded + (it == used_.end() ? 0 : it->second);
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;

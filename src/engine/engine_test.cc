@@ -63,10 +63,10 @@ TEST(Engine, DecidesInProcessAndTheBatchCarriesCapUsage) {
   ASSERT_THAT(d.error, IsOk());
   EXPECT_EQ(d.outcome, Outcome::kLicenseException);
   EXPECT_EQ(d.authorization, "LPP");
-  EXPECT_EQ(batch.Used("LPP:C-77/2025"), 15832000LL * 1000);
+  EXPECT_EQ(*batch.Used("LPP:C-77/2025"), 15832000LL * 1000);
   engine->Decide(*req, batch, d);  // 2,000 H100 in all: over 26.9 M TPP
   EXPECT_EQ(d.outcome, Outcome::kLicenseRequired);
-  EXPECT_EQ(batch.Used("LPP:C-77/2025"), 15832000LL * 1000);  // refused lines add nothing
+  EXPECT_EQ(*batch.Used("LPP:C-77/2025"), 15832000LL * 1000);  // refused lines add nothing
 }
 
 TEST(Engine, FormatsTheSpecifiedDecisionFields) {

@@ -195,6 +195,12 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
   } else if (require_quantity && !has_model) {
     return Bad(Join(path, "quantity"), "required");
   }
+  std::optional<double> value;
+  TG_RETURN_IF_ERROR(GetNumber(obj, "value_usd", path, value));
+  if (value && (*value < 0 || *value > 1e13)) {
+    return Bad(Join(path, "value_usd"), "must be between 0 and 1e13");
+  }
+  out.value_usd = value;
   if (has_part) {
     out.kind = Item::Kind::kPart;
     std::string_view s;
@@ -325,6 +331,7 @@ void ResetItem(Item& item) {
   item.model.origin_weights.clear();
   item.model.origin_compute.clear();
   item.quantity = 1;
+  item.value_usd.reset();
 }
 
 void ResetRequest(Request& r) {
@@ -336,6 +343,7 @@ void ResetRequest(Request& r) {
   ResetParty(r.consignee);
   ResetParty(r.end_user);
   r.end_use.clear();
+  r.license.clear();
   r.line = 0;
 }
 
@@ -398,6 +406,7 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   TG_RETURN_IF_ERROR(ParseParty(req, "consignee", countries, true, out.consignee));
   TG_RETURN_IF_ERROR(ParseParty(req, "end_user", countries, false, out.end_user));
   TG_RETURN_IF_ERROR(GetString(req, "end_use", "", false, out.end_use));
+  TG_RETURN_IF_ERROR(GetString(req, "license", "", false, out.license));
   element items;
   if (!Field(req, "items", items)) {
     return Bad("items", "required");

@@ -1,0 +1,83 @@
+// Records kept in tierguard's ledger: licences and licence applications, government-to-
+// government agreements, parties and the links that make party groups, and the reports the
+// ledger gives back (cap usage, consistency check). Plain value types; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tierguard/date.h"
+#include "tierguard/types.h"
+
+namespace tg {
+
+// A licence on record. Limits of 0 mean "no limit of this kind". Usage is kept by the ledger.
+struct License {
+  std::string number;
+  std::string regime;               // empty: any regime
+  std::vector<std::string> eccns;   // ECCNs it covers
+  Country destination;
+  std::string consignee;            // consignee id; empty: any consignee in `destination`
+  int64_t quantity_limit = 0;
+  double value_limit_usd = 0;
+  double tpp_limit = 0;
+  Date valid_from;
+  Date valid_to;
+  std::string conditions;
+  std::string state = "active";     // active | revoked
+};
+
+// A licence application: draft → submitted → approved | denied | returned_without_action.
+struct LicenseApplication {
+  std::string id;
+  std::string requester;
+  std::string regime;
+  std::vector<std::string> eccns;
+  Country destination;
+  std::string consignee;
+  int64_t quantity = 0;
+  double value_usd = 0;
+  double tpp = 0;
+  Date valid_to;        // requested expiry of the licence
+  std::string state;    // filled by the ledger
+  std::string approver;
+  std::string reason;
+  std::string license_number;  // set when approved
+};
+
+struct Agreement {
+  std::string id;
+  Country country;
+  std::string cap;          // the regime cap it raises, e.g. "country_allocation"
+  double increase = 0;      // 1.0 doubles it
+  Date from;
+  Date to = Date::Max();
+  std::string citation;
+};
+
+struct PartyRecord {
+  std::string id;
+  std::string name;
+  Country country;
+  std::string address;
+  std::vector<std::string> beneficial_owners;
+};
+
+// A link between two parties; linked parties form one party group.
+struct PartyLink {
+  std::string from;
+  std::string to;
+  std::string kind;  // owns | shares_address | shares_owner
+  double share = 0;  // ownership share, for "owns"
+};
+
+struct CheckReport {
+  int64_t shipments = 0;
+  int64_t reservations_held = 0;
+  int64_t counters = 0;
+  std::vector<std::string> problems;  // empty when consistent
+};
+
+}  // namespace tg

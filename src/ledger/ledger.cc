@@ -1,0 +1,575 @@
+#include "src/ledger/ledger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "src/common/text.h"
+
+namespace tg::ledger {
+
+using store::Table;
+
+std::string LicenceCounter(std::string_view number, std::string_view what) {
+  std::string key = "licence:";
+  key.append(number);
+  key += ':';
+  key.append(what);
+  return key;
+}
+
+namespace {
+
+// Link keys: "FROM\x1fTO", so that a party's outgoing links scan by prefix.
+std::string LinkKey(std::string_view from, std::string_view to) {
+  std::string k(from);
+  k += '\x1f';
+  k.append(to);
+  return k;
+}
+
+Status Validate(const License& l) {
+  if (l.number.empty()) {
+    return InvalidArgument("license.number: required");
+  }
+  if (l.eccns.empty()) {
+    return InvalidArgument("license.eccns: at least one ECCN");
+  }
+  if (l.destination.empty()) {
+    return InvalidArgument("license.destination: required");
+  }
+  if (l.quantity_limit < 0 || l.value_limit_usd < 0 || l.tpp_limit < 0 ||
+      !std::isfinite(l.value_limit_usd) || !std::isfinite(l.tpp_limit)) {
+    return InvalidArgument("license: limits must not be negative");
+  }
+  if (l.quantity_limit == 0 && l.value_limit_usd == 0 && l.tpp_limit == 0) {
+    return InvalidArgument("license: needs a quantity, value or TPP limit");
+  }
+  if (l.valid_to < l.valid_from) {
+    return InvalidArgument("license.valid_to: before valid_from");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int64_t> View::Counter(const std::string& key) {
+  auto it = counters_.find(key);
+  if (it != counters_.end()) {
+    return it->second;
+  }
+  TG_ASSIGN_OR_RETURN(int64_t v, txn_.Counter(key));
+  counters_.emplace(key, v);
+  return v;
+}
+
+void View::Added(const std::string& key, int64_t delta) {
+  auto it = counters_.find(key);
+  if (it != counters_.end()) {
+    it->second += delta;
+  }
+}
+
+Result<const std::vector<License>*> View::Licences() {
+  if (!licences_) {
+    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kLicences, ""));
+    std::vector<License> list;
+    for (const auto& [key, value] : rows) {
+      License l;
+      TG_RETURN_IF_ERROR(FromJson(value, key, l));
+      if (l.state == "active") {
+        list.push_back(std::move(l));
+      }
+    }
+    licences_ = std::move(list);
+  }
+  return &*licences_;
+}
+
+Result<double> View::AgreementIncrease(Country country, std::string_view cap, Date date) {
+  if (!agreements_) {
+    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kAgreements, ""));
+    std::vector<Agreement> list;
+    for (const auto& [key, value] : rows) {
+      Agreement a;
+      TG_RETURN_IF_ERROR(FromJson(value, key, a));
+      list.push_back(std::move(a));
+    }
+    agreements_ = std::move(list);
+  }
+  double total = 0;
+  for (const Agreement& a : *agreements_) {
+    if (a.country == country && a.cap == cap && a.from <= date && date <= a.to) {
+      total += a.increase;
+    }
+  }
+  return total;
+}
+
+Status View::LoadGroups() {
+  TG_ASSIGN_OR_RETURN(auto parties, txn_.Scan(Table::kParties, ""));
+  TG_ASSIGN_OR_RETURN(auto links, txn_.Scan(Table::kPartyLinks, ""));
+  std::map<std::string, std::string> parent;  // union-find over party ids
+  std::function<std::string(const std::string&)> find = [&](const std::string& x) {
+    auto it = parent.find(x);
+    if (it == parent.end()) {
+      parent[x] = x;
+      return x;
+    }
+    if (it->second == x) {
+      return x;
+    }
+    std::string root = find(it->second);
+    parent[x] = root;
+    return root;
+  };
+  auto unite = [&](const std::string& a, const std::string& b) {
+    std::string ra = find(a);
+    std::string rb = find(b);
+    if (ra != rb) {
+      parent[std::max(ra, rb)] = std::min(ra, rb);  // the smallest id names the group
+    }
+  };
+  std::map<std::string, std::string> by_address;
+  std::map<std::string, std::string> by_owner;
+  for (const auto& [key, value] : parties) {
+    PartyRecord p;
+    TG_RETURN_IF_ERROR(FromJson(value, key, p));
+    find(p.id);
+    if (!p.address.empty()) {
+      auto [it, inserted] = by_address.emplace(LookupKey(p.address), p.id);
+      if (!inserted) {
+        unite(it->second, p.id);
+      }
+    }
+    for (const std::string& owner : p.beneficial_owners) {
+      auto [it, inserted] = by_owner.emplace(LookupKey(owner), p.id);
+      if (!inserted) {
+        unite(it->second, p.id);
+      }
+    }
+  }
+  for (const auto& [key, value] : links) {
+    PartyLink l;
+    TG_RETURN_IF_ERROR(FromJson(value, key, l));
+    unite(l.from, l.to);
+  }
+  groups_.emplace();
+  for (const auto& [id, p] : parent) {
+    (*groups_)[id] = find(id);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> View::GroupOf(const std::string& party) {
+  if (!groups_) {
+    TG_RETURN_IF_ERROR(LoadGroups());
+  }
+  auto it = groups_->find(party);
+  return it == groups_->end() ? party : it->second;
+}
+
+Status Ledger::AddLicense(const License& license) {
+  TG_RETURN_IF_ERROR(Validate(license));
+  Status s = txn_.Insert(Table::kLicences, license.number, ToJson(license));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("license " + license.number + " is already on record");
+  }
+  return s;
+}
+
+Result<std::vector<License>> Ledger::Licences() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kLicences, ""));
+  std::vector<License> out;
+  for (const auto& [key, value] : rows) {
+    License l;
+    TG_RETURN_IF_ERROR(FromJson(value, key, l));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Result<License> Ledger::GetLicense(std::string_view number) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicences, number));
+  if (!value) {
+    return NotFound("license: no licence '" + std::string(number) + "' on record");
+  }
+  License l;
+  TG_RETURN_IF_ERROR(FromJson(*value, number, l));
+  return l;
+}
+
+Result<std::vector<std::pair<std::string, double>>> Ledger::LicenseBalance(const License& l) {
+  std::vector<std::pair<std::string, double>> out;
+  TG_ASSIGN_OR_RETURN(int64_t qty, txn_.Counter(LicenceCounter(l.number, "quantity")));
+  TG_ASSIGN_OR_RETURN(int64_t tpp, txn_.Counter(LicenceCounter(l.number, "tpp")));
+  TG_ASSIGN_OR_RETURN(int64_t cents, txn_.Counter(LicenceCounter(l.number, "value")));
+  out.emplace_back("quantity_used", static_cast<double>(qty));
+  out.emplace_back("tpp_used", static_cast<double>(tpp) / 1000.0);
+  out.emplace_back("value_used_usd", static_cast<double>(cents) / 100.0);
+  out.emplace_back("quantity_left", l.quantity_limit > 0 ? static_cast<double>(l.quantity_limit - qty) : -1);
+  out.emplace_back("tpp_left", l.tpp_limit > 0 ? l.tpp_limit - static_cast<double>(tpp) / 1000.0 : -1);
+  out.emplace_back("value_left_usd",
+                   l.value_limit_usd > 0 ? l.value_limit_usd - static_cast<double>(cents) / 100.0 : -1);
+  return out;
+}
+
+Result<std::string> Ledger::Apply(LicenseApplication app, bool submit) {
+  if (app.requester.empty()) {
+    return InvalidArgument("application.requester: required");
+  }
+  if (app.eccns.empty() || app.destination.empty()) {
+    return InvalidArgument("application: needs eccns and a destination");
+  }
+  if (app.quantity <= 0 && app.tpp <= 0 && app.value_usd <= 0) {
+    return InvalidArgument("application: needs a quantity, TPP or value");
+  }
+  if (app.id.empty()) {
+    TG_ASSIGN_OR_RETURN(int64_t n, txn_.AddCounter("seq:application", 1));
+    app.id = "APP-" + std::to_string(n);
+  }
+  app.state = submit ? "submitted" : "draft";
+  app.approver.clear();
+  app.reason.clear();
+  app.license_number.clear();
+  Status s = txn_.Insert(Table::kApplications, app.id, ToJson(app));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("application " + app.id + " exists");
+  }
+  TG_RETURN_IF_ERROR(s);
+  return app.id;
+}
+
+Result<LicenseApplication> Ledger::GetApplication(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kApplications, id));
+  if (!value) {
+    return NotFound("application: no application '" + std::string(id) + "'");
+  }
+  LicenseApplication a;
+  TG_RETURN_IF_ERROR(FromJson(*value, id, a));
+  return a;
+}
+
+Status Ledger::Submit(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(LicenseApplication a, GetApplication(id));
+  if (a.state != "draft") {
+    return FailedPrecondition("application " + a.id + " is " + a.state + ", not draft");
+  }
+  a.state = "submitted";
+  return txn_.Put(Table::kApplications, a.id, ToJson(a));
+}
+
+Result<std::string> Ledger::Approve(std::string_view id, std::string_view approver,
+                                    std::string_view number, Date valid_from) {
+  TG_ASSIGN_OR_RETURN(LicenseApplication a, GetApplication(id));
+  if (approver.empty()) {
+    return InvalidArgument("approver: required");
+  }
+  if (approver == a.requester) {
+    return PermissionDenied("application " + a.id + ": the requester (" + a.requester +
+                            ") may not approve it");
+  }
+  if (a.state != "submitted") {
+    return FailedPrecondition("application " + a.id + " is " + a.state + ", not submitted");
+  }
+  License l;
+  l.number = number.empty() ? "TG-" + a.id : std::string(number);
+  l.regime = a.regime;
+  l.eccns = a.eccns;
+  l.destination = a.destination;
+  l.consignee = a.consignee;
+  l.quantity_limit = a.quantity;
+  l.value_limit_usd = a.value_usd;
+  l.tpp_limit = a.tpp;
+  l.valid_from = valid_from;
+  l.valid_to = a.valid_to;
+  l.conditions = "issued on application " + a.id + ", approved by " + std::string(approver);
+  TG_RETURN_IF_ERROR(AddLicense(l));
+  a.state = "approved";
+  a.approver = std::string(approver);
+  a.license_number = l.number;
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, ToJson(a)));
+  return l.number;
+}
+
+Status Ledger::Decide(std::string_view id, std::string_view approver, std::string_view reason,
+                      const char* state) {
+  TG_ASSIGN_OR_RETURN(LicenseApplication a, GetApplication(id));
+  if (approver.empty()) {
+    return InvalidArgument("approver: required");
+  }
+  if (approver == a.requester) {
+    return PermissionDenied("application " + a.id + ": the requester may not decide it");
+  }
+  if (a.state != "submitted") {
+    return FailedPrecondition("application " + a.id + " is " + a.state + ", not submitted");
+  }
+  a.state = state;
+  a.approver = std::string(approver);
+  a.reason = std::string(reason);
+  return txn_.Put(Table::kApplications, a.id, ToJson(a));
+}
+
+Status Ledger::Deny(std::string_view id, std::string_view approver, std::string_view reason) {
+  return Decide(id, approver, reason, "denied");
+}
+
+Status Ledger::Return(std::string_view id, std::string_view approver, std::string_view reason) {
+  return Decide(id, approver, reason, "returned_without_action");
+}
+
+Result<std::vector<LicenseApplication>> Ledger::Applications() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kApplications, ""));
+  std::vector<LicenseApplication> out;
+  for (const auto& [key, value] : rows) {
+    LicenseApplication a;
+    TG_RETURN_IF_ERROR(FromJson(value, key, a));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status Ledger::AddAgreement(const Agreement& agreement) {
+  if (agreement.id.empty() || agreement.country.empty() || agreement.cap.empty()) {
+    return InvalidArgument("agreement: needs an id, a country and a cap");
+  }
+  if (!(agreement.increase > 0) || agreement.increase > 10) {
+    return InvalidArgument("agreement.increase: a fraction above 0 (1.0 doubles the cap)");
+  }
+  if (agreement.to < agreement.from) {
+    return InvalidArgument("agreement.to: before from");
+  }
+  Status s = txn_.Insert(Table::kAgreements, agreement.id, ToJson(agreement));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("agreement " + agreement.id + " is already on record");
+  }
+  return s;
+}
+
+Result<std::vector<Agreement>> Ledger::Agreements() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kAgreements, ""));
+  std::vector<Agreement> out;
+  for (const auto& [key, value] : rows) {
+    Agreement a;
+    TG_RETURN_IF_ERROR(FromJson(value, key, a));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status Ledger::AddParty(const PartyRecord& party) {
+  if (party.id.empty() || party.country.empty()) {
+    return InvalidArgument("party: needs an id and a country");
+  }
+  Status s = txn_.Insert(Table::kParties, party.id, ToJson(party));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("party " + party.id + " is already on record");
+  }
+  return s;
+}
+
+Status Ledger::Link(const PartyLink& link) {
+  if (link.kind != "owns" && link.kind != "shares_address" && link.kind != "shares_owner") {
+    return InvalidArgument("link.kind: '" + link.kind +
+                           "' is not owns, shares_address or shares_owner");
+  }
+  if (link.from == link.to) {
+    return InvalidArgument("link: a party cannot be linked to itself");
+  }
+  if (link.kind == "owns" && !(link.share > 0 && link.share <= 1)) {
+    return InvalidArgument("link.share: an ownership share in (0, 1]");
+  }
+  for (const std::string* id : {&link.from, &link.to}) {
+    TG_ASSIGN_OR_RETURN(auto p, txn_.Get(Table::kParties, *id));
+    if (!p) {
+      return NotFound("party: no party '" + *id + "' on record");
+    }
+  }
+  return txn_.Put(Table::kPartyLinks, LinkKey(link.from, link.to), ToJson(link));
+}
+
+Result<PartyRecord> Ledger::GetParty(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kParties, id));
+  if (!value) {
+    return NotFound("party: no party '" + std::string(id) + "' on record");
+  }
+  PartyRecord p;
+  TG_RETURN_IF_ERROR(FromJson(*value, id, p));
+  return p;
+}
+
+Result<std::vector<PartyLink>> Ledger::LinksOf(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kPartyLinks, ""));
+  std::vector<PartyLink> out;
+  for (const auto& [key, value] : rows) {
+    PartyLink l;
+    TG_RETURN_IF_ERROR(FromJson(value, key, l));
+    if (l.from == id || l.to == id) {
+      out.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
+Result<std::optional<Movement>> Ledger::FindShipment(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kShipments, id));
+  if (!value) {
+    return std::optional<Movement>();
+  }
+  Movement m;
+  TG_RETURN_IF_ERROR(FromJson(*value, id, m));
+  return std::optional<Movement>(std::move(m));
+}
+
+Result<std::optional<Movement>> Ledger::FindReservation(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kReservations, id));
+  if (!value) {
+    return std::optional<Movement>();
+  }
+  Movement m;
+  TG_RETURN_IF_ERROR(FromJson(*value, id, m));
+  return std::optional<Movement>(std::move(m));
+}
+
+Status Ledger::ApplyDeltas(const std::vector<Delta>& deltas, int sign) {
+  for (const Delta& d : deltas) {
+    TG_RETURN_IF_ERROR(txn_.AddCounter(d.key, sign * d.amount));
+  }
+  return Status::Ok();
+}
+
+Status Ledger::RecordShipment(const Movement& shipment) {
+  Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("shipment " + shipment.id + " is already recorded");
+  }
+  TG_RETURN_IF_ERROR(s);
+  return ApplyDeltas(shipment.deltas, +1);
+}
+
+Status Ledger::HoldReservation(const Movement& reservation) {
+  TG_ASSIGN_OR_RETURN(auto shipped, txn_.Get(Table::kShipments, reservation.id));
+  if (shipped) {
+    return AlreadyExists("id " + reservation.id + " is already recorded as a shipment");
+  }
+  Status s = txn_.Insert(Table::kReservations, reservation.id, ToJson(reservation));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("reservation " + reservation.id + " exists");
+  }
+  TG_RETURN_IF_ERROR(s);
+  return ApplyDeltas(reservation.deltas, +1);
+}
+
+Status Ledger::CommitReservation(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto r, FindReservation(id));
+  if (!r) {
+    return NotFound("reservation: no reservation '" + std::string(id) + "'");
+  }
+  if (r->state != "held") {
+    return FailedPrecondition("reservation " + r->id + " is " + r->state + ", not held");
+  }
+  if (r->expires_at > 0 && r->expires_at < clock_.NowUnix()) {
+    return FailedPrecondition("reservation " + r->id + " expired; reserve again");
+  }
+  r->state = "committed";
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
+  Movement shipment = *r;
+  shipment.kind = "shipment";
+  shipment.state = "recorded";
+  shipment.recorded_at = clock_.NowUnix();
+  Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("shipment " + shipment.id + " is already recorded");
+  }
+  return s;  // the deltas were applied when the reservation was held
+}
+
+Status Ledger::ReleaseReservation(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto r, FindReservation(id));
+  if (!r) {
+    return NotFound("reservation: no reservation '" + std::string(id) + "'");
+  }
+  if (r->state != "held") {
+    return FailedPrecondition("reservation " + r->id + " is " + r->state +
+                              "; only a held reservation can be released");
+  }
+  r->state = "released";
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
+  return ApplyDeltas(r->deltas, -1);
+}
+
+Result<int64_t> Ledger::ExpireReservations() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kReservations, ""));
+  const int64_t now = clock_.NowUnix();
+  int64_t n = 0;
+  for (const auto& [key, value] : rows) {
+    Movement r;
+    TG_RETURN_IF_ERROR(FromJson(value, key, r));
+    if (r.state == "held" && r.expires_at > 0 && r.expires_at < now) {
+      r.state = "expired";
+      TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r.id, ToJson(r)));
+      TG_RETURN_IF_ERROR(ApplyDeltas(r.deltas, -1));
+      ++n;
+    }
+  }
+  return n;
+}
+
+Result<CheckReport> Ledger::Check() {
+  CheckReport report;
+  std::map<std::string, int64_t> expected;
+  TG_ASSIGN_OR_RETURN(auto shipments, txn_.Scan(Table::kShipments, ""));
+  for (const auto& [key, value] : shipments) {
+    Movement m;
+    Status s = FromJson(value, key, m);
+    if (!s.ok()) {
+      report.problems.push_back(s.message());
+      continue;
+    }
+    ++report.shipments;
+    for (const Delta& d : m.deltas) {
+      expected[d.key] += d.amount;
+    }
+  }
+  TG_ASSIGN_OR_RETURN(auto reservations, txn_.Scan(Table::kReservations, ""));
+  for (const auto& [key, value] : reservations) {
+    Movement m;
+    Status s = FromJson(value, key, m);
+    if (!s.ok()) {
+      report.problems.push_back(s.message());
+      continue;
+    }
+    if (m.state == "held") {
+      ++report.reservations_held;
+      for (const Delta& d : m.deltas) {
+        expected[d.key] += d.amount;
+      }
+    }
+  }
+  TG_ASSIGN_OR_RETURN(auto counters, txn_.ScanCounters(""));
+  std::map<std::string, int64_t> actual;
+  for (const auto& [key, value] : counters) {
+    if (key.rfind("seq:", 0) != 0) {
+      actual[key] = value;
+    }
+  }
+  report.counters = static_cast<int64_t>(actual.size());
+  for (const auto& [key, value] : actual) {
+    const int64_t want = expected.count(key) ? expected[key] : 0;
+    if (value != want) {
+      report.problems.push_back("counter " + key + " is " + std::to_string(value) +
+                                " but its shipments and held reservations sum to " +
+                                std::to_string(want));
+    }
+  }
+  for (const auto& [key, value] : expected) {
+    if (value != 0 && !actual.count(key)) {
+      report.problems.push_back("counter " + key + " is missing; it should be " +
+                                std::to_string(value));
+    }
+  }
+  return report;
+}
+
+}  // namespace tg::ledger

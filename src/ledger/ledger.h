@@ -1,0 +1,109 @@
+// The ledger: licences and applications, agreements, parties and party groups, shipments and
+// reservations, and the counters (cap and licence balances) they move. Every method works
+// inside the caller's store transaction, so a command is all or nothing: the caller commits.
+//
+// Counter keys: "CAP:KEY/PERIOD" for caps (e.g. "LPP:C-77/2025"), and "licence:N:quantity",
+// "licence:N:tpp" (thousandths), "licence:N:value" (cents) for licence balances.
+// Not thread-safe; one Ledger per transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tierguard/clock.h"
+#include "tierguard/ledger.h"
+#include "tierguard/status.h"
+#include "src/ledger/records.h"
+#include "src/store/store.h"
+
+namespace tg::ledger {
+
+std::string LicenceCounter(std::string_view number, std::string_view what);
+
+// Read-through cache of recorded state for the determiner, for one transaction.
+class View {
+ public:
+  explicit View(store::Transaction& txn) : txn_(txn) {}
+
+  Result<int64_t> Counter(const std::string& key);
+  // Applies a delta to the cached value after the caller wrote it to the store.
+  void Added(const std::string& key, int64_t delta);
+  Result<const std::vector<License>*> Licences();
+  // Sum of agreement increases for the country and cap in force on the date.
+  Result<double> AgreementIncrease(Country country, std::string_view cap, Date date);
+  // The party group of a party id: the smallest id of the parties it is linked to, directly or
+  // through others (ownership, shared address, shared beneficial owner). Unknown ids are their
+  // own group.
+  Result<std::string> GroupOf(const std::string& party);
+  store::Transaction& txn() { return txn_; }
+
+ private:
+  Status LoadGroups();
+
+  store::Transaction& txn_;
+  std::unordered_map<std::string, int64_t> counters_;
+  std::optional<std::vector<License>> licences_;
+  std::optional<std::vector<Agreement>> agreements_;
+  std::optional<std::unordered_map<std::string, std::string>> groups_;
+};
+
+class Ledger {
+ public:
+  Ledger(store::Transaction& txn, const Clock& clock) : txn_(txn), clock_(clock) {}
+
+  // Licences. AddLicense: AlreadyExists for a taken number, InvalidArgument for bad fields.
+  Status AddLicense(const License& license);
+  Result<std::vector<License>> Licences();
+  Result<License> GetLicense(std::string_view number);  // NotFound
+  // Remaining balance (limit − used) per kind, for display; -1 when unlimited.
+  Result<std::vector<std::pair<std::string, double>>> LicenseBalance(const License& license);
+
+  // Applications. Apply returns the new id; the application starts as draft or submitted.
+  Result<std::string> Apply(LicenseApplication app, bool submit);
+  Status Submit(std::string_view id);
+  // Approve issues a licence (number given, or "TG-" + id) valid from `valid_from` to the
+  // requested date. PermissionDenied when the approver is the requester; FailedPrecondition
+  // when the application is not submitted.
+  Result<std::string> Approve(std::string_view id, std::string_view approver,
+                              std::string_view number, Date valid_from);
+  Status Deny(std::string_view id, std::string_view approver, std::string_view reason);
+  Status Return(std::string_view id, std::string_view approver, std::string_view reason);
+  Result<std::vector<LicenseApplication>> Applications();
+
+  Status AddAgreement(const Agreement& agreement);
+  Result<std::vector<Agreement>> Agreements();
+
+  Status AddParty(const PartyRecord& party);
+  Status Link(const PartyLink& link);
+  Result<PartyRecord> GetParty(std::string_view id);
+  Result<std::vector<PartyLink>> LinksOf(std::string_view id);
+
+  // Shipments and reservations.
+  Result<std::optional<Movement>> FindShipment(std::string_view id);
+  Result<std::optional<Movement>> FindReservation(std::string_view id);
+  // Stores the shipment and applies its deltas. AlreadyExists when the id is recorded.
+  Status RecordShipment(const Movement& shipment);
+  Status HoldReservation(const Movement& reservation);
+  // A held reservation becomes a shipment (its deltas stay applied).
+  Status CommitReservation(std::string_view id);
+  // A held reservation is undone. FailedPrecondition when it is committed or already released.
+  Status ReleaseReservation(std::string_view id);
+  // Releases every held reservation whose expiry has passed; returns how many.
+  Result<int64_t> ExpireReservations();
+
+  // Recomputes every counter from the shipments and held reservations and compares.
+  Result<CheckReport> Check();
+
+ private:
+  Status ApplyDeltas(const std::vector<Delta>& deltas, int sign);
+  Result<LicenseApplication> GetApplication(std::string_view id);
+  Status Decide(std::string_view id, std::string_view approver, std::string_view reason,
+                const char* state);
+
+  store::Transaction& txn_;
+  const Clock& clock_;
+};
+
+}  // namespace tg::ledger

@@ -1,0 +1,289 @@
+#include "src/ledger/records.h"
+
+#include <simdjson.h>
+
+#include "src/common/country_table.h"
+#include "src/common/json_writer.h"
+
+namespace tg::ledger {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+void Strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& v) {
+  w.Key(key).BeginArray();
+  for (const auto& s : v) {
+    w.String(s);
+  }
+  w.EndArray();
+}
+
+std::string DateText(Date d) { return d == Date::Max() ? "" : d.ToString(); }
+
+// Reads fields of a stored record; the first failure is kept and reported once.
+class Reader {
+ public:
+  Reader(std::string_view json, std::string_view key) : key_(key) {
+    thread_local simdjson::dom::parser parser;
+    element doc;
+    if (parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(obj_)) {
+      Fail("not a JSON object");
+    }
+  }
+  std::string Str(const char* k) {
+    std::string_view s;
+    if (ok_ && !obj_[k].get_string().get(s)) {
+      return std::string(s);
+    }
+    Fail(k);
+    return {};
+  }
+  std::string OptStr(const char* k) {
+    std::string_view s;
+    return ok_ && !obj_[k].get_string().get(s) ? std::string(s) : std::string();
+  }
+  double Num(const char* k) {
+    double d = 0;
+    if (ok_ && !obj_[k].get_double().get(d)) {
+      return d;
+    }
+    Fail(k);
+    return 0;
+  }
+  int64_t Int(const char* k) {
+    int64_t v = 0;
+    if (ok_ && !obj_[k].get_int64().get(v)) {
+      return v;
+    }
+    Fail(k);
+    return 0;
+  }
+  Country Ctry(const char* k) {
+    auto c = ParseAlpha2(Str(k));
+    if (!c) {
+      Fail(k);
+      return Country();
+    }
+    return *c;
+  }
+  Date Dt(const char* k, bool optional = false) {
+    const std::string s = optional ? OptStr(k) : Str(k);
+    if (s.empty() && optional) {
+      return Date::Max();
+    }
+    auto d = Date::Parse(s);
+    if (!d) {
+      Fail(k);
+      return Date();
+    }
+    return *d;
+  }
+  std::vector<std::string> StrList(const char* k) {
+    std::vector<std::string> out;
+    simdjson::dom::array arr;
+    if (!ok_ || obj_[k].get_array().get(arr)) {
+      Fail(k);
+      return out;
+    }
+    for (element e : arr) {
+      std::string_view s;
+      if (e.get_string().get(s)) {
+        Fail(k);
+        break;
+      }
+      out.emplace_back(s);
+    }
+    return out;
+  }
+  object& obj() { return obj_; }
+  void Fail(std::string_view what) {
+    if (ok_) {
+      ok_ = false;
+      error_ = DataLoss("stored record '" + std::string(key_) + "' is damaged (" +
+                        std::string(what) + ")");
+    }
+  }
+  Status status() const { return ok_ ? Status::Ok() : error_; }
+
+ private:
+  std::string_view key_;
+  object obj_;
+  bool ok_ = true;
+  Status error_;
+};
+
+}  // namespace
+
+std::string ToJson(const License& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("number").String(r.number).Key("regime").String(r.regime);
+  Strings(w, "eccns", r.eccns);
+  w.Key("destination").String(r.destination.ToString()).Key("consignee").String(r.consignee);
+  w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
+  w.Key("tpp_limit").Number(r.tpp_limit).Key("valid_from").String(r.valid_from.ToString());
+  w.Key("valid_to").String(r.valid_to.ToString()).Key("conditions").String(r.conditions);
+  w.Key("state").String(r.state).EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, License& r) {
+  Reader rd(json, key);
+  r.number = rd.Str("number");
+  r.regime = rd.Str("regime");
+  r.eccns = rd.StrList("eccns");
+  r.destination = rd.Ctry("destination");
+  r.consignee = rd.Str("consignee");
+  r.quantity_limit = rd.Int("quantity_limit");
+  r.value_limit_usd = rd.Num("value_limit_usd");
+  r.tpp_limit = rd.Num("tpp_limit");
+  r.valid_from = rd.Dt("valid_from");
+  r.valid_to = rd.Dt("valid_to");
+  r.conditions = rd.Str("conditions");
+  r.state = rd.Str("state");
+  return rd.status();
+}
+
+std::string ToJson(const LicenseApplication& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("requester").String(r.requester);
+  w.Key("regime").String(r.regime);
+  Strings(w, "eccns", r.eccns);
+  w.Key("destination").String(r.destination.ToString()).Key("consignee").String(r.consignee);
+  w.Key("quantity").Int(r.quantity).Key("value_usd").Number(r.value_usd).Key("tpp").Number(r.tpp);
+  w.Key("valid_to").String(r.valid_to.ToString()).Key("state").String(r.state);
+  w.Key("approver").String(r.approver).Key("reason").String(r.reason);
+  w.Key("license_number").String(r.license_number).EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, LicenseApplication& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.requester = rd.Str("requester");
+  r.regime = rd.Str("regime");
+  r.eccns = rd.StrList("eccns");
+  r.destination = rd.Ctry("destination");
+  r.consignee = rd.Str("consignee");
+  r.quantity = rd.Int("quantity");
+  r.value_usd = rd.Num("value_usd");
+  r.tpp = rd.Num("tpp");
+  r.valid_to = rd.Dt("valid_to");
+  r.state = rd.Str("state");
+  r.approver = rd.Str("approver");
+  r.reason = rd.Str("reason");
+  r.license_number = rd.Str("license_number");
+  return rd.status();
+}
+
+std::string ToJson(const Agreement& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("country").String(r.country.ToString());
+  w.Key("cap").String(r.cap).Key("increase").Number(r.increase);
+  w.Key("from").String(r.from.ToString()).Key("to").String(DateText(r.to));
+  w.Key("citation").String(r.citation).EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, Agreement& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.country = rd.Ctry("country");
+  r.cap = rd.Str("cap");
+  r.increase = rd.Num("increase");
+  r.from = rd.Dt("from");
+  r.to = rd.Dt("to", /*optional=*/true);
+  r.citation = rd.Str("citation");
+  return rd.status();
+}
+
+std::string ToJson(const PartyRecord& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("name").String(r.name);
+  w.Key("country").String(r.country.ToString()).Key("address").String(r.address);
+  Strings(w, "beneficial_owners", r.beneficial_owners);
+  w.EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, PartyRecord& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.name = rd.Str("name");
+  r.country = rd.Ctry("country");
+  r.address = rd.Str("address");
+  r.beneficial_owners = rd.StrList("beneficial_owners");
+  return rd.status();
+}
+
+std::string ToJson(const PartyLink& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("from").String(r.from).Key("to").String(r.to).Key("kind").String(r.kind);
+  w.Key("share").Number(r.share).EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
+  Reader rd(json, key);
+  r.from = rd.Str("from");
+  r.to = rd.Str("to");
+  r.kind = rd.Str("kind");
+  r.share = rd.Num("share");
+  return rd.status();
+}
+
+std::string ToJson(const Movement& r) {
+  std::string out;
+  out.reserve(r.request.size() + r.decision.size() + 256);
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("state").String(r.state);
+  w.Key("date").String(r.date).Key("consignee").String(r.consignee).Key("group").String(r.group);
+  w.Key("recorded_at").Int(r.recorded_at).Key("expires_at").Int(r.expires_at);
+  w.Key("deltas").BeginArray();
+  for (const Delta& d : r.deltas) {
+    w.BeginObject().Key("key").String(d.key).Key("amount").Int(d.amount).EndObject();
+  }
+  w.EndArray();
+  // Request and decision are stored verbatim as strings: replay reads them byte for byte.
+  w.Key("request").String(r.request).Key("decision").String(r.decision).EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, Movement& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.kind = rd.Str("kind");
+  r.state = rd.Str("state");
+  r.date = rd.Str("date");
+  r.consignee = rd.Str("consignee");
+  r.group = rd.Str("group");
+  r.recorded_at = rd.Int("recorded_at");
+  r.expires_at = rd.Int("expires_at");
+  r.request = rd.Str("request");
+  r.decision = rd.Str("decision");
+  r.deltas.clear();
+  simdjson::dom::array arr;
+  if (rd.status().ok() && !rd.obj()["deltas"].get_array().get(arr)) {
+    for (element e : arr) {
+      object o;
+      std::string_view k;
+      int64_t amount = 0;
+      if (e.get_object().get(o) || o["key"].get_string().get(k) || o["amount"].get_int64().get(amount)) {
+        rd.Fail("deltas");
+        break;
+      }
+      r.deltas.push_back({std::string(k), amount});
+    }
+  } else {
+    rd.Fail("deltas");
+  }
+  return rd.status();
+}
+
+}  // namespace tg::ledger

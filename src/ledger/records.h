@@ -1,0 +1,50 @@
+// JSON encodings of the ledger's records, as stored in the document tables. Reading a record
+// back validates it: a stored document that does not parse is DataLoss naming its key.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tierguard/ledger.h"
+#include "tierguard/status.h"
+
+namespace tg::ledger {
+
+// A change to one counter that a recorded shipment or a held reservation made.
+struct Delta {
+  std::string key;
+  int64_t amount = 0;
+};
+
+// A shipment or a reservation as stored: the request and decision as JSON, and the counter
+// deltas it applied (so that `check` can recompute every counter and `release` can undo them).
+struct Movement {
+  std::string id;
+  std::string kind;   // shipment | reservation
+  std::string state;  // shipment: recorded; reservation: held | committed | released | expired
+  std::string date;
+  std::string consignee;
+  std::string group;
+  int64_t recorded_at = 0;  // unix seconds
+  int64_t expires_at = 0;   // reservations
+  std::vector<Delta> deltas;
+  std::string request;      // JSON
+  std::string decision;     // JSON
+};
+
+std::string ToJson(const License& r);
+std::string ToJson(const LicenseApplication& r);
+std::string ToJson(const Agreement& r);
+std::string ToJson(const PartyRecord& r);
+std::string ToJson(const PartyLink& r);
+std::string ToJson(const Movement& r);
+
+Status FromJson(std::string_view json, std::string_view key, License& out);
+Status FromJson(std::string_view json, std::string_view key, LicenseApplication& out);
+Status FromJson(std::string_view json, std::string_view key, Agreement& out);
+Status FromJson(std::string_view json, std::string_view key, PartyRecord& out);
+Status FromJson(std::string_view json, std::string_view key, PartyLink& out);
+Status FromJson(std::string_view json, std::string_view key, Movement& out);
+
+}  // namespace tg::ledger
