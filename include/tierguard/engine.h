@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tierguard/clock.h"
+#include "tierguard/ledger.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
 
@@ -23,6 +25,22 @@ struct EngineOptions {
   std::string data_dir;
   // Folder with one *.yaml file per regime. Default: $TIERGUARD_HOME/regimes, else ./regimes.
   std::string regimes_dir;
+  // The ledger: a SQLite file (created on first use), or "memory". Empty: $TIERGUARD_DB, else
+  // no ledger (determine is then a pure what-if, and ledger commands fail).
+  std::string db;
+  // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
+  // must outlive the Engine.
+  const Clock* clock = nullptr;
+};
+
+struct ShipOptions {
+  // Lines per transaction: each batch is committed (and synced) before its decisions are
+  // written out, so every decision printed is on disk.
+  size_t batch_size = 1000;
+  // Hold the allowed lines as reservations (caps and licence balances held until commit,
+  // release or expiry) instead of recording shipments.
+  bool reserve = false;
+  int64_t expires_at = 0;  // reservations: unix time after which an uncommitted hold lapses
 };
 
 namespace ledger {
@@ -96,6 +114,43 @@ class Engine {
   Result<std::string> ClassifyPart(std::string_view part, Date as_of,
                                    std::string_view regime) const;
 
+  // Ledger commands. Each runs in one transaction: a refused command changes nothing. They
+  // return FailedPrecondition when the engine has no ledger.
+
+  // Like DetermineStream, but records each allowed request (or holds it, with
+  // options.reserve) and adds "recorded": true|false to its decision. The same id sent twice is
+  // recorded once; the second answer is the recorded decision with "duplicate": true.
+  Result<StreamStats> ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options) const;
+  Status CommitReservation(std::string_view id) const;
+  Status ReleaseReservation(std::string_view id) const;
+
+  Status AddLicense(const License& license) const;
+  Result<std::vector<std::string>> ListLicences() const;  // one JSON object each, with balances
+  Result<std::string> ShowLicense(std::string_view number) const;
+  Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;
+  Status SubmitApplication(std::string_view id) const;
+  Result<std::string> ApproveApplication(std::string_view id, std::string_view approver,
+                                         std::string_view number, Date valid_from) const;
+  Status DenyApplication(std::string_view id, std::string_view approver,
+                         std::string_view reason) const;
+  Status ReturnApplication(std::string_view id, std::string_view approver,
+                           std::string_view reason) const;
+  Result<std::vector<std::string>> ListApplications() const;
+
+  // InvalidArgument unless some regime has the cap with agreements allowed, and the increase
+  // is within its maximum.
+  Status AddAgreement(const Agreement& agreement) const;
+  Result<std::vector<std::string>> ListAgreements() const;
+
+  Status AddParty(const PartyRecord& party) const;
+  Status LinkParties(const PartyLink& link) const;
+  Result<std::string> ShowParty(std::string_view id) const;  // the party, its links, its group
+
+  // Every counter with its usage and, per regime that defines the cap, its limit.
+  Result<std::vector<std::string>> Caps() const;
+  Result<CheckReport> Check() const;
+  Result<std::vector<std::string>> Alerts() const;
+
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule
   // and cap with its citation, as indented JSON.
@@ -104,8 +159,9 @@ class Engine {
   // Help for request authors: the regime chosen for a date (NotFound when none).
   Result<std::string> RegimeForDate(Date date) const;
 
+  struct Impl;  // opaque: the engine's loaded data and store
+
  private:
-  struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

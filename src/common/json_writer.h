@@ -26,6 +26,8 @@ class JsonWriter {
   JsonWriter& Number(double value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value that is already JSON (REQUIRES: well-formed).
+  JsonWriter& Raw(std::string_view json);
 
  private:
   void Separate();

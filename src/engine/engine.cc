@@ -5,7 +5,7 @@
 
 #include "src/classify/classifier.h"
 #include "src/common/country_table.h"
-#include "src/engine/determiner.h"
+#include "src/engine/engine_impl.h"
 #include "src/engine/document_reader.h"
 #include "src/engine/output.h"
 #include "src/engine/request_json.h"
@@ -15,13 +15,7 @@
 
 namespace tg {
 
-struct Engine::Impl {
-  CountryTable countries;
-  regime::CountryGroups groups;
-  classify::Classifier classifier;
-  regime::RegimeSet regimes;
-  std::unique_ptr<engine::Determiner> determiner;
-};
+
 
 namespace {
 
@@ -34,30 +28,6 @@ std::string DefaultDir(const std::string& given, const char* leaf) {
   }
   return leaf;
 }
-
-// Buffered writes to a FILE*, flushed in large blocks.
-class Sink {
- public:
-  explicit Sink(std::FILE* out) : out_(out) { buf_.reserve((1 << 20) + (1 << 16)); }
-  ~Sink() { Flush(); }
-  std::string& Buffer() { return buf_; }
-  void EndLine() {
-    buf_ += '\n';
-    if (buf_.size() > (1 << 20)) {
-      Flush();
-    }
-  }
-  void Flush() {
-    if (!buf_.empty()) {
-      std::fwrite(buf_.data(), 1, buf_.size(), out_);
-      buf_.clear();
-    }
-  }
-
- private:
-  std::FILE* out_;
-  std::string buf_;
-};
 
 }  // namespace
 
@@ -100,6 +70,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     }
   }
   impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
+  impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
+  std::string db = options.db;
+  if (db.empty()) {
+    if (const char* env = std::getenv("TIERGUARD_DB"); env != nullptr) {
+      db = env;
+    }
+  }
+  if (!db.empty()) {
+    TG_ASSIGN_OR_RETURN(impl->store, store::OpenStore(db));
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -117,11 +97,27 @@ void Engine::FormatDecision(const Decision& decision, std::string& out) const {
   engine::WriteDecisionJson(decision, out);
 }
 
+Result<store::Store*> Engine::Impl::Ledger() const {
+  if (store == nullptr) {
+    return FailedPrecondition("this command needs a ledger: give --db PATH or set TIERGUARD_DB");
+  }
+  return store.get();
+}
+
 Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const {
   engine::DocumentReader reader(in);
-  Sink sink(out);
+  engine::LineSink sink(out);
   StreamStats stats;
   BatchState batch;
+  // With a ledger, the recorded history counts too: read it in a transaction that is never
+  // committed (determine records nothing).
+  std::unique_ptr<store::Transaction> txn;
+  std::unique_ptr<ledger::View> view;
+  if (impl_->store != nullptr) {
+    TG_ASSIGN_OR_RETURN(txn, impl_->store->Begin());
+    view = std::make_unique<ledger::View>(*txn);
+    batch.set_view(view.get());
+  }
   Request request;
   Decision decision;
   std::string doc;
@@ -182,7 +178,7 @@ Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date a
     options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
   }
   engine::DocumentReader reader(in);
-  Sink sink(out);
+  engine::LineSink sink(out);
   StreamStats stats;
   std::string doc;
   int line = 0;

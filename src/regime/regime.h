@@ -126,6 +126,16 @@ struct Agreement {
   std::string note;
 };
 
+// Structuring: related consignees whose orders come within `margin` of the remaining headroom
+// of `cap` at least `min_orders` times within `window_days` raise an alert.
+struct StructuringRule {
+  std::string cap;
+  int window_days = 30;
+  int min_orders = 3;
+  double margin = 0.10;
+  std::string citation;
+};
+
 enum class RegimeStatus : uint8_t { kInForce, kNotEnforced, kProposal, kRecommendation };
 std::string_view RegimeStatusName(RegimeStatus s);
 
@@ -158,6 +168,7 @@ class Regime {
   std::vector<Obligation> obligations;
   std::vector<Cap> caps;
   std::vector<Agreement> agreements;
+  std::optional<StructuringRule> structuring;
   std::vector<SetExpr> set_exprs;
 
   std::string file;

@@ -62,7 +62,8 @@ class Loader {
         root, "",
         {"id", "title", "summary", "status", "effective", "not_enforced_from",
          "compliance_date", "select_by_date", "citations", "classification", "sets", "tiers",
-         "requirements", "exceptions", "policies", "obligations", "caps", "agreements"}));
+         "requirements", "exceptions", "policies", "obligations", "caps", "agreements",
+         "structuring"}));
     TG_ASSIGN_OR_RETURN(regime_->id, r_.String(root, "", "id", true));
     TG_ASSIGN_OR_RETURN(regime_->title, r_.String(root, "", "title", true));
     TG_ASSIGN_OR_RETURN(regime_->summary, r_.String(root, "", "summary", false));
@@ -94,6 +95,7 @@ class Loader {
     TG_RETURN_IF_ERROR(LoadTiers(root["tiers"]));
     TG_RETURN_IF_ERROR(LoadCaps(root["caps"]));
     TG_RETURN_IF_ERROR(LoadAgreements(root["agreements"]));
+    TG_RETURN_IF_ERROR(LoadStructuring(root["structuring"]));
     TG_RETURN_IF_ERROR(LoadRules(root["requirements"], "requirements", regime_->requirements));
     TG_RETURN_IF_ERROR(LoadRules(root["exceptions"], "exceptions", regime_->exceptions));
     TG_RETURN_IF_ERROR(LoadRules(root["policies"], "policies", regime_->policies));
@@ -320,6 +322,42 @@ class Loader {
       TG_ASSIGN_OR_RETURN(ag.note, r_.String(a, path, "note", false));
       regime_->agreements.push_back(std::move(ag));
     }
+    return Status::Ok();
+  }
+
+  Status LoadStructuring(const YAML::Node& n) {
+    if (!n.IsDefined()) {
+      return Status::Ok();
+    }
+    const std::string path = "structuring";
+    TG_RETURN_IF_ERROR(
+        r_.CheckKeys(n, path, {"cap", "window_days", "min_orders", "margin", "citation"}));
+    StructuringRule s;
+    TG_ASSIGN_OR_RETURN(s.cap, r_.String(n, path, "cap", true));
+    bool known = false;
+    for (const Cap& c : regime_->caps) {
+      known = known || c.id == s.cap;
+    }
+    if (!known) {
+      return r_.Error(n["cap"], path + ".cap", "no cap '" + s.cap + "' in this regime");
+    }
+    TG_ASSIGN_OR_RETURN(auto window, r_.Number(n, path, "window_days"));
+    TG_ASSIGN_OR_RETURN(auto orders, r_.Number(n, path, "min_orders"));
+    TG_ASSIGN_OR_RETURN(auto margin, r_.Number(n, path, "margin"));
+    if (!window || *window < 1 || *window > 3660) {
+      return r_.Error(n, path + ".window_days", "required: 1 to 3660 days");
+    }
+    if (!orders || *orders < 2 || *orders > 1000) {
+      return r_.Error(n, path + ".min_orders", "required: 2 to 1000 orders");
+    }
+    if (!margin || *margin <= 0 || *margin >= 1) {
+      return r_.Error(n, path + ".margin", "required: a fraction between 0 and 1");
+    }
+    s.window_days = static_cast<int>(*window);
+    s.min_orders = static_cast<int>(*orders);
+    s.margin = *margin;
+    TG_ASSIGN_OR_RETURN(s.citation, r_.String(n, path, "citation", true));
+    regime_->structuring = s;
     return Status::Ok();
   }
 

@@ -1,0 +1,465 @@
+// The Engine's ledger commands: ship and reserve streams, reservations, licences and
+// applications, agreements, parties, cap usage, the consistency check and alerts. Each command
+// is one store transaction.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "src/common/json_writer.h"
+#include "src/engine/document_reader.h"
+#include "src/engine/engine_impl.h"
+#include "src/engine/output.h"
+#include "src/engine/request_json.h"
+#include "src/ledger/ledger.h"
+
+namespace tg {
+
+namespace {
+
+constexpr std::string_view kStructuringText =
+    "Related consignees placed repeated orders just under the remaining headroom of a cap; "
+    "review the group for orders split to evade it.";
+
+// Runs `fn(ledger)` in one transaction and commits when it succeeds.
+template <typename Fn>
+auto InTransaction(const Engine::Impl& impl, Fn fn) -> decltype(fn(std::declval<ledger::Ledger&>())) {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  ledger::Ledger ledger(*txn, *impl.clock);
+  auto result = fn(ledger);
+  if (internal::AsStatus(result).ok()) {
+    TG_RETURN_IF_ERROR(txn->Commit());
+  }
+  return result;
+}
+
+// Appends `,"key":value` inside the JSON object that ends `json`.
+void AppendField(std::string& json, std::string_view key, std::string_view raw_value) {
+  json.pop_back();  // '}'
+  json += ",\"";
+  json.append(key);
+  json += "\":";
+  json.append(raw_value);
+  json += '}';
+}
+
+std::string QuoteJson(std::string_view s) {
+  std::string out;
+  AppendJsonString(out, s);
+  return out;
+}
+
+std::string PartyKey(const Request& r) { return !r.consignee.id.empty() ? r.consignee.id : r.consignee.name; }
+
+// Records a near-threshold order for the structuring rule and raises an alert when the group
+// has enough of them in the window. Adds a reason to the decision when it alerts.
+Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger::View& view,
+                        store::Transaction& txn, Decision& decision) {
+  if (!regime.structuring) {
+    return Status::Ok();
+  }
+  const regime::StructuringRule& rule = *regime.structuring;
+  const CapUse* use = nullptr;
+  for (const CapUse& c : decision.caps) {
+    if (c.cap == rule.cap && !c.exceeded && c.requested > 0) {
+      use = &c;
+    }
+  }
+  if (use == nullptr) {
+    return Status::Ok();
+  }
+  const double headroom = static_cast<double>(use->limit - use->used);
+  if (static_cast<double>(use->requested) < (1.0 - rule.margin) * headroom) {
+    return Status::Ok();
+  }
+  std::string group = req.consignee.group;
+  if (group.empty() && !req.consignee.id.empty()) {
+    TG_ASSIGN_OR_RETURN(group, view.GroupOf(req.consignee.id));
+  }
+  if (group.empty()) {
+    group = PartyKey(req);
+  }
+  const std::string prefix = group + '\x1f';
+  const std::string date = req.date.ToString();
+  std::string near;
+  JsonWriter w(near);
+  w.BeginObject().Key("id").String(req.id).Key("consignee").String(PartyKey(req));
+  w.Key("date").String(date).Key("cap").String(use->cap).Key("key").String(use->key);
+  w.Key("requested").Int(use->requested).Key("headroom").Int(use->limit - use->used).EndObject();
+  TG_RETURN_IF_ERROR(txn.Put(store::Table::kNearThreshold, prefix + date + '\x1f' + req.id, near));
+
+  const std::string since = req.date.AddDays(-rule.window_days).ToString();
+  TG_ASSIGN_OR_RETURN(auto rows, txn.Scan(store::Table::kNearThreshold, prefix));
+  std::vector<std::string> orders;
+  std::vector<std::string> ids;
+  for (const auto& [key, value] : rows) {
+    const std::string row_date = key.substr(prefix.size(), 10);
+    if (row_date >= since && row_date <= date) {
+      orders.push_back(value);
+      ids.push_back(key.substr(prefix.size() + 11));
+    }
+  }
+  if (static_cast<int>(orders.size()) < rule.min_orders) {
+    return Status::Ok();
+  }
+  TG_ASSIGN_OR_RETURN(auto alerts, txn.Scan(store::Table::kAlerts, prefix));
+  for (const auto& [key, value] : alerts) {
+    if (key.substr(prefix.size(), 10) >= since) {
+      return Status::Ok();  // the group already has an open alert in this window
+    }
+  }
+  std::string alert;
+  JsonWriter a(alert);
+  a.BeginObject().Key("kind").String("structuring").Key("group").String(group);
+  a.Key("date").String(date).Key("regime").String(regime.id).Key("cap").String(rule.cap);
+  a.Key("window_days").Int(rule.window_days).Key("min_orders").Int(rule.min_orders);
+  a.Key("margin").Number(rule.margin).Key("citation").String(rule.citation);
+  a.Key("orders").BeginArray();
+  for (const std::string& order : orders) {
+    a.Raw(order);
+  }
+  a.EndArray().EndObject();
+  TG_RETURN_IF_ERROR(txn.Put(store::Table::kAlerts, prefix + date + '\x1f' + req.id, alert));
+  std::string detail = "group " + group + ": " + std::to_string(orders.size()) +
+                       " orders within " + std::to_string(rule.window_days) + " days (";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    detail += (i == 0 ? "" : ", ") + ids[i];
+  }
+  detail += ")";
+  Reason r;
+  r.rule = "structuring-alert";
+  r.citation = rule.citation;
+  r.text = kStructuringText;
+  r.detail = std::move(detail);
+  decision.reasons.push_back(std::move(r));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
+                                       const ShipOptions& options) const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  if (options.batch_size == 0) {
+    return InvalidArgument("batch size must be at least 1");
+  }
+  engine::DocumentReader reader(in);
+  engine::LineSink sink(out);
+  StreamStats stats;
+  int64_t by_outcome[static_cast<int>(Outcome::kProhibited) + 1] = {};
+  Request request;
+  Decision decision;
+  std::string doc;
+  int line = 0;
+  Status read_error;
+  bool more = true;
+  while (more) {
+    TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+    ledger::View view(*txn);
+    ledger::Ledger ledger(*txn, *impl_->clock);
+    TG_RETURN_IF_ERROR(ledger.ExpireReservations().status());
+    BatchState batch;
+    batch.set_view(&view);
+    std::string batch_out;  // written only after the batch commits
+    size_t n = 0;
+    while (n < options.batch_size && (more = reader.Next(doc, line, read_error))) {
+      ++n;
+      ++stats.lines;
+      auto fail_line = [&](const Status& s) {
+        ++stats.errors;
+        engine::WriteErrorJson(request.id, line, s, batch_out);
+        batch_out += '\n';
+      };
+      Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
+      if (!s.ok()) {
+        fail_line(s);
+        continue;
+      }
+      if (request.id.empty()) {
+        fail_line(InvalidArgument("line " + std::to_string(line) +
+                                  ": id: required to record a shipment"));
+        continue;
+      }
+      TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(request.id));
+      TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(request.id));
+      if (shipped || (held && options.reserve && held->state == "held")) {
+        std::string again = shipped ? shipped->decision : held->decision;
+        AppendField(again, options.reserve && !shipped ? "reserved" : "recorded", "true");
+        AppendField(again, "duplicate", "true");
+        batch_out += again;
+        batch_out += '\n';
+        continue;
+      }
+      if (held) {
+        fail_line(FailedPrecondition("line " + std::to_string(line) + ": id: " + request.id +
+                                     " is a " + held->state + " reservation; " +
+                                     (held->state == "held" ? "commit or release it"
+                                                            : "use a new id")));
+        continue;
+      }
+      Decide(request, batch, decision);
+      if (!decision.error.ok()) {
+        fail_line(decision.error);
+        continue;
+      }
+      const bool allowed = IsAllowed(decision.outcome);
+      ++by_outcome[static_cast<int>(decision.outcome)];
+      if (allowed) {
+        const regime::Regime* regime = impl_->regimes.Find(decision.regime);
+        TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, *txn, decision));
+      }
+      std::string json;
+      engine::WriteDecisionJson(decision, json);
+      if (allowed) {
+        ledger::Movement m;
+        m.id = request.id;
+        m.kind = options.reserve ? "reservation" : "shipment";
+        m.state = options.reserve ? "held" : "recorded";
+        m.date = request.date.ToString();
+        m.consignee = PartyKey(request);
+        m.group = request.consignee.group;
+        m.recorded_at = impl_->clock->NowUnix();
+        m.expires_at = options.reserve ? options.expires_at : 0;
+        for (const auto& [key, amount] : decision.counter_deltas) {
+          m.deltas.push_back({key, amount});
+        }
+        m.request = doc;
+        m.decision = json;
+        TG_RETURN_IF_ERROR(options.reserve ? ledger.HoldReservation(m) : ledger.RecordShipment(m));
+        for (const auto& [key, amount] : decision.counter_deltas) {
+          view.Added(key, amount);
+        }
+      }
+      batch.Clear();  // what this line used is now in the store (and the view's cache)
+      AppendField(json, options.reserve ? "reserved" : "recorded", allowed ? "true" : "false");
+      if (options.reserve && allowed) {
+        AppendField(json, "expires_at", std::to_string(options.expires_at));
+      }
+      batch_out += json;
+      batch_out += '\n';
+    }
+    if (!read_error.ok()) {
+      return read_error;
+    }
+    TG_RETURN_IF_ERROR(txn->Commit());
+    sink.Buffer() += batch_out;
+    sink.Flush();
+  }
+  for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
+    if (by_outcome[o] > 0) {
+      stats.by_outcome[std::string(OutcomeName(static_cast<Outcome>(o)))] = by_outcome[o];
+    }
+  }
+  if (stats.errors > 0) {
+    stats.by_outcome["error"] = stats.errors;
+  }
+  return stats;
+}
+
+Status Engine::CommitReservation(std::string_view id) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.CommitReservation(id); });
+}
+
+Status Engine::ReleaseReservation(std::string_view id) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.ReleaseReservation(id); });
+}
+
+Status Engine::AddLicense(const License& license) const {
+  for (const std::string& e : license.eccns) {
+    const auto& known = impl_->classifier.eccns();
+    if (std::find(known.begin() + 1, known.end(), e) == known.end()) {
+      return InvalidArgument("license.eccns: unknown ECCN '" + e + "'");
+    }
+  }
+  if (!license.regime.empty() && impl_->regimes.Find(license.regime) == nullptr) {
+    return InvalidArgument("license.regime: unknown regime '" + license.regime + "'");
+  }
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddLicense(license); });
+}
+
+namespace {
+
+Result<std::string> LicenseJson(ledger::Ledger& l, const License& license) {
+  std::string json = ledger::ToJson(license);
+  TG_ASSIGN_OR_RETURN(auto balance, l.LicenseBalance(license));
+  for (const auto& [key, value] : balance) {
+    std::string v;
+    JsonWriter w(v);
+    w.Number(value);
+    AppendField(json, key, v);
+  }
+  return json;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Engine::ListLicences() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+    TG_ASSIGN_OR_RETURN(auto list, l.Licences());
+    std::vector<std::string> out;
+    for (const License& license : list) {
+      TG_ASSIGN_OR_RETURN(std::string json, LicenseJson(l, license));
+      out.push_back(std::move(json));
+    }
+    return out;
+  });
+}
+
+Result<std::string> Engine::ShowLicense(std::string_view number) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
+    TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
+    return LicenseJson(l, license);
+  });
+}
+
+Result<std::string> Engine::ApplyForLicense(const LicenseApplication& application,
+                                            bool submit) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Apply(application, submit); });
+}
+
+Status Engine::SubmitApplication(std::string_view id) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Submit(id); });
+}
+
+Result<std::string> Engine::ApproveApplication(std::string_view id, std::string_view approver,
+                                               std::string_view number, Date valid_from) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) {
+    return l.Approve(id, approver, number, valid_from);
+  });
+}
+
+Status Engine::DenyApplication(std::string_view id, std::string_view approver,
+                               std::string_view reason) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Deny(id, approver, reason); });
+}
+
+Status Engine::ReturnApplication(std::string_view id, std::string_view approver,
+                                 std::string_view reason) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Return(id, approver, reason); });
+}
+
+Result<std::vector<std::string>> Engine::ListApplications() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+    TG_ASSIGN_OR_RETURN(auto list, l.Applications());
+    std::vector<std::string> out;
+    for (const auto& a : list) {
+      out.push_back(ledger::ToJson(a));
+    }
+    return out;
+  });
+}
+
+Status Engine::AddAgreement(const Agreement& agreement) const {
+  double max_increase = 0;
+  for (const auto& r : impl_->regimes.all()) {
+    for (const regime::Cap& c : r->caps) {
+      if (c.id == agreement.cap) {
+        max_increase = std::max(max_increase, c.max_agreement_increase);
+      }
+    }
+  }
+  if (max_increase <= 0) {
+    return InvalidArgument("agreement.cap: no regime lets agreements raise a cap '" +
+                           agreement.cap + "'");
+  }
+  if (agreement.increase > max_increase) {
+    return InvalidArgument("agreement.increase: " + std::to_string(agreement.increase) +
+                           " exceeds the most any regime allows (" +
+                           std::to_string(max_increase) + ")");
+  }
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddAgreement(agreement); });
+}
+
+Result<std::vector<std::string>> Engine::ListAgreements() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+    TG_ASSIGN_OR_RETURN(auto list, l.Agreements());
+    std::vector<std::string> out;
+    for (const auto& a : list) {
+      out.push_back(ledger::ToJson(a));
+    }
+    return out;
+  });
+}
+
+Status Engine::AddParty(const PartyRecord& party) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddParty(party); });
+}
+
+Status Engine::LinkParties(const PartyLink& link) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Link(link); });
+}
+
+Result<std::string> Engine::ShowParty(std::string_view id) const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  ledger::Ledger l(*txn, *impl_->clock);
+  ledger::View view(*txn);
+  TG_ASSIGN_OR_RETURN(PartyRecord party, l.GetParty(id));
+  TG_ASSIGN_OR_RETURN(auto links, l.LinksOf(id));
+  TG_ASSIGN_OR_RETURN(std::string group, view.GroupOf(party.id));
+  TG_ASSIGN_OR_RETURN(auto all, txn->Scan(store::Table::kParties, ""));
+  std::string out = ledger::ToJson(party);
+  std::string links_json = "[";
+  for (size_t i = 0; i < links.size(); ++i) {
+    links_json += (i == 0 ? "" : ",") + ledger::ToJson(links[i]);
+  }
+  links_json += "]";
+  AppendField(out, "links", links_json);
+  AppendField(out, "group", QuoteJson(group));
+  std::string members = "[";
+  for (const auto& [key, value] : all) {
+    TG_ASSIGN_OR_RETURN(std::string g, view.GroupOf(key));
+    if (g == group) {
+      members += (members.size() == 1 ? "" : ",") + QuoteJson(key);
+    }
+  }
+  members += "]";
+  AppendField(out, "group_members", members);
+  return out;
+}
+
+Result<std::vector<std::string>> Engine::Caps() const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto counters, txn->ScanCounters(""));
+  std::vector<std::string> out;
+  for (const auto& [key, used] : counters) {
+    const size_t colon = key.find(':');
+    if (colon == std::string::npos || key.rfind("licence:", 0) == 0 || key.rfind("seq:", 0) == 0) {
+      continue;  // licence balances show with the licence; sequences are not caps
+    }
+    const std::string cap = key.substr(0, colon);
+    std::string json;
+    JsonWriter w(json);
+    w.BeginObject().Key("cap").String(cap).Key("key").String(key.substr(colon + 1));
+    w.Key("used").Number(TppFromMilli(used)).Key("limits").BeginObject();
+    for (const auto& r : impl_->regimes.all()) {
+      for (const regime::Cap& c : r->caps) {
+        if (c.id == cap) {
+          w.Key(r->id).BeginObject().Key("limit").Number(TppFromMilli(c.limit));
+          w.Key("headroom").Number(TppFromMilli(c.limit - used)).EndObject();
+        }
+      }
+    }
+    w.EndObject().EndObject();
+    out.push_back(std::move(json));
+  }
+  return out;
+}
+
+Result<CheckReport> Engine::Check() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Check(); });
+}
+
+Result<std::vector<std::string>> Engine::Alerts() const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto rows, txn->Scan(store::Table::kAlerts, ""));
+  std::vector<std::string> out;
+  for (auto& [key, value] : rows) {
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+}  // namespace tg
