@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -26,12 +29,65 @@ commands:
   classify    classify chips, HBM and model weights (ECCN 3A090.a/.b/.c, 4E091)
   determine   decide order lines: no licence, licence exception, licence required, prohibited
   regimes     list the regimes, or show one resolved on a date
+  ship        decide and record order lines in the ledger (caps, licences consumed)
+  reserve     decide and hold order lines; then commit ID or release ID
+  commit      commit a held reservation as a shipment
+  release     release a held reservation
+  license     add | apply | submit | approve | deny | return | list | show | applications
+  agreement   add | list government-to-government agreements
+  party       add | link | show parties and party groups
+  caps        usage and headroom of every cap on record
+  check       verify that every counter equals the sum of its shipments and holds
+  alerts      structuring alerts
 
+  --db PATH       the ledger, a SQLite file (default: $TIERGUARD_DB); ship, reserve and the
+                  ledger commands need it; with it, determine counts the recorded history
   --data DIR      reference data (default: $TIERGUARD_HOME/data, else ./data)
   --regimes DIR   regime files (default: $TIERGUARD_HOME/regimes, else ./regimes)
 
 Run 'tierguard COMMAND --help' for a command's options.
-exit codes: 0 all decided; 1 some lines had errors (reported per line); 2 usage or set-up error
+exit codes: 0 all decided (or the command done); 1 some lines had errors, or the ledger refused
+the command (nothing changed); 2 usage or set-up error
+)";
+
+constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [FILE]
+       tierguard --db PATH reserve [--expires-in HOURS] [FILE]
+
+Reads requests like `determine` (each needs an "id") and decides them against the recorded
+history. ship records every allowed line as a shipment: its caps and licence balances are
+consumed in the same transaction. reserve holds them instead, until `commit ID`, `release ID`
+or expiry (default 72 hours). Each batch of N lines (default 1000) is one transaction, committed
+before its decisions are printed, so every printed decision is on disk. Decisions carry
+"recorded" (or "reserved"): true|false. An id already recorded is not recorded again: its
+recorded decision comes back with "duplicate": true. A request may name the licence it ships
+under ("license": "NUMBER"); an unknown, expired, mismatched or exhausted licence is an error.
+)";
+
+constexpr const char* kLicenseHelp = R"(usage: tierguard --db PATH license COMMAND
+  add --number N --eccn E[,E…] --destination CC [--consignee ID] [--regime ID]
+      [--quantity Q] [--value USD] [--tpp T] --from DATE --to DATE [--conditions TEXT]
+  apply --requester WHO --eccn E[,E…] --destination CC [--consignee ID] [--regime ID]
+      [--quantity Q] [--value USD] [--tpp T] --to DATE [--id ID] [--draft]
+  submit ID
+  approve ID --approver WHO [--number N] [--from DATE]   (the approver may not be the requester)
+  deny ID --approver WHO --reason TEXT
+  return ID --approver WHO --reason TEXT                  (returned without action)
+  list | show NUMBER | applications
+)";
+
+constexpr const char* kAgreementHelp = R"(usage: tierguard --db PATH agreement add --id ID --country CC --cap CAP --increase F
+                                        --from DATE [--to DATE] --citation TEXT
+       tierguard --db PATH agreement list
+A government-to-government agreement raises a cap (e.g. country_allocation) for one country by
+the fraction F (1.0 doubles it), within the maximum the regime allows.
+)";
+
+constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
+                                    [--owner NAME]…
+       tierguard --db PATH party link FROM TO --kind owns|shares_address|shares_owner [--share S]
+       tierguard --db PATH party show ID
+Linked parties, and parties with the same address or beneficial owner, form one party group;
+caps defined "per: group" and the structuring detector count the group together.
 )";
 
 constexpr const char* kClassifyHelp = R"(usage: tierguard classify [--as-of DATE] [--regime ID] [--part NAME | FILE]
@@ -68,6 +124,11 @@ show   one regime resolved on DATE (default: today): tiers and sets expanded to 
        every requirement, exception, policy and cap with its citation
 for    the regime chosen by date for DATE
 )";
+
+int Refused(const std::string& what, const tg::Status& s) {
+  std::fprintf(stderr, "tierguard: %s: %s\n", what.c_str(), s.message().c_str());
+  return kExitLineErrors;
+}
 
 std::string Today() {
   const std::time_t t = std::time(nullptr);
@@ -265,15 +326,387 @@ int Regimes(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("regimes: unknown verb '" + verb + "' (list, show, for)");
 }
 
+std::string Opt(Args& a, const char* key) { return a.options.count(key) ? a.options[key] : ""; }
+
+bool Need(Args& a, std::initializer_list<const char*> keys, std::string& error) {
+  for (const char* k : keys) {
+    if (!a.options.count(k) || a.options[k].empty()) {
+      error = std::string(k) + " is required";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Parses an optional number flag; false (with `error`) when it is not a number >= 0.
+bool NumberOpt(Args& a, const char* key, double& out, std::string& error) {
+  const std::string text = Opt(a, key);
+  if (text.empty()) {
+    return true;
+  }
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0) {
+    error = std::string(key) + ": '" + text + "' is not a number >= 0";
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool DateOpt(Args& a, const char* key, tg::Date& out, std::string& error) {
+  const std::string text = Opt(a, key);
+  if (text.empty()) {
+    return true;
+  }
+  auto d = tg::Date::Parse(text);
+  if (!d) {
+    error = std::string(key) + ": " + d.error().message();
+    return false;
+  }
+  out = *d;
+  return true;
+}
+
+bool CountryOpt(const tg::Engine& engine, Args& a, const char* key, tg::Country& out,
+                std::string& error) {
+  auto c = engine.ParseCountry(Opt(a, key));
+  if (!c) {
+    error = std::string(key) + ": " + c.error().message();
+    return false;
+  }
+  out = *c;
+  return true;
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    end = end == std::string::npos ? text.size() : end;
+    if (end > start) {
+      out.push_back(text.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+void PrintLines(const std::vector<std::string>& lines) {
+  for (const std::string& l : lines) {
+    std::printf("%s\n", l.c_str());
+  }
+}
+
+int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool reserve) {
+  Args a;
+  std::string error;
+  const char* name = reserve ? "reserve" : "ship";
+  if (!ParseArgs(argv, {"--batch", "--expires-in"}, {}, a, error)) {
+    return Fail(std::string(name) + ": " + error + " (see --help)");
+  }
+  tg::ShipOptions options;
+  double batch = 1000;
+  double hours = 72;
+  if (!NumberOpt(a, "--batch", batch, error) || !NumberOpt(a, "--expires-in", hours, error)) {
+    return Fail(std::string(name) + ": " + error);
+  }
+  if (batch < 1 || batch > 1e6) {
+    return Fail(std::string(name) + ": --batch: between 1 and 1000000");
+  }
+  options.batch_size = static_cast<size_t>(batch);
+  options.reserve = reserve;
+  const tg::SystemClock system;
+  options.expires_at = system.NowUnix() + static_cast<int64_t>(hours * 3600);
+  if (const char* now = std::getenv("TIERGUARD_NOW"); now != nullptr) {
+    options.expires_at = std::atoll(now) + static_cast<int64_t>(hours * 3600);
+  }
+  std::FILE* in = OpenInput(a, error);
+  if (in == nullptr) {
+    return Fail(std::string(name) + ": " + error);
+  }
+  auto stats = engine.ShipStream(in, stdout, options);
+  if (in != stdin) {
+    std::fclose(in);
+  }
+  if (!stats) {
+    return Fail(std::string(name) + ": " + stats.error().message());
+  }
+  return stats->errors > 0 ? kExitLineErrors : kExitOk;
+}
+
+int Reservation(const tg::Engine& engine, const std::vector<std::string>& argv, bool commit) {
+  const char* name = commit ? "commit" : "release";
+  if (argv.size() != 1) {
+    return Fail(std::string(name) + ": needs one reservation id");
+  }
+  tg::Status s = commit ? engine.CommitReservation(argv[0]) : engine.ReleaseReservation(argv[0]);
+  if (!s.ok()) {
+    return Refused(name, s);
+  }
+  std::printf("%s %s\n", commit ? "committed" : "released", argv[0].c_str());
+  return kExitOk;
+}
+
+int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  if (!ParseArgs(argv,
+                 {"--number", "--eccn", "--destination", "--consignee", "--regime", "--quantity",
+                  "--value", "--tpp", "--from", "--to", "--conditions", "--requester", "--id",
+                  "--approver", "--reason"},
+                 {"--draft"}, a, error)) {
+    return Fail("license: " + error + " (see license --help)");
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  auto fail = [&](const std::string& e) { return Fail("license " + verb + ": " + e); };
+  if (verb == "add" || verb == "apply") {
+    double quantity = 0;
+    double value = 0;
+    double tpp = 0;
+    tg::Date from = tg::Date::Min();
+    tg::Date to;
+    tg::Country destination;
+    const bool add = verb == "add";
+    if (!Need(a, {"--eccn", "--destination", "--to"}, error) ||
+        (add && !Need(a, {"--number", "--from"}, error)) ||
+        (!add && !Need(a, {"--requester"}, error)) || !NumberOpt(a, "--quantity", quantity, error) ||
+        !NumberOpt(a, "--value", value, error) || !NumberOpt(a, "--tpp", tpp, error) ||
+        !DateOpt(a, "--from", from, error) || !DateOpt(a, "--to", to, error) ||
+        !CountryOpt(engine, a, "--destination", destination, error)) {
+      return fail(error);
+    }
+    if (quantity != std::floor(quantity) || quantity > 1e12) {
+      return fail("--quantity: a whole number of units");
+    }
+    if (add) {
+      tg::License l;
+      l.number = Opt(a, "--number");
+      l.regime = Opt(a, "--regime");
+      l.eccns = Split(Opt(a, "--eccn"));
+      l.destination = destination;
+      l.consignee = Opt(a, "--consignee");
+      l.quantity_limit = static_cast<int64_t>(quantity);
+      l.value_limit_usd = value;
+      l.tpp_limit = tpp;
+      l.valid_from = from;
+      l.valid_to = to;
+      l.conditions = Opt(a, "--conditions");
+      tg::Status s = engine.AddLicense(l);
+      if (!s.ok()) {
+        return Refused("license add", s);
+      }
+      std::printf("added licence %s\n", l.number.c_str());
+      return kExitOk;
+    }
+    tg::LicenseApplication app;
+    app.id = Opt(a, "--id");
+    app.requester = Opt(a, "--requester");
+    app.regime = Opt(a, "--regime");
+    app.eccns = Split(Opt(a, "--eccn"));
+    app.destination = destination;
+    app.consignee = Opt(a, "--consignee");
+    app.quantity = static_cast<int64_t>(quantity);
+    app.value_usd = value;
+    app.tpp = tpp;
+    app.valid_to = to;
+    auto id = engine.ApplyForLicense(app, !HasFlag(a, "--draft"));
+    if (!id) {
+      return Refused("license apply", id.error());
+    }
+    std::printf("%s\n", id->c_str());
+    return kExitOk;
+  }
+  if (verb == "submit" || verb == "approve" || verb == "deny" || verb == "return") {
+    if (a.positional.size() != 2) {
+      return fail("needs one application id");
+    }
+    const std::string& id = a.positional[1];
+    if (verb == "submit") {
+      tg::Status s = engine.SubmitApplication(id);
+      return s.ok() ? (std::printf("submitted %s\n", id.c_str()), kExitOk) : Refused("license submit", s);
+    }
+    if (!Need(a, {"--approver"}, error)) {
+      return fail(error);
+    }
+    if (verb == "approve") {
+      tg::Date from = tg::Date::Parse(Today()).value();
+      if (!DateOpt(a, "--from", from, error)) {
+        return fail(error);
+      }
+      auto number = engine.ApproveApplication(id, Opt(a, "--approver"), Opt(a, "--number"), from);
+      if (!number) {
+        return Refused("license approve", number.error());
+      }
+      std::printf("approved %s: licence %s\n", id.c_str(), number->c_str());
+      return kExitOk;
+    }
+    if (!Need(a, {"--reason"}, error)) {
+      return fail(error);
+    }
+    tg::Status s = verb == "deny" ? engine.DenyApplication(id, Opt(a, "--approver"), Opt(a, "--reason"))
+                                  : engine.ReturnApplication(id, Opt(a, "--approver"), Opt(a, "--reason"));
+    if (!s.ok()) {
+      return Refused("license " + verb, s);
+    }
+    std::printf("%s %s\n", verb == "deny" ? "denied" : "returned", id.c_str());
+    return kExitOk;
+  }
+  if (verb == "list" || verb == "applications") {
+    auto lines = verb == "list" ? engine.ListLicences() : engine.ListApplications();
+    if (!lines) {
+      return Refused("license " + verb, lines.error());
+    }
+    PrintLines(*lines);
+    return kExitOk;
+  }
+  if (verb == "show") {
+    if (a.positional.size() != 2) {
+      return fail("needs a licence number");
+    }
+    auto json = engine.ShowLicense(a.positional[1]);
+    if (!json) {
+      return Refused("license show", json.error());
+    }
+    std::printf("%s\n", json->c_str());
+    return kExitOk;
+  }
+  return Fail("license: unknown command '" + verb + "' (see license --help)");
+}
+
+int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  if (!ParseArgs(argv, {"--id", "--country", "--cap", "--increase", "--from", "--to", "--citation"},
+                 {}, a, error)) {
+    return Fail("agreement: " + error);
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  if (verb == "list") {
+    auto lines = engine.ListAgreements();
+    if (!lines) {
+      return Refused("agreement list", lines.error());
+    }
+    PrintLines(*lines);
+    return kExitOk;
+  }
+  if (verb != "add") {
+    return Fail("agreement: unknown command '" + verb + "' (add, list)");
+  }
+  tg::Agreement ag;
+  double increase = 0;
+  if (!Need(a, {"--id", "--country", "--cap", "--increase", "--from", "--citation"}, error) ||
+      !NumberOpt(a, "--increase", increase, error) || !DateOpt(a, "--from", ag.from, error) ||
+      !DateOpt(a, "--to", ag.to, error) || !CountryOpt(engine, a, "--country", ag.country, error)) {
+    return Fail("agreement add: " + error);
+  }
+  ag.id = Opt(a, "--id");
+  ag.cap = Opt(a, "--cap");
+  ag.increase = increase;
+  ag.citation = Opt(a, "--citation");
+  tg::Status s = engine.AddAgreement(ag);
+  if (!s.ok()) {
+    return Refused("agreement add", s);
+  }
+  std::printf("added agreement %s\n", ag.id.c_str());
+  return kExitOk;
+}
+
+int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  std::vector<std::string> owners;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < argv.size(); ++i) {  // --owner may repeat
+    if (argv[i] == "--owner" && i + 1 < argv.size()) {
+      owners.push_back(argv[++i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!ParseArgs(rest, {"--id", "--name", "--country", "--address", "--kind", "--share"}, {}, a,
+                 error)) {
+    return Fail("party: " + error);
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  if (verb == "add") {
+    tg::PartyRecord p;
+    if (!Need(a, {"--id", "--country"}, error) || !CountryOpt(engine, a, "--country", p.country, error)) {
+      return Fail("party add: " + error);
+    }
+    p.id = Opt(a, "--id");
+    p.name = Opt(a, "--name");
+    p.address = Opt(a, "--address");
+    p.beneficial_owners = owners;
+    tg::Status s = engine.AddParty(p);
+    return s.ok() ? (std::printf("added party %s\n", p.id.c_str()), kExitOk) : Refused("party add", s);
+  }
+  if (verb == "link") {
+    double share = 0;
+    if (a.positional.size() != 3 || !Need(a, {"--kind"}, error) ||
+        !NumberOpt(a, "--share", share, error)) {
+      return Fail("party link: " + (error.empty() ? std::string("needs FROM TO --kind KIND") : error));
+    }
+    tg::PartyLink link{a.positional[1], a.positional[2], Opt(a, "--kind"), share};
+    tg::Status s = engine.LinkParties(link);
+    return s.ok() ? (std::printf("linked %s -> %s\n", link.from.c_str(), link.to.c_str()), kExitOk)
+                  : Refused("party link", s);
+  }
+  if (verb == "show") {
+    if (a.positional.size() != 2) {
+      return Fail("party show: needs a party id");
+    }
+    auto json = engine.ShowParty(a.positional[1]);
+    if (!json) {
+      return Refused("party show", json.error());
+    }
+    std::printf("%s\n", json->c_str());
+    return kExitOk;
+  }
+  return Fail("party: unknown command '" + verb + "' (add, link, show)");
+}
+
+int Report(const tg::Engine& engine, const std::string& command) {
+  if (command == "check") {
+    auto report = engine.Check();
+    if (!report) {
+      return Refused("check", report.error());
+    }
+    std::printf("shipments %lld, held reservations %lld, counters %lld\n",
+                static_cast<long long>(report->shipments),
+                static_cast<long long>(report->reservations_held),
+                static_cast<long long>(report->counters));
+    for (const std::string& p : report->problems) {
+      std::printf("PROBLEM: %s\n", p.c_str());
+    }
+    std::printf("%s\n", report->problems.empty() ? "consistent" : "INCONSISTENT");
+    return report->problems.empty() ? kExitOk : kExitLineErrors;
+  }
+  auto lines = command == "caps" ? engine.Caps() : engine.Alerts();
+  if (!lines) {
+    return Refused(command, lines.error());
+  }
+  PrintLines(*lines);
+  return kExitOk;
+}
+
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   tg::EngineOptions options;
-  while (!args.empty() && (args[0] == "--data" || args[0] == "--regimes")) {
+  while (!args.empty() && (args[0] == "--data" || args[0] == "--regimes" || args[0] == "--db")) {
     if (args.size() < 2) {
-      return Fail(args[0] + " needs a folder");
+      return Fail(args[0] + " needs a value");
     }
-    (args[0] == "--data" ? options.data_dir : options.regimes_dir) = args[1];
+    (args[0] == "--data" ? options.data_dir : args[0] == "--db" ? options.db : options.regimes_dir) =
+        args[1];
     args.erase(args.begin(), args.begin() + 2);
+  }
+  // Tests pin the time: TIERGUARD_NOW is a unix time in seconds.
+  std::unique_ptr<tg::FixedClock> fixed;
+  if (const char* now = std::getenv("TIERGUARD_NOW"); now != nullptr) {
+    fixed = std::make_unique<tg::FixedClock>(std::atoll(now));
+    options.clock = fixed.get();
   }
   if (args.empty() || IsHelp(args[0])) {
     std::fputs(kMainHelp, args.empty() ? stderr : stdout);
@@ -283,16 +716,24 @@ int Run(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   const bool wants_help = !rest.empty() && IsHelp(rest[0]);
   if (wants_help) {
-    const char* help = command == "classify"    ? kClassifyHelp
-                       : command == "determine" ? kDetermineHelp
-                       : command == "regimes"   ? kRegimesHelp
-                                                : nullptr;
+    const char* help = command == "classify"                            ? kClassifyHelp
+                       : command == "determine"                         ? kDetermineHelp
+                       : command == "regimes"                           ? kRegimesHelp
+                       : command == "ship" || command == "reserve"      ? kShipHelp
+                       : command == "license"                           ? kLicenseHelp
+                       : command == "agreement"                         ? kAgreementHelp
+                       : command == "party"                             ? kPartyHelp
+                                                                        : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
       return kExitOk;
     }
   }
-  if (command != "classify" && command != "determine" && command != "regimes") {
+  static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
+                                          "reserve",  "commit",    "release", "license",
+                                          "agreement", "party",    "caps",    "check",
+                                          "alerts"};
+  if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
   auto engine = tg::Engine::Open(options);
@@ -304,6 +745,24 @@ int Run(int argc, char** argv) {
   }
   if (command == "determine") {
     return Determine(**engine, rest);
+  }
+  if (command == "ship" || command == "reserve") {
+    return Ship(**engine, rest, command == "reserve");
+  }
+  if (command == "commit" || command == "release") {
+    return Reservation(**engine, rest, command == "commit");
+  }
+  if (command == "license") {
+    return License(**engine, rest);
+  }
+  if (command == "agreement") {
+    return AgreementCmd(**engine, rest);
+  }
+  if (command == "party") {
+    return PartyCmd(**engine, rest);
+  }
+  if (command == "caps" || command == "check" || command == "alerts") {
+    return Report(**engine, command);
   }
   return Regimes(**engine, rest);
 }

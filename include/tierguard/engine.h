@@ -156,6 +156,9 @@ class Engine {
   // and cap with its citation, as indented JSON.
   Result<std::string> ShowRegime(std::string_view id, Date as_of) const;
 
+  // A country by alpha-2, alpha-3 or name; NotFound names the text.
+  Result<Country> ParseCountry(std::string_view text) const;
+
   // Help for request authors: the regime chosen for a date (NotFound when none).
   Result<std::string> RegimeForDate(Date date) const;
 

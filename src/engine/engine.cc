@@ -243,6 +243,10 @@ Result<std::string> Engine::ShowRegime(std::string_view id, Date as_of) const {
   return engine::DescribeRegime(*r, as_of, impl_->classifier.eccns());
 }
 
+Result<Country> Engine::ParseCountry(std::string_view text) const {
+  return impl_->countries.Lookup(text);
+}
+
 Result<std::string> Engine::RegimeForDate(Date date) const {
   TG_ASSIGN_OR_RETURN(const regime::Regime* r, impl_->regimes.ForDate(date));
   return r->id;
