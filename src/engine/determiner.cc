@@ -524,16 +524,16 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
       out.policy = item.policy;
     }
   }
-  if (out.outcome == Outcome::kLicenseException) {
+  // The authorizations the export relies on: the exceptions and licences of its items.
+  if (out.outcome == Outcome::kLicenseException || out.outcome == Outcome::kLicensed) {
     for (size_t i = 0; i < out.items.size(); ++i) {
       const ItemDecision& item = out.items[i];
-      if (item.outcome != Outcome::kLicenseException) {
+      if (item.authorization.empty()) {
         continue;
       }
       bool seen = false;
       for (size_t j = 0; j < i; ++j) {
-        seen = seen || (out.items[j].outcome == Outcome::kLicenseException &&
-                      out.items[j].authorization == item.authorization);
+        seen = seen || out.items[j].authorization == item.authorization;
       }
       if (!seen) {
         if (!out.authorization.empty()) {
