@@ -49,11 +49,8 @@ Date Date::FromCivil(int year, int month, int day) {
 
 Result<Date> Date::Parse(std::string_view text) {
   auto bad = [&] {
-    // Appended piecewise: g++ 12 at -O3 warns falsely (-Wrestrict) on operator+ here.
-    std::string message = "'";
-    message.append(text.substr(0, 40));
-    message.append("' is not a date in YYYY-MM-DD form");
-    return InvalidArgument(std::move(message));
+    return InvalidArgument("'" + std::string(text.substr(0, 40)) +
+                           "' is not a date in YYYY-MM-DD form");
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return bad();

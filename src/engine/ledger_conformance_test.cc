@@ -1,0 +1,324 @@
+// The ledger's behaviour through the Engine, run against every store backend.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "tierguard/engine.h"
+#include "testing/status_matchers.h"
+
+namespace tg {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::tg::testing::IsOk;
+using ::tg::testing::StatusIs;
+
+Date D(const char* s) { return *Date::Parse(s); }
+
+class LedgerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("tg_ledger_" + std::to_string(getpid()) + "_" + std::to_string(counter_++) + ".db"))
+                .string();
+    Open();
+  }
+  void TearDown() override {
+    engine_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_ + suffix);
+    }
+  }
+  void Open() {
+    engine_.reset();
+    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes",
+                           .db = GetParam() == "memory" ? "memory" : path_, .clock = &clock_});
+    ASSERT_THAT(e, IsOk());
+    engine_ = std::move(*e);
+  }
+  // Ships (or reserves) the lines; returns the output lines.
+  std::vector<std::string> Ship(const std::string& input, bool reserve = false,
+                                size_t batch = 1000) {
+    std::FILE* in = fmemopen(const_cast<char*>(input.data()), input.size(), "r");
+    char* buf = nullptr;
+    size_t len = 0;
+    std::FILE* out = open_memstream(&buf, &len);
+    ShipOptions options{.batch_size = batch, .reserve = reserve,
+                        .expires_at = clock_.NowUnix() + 3600};
+    auto stats = engine_->ShipStream(in, out, options);
+    EXPECT_THAT(stats, IsOk());
+    std::fclose(in);
+    std::fclose(out);
+    std::vector<std::string> lines;
+    std::stringstream ss(std::string(buf, len));
+    std::free(buf);
+    for (std::string line; std::getline(ss, line);) {
+      lines.push_back(line);
+    }
+    return lines;
+  }
+  static std::string Order(const std::string& id, const std::string& consignee, int h100,
+                           const std::string& extra = "", const char* date = "2025-06-01",
+                           const char* regime = "us-ai-diffusion-2025") {
+    return R"({"id": ")" + id + R"(", "date": ")" + date + R"(", "regime": ")" + regime +
+           R"(", "consignee": {"id": ")" + consignee + R"(", "country": "AE"}, )" + extra +
+           R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
+  }
+  void ExpectConsistent() {
+    auto report = engine_->Check();
+    ASSERT_THAT(report, IsOk());
+    EXPECT_THAT(report->problems, ::testing::IsEmpty());
+  }
+
+  static inline int counter_ = 0;
+  std::string path_;
+  FixedClock clock_{1764000000};
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_P(LedgerTest, RecordedShipmentsConsumeTheLppCapAcrossRuns) {
+  auto first = Ship(Order("S1", "C-1", 1000));
+  EXPECT_THAT(first[0], HasSubstr("\"authorization\":\"LPP\""));
+  EXPECT_THAT(first[0], HasSubstr("\"recorded\":true"));
+  if (GetParam() != "memory") {
+    Open();  // history survives a restart
+  }
+  auto second = Ship(Order("S2", "C-1", 700));
+  EXPECT_THAT(second[0], HasSubstr("\"outcome\":\"license_required\""));
+  EXPECT_THAT(second[0], HasSubstr("\"used\":15832000"));
+  EXPECT_THAT(second[0], HasSubstr("\"recorded\":false"));
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, TheSameIdIsRecordedOnce) {
+  const std::string order = Order("S1", "C-1", 1000);
+  auto out = Ship(order + order);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_THAT(out[1], HasSubstr("\"duplicate\":true"));
+  auto again = Ship(order);
+  EXPECT_THAT(again[0], HasSubstr("\"duplicate\":true"));
+  auto caps = engine_->Caps();
+  ASSERT_THAT(caps, IsOk());
+  ASSERT_EQ(caps->size(), 1u);
+  EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));  // once, not three times
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
+  Ship(Order("S1", "C-1", 1000));
+  std::string input = Order("W1", "C-1", 1000);
+  std::FILE* in = fmemopen(input.data(), input.size(), "r");
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* out = open_memstream(&buf, &len);
+  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
+  std::fclose(in);
+  std::fclose(out);
+  EXPECT_THAT(std::string(buf, len), HasSubstr("license_required"));
+  std::free(buf);
+  auto caps = engine_->Caps();
+  EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));
+}
+
+TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
+  License l{.number = "L-1", .eccns = {"3A090.a"}, .destination = *engine_->ParseCountry("AE"),
+            .consignee = "C-9", .quantity_limit = 5000, .valid_from = D("2025-01-01"),
+            .valid_to = D("2026-12-31")};
+  ASSERT_THAT(engine_->AddLicense(l), IsOk());
+  EXPECT_THAT(engine_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
+  auto out = Ship(Order("A", "C-9", 3800, "", "2026-03-01", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"licensed\""));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"L-1\""));
+  auto show = engine_->ShowLicense("L-1");
+  EXPECT_THAT(*show, HasSubstr("\"quantity_left\":1200"));
+  // Without naming the licence, the next order no longer fits it: licence required.
+  out = Ship(Order("B", "C-9", 2000, "", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"license_required\""));
+  // Naming it, the order is refused with the balance.
+  out = Ship(Order("C", "C-9", 2000, R"("license": "L-1", )", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("L-1 has 1200 quantity left; items[0] needs 2000"));
+  out = Ship(Order("D", "C-9", 10, R"("license": "L-404", )", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("no active licence 'L-404'"));
+  out = Ship(Order("E", "C-9", 10, R"("license": "L-1", )", "2027-01-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("L-1 expired on 2026-12-31"));
+  out = Ship(Order("F", "C-8", 10, R"("license": "L-1", )", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("is for consignee C-9, not C-8"));
+  EXPECT_THAT(*engine_->ShowLicense("L-1"), HasSubstr("\"quantity_left\":1200"));  // unchanged
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprove) {
+  LicenseApplication app{.requester = "alice", .eccns = {"3A090.a"},
+                         .destination = *engine_->ParseCountry("SA"), .quantity = 100,
+                         .valid_to = D("2027-01-01")};
+  auto id = engine_->ApplyForLicense(app, /*submit=*/false);
+  ASSERT_THAT(id, IsOk());
+  EXPECT_THAT(engine_->ApproveApplication(*id, "bob", "", D("2026-01-01")),
+              StatusIs(StatusCode::kFailedPrecondition, "is draft, not submitted"));
+  ASSERT_THAT(engine_->SubmitApplication(*id), IsOk());
+  EXPECT_THAT(engine_->ApproveApplication(*id, "alice", "", D("2026-01-01")),
+              StatusIs(StatusCode::kPermissionDenied, "may not approve"));
+  auto number = engine_->ApproveApplication(*id, "bob", "BIS-77", D("2026-01-01"));
+  ASSERT_THAT(number, IsOk());
+  EXPECT_EQ(*number, "BIS-77");
+  EXPECT_THAT(engine_->DenyApplication(*id, "bob", "late"),
+              StatusIs(StatusCode::kFailedPrecondition, "is approved"));
+  EXPECT_THAT(engine_->ShowLicense("BIS-77"), IsOk());
+  auto other = engine_->ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(engine_->DenyApplication(*other, "carol", "end user unverified"), IsOk());
+  auto third = engine_->ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(engine_->ReturnApplication(*third, "carol", "incomplete"), IsOk());
+  auto list = engine_->ListApplications();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_THAT((*list)[1], HasSubstr("\"state\":\"denied\""));
+  EXPECT_THAT((*list)[2], HasSubstr("\"state\":\"returned_without_action\""));
+  EXPECT_THAT(engine_->ApproveApplication("APP-999", "bob", "", D("2026-01-01")),
+              StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(LedgerTest, ReservationsHoldCapsUntilCommittedReleasedOrExpired) {
+  auto held = Ship(Order("R1", "C-1", 1000), /*reserve=*/true);
+  EXPECT_THAT(held[0], HasSubstr("\"reserved\":true"));
+  // The hold counts for the next order.
+  auto next = Ship(Order("S1", "C-1", 700));
+  EXPECT_THAT(next[0], HasSubstr("license_required"));
+  ASSERT_THAT(engine_->ReleaseReservation("R1"), IsOk());
+  next = Ship(Order("S2", "C-1", 700));
+  EXPECT_THAT(next[0], HasSubstr("\"authorization\":\"LPP\""));
+  EXPECT_THAT(engine_->ReleaseReservation("R1"),
+              StatusIs(StatusCode::kFailedPrecondition, "is released"));
+
+  Ship(Order("R2", "C-2", 1000), /*reserve=*/true);
+  ASSERT_THAT(engine_->CommitReservation("R2"), IsOk());
+  EXPECT_THAT(engine_->ReleaseReservation("R2"),
+              StatusIs(StatusCode::kFailedPrecondition, "is committed"));
+  EXPECT_THAT(Ship(Order("R2", "C-2", 1000))[0], HasSubstr("\"duplicate\":true"));
+
+  Ship(Order("R3", "C-3", 1000), /*reserve=*/true);
+  clock_.Set(clock_.NowUnix() + 7200);  // past the one-hour hold
+  EXPECT_THAT(engine_->CommitReservation("R3"),
+              StatusIs(StatusCode::kFailedPrecondition, "expired"));
+  next = Ship(Order("S3", "C-3", 1600));  // the lapsed hold no longer counts
+  EXPECT_THAT(next[0], HasSubstr("\"authorization\":\"LPP\""));
+  EXPECT_THAT(engine_->CommitReservation("nope"), StatusIs(StatusCode::kNotFound));
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
+  // 60,000 H100 (949,920,000 TPP) exceed Saudi Arabia's 790 M allocation...
+  const std::string big =
+      R"({"id": "X", "date": "2025-07-01", "regime": "us-ai-diffusion-2025", "kind": "in_country_transfer", )"
+      R"("consignee": {"id": "SA-1", "country": "SA"}, "items": [{"part": "H100", "quantity": 60000}]})";
+  std::string input = big + "\n";
+  std::FILE* in = fmemopen(input.data(), input.size(), "r");
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* out = open_memstream(&buf, &len);
+  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
+  std::fclose(in);
+  std::fclose(out);
+  EXPECT_THAT(std::string(buf, len), HasSubstr("presumption_of_denial"));
+  std::free(buf);
+  // ...until an agreement doubles it.
+  Agreement ag{.id = "G2G-SA", .country = *engine_->ParseCountry("SA"),
+               .cap = "country_allocation", .increase = 1.0, .from = D("2025-06-01"),
+               .citation = "test"};
+  ASSERT_THAT(engine_->AddAgreement(ag), IsOk());
+  Agreement too_much = ag;
+  too_much.id = "G2G-X";
+  too_much.increase = 1.5;
+  EXPECT_THAT(engine_->AddAgreement(too_much), StatusIs(StatusCode::kInvalidArgument, "exceeds"));
+  Agreement bad_cap = ag;
+  bad_cap.id = "G2G-Y";
+  bad_cap.cap = "LPP";
+  EXPECT_THAT(engine_->AddAgreement(bad_cap), StatusIs(StatusCode::kInvalidArgument));
+  in = fmemopen(input.data(), input.size(), "r");
+  out = open_memstream(&buf, &len);
+  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
+  std::fclose(in);
+  std::fclose(out);
+  EXPECT_THAT(std::string(buf, len), HasSubstr("presumption_of_approval"));
+  EXPECT_THAT(std::string(buf, len), HasSubstr("\"limit\":1580000000"));
+  std::free(buf);
+}
+
+TEST_P(LedgerTest, PartyGroupsShareAGroupCap) {
+  const Country ae = *engine_->ParseCountry("AE");
+  ASSERT_THAT(engine_->AddParty({.id = "P-1", .name = "Alpha", .country = ae}), IsOk());
+  ASSERT_THAT(engine_->AddParty({.id = "P-2", .name = "Beta", .country = ae,
+                                 .address = "1 Harbour Rd, Dubai"}), IsOk());
+  ASSERT_THAT(engine_->AddParty({.id = "P-3", .name = "Gamma", .country = ae,
+                                 .address = "1 harbour rd., DUBAI"}), IsOk());
+  ASSERT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-2", .kind = "owns", .share = 0.6}),
+              IsOk());
+  EXPECT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-404", .kind = "owns", .share = 0.6}),
+              StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-2", .kind = "cousin"}),
+              StatusIs(StatusCode::kInvalidArgument));
+  auto show = engine_->ShowParty("P-3");
+  ASSERT_THAT(show, IsOk());
+  EXPECT_THAT(*show, HasSubstr("\"group\":\"P-1\""));  // P-3 shares P-2's address
+  // The recommended regime's LPP (10 M TPP) is per group: 400 H100 each to P-1 and P-3 share it.
+  auto out = Ship(Order("G1", "P-1", 400, "", "2025-07-01", "diffusion-recommended-2025") +
+                  Order("G2", "P-3", 400, "", "2025-07-01", "diffusion-recommended-2025"));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"LPP\""));
+  EXPECT_THAT(out[1], HasSubstr("license_required"));
+  EXPECT_THAT(out[1], HasSubstr("\"key\":\"P-1/2025\""));
+}
+
+TEST_P(LedgerTest, OrdersSplitJustUnderTheCapRaiseAStructuringAlert) {
+  const Country ae = *engine_->ParseCountry("AE");
+  for (const char* id : {"K-1", "K-2", "K-3"}) {
+    ASSERT_THAT(engine_->AddParty({.id = id, .country = ae, .beneficial_owners = {"J. Doe"}}),
+                IsOk());
+  }
+  // Each consignee takes 1,650 H100 (26.1 M TPP), 97 % of its 26.9 M LPP headroom, in one week.
+  auto out = Ship(Order("O1", "K-1", 1650, "", "2025-06-01") +
+                  Order("O2", "K-2", 1650, "", "2025-06-03") +
+                  Order("O3", "K-3", 1650, "", "2025-06-05"));
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_THAT(out[1], Not(HasSubstr("structuring-alert")));
+  EXPECT_THAT(out[2], HasSubstr("structuring-alert"));
+  EXPECT_THAT(out[2], HasSubstr("O1, O2, O3"));
+  auto alerts = engine_->Alerts();
+  ASSERT_THAT(alerts, IsOk());
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_THAT((*alerts)[0], HasSubstr("\"group\":\"K-1\""));
+  // An order far below the headroom is not near the threshold.
+  out = Ship(Order("O4", "K-4", 100, "", "2025-06-06"));
+  EXPECT_THAT(out[0], Not(HasSubstr("structuring-alert")));
+}
+
+TEST_P(LedgerTest, SmallBatchesGiveTheSameResultAsOne) {
+  std::string input;
+  for (int i = 0; i < 30; ++i) {
+    input += Order("B" + std::to_string(i), "C-" + std::to_string(i % 3), 300);
+  }
+  auto out = Ship(input, false, /*batch=*/4);
+  ASSERT_EQ(out.size(), 30u);
+  int recorded = 0;
+  for (const auto& line : out) {
+    recorded += line.find("\"recorded\":true") != std::string::npos;
+  }
+  EXPECT_EQ(recorded, 15);  // 5 orders of 300 H100 fit each consignee's 26.9 M TPP
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, CommandsWithoutALedgerSaySo) {
+  auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
+  ASSERT_THAT(e, IsOk());
+  if (std::getenv("TIERGUARD_DB") == nullptr) {
+    EXPECT_THAT((*e)->Check(), StatusIs(StatusCode::kFailedPrecondition, "--db"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LedgerTest, ::testing::Values("memory", "sqlite"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace tg
