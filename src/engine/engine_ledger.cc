@@ -152,8 +152,21 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
   std::string doc;
   int line = 0;
   Status read_error;
+  std::vector<std::pair<std::string, int>> docs;  // the batch: text and input line
   bool more = true;
   while (more) {
+    // Read the whole batch before taking the write lock, so that a slow producer never holds
+    // other writers up.
+    docs.clear();
+    while (docs.size() < options.batch_size && (more = reader.Next(doc, line, read_error))) {
+      docs.emplace_back(std::move(doc), line);
+    }
+    if (!read_error.ok()) {
+      return read_error;
+    }
+    if (docs.empty()) {
+      break;
+    }
     TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
     ledger::View view(*txn);
     ledger::Ledger ledger(*txn, *impl_->clock);
@@ -161,9 +174,9 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     BatchState batch;
     batch.set_view(&view);
     std::string batch_out;  // written only after the batch commits
-    size_t n = 0;
-    while (n < options.batch_size && (more = reader.Next(doc, line, read_error))) {
-      ++n;
+    for (auto& [text, text_line] : docs) {
+      doc = std::move(text);
+      line = text_line;
       ++stats.lines;
       auto fail_line = [&](const Status& s) {
         ++stats.errors;
@@ -237,9 +250,6 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       }
       batch_out += json;
       batch_out += '\n';
-    }
-    if (!read_error.ok()) {
-      return read_error;
     }
     TG_RETURN_IF_ERROR(txn->Commit());
     sink.Buffer() += batch_out;

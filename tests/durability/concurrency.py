@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Eight processes ship against one SQLite ledger at once, racing for the last LPP headroom of
+one consignee. Checks: the cap is never exceeded (exactly as many orders as fit are recorded),
+every shipment a process acknowledged is on disk, and `tierguard check` finds the ledger
+consistent. Usage: concurrency.py TIERGUARD_BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+H100_TPP = 15832
+ORDER = 100                       # H100 per order: 1,583,200 TPP
+LPP = 26_900_000
+FIT = LPP // (ORDER * H100_TPP)   # 16 orders fit, the 17th does not
+PROCESSES, ORDERS_EACH = 8, 5
+
+
+def order(pid, n):
+    return json.dumps({"id": f"P{pid}-{n}", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
+                       "consignee": {"id": "C-RACE", "country": "AE"},
+                       "items": [{"part": "H100", "quantity": ORDER}]})
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "race.db")
+        subprocess.run([binary, "--db", db, "check"], check=True, capture_output=True)  # create
+        procs = []
+        for pid in range(PROCESSES):
+            lines = "\n".join(order(pid, n) for n in range(ORDERS_EACH)) + "\n"
+            p = subprocess.Popen([binary, "--db", db, "ship", "--batch", "1"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            procs.append((p, lines))
+        acknowledged = []
+        for p, lines in procs:
+            out, err = p.communicate(lines, timeout=120)
+            if p.returncode != 0:
+                failures.append(f"ship exited {p.returncode}: {err.strip()}")
+            for line in out.splitlines():
+                d = json.loads(line)
+                if d.get("recorded"):
+                    acknowledged.append(d["id"])
+        if len(acknowledged) != FIT:
+            failures.append(f"{len(acknowledged)} orders recorded; exactly {FIT} fit the cap")
+        caps = subprocess.run([binary, "--db", db, "caps"], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+        used = json.loads(caps[0])["used"] if caps else 0
+        if used > LPP or used != len(acknowledged) * ORDER * H100_TPP:
+            failures.append(f"cap used {used} for {len(acknowledged)} orders (limit {LPP})")
+        # Every acknowledged shipment is on disk: sending it again is a duplicate.
+        again = "\n".join(order(int(i[1:].split("-")[0]), int(i.split("-")[1])) for i in acknowledged)
+        out = subprocess.run([binary, "--db", db, "ship"], input=again + "\n", capture_output=True,
+                             text=True).stdout.splitlines()
+        if sum('"duplicate":true' in l for l in out) != len(acknowledged):
+            failures.append("an acknowledged shipment is missing from the ledger")
+        check = subprocess.run([binary, "--db", db, "check"], capture_output=True, text=True)
+        if check.returncode != 0:
+            failures.append("check: " + check.stdout.strip())
+    for f in failures:
+        print("FAIL:", f)
+    print(f"concurrency: {0 if failures else 1} passed, {1 if failures else 0} failed "
+          f"({PROCESSES} processes, {len(acknowledged)} of {PROCESSES * ORDERS_EACH} orders recorded)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

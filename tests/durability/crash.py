@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""kill -9 during a 100,000-line `ship`, at random moments, then reopen: every shipment whose
+decision was printed is on disk, nothing is half written, and every counter equals the sum of
+its shipments (`tierguard check`). Finally the rest of the book is shipped to completion.
+Bounded: three kills. Usage: crash.py TIERGUARD_BINARY [LINES]"""
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+PARTS = ["H100", "RTX 4090", "L40", "H20", "B200"]
+COUNTRIES = ["AE", "IN", "SA", "JP", "CN", "BR", "MY"]
+
+
+def book(n, rng):
+    for i in range(n):
+        yield json.dumps({"id": f"K-{i}", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
+                          "consignee": {"id": f"C-{rng.randrange(300)}", "country": rng.choice(COUNTRIES)},
+                          "items": [{"part": rng.choice(PARTS), "quantity": rng.choice([8, 64, 256])}]})
+
+
+def main():
+    binary = sys.argv[1]
+    lines = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    rng = random.Random(20261125)
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "crash.db")
+        path = os.path.join(tmp, "book.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(book(lines, rng)) + "\n")
+        acknowledged = set()
+        for kill in range(3):
+            out_path = os.path.join(tmp, f"out{kill}.jsonl")
+            with open(path) as src, open(out_path, "w") as out:
+                p = subprocess.Popen([binary, "--db", db, "ship", "--batch", "1000"], stdin=src,
+                                     stdout=out, stderr=subprocess.DEVNULL)
+                time.sleep(rng.uniform(0.2, 1.2))
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+            for line in open(out_path):
+                try:
+                    d = json.loads(line)
+                except json.JSONDecodeError:
+                    failures.append(f"kill {kill}: a half-written decision line was printed")
+                    continue
+                if d.get("recorded") and not d.get("duplicate"):
+                    acknowledged.add(d["id"])
+            check = subprocess.run([binary, "--db", db, "check"], capture_output=True, text=True)
+            if check.returncode != 0:
+                failures.append(f"kill {kill}: check: {check.stdout.strip()}")
+        # Ship everything again: acknowledged ids must come back as duplicates.
+        final = subprocess.run([binary, "--db", db, "ship", path], capture_output=True, text=True)
+        duplicates = set()
+        for line in final.stdout.splitlines():
+            d = json.loads(line)
+            if d.get("duplicate"):
+                duplicates.add(d["id"])
+        missing = acknowledged - duplicates
+        if missing:
+            failures.append(f"{len(missing)} acknowledged shipments are missing, e.g. {sorted(missing)[:3]}")
+        if len(final.stdout.splitlines()) != lines:
+            failures.append("the final run did not answer every line")
+        check = subprocess.run([binary, "--db", db, "check"], capture_output=True, text=True)
+        if check.returncode != 0:
+            failures.append("final check: " + check.stdout.strip())
+    for f in failures:
+        print("FAIL:", f)
+    print(f"crash: {0 if failures else 1} passed, {1 if failures else 0} failed "
+          f"({len(acknowledged)} shipments acknowledged before the kills)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
