@@ -144,39 +144,48 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     return InvalidArgument("batch size must be at least 1");
   }
   engine::DocumentReader reader(in);
-  engine::LineSink sink(out);
   StreamStats stats;
+  std::string batch_out;  // the open batch's answers, written only after it commits
+  batch_out.reserve(4 << 20);
+  std::string json;
   int64_t by_outcome[static_cast<int>(Outcome::kProhibited) + 1] = {};
   Request request;
   Decision decision;
-  std::string doc;
   int line = 0;
   Status read_error;
-  std::vector<std::pair<std::string, int>> docs;  // the batch: text and input line
+  // The batch's documents and input lines. The strings are reused from batch to batch, so
+  // that reading a batch allocates nothing once the first one is read.
+  std::vector<std::pair<std::string, int>> docs;
   bool more = true;
   while (more) {
     // Read the whole batch before taking the write lock, so that a slow producer never holds
     // other writers up.
-    docs.clear();
-    while (docs.size() < options.batch_size && (more = reader.Next(doc, line, read_error))) {
-      docs.emplace_back(std::move(doc), line);
+    size_t count = 0;
+    while (count < options.batch_size) {
+      if (count == docs.size()) {
+        docs.emplace_back();
+      }
+      if (!(more = reader.Next(docs[count].first, docs[count].second, read_error))) {
+        break;
+      }
+      ++count;
     }
     if (!read_error.ok()) {
       return read_error;
     }
-    if (docs.empty()) {
+    if (count == 0) {
       break;
     }
     TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
     ledger::View view(*txn);
     ledger::Ledger ledger(*txn, *impl_->clock);
-    TG_RETURN_IF_ERROR(ledger.ExpireReservations().status());
+    TG_ASSIGN_OR_RETURN(int64_t holds, ledger.ExpireReservations());
     BatchState batch;
     batch.set_view(&view);
-    std::string batch_out;  // written only after the batch commits
-    for (auto& [text, text_line] : docs) {
-      doc = std::move(text);
-      line = text_line;
+    batch_out.clear();
+    for (size_t k = 0; k < count; ++k) {
+      const std::string& doc = docs[k].first;
+      line = docs[k].second;
       ++stats.lines;
       auto fail_line = [&](const Status& s) {
         ++stats.errors;
@@ -194,7 +203,10 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         continue;
       }
       TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(request.id));
-      TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(request.id));
+      std::optional<ledger::Movement> held;
+      if (holds > 0 || options.reserve) {  // only then can the id be a reservation
+        TG_ASSIGN_OR_RETURN(held, ledger.FindReservation(request.id));
+      }
       if (shipped || (held && options.reserve && held->state == "held")) {
         std::string again = shipped ? shipped->decision : held->decision;
         AppendField(again, options.reserve && !shipped ? "reserved" : "recorded", "true");
@@ -221,8 +233,15 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         const regime::Regime* regime = impl_->regimes.Find(decision.regime);
         TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, *txn, decision));
       }
-      std::string json;
+      json.clear();
       engine::WriteDecisionJson(decision, json);
+      // The answer, then the stored decision (moved, not copied).
+      batch_out += json;
+      AppendField(batch_out, options.reserve ? "reserved" : "recorded", allowed ? "true" : "false");
+      if (options.reserve && allowed) {
+        AppendField(batch_out, "expires_at", std::to_string(options.expires_at));
+      }
+      batch_out += '\n';
       if (allowed) {
         ledger::Movement m;
         m.id = request.id;
@@ -237,23 +256,17 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
           m.deltas.push_back({key, amount});
         }
         m.request = doc;
-        m.decision = json;
+        m.decision = std::move(json);
         TG_RETURN_IF_ERROR(options.reserve ? ledger.HoldReservation(m) : ledger.RecordShipment(m));
         for (const auto& [key, amount] : decision.counter_deltas) {
           view.Added(key, amount);
         }
       }
       batch.Clear();  // what this line used is now in the store (and the view's cache)
-      AppendField(json, options.reserve ? "reserved" : "recorded", allowed ? "true" : "false");
-      if (options.reserve && allowed) {
-        AppendField(json, "expires_at", std::to_string(options.expires_at));
-      }
-      batch_out += json;
-      batch_out += '\n';
     }
     TG_RETURN_IF_ERROR(txn->Commit());
-    sink.Buffer() += batch_out;
-    sink.Flush();
+    std::fwrite(batch_out.data(), 1, batch_out.size(), out);
+    std::fflush(out);
   }
   for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
     if (by_outcome[o] > 0) {

@@ -502,7 +502,7 @@ Status Ledger::ReleaseReservation(std::string_view id) {
 Result<int64_t> Ledger::ExpireReservations() {
   TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kReservations, ""));
   const int64_t now = clock_.NowUnix();
-  int64_t n = 0;
+  int64_t held = 0;
   for (const auto& [key, value] : rows) {
     Movement r;
     TG_RETURN_IF_ERROR(FromJson(value, key, r));
@@ -510,10 +510,11 @@ Result<int64_t> Ledger::ExpireReservations() {
       r.state = "expired";
       TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r.id, ToJson(r)));
       TG_RETURN_IF_ERROR(ApplyDeltas(r.deltas, -1));
-      ++n;
+    } else if (r.state == "held") {
+      ++held;
     }
   }
-  return n;
+  return held;
 }
 
 Result<CheckReport> Ledger::Check() {

@@ -90,7 +90,7 @@ class Ledger {
   Status CommitReservation(std::string_view id);
   // A held reservation is undone. FailedPrecondition when it is committed or already released.
   Status ReleaseReservation(std::string_view id);
-  // Releases every held reservation whose expiry has passed; returns how many.
+  // Releases every held reservation whose expiry has passed; returns how many are still held.
   Result<int64_t> ExpireReservations();
 
   // Recomputes every counter from the shipments and held reservations and compares.

@@ -250,13 +250,20 @@ std::string ToJson(const Movement& r) {
     w.BeginObject().Key("key").String(d.key).Key("amount").Int(d.amount).EndObject();
   }
   w.EndArray();
-  // Request and decision are stored verbatim as strings: replay reads them byte for byte.
-  w.Key("request").String(r.request).Key("decision").String(r.decision).EndObject();
+  w.Key("request_bytes").Int(static_cast<int64_t>(r.request.size())).EndObject();
+  out += '\n';
+  out += r.request;
+  out += r.decision;
   return out;
 }
 
-Status FromJson(std::string_view json, std::string_view key, Movement& r) {
+Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
+  const size_t newline = stored.find('\n');
+  const std::string_view json = stored.substr(0, newline);
   Reader rd(json, key);
+  if (newline == std::string_view::npos) {
+    rd.Fail("no body");
+  }
   r.id = rd.Str("id");
   r.kind = rd.Str("kind");
   r.state = rd.Str("state");
@@ -265,8 +272,7 @@ Status FromJson(std::string_view json, std::string_view key, Movement& r) {
   r.group = rd.Str("group");
   r.recorded_at = rd.Int("recorded_at");
   r.expires_at = rd.Int("expires_at");
-  r.request = rd.Str("request");
-  r.decision = rd.Str("decision");
+  const int64_t request_bytes = rd.Int("request_bytes");
   r.deltas.clear();
   simdjson::dom::array arr;
   if (rd.status().ok() && !rd.obj()["deltas"].get_array().get(arr)) {
@@ -274,7 +280,8 @@ Status FromJson(std::string_view json, std::string_view key, Movement& r) {
       object o;
       std::string_view k;
       int64_t amount = 0;
-      if (e.get_object().get(o) || o["key"].get_string().get(k) || o["amount"].get_int64().get(amount)) {
+      if (e.get_object().get(o) || o["key"].get_string().get(k) ||
+          o["amount"].get_int64().get(amount)) {
         rd.Fail("deltas");
         break;
       }
@@ -282,6 +289,15 @@ Status FromJson(std::string_view json, std::string_view key, Movement& r) {
     }
   } else {
     rd.Fail("deltas");
+  }
+  if (rd.status().ok()) {
+    const std::string_view body = stored.substr(newline + 1);
+    if (request_bytes < 0 || static_cast<size_t>(request_bytes) > body.size()) {
+      rd.Fail("request_bytes");
+    } else {
+      r.request.assign(body.substr(0, static_cast<size_t>(request_bytes)));
+      r.decision.assign(body.substr(static_cast<size_t>(request_bytes)));
+    }
   }
   return rd.status();
 }

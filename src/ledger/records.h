@@ -19,6 +19,10 @@ struct Delta {
 
 // A shipment or a reservation as stored: the request and decision as JSON, and the counter
 // deltas it applied (so that `check` can recompute every counter and `release` can undo them).
+// Stored as a JSON header line, then the request and the decision verbatim:
+//   movement := header-json "\n" request-bytes decision-bytes
+// where the header's "request_bytes" gives the request's length. Keeping them verbatim (not
+// escaped into the header) saves work and lets replay read the request byte for byte.
 struct Movement {
   std::string id;
   std::string kind;   // shipment | reservation

@@ -13,9 +13,10 @@ namespace {
 
 // Schema migrations, applied in order; PRAGMA user_version holds the number applied.
 constexpr const char* kMigrations[] = {
-    // 1: documents and counters.
-    "CREATE TABLE docs(tbl INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
-    "                  PRIMARY KEY(tbl, key)) WITHOUT ROWID;"
+    // 1: documents and counters. Documents live in a rowid table, so that a new one is
+    // appended whatever its key, and a small unique index orders them by (table, key).
+    "CREATE TABLE docs(tbl INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX docs_by_key ON docs(tbl, key);"
     "CREATE TABLE counters(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -51,8 +52,9 @@ class Stmt {
     return rc == SQLITE_OK ? Status::Ok() : FromSqlite(db, rc, "prepare");
   }
   sqlite3_stmt* get() { return stmt_; }
+  // REQUIRES: `s` outlives the next Step() (bound without a copy).
   void BindText(int i, std::string_view s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   }
   void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   int Step() { return sqlite3_step(stmt_); }
@@ -125,7 +127,8 @@ class SqliteTransaction : public Transaction {
     Stmt& st = s_.scan;
     st.BindInt(1, static_cast<int>(table));
     st.BindText(2, prefix);
-    st.BindText(3, std::string(prefix) + "\xff");  // no UTF-8 key contains 0xff
+    const std::string upper = std::string(prefix) + "\xff";  // no UTF-8 key contains 0xff
+    st.BindText(3, upper);
     st.BindInt(4, limit > static_cast<size_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit));
     std::vector<Row> out;
     int rc;
@@ -168,7 +171,8 @@ class SqliteTransaction : public Transaction {
       std::string_view prefix) override {
     Stmt& st = s_.scan_counters;
     st.BindText(1, prefix);
-    st.BindText(2, std::string(prefix) + "\xff");
+    const std::string upper = std::string(prefix) + "\xff";
+    st.BindText(2, upper);
     std::vector<std::pair<std::string, int64_t>> out;
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
@@ -196,7 +200,7 @@ class SqliteTransaction : public Transaction {
                const char* what) {
     st.BindInt(1, static_cast<int>(table));
     st.BindText(2, key);
-    sqlite3_bind_blob(st.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     const int rc = st.Step();
     st.Reset();
     if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -229,6 +233,10 @@ class SqliteStore : public Store {
                     path + ": cannot open database: " + sqlite3_errstr(rc));
     }
     sqlite3_busy_timeout(store->db_, kBusyTimeoutMs);
+    // 16 KiB pages keep a document of up to ~4 KB (a shipment with its decision) inside its
+    // B-tree page; with 4 KiB pages each one spilled to a mostly empty overflow page. Takes
+    // effect when the file is created.
+    TG_RETURN_IF_ERROR(store->Exec("PRAGMA page_size=16384", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL", path));
     TG_RETURN_IF_ERROR(store->Migrate());
