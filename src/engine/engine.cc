@@ -114,7 +114,7 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
   std::unique_ptr<store::Transaction> txn;
   std::unique_ptr<ledger::View> view;
   if (impl_->store != nullptr) {
-    TG_ASSIGN_OR_RETURN(txn, impl_->store->Begin());
+    TG_ASSIGN_OR_RETURN(txn, impl_->store->BeginRead());
     view = std::make_unique<ledger::View>(*txn);
     batch.set_view(view.get());
   }

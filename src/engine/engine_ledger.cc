@@ -414,7 +414,7 @@ Status Engine::LinkParties(const PartyLink& link) const {
 
 Result<std::string> Engine::ShowParty(std::string_view id) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   ledger::Ledger l(*txn, *impl_->clock);
   ledger::View view(*txn);
   TG_ASSIGN_OR_RETURN(PartyRecord party, l.GetParty(id));
@@ -443,7 +443,7 @@ Result<std::string> Engine::ShowParty(std::string_view id) const {
 
 Result<std::vector<std::string>> Engine::Caps() const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   TG_ASSIGN_OR_RETURN(auto counters, txn->ScanCounters(""));
   std::vector<std::string> out;
   for (const auto& [key, used] : counters) {
@@ -476,7 +476,7 @@ Result<CheckReport> Engine::Check() const {
 
 Result<std::vector<std::string>> Engine::Alerts() const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   TG_ASSIGN_OR_RETURN(auto rows, txn->Scan(store::Table::kAlerts, ""));
   std::vector<std::string> out;
   for (auto& [key, value] : rows) {

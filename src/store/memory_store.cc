@@ -128,6 +128,7 @@ class MemoryStore : public Store {
   Result<std::unique_ptr<Transaction>> Begin() override {
     return std::unique_ptr<Transaction>(new MemoryTransaction(mu_, data_));
   }
+  Result<std::unique_ptr<Transaction>> BeginRead() override { return Begin(); }
   std::string Describe() const override { return "memory"; }
   int SchemaVersion() const override { return 1; }
 

@@ -74,7 +74,8 @@ class Stmt {
 };
 
 struct Statements {
-  Stmt get, insert, put, del, scan, counter, add_counter, scan_counters, begin, commit, rollback;
+  Stmt get, insert, put, del, scan, counter, add_counter, scan_counters, begin, begin_read, commit,
+      rollback;
 };
 
 class SqliteStore;
@@ -258,15 +259,19 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(s.scan_counters.Prepare(
         db, "SELECT key,value FROM counters WHERE key>=?1 AND key<?2 ORDER BY key"));
     TG_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE"));
+    TG_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED"));
     TG_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT"));
     TG_RETURN_IF_ERROR(s.rollback.Prepare(db, "ROLLBACK"));
     return std::unique_ptr<Store>(std::move(store));
   }
 
-  Result<std::unique_ptr<Transaction>> Begin() override {
+  Result<std::unique_ptr<Transaction>> Begin() override { return Start(stmts_->begin); }
+  Result<std::unique_ptr<Transaction>> BeginRead() override { return Start(stmts_->begin_read); }
+
+  Result<std::unique_ptr<Transaction>> Start(Stmt& begin) {
     std::unique_lock<std::mutex> lock(mu_);
-    const int rc = stmts_->begin.Step();
-    stmts_->begin.Reset();
+    const int rc = begin.Step();
+    begin.Reset();
     if (rc != SQLITE_DONE) {
       return FromSqlite(db_, rc, "begin");
     }

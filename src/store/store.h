@@ -66,9 +66,12 @@ class Transaction {
 class Store {
  public:
   virtual ~Store() = default;
-  // Starts a transaction; waits for the write lock (up to the backend's busy timeout:
+  // Starts a write transaction; waits for the write lock (up to the backend's busy timeout:
   // Unavailable after it).
   virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  // Starts a read-only transaction on a consistent snapshot; it does not hold writers up
+  // (SQLite) and must not write.
+  virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
   // "memory", "sqlite:PATH", …
   virtual std::string Describe() const = 0;
   virtual int SchemaVersion() const = 0;
