@@ -35,6 +35,7 @@ commands:
   release     release a held reservation
   license     add | apply | submit | approve | deny | return | list | show | applications
   agreement   add | list government-to-government agreements
+  veu         add | list Validated End-User authorisations
   party       add | link | show parties and party groups
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
@@ -80,6 +81,17 @@ constexpr const char* kAgreementHelp = R"(usage: tierguard --db PATH agreement a
        tierguard --db PATH agreement list
 A government-to-government agreement raises a cap (e.g. country_allocation) for one country by
 the fraction F (1.0 doubles it), within the maximum the regime allows.
+)";
+
+constexpr const char* kVeuHelp = R"(usage: tierguard --db PATH veu add --id ID --kind national|universal --holder CONSIGNEE_ID
+                                  --eccn E[,E…] --from DATE [--to DATE] [--regime ID]
+                                  [--country CC --limit-tpp T]            (national)
+                                  [--total-tpp T [--tier2-share F] [--country-share F]]  (universal)
+                                  [--location TEXT]…
+       tierguard --db PATH veu list
+A shipment to the holder is licensed under the VEU while it fits: a national VEU's TPP ceiling in
+its country; a universal VEU's shares of the holder's installed base in Tier 2 (25 % in all, 7 %
+in any one country, by default; reference s2.9). Tier 3 is never covered.
 )";
 
 constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
@@ -613,6 +625,60 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   return kExitOk;
 }
 
+int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  std::vector<std::string> locations;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < argv.size(); ++i) {  // --location may repeat
+    if (argv[i] == "--location" && i + 1 < argv.size()) {
+      locations.push_back(argv[++i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!ParseArgs(rest, {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime",
+                        "--country", "--limit-tpp", "--total-tpp", "--tier2-share",
+                        "--country-share"},
+                 {}, a, error)) {
+    return Fail("veu: " + error);
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  if (verb == "list") {
+    auto lines = engine.ListVeus();
+    if (!lines) {
+      return Refused("veu list", lines.error());
+    }
+    PrintLines(*lines);
+    return kExitOk;
+  }
+  if (verb != "add") {
+    return Fail("veu: unknown command '" + verb + "' (add, list)");
+  }
+  tg::Veu v;
+  if (!Need(a, {"--id", "--kind", "--holder", "--eccn", "--from"}, error) ||
+      !NumberOpt(a, "--limit-tpp", v.limit_tpp, error) ||
+      !NumberOpt(a, "--total-tpp", v.total_tpp, error) ||
+      !NumberOpt(a, "--tier2-share", v.tier2_share, error) ||
+      !NumberOpt(a, "--country-share", v.country_share, error) ||
+      !DateOpt(a, "--from", v.valid_from, error) || !DateOpt(a, "--to", v.valid_to, error) ||
+      (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", v.country, error))) {
+    return Fail("veu add: " + error);
+  }
+  v.id = Opt(a, "--id");
+  v.kind = Opt(a, "--kind");
+  v.holder = Opt(a, "--holder");
+  v.regime = Opt(a, "--regime");
+  v.eccns = Split(Opt(a, "--eccn"));
+  v.locations = locations;
+  tg::Status s = engine.AddVeu(v);
+  if (!s.ok()) {
+    return Refused("veu add", s);
+  }
+  std::printf("added VEU %s\n", v.id.c_str());
+  return kExitOk;
+}
+
 int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
@@ -723,6 +789,7 @@ int Run(int argc, char** argv) {
                        : command == "license"                           ? kLicenseHelp
                        : command == "agreement"                         ? kAgreementHelp
                        : command == "party"                             ? kPartyHelp
+                       : command == "veu"                               ? kVeuHelp
                                                                         : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
@@ -732,7 +799,7 @@ int Run(int argc, char** argv) {
   static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
-                                          "alerts"};
+                                          "alerts",   "veu"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -760,6 +827,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "party") {
     return PartyCmd(**engine, rest);
+  }
+  if (command == "veu") {
+    return VeuCmd(**engine, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
     return Report(**engine, command);

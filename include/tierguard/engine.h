@@ -137,6 +137,9 @@ class Engine {
                            std::string_view reason) const;
   Result<std::vector<std::string>> ListApplications() const;
 
+  Status AddVeu(const Veu& veu) const;
+  Result<std::vector<std::string>> ListVeus() const;
+
   // InvalidArgument unless some regime has the cap with agreements allowed, and the increase
   // is within its maximum.
   Status AddAgreement(const Agreement& agreement) const;

@@ -57,6 +57,26 @@ struct Agreement {
   std::string citation;
 };
 
+// A Validated End-User authorisation for a data-centre operator (15 CFR 748.15). A national
+// VEU names one country and its TPP ceiling there; a universal VEU covers every destination
+// outside Tier 3 within shares of the holder's declared installed base (at most `tier2_share`
+// of it in Tier 2 in all, `country_share` in any one Tier 2 country).
+struct Veu {
+  std::string id;
+  std::string kind;                 // universal | national
+  std::string holder;               // the consignee id it authorises
+  std::string regime;               // empty: any regime
+  std::vector<std::string> eccns;
+  Country country;                  // national: the one country
+  std::vector<std::string> locations;
+  double limit_tpp = 0;             // national: the ceiling in `country`
+  double total_tpp = 0;             // universal: the holder's declared installed base
+  double tier2_share = 0.25;        // universal
+  double country_share = 0.07;      // universal
+  Date valid_from;
+  Date valid_to = Date::Max();
+};
+
 struct PartyRecord {
   std::string id;
   std::string name;

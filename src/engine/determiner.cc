@@ -24,6 +24,8 @@ constexpr std::string_view kComplianceText =
     "The request date is before the regime's compliance date.";
 constexpr std::string_view kOverCapText = "The cap would be exceeded, so this path is not open.";
 constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
+constexpr std::string_view kVeuText =
+    "Covered by a Validated End-User authorisation on record (15 CFR 748.15), within its limits.";
 constexpr std::string_view kNoPolicyText =
     "A licence is required; the regime states no review policy for this case.";
 
@@ -170,6 +172,70 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
   }
   if (named && !seen) {
     return NotFound("license: no active licence '" + req.license + "' on record");
+  }
+  return false;
+}
+
+Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regime,
+                                 const std::vector<regime::CountrySet>& sets,
+                                 const ItemDecision& item, const Party& party,
+                                 const BatchState& batch, std::vector<Pending>& pending,
+                                 Decision& out, ItemVerdict& verdict) const {
+  if (batch.view() == nullptr || party.id.empty()) {
+    return false;
+  }
+  TG_ASSIGN_OR_RETURN(const std::vector<Veu>* veus, batch.view()->Veus());
+  const std::string_view eccn = item.classification.eccn;
+  for (const Veu& v : *veus) {
+    if (v.holder != party.id || (!v.regime.empty() && v.regime != regime.id) ||
+        std::find(v.eccns.begin(), v.eccns.end(), eccn) == v.eccns.end() ||
+        req.date < v.valid_from || req.date > v.valid_to) {
+      continue;
+    }
+    struct Need {
+      std::string key;
+      int64_t limit;  // thousandths of TPP
+    };
+    std::vector<Need> needs;
+    const std::string prefix = "veu:" + v.id + ":";
+    if (v.kind == "national") {
+      if (v.country != party.country) {
+        continue;
+      }
+      needs.push_back({prefix + party.country.ToString(), std::llround(v.limit_tpp * 1000.0)});
+    } else {
+      // Universal: data centres anywhere outside Tier 3, within shares of the installed base.
+      const int tier = regime.TierOf(party.country, sets);
+      if (!regime.has_tiers() || tier == 3) {
+        continue;
+      }
+      if (tier == 2) {
+        const double base = v.total_tpp * 1000.0;
+        needs.push_back({prefix + party.country.ToString(), std::llround(base * v.country_share)});
+        needs.push_back({prefix + "tier2", std::llround(base * v.tier2_share)});
+      }
+    }
+    bool fits = true;
+    for (const Need& n : needs) {
+      TG_ASSIGN_OR_RETURN(int64_t used, UsedWithPending(batch, pending, n.key));
+      if (used + item.total_tpp > n.limit) {
+        fits = false;
+        AddReason(out, "veu-limit", v.id, kOverCapText,
+                  n.key.substr(4) + ": " + std::to_string((n.limit - used) / 1000) +
+                      " TPP left, " + std::to_string(item.total_tpp / 1000) + " requested");
+      }
+    }
+    if (!fits) {
+      continue;
+    }
+    for (const Need& n : needs) {
+      pending.push_back({n.key, item.total_tpp});
+    }
+    verdict = ItemVerdict{Outcome::kLicensed, LicensePolicy::kNone, v.id};
+    AddReason(out, "veu-on-record", v.id, kVeuText,
+              std::string(item.classification.name) + " to " + party.country.ToString() +
+                  " under " + v.kind + " VEU " + v.id);
+    return true;
   }
   return false;
 }
@@ -334,6 +400,10 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   if (is_consignee) {
     TG_ASSIGN_OR_RETURN(bool licensed, TryLicences(req, regime, item, item_index, party, batch,
                                                    pending, out, verdict));
+    if (!licensed && req.license.empty()) {
+      TG_ASSIGN_OR_RETURN(licensed,
+                          TryVeus(req, regime, sets, item, party, batch, pending, out, verdict));
+    }
     if (licensed) {
       // A licensed export counts against the allocation its review policy is bound to.
       for (const regime::Policy& p : regime.policies) {

@@ -50,6 +50,11 @@ class Determiner {
                            const ItemDecision& item, size_t item_index, const Party& party,
                            const BatchState& batch, std::vector<Pending>& pending, Decision& out,
                            ItemVerdict& verdict) const;
+  // Looks for a VEU authorisation of the consignee that covers the item within its limits.
+  Result<bool> TryVeus(const Request& req, const regime::Regime& regime,
+                       const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
+                       const Party& party, const BatchState& batch,
+                       std::vector<Pending>& pending, Decision& out, ItemVerdict& verdict) const;
   regime::Facts BuildFacts(const Request& req, const regime::Regime& regime,
                            const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                            const Party& party) const;

@@ -372,6 +372,30 @@ Result<std::vector<std::string>> Engine::ListApplications() const {
   });
 }
 
+Status Engine::AddVeu(const Veu& veu) const {
+  for (const std::string& e : veu.eccns) {
+    const auto& known = impl_->classifier.eccns();
+    if (std::find(known.begin() + 1, known.end(), e) == known.end()) {
+      return InvalidArgument("veu.eccns: unknown ECCN '" + e + "'");
+    }
+  }
+  if (!veu.regime.empty() && impl_->regimes.Find(veu.regime) == nullptr) {
+    return InvalidArgument("veu.regime: unknown regime '" + veu.regime + "'");
+  }
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(veu); });
+}
+
+Result<std::vector<std::string>> Engine::ListVeus() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+    TG_ASSIGN_OR_RETURN(auto list, l.Veus());
+    std::vector<std::string> out;
+    for (const Veu& v : list) {
+      out.push_back(ledger::ToJson(v));
+    }
+    return out;
+  });
+}
+
 Status Engine::AddAgreement(const Agreement& agreement) const {
   double max_increase = 0;
   for (const auto& r : impl_->regimes.all()) {

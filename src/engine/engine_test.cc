@@ -179,8 +179,8 @@ TEST(Engine, CorruptedRequestsAlwaysGetOneAnswerEach) {
   };
   const std::string alphabet = "{}[]\":,0123456789-.eE aZ\\\x01\xff";
   std::string input;
-  const int kLines = 3000;
-  for (int i = 0; i < kLines; ++i) {
+  const int line_count = 3000;
+  for (int i = 0; i < line_count; ++i) {
     std::string line = seeds[next() % seeds.size()];
     const int edits = 1 + static_cast<int>(next() % 4);
     for (int e = 0; e < edits; ++e) {
@@ -203,8 +203,8 @@ TEST(Engine, CorruptedRequestsAlwaysGetOneAnswerEach) {
   }
   auto out = RunStream(*engine, input);
   // Blank lines are skipped, so corrupted lines that became blank get no answer.
-  EXPECT_LE(out.size(), static_cast<size_t>(kLines));
-  EXPECT_GT(out.size(), static_cast<size_t>(kLines) * 9 / 10);
+  EXPECT_LE(out.size(), static_cast<size_t>(line_count));
+  EXPECT_GT(out.size(), static_cast<size_t>(line_count) * 9 / 10);
   int decided = 0;
   for (const std::string& line : out) {
     const bool is_error = line.find("\"error\":{\"code\"") != std::string::npos;

@@ -13,6 +13,12 @@
 namespace tg {
 namespace {
 
+// A fresh file name per test (gtest may run a suite's tests in one process).
+int NextFileNumber() {
+  static int next = 0;
+  return next++;
+}
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::tg::testing::IsOk;
@@ -24,7 +30,7 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     path_ = (std::filesystem::temp_directory_path() /
-             ("tg_ledger_" + std::to_string(getpid()) + "_" + std::to_string(counter_++) + ".db"))
+             ("tg_ledger_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
                 .string();
     Open();
   }
@@ -75,7 +81,6 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
     EXPECT_THAT(report->problems, ::testing::IsEmpty());
   }
 
-  static inline int counter_ = 0;
   std::string path_;
   FixedClock clock_{1764000000};
   std::unique_ptr<Engine> engine_;
@@ -306,6 +311,44 @@ TEST_P(LedgerTest, SmallBatchesGiveTheSameResultAsOne) {
     recorded += line.find("\"recorded\":true") != std::string::npos;
   }
   EXPECT_EQ(recorded, 15);  // 5 orders of 300 H100 fit each consignee's 26.9 M TPP
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
+  Veu v{.id = "NVEU-1", .kind = "national", .holder = "V-1", .eccns = {"3A090.a"},
+        .country = *engine_->ParseCountry("AE"), .limit_tpp = 50'000'000,
+        .valid_from = D("2025-01-01")};
+  ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  EXPECT_THAT(engine_->AddVeu(v), StatusIs(StatusCode::kAlreadyExists));
+  Veu bad = v;
+  bad.id = "NVEU-2";
+  bad.country = Country();
+  EXPECT_THAT(engine_->AddVeu(bad), StatusIs(StatusCode::kInvalidArgument, "needs a country"));
+  // 3,000 H100 = 47,496,000 TPP fit the 50 M ceiling; 500 more do not, and fall to LPP.
+  auto out = Ship(Order("V1", "V-1", 3000) + Order("V2", "V-1", 500));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"licensed\""));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"NVEU-1\""));
+  EXPECT_THAT(out[1], HasSubstr("\"authorization\":\"LPP\""));
+  EXPECT_THAT(out[1], HasSubstr("veu-limit"));
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
+  Veu v{.id = "UVEU-1", .kind = "universal", .holder = "U-1", .eccns = {"3A090.a"},
+        .total_tpp = 1'000'000'000, .valid_from = D("2025-01-01")};
+  ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  auto order = [](const std::string& id, const char* country, int h100) {
+    return R"({"id": ")" + id + R"(", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
+           R"("consignee": {"id": "U-1", "country": ")" + country + R"("}, )"
+           R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
+  };
+  // 7 % of 1,000,000,000 TPP in one Tier 2 country: 4,000 H100 (63.3 M) fit, 1,000 more do not.
+  auto out = Ship(order("U1", "IN", 4000) + order("U2", "IN", 1000) + order("U3", "JP", 20000) +
+                  order("U4", "CN", 10));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"UVEU-1\""));
+  EXPECT_THAT(out[1], Not(HasSubstr("\"authorization\":\"UVEU-1\"")));
+  EXPECT_THAT(out[2], HasSubstr("\"authorization\":\"UVEU-1\""));  // Tier 1: no share limit
+  EXPECT_THAT(out[3], HasSubstr("presumption_of_denial"));          // Tier 3 is never covered
   ExpectConsistent();
 }
 

@@ -87,6 +87,20 @@ Result<const std::vector<License>*> View::Licences() {
   return &*licences_;
 }
 
+Result<const std::vector<Veu>*> View::Veus() {
+  if (!veus_) {
+    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kVeus, ""));
+    std::vector<Veu> list;
+    for (const auto& [key, value] : rows) {
+      Veu v;
+      TG_RETURN_IF_ERROR(FromJson(value, key, v));
+      list.push_back(std::move(v));
+    }
+    veus_ = std::move(list);
+  }
+  return &*veus_;
+}
+
 Result<double> View::AgreementIncrease(Country country, std::string_view cap, Date date) {
   if (!agreements_) {
     TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kAgreements, ""));
@@ -326,6 +340,45 @@ Result<std::vector<LicenseApplication>> Ledger::Applications() {
     LicenseApplication a;
     TG_RETURN_IF_ERROR(FromJson(value, key, a));
     out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status Ledger::AddVeu(const Veu& v) {
+  if (v.id.empty() || v.holder.empty() || v.eccns.empty()) {
+    return InvalidArgument("veu: needs an id, a holder and eccns");
+  }
+  if (v.kind == "national") {
+    if (v.country.empty() || !(v.limit_tpp > 0)) {
+      return InvalidArgument("veu: a national VEU needs a country and a TPP ceiling (--limit-tpp)");
+    }
+  } else if (v.kind == "universal") {
+    if (!(v.total_tpp > 0)) {
+      return InvalidArgument("veu: a universal VEU needs the holder's installed base (--total-tpp)");
+    }
+    if (!(v.tier2_share > 0 && v.tier2_share <= 1) || !(v.country_share > 0 && v.country_share <= 1)) {
+      return InvalidArgument("veu: shares must be in (0, 1]");
+    }
+  } else {
+    return InvalidArgument("veu.kind: '" + v.kind + "' is not universal or national");
+  }
+  if (v.valid_to < v.valid_from) {
+    return InvalidArgument("veu.valid_to: before valid_from");
+  }
+  Status s = txn_.Insert(Table::kVeus, v.id, ToJson(v));
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("VEU " + v.id + " is already on record");
+  }
+  return s;
+}
+
+Result<std::vector<Veu>> Ledger::Veus() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kVeus, ""));
+  std::vector<Veu> out;
+  for (const auto& [key, value] : rows) {
+    Veu v;
+    TG_RETURN_IF_ERROR(FromJson(value, key, v));
+    out.push_back(std::move(v));
   }
   return out;
 }

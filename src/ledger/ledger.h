@@ -31,6 +31,7 @@ class View {
   // Applies a delta to the cached value after the caller wrote it to the store.
   void Added(const std::string& key, int64_t delta);
   Result<const std::vector<License>*> Licences();
+  Result<const std::vector<Veu>*> Veus();
   // Sum of agreement increases for the country and cap in force on the date.
   Result<double> AgreementIncrease(Country country, std::string_view cap, Date date);
   // The party group of a party id: the smallest id of the parties it is linked to, directly or
@@ -45,6 +46,7 @@ class View {
   store::Transaction& txn_;
   std::unordered_map<std::string, int64_t> counters_;
   std::optional<std::vector<License>> licences_;
+  std::optional<std::vector<Veu>> veus_;
   std::optional<std::vector<Agreement>> agreements_;
   std::optional<std::unordered_map<std::string, std::string>> groups_;
 };
@@ -71,6 +73,10 @@ class Ledger {
   Status Deny(std::string_view id, std::string_view approver, std::string_view reason);
   Status Return(std::string_view id, std::string_view approver, std::string_view reason);
   Result<std::vector<LicenseApplication>> Applications();
+
+  // InvalidArgument for a bad kind, missing country or limit, shares outside (0, 1].
+  Status AddVeu(const Veu& veu);
+  Result<std::vector<Veu>> Veus();
 
   Status AddAgreement(const Agreement& agreement);
   Result<std::vector<Agreement>> Agreements();

@@ -97,7 +97,7 @@ class Reader {
     }
     return out;
   }
-  object& obj() { return obj_; }
+  object& Object() { return obj_; }
   void Fail(std::string_view what) {
     if (ok_) {
       ok_ = false;
@@ -105,7 +105,7 @@ class Reader {
                         std::string(what) + ")");
     }
   }
-  Status status() const { return ok_ ? Status::Ok() : error_; }
+  Status Done() const { return ok_ ? Status::Ok() : error_; }
 
  private:
   std::string_view key_;
@@ -143,7 +143,7 @@ Status FromJson(std::string_view json, std::string_view key, License& r) {
   r.valid_to = rd.Dt("valid_to");
   r.conditions = rd.Str("conditions");
   r.state = rd.Str("state");
-  return rd.status();
+  return rd.Done();
 }
 
 std::string ToJson(const LicenseApplication& r) {
@@ -176,7 +176,7 @@ Status FromJson(std::string_view json, std::string_view key, LicenseApplication&
   r.approver = rd.Str("approver");
   r.reason = rd.Str("reason");
   r.license_number = rd.Str("license_number");
-  return rd.status();
+  return rd.Done();
 }
 
 std::string ToJson(const Agreement& r) {
@@ -198,7 +198,41 @@ Status FromJson(std::string_view json, std::string_view key, Agreement& r) {
   r.from = rd.Dt("from");
   r.to = rd.Dt("to", /*optional=*/true);
   r.citation = rd.Str("citation");
-  return rd.status();
+  return rd.Done();
+}
+
+std::string ToJson(const Veu& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("holder").String(r.holder);
+  w.Key("regime").String(r.regime);
+  Strings(w, "eccns", r.eccns);
+  w.Key("country").String(r.country.ToString());
+  Strings(w, "locations", r.locations);
+  w.Key("limit_tpp").Number(r.limit_tpp).Key("total_tpp").Number(r.total_tpp);
+  w.Key("tier2_share").Number(r.tier2_share).Key("country_share").Number(r.country_share);
+  w.Key("valid_from").String(r.valid_from.ToString()).Key("valid_to").String(DateText(r.valid_to));
+  w.EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, Veu& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.kind = rd.Str("kind");
+  r.holder = rd.Str("holder");
+  r.regime = rd.Str("regime");
+  r.eccns = rd.StrList("eccns");
+  const std::string country = rd.Str("country");
+  r.country = country.empty() ? Country() : ParseAlpha2(country).value_or(Country());
+  r.locations = rd.StrList("locations");
+  r.limit_tpp = rd.Num("limit_tpp");
+  r.total_tpp = rd.Num("total_tpp");
+  r.tier2_share = rd.Num("tier2_share");
+  r.country_share = rd.Num("country_share");
+  r.valid_from = rd.Dt("valid_from");
+  r.valid_to = rd.Dt("valid_to", /*optional=*/true);
+  return rd.Done();
 }
 
 std::string ToJson(const PartyRecord& r) {
@@ -218,7 +252,7 @@ Status FromJson(std::string_view json, std::string_view key, PartyRecord& r) {
   r.country = rd.Ctry("country");
   r.address = rd.Str("address");
   r.beneficial_owners = rd.StrList("beneficial_owners");
-  return rd.status();
+  return rd.Done();
 }
 
 std::string ToJson(const PartyLink& r) {
@@ -235,7 +269,7 @@ Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
   r.to = rd.Str("to");
   r.kind = rd.Str("kind");
   r.share = rd.Num("share");
-  return rd.status();
+  return rd.Done();
 }
 
 std::string ToJson(const Movement& r) {
@@ -275,7 +309,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   const int64_t request_bytes = rd.Int("request_bytes");
   r.deltas.clear();
   simdjson::dom::array arr;
-  if (rd.status().ok() && !rd.obj()["deltas"].get_array().get(arr)) {
+  if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {
     for (element e : arr) {
       object o;
       std::string_view k;
@@ -290,7 +324,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   } else {
     rd.Fail("deltas");
   }
-  if (rd.status().ok()) {
+  if (rd.Done().ok()) {
     const std::string_view body = stored.substr(newline + 1);
     if (request_bytes < 0 || static_cast<size_t>(request_bytes) > body.size()) {
       rd.Fail("request_bytes");
@@ -299,7 +333,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
       r.decision.assign(body.substr(static_cast<size_t>(request_bytes)));
     }
   }
-  return rd.status();
+  return rd.Done();
 }
 
 }  // namespace tg::ledger

@@ -40,6 +40,7 @@ struct Movement {
 std::string ToJson(const License& r);
 std::string ToJson(const LicenseApplication& r);
 std::string ToJson(const Agreement& r);
+std::string ToJson(const Veu& r);
 std::string ToJson(const PartyRecord& r);
 std::string ToJson(const PartyLink& r);
 std::string ToJson(const Movement& r);
@@ -47,6 +48,7 @@ std::string ToJson(const Movement& r);
 Status FromJson(std::string_view json, std::string_view key, License& out);
 Status FromJson(std::string_view json, std::string_view key, LicenseApplication& out);
 Status FromJson(std::string_view json, std::string_view key, Agreement& out);
+Status FromJson(std::string_view json, std::string_view key, Veu& out);
 Status FromJson(std::string_view json, std::string_view key, PartyRecord& out);
 Status FromJson(std::string_view json, std::string_view key, PartyLink& out);
 Status FromJson(std::string_view json, std::string_view key, Movement& out);

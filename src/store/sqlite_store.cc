@@ -47,11 +47,10 @@ class Stmt {
   ~Stmt() { sqlite3_finalize(stmt_); }
 
   Status Prepare(sqlite3* db, const char* sql) {
-    db_ = db;
     const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
     return rc == SQLITE_OK ? Status::Ok() : FromSqlite(db, rc, "prepare");
   }
-  sqlite3_stmt* get() { return stmt_; }
+  sqlite3_stmt* Handle() { return stmt_; }
   // REQUIRES: `s` outlives the next Step() (bound without a copy).
   void BindText(int i, std::string_view s) {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
@@ -66,10 +65,8 @@ class Stmt {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
     return std::string(p != nullptr ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
   }
-  sqlite3* db() { return db_; }
 
  private:
-  sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -147,7 +144,7 @@ class SqliteTransaction : public Transaction {
     Stmt& st = s_.counter;
     st.BindText(1, key);
     const int rc = st.Step();
-    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st.get(), 0) : 0;
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st.Handle(), 0) : 0;
     st.Reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
       return FromSqlite(db_, rc, "counter");
@@ -160,7 +157,7 @@ class SqliteTransaction : public Transaction {
     st.BindText(1, key);
     st.BindInt(2, delta);
     const int rc = st.Step();
-    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st.get(), 0) : 0;
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st.Handle(), 0) : 0;
     st.Reset();
     if (rc != SQLITE_ROW) {
       return FromSqlite(db_, rc, "add counter");
@@ -177,7 +174,7 @@ class SqliteTransaction : public Transaction {
     std::vector<std::pair<std::string, int64_t>> out;
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
-      out.emplace_back(st.ColumnText(0), sqlite3_column_int64(st.get(), 1));
+      out.emplace_back(st.ColumnText(0), sqlite3_column_int64(st.Handle(), 1));
     }
     st.Reset();
     if (rc != SQLITE_DONE) {
@@ -201,7 +198,7 @@ class SqliteTransaction : public Transaction {
                const char* what) {
     st.BindInt(1, static_cast<int>(table));
     st.BindText(2, key);
-    sqlite3_bind_blob(st.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st.Handle(), 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     const int rc = st.Step();
     st.Reset();
     if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) {

@@ -12,6 +12,12 @@
 namespace tg::store {
 namespace {
 
+// A fresh file name per test (gtest may run a suite's tests in one process).
+int NextFileNumber() {
+  static int next = 0;
+  return next++;
+}
+
 using ::tg::testing::IsOk;
 using ::tg::testing::StatusIs;
 
@@ -25,7 +31,7 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     path_ = (std::filesystem::temp_directory_path() /
              ("tg_store_" + std::to_string(getpid()) + "_" +
-              std::to_string(counter_++) + ".db"))
+              std::to_string(NextFileNumber()) + ".db"))
                 .string();
     Reopen();
   }
@@ -47,14 +53,13 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     ASSERT_THAT(s, IsOk());
     store_ = std::move(*s);
   }
-  Store& store() { return GetParam().name == "memory" ? *memory_ : *store_; }
+  Store& GetStore() { return GetParam().name == "memory" ? *memory_ : *store_; }
   std::unique_ptr<Transaction> Begin() {
-    auto t = store().Begin();
+    auto t = GetStore().Begin();
     EXPECT_THAT(t, IsOk());
     return std::move(*t);
   }
 
-  static inline int counter_ = 0;
   std::string path_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Store> memory_;
