@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""The ledger commands as a compliance officer runs them: each refused command exits 1 with a
+message naming what is wrong, and changes nothing (the ledger's listings are the same before
+and after). Usage: ledger_cli.py TIERGUARD_BINARY"""
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "cli.db")
+        env = dict(os.environ, TIERGUARD_NOW="1764000000")
+
+        def run(*args, stdin=None):
+            return subprocess.run([binary, "--db", db, *args], input=stdin, capture_output=True,
+                                  text=True, env=env)
+
+        def snapshot():
+            return [run(*c).stdout for c in (["license", "list"], ["license", "applications"],
+                                              ["caps"], ["agreement", "list"], ["veu", "list"])]
+
+        def expect_ok(*args, stdin=None):
+            r = run(*args, stdin=stdin)
+            if r.returncode != 0:
+                failures.append(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
+            return r
+
+        def expect_refused(message, *args, stdin=None, code=1):
+            before = snapshot()
+            r = run(*args, stdin=stdin)
+            if r.returncode != code or message not in r.stderr + r.stdout:
+                failures.append(f"{' '.join(args)}: expected exit {code} and {message!r}, got "
+                                f"{r.returncode}: {(r.stderr + r.stdout).strip()[:200]}")
+            if snapshot() != before:
+                failures.append(f"{' '.join(args)}: a refused command changed the ledger")
+
+        expect_ok("license", "add", "--number", "L-1", "--eccn", "3A090.a", "--destination", "AE",
+                  "--consignee", "C-9", "--quantity", "5000", "--from", "2025-01-01", "--to",
+                  "2026-12-31")
+        expect_refused("already on record", "license", "add", "--number", "L-1", "--eccn",
+                       "3A090.a", "--destination", "AE", "--quantity", "1", "--from",
+                       "2025-01-01", "--to", "2026-12-31")
+        expect_refused("--destination: unknown country 'Atlantis'", "license", "add", "--number",
+                       "L-2", "--eccn", "3A090.a", "--destination", "Atlantis", "--quantity", "1",
+                       "--from", "2025-01-01", "--to", "2026-12-31", code=2)
+        expect_refused("unknown ECCN '3A999'", "license", "add", "--number", "L-3", "--eccn",
+                       "3A999", "--destination", "AE", "--quantity", "1", "--from", "2025-01-01",
+                       "--to", "2026-12-31")
+        expect_refused("--quantity: '-5' is not a number", "license", "add", "--number", "L-4",
+                       "--eccn", "3A090.a", "--destination", "AE", "--quantity", "-5", "--from",
+                       "2025-01-01", "--to", "2026-12-31", code=2)
+        expect_refused("no licence 'L-404'", "license", "show", "L-404")
+        app = expect_ok("license", "apply", "--requester", "alice", "--eccn", "3A090.a",
+                        "--destination", "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip()
+        expect_refused("may not approve", "license", "approve", app, "--approver", "alice")
+        expect_ok("license", "deny", app, "--approver", "bob", "--reason", "end use unclear")
+        expect_refused("is denied, not submitted", "license", "approve", app, "--approver", "bob")
+        ship = ('{"id": "S1", "date": "2026-03-01", "license": "L-1", "consignee": '
+                '{"id": "C-9", "country": "AE"}, "items": [{"part": "H100", "quantity": 6000}]}\n')
+        expect_refused("L-1 has 5000 quantity left", "ship", stdin=ship)
+        expired = ship.replace("2026-03-01", "2027-02-01").replace("6000", "10")
+        expect_refused("L-1 expired on 2026-12-31", "ship", stdin=expired)
+        unknown = ship.replace('"L-1"', '"L-9"').replace("6000", "10")
+        expect_refused("no active licence 'L-9'", "ship", stdin=unknown)
+        held = ('{"id": "R1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", "consignee": '
+                '{"id": "C-1", "country": "AE"}, "items": [{"part": "H100", "quantity": 100}]}\n')
+        expect_ok("reserve", stdin=held)
+        expect_ok("commit", "R1")
+        expect_refused("is committed; only a held reservation can be released", "release", "R1")
+        expect_refused("no reservation 'R9'", "commit", "R9")
+        expect_refused("exceeds", "agreement", "add", "--id", "G-1", "--country", "AE", "--cap",
+                       "country_allocation", "--increase", "1.5", "--from", "2025-06-01",
+                       "--citation", "x")
+        expect_refused("--kind is required", "veu", "add", "--id", "V-1", "--kind", "", "--holder",
+                       "C-1", "--eccn", "3A090.a", "--from", "2025-01-01", code=2)
+        expect_refused("is not universal or national", "veu", "add", "--id", "V-1", "--kind",
+                       "regional", "--holder", "C-1", "--eccn", "3A090.a", "--from", "2025-01-01")
+        check = run("check")
+        if check.returncode != 0 or "consistent" not in check.stdout:
+            failures.append("check: " + check.stdout)
+    for f in failures:
+        print("FAIL:", f)
+    print(f"ledger cli: {0 if failures else 1} passed, {1 if failures else 0} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
