@@ -51,8 +51,8 @@ exit codes: 0 all decided (or the command done); 1 some lines had errors, or the
 the command (nothing changed); 2 usage or set-up error
 )";
 
-constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [FILE]
-       tierguard --db PATH reserve [--expires-in HOURS] [FILE]
+constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [--summary] [FILE]
+       tierguard --db PATH reserve [--expires-in HOURS] [--summary] [FILE]
 
 Reads requests like `determine` (each needs an "id") and decides them against the recorded
 history. ship records every allowed line as a shipment: its caps and licence balances are
@@ -415,7 +415,7 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   Args a;
   std::string error;
   const char* name = reserve ? "reserve" : "ship";
-  if (!ParseArgs(argv, {"--batch", "--expires-in"}, {}, a, error)) {
+  if (!ParseArgs(argv, {"--batch", "--expires-in"}, {"--summary"}, a, error)) {
     return Fail(std::string(name) + ": " + error + " (see --help)");
   }
   tg::ShipOptions options;
@@ -438,12 +438,21 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   if (in == nullptr) {
     return Fail(std::string(name) + ": " + error);
   }
+  const auto start = std::chrono::steady_clock::now();
   auto stats = engine.ShipStream(in, stdout, options);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (in != stdin) {
     std::fclose(in);
   }
   if (!stats) {
     return Fail(std::string(name) + ": " + stats.error().message());
+  }
+  if (HasFlag(a, "--summary")) {
+    std::fprintf(stderr, "\n%s: %lld order lines in %.3f s (%lld with errors)\n\n", name,
+                 static_cast<long long>(stats->lines), secs,
+                 static_cast<long long>(stats->errors));
+    PrintCounts("by outcome (allowed outcomes are recorded):", stats->by_outcome);
   }
   return stats->errors > 0 ? kExitLineErrors : kExitOk;
 }
