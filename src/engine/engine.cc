@@ -97,6 +97,19 @@ void Engine::FormatDecision(const Decision& decision, std::string& out) const {
   engine::WriteDecisionJson(decision, out);
 }
 
+Result<classify::ClassifyOptions> Engine::Impl::ClassifyOptionsFor(
+    std::string_view regime_id) const {
+  classify::ClassifyOptions options;
+  if (!regime_id.empty()) {
+    const regime::Regime* r = regimes.Find(regime_id);
+    if (r == nullptr) {
+      return NotFound("unknown regime '" + std::string(regime_id) + "'");
+    }
+    options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
+  }
+  return options;
+}
+
 Result<store::Store*> Engine::Impl::Ledger() const {
   if (store == nullptr) {
     return FailedPrecondition("this command needs a ledger: give --db PATH or set TIERGUARD_DB");
@@ -169,14 +182,7 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
 
 Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
                                            std::string_view regime_id) const {
-  classify::ClassifyOptions options;
-  if (!regime_id.empty()) {
-    const regime::Regime* r = impl_->regimes.Find(regime_id);
-    if (r == nullptr) {
-      return NotFound("unknown regime '" + std::string(regime_id) + "'");
-    }
-    options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
-  }
+  TG_ASSIGN_OR_RETURN(classify::ClassifyOptions options, impl_->ClassifyOptionsFor(regime_id));
   engine::DocumentReader reader(in);
   engine::LineSink sink(out);
   StreamStats stats;
@@ -208,14 +214,7 @@ Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date a
 
 Result<std::string> Engine::ClassifyPart(std::string_view part, Date as_of,
                                          std::string_view regime_id) const {
-  classify::ClassifyOptions options;
-  if (!regime_id.empty()) {
-    const regime::Regime* r = impl_->regimes.Find(regime_id);
-    if (r == nullptr) {
-      return NotFound("unknown regime '" + std::string(regime_id) + "'");
-    }
-    options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
-  }
+  TG_ASSIGN_OR_RETURN(classify::ClassifyOptions options, impl_->ClassifyOptionsFor(regime_id));
   Item item;
   item.kind = Item::Kind::kPart;
   item.part = std::string(part);

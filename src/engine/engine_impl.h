@@ -24,6 +24,8 @@ struct Engine::Impl {
   SystemClock system_clock;
   const Clock* clock = nullptr;
 
+  // The classification versions a regime pins (none for an empty id); NotFound when unknown.
+  Result<classify::ClassifyOptions> ClassifyOptionsFor(std::string_view regime_id) const;
   // The store, or FailedPrecondition naming how to give one.
   Result<store::Store*> Ledger() const;
 };

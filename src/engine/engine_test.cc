@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "testing/status_matchers.h"
+#include "testing/stream.h"
 
 namespace tg {
 namespace {
@@ -32,20 +33,9 @@ std::string Slurp(const std::string& path) {
 
 // Runs DetermineStream over `input` and returns the output lines.
 std::vector<std::string> RunStream(const Engine& engine, const std::string& input) {
-  std::FILE* in = fmemopen(const_cast<char*>(input.data()), input.size(), "r");
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* out = open_memstream(&buf, &len);
-  EXPECT_THAT(engine.DetermineStream(in, out), IsOk());
-  std::fclose(in);
-  std::fclose(out);
-  std::vector<std::string> lines;
-  std::stringstream ss(std::string(buf, len));
-  std::free(buf);
-  for (std::string line; std::getline(ss, line);) {
-    lines.push_back(line);
-  }
-  return lines;
+  return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+    EXPECT_THAT(engine.DetermineStream(in, out), IsOk());
+  });
 }
 
 // One line, as in JSON Lines.

@@ -9,6 +9,7 @@
 
 #include "tierguard/engine.h"
 #include "testing/status_matchers.h"
+#include "testing/stream.h"
 
 namespace tg {
 namespace {
@@ -50,23 +51,16 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
   // Ships (or reserves) the lines; returns the output lines.
   std::vector<std::string> Ship(const std::string& input, bool reserve = false,
                                 size_t batch = 1000) {
-    std::FILE* in = fmemopen(const_cast<char*>(input.data()), input.size(), "r");
-    char* buf = nullptr;
-    size_t len = 0;
-    std::FILE* out = open_memstream(&buf, &len);
     ShipOptions options{.batch_size = batch, .reserve = reserve,
                         .expires_at = clock_.NowUnix() + 3600};
-    auto stats = engine_->ShipStream(in, out, options);
-    EXPECT_THAT(stats, IsOk());
-    std::fclose(in);
-    std::fclose(out);
-    std::vector<std::string> lines;
-    std::stringstream ss(std::string(buf, len));
-    std::free(buf);
-    for (std::string line; std::getline(ss, line);) {
-      lines.push_back(line);
-    }
-    return lines;
+    return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+      EXPECT_THAT(engine_->ShipStream(in, out, options), IsOk());
+    });
+  }
+  std::vector<std::string> Determine(const std::string& input) {
+    return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+      EXPECT_THAT(engine_->DetermineStream(in, out), IsOk());
+    });
   }
   static std::string Order(const std::string& id, const std::string& consignee, int h100,
                            const std::string& extra = "", const char* date = "2025-06-01",
@@ -116,16 +110,7 @@ TEST_P(LedgerTest, TheSameIdIsRecordedOnce) {
 
 TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
   Ship(Order("S1", "C-1", 1000));
-  std::string input = Order("W1", "C-1", 1000);
-  std::FILE* in = fmemopen(input.data(), input.size(), "r");
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* out = open_memstream(&buf, &len);
-  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
-  std::fclose(in);
-  std::fclose(out);
-  EXPECT_THAT(std::string(buf, len), HasSubstr("license_required"));
-  std::free(buf);
+  EXPECT_THAT(Determine(Order("W1", "C-1", 1000))[0], HasSubstr("license_required"));
   auto caps = engine_->Caps();
   EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));
 }
@@ -219,16 +204,8 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
   const std::string big =
       R"({"id": "X", "date": "2025-07-01", "regime": "us-ai-diffusion-2025", "kind": "in_country_transfer", )"
       R"("consignee": {"id": "SA-1", "country": "SA"}, "items": [{"part": "H100", "quantity": 60000}]})";
-  std::string input = big + "\n";
-  std::FILE* in = fmemopen(input.data(), input.size(), "r");
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* out = open_memstream(&buf, &len);
-  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
-  std::fclose(in);
-  std::fclose(out);
-  EXPECT_THAT(std::string(buf, len), HasSubstr("presumption_of_denial"));
-  std::free(buf);
+  const std::string input = big + "\n";
+  EXPECT_THAT(Determine(input)[0], HasSubstr("presumption_of_denial"));
   // ...until an agreement doubles it.
   Agreement ag{.id = "G2G-SA", .country = *engine_->ParseCountry("SA"),
                .cap = "country_allocation", .increase = 1.0, .from = D("2025-06-01"),
@@ -242,14 +219,9 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
   bad_cap.id = "G2G-Y";
   bad_cap.cap = "LPP";
   EXPECT_THAT(engine_->AddAgreement(bad_cap), StatusIs(StatusCode::kInvalidArgument));
-  in = fmemopen(input.data(), input.size(), "r");
-  out = open_memstream(&buf, &len);
-  ASSERT_THAT(engine_->DetermineStream(in, out), IsOk());
-  std::fclose(in);
-  std::fclose(out);
-  EXPECT_THAT(std::string(buf, len), HasSubstr("presumption_of_approval"));
-  EXPECT_THAT(std::string(buf, len), HasSubstr("\"limit\":1580000000"));
-  std::free(buf);
+  const std::string after = Determine(input)[0];
+  EXPECT_THAT(after, HasSubstr("presumption_of_approval"));
+  EXPECT_THAT(after, HasSubstr("\"limit\":1580000000"));
 }
 
 TEST_P(LedgerTest, PartyGroupsShareAGroupCap) {

@@ -52,6 +52,30 @@ Status Validate(const License& l) {
   return Status::Ok();
 }
 
+// Every record of a table, decoded.
+template <typename T>
+Result<std::vector<T>> LoadAll(store::Transaction& txn, Table table) {
+  TG_ASSIGN_OR_RETURN(auto rows, txn.Scan(table, ""));
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& [key, value] : rows) {
+    T record;
+    TG_RETURN_IF_ERROR(FromJson(value, key, record));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+// Inserts a new record; AlreadyExists names it ("licence L-1 is already on record").
+Status InsertNew(store::Transaction& txn, Table table, const std::string& key,
+                 const std::string& value, std::string_view what) {
+  Status s = txn.Insert(table, key, value);
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists(std::string(what) + " " + key + " is already on record");
+  }
+  return s;
+}
+
 }  // namespace
 
 Result<int64_t> View::Counter(const std::string& key) {
@@ -73,15 +97,8 @@ void View::Added(const std::string& key, int64_t delta) {
 
 Result<const std::vector<License>*> View::Licences() {
   if (!licences_) {
-    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kLicences, ""));
-    std::vector<License> list;
-    for (const auto& [key, value] : rows) {
-      License l;
-      TG_RETURN_IF_ERROR(FromJson(value, key, l));
-      if (l.state == "active") {
-        list.push_back(std::move(l));
-      }
-    }
+    TG_ASSIGN_OR_RETURN(std::vector<License> list, LoadAll<License>(txn_, Table::kLicences));
+    std::erase_if(list, [](const License& l) { return l.state != "active"; });
     licences_ = std::move(list);
   }
   return &*licences_;
@@ -89,28 +106,14 @@ Result<const std::vector<License>*> View::Licences() {
 
 Result<const std::vector<Veu>*> View::Veus() {
   if (!veus_) {
-    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kVeus, ""));
-    std::vector<Veu> list;
-    for (const auto& [key, value] : rows) {
-      Veu v;
-      TG_RETURN_IF_ERROR(FromJson(value, key, v));
-      list.push_back(std::move(v));
-    }
-    veus_ = std::move(list);
+    TG_ASSIGN_OR_RETURN(veus_, LoadAll<Veu>(txn_, Table::kVeus));
   }
   return &*veus_;
 }
 
 Result<double> View::AgreementIncrease(Country country, std::string_view cap, Date date) {
   if (!agreements_) {
-    TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kAgreements, ""));
-    std::vector<Agreement> list;
-    for (const auto& [key, value] : rows) {
-      Agreement a;
-      TG_RETURN_IF_ERROR(FromJson(value, key, a));
-      list.push_back(std::move(a));
-    }
-    agreements_ = std::move(list);
+    TG_ASSIGN_OR_RETURN(agreements_, LoadAll<Agreement>(txn_, Table::kAgreements));
   }
   double total = 0;
   for (const Agreement& a : *agreements_) {
@@ -186,23 +189,10 @@ Result<std::string> View::GroupOf(const std::string& party) {
 
 Status Ledger::AddLicense(const License& license) {
   TG_RETURN_IF_ERROR(Validate(license));
-  Status s = txn_.Insert(Table::kLicences, license.number, ToJson(license));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("license " + license.number + " is already on record");
-  }
-  return s;
+  return InsertNew(txn_, Table::kLicences, license.number, ToJson(license), "licence");
 }
 
-Result<std::vector<License>> Ledger::Licences() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kLicences, ""));
-  std::vector<License> out;
-  for (const auto& [key, value] : rows) {
-    License l;
-    TG_RETURN_IF_ERROR(FromJson(value, key, l));
-    out.push_back(std::move(l));
-  }
-  return out;
-}
+Result<std::vector<License>> Ledger::Licences() { return LoadAll<License>(txn_, Table::kLicences); }
 
 Result<License> Ledger::GetLicense(std::string_view number) {
   TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicences, number));
@@ -333,16 +323,7 @@ Status Ledger::Return(std::string_view id, std::string_view approver, std::strin
   return Decide(id, approver, reason, "returned_without_action");
 }
 
-Result<std::vector<LicenseApplication>> Ledger::Applications() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kApplications, ""));
-  std::vector<LicenseApplication> out;
-  for (const auto& [key, value] : rows) {
-    LicenseApplication a;
-    TG_RETURN_IF_ERROR(FromJson(value, key, a));
-    out.push_back(std::move(a));
-  }
-  return out;
-}
+Result<std::vector<LicenseApplication>> Ledger::Applications() { return LoadAll<LicenseApplication>(txn_, Table::kApplications); }
 
 Status Ledger::AddVeu(const Veu& v) {
   if (v.id.empty() || v.holder.empty() || v.eccns.empty()) {
@@ -365,23 +346,10 @@ Status Ledger::AddVeu(const Veu& v) {
   if (v.valid_to < v.valid_from) {
     return InvalidArgument("veu.valid_to: before valid_from");
   }
-  Status s = txn_.Insert(Table::kVeus, v.id, ToJson(v));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("VEU " + v.id + " is already on record");
-  }
-  return s;
+  return InsertNew(txn_, Table::kVeus, v.id, ToJson(v), "VEU");
 }
 
-Result<std::vector<Veu>> Ledger::Veus() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kVeus, ""));
-  std::vector<Veu> out;
-  for (const auto& [key, value] : rows) {
-    Veu v;
-    TG_RETURN_IF_ERROR(FromJson(value, key, v));
-    out.push_back(std::move(v));
-  }
-  return out;
-}
+Result<std::vector<Veu>> Ledger::Veus() { return LoadAll<Veu>(txn_, Table::kVeus); }
 
 Status Ledger::AddAgreement(const Agreement& agreement) {
   if (agreement.id.empty() || agreement.country.empty() || agreement.cap.empty()) {
@@ -393,33 +361,16 @@ Status Ledger::AddAgreement(const Agreement& agreement) {
   if (agreement.to < agreement.from) {
     return InvalidArgument("agreement.to: before from");
   }
-  Status s = txn_.Insert(Table::kAgreements, agreement.id, ToJson(agreement));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("agreement " + agreement.id + " is already on record");
-  }
-  return s;
+  return InsertNew(txn_, Table::kAgreements, agreement.id, ToJson(agreement), "agreement");
 }
 
-Result<std::vector<Agreement>> Ledger::Agreements() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kAgreements, ""));
-  std::vector<Agreement> out;
-  for (const auto& [key, value] : rows) {
-    Agreement a;
-    TG_RETURN_IF_ERROR(FromJson(value, key, a));
-    out.push_back(std::move(a));
-  }
-  return out;
-}
+Result<std::vector<Agreement>> Ledger::Agreements() { return LoadAll<Agreement>(txn_, Table::kAgreements); }
 
 Status Ledger::AddParty(const PartyRecord& party) {
   if (party.id.empty() || party.country.empty()) {
     return InvalidArgument("party: needs an id and a country");
   }
-  Status s = txn_.Insert(Table::kParties, party.id, ToJson(party));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("party " + party.id + " is already on record");
-  }
-  return s;
+  return InsertNew(txn_, Table::kParties, party.id, ToJson(party), "party");
 }
 
 Status Ledger::Link(const PartyLink& link) {
