@@ -31,6 +31,9 @@ struct EngineOptions {
   // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
   // must outlive the Engine.
   const Clock* clock = nullptr;
+  // Who the audit log says made the changes. Empty: $TIERGUARD_ACTOR, else $USER, else
+  // "tierguard".
+  std::string actor;
 };
 
 struct ShipOptions {

@@ -71,6 +71,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   }
   impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
+  impl->actor = options.actor;
+  for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
+    if (const char* v = std::getenv(var); impl->actor.empty() && v != nullptr) {
+      impl->actor = v;
+    }
+  }
+  if (impl->actor.empty()) {
+    impl->actor = "tierguard";
+  }
   std::string db = options.db;
   if (db.empty()) {
     if (const char* env = std::getenv("TIERGUARD_DB"); env != nullptr) {

@@ -23,6 +23,7 @@ struct Engine::Impl {
   std::unique_ptr<store::Store> store;  // null: no ledger
   SystemClock system_clock;
   const Clock* clock = nullptr;
+  std::string actor;
 
   // The classification versions a regime pins (none for an empty id); NotFound when unknown.
   Result<classify::ClassifyOptions> ClassifyOptionsFor(std::string_view regime_id) const;

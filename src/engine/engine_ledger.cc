@@ -25,7 +25,7 @@ template <typename Fn>
 auto InTransaction(const Engine::Impl& impl, Fn fn) -> decltype(fn(std::declval<ledger::Ledger&>())) {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
-  ledger::Ledger ledger(*txn, *impl.clock);
+  ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
   auto result = fn(ledger);
   if (internal::AsStatus(result).ok()) {
     TG_RETURN_IF_ERROR(txn->Commit());
@@ -178,7 +178,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     }
     TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
     ledger::View view(*txn);
-    ledger::Ledger ledger(*txn, *impl_->clock);
+    ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
     TG_ASSIGN_OR_RETURN(int64_t holds, ledger.ExpireReservations());
     BatchState batch;
     batch.set_view(&view);
@@ -439,7 +439,7 @@ Status Engine::LinkParties(const PartyLink& link) const {
 Result<std::string> Engine::ShowParty(std::string_view id) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
-  ledger::Ledger l(*txn, *impl_->clock);
+  ledger::Ledger l(*txn, *impl_->clock, impl_->actor);
   ledger::View view(*txn);
   TG_ASSIGN_OR_RETURN(PartyRecord party, l.GetParty(id));
   TG_ASSIGN_OR_RETURN(auto links, l.LinksOf(id));

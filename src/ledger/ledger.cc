@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "src/common/json_writer.h"
 #include "src/common/text.h"
 
 namespace tg::ledger {
@@ -187,9 +188,18 @@ Result<std::string> View::GroupOf(const std::string& party) {
   return it == groups_->end() ? party : it->second;
 }
 
+Status Ledger::Log(std::string_view kind, std::string_view subject, std::string body,
+                   std::string_view actor) {
+  audit::Entry e{.kind = std::string(kind), .actor = std::string(actor.empty() ? actor_ : actor),
+                 .time = clock_.NowUnix(), .subject = std::string(subject), .body = std::move(body)};
+  return audit_.Append(e).status();
+}
+
 Status Ledger::AddLicense(const License& license) {
   TG_RETURN_IF_ERROR(Validate(license));
-  return InsertNew(txn_, Table::kLicences, license.number, ToJson(license), "licence");
+  const std::string json = ToJson(license);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicences, license.number, json, "licence"));
+  return Log("licence.add", license.number, json);
 }
 
 Result<std::vector<License>> Ledger::Licences() { return LoadAll<License>(txn_, Table::kLicences); }
@@ -237,11 +247,9 @@ Result<std::string> Ledger::Apply(LicenseApplication app, bool submit) {
   app.approver.clear();
   app.reason.clear();
   app.license_number.clear();
-  Status s = txn_.Insert(Table::kApplications, app.id, ToJson(app));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("application " + app.id + " exists");
-  }
-  TG_RETURN_IF_ERROR(s);
+  const std::string json = ToJson(app);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kApplications, app.id, json, "application"));
+  TG_RETURN_IF_ERROR(Log("application.create", app.id, json));
   return app.id;
 }
 
@@ -261,7 +269,9 @@ Status Ledger::Submit(std::string_view id) {
     return FailedPrecondition("application " + a.id + " is " + a.state + ", not draft");
   }
   a.state = "submitted";
-  return txn_.Put(Table::kApplications, a.id, ToJson(a));
+  const std::string json = ToJson(a);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  return Log("application.submit", a.id, json);
 }
 
 Result<std::string> Ledger::Approve(std::string_view id, std::string_view approver,
@@ -293,7 +303,9 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
   a.state = "approved";
   a.approver = std::string(approver);
   a.license_number = l.number;
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, ToJson(a)));
+  const std::string json = ToJson(a);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  TG_RETURN_IF_ERROR(Log("application.approve", a.id, json, approver));
   return l.number;
 }
 
@@ -312,7 +324,9 @@ Status Ledger::Decide(std::string_view id, std::string_view approver, std::strin
   a.state = state;
   a.approver = std::string(approver);
   a.reason = std::string(reason);
-  return txn_.Put(Table::kApplications, a.id, ToJson(a));
+  const std::string json = ToJson(a);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  return Log(std::string("application.") + state, a.id, json, approver);
 }
 
 Status Ledger::Deny(std::string_view id, std::string_view approver, std::string_view reason) {
@@ -346,7 +360,9 @@ Status Ledger::AddVeu(const Veu& v) {
   if (v.valid_to < v.valid_from) {
     return InvalidArgument("veu.valid_to: before valid_from");
   }
-  return InsertNew(txn_, Table::kVeus, v.id, ToJson(v), "VEU");
+  const std::string json = ToJson(v);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kVeus, v.id, json, "VEU"));
+  return Log("veu.add", v.id, json);
 }
 
 Result<std::vector<Veu>> Ledger::Veus() { return LoadAll<Veu>(txn_, Table::kVeus); }
@@ -361,7 +377,9 @@ Status Ledger::AddAgreement(const Agreement& agreement) {
   if (agreement.to < agreement.from) {
     return InvalidArgument("agreement.to: before from");
   }
-  return InsertNew(txn_, Table::kAgreements, agreement.id, ToJson(agreement), "agreement");
+  const std::string json = ToJson(agreement);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kAgreements, agreement.id, json, "agreement"));
+  return Log("agreement.add", agreement.id, json);
 }
 
 Result<std::vector<Agreement>> Ledger::Agreements() { return LoadAll<Agreement>(txn_, Table::kAgreements); }
@@ -370,7 +388,9 @@ Status Ledger::AddParty(const PartyRecord& party) {
   if (party.id.empty() || party.country.empty()) {
     return InvalidArgument("party: needs an id and a country");
   }
-  return InsertNew(txn_, Table::kParties, party.id, ToJson(party), "party");
+  const std::string json = ToJson(party);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kParties, party.id, json, "party"));
+  return Log("party.add", party.id, json);
 }
 
 Status Ledger::Link(const PartyLink& link) {
@@ -390,7 +410,9 @@ Status Ledger::Link(const PartyLink& link) {
       return NotFound("party: no party '" + *id + "' on record");
     }
   }
-  return txn_.Put(Table::kPartyLinks, LinkKey(link.from, link.to), ToJson(link));
+  const std::string json = ToJson(link);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kPartyLinks, LinkKey(link.from, link.to), json));
+  return Log("party.link", link.from, json);
 }
 
 Result<PartyRecord> Ledger::GetParty(std::string_view id) {
@@ -443,13 +465,41 @@ Status Ledger::ApplyDeltas(const std::vector<Delta>& deltas, int sign) {
   return Status::Ok();
 }
 
+namespace {
+
+std::string IdBody(std::string_view id) {
+  std::string out = "{\"id\":";
+  AppendJsonString(out, id);
+  return out + "}";
+}
+
+// The audit body of a shipment or hold: the request's digest, the decision as printed, and the
+// counter deltas.
+std::string MovementBody(const Movement& m) {
+  std::string out = "{\"request_sha256\":\"" + audit::Hex(audit::Sha256(m.request)) +
+                    "\",\"deltas\":[";
+  for (size_t i = 0; i < m.deltas.size(); ++i) {
+    out += (i == 0 ? "" : ",");
+    out += "{\"key\":";
+    AppendJsonString(out, m.deltas[i].key);
+    out += ",\"amount\":" + std::to_string(m.deltas[i].amount) + "}";
+  }
+  out += "],\"decision\":";
+  out += m.decision;
+  out += "}";
+  return out;
+}
+
+}  // namespace
+
 Status Ledger::RecordShipment(const Movement& shipment) {
   Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
   }
   TG_RETURN_IF_ERROR(s);
-  return ApplyDeltas(shipment.deltas, +1);
+  TG_RETURN_IF_ERROR(ApplyDeltas(shipment.deltas, +1));
+  return Log("shipment", shipment.id, MovementBody(shipment));
 }
 
 Status Ledger::HoldReservation(const Movement& reservation) {
@@ -462,7 +512,8 @@ Status Ledger::HoldReservation(const Movement& reservation) {
     return AlreadyExists("reservation " + reservation.id + " exists");
   }
   TG_RETURN_IF_ERROR(s);
-  return ApplyDeltas(reservation.deltas, +1);
+  TG_RETURN_IF_ERROR(ApplyDeltas(reservation.deltas, +1));
+  return Log("reservation.hold", reservation.id, MovementBody(reservation));
 }
 
 Status Ledger::CommitReservation(std::string_view id) {
@@ -486,7 +537,8 @@ Status Ledger::CommitReservation(std::string_view id) {
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
   }
-  return s;  // the deltas were applied when the reservation was held
+  TG_RETURN_IF_ERROR(s);  // the deltas were applied when the reservation was held
+  return Log("reservation.commit", r->id, IdBody(r->id));
 }
 
 Status Ledger::ReleaseReservation(std::string_view id) {
@@ -500,7 +552,8 @@ Status Ledger::ReleaseReservation(std::string_view id) {
   }
   r->state = "released";
   TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
-  return ApplyDeltas(r->deltas, -1);
+  TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
+  return Log("reservation.release", r->id, IdBody(r->id));
 }
 
 Result<int64_t> Ledger::ExpireReservations() {
@@ -514,6 +567,7 @@ Result<int64_t> Ledger::ExpireReservations() {
       r.state = "expired";
       TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r.id, ToJson(r)));
       TG_RETURN_IF_ERROR(ApplyDeltas(r.deltas, -1));
+      TG_RETURN_IF_ERROR(Log("reservation.expire", r.id, IdBody(r.id), "tierguard"));
     } else if (r.state == "held") {
       ++held;
     }

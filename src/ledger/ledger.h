@@ -15,6 +15,7 @@
 #include "tierguard/clock.h"
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
+#include "src/audit/audit_log.h"
 #include "src/ledger/records.h"
 #include "src/store/store.h"
 
@@ -53,7 +54,10 @@ class View {
 
 class Ledger {
  public:
-  Ledger(store::Transaction& txn, const Clock& clock) : txn_(txn), clock_(clock) {}
+  // Every change is also appended to the audit log, in the same transaction, as made by
+  // `actor` (the approver's name for application decisions).
+  Ledger(store::Transaction& txn, const Clock& clock, std::string actor)
+      : txn_(txn), clock_(clock), actor_(std::move(actor)), audit_(txn) {}
 
   // Licences. AddLicense: AlreadyExists for a taken number, InvalidArgument for bad fields.
   Status AddLicense(const License& license);
@@ -108,8 +112,14 @@ class Ledger {
   Status Decide(std::string_view id, std::string_view approver, std::string_view reason,
                 const char* state);
 
+  // Appends the audit record of a change.
+  Status Log(std::string_view kind, std::string_view subject, std::string body,
+             std::string_view actor = {});
+
   store::Transaction& txn_;
   const Clock& clock_;
+  std::string actor_;
+  audit::AuditLog audit_;
 };
 
 }  // namespace tg::ledger
