@@ -33,7 +33,22 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry) {
   return out;
 }
 
+namespace {
+
+uint64_t CacheKey(int level, uint64_t index) {
+  return (static_cast<uint64_t>(level) << 56) | index;
+}
+
+}  // namespace
+
 Result<Hash> AuditLog::Nodes::GetNode(int level, uint64_t index) {
+  if (auto it = written_.find(CacheKey(level, index)); it != written_.end()) {
+    return it->second;
+  }
+  if (level == 0) {
+    TG_ASSIGN_OR_RETURN(std::string record, log_.Record(index));
+    return LeafHash(record);
+  }
   TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, NodeKey(level, index)));
   if (!value || value->size() != 32) {
     return DataLoss("audit log: tree node (" + std::to_string(level) + ", " +
@@ -45,6 +60,10 @@ Result<Hash> AuditLog::Nodes::GetNode(int level, uint64_t index) {
 }
 
 Status AuditLog::Nodes::PutNode(int level, uint64_t index, const Hash& hash) {
+  written_[CacheKey(level, index)] = hash;
+  if (level == 0) {
+    return Status::Ok();  // a leaf is the hash of its record
+  }
   return txn_.Put(store::Table::kAudit, NodeKey(level, index), AsBytes(hash));
 }
 
@@ -76,14 +95,23 @@ Result<uint64_t> AuditLog::Append(const Entry& entry) {
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
   const uint64_t index = tree->size();
   const std::string record = CanonicalRecord(index, entry);
-  TG_RETURN_IF_ERROR(txn_.Insert(store::Table::kAudit, RecordKey(index), record));
-  TG_RETURN_IF_ERROR(tree->Append(LeafHash(record)));
-  TG_RETURN_IF_ERROR(txn_.Put(store::Table::kAudit, "size", std::to_string(tree->size())));
-  if (!entry.subject.empty()) {
-    TG_RETURN_IF_ERROR(
-        txn_.Put(store::Table::kAudit, "s/" + entry.subject, std::to_string(index)));
+  Status s = txn_.Insert(store::Table::kAudit, RecordKey(index), record);
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return DataLoss("audit log: record " + std::to_string(index) +
+                    " exists beyond the recorded size; the log needs repair");
   }
+  TG_RETURN_IF_ERROR(s);
+  TG_RETURN_IF_ERROR(tree->Append(LeafHash(record)));
+  dirty_ = true;
   return index;
+}
+
+Status AuditLog::Flush() {
+  if (!dirty_) {
+    return Status::Ok();
+  }
+  dirty_ = false;
+  return txn_.Put(store::Table::kAudit, "size", std::to_string(tree_->size()));
 }
 
 Result<std::string> AuditLog::Record(uint64_t index) {
@@ -92,14 +120,6 @@ Result<std::string> AuditLog::Record(uint64_t index) {
     return NotFound("audit log: no record " + std::to_string(index));
   }
   return std::move(*value);
-}
-
-Result<std::optional<uint64_t>> AuditLog::FindSubject(std::string_view subject) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, "s/" + std::string(subject)));
-  if (!value) {
-    return std::optional<uint64_t>();
-  }
-  return std::optional<uint64_t>(std::strtoull(value->c_str(), nullptr, 10));
 }
 
 Result<Hash> AuditLog::Root(uint64_t size) {

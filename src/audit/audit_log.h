@@ -5,16 +5,17 @@
 // transaction.
 //
 // Keys in the audit table:
-//   "size"                      the number of records (decimal)
+//   "size"                      the number of records (decimal), written by Flush()
 //   "r/" INDEX16                a record (INDEX16: 16 decimal digits)
-//   "n/" LEVEL2 "/" INDEX16     a perfect subtree's 32-byte hash
-//   "s/" SUBJECT                the index of the last record about SUBJECT (e.g. a request id)
+//   "n/" LEVEL2 "/" INDEX16     the 32-byte hash of a perfect subtree of two or more leaves
+// Leaf hashes are not stored: a leaf is the hash of its record.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "src/audit/merkle.h"
 #include "src/store/store.h"
@@ -35,14 +36,15 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry);
 
 class AuditLog {
  public:
-  explicit AuditLog(store::Transaction& txn) : txn_(txn), nodes_(txn) {}
+  explicit AuditLog(store::Transaction& txn) : txn_(txn), nodes_(*this, txn) {}
 
   // Appends a record; returns its index (0-based).
   Result<uint64_t> Append(const Entry& entry);
+  // Writes the new size. REQUIRES: called after the last Append of a transaction, before its
+  // commit (a log whose size lags its records refuses the next append: nothing is overwritten).
+  Status Flush();
   Result<uint64_t> Size();
   Result<std::string> Record(uint64_t index);
-  // The index of the last record about `subject`, if any.
-  Result<std::optional<uint64_t>> FindSubject(std::string_view subject);
   Result<Hash> Root(uint64_t size);
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size);
   Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
@@ -50,18 +52,23 @@ class AuditLog {
  private:
   class Nodes : public NodeStore {
    public:
-    explicit Nodes(store::Transaction& txn) : txn_(txn) {}
+    explicit Nodes(AuditLog& log, store::Transaction& txn) : log_(log), txn_(txn) {}
     Result<Hash> GetNode(int level, uint64_t index) override;
     Status PutNode(int level, uint64_t index, const Hash& hash) override;
 
    private:
+    AuditLog& log_;
     store::Transaction& txn_;
+    // Nodes written in this transaction (leaves included): an append needs its left
+    // siblings, which are almost always the ones just written.
+    std::unordered_map<uint64_t, Hash> written_;
   };
   Result<MerkleTree*> Tree();
 
   store::Transaction& txn_;
   Nodes nodes_;
   std::optional<MerkleTree> tree_;
+  bool dirty_ = false;  // records appended since the size was written
 };
 
 }  // namespace tg::audit

@@ -28,6 +28,7 @@ auto InTransaction(const Engine::Impl& impl, Fn fn) -> decltype(fn(std::declval<
   ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
   auto result = fn(ledger);
   if (internal::AsStatus(result).ok()) {
+    TG_RETURN_IF_ERROR(ledger.Finish());
     TG_RETURN_IF_ERROR(txn->Commit());
   }
   return result;
@@ -208,7 +209,8 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         TG_ASSIGN_OR_RETURN(held, ledger.FindReservation(request.id));
       }
       if (shipped || (held && options.reserve && held->state == "held")) {
-        std::string again = shipped ? shipped->decision : held->decision;
+        TG_ASSIGN_OR_RETURN(std::string again,
+                            ledger.RecordedDecision(shipped ? *shipped : *held));
         AppendField(again, options.reserve && !shipped ? "reserved" : "recorded", "true");
         AppendField(again, "duplicate", "true");
         batch_out += again;
@@ -264,6 +266,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       }
       batch.Clear();  // what this line used is now in the store (and the view's cache)
     }
+    TG_RETURN_IF_ERROR(ledger.Finish());
     TG_RETURN_IF_ERROR(txn->Commit());
     std::fwrite(batch_out.data(), 1, batch_out.size(), out);
     std::fflush(out);

@@ -192,7 +192,9 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
                    std::string_view actor) {
   audit::Entry e{.kind = std::string(kind), .actor = std::string(actor.empty() ? actor_ : actor),
                  .time = clock_.NowUnix(), .subject = std::string(subject), .body = std::move(body)};
-  return audit_.Append(e).status();
+  TG_ASSIGN_OR_RETURN(uint64_t index, audit_.Append(e));
+  (void)index;
+  return Status::Ok();
 }
 
 Status Ledger::AddLicense(const License& license) {
@@ -492,7 +494,22 @@ std::string MovementBody(const Movement& m) {
 
 }  // namespace
 
-Status Ledger::RecordShipment(const Movement& shipment) {
+Result<std::string> Ledger::RecordedDecision(const Movement& m) {
+  TG_ASSIGN_OR_RETURN(std::string record, audit_.Record(m.audit_index));
+  // The record is canonical: its body ends with "decision":D}} and no escaped text contains
+  // an unescaped "decision": key.
+  const std::string_view key = "\"decision\":";
+  const size_t at = record.find(key);
+  if (at == std::string::npos || record.size() < at + key.size() + 2) {
+    return DataLoss("audit record " + std::to_string(m.audit_index) + " of " + m.id +
+                    " holds no decision");
+  }
+  return record.substr(at + key.size(), record.size() - at - key.size() - 2);
+}
+
+Status Ledger::RecordShipment(const Movement& shipment_in) {
+  Movement shipment = shipment_in;
+  TG_ASSIGN_OR_RETURN(shipment.audit_index, audit_.Size());
   Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
@@ -502,7 +519,9 @@ Status Ledger::RecordShipment(const Movement& shipment) {
   return Log("shipment", shipment.id, MovementBody(shipment));
 }
 
-Status Ledger::HoldReservation(const Movement& reservation) {
+Status Ledger::HoldReservation(const Movement& reservation_in) {
+  Movement reservation = reservation_in;
+  TG_ASSIGN_OR_RETURN(reservation.audit_index, audit_.Size());
   TG_ASSIGN_OR_RETURN(auto shipped, txn_.Get(Table::kShipments, reservation.id));
   if (shipped) {
     return AlreadyExists("id " + reservation.id + " is already recorded as a shipment");

@@ -103,6 +103,11 @@ class Ledger {
   // Releases every held reservation whose expiry has passed; returns how many are still held.
   Result<int64_t> ExpireReservations();
 
+  // The decision of a recorded shipment or reservation, as printed, from its audit record.
+  Result<std::string> RecordedDecision(const Movement& movement);
+  // Completes the transaction's audit appends. REQUIRES: called before the commit.
+  Status Finish() { return audit_.Flush(); }
+
   // Recomputes every counter from the shipments and held reservations and compares.
   Result<CheckReport> Check();
 

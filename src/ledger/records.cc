@@ -274,7 +274,7 @@ Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
 
 std::string ToJson(const Movement& r) {
   std::string out;
-  out.reserve(r.request.size() + r.decision.size() + 256);
+  out.reserve(r.request.size() + 256);
   JsonWriter w(out);
   w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("state").String(r.state);
   w.Key("date").String(r.date).Key("consignee").String(r.consignee).Key("group").String(r.group);
@@ -284,10 +284,9 @@ std::string ToJson(const Movement& r) {
     w.BeginObject().Key("key").String(d.key).Key("amount").Int(d.amount).EndObject();
   }
   w.EndArray();
-  w.Key("request_bytes").Int(static_cast<int64_t>(r.request.size())).EndObject();
+  w.Key("audit_index").Int(static_cast<int64_t>(r.audit_index)).EndObject();
   out += '\n';
   out += r.request;
-  out += r.decision;
   return out;
 }
 
@@ -306,7 +305,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   r.group = rd.Str("group");
   r.recorded_at = rd.Int("recorded_at");
   r.expires_at = rd.Int("expires_at");
-  const int64_t request_bytes = rd.Int("request_bytes");
+  r.audit_index = static_cast<uint64_t>(rd.Int("audit_index"));
   r.deltas.clear();
   simdjson::dom::array arr;
   if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {
@@ -325,13 +324,8 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
     rd.Fail("deltas");
   }
   if (rd.Done().ok()) {
-    const std::string_view body = stored.substr(newline + 1);
-    if (request_bytes < 0 || static_cast<size_t>(request_bytes) > body.size()) {
-      rd.Fail("request_bytes");
-    } else {
-      r.request.assign(body.substr(0, static_cast<size_t>(request_bytes)));
-      r.decision.assign(body.substr(static_cast<size_t>(request_bytes)));
-    }
+    r.request.assign(stored.substr(newline + 1));
+    r.decision.clear();
   }
   return rd.Done();
 }

@@ -19,10 +19,9 @@ struct Delta {
 
 // A shipment or a reservation as stored: the request and decision as JSON, and the counter
 // deltas it applied (so that `check` can recompute every counter and `release` can undo them).
-// Stored as a JSON header line, then the request and the decision verbatim:
-//   movement := header-json "\n" request-bytes decision-bytes
-// where the header's "request_bytes" gives the request's length. Keeping them verbatim (not
-// escaped into the header) saves work and lets replay read the request byte for byte.
+// Stored as a JSON header line, then the request verbatim (replay reads it byte for byte):
+//   movement := header-json "\n" request-bytes
+// The decision is not stored here: it is in the audit record `audit_index`.
 struct Movement {
   std::string id;
   std::string kind;   // shipment | reservation
@@ -33,8 +32,9 @@ struct Movement {
   int64_t recorded_at = 0;  // unix seconds
   int64_t expires_at = 0;   // reservations
   std::vector<Delta> deltas;
-  std::string request;      // JSON
-  std::string decision;     // JSON
+  uint64_t audit_index = 0;  // the audit record holding the decision
+  std::string request;      // JSON, as received
+  std::string decision;     // JSON, as printed; in memory only (see audit_index)
 };
 
 std::string ToJson(const License& r);
