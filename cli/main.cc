@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <memory>
 #include <cstdio>
@@ -41,6 +43,7 @@ commands:
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
   alerts      structuring alerts
+  audit       keygen | checkpoint | prove | export | verify | cosign (the tamper-evident log)
 
   --db PATH       the ledger, a SQLite file (default: $TIERGUARD_DB); ship, reserve and the
                   ledger commands need it; with it, determine counts the recorded history
@@ -93,6 +96,21 @@ constexpr const char* kVeuHelp = R"(usage: tierguard --db PATH veu add --id ID -
 A shipment to the holder is licensed under the VEU while it fits: a national VEU's TPP ceiling in
 its country; a universal VEU's shares of the holder's installed base in Tier 2 (25 % in all, 7 %
 in any one country, by default; reference s2.9). Tier 3 is never covered.
+)";
+
+constexpr const char* kAuditHelp = R"(usage:
+  tierguard audit keygen --name ORIGIN --out PREFIX      writes PREFIX.key (mode 0600), PREFIX.pub
+  tierguard --db DB audit checkpoint --key PREFIX.key    prints the signed checkpoint
+  tierguard --db DB audit prove --id REQUEST_ID [--key PREFIX.key]
+                                                         inclusion proof (C2SP tlog-proof)
+  tierguard --db DB audit export --key PREFIX.key [--from N] [--to M] OUT
+                                                         writes a bundle folder OUT
+  tierguard audit verify OUT --pub PREFIX.pub [--pub WITNESS.pub] [--since OLD_CHECKPOINT]
+  tierguard audit cosign CHECKPOINT_FILE --key AUDITOR.key
+Every decision and state change is a record in a Merkle tree (RFC 6962); checkpoints are C2SP
+signed notes (Ed25519). verify needs only the bundle and public keys; it exits 0 when every
+record hashes into the signed root (and, with --since, the old tree is a prefix of the new), and
+otherwise 1, naming the first record, proof or signature that fails.
 )";
 
 constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
@@ -743,6 +761,171 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("party: unknown command '" + verb + "' (add, link, show)");
 }
 
+std::string ReadText(const std::string& path, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = path + ": " + std::strerror(errno);
+    return {};
+  }
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    out.append(buf, n);
+  }
+  std::fclose(f);
+  return out;
+}
+
+// The audit commands that need no ledger and no reference data: an auditor runs them on a
+// machine with nothing but the bundle and the public keys.
+int AuditOffline(const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  std::vector<std::string> pubs;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--pub" && i + 1 < argv.size()) {
+      pubs.push_back(argv[++i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!ParseArgs(rest, {"--name", "--out", "--since", "--key"}, {}, a, error)) {
+    return Fail("audit: " + error);
+  }
+  const std::string verb = a.positional[0];
+  if (verb == "keygen") {
+    if (!Need(a, {"--name", "--out"}, error)) {
+      return Fail("audit keygen: " + error);
+    }
+    auto keys = tg::GenerateAuditKey(Opt(a, "--name"));
+    if (!keys) {
+      return Fail("audit keygen: --name: " + keys.error().message());
+    }
+    const std::string key_path = Opt(a, "--out") + ".key";
+    const int fd = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+      return Fail("audit keygen: " + key_path + ": " + std::strerror(errno));
+    }
+    const std::string line = keys->private_key + "\n";
+    const bool wrote = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::close(fd);
+    std::FILE* pub = std::fopen((Opt(a, "--out") + ".pub").c_str(), "wb");
+    if (!wrote || pub == nullptr) {
+      return Fail("audit keygen: cannot write the key files");
+    }
+    std::fprintf(pub, "%s\n", keys->verifier.c_str());
+    std::fclose(pub);
+    std::printf("%s\n", keys->verifier.c_str());
+    return kExitOk;
+  }
+  if (verb == "cosign") {
+    if (a.positional.size() != 2 || !Need(a, {"--key"}, error)) {
+      return Fail("audit cosign: needs CHECKPOINT_FILE --key AUDITOR.key");
+    }
+    const std::string note = ReadText(a.positional[1], error);
+    const std::string key = ReadText(Opt(a, "--key"), error);
+    if (!error.empty()) {
+      return Fail("audit cosign: " + error);
+    }
+    auto signed_note = tg::CosignCheckpoint(note, key.substr(0, key.find('\n')));
+    if (!signed_note) {
+      return Refused("audit cosign", signed_note.error());
+    }
+    std::fputs(signed_note->c_str(), stdout);
+    return kExitOk;
+  }
+  // verify
+  if (a.positional.size() != 2 || pubs.empty()) {
+    return Fail("audit verify: needs BUNDLE --pub PREFIX.pub");
+  }
+  std::vector<std::string> verifiers;
+  for (const std::string& p : pubs) {
+    std::string v = ReadText(p, error);
+    if (!error.empty()) {
+      return Fail("audit verify: " + error);
+    }
+    verifiers.push_back(v.substr(0, v.find('\n')));
+  }
+  std::string since;
+  if (!Opt(a, "--since").empty()) {
+    since = ReadText(Opt(a, "--since"), error);
+    if (!error.empty()) {
+      return Fail("audit verify: " + error);
+    }
+  }
+  auto report = tg::VerifyAuditBundle(a.positional[1], verifiers, since);
+  if (!report) {
+    std::printf("FAILED: %s\n", report.error().message().c_str());
+    return kExitLineErrors;
+  }
+  std::printf("verified: %s, records %llu to %llu, root %s%s\n", report->origin.c_str(),
+              static_cast<unsigned long long>(report->from),
+              static_cast<unsigned long long>(report->size), report->root_hex.c_str(),
+              since.empty() ? "" : "; the --since checkpoint is a prefix");
+  return kExitOk;
+}
+
+int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  if (!ParseArgs(argv, {"--key", "--id", "--from", "--to"}, {}, a, error)) {
+    return Fail("audit: " + error);
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  std::string key;
+  if (!Opt(a, "--key").empty()) {
+    key = ReadText(Opt(a, "--key"), error);
+    if (!error.empty()) {
+      return Fail("audit " + verb + ": --key: " + error);
+    }
+    key = key.substr(0, key.find('\n'));
+  }
+  if (verb == "checkpoint") {
+    if (key.empty()) {
+      return Fail("audit checkpoint: --key is required");
+    }
+    auto note = engine.AuditCheckpoint(key);
+    if (!note) {
+      return Refused("audit checkpoint", note.error());
+    }
+    std::fputs(note->c_str(), stdout);
+    return kExitOk;
+  }
+  if (verb == "prove") {
+    if (!Need(a, {"--id"}, error)) {
+      return Fail("audit prove: " + error);
+    }
+    auto proof = engine.AuditProve(Opt(a, "--id"), key);
+    if (!proof) {
+      return Refused("audit prove", proof.error());
+    }
+    std::fputs(proof->c_str(), stdout);
+    return kExitOk;
+  }
+  if (verb == "export") {
+    double from = 0;
+    double to = 0;
+    if (key.empty() || a.positional.size() != 2 || !NumberOpt(a, "--from", from, error) ||
+        !NumberOpt(a, "--to", to, error)) {
+      return Fail("audit export: needs --key PREFIX.key and OUT" +
+                  (error.empty() ? std::string() : ": " + error));
+    }
+    auto report = engine.AuditExport(key, static_cast<uint64_t>(from), static_cast<uint64_t>(to),
+                                     a.positional[1]);
+    if (!report) {
+      return Refused("audit export", report.error());
+    }
+    std::printf("exported records %llu to %llu of %s into %s (root %s)\n",
+                static_cast<unsigned long long>(report->from),
+                static_cast<unsigned long long>(report->size), report->origin.c_str(),
+                a.positional[1].c_str(), report->root_hex.c_str());
+    return kExitOk;
+  }
+  return Fail("audit: unknown command '" + verb + "' (see audit --help)");
+}
+
 int Report(const tg::Engine& engine, const std::string& command) {
   if (command == "check") {
     auto report = engine.Check();
@@ -800,6 +983,7 @@ int Run(int argc, char** argv) {
                        : command == "agreement"                         ? kAgreementHelp
                        : command == "party"                             ? kPartyHelp
                        : command == "veu"                               ? kVeuHelp
+                       : command == "audit"                             ? kAuditHelp
                                                                         : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
@@ -809,9 +993,13 @@ int Run(int argc, char** argv) {
   static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
-                                          "alerts",   "veu"};
+                                          "alerts",   "veu",       "audit"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
+  }
+  if (command == "audit" && !rest.empty() &&
+      (rest[0] == "keygen" || rest[0] == "verify" || rest[0] == "cosign")) {
+    return AuditOffline(rest);
   }
   auto engine = tg::Engine::Open(options);
   if (!engine) {
@@ -840,6 +1028,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "veu") {
     return VeuCmd(**engine, rest);
+  }
+  if (command == "audit") {
+    return Audit(**engine, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
     return Report(**engine, command);

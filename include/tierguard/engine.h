@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tierguard/audit.h"
 #include "tierguard/clock.h"
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
@@ -156,6 +157,16 @@ class Engine {
   Result<std::vector<std::string>> Caps() const;
   Result<CheckReport> Check() const;
   Result<std::vector<std::string>> Alerts() const;
+
+  // The audit log. Checkpoint: the current tree head signed with `private_key` (a C2SP
+  // signed note). Prove: the inclusion proof of request `id`'s decision in the current tree,
+  // as C2SP tlog-proof text, its checkpoint signed when `private_key` is given. Export: writes
+  // records [from, to) (to = 0: all), their frontier and leaf hashes, and the signed
+  // checkpoint of size `to` into the folder `out` (see VerifyAuditBundle).
+  Result<std::string> AuditCheckpoint(std::string_view private_key) const;
+  Result<std::string> AuditProve(std::string_view id, std::string_view private_key) const;
+  Result<BundleReport> AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
+                                   const std::string& out) const;
 
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule

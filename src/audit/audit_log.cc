@@ -127,6 +127,11 @@ Result<Hash> AuditLog::Root(uint64_t size) {
   return tree->Root(size);
 }
 
+Result<Hash> AuditLog::SubtreeRoot(uint64_t begin, uint64_t end) {
+  TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
+  return tree->SubtreeRootOf(begin, end);
+}
+
 Result<std::vector<Hash>> AuditLog::InclusionProof(uint64_t index, uint64_t size) {
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
   return tree->InclusionProof(index, size);

@@ -46,6 +46,8 @@ class AuditLog {
   Result<uint64_t> Size();
   Result<std::string> Record(uint64_t index);
   Result<Hash> Root(uint64_t size);
+  // The hash of records [begin, end). REQUIRES: end <= Size().
+  Result<Hash> SubtreeRoot(uint64_t begin, uint64_t end);
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size);
   Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
 

@@ -47,6 +47,14 @@ class MerkleTree {
   Status Append(const Hash& leaf_hash);
   // The tree head of the first `size` leaves. REQUIRES: size <= size().
   Result<Hash> Root(uint64_t size);
+  // The hash of leaves [begin, end). REQUIRES: begin < end <= size().
+  Result<Hash> SubtreeRootOf(uint64_t begin, uint64_t end) {
+    if (begin >= end || end > size_) {
+      return InvalidArgument("no subtree [" + std::to_string(begin) + ", " +
+                             std::to_string(end) + ")");
+    }
+    return SubtreeHash(begin, end);
+  }
   // RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves.
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size);
   // RFC 9162 consistency proof between tree sizes `old_size` <= `new_size`.

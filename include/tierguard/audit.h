@@ -1,0 +1,41 @@
+// The auditor's side of tierguard's audit log: keys, cosignatures and offline verification of
+// an exported bundle, with nothing but public keys. Stateless functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tierguard/status.h"
+
+namespace tg {
+
+struct AuditKeys {
+  std::string private_key;  // C2SP signed-note private key line
+  std::string verifier;     // C2SP signed-note verifier key line
+};
+
+// A new Ed25519 key for the log (or an auditor) named `name`, e.g. "tierguard.example/log".
+Result<AuditKeys> GenerateAuditKey(std::string_view name);
+// Adds a signature by `private_key` to a signed checkpoint (a witness's cosignature).
+Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view private_key);
+
+struct BundleReport {
+  uint64_t from = 0;     // first record in the bundle
+  uint64_t size = 0;     // tree size of the bundle's checkpoint
+  std::string origin;
+  std::string root_hex;
+};
+
+// Verifies an exported bundle (a folder): the checkpoint is signed by every key in
+// `verifiers`; the records are numbered without gaps and hash, with the bundle's frontier, to
+// the signed root; with `since` (an older signed checkpoint), the older tree is a prefix of
+// this one. Errors name the first record, proof or signature that fails: PermissionDenied for
+// a signature, DataLoss for records that do not hash to the root, InvalidArgument for a
+// malformed bundle.
+Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
+                                       const std::vector<std::string>& verifiers,
+                                       std::string_view since = {});
+
+}  // namespace tg

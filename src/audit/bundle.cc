@@ -1,0 +1,180 @@
+// Offline verification of audit bundles, and the auditor's key functions (tierguard/audit.h).
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "tierguard/audit.h"
+#include "src/audit/merkle.h"
+#include "src/audit/note.h"
+
+namespace tg {
+
+namespace {
+
+Result<std::string> Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return InvalidArgument(path + ": missing from the bundle");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+Result<audit::Hash> HashLine(const std::string& line, const std::string& where) {
+  auto bytes = audit::FromBase64(line);
+  if (!bytes || bytes->size() != 32) {
+    return InvalidArgument(where + ": not a base64 SHA-256 hash");
+  }
+  audit::Hash h;
+  std::copy(bytes->begin(), bytes->end(), h.begin());
+  return h;
+}
+
+// A compact range: the perfect subtrees covering [0, size), largest first.
+struct Range {
+  std::vector<std::pair<int, audit::Hash>> stack;  // (level, hash)
+  void Append(const audit::Hash& leaf) {
+    stack.emplace_back(0, leaf);
+    while (stack.size() >= 2 && stack[stack.size() - 1].first == stack[stack.size() - 2].first) {
+      auto right = stack.back();
+      stack.pop_back();
+      stack.back().second = audit::NodeHash(stack.back().second, right.second);
+      ++stack.back().first;
+    }
+  }
+  audit::Hash Root() const {
+    if (stack.empty()) {
+      return audit::EmptyTreeHash();
+    }
+    audit::Hash r = stack.back().second;
+    for (size_t i = stack.size() - 1; i-- > 0;) {
+      r = audit::NodeHash(stack[i].second, r);
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+Result<AuditKeys> GenerateAuditKey(std::string_view name) {
+  TG_ASSIGN_OR_RETURN(audit::KeyPair k, audit::GenerateKey(name));
+  return AuditKeys{std::move(k.private_key), std::move(k.verifier)};
+}
+
+Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view private_key) {
+  return audit::AddSignature(checkpoint, private_key);
+}
+
+Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
+                                       const std::vector<std::string>& verifiers,
+                                       std::string_view since) {
+  const std::string dir = bundle + "/";
+  TG_ASSIGN_OR_RETURN(std::string note, Slurp(dir + "checkpoint"));
+  auto text = audit::VerifyNote(note, verifiers);
+  if (!text) {
+    return text.error().WithPrefix("checkpoint");
+  }
+  TG_ASSIGN_OR_RETURN(audit::Checkpoint cp, audit::ParseCheckpoint(*text));
+  TG_ASSIGN_OR_RETURN(std::string frontier_text, Slurp(dir + "frontier"));
+  TG_ASSIGN_OR_RETURN(std::string leaves_text, Slurp(dir + "leaves"));
+  TG_ASSIGN_OR_RETURN(std::string records_text, Slurp(dir + "records.jsonl"));
+  const auto frontier = Lines(frontier_text);
+  if (frontier.empty() || !frontier[0].starts_with("from ")) {
+    return InvalidArgument("frontier: the first line must be 'from N'");
+  }
+  BundleReport report;
+  report.from = std::strtoull(frontier[0].c_str() + 5, nullptr, 10);
+  report.size = cp.size;
+  report.origin = cp.origin;
+  Range range;
+  uint64_t covered = 0;
+  for (size_t i = 1; i < frontier.size(); ++i) {
+    // "LEVEL base64": a perfect subtree of 2^LEVEL leaves.
+    const size_t space = frontier[i].find(' ');
+    const int level = std::atoi(frontier[i].substr(0, space).c_str());
+    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(frontier[i].substr(space + 1),
+                                                "frontier line " + std::to_string(i + 1)));
+    range.stack.emplace_back(level, h);
+    covered += uint64_t{1} << level;
+  }
+  if (covered != report.from) {
+    return InvalidArgument("frontier: covers " + std::to_string(covered) + " records, not " +
+                           std::to_string(report.from));
+  }
+  const auto leaves = Lines(leaves_text);
+  const auto records = Lines(records_text);
+  if (leaves.size() != records.size()) {
+    return DataLoss("the bundle has " + std::to_string(records.size()) + " records but " +
+                    std::to_string(leaves.size()) + " leaf hashes (a record was added or deleted)");
+  }
+  if (report.from + records.size() != cp.size) {
+    return DataLoss("the records end at " + std::to_string(report.from + records.size()) +
+                    " but the checkpoint's tree has " + std::to_string(cp.size) +
+                    " (the log was truncated or extended)");
+  }
+  std::vector<audit::Hash> leaf_hashes;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(leaves[i], "leaves line " + std::to_string(i + 1)));
+    leaf_hashes.push_back(h);
+  }
+  // Which record is bad, before whether the whole hashes to the root: a changed, swapped or
+  // renumbered record is named.
+  for (size_t i = 0; i < records.size(); ++i) {
+    const uint64_t index = report.from + i;
+    const std::string expect = "{\"index\":" + std::to_string(index) + ",";
+    if (!records[i].starts_with(expect)) {
+      return DataLoss("record " + std::to_string(index) + " (records.jsonl line " +
+                      std::to_string(i + 1) + ") is missing or out of order");
+    }
+    if (audit::LeafHash(records[i]) != leaf_hashes[i]) {
+      return DataLoss("record " + std::to_string(index) + " (records.jsonl line " +
+                      std::to_string(i + 1) + ") was changed: it does not match its leaf hash");
+    }
+  }
+  Range head = range;
+  std::optional<audit::Checkpoint> old;
+  if (!since.empty()) {
+    auto old_text = audit::VerifyNote(since, verifiers);
+    if (!old_text) {
+      return old_text.error().WithPrefix("--since checkpoint");
+    }
+    TG_ASSIGN_OR_RETURN(old, audit::ParseCheckpoint(*old_text));
+    if (old->origin != cp.origin) {
+      return InvalidArgument("--since checkpoint is for log " + old->origin + ", not " + cp.origin);
+    }
+    if (old->size < report.from || old->size > cp.size) {
+      return InvalidArgument("--since checkpoint has size " + std::to_string(old->size) +
+                             "; export the bundle --from " + std::to_string(old->size) +
+                             " or earlier");
+    }
+  }
+  for (size_t i = 0; i < leaf_hashes.size(); ++i) {
+    if (old && report.from + i == old->size && head.Root() != old->root) {
+      return DataLoss("the log was rewritten: the --since checkpoint (size " +
+                      std::to_string(old->size) + ") is not a prefix of this one");
+    }
+    head.Append(leaf_hashes[i]);
+  }
+  if (old && old->size == cp.size && head.Root() != old->root) {
+    return DataLoss("the log was rewritten: the --since checkpoint differs at the same size");
+  }
+  if (head.Root() != cp.root) {
+    return DataLoss("the records do not hash to the signed root (a leaf hash or the frontier "
+                    "was changed)");
+  }
+  report.root_hex = audit::Hex(cp.root);
+  return report;
+}
+
+}  // namespace tg
