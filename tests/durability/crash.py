@@ -75,6 +75,22 @@ def main():
         check = subprocess.run([binary, "--db", db, "check"], capture_output=True, text=True)
         if check.returncode != 0:
             failures.append("final check: " + check.stdout.strip())
+        # The audit log survived the kills: it verifies, and holds one record per shipment.
+        key = os.path.join(tmp, "log")
+        subprocess.run([binary, "audit", "keygen", "--name", "crash.test", "--out", key],
+                       capture_output=True, check=True)
+        bundle = os.path.join(tmp, "bundle")
+        subprocess.run([binary, "--db", db, "audit", "export", "--key", key + ".key", bundle],
+                       capture_output=True, check=True)
+        verify = subprocess.run([binary, "audit", "verify", bundle, "--pub", key + ".pub"],
+                                capture_output=True, text=True)
+        if verify.returncode != 0:
+            failures.append("audit verify after the kills: " + verify.stdout.strip())
+        shipped = sum(1 for line in open(os.path.join(bundle, "records.jsonl"))
+                      if '"kind":"shipment"' in line)
+        recorded = int(check.stdout.split()[1].rstrip(","))
+        if shipped != recorded:
+            failures.append(f"{shipped} shipment records in the audit log for {recorded} shipments")
     for f in failures:
         print("FAIL:", f)
     print(f"crash: {0 if failures else 1} passed, {1 if failures else 0} failed "
