@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 #include "src/common/json_writer.h"
 #include "src/engine/document_reader.h"
@@ -157,6 +158,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
   // The batch's documents and input lines. The strings are reused from batch to batch, so
   // that reading a batch allocates nothing once the first one is read.
   std::vector<std::pair<std::string, int>> docs;
+  std::unordered_set<const regime::Regime*> kept_regimes;  // stored in the ledger this run
   bool more = true;
   while (more) {
     // Read the whole batch before taking the write lock, so that a slow producer never holds
@@ -259,6 +261,11 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         }
         m.request = doc;
         m.decision = std::move(json);
+        const regime::Regime* regime = impl_->regimes.Find(decision.regime);
+        m.regime_hash = regime->content_hash;
+        if (kept_regimes.insert(regime).second) {
+          TG_RETURN_IF_ERROR(ledger.KeepRegime(regime->content_hash, regime->source));
+        }
         TG_RETURN_IF_ERROR(options.reserve ? ledger.HoldReservation(m) : ledger.RecordShipment(m));
         for (const auto& [key, amount] : decision.counter_deltas) {
           view.Added(key, amount);

@@ -479,7 +479,7 @@ std::string IdBody(std::string_view id) {
 // counter deltas.
 std::string MovementBody(const Movement& m) {
   std::string out = "{\"request_sha256\":\"" + audit::Hex(audit::Sha256(m.request)) +
-                    "\",\"deltas\":[";
+                    "\",\"regime_hash\":\"" + m.regime_hash + "\",\"deltas\":[";
   for (size_t i = 0; i < m.deltas.size(); ++i) {
     out += (i == 0 ? "" : ",");
     out += "{\"key\":";
@@ -493,6 +493,12 @@ std::string MovementBody(const Movement& m) {
 }
 
 }  // namespace
+
+Status Ledger::KeepRegime(std::string_view content_hash, std::string_view source) {
+  const std::string key = "regime/" + std::string(content_hash);
+  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(Table::kAudit, key));
+  return existing ? Status::Ok() : txn_.Put(Table::kAudit, key, source);
+}
 
 Result<std::string> Ledger::RecordedDecision(const Movement& m) {
   TG_ASSIGN_OR_RETURN(std::string record, audit_.Record(m.audit_index));

@@ -105,6 +105,9 @@ class Ledger {
 
   // The decision of a recorded shipment or reservation, as printed, from its audit record.
   Result<std::string> RecordedDecision(const Movement& movement);
+  // Keeps a regime file by its content hash (once), so that a logged decision can be replayed
+  // under the exact rules that made it.
+  Status KeepRegime(std::string_view content_hash, std::string_view source);
   // Completes the transaction's audit appends. REQUIRES: called before the commit.
   Status Finish() { return audit_.Flush(); }
 

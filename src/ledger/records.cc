@@ -284,7 +284,8 @@ std::string ToJson(const Movement& r) {
     w.BeginObject().Key("key").String(d.key).Key("amount").Int(d.amount).EndObject();
   }
   w.EndArray();
-  w.Key("audit_index").Int(static_cast<int64_t>(r.audit_index)).EndObject();
+  w.Key("audit_index").Int(static_cast<int64_t>(r.audit_index));
+  w.Key("regime_hash").String(r.regime_hash).EndObject();
   out += '\n';
   out += r.request;
   return out;
@@ -306,6 +307,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   r.recorded_at = rd.Int("recorded_at");
   r.expires_at = rd.Int("expires_at");
   r.audit_index = static_cast<uint64_t>(rd.Int("audit_index"));
+  r.regime_hash = rd.Str("regime_hash");
   r.deltas.clear();
   simdjson::dom::array arr;
   if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {

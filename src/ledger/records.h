@@ -33,6 +33,7 @@ struct Movement {
   int64_t expires_at = 0;   // reservations
   std::vector<Delta> deltas;
   uint64_t audit_index = 0;  // the audit record holding the decision
+  std::string regime_hash;   // content hash of the regime file that decided it
   std::string request;      // JSON, as received
   std::string decision;     // JSON, as printed; in memory only (see audit_index)
 };

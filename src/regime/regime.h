@@ -173,6 +173,7 @@ class Regime {
 
   std::string file;
   std::string content_hash;  // "sha256:…" of the file bytes
+  std::string source;        // the file bytes, kept so that the ledger can store them for replay
 
   bool has_tiers() const { return tier1 >= 0; }
   // The sets in force on `date` (memberships change on dated boundaries).

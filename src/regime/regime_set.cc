@@ -58,6 +58,7 @@ class Loader {
     regime_ = regime.get();
     regime_->file = r_.file();
     regime_->content_hash = "sha256:" + Sha256Hex(text);
+    regime_->source = text;
     TG_RETURN_IF_ERROR(r_.CheckKeys(
         root, "",
         {"id", "title", "summary", "status", "effective", "not_enforced_from",
