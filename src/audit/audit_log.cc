@@ -42,25 +42,34 @@ uint64_t CacheKey(int level, uint64_t index) {
 }  // namespace
 
 Result<Hash> AuditLog::Nodes::GetNode(int level, uint64_t index) {
-  if (auto it = written_.find(CacheKey(level, index)); it != written_.end()) {
+  const uint64_t key = CacheKey(level, index);
+  if (auto it = cache_.find(key); it != cache_.end()) {
     return it->second;
   }
+  Hash h;
   if (level == 0) {
     TG_ASSIGN_OR_RETURN(std::string record, log_.Record(index));
-    return LeafHash(record);
+    h = LeafHash(record);
+  } else {
+    TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, NodeKey(level, index)));
+    if (!value || value->size() != 32) {
+      return DataLoss("audit log: tree node (" + std::to_string(level) + ", " +
+                      std::to_string(index) + ") is missing or damaged");
+    }
+    std::memcpy(h.data(), value->data(), 32);
   }
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, NodeKey(level, index)));
-  if (!value || value->size() != 32) {
-    return DataLoss("audit log: tree node (" + std::to_string(level) + ", " +
-                    std::to_string(index) + ") is missing or damaged");
+  if (cache_.size() >= kMaxCached) {
+    cache_.clear();
   }
-  Hash h;
-  std::memcpy(h.data(), value->data(), 32);
+  cache_.emplace(key, h);
   return h;
 }
 
 Status AuditLog::Nodes::PutNode(int level, uint64_t index, const Hash& hash) {
-  written_[CacheKey(level, index)] = hash;
+  if (cache_.size() >= kMaxCached) {
+    cache_.clear();
+  }
+  cache_[CacheKey(level, index)] = hash;
   if (level == 0) {
     return Status::Ok();  // a leaf is the hash of its record
   }

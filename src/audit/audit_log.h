@@ -61,9 +61,11 @@ class AuditLog {
    private:
     AuditLog& log_;
     store::Transaction& txn_;
-    // Nodes written in this transaction (leaves included): an append needs its left
-    // siblings, which are almost always the ones just written.
-    std::unordered_map<uint64_t, Hash> written_;
+    // Nodes written or read in this transaction (leaves included): an append needs its left
+    // siblings, which are almost always the ones just written, and proofs share their upper
+    // nodes. Bounded: cleared when it reaches kMaxCached.
+    static constexpr size_t kMaxCached = 1 << 20;
+    std::unordered_map<uint64_t, Hash> cache_;
   };
   Result<MerkleTree*> Tree();
 

@@ -87,8 +87,6 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   }
   TG_ASSIGN_OR_RETURN(audit::Checkpoint cp, audit::ParseCheckpoint(*text));
   TG_ASSIGN_OR_RETURN(std::string frontier_text, Slurp(dir + "frontier"));
-  TG_ASSIGN_OR_RETURN(std::string leaves_text, Slurp(dir + "leaves"));
-  TG_ASSIGN_OR_RETURN(std::string records_text, Slurp(dir + "records.jsonl"));
   const auto frontier = Lines(frontier_text);
   if (frontier.empty() || !frontier[0].starts_with("from ")) {
     return InvalidArgument("frontier: the first line must be 'from N'");
@@ -112,37 +110,6 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
     return InvalidArgument("frontier: covers " + std::to_string(covered) + " records, not " +
                            std::to_string(report.from));
   }
-  const auto leaves = Lines(leaves_text);
-  const auto records = Lines(records_text);
-  if (leaves.size() != records.size()) {
-    return DataLoss("the bundle has " + std::to_string(records.size()) + " records but " +
-                    std::to_string(leaves.size()) + " leaf hashes (a record was added or deleted)");
-  }
-  if (report.from + records.size() != cp.size) {
-    return DataLoss("the records end at " + std::to_string(report.from + records.size()) +
-                    " but the checkpoint's tree has " + std::to_string(cp.size) +
-                    " (the log was truncated or extended)");
-  }
-  std::vector<audit::Hash> leaf_hashes;
-  for (size_t i = 0; i < leaves.size(); ++i) {
-    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(leaves[i], "leaves line " + std::to_string(i + 1)));
-    leaf_hashes.push_back(h);
-  }
-  // Which record is bad, before whether the whole hashes to the root: a changed, swapped or
-  // renumbered record is named.
-  for (size_t i = 0; i < records.size(); ++i) {
-    const uint64_t index = report.from + i;
-    const std::string expect = "{\"index\":" + std::to_string(index) + ",";
-    if (!records[i].starts_with(expect)) {
-      return DataLoss("record " + std::to_string(index) + " (records.jsonl line " +
-                      std::to_string(i + 1) + ") is missing or out of order");
-    }
-    if (audit::LeafHash(records[i]) != leaf_hashes[i]) {
-      return DataLoss("record " + std::to_string(index) + " (records.jsonl line " +
-                      std::to_string(i + 1) + ") was changed: it does not match its leaf hash");
-    }
-  }
-  Range head = range;
   std::optional<audit::Checkpoint> old;
   if (!since.empty()) {
     auto old_text = audit::VerifyNote(since, verifiers);
@@ -159,12 +126,50 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                              " or earlier");
     }
   }
-  for (size_t i = 0; i < leaf_hashes.size(); ++i) {
-    if (old && report.from + i == old->size && head.Root() != old->root) {
+  // One streaming pass over records and leaf hashes: a changed, swapped, renumbered or
+  // missing record is named before the whole is compared with the signed root.
+  std::ifstream records(dir + "records.jsonl", std::ios::binary);
+  std::ifstream leaves(dir + "leaves", std::ios::binary);
+  if (!records || !leaves) {
+    return InvalidArgument(dir + ": records.jsonl or leaves is missing from the bundle");
+  }
+  Range head = range;
+  std::string record;
+  std::string leaf;
+  std::string expect;
+  uint64_t index = report.from;
+  for (;;) {
+    const bool has_record = static_cast<bool>(std::getline(records, record));
+    const bool has_leaf = static_cast<bool>(std::getline(leaves, leaf));
+    if (!has_record && !has_leaf) {
+      break;
+    }
+    const std::string where = "record " + std::to_string(index) + " (records.jsonl line " +
+                              std::to_string(index - report.from + 1) + ")";
+    if (has_record != has_leaf) {
+      return DataLoss(where + ": the records and the leaf hashes differ in number (a record "
+                              "was added or deleted)");
+    }
+    expect = "{\"index\":" + std::to_string(index) + ",";
+    if (!record.starts_with(expect)) {
+      return DataLoss(where + " is missing or out of order");
+    }
+    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(leaf, "leaves line " +
+                                                          std::to_string(index - report.from + 1)));
+    if (audit::LeafHash(record) != h) {
+      return DataLoss(where + " was changed: it does not match its leaf hash");
+    }
+    if (old && index == old->size && head.Root() != old->root) {
       return DataLoss("the log was rewritten: the --since checkpoint (size " +
                       std::to_string(old->size) + ") is not a prefix of this one");
     }
-    head.Append(leaf_hashes[i]);
+    head.Append(h);
+    ++index;
+  }
+  if (index != cp.size) {
+    return DataLoss("the records end at " + std::to_string(index) +
+                    " but the checkpoint's tree has " + std::to_string(cp.size) +
+                    " (the log was truncated or extended)");
   }
   if (old && old->size == cp.size && head.Root() != old->root) {
     return DataLoss("the log was rewritten: the --since checkpoint differs at the same size");
