@@ -107,6 +107,7 @@ constexpr const char* kAuditHelp = R"(usage:
                                                          writes a bundle folder OUT
   tierguard audit verify OUT --pub PREFIX.pub [--pub WITNESS.pub] [--since OLD_CHECKPOINT]
   tierguard audit cosign CHECKPOINT_FILE --key AUDITOR.key
+  tierguard --db DB audit replay N                       re-run logged decision N, compare bytes
 Every decision and state change is a record in a Merkle tree (RFC 6962); checkpoints are C2SP
 signed notes (Ed25519). verify needs only the bundle and public keys; it exits 0 when every
 record hashes into the signed root (and, with --since, the old tree is a prefix of the new), and
@@ -922,6 +923,26 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
                 static_cast<unsigned long long>(report->size), report->origin.c_str(),
                 a.positional[1].c_str(), report->root_hex.c_str());
     return kExitOk;
+  }
+  if (verb == "replay") {
+    char* end = nullptr;
+    const unsigned long long n =
+        a.positional.size() == 2 ? std::strtoull(a.positional[1].c_str(), &end, 10) : 0;
+    if (a.positional.size() != 2 || end == a.positional[1].c_str() || *end != '\0') {
+      return Fail("audit replay: needs the index N of a logged decision");
+    }
+    auto replay = engine.AuditReplay(n);
+    if (!replay) {
+      return Refused("audit replay", replay.error());
+    }
+    std::printf("record %llu (%s): %s\n", n, replay->id.c_str(),
+                replay->same ? "the replayed decision is identical, byte for byte"
+                             : "THE REPLAYED DECISION DIFFERS");
+    if (!replay->same) {
+      std::printf("logged:   %s\nreplayed: %s\n", replay->logged.c_str(),
+                  replay->replayed.c_str());
+    }
+    return replay->same ? kExitOk : kExitLineErrors;
   }
   return Fail("audit: unknown command '" + verb + "' (see audit --help)");
 }

@@ -168,6 +168,18 @@ class Engine {
   Result<BundleReport> AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
                                    const std::string& out) const;
 
+  // Re-runs the decision of audit record `index` (a shipment or a hold) from its logged
+  // request, under the regime version that made it, against the ledger state rebuilt from the
+  // records before it. `replayed` is compared byte for byte with `logged`.
+  struct Replay {
+    uint64_t index = 0;
+    std::string id;
+    std::string logged;
+    std::string replayed;
+    bool same = false;
+  };
+  Result<Replay> AuditReplay(uint64_t index) const;
+
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule
   // and cap with its citation, as indented JSON.

@@ -512,6 +512,15 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
       return;
     }
   }
+  DecideUnder(*regime, req, batch, out);
+}
+
+void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& req,
+                             BatchState& batch, Decision& out) const {
+  const regime::Regime* regime = &regime_ref;
+  auto fail = [&](const Status& s) {
+    out.error = req.line > 0 ? s.WithPrefix("line " + std::to_string(req.line)) : s;
+  };
   out.regime = regime->id;
   const auto& sets = regime->SetsOn(req.date);
 

@@ -20,6 +20,10 @@ class Determiner {
   Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes);
 
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
+  // The same under a given regime (replay uses the regime version that made a decision).
+  // REQUIRES: `out` was reset by Decide, or is fresh.
+  void DecideUnder(const regime::Regime& regime, const Request& request, BatchState& batch,
+                   Decision& out) const;
 
  public:
   struct Pending {

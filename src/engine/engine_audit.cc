@@ -3,11 +3,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unordered_map>
+
+#include <simdjson.h>
 
 #include "src/audit/audit_log.h"
 #include "src/audit/note.h"
 #include "src/engine/engine_impl.h"
 #include "src/ledger/ledger.h"
+#include "src/engine/output.h"
+#include "src/engine/request_json.h"
+#include "src/regime/regime_set.h"
 
 namespace tg {
 
@@ -39,7 +45,166 @@ Status WriteFile(const std::string& path, std::string_view text) {
   return Status::Ok();
 }
 
+// The raw JSON value of a record's "body" (the record's last field).
+Result<std::string_view> BodyOf(std::string_view record) {
+  const size_t at = record.find(",\"body\":");
+  if (at == std::string_view::npos || record.size() < at + 9) {
+    return DataLoss("audit record without a body");
+  }
+  return record.substr(at + 8, record.size() - at - 9);
+}
+
 }  // namespace
+
+Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
+  audit::AuditLog log(*txn);
+  TG_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+  if (index >= size) {
+    return NotFound("the log has " + std::to_string(size) + " records");
+  }
+  // Rebuild the ledger as it stood before record `index`, from the records themselves.
+  auto state = store::OpenMemoryStore();
+  TG_ASSIGN_OR_RETURN(auto rebuilt, state->Begin());
+  std::unordered_map<std::string, std::vector<ledger::Delta>> holds;
+  simdjson::dom::parser parser;
+  auto deltas_of = [&](std::string_view body) -> Result<std::vector<ledger::Delta>> {
+    simdjson::dom::element doc;
+    simdjson::dom::array arr;
+    if (parser.parse(body.data(), body.size()).get(doc) || doc["deltas"].get_array().get(arr)) {
+      return DataLoss("audit record: a movement without deltas");
+    }
+    std::vector<ledger::Delta> out;
+    for (simdjson::dom::element d : arr) {
+      std::string_view key;
+      int64_t amount = 0;
+      if (d["key"].get_string().get(key) || d["amount"].get_int64().get(amount)) {
+        return DataLoss("audit record: a damaged delta");
+      }
+      out.push_back({std::string(key), amount});
+    }
+    return out;
+  };
+  std::string record;
+  for (uint64_t i = 0; i <= index; ++i) {
+    TG_ASSIGN_OR_RETURN(record, log.Record(i));
+    simdjson::dom::element doc;
+    std::string_view kind;
+    std::string_view subject;
+    if (parser.parse(record).get(doc) || doc["kind"].get_string().get(kind) ||
+        doc["subject"].get_string().get(subject)) {
+      return DataLoss("audit record " + std::to_string(i) + " does not parse");
+    }
+    const std::string kind_s(kind);
+    const std::string subject_s(subject);
+    if (i == index) {
+      if (kind_s != "shipment" && kind_s != "reservation.hold") {
+        return InvalidArgument("record " + std::to_string(i) + " is a " + kind_s +
+                               ", not a decision");
+      }
+      break;
+    }
+    TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
+    using store::Table;
+    if (kind_s == "party.add") {
+      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kParties, subject_s, body));
+    } else if (kind_s == "party.link") {
+      PartyLink link;
+      TG_RETURN_IF_ERROR(ledger::FromJson(body, subject_s, link));
+      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kPartyLinks, link.from + '\x1f' + link.to, body));
+    } else if (kind_s == "licence.add") {
+      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kLicences, subject_s, body));
+    } else if (kind_s == "agreement.add") {
+      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kAgreements, subject_s, body));
+    } else if (kind_s == "veu.add") {
+      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kVeus, subject_s, body));
+    } else if (kind_s == "shipment" || kind_s == "reservation.hold") {
+      TG_ASSIGN_OR_RETURN(auto deltas, deltas_of(body));
+      for (const auto& d : deltas) {
+        TG_RETURN_IF_ERROR(rebuilt->AddCounter(d.key, d.amount).status());
+      }
+      if (kind_s == "reservation.hold") {
+        holds[subject_s] = std::move(deltas);
+      }
+    } else if (kind_s == "reservation.release" || kind_s == "reservation.expire") {
+      for (const auto& d : holds[subject_s]) {
+        TG_RETURN_IF_ERROR(rebuilt->AddCounter(d.key, -d.amount).status());
+      }
+    }
+  }
+  Replay out;
+  out.index = index;
+  TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
+  simdjson::dom::element doc;
+  std::string_view digest;
+  std::string_view regime_hash;
+  std::string_view id;
+  if (parser.parse(record).get(doc) || doc["subject"].get_string().get(id)) {
+    return DataLoss("audit record " + std::to_string(index) + " does not parse");
+  }
+  out.id = std::string(id);
+  const std::string body_s(body);
+  simdjson::dom::element b;
+  if (parser.parse(body_s).get(b) || b["request_sha256"].get_string().get(digest) ||
+      b["regime_hash"].get_string().get(regime_hash)) {
+    return DataLoss("audit record " + std::to_string(index) + ": no request digest or regime");
+  }
+  const std::string digest_s(digest);
+  const std::string regime_hash_s(regime_hash);
+  ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+  TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(out.id));
+  TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(out.id));
+  if (!shipped && !held) {
+    return DataLoss("the request of record " + std::to_string(index) +
+                    " is not in the ledger");
+  }
+  const std::string& request_text = shipped ? shipped->request : held->request;
+  if (audit::Hex(audit::Sha256(request_text)) != digest_s) {
+    return DataLoss("the stored request of " + out.id +
+                    " does not match the digest in record " + std::to_string(index));
+  }
+  TG_ASSIGN_OR_RETURN(out.logged, ledger.RecordedDecision(shipped ? *shipped : *held));
+  // The regime version that decided it: loaded now, or kept in the ledger by content hash.
+  const regime::Regime* regime = nullptr;
+  for (const auto& r : impl_->regimes.all()) {
+    regime = r->content_hash == regime_hash_s ? r.get() : regime;
+  }
+  std::unique_ptr<regime::Regime> kept;
+  if (regime == nullptr) {
+    TG_ASSIGN_OR_RETURN(auto source, txn->Get(store::Table::kAudit, "regime/" + regime_hash_s));
+    if (!source) {
+      return DataLoss("regime " + regime_hash_s + " is not kept in the ledger");
+    }
+    const std::string path = std::filesystem::temp_directory_path() /
+                             ("tierguard-replay-" + regime_hash_s.substr(7, 16) + ".yaml");
+    TG_RETURN_IF_ERROR(WriteFile(path, *source));
+    auto loaded = regime::RegimeSet::LoadFile(path, impl_->groups, impl_->classifier.eccns());
+    std::filesystem::remove(path);
+    TG_ASSIGN_OR_RETURN(kept, std::move(loaded));
+    regime = kept.get();
+  }
+  Request request;
+  TG_RETURN_IF_ERROR(engine::ParseRequestJson(request_text, impl_->countries, 0, request));
+  ledger::View view(*rebuilt);
+  BatchState batch;
+  batch.set_view(&view);
+  Decision decision;
+  decision.id = request.id;
+  impl_->determiner->DecideUnder(*regime, request, batch, decision);
+  if (!decision.error.ok()) {
+    return decision.error;
+  }
+  engine::WriteDecisionJson(decision, out.replayed);
+  // A structuring alert is added by the ledger after the decision; it is not part of it.
+  std::string logged = out.logged;
+  const size_t alert = logged.find(",{\"rule\":\"structuring-alert\"");
+  if (alert != std::string::npos) {
+    logged.erase(alert, logged.find("}]", alert) + 1 - alert);
+  }
+  out.same = logged == out.replayed;
+  return out;
+}
 
 Result<std::string> Engine::AuditCheckpoint(std::string_view private_key) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
