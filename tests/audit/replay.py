@@ -8,6 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
 import tempfile
 
 
@@ -49,10 +52,7 @@ def main():
         r = run("audit", "replay", "0")
         if r.returncode != 1 or "not a decision" not in r.stderr:
             failures.append("replay of a non-decision record: " + r.stderr)
-    for f in failures:
-        print("FAIL:", f)
-    print(f"audit replay: {0 if failures else 1} passed, {1 if failures else 0} failed ({replayed} decisions replayed)")
-    return 1 if failures else 0
+    return report("audit replay", failures, f"{replayed} decisions replayed")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
 import tempfile
 
 
@@ -115,10 +118,7 @@ def main():
         proof = run("--db", db, "audit", "prove", "--id", "T-7", "--key", "log.key")
         expect("prove", proof, 0, "c2sp.org/tlog-proof@v1")
         expect("prove unknown", run("--db", db, "audit", "prove", "--id", "nope"), 1, "no recorded decision")
-    for f in failures:
-        print("FAIL:", f)
-    print(f"audit tamper: {0 if failures else 1} passed, {1 if failures else 0} failed")
-    return 1 if failures else 0
+    return report("audit tamper", failures)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ and after). Usage: ledger_cli.py TIERGUARD_BINARY"""
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
 import tempfile
 
 
@@ -82,10 +85,7 @@ def main():
         check = run("check")
         if check.returncode != 0 or "consistent" not in check.stdout:
             failures.append("check: " + check.stdout)
-    for f in failures:
-        print("FAIL:", f)
-    print(f"ledger cli: {0 if failures else 1} passed, {1 if failures else 0} failed")
-    return 1 if failures else 0
+    return report("ledger cli", failures)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
 import tempfile
 
 H100_TPP = 15832
@@ -59,11 +62,7 @@ def main():
         check = subprocess.run([binary, "--db", db, "check"], capture_output=True, text=True)
         if check.returncode != 0:
             failures.append("check: " + check.stdout.strip())
-    for f in failures:
-        print("FAIL:", f)
-    print(f"concurrency: {0 if failures else 1} passed, {1 if failures else 0} failed "
-          f"({PROCESSES} processes, {len(acknowledged)} of {PROCESSES * ORDERS_EACH} orders recorded)")
-    return 1 if failures else 0
+    return report("concurrency", failures, f"{PROCESSES} processes, {len(acknowledged)} of {PROCESSES * ORDERS_EACH} orders recorded")
 
 
 if __name__ == "__main__":

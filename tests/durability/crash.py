@@ -9,6 +9,9 @@ import random
 import signal
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
 import tempfile
 import time
 
@@ -91,11 +94,7 @@ def main():
         recorded = int(check.stdout.split()[1].rstrip(","))
         if shipped != recorded:
             failures.append(f"{shipped} shipment records in the audit log for {recorded} shipments")
-    for f in failures:
-        print("FAIL:", f)
-    print(f"crash: {0 if failures else 1} passed, {1 if failures else 0} failed "
-          f"({len(acknowledged)} shipments acknowledged before the kills)")
-    return 1 if failures else 0
+    return report("crash", failures, f"{len(acknowledged)} shipments acknowledged before the kills")
 
 
 if __name__ == "__main__":
