@@ -26,7 +26,7 @@ constexpr int kExitUsage = 2;
 
 constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
 
-usage: tierguard [--data DIR] [--regimes DIR] COMMAND [ARGS]
+usage: tierguard [--db PATH] [--data DIR] [--regimes DIR] COMMAND [ARGS]
 
 commands:
   classify    classify chips, HBM and model weights (ECCN 3A090.a/.b/.c, 4E091)
@@ -43,7 +43,7 @@ commands:
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
   alerts      structuring alerts
-  audit       keygen | checkpoint | prove | export | verify | cosign (the tamper-evident log)
+  audit       keygen | checkpoint | prove | export | verify | cosign | replay (the signed log)
 
   --db PATH       the ledger, a SQLite file (default: $TIERGUARD_DB); ship, reserve and the
                   ledger commands need it; with it, determine counts the recorded history
