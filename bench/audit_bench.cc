@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const uint64_t n = std::strtoull(argv[2], nullptr, 10);
+  if (n == 0) {
+    std::fprintf(stderr, "audit_bench: RECORDS must be at least 1\n");
+    return 2;
+  }
   const uint64_t batch = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1000;
   auto store = tg::store::OpenSqliteStore(argv[1]);
   if (!store) {
