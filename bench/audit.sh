@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
-scripts/install-deps
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_TESTS=OFF -DTG_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build build-bench -j2 >/dev/null
+bench/build-bench.sh
 db=build-bench/audit-bench.db
 rm -rf "$db" "$db-wal" "$db-shm" build-bench/audit-bundle build-bench/bench-log.*
 taskset -c 0 build-bench/bench/audit_bench "$db" "$n"

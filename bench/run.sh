@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
-scripts/install-deps
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_TESTS=OFF -DTG_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build build-bench -j2 >/dev/null
+bench/build-bench.sh
 book=build-bench/book-$lines.jsonl
 [ -f "$book" ] || python3 bench/make-book.py "$lines" "$book"
 echo "book: $book ($(wc -c <"$book") bytes, $lines lines); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"

@@ -4,9 +4,7 @@
 # Three runs each on a fresh database; best and median. Usage: bench/ship.sh (repository root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_TESTS=OFF -DTG_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build build-bench -j2 >/dev/null
+bench/build-bench.sh
 book=build-bench/ship-100000.jsonl
 [ -f "$book" ] || python3 - "$book" <<'PY'
 import json, random, sys

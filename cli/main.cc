@@ -181,21 +181,29 @@ bool IsHelp(const std::string& a) { return a == "--help" || a == "-h" || a == "h
 struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;
+  std::map<std::string, std::vector<std::string>> repeated;  // options that may repeat
   std::vector<std::string> flags;
 };
 
-// Splits args into --key VALUE options (for `with_value` keys), --flags and positionals.
+// Splits args into --key VALUE options (for `with_value` keys; every value of a `repeatable`
+// key), --flags and positionals.
 bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
-               const std::vector<std::string>& flags, Args& out, std::string& error) {
+               const std::vector<std::string>& flags, Args& out, std::string& error,
+               const std::vector<std::string>& repeatable = {}) {
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+      const bool repeats = std::find(repeatable.begin(), repeatable.end(), a) != repeatable.end();
+      if (repeats || std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
         if (i + 1 >= argv.size()) {
           error = a + " needs a value";
           return false;
         }
-        out.options[a] = argv[++i];
+        if (repeats) {
+          out.repeated[a].push_back(argv[++i]);
+        } else {
+          out.options[a] = argv[++i];
+        }
       } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
         out.flags.push_back(a);
       } else {
@@ -425,10 +433,15 @@ std::vector<std::string> Split(const std::string& text) {
   return out;
 }
 
-void PrintLines(const std::vector<std::string>& lines) {
-  for (const std::string& l : lines) {
+// Prints a listing, one JSON object a line, or the reason it was refused.
+int PrintList(const std::string& what, const tg::Result<std::vector<std::string>>& lines) {
+  if (!lines) {
+    return Refused(what, lines.error());
+  }
+  for (const std::string& l : *lines) {
     std::printf("%s\n", l.c_str());
   }
+  return kExitOk;
 }
 
 int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool reserve) {
@@ -595,12 +608,8 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (verb == "list" || verb == "applications") {
-    auto lines = verb == "list" ? engine.ListLicences() : engine.ListApplications();
-    if (!lines) {
-      return Refused("license " + verb, lines.error());
-    }
-    PrintLines(*lines);
-    return kExitOk;
+    return PrintList("license " + verb,
+                     verb == "list" ? engine.ListLicences() : engine.ListApplications());
   }
   if (verb == "show") {
     if (a.positional.size() != 2) {
@@ -625,12 +634,7 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "list") {
-    auto lines = engine.ListAgreements();
-    if (!lines) {
-      return Refused("agreement list", lines.error());
-    }
-    PrintLines(*lines);
-    return kExitOk;
+    return PrintList("agreement list", engine.ListAgreements());
   }
   if (verb != "add") {
     return Fail("agreement: unknown command '" + verb + "' (add, list)");
@@ -657,29 +661,15 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
 int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  std::vector<std::string> locations;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < argv.size(); ++i) {  // --location may repeat
-    if (argv[i] == "--location" && i + 1 < argv.size()) {
-      locations.push_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  if (!ParseArgs(rest, {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime",
+  if (!ParseArgs(argv, {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime",
                         "--country", "--limit-tpp", "--total-tpp", "--tier2-share",
                         "--country-share"},
-                 {}, a, error)) {
+                 {}, a, error, {"--location"})) {
     return Fail("veu: " + error);
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "list") {
-    auto lines = engine.ListVeus();
-    if (!lines) {
-      return Refused("veu list", lines.error());
-    }
-    PrintLines(*lines);
-    return kExitOk;
+    return PrintList("veu list", engine.ListVeus());
   }
   if (verb != "add") {
     return Fail("veu: unknown command '" + verb + "' (add, list)");
@@ -699,7 +689,7 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   v.holder = Opt(a, "--holder");
   v.regime = Opt(a, "--regime");
   v.eccns = Split(Opt(a, "--eccn"));
-  v.locations = locations;
+  v.locations = a.repeated["--location"];
   tg::Status s = engine.AddVeu(v);
   if (!s.ok()) {
     return Refused("veu add", s);
@@ -711,17 +701,8 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
 int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  std::vector<std::string> owners;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < argv.size(); ++i) {  // --owner may repeat
-    if (argv[i] == "--owner" && i + 1 < argv.size()) {
-      owners.push_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  if (!ParseArgs(rest, {"--id", "--name", "--country", "--address", "--kind", "--share"}, {}, a,
-                 error)) {
+  if (!ParseArgs(argv, {"--id", "--name", "--country", "--address", "--kind", "--share"}, {}, a,
+                 error, {"--owner"})) {
     return Fail("party: " + error);
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
@@ -733,7 +714,7 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     p.id = Opt(a, "--id");
     p.name = Opt(a, "--name");
     p.address = Opt(a, "--address");
-    p.beneficial_owners = owners;
+    p.beneficial_owners = a.repeated["--owner"];
     tg::Status s = engine.AddParty(p);
     return s.ok() ? (std::printf("added party %s\n", p.id.c_str()), kExitOk) : Refused("party add", s);
   }
@@ -783,16 +764,7 @@ std::string ReadText(const std::string& path, std::string& error) {
 int AuditOffline(const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  std::vector<std::string> pubs;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    if (argv[i] == "--pub" && i + 1 < argv.size()) {
-      pubs.push_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  if (!ParseArgs(rest, {"--name", "--out", "--since", "--key"}, {}, a, error)) {
+  if (!ParseArgs(argv, {"--name", "--out", "--since", "--key"}, {}, a, error, {"--pub"})) {
     return Fail("audit: " + error);
   }
   const std::string verb = a.positional[0];
@@ -838,6 +810,7 @@ int AuditOffline(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   // verify
+  const std::vector<std::string>& pubs = a.repeated["--pub"];
   if (a.positional.size() != 2 || pubs.empty()) {
     return Fail("audit verify: needs BUNDLE --pub PREFIX.pub");
   }
@@ -963,12 +936,7 @@ int Report(const tg::Engine& engine, const std::string& command) {
     std::printf("%s\n", report->problems.empty() ? "consistent" : "INCONSISTENT");
     return report->problems.empty() ? kExitOk : kExitLineErrors;
   }
-  auto lines = command == "caps" ? engine.Caps() : engine.Alerts();
-  if (!lines) {
-    return Refused(command, lines.error());
-  }
-  PrintLines(*lines);
-  return kExitOk;
+  return PrintList(command, command == "caps" ? engine.Caps() : engine.Alerts());
 }
 
 int Run(int argc, char** argv) {

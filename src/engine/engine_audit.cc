@@ -87,6 +87,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
     return out;
   };
   std::string record;
+  std::string id;  // the subject of record `index`: the request id
   for (uint64_t i = 0; i <= index; ++i) {
     TG_ASSIGN_OR_RETURN(record, log.Record(i));
     simdjson::dom::element doc;
@@ -103,6 +104,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
         return InvalidArgument("record " + std::to_string(i) + " is a " + kind_s +
                                ", not a decision");
       }
+      id = subject_s;
       break;
     }
     TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
@@ -135,15 +137,10 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   }
   Replay out;
   out.index = index;
+  out.id = id;
   TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
-  simdjson::dom::element doc;
   std::string_view digest;
   std::string_view regime_hash;
-  std::string_view id;
-  if (parser.parse(record).get(doc) || doc["subject"].get_string().get(id)) {
-    return DataLoss("audit record " + std::to_string(index) + " does not parse");
-  }
-  out.id = std::string(id);
   const std::string body_s(body);
   simdjson::dom::element b;
   if (parser.parse(body_s).get(b) || b["request_sha256"].get_string().get(digest) ||

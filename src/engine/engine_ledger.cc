@@ -21,18 +21,48 @@ constexpr std::string_view kStructuringText =
     "Related consignees placed repeated orders just under the remaining headroom of a cap; "
     "review the group for orders split to evade it.";
 
-// Runs `fn(ledger)` in one transaction and commits when it succeeds.
+enum class Access : uint8_t { kRead, kWrite };
+
+// Runs `fn(ledger)` in one transaction; a write transaction commits when `fn` succeeds, a read
+// transaction takes no write lock and is discarded.
 template <typename Fn>
-auto InTransaction(const Engine::Impl& impl, Fn fn) -> decltype(fn(std::declval<ledger::Ledger&>())) {
+auto InTransaction(const Engine::Impl& impl, Fn fn, Access access = Access::kWrite)
+    -> decltype(fn(std::declval<ledger::Ledger&>())) {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
+  TG_ASSIGN_OR_RETURN(auto txn, access == Access::kWrite ? store->Begin() : store->BeginRead());
   ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
   auto result = fn(ledger);
-  if (internal::AsStatus(result).ok()) {
+  if (access == Access::kWrite && internal::AsStatus(result).ok()) {
     TG_RETURN_IF_ERROR(ledger.Finish());
     TG_RETURN_IF_ERROR(txn->Commit());
   }
   return result;
+}
+
+// Every record of a ledger listing as one JSON line.
+template <typename Record>
+Result<std::vector<std::string>> JsonLines(const Result<std::vector<Record>>& list) {
+  TG_RETURN_IF_ERROR(list.status());
+  std::vector<std::string> out;
+  for (const Record& r : *list) {
+    out.push_back(ledger::ToJson(r));
+  }
+  return out;
+}
+
+// The ECCNs and regime a licence or VEU names must exist; InvalidArgument names the field.
+Status CheckReferences(const Engine::Impl& impl, const std::vector<std::string>& eccns,
+                       const std::string& regime, std::string_view what) {
+  const auto& known = impl.classifier.eccns();
+  for (const std::string& e : eccns) {
+    if (std::find(known.begin() + 1, known.end(), e) == known.end()) {
+      return InvalidArgument(std::string(what) + ".eccns: unknown ECCN '" + e + "'");
+    }
+  }
+  if (!regime.empty() && impl.regimes.Find(regime) == nullptr) {
+    return InvalidArgument(std::string(what) + ".regime: unknown regime '" + regime + "'");
+  }
+  return Status::Ok();
 }
 
 // Appends `,"key":value` inside the JSON object that ends `json`.
@@ -233,8 +263,8 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       }
       const bool allowed = IsAllowed(decision.outcome);
       ++by_outcome[static_cast<int>(decision.outcome)];
+      const regime::Regime* regime = impl_->regimes.Find(decision.regime);
       if (allowed) {
-        const regime::Regime* regime = impl_->regimes.Find(decision.regime);
         TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, *txn, decision));
       }
       json.clear();
@@ -261,7 +291,6 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         }
         m.request = doc;
         m.decision = std::move(json);
-        const regime::Regime* regime = impl_->regimes.Find(decision.regime);
         m.regime_hash = regime->content_hash;
         if (kept_regimes.insert(regime).second) {
           TG_RETURN_IF_ERROR(ledger.KeepRegime(regime->content_hash, regime->source));
@@ -298,15 +327,7 @@ Status Engine::ReleaseReservation(std::string_view id) const {
 }
 
 Status Engine::AddLicense(const License& license) const {
-  for (const std::string& e : license.eccns) {
-    const auto& known = impl_->classifier.eccns();
-    if (std::find(known.begin() + 1, known.end(), e) == known.end()) {
-      return InvalidArgument("license.eccns: unknown ECCN '" + e + "'");
-    }
-  }
-  if (!license.regime.empty() && impl_->regimes.Find(license.regime) == nullptr) {
-    return InvalidArgument("license.regime: unknown regime '" + license.regime + "'");
-  }
+  TG_RETURN_IF_ERROR(CheckReferences(*impl_, license.eccns, license.regime, "license"));
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddLicense(license); });
 }
 
@@ -335,14 +356,14 @@ Result<std::vector<std::string>> Engine::ListLicences() const {
       out.push_back(std::move(json));
     }
     return out;
-  });
+  }, Access::kRead);
 }
 
 Result<std::string> Engine::ShowLicense(std::string_view number) const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
     TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
     return LicenseJson(l, license);
-  });
+  }, Access::kRead);
 }
 
 Result<std::string> Engine::ApplyForLicense(const LicenseApplication& application,
@@ -372,38 +393,16 @@ Status Engine::ReturnApplication(std::string_view id, std::string_view approver,
 }
 
 Result<std::vector<std::string>> Engine::ListApplications() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-    TG_ASSIGN_OR_RETURN(auto list, l.Applications());
-    std::vector<std::string> out;
-    for (const auto& a : list) {
-      out.push_back(ledger::ToJson(a));
-    }
-    return out;
-  });
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
 }
 
 Status Engine::AddVeu(const Veu& veu) const {
-  for (const std::string& e : veu.eccns) {
-    const auto& known = impl_->classifier.eccns();
-    if (std::find(known.begin() + 1, known.end(), e) == known.end()) {
-      return InvalidArgument("veu.eccns: unknown ECCN '" + e + "'");
-    }
-  }
-  if (!veu.regime.empty() && impl_->regimes.Find(veu.regime) == nullptr) {
-    return InvalidArgument("veu.regime: unknown regime '" + veu.regime + "'");
-  }
+  TG_RETURN_IF_ERROR(CheckReferences(*impl_, veu.eccns, veu.regime, "veu"));
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(veu); });
 }
 
 Result<std::vector<std::string>> Engine::ListVeus() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-    TG_ASSIGN_OR_RETURN(auto list, l.Veus());
-    std::vector<std::string> out;
-    for (const Veu& v : list) {
-      out.push_back(ledger::ToJson(v));
-    }
-    return out;
-  });
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
 }
 
 Status Engine::AddAgreement(const Agreement& agreement) const {
@@ -428,14 +427,7 @@ Status Engine::AddAgreement(const Agreement& agreement) const {
 }
 
 Result<std::vector<std::string>> Engine::ListAgreements() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-    TG_ASSIGN_OR_RETURN(auto list, l.Agreements());
-    std::vector<std::string> out;
-    for (const auto& a : list) {
-      out.push_back(ledger::ToJson(a));
-    }
-    return out;
-  });
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
 }
 
 Status Engine::AddParty(const PartyRecord& party) const {
@@ -505,7 +497,7 @@ Result<std::vector<std::string>> Engine::Caps() const {
 }
 
 Result<CheckReport> Engine::Check() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Check(); });
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Check(); }, Access::kRead);
 }
 
 Result<std::vector<std::string>> Engine::Alerts() const {

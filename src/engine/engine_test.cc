@@ -43,14 +43,20 @@ constexpr const char* kUaeOrder =
     R"({"id": "o1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
     R"("consignee": {"id": "C-77", "country": "AE"}, "items": [{"part": "H100", "quantity": 1000}]})";
 
+// Decides `req` in `batch`, expecting no error.
+Decision DecideOk(const Engine& engine, const Request& req, BatchState& batch) {
+  Decision d;
+  engine.Decide(req, batch, d);
+  EXPECT_THAT(d.error, IsOk());
+  return d;
+}
+
 TEST(Engine, DecidesInProcessAndTheBatchCarriesCapUsage) {
   auto engine = OpenEngine();
   auto req = engine->ParseRequest(kUaeOrder, 1);
   ASSERT_THAT(req, IsOk());
   BatchState batch;
-  Decision d;
-  engine->Decide(*req, batch, d);
-  ASSERT_THAT(d.error, IsOk());
+  Decision d = DecideOk(*engine, *req, batch);
   EXPECT_EQ(d.outcome, Outcome::kLicenseException);
   EXPECT_EQ(d.authorization, "LPP");
   EXPECT_EQ(*batch.Used("LPP:C-77/2025"), 15832000LL * 1000);
@@ -64,8 +70,7 @@ TEST(Engine, FormatsTheSpecifiedDecisionFields) {
   auto req = engine->ParseRequest(kUaeOrder, 1);
   ASSERT_THAT(req, IsOk());
   BatchState batch;
-  Decision d;
-  engine->Decide(*req, batch, d);
+  const Decision d = DecideOk(*engine, *req, batch);
   std::string json;
   engine->FormatDecision(d, json);
   for (const char* field : {"\"id\":\"o1\"", "\"regime\":\"us-ai-diffusion-2025\"",
