@@ -192,9 +192,7 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
                    std::string_view actor) {
   audit::Entry e{.kind = std::string(kind), .actor = std::string(actor.empty() ? actor_ : actor),
                  .time = clock_.NowUnix(), .subject = std::string(subject), .body = std::move(body)};
-  TG_ASSIGN_OR_RETURN(uint64_t index, audit_.Append(e));
-  (void)index;
-  return Status::Ok();
+  return audit_.Append(e).status();
 }
 
 Status Ledger::AddLicense(const License& license) {
