@@ -1,5 +1,6 @@
 #include "src/audit/audit_log.h"
 
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -15,9 +16,10 @@ std::string RecordKey(uint64_t index) {
   return buf;
 }
 
-std::string NodeKey(int level, uint64_t index) {
+std::string TileKey(int tile_level, uint64_t index) {
   char buf[40];
-  std::snprintf(buf, sizeof(buf), "n/%02d/%016llu", level, static_cast<unsigned long long>(index));
+  std::snprintf(buf, sizeof(buf), "t/%02d/%016llu", tile_level,
+                static_cast<unsigned long long>(index));
   return buf;
 }
 
@@ -35,45 +37,120 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry) {
 
 namespace {
 
-uint64_t CacheKey(int level, uint64_t index) {
-  return (static_cast<uint64_t>(level) << 56) | index;
+constexpr uint64_t kTileIndexMask = (uint64_t{1} << 56) - 1;
+
+uint64_t TileId(int tile_level, uint64_t index) {
+  return (static_cast<uint64_t>(tile_level) << 56) | index;
+}
+
+// Where the nodes of height h start in a tile's node array: rows of 256, 128, … 2 nodes.
+size_t RowOffset(int h) { return 512 - (size_t{512} >> h); }
+
+// The width of a tile of `bytes`: a tile of width w holds sum(w >> h, h = 0..7) =
+// 2w - popcount(w) - (w >> 8) nodes, which grows with w. 0 when no width fits.
+uint32_t WidthOf(size_t bytes) {
+  if (bytes % 32 != 0) {
+    return 0;
+  }
+  const uint64_t count = bytes / 32;
+  auto nodes = [](uint32_t w) { return 2 * uint64_t{w} - std::popcount(w) - (w >> 8); };
+  uint32_t lo = 1;
+  uint32_t hi = 256;
+  while (lo < hi) {
+    const uint32_t mid = (lo + hi) / 2;
+    if (nodes(mid) < count) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return nodes(lo) == count ? lo : 0;
+}
+
+std::string NodeName(int level, uint64_t index) {
+  return "(" + std::to_string(level) + ", " + std::to_string(index) + ")";
 }
 
 }  // namespace
 
-Result<Hash> AuditLog::Nodes::GetNode(int level, uint64_t index) {
-  const uint64_t key = CacheKey(level, index);
-  if (auto it = cache_.find(key); it != cache_.end()) {
-    return it->second;
-  }
-  Hash h;
-  if (level == 0) {
-    TG_ASSIGN_OR_RETURN(std::string record, log_.Record(index));
-    h = LeafHash(record);
-  } else {
-    TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, NodeKey(level, index)));
-    if (!value || value->size() != 32) {
-      return DataLoss("audit log: tree node (" + std::to_string(level) + ", " +
-                      std::to_string(index) + ") is missing or damaged");
-    }
-    std::memcpy(h.data(), value->data(), 32);
+Result<AuditLog::Tiles::Tile*> AuditLog::Tiles::Load(int level, uint64_t index, bool create) {
+  const int tile_level = level / kHeight;
+  const uint64_t tile_index = index >> (kHeight - level % kHeight);
+  const uint64_t id = TileId(tile_level, tile_index);
+  if (auto it = cache_.find(id); it != cache_.end()) {
+    return &it->second;
   }
   if (cache_.size() >= kMaxCached) {
+    TG_RETURN_IF_ERROR(Flush());
     cache_.clear();
   }
-  cache_.emplace(key, h);
-  return h;
+  Tile tile;
+  tile.nodes.reset(new Hash[RowOffset(kHeight)]);  // NOLINT: left uninitialised on purpose
+  const std::string key = TileKey(tile_level, tile_index);
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, key));
+  if (value) {
+    const uint32_t width = WidthOf(value->size());
+    if (width == 0) {
+      return DataLoss("audit log: tile " + key + " is damaged");
+    }
+    tile.width = width;
+    const char* p = value->data();
+    for (int h = 0; h < kHeight; ++h) {
+      const size_t n = width >> h;
+      std::memcpy(tile.nodes[RowOffset(h)].data(), p, 32 * n);
+      p += 32 * n;
+    }
+  } else if (!create) {
+    return DataLoss("audit log: tree node " + NodeName(level, index) + " is missing (no tile " +
+                    key + ")");
+  }
+  return &cache_.emplace(id, std::move(tile)).first->second;
 }
 
-Status AuditLog::Nodes::PutNode(int level, uint64_t index, const Hash& hash) {
-  if (cache_.size() >= kMaxCached) {
-    cache_.clear();
+Result<Hash> AuditLog::Tiles::GetNode(int level, uint64_t index) {
+  TG_ASSIGN_OR_RETURN(Tile * tile, Load(level, index, /*create=*/false));
+  const int h = level % kHeight;
+  const uint64_t pos = index & ((kWidth >> h) - 1);
+  if (pos >= (tile->width >> h)) {
+    return DataLoss("audit log: tree node " + NodeName(level, index) + " is missing");
   }
-  cache_[CacheKey(level, index)] = hash;
-  if (level == 0) {
-    return Status::Ok();  // a leaf is the hash of its record
+  return tile->nodes[RowOffset(h) + pos];
+}
+
+Status AuditLog::Tiles::PutNode(int level, uint64_t index, const Hash& hash) {
+  TG_ASSIGN_OR_RETURN(Tile * tile, Load(level, index, /*create=*/true));
+  const int h = level % kHeight;
+  const uint64_t pos = index & ((kWidth >> h) - 1);
+  // A tile grows left to right: a bottom node extends it, an upper node sits above nodes
+  // already in it.
+  if (h == 0 ? pos != tile->width : pos >= (tile->width >> h)) {
+    return DataLoss("audit log: tree node " + NodeName(level, index) +
+                    " does not continue its tile");
   }
-  return txn_.Put(store::Table::kAudit, NodeKey(level, index), AsBytes(hash));
+  if (h == 0) {
+    ++tile->width;
+  }
+  tile->nodes[RowOffset(h) + pos] = hash;
+  tile->dirty = true;
+  return Status::Ok();
+}
+
+Status AuditLog::Tiles::Flush() {
+  std::string bytes;
+  for (auto& [id, tile] : cache_) {
+    if (!tile.dirty) {
+      continue;
+    }
+    bytes.clear();
+    for (int h = 0; h < kHeight; ++h) {
+      bytes.append(reinterpret_cast<const char*>(tile.nodes[RowOffset(h)].data()),
+                   size_t{32} * (tile.width >> h));
+    }
+    TG_RETURN_IF_ERROR(txn_.Put(store::Table::kAudit,
+                                TileKey(static_cast<int>(id >> 56), id & kTileIndexMask), bytes));
+    tile.dirty = false;
+  }
+  return Status::Ok();
 }
 
 Result<uint64_t> AuditLog::Size() {
@@ -120,6 +197,7 @@ Status AuditLog::Flush() {
     return Status::Ok();
   }
   dirty_ = false;
+  TG_RETURN_IF_ERROR(nodes_.Flush());
   return txn_.Put(store::Table::kAudit, "size", std::to_string(tree_->size()));
 }
 

@@ -237,6 +237,9 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA page_size=16384", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL", path));
+    // Reads of the main file through a memory map: a fresh process proving one audit record
+    // took 28 µs with read() copies and 22 µs mapped; `ship` measured the same either way.
+    TG_RETURN_IF_ERROR(store->Exec("PRAGMA mmap_size=4294967296", path));
     TG_RETURN_IF_ERROR(store->Migrate());
     store->stmts_ = std::make_unique<Statements>();
     Statements& s = *store->stmts_;

@@ -1,0 +1,109 @@
+#include "src/audit/audit_log.h"
+
+#include <optional>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "testing/status_matchers.h"
+
+namespace tg::audit {
+namespace {
+
+using ::tg::testing::IsOk;
+using ::tg::testing::StatusIs;
+
+Entry MakeEntry(uint64_t i) {
+  return Entry{.kind = "shipment", .actor = "test", .time = 1764000000 + static_cast<int64_t>(i),
+               .subject = "S-" + std::to_string(i), .body = "{\"n\":" + std::to_string(i) + "}"};
+}
+
+// Appends `n` more records in transactions of `batch` and, beside them, builds the same tree in
+// memory from the records as stored.
+void AppendInBatches(store::Store& store, MerkleTree& reference, uint64_t n, uint64_t batch) {
+  for (uint64_t done = 0; done < n;) {
+    auto txn = store.Begin();
+    ASSERT_THAT(txn.status(), IsOk());
+    AuditLog log(**txn);
+    for (uint64_t i = 0; i < batch && done < n; ++i, ++done) {
+      const uint64_t expected = reference.size();
+      auto index = log.Append(MakeEntry(expected));
+      ASSERT_THAT(index.status(), IsOk());
+      ASSERT_EQ(*index, expected);
+      auto record = log.Record(expected);
+      ASSERT_THAT(record.status(), IsOk());
+      ASSERT_THAT(reference.Append(LeafHash(*record)), IsOk());
+    }
+    ASSERT_THAT(log.Flush(), IsOk());
+    ASSERT_THAT((*txn)->Commit(), IsOk());
+  }
+}
+
+// Batches of uneven sizes cross tile edges (256 leaves) at every tile level that 70,000 records
+// reach (levels 0-7, 8-15, 16), so the stored tiles must be read back, extended and rewritten.
+TEST(AuditLog, TiledTreeAgreesWithTheTreeInMemory) {
+  auto store = store::OpenMemoryStore();
+  MemoryNodeStore memory;
+  MerkleTree reference(memory, 0);
+  const uint64_t batches[] = {1, 2, 255, 1, 300, 7, 65536, 3000};
+  uint64_t total = 0;
+  for (uint64_t b : batches) {
+    AppendInBatches(*store, reference, b, b < 100 ? 1 : 97);
+    total += b;
+  }
+  auto txn = store->BeginRead();
+  ASSERT_THAT(txn.status(), IsOk());
+  AuditLog log(**txn);
+  ASSERT_EQ(*log.Size(), total);
+  for (uint64_t size : {uint64_t{1}, uint64_t{256}, uint64_t{257}, uint64_t{65536},
+                        uint64_t{65537}, total}) {
+    EXPECT_EQ(*log.Root(size), *reference.Root(size)) << size;
+    for (uint64_t index : {uint64_t{0}, size / 3, size - 1}) {
+      EXPECT_EQ(*log.InclusionProof(index, size), *reference.InclusionProof(index, size))
+          << index << " in " << size;
+    }
+    EXPECT_EQ(*log.ConsistencyProof(size / 2 + 1, total),
+              *reference.ConsistencyProof(size / 2 + 1, total));
+  }
+}
+
+// A log of `n` records whose tile `key` is then replaced by `value`, or deleted.
+class DamagedLog : public ::testing::Test {
+ protected:
+  void Damage(uint64_t n, const std::string& key, std::optional<std::string> value) {
+    AppendInBatches(*store_, reference_, n, n);
+    auto txn = store_->Begin();
+    ASSERT_THAT(txn.status(), IsOk());
+    ASSERT_THAT(value ? (*txn)->Put(store::Table::kAudit, key, *value)
+                      : (*txn)->Delete(store::Table::kAudit, key),
+                IsOk());
+    ASSERT_THAT((*txn)->Commit(), IsOk());
+  }
+
+  std::unique_ptr<store::Store> store_ = store::OpenMemoryStore();
+  MemoryNodeStore memory_;
+  MerkleTree reference_{memory_, 0};
+};
+
+TEST_F(DamagedLog, ADamagedTileIsReportedNotUsed) {
+  Damage(300, "t/00/0000000000000001", "short");
+  auto txn = store_->Begin();
+  ASSERT_THAT(txn.status(), IsOk());
+  AuditLog log(**txn);
+  EXPECT_THAT(log.Root(300).status(), StatusIs(StatusCode::kDataLoss));
+  EXPECT_THAT(log.Append(MakeEntry(300)).status(), StatusIs(StatusCode::kDataLoss));
+  // Proofs that need only the intact first tile still work.
+  EXPECT_EQ(*log.InclusionProof(3, 256), *reference_.InclusionProof(3, 256));
+}
+
+TEST_F(DamagedLog, AMissingTileIsReported) {
+  Damage(10, "t/00/0000000000000000", std::nullopt);
+  auto txn = store_->BeginRead();
+  ASSERT_THAT(txn.status(), IsOk());
+  AuditLog log(**txn);
+  EXPECT_THAT(log.Root(10).status(), StatusIs(StatusCode::kDataLoss));
+}
+
+}  // namespace
+}  // namespace tg::audit
