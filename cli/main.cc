@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
+#include "cli/screen_commands.h"
 #include "tierguard/engine.h"
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitLineErrors = 1;
-constexpr int kExitUsage = 2;
+using namespace tg::cli;  // NOLINT(google-build-using-namespace): the CLI's own helpers
 
 constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
 
@@ -157,92 +157,6 @@ show   one regime resolved on DATE (default: today): tiers and sets expanded to 
 for    the regime chosen by date for DATE
 )";
 
-int Refused(const std::string& what, const tg::Status& s) {
-  std::fprintf(stderr, "tierguard: %s: %s\n", what.c_str(), s.message().c_str());
-  return kExitLineErrors;
-}
-
-std::string Today() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-  return buf;
-}
-
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "tierguard: %s\n", message.c_str());
-  return kExitUsage;
-}
-
-bool IsHelp(const std::string& a) { return a == "--help" || a == "-h" || a == "help"; }
-
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-  std::map<std::string, std::vector<std::string>> repeated;  // options that may repeat
-  std::vector<std::string> flags;
-};
-
-// Splits args into --key VALUE options (for `with_value` keys; every value of a `repeatable`
-// key), --flags and positionals.
-bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
-               const std::vector<std::string>& flags, Args& out, std::string& error,
-               const std::vector<std::string>& repeatable = {}) {
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      const bool repeats = std::find(repeatable.begin(), repeatable.end(), a) != repeatable.end();
-      if (repeats || std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
-        if (i + 1 >= argv.size()) {
-          error = a + " needs a value";
-          return false;
-        }
-        if (repeats) {
-          out.repeated[a].push_back(argv[++i]);
-        } else {
-          out.options[a] = argv[++i];
-        }
-      } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
-        out.flags.push_back(a);
-      } else {
-        error = "unknown option " + a;
-        return false;
-      }
-    } else {
-      out.positional.push_back(a);
-    }
-  }
-  return true;
-}
-
-bool HasFlag(const Args& a, const char* f) {
-  return std::find(a.flags.begin(), a.flags.end(), f) != a.flags.end();
-}
-
-std::FILE* OpenInput(const Args& a, std::string& error) {
-  if (a.positional.empty() || a.positional[0] == "-") {
-    return stdin;
-  }
-  std::FILE* f = std::fopen(a.positional[0].c_str(), "rb");
-  if (f == nullptr) {
-    error = a.positional[0] + ": " + std::strerror(errno);
-  }
-  return f;
-}
-
-void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts) {
-  std::vector<std::pair<std::string, int64_t>> rows(counts.begin(), counts.end());
-  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-    return x.second != y.second ? x.second > y.second : x.first < y.first;
-  });
-  std::fprintf(stderr, "%s\n", title);
-  for (const auto& [name, n] : rows) {
-    std::fprintf(stderr, "  %-36s %8lld\n", name.c_str(), static_cast<long long>(n));
-  }
-}
-
 int Classify(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
@@ -364,84 +278,6 @@ int Regimes(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   return Fail("regimes: unknown verb '" + verb + "' (list, show, for)");
-}
-
-std::string Opt(Args& a, const char* key) { return a.options.count(key) ? a.options[key] : ""; }
-
-bool Need(Args& a, std::initializer_list<const char*> keys, std::string& error) {
-  for (const char* k : keys) {
-    if (!a.options.count(k) || a.options[k].empty()) {
-      error = std::string(k) + " is required";
-      return false;
-    }
-  }
-  return true;
-}
-
-// Parses an optional number flag; false (with `error`) when it is not a number >= 0.
-bool NumberOpt(Args& a, const char* key, double& out, std::string& error) {
-  const std::string text = Opt(a, key);
-  if (text.empty()) {
-    return true;
-  }
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0) {
-    error = std::string(key) + ": '" + text + "' is not a number >= 0";
-    return false;
-  }
-  out = v;
-  return true;
-}
-
-bool DateOpt(Args& a, const char* key, tg::Date& out, std::string& error) {
-  const std::string text = Opt(a, key);
-  if (text.empty()) {
-    return true;
-  }
-  auto d = tg::Date::Parse(text);
-  if (!d) {
-    error = std::string(key) + ": " + d.error().message();
-    return false;
-  }
-  out = *d;
-  return true;
-}
-
-bool CountryOpt(const tg::Engine& engine, Args& a, const char* key, tg::Country& out,
-                std::string& error) {
-  auto c = engine.ParseCountry(Opt(a, key));
-  if (!c) {
-    error = std::string(key) + ": " + c.error().message();
-    return false;
-  }
-  out = *c;
-  return true;
-}
-
-std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    end = end == std::string::npos ? text.size() : end;
-    if (end > start) {
-      out.push_back(text.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
-// Prints a listing, one JSON object a line, or the reason it was refused.
-int PrintList(const std::string& what, const tg::Result<std::vector<std::string>>& lines) {
-  if (!lines) {
-    return Refused(what, lines.error());
-  }
-  for (const std::string& l : *lines) {
-    std::printf("%s\n", l.c_str());
-  }
-  return kExitOk;
 }
 
 int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool reserve) {
@@ -973,6 +809,7 @@ int Run(int argc, char** argv) {
                        : command == "party"                             ? kPartyHelp
                        : command == "veu"                               ? kVeuHelp
                        : command == "audit"                             ? kAuditHelp
+                       : command == "match"                             ? kMatchHelp
                                                                         : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
@@ -982,7 +819,7 @@ int Run(int argc, char** argv) {
   static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
-                                          "alerts",   "veu",       "audit"};
+                                          "alerts",   "veu",       "audit",   "match"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -1020,6 +857,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "audit") {
     return Audit(**engine, rest);
+  }
+  if (command == "match") {
+    return Match(**engine, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
     return Report(**engine, command);

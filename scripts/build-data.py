@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Builds data/countries.csv and data/chips.csv from the public tables in ../shared/data.
+"""Builds data/countries.csv, data/chips.csv and data/screening/token_counts.csv from the public
+tables in ../shared/data.
 
 Run from the repository root: python3 scripts/build-data.py [--shared ../shared/data]
 The outputs are committed; rerun this script when the source tables change. Every chip row
@@ -10,6 +11,7 @@ import argparse
 import csv
 import os
 import re
+import unicodedata
 
 # Precision columns of the Epoch table and the bit length TPP multiplies them by
 # (TPP = dense TOPS x bit length, maximised over precisions; reference section 1.3).
@@ -227,6 +229,51 @@ def build_countries(shared, out):
     return len(rows)
 
 
+def name_tokens(name):
+    """Lower-case ASCII tokens of a list name, joined over dots and apostrophes as the C++
+    normaliser joins them; accents folded."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    folded = re.sub(r"['.`]", "", folded)
+    return [t for t in re.split(r"[^a-z0-9]+", folded) if t]
+
+
+def build_token_counts(shared, out):
+    """How many listed names (OFAC SDN primaries and aliases, OFAC non-SDN, UN) contain each
+    token: the scorer weighs rare tokens above common ones. Tokens in fewer than 3 names are
+    left out (the scorer reads a missing token as rare)."""
+    names = []
+    for path in ["sanctions/ofac_sdn/sdn_2024-05-03.csv", "sanctions/ofac_non_sdn/cons_prim.csv"]:
+        with open(os.path.join(shared, path), encoding="latin-1", newline="") as f:
+            names += [row[1] for row in csv.reader(f) if len(row) > 1]
+    for path in ["sanctions/ofac_sdn/alt_2025-12-24.csv", "sanctions/ofac_non_sdn/cons_alt.csv"]:
+        with open(os.path.join(shared, path), encoding="latin-1", newline="") as f:
+            names += [row[3] for row in csv.reader(f) if len(row) > 3]
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(shared, "sanctions/un/UN_consolidated.xml")).getroot()
+    for rec in list(root.iter("INDIVIDUAL")) + list(root.iter("ENTITY")):
+        parts = [rec.findtext(t) or "" for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME",
+                                                "FOURTH_NAME")]
+        names.append(" ".join(p for p in parts if p))
+        for alias in list(rec.iter("INDIVIDUAL_ALIAS")) + list(rec.iter("ENTITY_ALIAS")):
+            names.append(alias.findtext("ALIAS_NAME") or "")
+    names = [n for n in names if n.strip() and n.strip() != "-0-"]
+    counts = {}
+    for n in names:
+        for t in set(name_tokens(n)):
+            counts[t] = counts.get(t, 0) + 1
+    rows = sorted(((t, c) for t, c in counts.items() if c >= 3), key=lambda r: (-r[1], r[0]))
+    with open(out, "w", newline="") as f:
+        f.write("# How many of the names on the OFAC SDN (2024-05 primaries, 2025-12 aliases), OFAC\n"
+                "# non-SDN and UN consolidated lists in ../shared/data contain each token; built by\n"
+                "# scripts/build-data.py. '*names' is the number of names counted.\n")
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["token", "count"])
+        w.writerow(["*names", len(names)])
+        w.writerows(rows)
+    return len(rows)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
@@ -235,7 +282,9 @@ def main():
     args = parser.parse_args()
     n = build_countries(args.shared, os.path.join(root, "data", "countries.csv"))
     m = build_chips(args.shared, os.path.join(root, "data", "chips.csv"))
-    print(f"data/countries.csv: {n} countries; data/chips.csv: {m} chips")
+    t = build_token_counts(args.shared, os.path.join(root, "data", "screening", "token_counts.csv"))
+    print(f"data/countries.csv: {n} countries; data/chips.csv: {m} chips; "
+          f"data/screening/token_counts.csv: {t} tokens")
 
 
 if __name__ == "__main__":

@@ -180,6 +180,11 @@ class Engine {
   };
   Result<Replay> AuditReplay(uint64_t index) const;
 
+  // Screening. Match: pairs of names as JSON Lines ({"name1", "name2", "schema"}) in, one
+  // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed
+  // name, "match" at `threshold`.
+  Result<StreamStats> MatchStream(std::FILE* in, std::FILE* out, double threshold) const;
+
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule
   // and cap with its citation, as indented JSON.

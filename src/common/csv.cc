@@ -20,14 +20,13 @@ Result<CsvTable> CsvTable::Load(const std::string& path) {
   return Parse(text, path);
 }
 
-Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
-  CsvTable table;
-  table.file_ = std::move(file);
+Result<std::vector<CsvRecord>> ParseCsvRecords(std::string_view text, const std::string& file,
+                                               char separator, bool leading_comments) {
+  std::vector<CsvRecord> rows;
   size_t i = 0;
   int line = 1;
-  std::vector<CsvRecord> rows;
   while (i < text.size()) {
-    if (table.header_.empty() && rows.empty() && text[i] == '#') {
+    if (leading_comments && rows.empty() && text[i] == '#') {
       while (i < text.size() && text[i] != '\n') {
         ++i;
       }
@@ -44,7 +43,7 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
         ++i;
         for (;;) {
           if (i >= text.size()) {
-            return InvalidArgument(table.file_ + ":" + std::to_string(rec.line) +
+            return InvalidArgument(file + ":" + std::to_string(rec.line) +
                                    ": unterminated quoted field");
           }
           if (text[i] == '"') {
@@ -62,12 +61,12 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
           field += text[i++];
         }
       }
-      while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+      while (i < text.size() && text[i] != separator && text[i] != '\n' && text[i] != '\r') {
         field += text[i++];
       }
       rec.fields.push_back(std::move(field));
       field.clear();
-      if (i < text.size() && text[i] == ',') {
+      if (i < text.size() && text[i] == separator) {
         ++i;
         continue;
       }
@@ -83,21 +82,28 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
     if (rec.fields.size() == 1 && rec.fields[0].empty()) {
       continue;  // blank line
     }
-    if (table.header_.empty()) {
-      table.header_ = std::move(rec.fields);
-      continue;
-    }
-    if (rec.fields.size() != table.header_.size()) {
-      return InvalidArgument(table.file_ + ":" + std::to_string(rec.line) + ": expected " +
-                             std::to_string(table.header_.size()) + " fields, found " +
-                             std::to_string(rec.fields.size()));
-    }
     rows.push_back(std::move(rec));
   }
-  if (table.header_.empty()) {
+  return rows;
+}
+
+Result<CsvTable> CsvTable::Parse(std::string_view text, std::string file) {
+  CsvTable table;
+  table.file_ = std::move(file);
+  TG_ASSIGN_OR_RETURN(std::vector<CsvRecord> rows,
+                      ParseCsvRecords(text, table.file_, ',', /*leading_comments=*/true));
+  if (rows.empty()) {
     return InvalidArgument(table.file_ + ": no header row");
   }
-  table.records_ = std::move(rows);
+  table.header_ = std::move(rows.front().fields);
+  for (size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].fields.size() != table.header_.size()) {
+      return InvalidArgument(table.file_ + ":" + std::to_string(rows[r].line) + ": expected " +
+                             std::to_string(table.header_.size()) + " fields, found " +
+                             std::to_string(rows[r].fields.size()));
+    }
+    table.records_.push_back(std::move(rows[r]));
+  }
   return table;
 }
 

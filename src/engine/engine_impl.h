@@ -10,6 +10,8 @@
 #include "src/engine/determiner.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/regime_set.h"
+#include "src/screen/normalize.h"
+#include "src/screen/scorer.h"
 #include "src/store/store.h"
 
 namespace tg {
@@ -20,6 +22,8 @@ struct Engine::Impl {
   classify::Classifier classifier;
   regime::RegimeSet regimes;
   std::unique_ptr<engine::Determiner> determiner;
+  std::unique_ptr<screen::Normalizer> normalizer;
+  std::unique_ptr<screen::NameScorer> scorer;
   std::unique_ptr<store::Store> store;  // null: no ledger
   SystemClock system_clock;
   const Clock* clock = nullptr;

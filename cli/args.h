@@ -1,0 +1,58 @@
+// The command-line front end's shared helpers: argument splitting, option parsing, input
+// opening, error printing and exit codes. Used by every command file in cli/.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tierguard/engine.h"
+
+namespace tg::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitLineErrors = 1;  // some input lines or a command were refused
+inline constexpr int kExitUsage = 2;       // bad arguments or unreadable input
+
+// Prints "tierguard: WHAT: reason" and returns kExitLineErrors.
+int Refused(const std::string& what, const Status& s);
+// Prints "tierguard: MESSAGE" and returns kExitUsage.
+int Fail(const std::string& message);
+std::string Today();  // YYYY-MM-DD, UTC
+bool IsHelp(const std::string& a);
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::map<std::string, std::vector<std::string>> repeated;  // options that may repeat
+  std::vector<std::string> flags;
+};
+
+// Splits args into --key VALUE options (for `with_value` keys; every value of a `repeatable`
+// key), --flags and positionals.
+bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
+               const std::vector<std::string>& flags, Args& out, std::string& error,
+               const std::vector<std::string>& repeatable = {});
+bool HasFlag(const Args& a, const char* f);
+// The first positional as a file ("-" or none: stdin); nullptr with `error` when unreadable.
+std::FILE* OpenInput(const Args& a, std::string& error);
+void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts);
+
+std::string Opt(Args& a, const char* key);
+// False (with `error`) when one of `keys` is missing or empty.
+bool Need(Args& a, std::initializer_list<const char*> keys, std::string& error);
+// Optional option parsers: true when absent (out untouched) or valid.
+bool NumberOpt(Args& a, const char* key, double& out, std::string& error);  // a number >= 0
+bool DateOpt(Args& a, const char* key, Date& out, std::string& error);
+bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out,
+                std::string& error);
+// Comma-separated values, empty pieces dropped.
+std::vector<std::string> Split(const std::string& text);
+// Prints a listing, one JSON object a line, or the reason it was refused.
+int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines);
+
+}  // namespace tg::cli

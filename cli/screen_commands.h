@@ -1,0 +1,14 @@
+// The screening commands of the command line: match (and, with list loading, screen).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tierguard/engine.h"
+
+namespace tg::cli {
+
+extern const char* const kMatchHelp;
+int Match(const Engine& engine, const std::vector<std::string>& argv);
+
+}  // namespace tg::cli

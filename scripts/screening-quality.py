@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Measures tierguard's name matching on the labelled sets in ../shared/data/name_matching.
+
+Usage: scripts/screening-quality.py [--tierguard build/cli/tierguard] [--shared ../shared/data]
+       [--markdown FILE] [--threshold T]
+
+Every pair goes through `tierguard match` (the scorer and default threshold of `screen`). For each
+file it prints precision, recall and F1 at the default threshold, and per category; for the
+cross-script pairs, each pair against its minimum score. With --markdown the same tables are
+written as Markdown (docs/screening-quality.md includes them).
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_match(tierguard, pairs, threshold):
+    lines = "".join(json.dumps({"name1": a, "name2": b, "schema": s}) + "\n" for a, b, s in pairs)
+    cmd = [tierguard, "match"]
+    if threshold is not None:
+        cmd += ["--threshold", str(threshold)]
+    out = subprocess.run(cmd, input=lines.encode(), capture_output=True, check=False,
+                         env=dict(os.environ, TIERGUARD_HOME=ROOT))
+    results = [json.loads(l) for l in out.stdout.decode().splitlines()]
+    if len(results) != len(pairs):
+        sys.exit(f"tierguard match gave {len(results)} answers for {len(pairs)} pairs: "
+                 f"{out.stderr.decode()}")
+    return results
+
+
+def prf(rows):
+    tp = sum(1 for r in rows if r["label"] and r["match"])
+    fp = sum(1 for r in rows if not r["label"] and r["match"])
+    fn = sum(1 for r in rows if r["label"] and not r["match"])
+    tn = len(rows) - tp - fp - fn
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return dict(n=len(rows), tp=tp, fp=fp, fn=fn, tn=tn, precision=p, recall=r, f1=f1)
+
+
+def labelled(path, label_col="is_match"):
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            yield row["name1"], row["name2"], row["schema"], row[label_col] == "true", \
+                row.get("category") or "(none)", row.get("case_group", "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--tierguard", default=os.path.join(ROOT, "build", "cli", "tierguard"))
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared", "data"))
+    ap.add_argument("--markdown")
+    ap.add_argument("--threshold", type=float)
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args()
+    nm = os.path.join(args.shared, "name_matching")
+    md = []
+    summary = []
+    for name, target in [("nomenklatura_name_bench_cases.csv", 0.88),
+                         ("watchman_cascade_name_pairs.csv", 0.85),
+                         ("watchman_cascade_name_pairs_2.csv", 0.85)]:
+        cases = list(labelled(os.path.join(nm, name)))
+        results = run_match(args.tierguard, [(a, b, s) for a, b, s, *_ in cases], args.threshold)
+        rows = [dict(label=c[3], match=r["match"], score=r["score"], category=c[4], group=c[5],
+                     pair=(c[0], c[1])) for c, r in zip(cases, results)]
+        total = prf(rows)
+        summary.append((name, total, target))
+        print(f"{name}: n={total['n']} P={total['precision']:.3f} R={total['recall']:.3f} "
+              f"F1={total['f1']:.3f} (target {target}) tp={total['tp']} fp={total['fp']} "
+              f"fn={total['fn']} tn={total['tn']}")
+        md.append(f"### {name}\n\n| slice | pairs | precision | recall | F1 | FP | FN |\n"
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        md.append(f"| **all** | {total['n']} | {total['precision']:.3f} | {total['recall']:.3f} "
+                  f"| **{total['f1']:.3f}** | {total['fp']} | {total['fn']} |")
+        for key in ("group", "category"):
+            by = collections.defaultdict(list)
+            for r in rows:
+                by[r[key]].append(r)
+            for k in sorted(by, key=lambda k: -len(by[k])):
+                if len(by[k]) < 5 and key == "category":
+                    continue
+                m = prf(by[k])
+                md.append(f"| {key} {k or '(none)'} | {m['n']} | {m['precision']:.3f} | "
+                          f"{m['recall']:.3f} | {m['f1']:.3f} | {m['fp']} | {m['fn']} |")
+        md.append("")
+        if args.show_errors:
+            for r in rows:
+                if r["label"] != r["match"]:
+                    print(f"  {'FN' if r['label'] else 'FP'} {r['score']:.3f} {r['pair'][0]} | "
+                          f"{r['pair'][1]} [{r['category']}]")
+    # Cross-script pairs: each against its own minimum score.
+    cross = []
+    with open(os.path.join(nm, "watchman_cross_script_pairs.csv"), encoding="utf-8") as f:
+        for row in csv.reader(f):
+            if row and not row[0].startswith("#"):
+                cross.append((row[0], row[1], float(row[2]), row[3]))
+    results = run_match(args.tierguard, [(a, b, "Person") for a, b, *_ in cross], args.threshold)
+    passed = 0
+    md.append("### watchman_cross_script_pairs.csv\n\n| query | expected | minimum | score | |\n"
+              "| --- | --- | ---: | ---: | --- |")
+    for (a, b, minimum, _), r in zip(cross, results):
+        ok = r["score"] >= minimum
+        passed += ok
+        md.append(f"| {a} | {b} | {minimum:.2f} | {r['score']:.3f} | {'pass' if ok else 'FAIL'} |")
+        if args.show_errors and not ok:
+            print(f"  cross-script below minimum: {a} | {b}: {r['score']:.3f} < {minimum}")
+    md.append("")
+    print(f"watchman_cross_script_pairs.csv: {passed}/{len(cross)} at or above their minimum")
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(md) + "\n")
+
+
+if __name__ == "__main__":
+    main()

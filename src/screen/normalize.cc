@@ -1,0 +1,300 @@
+#include "src/screen/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "src/common/csv.h"
+#include "src/screen/similarity.h"
+
+namespace tg::screen {
+
+namespace {
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// ICU transliterators are not thread-safe: one per thread, made on first use.
+icu::Transliterator* ToLatin() {
+  thread_local std::unique_ptr<icu::Transliterator> t = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(made) : nullptr;
+  }();
+  return t.get();
+}
+
+// Scripts written without most vowels: their transliterations are compared by consonants.
+bool IsAbjad(UScriptCode script) {
+  return script == USCRIPT_ARABIC || script == USCRIPT_HEBREW || script == USCRIPT_SYRIAC ||
+         script == USCRIPT_THAI || script == USCRIPT_THAANA;
+}
+
+// Rewrites that ICU's transliterators do not make: a space after each Hangul syllable (Korean
+// names are romanised syllable by syllable, and Latin spellings split or join them freely),
+// the Katakana long-vowel mark and middle dot, Hebrew abbreviation marks.
+void Prepare(icu::UnicodeString& word) {
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    if (c >= 0xAC00 && c <= 0xD7A3) {
+      out.append(c).append(static_cast<UChar>(' '));
+    } else if (c == 0x30FC || c == 0x05F3 || c == 0x05F4) {
+      continue;
+    } else if (c == 0x30FB || c == 0x00B7) {
+      out.append(static_cast<UChar>(' '));
+    } else if (c == '"' && i < word.length() &&
+               uscript_getScript(word.char32At(i), nullptr) == USCRIPT_HEBREW) {
+      continue;  // בע"מ written with an ASCII quote for the gershayim
+    } else {
+      out.append(c);
+    }
+  }
+  word = out;
+}
+
+// Appends the tokens of ASCII text: letters and digits lower-cased; apostrophes and dots join
+// ("O'Brien", "L.L.C."), '&' is "and", anything else separates.
+void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) {
+      out.push_back(Token{std::move(current), flags});
+      current.clear();
+    }
+  };
+  for (char c : ascii) {
+    if (IsAsciiAlnum(c)) {
+      current += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (c == '\'' || c == '.' || c == '`' || static_cast<unsigned char>(c) >= 0x80) {
+      continue;  // joins: O'Brien, L.L.C., and marks left by transliteration (ʿ, ʾ)
+    } else if (c == '&') {
+      flush();
+      out.push_back(Token{"and", flags});
+    } else {
+      flush();
+    }
+  }
+  flush();
+}
+
+// Reads a one- or two-column word list, normalising each entry as a name is.
+Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, size_t columns) {
+  TG_ASSIGN_OR_RETURN(CsvTable table, CsvTable::Load(path));
+  std::vector<std::vector<std::string>> rows;
+  for (const CsvRecord& r : table.records()) {
+    if (r.fields.size() != columns) {
+      return InvalidArgument(path + ":" + std::to_string(r.line) + ": expected " +
+                             std::to_string(columns) + " fields");
+    }
+    rows.push_back(r.fields);
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string NormalizedName::Joined() const {
+  std::string out;
+  for (const Token& t : tokens) {
+    out += t.text;
+  }
+  return out;
+}
+
+std::string NormalizedName::Text() const {
+  std::string out;
+  for (const Token& t : tokens) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += t.text;
+  }
+  return out;
+}
+
+Status ValidateUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return InvalidArgument("not valid UTF-8 at byte " + std::to_string(i));
+    }
+    if (i + len > n) {
+      return InvalidArgument("not valid UTF-8 at byte " + std::to_string(i) + " (truncated)");
+    }
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) {
+        return InvalidArgument("not valid UTF-8 at byte " + std::to_string(i));
+      }
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+                          (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return InvalidArgument("not valid UTF-8 at byte " + std::to_string(i));
+    }
+    i += len;
+  }
+  return Status::Ok();
+}
+
+Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
+  Normalizer n;
+  const std::string dir = data_dir + "/screening/";
+  // Table entries go through Tokenize after transliteration, like the names they must match.
+  auto tokens_of = [&](const std::string& entry) -> Result<std::string> {
+    TG_ASSIGN_OR_RETURN(NormalizedName name, Normalizer().Normalize(entry));
+    return name.Text();
+  };
+  TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 2));
+  for (const auto& row : forms) {
+    TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
+    n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
+                                                         phrase.begin(), phrase.end(), ' ')));
+    n.legal_forms_[phrase] = row[1];
+  }
+  TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 1));
+  for (const auto& row : titles) {
+    TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
+    n.longest_title_ = std::max(n.longest_title_, 1 + static_cast<size_t>(std::count(
+                                                           phrase.begin(), phrase.end(), ' ')));
+    n.titles_.insert(phrase);
+  }
+  TG_ASSIGN_OR_RETURN(auto particles, ReadList(dir + "particles.csv", 1));
+  for (const auto& row : particles) {
+    TG_ASSIGN_OR_RETURN(std::string word, tokens_of(row[0]));
+    n.particles_.insert(word);
+  }
+  return n;
+}
+
+NormalizedName Normalizer::Tokenize(std::string_view ascii, uint8_t flags_of_all) const {
+  std::vector<Token> raw;
+  Split(ascii, flags_of_all, raw);
+  return Finish(std::move(raw));
+}
+
+NormalizedName Normalizer::Finish(std::vector<Token> raw) const {
+  NormalizedName name;
+  // Longest phrase first at each position: titles are dropped, legal forms become their class.
+  auto phrase = [&](size_t at, size_t len) {
+    std::string p = raw[at].text;
+    for (size_t k = 1; k < len; ++k) {
+      p += ' ';
+      p += raw[at + k].text;
+    }
+    return p;
+  };
+  for (size_t i = 0; i < raw.size();) {
+    bool replaced = false;
+    for (size_t len = std::min(std::max(longest_form_, longest_title_), raw.size() - i);
+         len > 0 && !replaced; --len) {
+      const std::string p = phrase(i, len);
+      if (len <= longest_title_ && titles_.count(p) != 0 && raw.size() > len) {
+        i += len;  // a title, unless it is the whole name
+        replaced = true;
+      } else if (auto it = legal_forms_.find(p); len <= longest_form_ && it != legal_forms_.end() &&
+                                                 (i > 0 || len < raw.size())) {
+        name.tokens.push_back(Token{it->second, static_cast<uint8_t>(raw[i].flags | kLegalForm),
+                                    it->second});
+        i += len;
+        replaced = true;
+      }
+    }
+    if (replaced) {
+      continue;
+    }
+    Token t = std::move(raw[i++]);
+    if (particles_.count(t.text) != 0) {
+      t.flags |= kParticle;
+    }
+    if (t.text.find_first_not_of("0123456789") == std::string::npos) {
+      t.flags |= kNumber;
+    }
+    t.key = PhoneticKey(t.text);
+    name.tokens.push_back(std::move(t));
+  }
+  return name;
+}
+
+Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
+  if (name.size() > kMaxNameBytes) {
+    return InvalidArgument("name is " + std::to_string(name.size()) + " bytes long; at most " +
+                           std::to_string(kMaxNameBytes) + " are accepted");
+  }
+  TG_RETURN_IF_ERROR(ValidateUtf8(name));
+  bool ascii = true;
+  for (char c : name) {
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  }
+  if (ascii) {
+    return Tokenize(name);
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  icu::UnicodeString text = nfkc->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
+      status);
+  if (U_FAILURE(status)) {
+    return InvalidArgument(std::string("cannot normalise name: ") + u_errorName(status));
+  }
+  // Word by word, so that each word remembers its script.
+  std::vector<Token> raw;
+  std::string ascii_word;
+  for (int32_t i = 0; i < text.length();) {
+    while (i < text.length() && u_isUWhiteSpace(text.char32At(i))) {
+      i += U16_LENGTH(text.char32At(i));
+    }
+    const int32_t start = i;
+    bool abjad = false;
+    bool foreign = false;
+    while (i < text.length() && !u_isUWhiteSpace(text.char32At(i))) {
+      const UChar32 c = text.char32At(i);
+      const UScriptCode script = uscript_getScript(c, &status);
+      abjad = abjad || IsAbjad(script);
+      foreign = foreign || (script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
+                            script != USCRIPT_INHERITED);
+      i += U16_LENGTH(c);
+    }
+    if (i == start) {
+      break;
+    }
+    icu::UnicodeString word(text, start, i - start);
+    Prepare(word);
+    icu::Transliterator* to_latin = ToLatin();
+    if (to_latin == nullptr) {
+      return Internal("ICU has no Any-Latin transliterator");
+    }
+    to_latin->transliterate(word);
+    ascii_word.clear();
+    word.toUTF8String(ascii_word);
+    Split(ascii_word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw);
+  }
+  return Finish(std::move(raw));
+}
+
+}  // namespace tg::screen

@@ -1,0 +1,73 @@
+// Name normalisation for screening: any script to lower-case ASCII tokens that can be compared.
+// Unicode NFKC, ICU transliteration to Latin (per word, remembering which words were written
+// in a script without written vowels), diacritics and case folded, punctuation split or joined,
+// titles dropped, legal forms and particles marked. The word lists are data
+// (data/screening/*.csv), not code. A Normalizer is immutable after Load and may be shared
+// between threads (each thread keeps its own ICU transliterator).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "tierguard/status.h"
+
+namespace tg::screen {
+
+enum TokenFlag : uint8_t {
+  kAbjad = 1,      // transliterated from Arabic, Hebrew, Syriac or Thai: vowels were not written
+  kLegalForm = 2,  // a legal form, replaced by its class ("ltd", "jsc", …)
+  kParticle = 4,   // al, bin, de, van, and …: part of a name but says little
+  kNumber = 8,     // digits only
+  kForeign = 16,   // transliterated from a script other than Latin
+};
+
+struct Token {
+  std::string text;  // lower-case ASCII letters and digits
+  uint8_t flags = 0;
+  std::string key;   // PhoneticKey(text), set by the Normalizer
+  bool Has(TokenFlag f) const { return (flags & f) != 0; }
+};
+
+struct NormalizedName {
+  std::vector<Token> tokens;
+  // The tokens' text joined without spaces, for word-joining comparisons.
+  std::string Joined() const;
+  // The tokens' text joined with single spaces.
+  std::string Text() const;
+};
+
+// Longest accepted name, in bytes. Longer input is an error, not silently cut.
+inline constexpr size_t kMaxNameBytes = 4096;
+
+// Checks UTF-8; InvalidArgument naming the byte offset of the first bad sequence.
+Status ValidateUtf8(std::string_view text);
+
+class Normalizer {
+ public:
+  // Reads data_dir/screening/{legal_forms,titles,particles}.csv.
+  static Result<Normalizer> Load(const std::string& data_dir);
+
+  // InvalidArgument for invalid UTF-8 or a name over kMaxNameBytes. A name with no letters or
+  // digits gives no tokens.
+  Result<NormalizedName> Normalize(std::string_view name) const;
+
+  // Tokens of an already ASCII-folded text: split, joined, titles dropped, forms classed.
+  NormalizedName Tokenize(std::string_view ascii, uint8_t flags_of_all = 0) const;
+
+ private:
+  // Drops titles, classes legal forms and marks particles and numbers.
+  NormalizedName Finish(std::vector<Token> raw) const;
+
+  // Phrases (token sequences joined by ' ') mapped to a legal-form class.
+  std::unordered_map<std::string, std::string> legal_forms_;
+  size_t longest_form_ = 1;  // in tokens
+  std::unordered_set<std::string> titles_;
+  size_t longest_title_ = 1;
+  std::unordered_set<std::string> particles_;
+};
+
+}  // namespace tg::screen

@@ -1,0 +1,236 @@
+#include "src/screen/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "src/common/csv.h"
+#include "src/common/text.h"
+#include "src/screen/similarity.h"
+
+namespace tg::screen {
+
+namespace {
+
+// Below this a token pair is not aligned at all.
+constexpr double kMinTokenSimilarity = 0.80;
+// Extra tokens on one side only (a middle name) count this much of their weight against.
+constexpr double kExtraPenalty = 0.45;
+// Leftovers on both sides (a different surname) count more than their weight against.
+constexpr double kConflictPenalty = 1.5;
+// Names longer than this are compared on their first kMaxTokens tokens.
+constexpr size_t kMaxTokens = 24;
+
+struct Candidate {
+  double sim;
+  uint8_t a_begin, a_len, b_begin, b_len;
+};
+
+}  // namespace
+
+Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
+  NameScorer s;
+  const std::string dir = data_dir + "/screening/";
+  TG_ASSIGN_OR_RETURN(CsvTable variants, CsvTable::Load(dir + "name_variants.csv"));
+  TG_ASSIGN_OR_RETURN(size_t col, variants.Column("variants"));
+  uint32_t group = 0;
+  for (const CsvRecord& r : variants.records()) {
+    for (const std::string& v : SplitList(r.fields[col], ' ')) {
+      s.variant_groups_[v].push_back(group);
+    }
+    ++group;
+  }
+  TG_ASSIGN_OR_RETURN(CsvTable counts, CsvTable::Load(dir + "token_counts.csv"));
+  TG_ASSIGN_OR_RETURN(size_t tcol, counts.Column("token"));
+  TG_ASSIGN_OR_RETURN(size_t ccol, counts.Column("count"));
+  uint64_t total = 0;
+  for (const CsvRecord& r : counts.records()) {
+    auto n = ParseNumber(r.fields[ccol]);
+    if (!n || *n < 1) {
+      return InvalidArgument(counts.Where(r, "count") + ": not a positive number");
+    }
+    if (r.fields[tcol] == "*names") {
+      total = static_cast<uint64_t>(*n);
+    } else {
+      s.token_counts_[r.fields[tcol]] = static_cast<uint32_t>(*n);
+    }
+  }
+  if (total == 0) {
+    return InvalidArgument(dir + "token_counts.csv: no '*names' row giving the number of names");
+  }
+  s.log_total_ = std::log(static_cast<double>(total));
+  return s;
+}
+
+bool NameScorer::SameVariantGroup(const std::string& a, const std::string& b) const {
+  auto ia = variant_groups_.find(a);
+  auto ib = variant_groups_.find(b);
+  if (ia == variant_groups_.end() || ib == variant_groups_.end()) {
+    return false;
+  }
+  for (uint32_t g : ia->second) {
+    if (std::find(ib->second.begin(), ib->second.end(), g) != ib->second.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+double NameScorer::Weight(const Token& t) const {
+  if (t.Has(kParticle)) {
+    return 0.25;
+  }
+  if (t.Has(kLegalForm)) {
+    return 0.3;
+  }
+  if (t.text.size() == 1) {
+    return 0.5;  // an initial
+  }
+  // Inverse document frequency, scaled so that a word seen in five names or fewer weighs 1 and
+  // the commonest words about 0.45.
+  auto it = token_counts_.find(t.text);
+  if (it == token_counts_.end() || it->second <= 5) {
+    return 1.0;
+  }
+  const double idf = (log_total_ - std::log(static_cast<double>(it->second))) /
+                     (log_total_ - std::log(5.0));
+  return 0.45 + 0.55 * std::clamp(idf, 0.0, 1.0);
+}
+
+double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
+  if (a.text == b.text) {
+    return 1.0;
+  }
+  if (a.Has(kNumber) || b.Has(kNumber)) {
+    return 0.0;  // 2004-1 is not 2004-2
+  }
+  if (a.Has(kLegalForm) || b.Has(kLegalForm)) {
+    return 0.0;  // forms align only with their own class (equal text above)
+  }
+  if (a.text.size() == 1 || b.text.size() == 1) {
+    return a.text[0] == b.text[0] ? 0.9 : 0.0;  // an initial
+  }
+  if (SameVariantGroup(a.text, b.text)) {
+    return 0.95;
+  }
+  double sim = JaroWinkler(a.text, b.text);
+  if ((a.flags | b.flags) & kForeign) {
+    // Transliterations differ by system: compare how the words sound as well.
+    const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
+    const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
+    const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
+    if (!ka.empty() && ka == kb) {
+      sim = std::max(sim, 0.93);
+    } else {
+      sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));
+    }
+  }
+  return sim;
+}
+
+NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) const {
+  NameScore out;
+  const size_t na = std::min(a.tokens.size(), kMaxTokens);
+  const size_t nb = std::min(b.tokens.size(), kMaxTokens);
+  if (na == 0 || nb == 0) {
+    return out;
+  }
+  if (a.Joined() == b.Joined()) {
+    out.score = 1.0;  // the same letters, split differently
+    out.aligned = static_cast<int>(std::min(na, nb));
+    return out;
+  }
+  std::vector<double> wa(na);
+  std::vector<double> wb(nb);
+  for (size_t i = 0; i < na; ++i) {
+    wa[i] = Weight(a.tokens[i]);
+  }
+  for (size_t j = 0; j < nb; ++j) {
+    wb[j] = Weight(b.tokens[j]);
+  }
+  // Candidate alignments: token to token, and a token to two adjacent tokens joined.
+  std::vector<Candidate> cands;
+  for (size_t i = 0; i < na; ++i) {
+    for (size_t j = 0; j < nb; ++j) {
+      const double sim = TokenSimilarity(a.tokens[i], b.tokens[j]);
+      if (sim >= kMinTokenSimilarity) {
+        cands.push_back({sim, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j), 1});
+      }
+    }
+  }
+  auto joined_pairs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
+                          size_t n2, bool one_is_a) {
+    for (size_t i = 0; i + 1 < n1; ++i) {
+      const std::string joined = one.tokens[i].text + one.tokens[i + 1].text;
+      for (size_t j = 0; j < n2; ++j) {
+        if (two.tokens[j].text.size() < 4) {
+          continue;
+        }
+        const double sim = JaroWinkler(joined, two.tokens[j].text);
+        if (sim >= 0.92) {
+          cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), 2,
+                                               static_cast<uint8_t>(j), 1}
+                                   : Candidate{sim, static_cast<uint8_t>(j), 1,
+                                               static_cast<uint8_t>(i), 2});
+        }
+      }
+    }
+  };
+  joined_pairs(a, na, b, nb, true);
+  joined_pairs(b, nb, a, na, false);
+  std::stable_sort(cands.begin(), cands.end(),
+                   [](const Candidate& x, const Candidate& y) { return x.sim > y.sim; });
+  std::vector<bool> used_a(na);
+  std::vector<bool> used_b(nb);
+  double matched = 0;
+  double matched_weight = 0;
+  for (const Candidate& c : cands) {
+    bool free = true;
+    for (size_t k = 0; k < c.a_len; ++k) {
+      free = free && !used_a[c.a_begin + k];
+    }
+    for (size_t k = 0; k < c.b_len; ++k) {
+      free = free && !used_b[c.b_begin + k];
+    }
+    if (!free) {
+      continue;
+    }
+    double w = 0;
+    for (size_t k = 0; k < c.a_len; ++k) {
+      used_a[c.a_begin + k] = true;
+      w += wa[c.a_begin + k];
+    }
+    for (size_t k = 0; k < c.b_len; ++k) {
+      used_b[c.b_begin + k] = true;
+      w += wb[c.b_begin + k];
+    }
+    matched += c.sim * w;
+    matched_weight += w;
+    ++out.aligned;
+  }
+  double left_a = 0;
+  double left_b = 0;
+  for (size_t i = 0; i < na; ++i) {
+    if (!used_a[i]) {
+      left_a += wa[i];
+      ++out.leftover;
+    }
+  }
+  for (size_t j = 0; j < nb; ++j) {
+    if (!used_b[j]) {
+      left_b += wb[j];
+      ++out.leftover;
+    }
+  }
+  if (out.aligned == 0) {
+    return out;
+  }
+  // Leftovers on both sides conflict up to the smaller side's weight; the rest are extras.
+  const double conflict = std::min(left_a, left_b);
+  const double extra = left_a + left_b - 2 * conflict;
+  const double denominator =
+      matched_weight + kConflictPenalty * 2 * conflict + kExtraPenalty * extra;
+  out.score = matched / denominator;
+  return out;
+}
+
+}  // namespace tg::screen

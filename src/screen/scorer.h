@@ -1,0 +1,50 @@
+// The name scorer: how likely two normalised names are to name the same party, in [0, 1].
+// Tokens are aligned one to one (or a token to two joined ones: "Goldman Sachs" and
+// "GoldmanSachs"), best pairs first, by Jaro-Winkler, phonetic keys (for transliterated
+// words), initials and name-variant groups (data/screening/name_variants.csv). Each token
+// weighs by how rare it is among listed names (data/screening/token_counts.csv) and by its kind
+// (particles and legal forms weigh little). Tokens left without a partner lower the score; a
+// pair of leftovers on both sides (a different surname, a different company word) lowers it
+// more than extra names on one side only (a middle name, a patronymic). Immutable after Load.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "src/screen/normalize.h"
+#include "tierguard/status.h"
+
+namespace tg::screen {
+
+// The one default threshold: a score at or above it is a match (screen hits, `match`).
+// Chosen as docs/screening-quality.md describes.
+inline constexpr double kDefaultThreshold = 0.80;
+
+struct NameScore {
+  double score = 0;
+  int aligned = 0;   // token pairs aligned
+  int leftover = 0;  // tokens left without a partner, both sides
+};
+
+class NameScorer {
+ public:
+  static Result<NameScorer> Load(const std::string& data_dir);
+
+  NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
+  // Similarity of two tokens in [0, 1].
+  double TokenSimilarity(const Token& a, const Token& b) const;
+  // A token's weight: rarer words weigh more.
+  double Weight(const Token& t) const;
+
+ private:
+  bool SameVariantGroup(const std::string& a, const std::string& b) const;
+
+  std::unordered_map<std::string, std::vector<uint32_t>> variant_groups_;
+  std::unordered_map<std::string, uint32_t> token_counts_;
+  double log_total_ = 0;  // log of the number of names the counts were taken from
+};
+
+}  // namespace tg::screen

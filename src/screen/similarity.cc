@@ -1,0 +1,100 @@
+#include "src/screen/similarity.h"
+
+#include <algorithm>
+#include <array>
+
+namespace tg::screen {
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  if (a == b) {
+    return a.empty() ? 0.0 : 1.0;
+  }
+  if (a.empty() || b.empty()) {
+    return 0.0;
+  }
+  if (a.size() > b.size()) {
+    std::swap(a, b);
+  }
+  // Names are short; longer strings are compared on their first 64 bytes.
+  constexpr size_t kMax = 64;
+  const size_t la = std::min(a.size(), kMax);
+  const size_t lb = std::min(b.size(), kMax);
+  const size_t window = std::max<size_t>(lb / 2, 1) - 1;
+  std::array<bool, kMax> ma{};
+  std::array<bool, kMax> mb{};
+  size_t matches = 0;
+  for (size_t i = 0; i < la; ++i) {
+    const size_t lo = i > window ? i - window : 0;
+    const size_t hi = std::min(i + window + 1, lb);
+    for (size_t j = lo; j < hi; ++j) {
+      if (!mb[j] && a[i] == b[j]) {
+        ma[i] = mb[j] = true;
+        ++matches;
+        break;
+      }
+    }
+  }
+  if (matches == 0) {
+    return 0.0;
+  }
+  size_t transpositions = 0;
+  for (size_t i = 0, j = 0; i < la; ++i) {
+    if (!ma[i]) {
+      continue;
+    }
+    while (!mb[j]) {
+      ++j;
+    }
+    transpositions += a[i] != b[j] ? 1 : 0;
+    ++j;
+  }
+  const double m = static_cast<double>(matches);
+  const double jaro = (m / static_cast<double>(la) + m / static_cast<double>(lb) +
+                       (m - static_cast<double>(transpositions) / 2.0) / m) /
+                      3.0;
+  size_t prefix = 0;
+  while (prefix < 4 && prefix < la && a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+namespace {
+
+// The class of a consonant; 0 for letters that are dropped.
+char ClassOf(char c, bool drop_w) {
+  switch (c) {
+    case 'b': case 'p': case 'f': case 'v': return 'p';
+    case 'w': return drop_w ? 0 : 'p';
+    case 'c': case 'k': case 'q': case 'g': case 'x': return 'k';
+    case 's': case 'z': case 'j': return 's';
+    case 'd': case 't': return 't';
+    case 'l': case 'r': return 'l';
+    case 'm': return 'm';
+    case 'n': return 'n';
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'h': return 0;
+    default: return c;  // digits
+  }
+}
+
+}  // namespace
+
+std::string PhoneticKey(std::string_view word, bool drop_w) {
+  std::string key;
+  char last = 0;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = ClassOf(word[i], drop_w);
+    if (i == 0 && c == 0 && word[i] != 'h' && word[i] != 'y' && (word[i] != 'w' || !drop_w)) {
+      c = 'a';  // an initial vowel
+    }
+    // Equal classes collapse even across vowels: abjad spellings have none between them
+    // (mhmd, Mohammad → "mt").
+    if (c != 0 && c != last) {
+      key += c;
+      last = c;
+    }
+  }
+  return key;
+}
+
+}  // namespace tg::screen
