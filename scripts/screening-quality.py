@@ -73,6 +73,12 @@ def main():
                      pair=(c[0], c[1])) for c, r in zip(cases, results)]
         total = prf(rows)
         summary.append((name, total, target))
+        sweep = []
+        for t in [x / 100 for x in range(50, 100)]:
+            m = prf([dict(r, match=r["score"] >= t) for r in rows])
+            sweep.append((m["f1"], t))
+        best_f1, best_t = max(sweep)
+        print(f"  (best threshold for this file alone: {best_t:.2f}, F1 {best_f1:.3f})")
         print(f"{name}: n={total['n']} P={total['precision']:.3f} R={total['recall']:.3f} "
               f"F1={total['f1']:.3f} (target {target}) tp={total['tp']} fp={total['fp']} "
               f"fn={total['fn']} tn={total['tn']}")

@@ -52,15 +52,15 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
       }
       TG_RETURN_IF_ERROR(StringField(obj, "name1", true, name1));
       TG_RETURN_IF_ERROR(StringField(obj, "name2", true, name2));
-      auto a = impl_->normalizer->Normalize(name1);
+      auto a = impl_->normalizer->NormalizeAll(name1);
       if (!a) {
         return a.status().WithPrefix("name1");
       }
-      auto b = impl_->normalizer->Normalize(name2);
+      auto b = impl_->normalizer->NormalizeAll(name2);
       if (!b) {
         return b.status().WithPrefix("name2");
       }
-      return impl_->scorer->Score(*a, *b).score;
+      return impl_->scorer->Best(*a, *b).score;
     }();
     std::string& buf = sink.Buffer();
     if (!score) {

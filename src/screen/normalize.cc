@@ -73,6 +73,10 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
   };
   for (char c : ascii) {
     if (IsAsciiAlnum(c)) {
+      const bool digit = c >= '0' && c <= '9';
+      if (!current.empty() && digit != (current.back() >= '0' && current.back() <= '9')) {
+        flush();  // "No.8", "V.214W": letters and digits are separate words
+      }
       current += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     } else if (c == '\'' || c == '.' || c == '`' || static_cast<unsigned char>(c) >= 0x80) {
       continue;  // joins: O'Brien, L.L.C., and marks left by transliteration (ʿ, ʾ)
@@ -101,6 +105,38 @@ Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, 
 }
 
 }  // namespace
+
+std::vector<std::string> AlternativeNames(std::string_view name) {
+  // Markers of a former name, matched case-insensitively; what follows (up to a closing
+  // parenthesis) is that name.
+  static constexpr std::string_view kMarkers[] = {"(ex-", "(ex ", "(f/k/a ", "(fka ",
+                                                  "(formerly ", " f/k/a ", " fka ",
+                                                  " formerly ", " a.k.a. ", " aka "};
+  std::string lower(name);
+  for (char& c : lower) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  for (std::string_view marker : kMarkers) {
+    const size_t at = lower.find(marker);
+    if (at == std::string::npos) {
+      continue;
+    }
+    const size_t start = at + marker.size();
+    size_t end = name.find(')', start);
+    const bool closed = end != std::string::npos && marker[0] == '(';
+    end = closed ? end : name.size();
+    std::string main(name.substr(0, at));
+    if (closed) {
+      main += name.substr(end + 1);
+    }
+    std::vector<std::string> out = AlternativeNames(main);
+    for (std::string& other : AlternativeNames(name.substr(start, end - start))) {
+      out.push_back(std::move(other));
+    }
+    return out;
+  }
+  return {std::string(name)};
+}
 
 std::string NormalizedName::Joined() const {
   std::string out;
@@ -184,6 +220,15 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
                                                            phrase.begin(), phrase.end(), ' ')));
     n.titles_.insert(phrase);
   }
+  TG_ASSIGN_OR_RETURN(auto forms_of_words, ReadList(dir + "word_forms.csv", 2));
+  for (const auto& row : forms_of_words) {
+    TG_ASSIGN_OR_RETURN(std::string word, tokens_of(row[0]));
+    std::vector<std::string> replacement;
+    for (const Token& t : Normalizer().Tokenize(row[1]).tokens) {
+      replacement.push_back(t.text);
+    }
+    n.word_forms_[word] = std::move(replacement);
+  }
   TG_ASSIGN_OR_RETURN(auto particles, ReadList(dir + "particles.csv", 1));
   for (const auto& row : particles) {
     TG_ASSIGN_OR_RETURN(std::string word, tokens_of(row[0]));
@@ -192,13 +237,47 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   return n;
 }
 
+Result<std::vector<NormalizedName>> Normalizer::NormalizeAll(std::string_view name) const {
+  if (name.size() > kMaxNameBytes) {
+    return InvalidArgument("name is " + std::to_string(name.size()) + " bytes long; at most " +
+                           std::to_string(kMaxNameBytes) + " are accepted");
+  }
+  TG_RETURN_IF_ERROR(ValidateUtf8(name));
+  std::vector<NormalizedName> out;
+  for (const std::string& alternative : AlternativeNames(name)) {
+    TG_ASSIGN_OR_RETURN(NormalizedName n, Normalize(alternative));
+    if (!n.tokens.empty()) {
+      out.push_back(std::move(n));
+    }
+  }
+  return out;
+}
+
 NormalizedName Normalizer::Tokenize(std::string_view ascii, uint8_t flags_of_all) const {
   std::vector<Token> raw;
   Split(ascii, flags_of_all, raw);
   return Finish(std::move(raw));
 }
 
-NormalizedName Normalizer::Finish(std::vector<Token> raw) const {
+NormalizedName Normalizer::Finish(std::vector<Token> in) const {
+  // Word forms first, then tens and units written apart joined ("forty four" → 44).
+  std::vector<Token> raw;
+  for (Token& t : in) {
+    auto it = word_forms_.find(t.text);
+    if (it == word_forms_.end()) {
+      raw.push_back(std::move(t));
+      continue;
+    }
+    for (const std::string& w : it->second) {
+      const bool units = w.size() == 1 && w[0] >= '1' && w[0] <= '9';
+      if (units && !raw.empty() && raw.back().text.size() == 2 && raw.back().text[1] == '0' &&
+          raw.back().text[0] >= '2' && raw.back().text[0] <= '9') {
+        raw.back().text[1] = w[0];
+      } else {
+        raw.push_back(Token{w, t.flags});
+      }
+    }
+  }
   NormalizedName name;
   // Longest phrase first at each position: titles are dropped, legal forms become their class.
   auto phrase = [&](size_t at, size_t len) {

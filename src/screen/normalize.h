@@ -55,6 +55,9 @@ class Normalizer {
   // digits gives no tokens.
   Result<NormalizedName> Normalize(std::string_view name) const;
 
+  // Normalize() of each of AlternativeNames(name); names without tokens are left out.
+  Result<std::vector<NormalizedName>> NormalizeAll(std::string_view name) const;
+
   // Tokens of an already ASCII-folded text: split, joined, titles dropped, forms classed.
   NormalizedName Tokenize(std::string_view ascii, uint8_t flags_of_all = 0) const;
 
@@ -68,6 +71,12 @@ class Normalizer {
   std::unordered_set<std::string> titles_;
   size_t longest_title_ = 1;
   std::unordered_set<std::string> particles_;
+  // Abbreviations, number words, ordinals and Roman numerals to their normal form.
+  std::unordered_map<std::string, std::vector<std::string>> word_forms_;
 };
+
+// The names a written name stands for: itself without the annotations, and each former name
+// it gives ("OCEAN PIONEER (ex-Cape Diamond)", "X f/k/a Y"). Always at least one.
+std::vector<std::string> AlternativeNames(std::string_view name);
 
 }  // namespace tg::screen

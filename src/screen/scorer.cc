@@ -112,8 +112,16 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
   if (SameVariantGroup(a.text, b.text)) {
     return 0.95;
   }
-  double sim = JaroWinkler(a.text, b.text);
+  // Spelling: edits relative to length, so that one typo in a long word stays close while
+  // two names that merely share a beginning (Castro, Castillo) do not.
+  const double longest = static_cast<double>(std::max(a.text.size(), b.text.size()));
+  const int edits = EditDistance(a.text, b.text);
+  double sim = 1.0 - edits / longest;
+  if (edits == 1 && longest >= 3) {
+    sim = std::max(sim, 0.86);  // one typo
+  }
   if ((a.flags | b.flags) & kForeign) {
+    sim = std::max(sim, JaroWinkler(a.text, b.text));
     // Transliterations differ by system: compare how the words sound as well.
     const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
     const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
@@ -125,6 +133,20 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
     }
   }
   return sim;
+}
+
+NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
+                           const std::vector<NormalizedName>& b) const {
+  NameScore best;
+  for (const NormalizedName& x : a) {
+    for (const NormalizedName& y : b) {
+      NameScore s = Score(x, y);
+      if (s.score > best.score) {
+        best = s;
+      }
+    }
+  }
+  return best;
 }
 
 NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) const {
@@ -177,6 +199,32 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   };
   joined_pairs(a, na, b, nb, true);
   joined_pairs(b, nb, a, na, false);
+  // A short token that spells the initials of adjacent tokens: "JC" and "Jean Claude", "PLA"
+  // and "People's Liberation Army".
+  auto acronyms = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
+                      size_t n2, bool one_is_a) {
+    for (size_t i = 0; i < n1; ++i) {
+      const std::string& t = one.tokens[i].text;
+      if (t.size() < 2 || t.size() > 4 || one.tokens[i].Has(kNumber)) {
+        continue;
+      }
+      for (size_t j = 0; j + t.size() <= n2 && t.size() <= 255; ++j) {
+        bool spells = true;
+        for (size_t k = 0; k < t.size() && spells; ++k) {
+          spells = two.tokens[j + k].text[0] == t[k];
+        }
+        if (spells) {
+          const auto len = static_cast<uint8_t>(t.size());
+          cands.push_back(one_is_a ? Candidate{0.9, static_cast<uint8_t>(i), 1,
+                                               static_cast<uint8_t>(j), len}
+                                   : Candidate{0.9, static_cast<uint8_t>(j), len,
+                                               static_cast<uint8_t>(i), 1});
+        }
+      }
+    }
+  };
+  acronyms(a, na, b, nb, true);
+  acronyms(b, nb, a, na, false);
   std::stable_sort(cands.begin(), cands.end(),
                    [](const Candidate& x, const Candidate& y) { return x.sim > y.sim; });
   std::vector<bool> used_a(na);

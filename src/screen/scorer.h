@@ -34,6 +34,8 @@ class NameScorer {
   static Result<NameScorer> Load(const std::string& data_dir);
 
   NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
+  // The best score over every pair of the two names' alternatives (former names, …).
+  NameScore Best(const std::vector<NormalizedName>& a, const std::vector<NormalizedName>& b) const;
   // Similarity of two tokens in [0, 1].
   double TokenSimilarity(const Token& a, const Token& b) const;
   // A token's weight: rarer words weigh more.

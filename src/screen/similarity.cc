@@ -59,6 +59,33 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
 }
 
+int EditDistance(std::string_view a, std::string_view b) {
+  constexpr size_t kMax = 64;
+  a = a.substr(0, std::min(a.size(), kMax));
+  b = b.substr(0, std::min(b.size(), kMax));
+  // Three rows of the dynamic-programming table: two back for transpositions.
+  std::array<int, kMax + 1> prev2{};
+  std::array<int, kMax + 1> prev{};
+  std::array<int, kMax + 1> cur{};
+  for (size_t j = 0; j <= b.size(); ++j) {
+    prev[j] = static_cast<int>(j);
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d = std::min(d, prev2[j - 2] + 1);
+      }
+      cur[j] = d;
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.size()];
+}
+
 namespace {
 
 // The class of a consonant; 0 for letters that are dropped.
