@@ -12,11 +12,13 @@ namespace tg::screen {
 namespace {
 
 // Below this a token pair is not aligned at all.
-constexpr double kMinTokenSimilarity = 0.80;
+constexpr double kMinTokenSimilarity = 0.70;
 // Extra tokens on one side only (a middle name) count this much of their weight against.
-constexpr double kExtraPenalty = 0.45;
+constexpr double kExtraPenalty = 0.30;
 // Leftovers on both sides (a different surname) count more than their weight against.
 constexpr double kConflictPenalty = 1.5;
+// The factor for names made of the same words in another order.
+constexpr double kOrderPenalty = 0.75;
 // Names longer than this are compared on their first kMaxTokens tokens.
 constexpr size_t kMaxTokens = 24;
 
@@ -231,6 +233,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   std::vector<bool> used_b(nb);
   double matched = 0;
   double matched_weight = 0;
+  std::vector<std::pair<uint8_t, uint8_t>> order;  // aligned (a, b) positions, names only
   for (const Candidate& c : cands) {
     bool free = true;
     for (size_t k = 0; k < c.a_len; ++k) {
@@ -254,6 +257,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
     matched += c.sim * w;
     matched_weight += w;
     ++out.aligned;
+    if (!a.tokens[c.a_begin].Has(kParticle) && !a.tokens[c.a_begin].Has(kLegalForm)) {
+      order.emplace_back(c.a_begin, c.b_begin);
+    }
   }
   double left_a = 0;
   double left_b = 0;
@@ -278,6 +284,17 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   const double denominator =
       matched_weight + kConflictPenalty * 2 * conflict + kExtraPenalty * extra;
   out.score = matched / denominator;
+  // Names keep their order, or move their last part first ("PUTIN, Vladimir"): aligned
+  // positions must be a rotation of an increasing sequence. Otherwise the names are made of
+  // the same words in another arrangement (Salman bin Muhammad, Muhammad bin Salman).
+  std::sort(order.begin(), order.end());
+  int descents = 0;
+  for (size_t k = 1; k < order.size(); ++k) {
+    descents += order[k].second < order[k - 1].second ? 1 : 0;
+  }
+  if (descents > 1 || (descents == 1 && order.back().second > order.front().second)) {
+    out.score *= kOrderPenalty;
+  }
   return out;
 }
 
