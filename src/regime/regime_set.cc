@@ -1,29 +1,17 @@
 #include "src/regime/regime_set.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "src/common/csv.h"
+#include "src/common/digest.h"
 #include "src/common/text.h"
 #include "src/regime/yaml_reader.h"
 
 namespace tg::regime {
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 

@@ -33,6 +33,4 @@ class RegimeSet {
   std::vector<std::unique_ptr<Regime>> regimes_;  // sorted by id
 };
 
-std::string Sha256Hex(std::string_view bytes);
-
 }  // namespace tg::regime
