@@ -810,6 +810,7 @@ int Run(int argc, char** argv) {
                        : command == "veu"                               ? kVeuHelp
                        : command == "audit"                             ? kAuditHelp
                        : command == "match"                             ? kMatchHelp
+                       : command == "screen"                            ? kScreenHelp
                                                                         : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
@@ -819,7 +820,8 @@ int Run(int argc, char** argv) {
   static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
-                                          "alerts",   "veu",       "audit",   "match"};
+                                          "alerts",   "veu",       "audit",   "match",
+                                          "screen"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -860,6 +862,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "match") {
     return Match(**engine, rest);
+  }
+  if (command == "screen") {
+    return Screen(**engine, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
     return Report(**engine, command);

@@ -1,4 +1,4 @@
-// The screening commands of the command line: match (and, with list loading, screen).
+// The screening commands of the command line: screen and match.
 #pragma once
 
 #include <string>
@@ -10,5 +10,7 @@ namespace tg::cli {
 
 extern const char* const kMatchHelp;
 int Match(const Engine& engine, const std::vector<std::string>& argv);
+extern const char* const kScreenHelp;
+int Screen(const Engine& engine, const std::vector<std::string>& argv);
 
 }  // namespace tg::cli

@@ -14,8 +14,10 @@ import collections
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -33,6 +35,26 @@ def run_match(tierguard, pairs, threshold):
         sys.exit(f"tierguard match gave {len(results)} answers for {len(pairs)} pairs: "
                  f"{out.stderr.decode()}")
     return results
+
+
+def run_screen(tierguard, lists, names, threshold, limit=10, countries=None):
+    cmd = [tierguard, "screen", "--limit", str(limit)]
+    for l in lists:
+        cmd += ["--list", l]
+    if threshold is not None:
+        cmd += ["--threshold", str(threshold)]
+    queries = [{"id": str(i), "name": n} for i, n in enumerate(names)]
+    for q, c in zip(queries, countries or []):
+        if c:
+            q["country"] = c
+    lines = "".join(json.dumps(q) + "\n" for q in queries)
+    out = subprocess.run(cmd, input=lines.encode(), capture_output=True, check=False,
+                         env=dict(os.environ, TIERGUARD_HOME=ROOT))
+    answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+    if len(answers) != len(names):
+        sys.exit(f"tierguard screen gave {len(answers)} answers for {len(names)} queries: "
+                 f"{out.stderr.decode()[:2000]}")
+    return answers
 
 
 def prf(rows):
@@ -120,6 +142,67 @@ def main():
             print(f"  cross-script below minimum: {a} | {b}: {r['score']:.3f} < {minimum}")
     md.append("")
     print(f"watchman_cross_script_pairs.csv: {passed}/{len(cross)} at or above their minimum")
+    # Screening: queries against lists through `tierguard screen`.
+    sanctions = os.path.join(args.shared, "sanctions")
+    all_lists = [os.path.join(sanctions, f) for f in (
+        "ofac_sdn/sdn_2024-05-03.csv", "ofac_non_sdn/cons_prim.csv", "un/UN_consolidated.xml",
+        "bis/dpl.txt", "csl_us/csl_sample_2019.csv", "csl_us/consolidated_sample.csv",
+        "opensanctions/yente_t1_eu_fsf_entities.ftm.json")]
+    with open(os.path.join(nm, "nomenklatura_putin_names.txt"), encoding="utf-8") as f:
+        putin = [l.strip() for l in f if l.strip()]
+    answers = run_screen(args.tierguard, all_lists, putin, args.threshold)
+    found = [any(h["entry_id"] == "SDN-35096" for h in a["hits"]) for a in answers]
+    print(f"nomenklatura_putin_names.txt: {sum(found)}/{len(putin)} = "
+          f"{sum(found) / len(putin):.3f} hit SDN-35096 (target 0.95)")
+    if args.show_errors:
+        for name, ok in zip(putin, found):
+            if not ok:
+                print(f"  missed: {name}")
+    md.append("### Screening\n\n| set | queries | result | target |\n| --- | ---: | --- | --- |")
+    md.append(f"| nomenklatura_putin_names.txt against all lists | {len(putin)} | "
+              f"{sum(found)} hit SDN-35096 ({sum(found) / len(putin):.1%}) | ≥ 95 % |")
+    # Alias -> primary recall on the 2021 snapshot: primaries only in the index.
+    snap = os.path.join(sanctions, "ofac_sdn_2021_consistent")
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(os.path.join(snap, "sdn.csv"), os.path.join(tmp, "sdn.csv"))
+        with open(os.path.join(snap, "alt.csv"), encoding="latin-1", newline="") as f:
+            alts = [(r[0].strip(), r[3].strip()) for r in csv.reader(f) if len(r) > 3 and r[3].strip() and r[3].strip() != "-0-"]
+        answers = run_screen(args.tierguard, [os.path.join(tmp, "sdn.csv")], [a for _, a in alts],
+                             args.threshold, limit=10)
+    hit = sum(1 for (num, _), a in zip(alts, answers)
+              if any(h["entry_id"] == f"SDN-{num}" for h in a["hits"]))
+    print(f"ofac_sdn_2021_consistent alias -> primary: recall {hit}/{len(alts)} = "
+          f"{hit / len(alts):.4f} (target 0.97)")
+    md.append(f"| ofac_sdn_2021_consistent aliases against the primaries | {len(alts)} | "
+              f"recall {hit / len(alts):.4f} | ≥ 0.97 |")
+    # False positives: US Congress members against all lists.
+    congress = []
+    congress_countries = []
+    with open(os.path.join(sanctions, "opensanctions/us_congress_senzing.json"), encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            for n in rec.get("NAMES", []):
+                full = n.get("NAME_FULL") or " ".join(
+                    x for x in (n.get("NAME_FIRST"), n.get("NAME_MIDDLE"), n.get("NAME_LAST")) if x)
+                if full:
+                    congress.append(full)
+                    nationality = [c.get("NATIONALITY") for c in rec.get("COUNTRIES", [])]
+                    congress_countries.append((nationality + [None])[0])
+                    break
+    # Each member is screened as a compliance officer would: name and nationality.
+    answers = run_screen(args.tierguard, all_lists, congress, args.threshold,
+                         countries=congress_countries)
+    flagged = [(q, a) for q, a in zip(congress, answers) if a["hits"]]
+    print(f"us_congress_senzing.json: {len(flagged)}/{len(congress)} = "
+          f"{len(flagged) / len(congress):.4f} flagged (target <= 0.01)")
+    if args.show_errors:
+        for q, a in flagged[:40]:
+            h = a["hits"][0]
+            print(f"  flagged: {q} -> {h['name']} / {h['matched_name']} {h['score']} "
+                  f"{h['explanation']}")
+    md.append(f"| US Congress members (us_congress_senzing.json) against all lists | "
+              f"{len(congress)} | {len(flagged)} flagged ({len(flagged) / len(congress):.2%}) | ≤ 1 % |")
+    md.append("")
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write("\n".join(md) + "\n")

@@ -184,6 +184,17 @@ class Engine {
   // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed
   // name, "match" at `threshold`.
   Result<StreamStats> MatchStream(std::FILE* in, std::FILE* out, double threshold) const;
+  // Screen: loads the list files (every format of ../shared/spec/screening.md), then reads
+  // queries, JSON Lines ({"id", "name", "country", "type"}) or one name a line, and writes one
+  // {"id", "query", "hits": […]} line per query, hits at or above `threshold`, best first, at
+  // most `limit`. by_outcome counts queries with and without hits.
+  struct ScreenOptions {
+    std::vector<std::string> lists;
+    double threshold = 0;
+    size_t limit = 10;
+  };
+  Result<StreamStats> ScreenStream(std::FILE* in, std::FILE* out,
+                                   const ScreenOptions& options) const;
 
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule

@@ -37,17 +37,14 @@ bool IsAbjad(UScriptCode script) {
          script == USCRIPT_THAI || script == USCRIPT_THAANA;
 }
 
-// Rewrites that ICU's transliterators do not make: a space after each Hangul syllable (Korean
-// names are romanised syllable by syllable, and Latin spellings split or join them freely),
-// the Katakana long-vowel mark and middle dot, Hebrew abbreviation marks.
+// Rewrites that ICU's transliterators do not make: the Katakana long-vowel mark and middle
+// dot, Hebrew abbreviation marks.
 void Prepare(icu::UnicodeString& word) {
   icu::UnicodeString out;
   for (int32_t i = 0; i < word.length();) {
     const UChar32 c = word.char32At(i);
     i += U16_LENGTH(c);
-    if (c >= 0xAC00 && c <= 0xD7A3) {
-      out.append(c).append(static_cast<UChar>(' '));
-    } else if (c == 0x30FC || c == 0x05F3 || c == 0x05F4) {
+    if (c == 0x30FC || c == 0x05F3 || c == 0x05F4) {
       continue;
     } else if (c == 0x30FB || c == 0x00B7) {
       out.append(static_cast<UChar>(' '));

@@ -13,8 +13,10 @@ namespace {
 
 // Below this a token pair is not aligned at all.
 constexpr double kMinTokenSimilarity = 0.70;
-// Extra tokens on one side only (a middle name) count this much of their weight against.
+// Extra tokens of the listed name (a middle name, a patronymic) count this much of their
+// weight against; extra tokens of the query (a surname the listed name lacks) count more.
 constexpr double kExtraPenalty = 0.30;
+constexpr double kQueryExtraPenalty = 0.60;
 // Leftovers on both sides (a different surname) count more than their weight against.
 constexpr double kConflictPenalty = 1.5;
 // The factor for names made of the same words in another order.
@@ -25,6 +27,7 @@ constexpr size_t kMaxTokens = 24;
 struct Candidate {
   double sim;
   uint8_t a_begin, a_len, b_begin, b_len;
+  bool acronym = false;  // a's one token spells the initials of b's tokens
 };
 
 }  // namespace
@@ -119,8 +122,19 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
   const double longest = static_cast<double>(std::max(a.text.size(), b.text.size()));
   const int edits = EditDistance(a.text, b.text);
   double sim = 1.0 - edits / longest;
-  if (edits == 1 && longest >= 3) {
-    sim = std::max(sim, 0.86);  // one typo
+  if (edits == 1 && longest >= 5) {
+    sim = std::max(sim, 0.86);  // one typo in a word long enough to survive one
+  }
+  // The same word in another language's spelling (Poetin, Wladimirowitsch).
+  const std::string oa = Orthographic(a.text);
+  const std::string ob = Orthographic(b.text);
+  if (oa == ob) {
+    sim = std::max(sim, 0.95);
+  } else {
+    const int o_edits = EditDistance(oa, ob);
+    const double o_longest = static_cast<double>(std::max(oa.size(), ob.size()));
+    sim = std::max(sim, 0.95 * (o_edits == 1 && o_longest >= 5 ? std::max(0.86, 1 - 1 / o_longest)
+                                                                : 1.0 - o_edits / o_longest));
   }
   if ((a.flags | b.flags) & kForeign) {
     sim = std::max(sim, JaroWinkler(a.text, b.text));
@@ -130,7 +144,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
     const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
     if (!ka.empty() && ka == kb) {
       sim = std::max(sim, 0.93);
-    } else {
+    } else if (!abjad) {
       sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));
     }
   }
@@ -184,13 +198,18 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   auto joined_pairs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
                           size_t n2, bool one_is_a) {
     for (size_t i = 0; i + 1 < n1; ++i) {
-      const std::string joined = one.tokens[i].text + one.tokens[i + 1].text;
+      Token joined{one.tokens[i].text + one.tokens[i + 1].text,
+                   static_cast<uint8_t>((one.tokens[i].flags | one.tokens[i + 1].flags) &
+                                        (kAbjad | kForeign)),
+                   ""};
+      joined.key = PhoneticKey(joined.text);
       for (size_t j = 0; j < n2; ++j) {
-        if (two.tokens[j].text.size() < 4) {
+        if (two.tokens[j].text.size() < 4 || two.tokens[j].Has(kNumber) ||
+            two.tokens[j].Has(kLegalForm)) {
           continue;
         }
-        const double sim = JaroWinkler(joined, two.tokens[j].text);
-        if (sim >= 0.92) {
+        const double sim = TokenSimilarity(joined, two.tokens[j]);
+        if (sim >= 0.9) {
           cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), 2,
                                                static_cast<uint8_t>(j), 1}
                                    : Candidate{sim, static_cast<uint8_t>(j), 1,
@@ -202,9 +221,10 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   joined_pairs(a, na, b, nb, true);
   joined_pairs(b, nb, a, na, false);
   // A short token that spells the initials of adjacent tokens: "JC" and "Jean Claude", "PLA"
-  // and "People's Liberation Army".
+  // and "People's Liberation Army". Credited like an initial: the spelled words' weight beyond
+  // the acronym's own stays unexplained.
   auto acronyms = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
-                      size_t n2, bool one_is_a) {
+                      size_t n2) {
     for (size_t i = 0; i < n1; ++i) {
       const std::string& t = one.tokens[i].text;
       if (t.size() < 2 || t.size() > 4 || one.tokens[i].Has(kNumber)) {
@@ -217,16 +237,15 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
         }
         if (spells) {
           const auto len = static_cast<uint8_t>(t.size());
-          cands.push_back(one_is_a ? Candidate{0.9, static_cast<uint8_t>(i), 1,
-                                               static_cast<uint8_t>(j), len}
-                                   : Candidate{0.9, static_cast<uint8_t>(j), len,
-                                               static_cast<uint8_t>(i), 1});
+          cands.push_back(Candidate{0.9, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j),
+                                    len, true});
         }
       }
     }
   };
-  acronyms(a, na, b, nb, true);
-  acronyms(b, nb, a, na, false);
+  // Only the query's short words are read as acronyms: a listed acronym ("JI") spelled by the
+  // initials of a query ("Jay Inslee") is a coincidence, not a match.
+  acronyms(a, na, b, nb);
   std::stable_sort(cands.begin(), cands.end(),
                    [](const Candidate& x, const Candidate& y) { return x.sim > y.sim; });
   std::vector<bool> used_a(na);
@@ -234,6 +253,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   double matched = 0;
   double matched_weight = 0;
   std::vector<std::pair<uint8_t, uint8_t>> order;  // aligned (a, b) positions, names only
+  double unexplained_a = 0;
+  double unexplained_b = 0;
   for (const Candidate& c : cands) {
     bool free = true;
     for (size_t k = 0; k < c.a_len; ++k) {
@@ -254,6 +275,25 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
       used_b[c.b_begin + k] = true;
       w += wb[c.b_begin + k];
     }
+    // An initial says less than the word it stands for: the rest of that word's weight stays
+    // unexplained, on its side.
+    if (c.acronym) {
+      const double spelled = w - wa[c.a_begin];
+      if (spelled > wa[c.a_begin]) {
+        unexplained_b += spelled - wa[c.a_begin];
+        w -= spelled - wa[c.a_begin];
+      }
+    } else if (c.a_len == 1 && c.b_len == 1) {
+      const double ia = wa[c.a_begin];
+      const double ib = wb[c.b_begin];
+      if (a.tokens[c.a_begin].text.size() == 1 && ib > ia) {
+        unexplained_b += ib - ia;
+        w -= ib - ia;
+      } else if (b.tokens[c.b_begin].text.size() == 1 && ia > ib) {
+        unexplained_a += ia - ib;
+        w -= ia - ib;
+      }
+    }
     matched += c.sim * w;
     matched_weight += w;
     ++out.aligned;
@@ -261,8 +301,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
       order.emplace_back(c.a_begin, c.b_begin);
     }
   }
-  double left_a = 0;
-  double left_b = 0;
+  double left_a = unexplained_a;
+  double left_b = unexplained_b;
   for (size_t i = 0; i < na; ++i) {
     if (!used_a[i]) {
       left_a += wa[i];
@@ -280,9 +320,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   }
   // Leftovers on both sides conflict up to the smaller side's weight; the rest are extras.
   const double conflict = std::min(left_a, left_b);
-  const double extra = left_a + left_b - 2 * conflict;
-  const double denominator =
-      matched_weight + kConflictPenalty * 2 * conflict + kExtraPenalty * extra;
+  const double denominator = matched_weight + kConflictPenalty * 2 * conflict +
+                             kQueryExtraPenalty * (left_a - conflict) +
+                             kExtraPenalty * (left_b - conflict);
   out.score = matched / denominator;
   // Names keep their order, or move their last part first ("PUTIN, Vladimir"): aligned
   // positions must be a rotation of an increasing sequence. Otherwise the names are made of

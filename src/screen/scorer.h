@@ -33,6 +33,8 @@ class NameScorer {
  public:
   static Result<NameScorer> Load(const std::string& data_dir);
 
+  // `a` is the query: its words that the listed name `b` lacks count more against than
+  // words of `b` that the query lacks.
   NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
   // The best score over every pair of the two names' alternatives (former names, …).
   NameScore Best(const std::vector<NormalizedName>& a, const std::vector<NormalizedName>& b) const;

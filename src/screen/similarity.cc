@@ -86,33 +86,60 @@ int EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+std::string Orthographic(std::string_view w) {
+  static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
+      {"tsch", "ch"}, {"sch", "sh"}, {"tch", "ch"}, {"tj", "ch"}, {"dzh", "j"}, {"dj", "j"},
+      {"ph", "f"},    {"ck", "k"},   {"kh", "h"},   {"oe", "u"},  {"ou", "u"},  {"w", "v"},
+      {"y", "i"},     {"x", "ks"}};
+  std::string out;
+  for (size_t i = 0; i < w.size();) {
+    bool replaced = false;
+    for (const auto& [from, to] : kRules) {
+      if (w.compare(i, from.size(), from) == 0) {
+        out += to;
+        i += from.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      if (out.empty() || out.back() != w[i]) {
+        out += w[i];
+      }
+      ++i;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // The class of a consonant; 0 for letters that are dropped.
-char ClassOf(char c, bool drop_w) {
+char ClassOf(char c, bool abjad) {
   switch (c) {
     case 'b': case 'p': case 'f': case 'v': return 'p';
-    case 'w': return drop_w ? 0 : 'p';
+    case 'w': return abjad ? 0 : 'p';
     case 'c': case 'k': case 'q': case 'g': case 'x': return 'k';
     case 's': case 'z': case 'j': return 's';
     case 'd': case 't': return 't';
     case 'l': case 'r': return 'l';
     case 'm': return 'm';
     case 'n': return 'n';
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'h': return 0;
+    case 'h': return abjad ? 'h' : 0;  // abjads write h (ح, ه, ה) as a letter of its own
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return 0;
     default: return c;  // digits
   }
 }
 
 }  // namespace
 
-std::string PhoneticKey(std::string_view word, bool drop_w) {
+std::string PhoneticKey(std::string_view word, bool abjad) {
   std::string key;
   char last = 0;
   for (size_t i = 0; i < word.size(); ++i) {
-    char c = ClassOf(word[i], drop_w);
-    if (i == 0 && c == 0 && word[i] != 'h' && word[i] != 'y' && (word[i] != 'w' || !drop_w)) {
-      c = 'a';  // an initial vowel
+    char c = ClassOf(word[i], abjad);
+    if (i == 0 && c == 0 && !abjad && word[i] != 'h' && word[i] != 'y') {
+      c = 'a';  // an initial vowel (an abjad may write it as alef, ayn or not at all)
     }
     // Equal classes collapse even across vowels: abjad spellings have none between them
     // (mhmd, Mohammad → "mt").

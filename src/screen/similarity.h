@@ -14,9 +14,15 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // transpositions), byte-wise; strings are compared on their first 64 bytes.
 int EditDistance(std::string_view a, std::string_view b);
 
+// A spelling key of a lower-case ASCII word that folds the ways European languages write the
+// same sounds: w → v, oe/ou → u, ph → f, ck → k, (t)sch/tch/tj → ch, dj/dzh → j, kh → h,
+// y → i, x → ks, doubled letters once. "Wladimir Poetin" and "Vladimir Putin" agree.
+std::string Orthographic(std::string_view word);
+
 // A consonant key of a lower-case ASCII word: the first letter's class (a vowel as 'a'), then
-// the class of each consonant, repeats collapsed even across vowels; h, y and inner vowels dropped. When
-// `drop_w`, w is read as a vowel (Arabic and Hebrew write long u/o with it). Digits stay.
-std::string PhoneticKey(std::string_view word, bool drop_w = false);
+// the class of each consonant, repeats collapsed even across vowels; h, y and inner vowels
+// dropped. With `abjad` (for words from Arabic, Hebrew, …): w is read as a vowel (those
+// scripts write long u/o with it), h is kept, and an initial vowel is dropped. Digits stay.
+std::string PhoneticKey(std::string_view word, bool abjad = false);
 
 }  // namespace tg::screen

@@ -1,0 +1,201 @@
+#include "src/screen/index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+namespace tg::screen {
+
+namespace {
+
+// Candidates scored per query: the names sharing the most (rarest) tokens with it.
+constexpr size_t kMaxCandidates = 256;
+// A posting list longer than this is read only when the rarer tokens found few candidates.
+constexpr size_t kCommonPosting = 20000;
+// Qualifier adjustments: a matching country or type confirms a little; a different one, known
+// on both sides, counts against.
+constexpr double kCountrySame = 0.03;
+constexpr double kCountryDifferent = -0.05;
+constexpr double kTypeDifferent = -0.10;
+
+std::string PrefixKey(const std::string& text) { return "^" + text.substr(0, 4); }
+std::string PhoneticPostingKey(const Token& t) { return "#" + t.key; }
+
+bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
+
+bool CompatibleTypes(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == b) {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Index::Post(const std::string& key, uint32_t name) {
+  std::vector<uint32_t>& p = postings_[key];
+  if (p.empty() || p.back() != name) {
+    p.push_back(name);
+  }
+}
+
+Result<size_t> Index::Add(const ScreeningList& list) {
+  size_t added = 0;
+  for (const ListEntry& e : list.entries) {
+    const auto entry = static_cast<uint32_t>(entries_.size());
+    EntryRef ref{&list, &e, {}};
+    for (const std::string& c : e.countries) {
+      if (std::string code = countries_(c); !code.empty() &&
+          std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
+        ref.countries.push_back(std::move(code));
+      }
+    }
+    entries_.push_back(std::move(ref));
+    std::vector<const std::string*> texts{&e.name};
+    for (const std::string& a : e.aliases) {
+      texts.push_back(&a);
+    }
+    for (const std::string* text : texts) {
+      auto norms = normalizer_.NormalizeAll(*text);
+      if (!norms) {
+        return norms.status().WithPrefix(list.source + ": " + e.entry_id);
+      }
+      for (NormalizedName& n : *norms) {
+        const auto id = static_cast<uint32_t>(names_.size());
+        for (const Token& t : n.tokens) {
+          if (!Indexed(t)) {
+            continue;
+          }
+          Post(t.text, id);
+          Post(PhoneticPostingKey(t), id);
+          if (t.text.size() > 4) {
+            Post(PrefixKey(t.text), id);
+          }
+        }
+        if (n.tokens.size() > 1) {
+          Post(n.Joined(), id);  // "Goldman Sachs" found from "GoldmanSachs"
+        }
+        names_.push_back(Name{entry, text, std::move(n)});
+        ++added;
+      }
+    }
+  }
+  return added;
+}
+
+Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
+                                       size_t limit) const {
+  TG_ASSIGN_OR_RETURN(std::vector<NormalizedName> names, normalizer_.NormalizeAll(query.name));
+  std::vector<Hit> hits;
+  if (names.empty()) {
+    return hits;
+  }
+  // Gather candidates: each posting adds the query token's weight to the names it lists.
+  struct Source {
+    const std::vector<uint32_t>* posting;
+    double weight;
+  };
+  std::vector<Source> sources;
+  std::unordered_set<std::string> seen_keys;
+  for (const NormalizedName& n : names) {
+    for (const Token& t : n.tokens) {
+      if (!Indexed(t) && n.tokens.size() > 1) {
+        continue;
+      }
+      const double w = scorer_.Weight(t);
+      std::string keys[] = {t.text, PhoneticPostingKey(t),
+                            t.text.size() > 4 ? PrefixKey(t.text) : std::string()};
+      for (size_t k = 0; k < 3; ++k) {
+        if (keys[k].empty() || !seen_keys.insert(keys[k]).second) {
+          continue;
+        }
+        if (auto it = postings_.find(keys[k]); it != postings_.end()) {
+          sources.push_back({&it->second, k == 0 ? w : 0.8 * w});
+        }
+      }
+    }
+    if (n.tokens.size() > 1 && seen_keys.insert(n.Joined()).second) {
+      if (auto it = postings_.find(n.Joined()); it != postings_.end()) {
+        sources.push_back({&it->second, 2.0});
+      }
+    }
+    // A query written as one word may be a listed name written as several.
+    if (n.tokens.size() == 1) {
+      if (auto it = postings_.find(n.tokens[0].text); it != postings_.end()) {
+        sources.push_back({&it->second, 1.0});
+      }
+    }
+  }
+  std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
+    return a.posting->size() < b.posting->size();
+  });
+  std::unordered_map<uint32_t, double> votes;
+  for (const Source& s : sources) {
+    if (s.posting->size() > kCommonPosting && votes.size() >= kMaxCandidates) {
+      break;  // the rarer tokens already found enough candidates
+    }
+    for (uint32_t name : *s.posting) {
+      votes[name] += s.weight;
+    }
+  }
+  std::vector<std::pair<double, uint32_t>> ranked;
+  ranked.reserve(votes.size());
+  for (const auto& [name, v] : votes) {
+    ranked.emplace_back(v, name);
+  }
+  const size_t keep = std::min(ranked.size(), kMaxCandidates);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                    ranked.end(), [](const auto& a, const auto& b) {
+                      return a.first != b.first ? a.first > b.first : a.second < b.second;
+                    });
+  ranked.resize(keep);
+  // Score the candidates; keep each entry's best name.
+  std::unordered_map<uint32_t, Hit> best;
+  std::string query_country = query.country;
+  for (char& c : query_country) {
+    c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  for (const auto& [votes_unused, id] : ranked) {
+    const Name& cand = names_[id];
+    double name_score = 0;
+    for (const NormalizedName& q : names) {
+      name_score = std::max(name_score, scorer_.Score(q, cand.norm).score);
+    }
+    const EntryRef& ref = entries_[cand.entry];
+    Hit h;
+    h.list = ref.list;
+    h.entry = ref.entry;
+    h.matched_name = cand.text;
+    h.name_score = name_score;
+    if (!query_country.empty() && !ref.countries.empty()) {
+      bool same = false;
+      for (const std::string& c : ref.countries) {
+        same = same || c == query_country;
+      }
+      h.country = same ? kCountrySame : kCountryDifferent;
+    }
+    if (!CompatibleTypes(query.type, ref.entry->type)) {
+      h.type = kTypeDifferent;
+    }
+    h.score = std::clamp(name_score + h.country + h.type, 0.0, 1.0);
+    if (h.score < threshold) {
+      continue;
+    }
+    auto [it, inserted] = best.emplace(cand.entry, h);
+    if (!inserted && h.score > it->second.score) {
+      it->second = h;
+    }
+  }
+  for (auto& [entry, h] : best) {
+    hits.push_back(h);
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.entry->entry_id < b.entry->entry_id;
+  });
+  if (hits.size() > limit) {
+    hits.resize(limit);
+  }
+  return hits;
+}
+
+}  // namespace tg::screen
