@@ -811,6 +811,8 @@ int Run(int argc, char** argv) {
                        : command == "audit"                             ? kAuditHelp
                        : command == "match"                             ? kMatchHelp
                        : command == "screen"                            ? kScreenHelp
+                       : command == "lists"                             ? kListsHelp
+                       : command == "hits"                              ? kHitsHelp
                                                                         : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
@@ -821,7 +823,7 @@ int Run(int argc, char** argv) {
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
                                           "alerts",   "veu",       "audit",   "match",
-                                          "screen"};
+                                          "screen",   "lists",     "hits"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -865,6 +867,12 @@ int Run(int argc, char** argv) {
   }
   if (command == "screen") {
     return Screen(**engine, rest);
+  }
+  if (command == "lists") {
+    return Lists(**engine, rest);
+  }
+  if (command == "hits") {
+    return Hits(**engine, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
     return Report(**engine, command);

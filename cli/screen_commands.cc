@@ -32,6 +32,30 @@ line per query: {"id", "query", "hits": [{"list", "list_version", "entry_id", "n
   --limit K       at most K hits per query, best first (default 10)
 )";
 
+const char* const kListsHelp = R"(usage: tierguard [--db PATH] lists load FILE [--name NAME]
+       tierguard [--db PATH] lists list
+       tierguard lists diff OLD_FILE NEW_FILE
+
+load   keeps a list file (any format `screen` reads) in the ledger under NAME (default: the
+       list's own: SDN, NONSDN, UN, DPL, CSL, …). From then on determine and ship screen the
+       exporter, consignee and end user of every request against the kept lists. Prints the
+       version (content hash), the delta against the version kept before (added, removed,
+       changed entries), and how many new hits re-screening the parties on record raised as
+       alerts (see tierguard alerts). Logged in the audit log.
+list   the kept lists: name, version, format, source, entries
+diff   the entries added, removed and changed between two list files (no ledger needed)
+)";
+
+const char* const kHitsHelp = R"(usage: tierguard [--db PATH] hits clear --party NAME --entry ENTRY_ID --reason TEXT [--expires DATE]
+       tierguard [--db PATH] hits list
+
+clear  records a reviewer's decision that a party's hit on a list entry is a false positive.
+       The hit then shows as cleared in decisions and does not change their outcome, until the
+       entry itself changes in a later list version or DATE passes. Logged in the audit log;
+       the reviewer is TIERGUARD_ACTOR (or $USER).
+list   the clearances on record
+)";
+
 namespace {
 
 bool ThresholdOpt(Args& a, double& threshold, std::string& error) {
@@ -98,6 +122,72 @@ int Screen(const Engine& engine, const std::vector<std::string>& argv) {
     return Fail("screen: " + stats.error().message());
   }
   return stats->errors > 0 ? kExitLineErrors : kExitOk;
+}
+
+int Lists(const Engine& engine, const std::vector<std::string>& argv) {
+  if (argv.empty()) {
+    return Fail("lists: give load, list or diff (see --help)");
+  }
+  const std::string sub = argv[0];
+  Args a;
+  std::string error;
+  if (!ParseArgs({argv.begin() + 1, argv.end()}, {"--name"}, {}, a, error)) {
+    return Fail("lists: " + error + " (see --help)");
+  }
+  if (sub == "load") {
+    if (a.positional.size() != 1) {
+      return Fail("lists load: give one list FILE");
+    }
+    auto summary = engine.LoadScreeningList(a.positional[0], Opt(a, "--name"));
+    if (!summary) {
+      return Refused("lists load", summary.error());
+    }
+    std::printf("%s\n", summary->c_str());
+    return kExitOk;
+  }
+  if (sub == "list") {
+    return PrintList("lists list", engine.ScreeningLists());
+  }
+  if (sub == "diff") {
+    if (a.positional.size() != 2) {
+      return Fail("lists diff: give OLD_FILE and NEW_FILE");
+    }
+    auto delta = engine.DiffListFiles(a.positional[0], a.positional[1]);
+    if (!delta) {
+      return Refused("lists diff", delta.error());
+    }
+    std::printf("%s\n", delta->c_str());
+    return kExitOk;
+  }
+  return Fail("lists: unknown subcommand '" + sub + "' (see --help)");
+}
+
+int Hits(const Engine& engine, const std::vector<std::string>& argv) {
+  if (argv.empty()) {
+    return Fail("hits: give clear or list (see --help)");
+  }
+  const std::string sub = argv[0];
+  Args a;
+  std::string error;
+  if (!ParseArgs({argv.begin() + 1, argv.end()}, {"--party", "--entry", "--reason", "--expires"},
+                 {}, a, error)) {
+    return Fail("hits: " + error + " (see --help)");
+  }
+  if (sub == "clear") {
+    if (!Need(a, {"--party", "--entry", "--reason"}, error)) {
+      return Fail("hits clear: " + error);
+    }
+    Status s = engine.ClearHit(Opt(a, "--party"), Opt(a, "--entry"), Opt(a, "--reason"),
+                               Opt(a, "--expires"));
+    if (!s.ok()) {
+      return Refused("hits clear", s);
+    }
+    return kExitOk;
+  }
+  if (sub == "list") {
+    return PrintList("hits list", engine.ClearedHits());
+  }
+  return Fail("hits: unknown subcommand '" + sub + "' (see --help)");
 }
 
 }  // namespace tg::cli

@@ -1,4 +1,4 @@
-// The screening commands of the command line: screen and match.
+// The screening commands of the command line: screen, match, lists and hits.
 #pragma once
 
 #include <string>
@@ -12,5 +12,9 @@ extern const char* const kMatchHelp;
 int Match(const Engine& engine, const std::vector<std::string>& argv);
 extern const char* const kScreenHelp;
 int Screen(const Engine& engine, const std::vector<std::string>& argv);
+extern const char* const kListsHelp;
+int Lists(const Engine& engine, const std::vector<std::string>& argv);
+extern const char* const kHitsHelp;
+int Hits(const Engine& engine, const std::vector<std::string>& argv);
 
 }  // namespace tg::cli

@@ -50,6 +50,9 @@ struct ShipOptions {
 namespace ledger {
 class View;
 }  // namespace ledger
+namespace screen {
+class PartyScreener;
+}  // namespace screen
 
 // Counter usage (caps, licence balances) accumulated over a batch of requests, on top of the
 // recorded history when the engine has a ledger: a what-if history that later requests see.
@@ -63,10 +66,15 @@ class BatchState {
   // The recorded state the batch reads through; nullptr for a pure what-if. Not owned.
   ledger::View* view() const { return view_; }
   void set_view(ledger::View* view) { view_ = view; }
+  // Screens each request's parties against the lists kept in the ledger; nullptr: no
+  // screening. Not owned.
+  screen::PartyScreener* screener() const { return screener_; }
+  void set_screener(screen::PartyScreener* screener) { screener_ = screener; }
 
  private:
   std::unordered_map<std::string, int64_t> used_;
   ledger::View* view_ = nullptr;
+  screen::PartyScreener* screener_ = nullptr;
 };
 
 struct RegimeSummary {
@@ -195,6 +203,21 @@ class Engine {
   };
   Result<StreamStats> ScreenStream(std::FILE* in, std::FILE* out,
                                    const ScreenOptions& options) const;
+
+  // Lists kept in the ledger for determine and ship to screen against. LoadScreeningList
+  // reads a list file, keeps it under `name` (empty: the list's own, e.g. SDN), logs its
+  // version and delta against the version kept before, and re-screens the parties on record
+  // against the added and changed entries: new hits become alerts. Returns a JSON summary.
+  Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
+  Result<std::vector<std::string>> ScreeningLists() const;  // name, version, entries, source
+  // The delta between two list files, as JSON (no ledger needed).
+  Result<std::string> DiffListFiles(const std::string& before, const std::string& after) const;
+  // A reviewer clears a hit of `party_name` on `entry_id` as a false positive; it holds until
+  // the entry changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list
+  // has the entry.
+  Status ClearHit(std::string_view party_name, std::string_view entry_id,
+                  std::string_view reason, std::string_view expires) const;
+  Result<std::vector<std::string>> ClearedHits() const;
 
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule

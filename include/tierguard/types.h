@@ -176,6 +176,19 @@ struct ItemDecision {
   LicensePolicy policy = LicensePolicy::kNone;
 };
 
+// A restricted-party list entry that one of the request's parties matched.
+struct ScreeningHit {
+  std::string party;  // exporter | consignee | end_user
+  std::string party_name;
+  std::string list;
+  std::string list_version;
+  std::string entry_id;
+  std::string name;          // the entry's name
+  std::string matched_name;  // the name or alias that matched
+  double score = 0;
+  std::string cleared;       // non-empty: a reviewer cleared this hit (the clearance's reason)
+};
+
 struct Decision {
   std::string id;
   std::string_view regime;
@@ -187,6 +200,7 @@ struct Decision {
   std::vector<ItemDecision> items;
   std::vector<CapUse> caps;
   std::vector<Reason> reasons;
+  std::vector<ScreeningHit> screening;  // empty when nothing matched or no lists are loaded
   // What recording this decision adds to the ledger's counters (cap and licence balances).
   std::vector<std::pair<std::string, int64_t>> counter_deltas;
   Status error;  // non-OK: the request could not be decided

@@ -486,6 +486,7 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
   out.caps.clear();
   out.reasons.clear();
   out.counter_deltas.clear();
+  out.screening.clear();
   out.error = Status::Ok();
   auto fail = [&](const Status& s) {
     out.error = req.line > 0 ? s.WithPrefix("line " + std::to_string(req.line)) : s;

@@ -74,6 +74,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->normalizer = std::make_unique<screen::Normalizer>(std::move(normalizer));
   TG_ASSIGN_OR_RETURN(screen::NameScorer scorer, screen::NameScorer::Load(data));
   impl->scorer = std::make_unique<screen::NameScorer>(std::move(scorer));
+  TG_ASSIGN_OR_RETURN(impl->list_consequences, screen::LoadListConsequences(data));
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;
   for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
@@ -104,6 +105,18 @@ Result<Request> Engine::ParseRequest(std::string_view json, int line) const {
 
 void Engine::Decide(const Request& request, BatchState& batch, Decision& out) const {
   impl_->determiner->Decide(request, batch, out);
+  if (batch.screener() == nullptr || !out.error.ok()) {
+    return;
+  }
+  const bool allowed = IsAllowed(out.outcome);
+  batch.screener()->Apply(request, out);
+  if (allowed && !IsAllowed(out.outcome)) {
+    // A party on a list stops the export: what the line would have used is not used.
+    for (const auto& [key, amount] : out.counter_deltas) {
+      batch.Add(key, -amount);
+    }
+    out.counter_deltas.clear();
+  }
 }
 
 void Engine::FormatDecision(const Decision& decision, std::string& out) const {
@@ -143,6 +156,13 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
     TG_ASSIGN_OR_RETURN(txn, impl_->store->BeginRead());
     view = std::make_unique<ledger::View>(*txn);
     batch.set_view(view.get());
+  }
+  std::unique_ptr<ScreeningContext> screening;
+  if (txn != nullptr) {
+    TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *txn));
+    if (screening != nullptr) {
+      batch.set_screener(screening->screener.get());
+    }
   }
   Request request;
   Decision decision;

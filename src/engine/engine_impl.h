@@ -8,9 +8,12 @@
 #include "src/classify/classifier.h"
 #include "src/common/country_table.h"
 #include "src/engine/determiner.h"
+#include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/regime_set.h"
+#include "src/screen/index.h"
 #include "src/screen/normalize.h"
+#include "src/screen/party_screener.h"
 #include "src/screen/scorer.h"
 #include "src/store/store.h"
 
@@ -24,6 +27,7 @@ struct Engine::Impl {
   std::unique_ptr<engine::Determiner> determiner;
   std::unique_ptr<screen::Normalizer> normalizer;
   std::unique_ptr<screen::NameScorer> scorer;
+  std::vector<screen::ListConsequence> list_consequences;
   std::unique_ptr<store::Store> store;  // null: no ledger
   SystemClock system_clock;
   const Clock* clock = nullptr;
@@ -33,6 +37,37 @@ struct Engine::Impl {
   Result<classify::ClassifyOptions> ClassifyOptionsFor(std::string_view regime_id) const;
   // The store, or FailedPrecondition naming how to give one.
   Result<store::Store*> Ledger() const;
+  // An index over `lists` (which must outlive it), resolving countries with this engine's table.
+  std::unique_ptr<screen::Index> MakeIndex() const;
 };
+
+enum class Access : uint8_t { kRead, kWrite };
+
+// Runs `fn(ledger)` in one transaction; a write transaction commits when `fn` succeeds, a read
+// transaction takes no write lock and is discarded.
+template <typename Fn>
+auto InTransaction(const Engine::Impl& impl, Fn fn, Access access = Access::kWrite)
+    -> decltype(fn(std::declval<ledger::Ledger&>())) {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, access == Access::kWrite ? store->Begin() : store->BeginRead());
+  ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
+  auto result = fn(ledger);
+  if (access == Access::kWrite && internal::AsStatus(result).ok()) {
+    TG_RETURN_IF_ERROR(ledger.Finish());
+    TG_RETURN_IF_ERROR(txn->Commit());
+  }
+  return result;
+}
+
+// What determine and ship screen against: the lists kept in the ledger, indexed, and the
+// reviewers' clearances.
+struct ScreeningContext {
+  std::vector<screen::ScreeningList> lists;
+  std::unique_ptr<screen::Index> index;
+  std::unique_ptr<screen::PartyScreener> screener;
+};
+// Null when the ledger keeps no list.
+Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
+                                                        store::Transaction& txn);
 
 }  // namespace tg

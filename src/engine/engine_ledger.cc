@@ -21,24 +21,6 @@ constexpr std::string_view kStructuringText =
     "Related consignees placed repeated orders just under the remaining headroom of a cap; "
     "review the group for orders split to evade it.";
 
-enum class Access : uint8_t { kRead, kWrite };
-
-// Runs `fn(ledger)` in one transaction; a write transaction commits when `fn` succeeds, a read
-// transaction takes no write lock and is discarded.
-template <typename Fn>
-auto InTransaction(const Engine::Impl& impl, Fn fn, Access access = Access::kWrite)
-    -> decltype(fn(std::declval<ledger::Ledger&>())) {
-  TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, access == Access::kWrite ? store->Begin() : store->BeginRead());
-  ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
-  auto result = fn(ledger);
-  if (access == Access::kWrite && internal::AsStatus(result).ok()) {
-    TG_RETURN_IF_ERROR(ledger.Finish());
-    TG_RETURN_IF_ERROR(txn->Commit());
-  }
-  return result;
-}
-
 // Every record of a ledger listing as one JSON line.
 template <typename Record>
 Result<std::vector<std::string>> JsonLines(const Result<std::vector<Record>>& list) {
@@ -175,6 +157,12 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
   if (options.batch_size == 0) {
     return InvalidArgument("batch size must be at least 1");
   }
+  // The lists to screen against, as kept when the run starts.
+  std::unique_ptr<ScreeningContext> screening;
+  {
+    TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
+    TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *read));
+  }
   engine::DocumentReader reader(in);
   StreamStats stats;
   std::string batch_out;  // the open batch's answers, written only after it commits
@@ -215,6 +203,9 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     TG_ASSIGN_OR_RETURN(int64_t holds, ledger.ExpireReservations());
     BatchState batch;
     batch.set_view(&view);
+    if (screening != nullptr) {
+      batch.set_screener(screening->screener.get());
+    }
     batch_out.clear();
     for (size_t k = 0; k < count; ++k) {
       const std::string& doc = docs[k].first;

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "src/common/json_writer.h"
+#include "src/common/text.h"
+#include "src/ledger/ledger.h"
 #include "src/engine/document_reader.h"
 #include "src/engine/engine_impl.h"
 #include "src/engine/output.h"
@@ -131,13 +133,9 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
     lists.push_back(std::move(list));
   }
-  const CountryTable& countries = impl_->countries;
-  screen::Index index(*impl_->normalizer, *impl_->scorer, [&countries](std::string_view text) {
-    auto c = countries.Lookup(text);
-    return c ? c->ToString() : std::string();
-  });
+  std::unique_ptr<screen::Index> index = impl_->MakeIndex();
   for (const screen::ScreeningList& list : lists) {
-    TG_RETURN_IF_ERROR(index.Add(list).status());
+    TG_RETURN_IF_ERROR(index->Add(list).status());
   }
   engine::DocumentReader reader(in);
   engine::LineSink sink(out);
@@ -186,7 +184,7 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     }();
     Result<std::vector<screen::Hit>> hits = s;
     if (s.ok()) {
-      hits = index.Search(query, options.threshold, options.limit);
+      hits = index->Search(query, options.threshold, options.limit);
     }
     if (!hits) {
       ++stats.errors;
@@ -203,6 +201,234 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     return read_error;
   }
   return stats;
+}
+
+std::unique_ptr<screen::Index> Engine::Impl::MakeIndex() const {
+  const CountryTable* table = &countries;
+  return std::make_unique<screen::Index>(*normalizer, *scorer, [table](std::string_view text) {
+    auto c = table->Lookup(text);
+    return c ? c->ToString() : std::string();
+  });
+}
+
+namespace {
+
+std::string JsonString(simdjson::dom::object obj, const char* key) {
+  std::string_view s;
+  return obj[key].get_string().get(s) ? std::string() : std::string(s);
+}
+
+Result<std::vector<screen::Clearance>> ReadClearances(ledger::Ledger& ledger) {
+  TG_ASSIGN_OR_RETURN(auto rows, ledger.Clearances());
+  std::vector<screen::Clearance> out;
+  simdjson::dom::parser parser;
+  for (const auto& [key, value] : rows) {
+    simdjson::dom::object obj;
+    if (parser.parse(value).get(obj)) {
+      return DataLoss("clearance " + key + " is not valid JSON");
+    }
+    out.push_back({JsonString(obj, "party_key"), JsonString(obj, "entry_id"),
+                   JsonString(obj, "entry_digest"), JsonString(obj, "reason"),
+                   JsonString(obj, "expires")});
+  }
+  return out;
+}
+
+// The kept lists, parsed, in name order.
+Result<std::vector<std::pair<std::string, screen::ScreeningList>>> KeptLists(ledger::Ledger& l) {
+  TG_ASSIGN_OR_RETURN(auto rows, l.StoredLists());
+  std::vector<std::pair<std::string, screen::ScreeningList>> out;
+  for (const auto& [name, json] : rows) {
+    auto list = screen::ListFromJson(json);
+    if (!list) {
+      return list.status().WithPrefix("list " + name);
+    }
+    out.emplace_back(name, std::move(*list));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
+                                                        store::Transaction& txn) {
+  ledger::Ledger ledger(txn, *impl.clock, impl.actor);
+  TG_ASSIGN_OR_RETURN(auto kept, KeptLists(ledger));
+  if (kept.empty()) {
+    return std::unique_ptr<ScreeningContext>();
+  }
+  auto ctx = std::make_unique<ScreeningContext>();
+  for (auto& [name, list] : kept) {
+    ctx->lists.push_back(std::move(list));
+  }
+  ctx->index = impl.MakeIndex();
+  for (const screen::ScreeningList& list : ctx->lists) {
+    TG_RETURN_IF_ERROR(ctx->index->Add(list).status());
+  }
+  TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
+  ctx->screener = std::make_unique<screen::PartyScreener>(
+      *ctx->index, impl.list_consequences, screen::kDefaultThreshold, std::move(clearances));
+  return ctx;
+}
+
+namespace {
+
+void WriteDelta(JsonWriter& w, const screen::ListDelta& d) {
+  w.Key("added").Int(static_cast<int64_t>(d.added.size()));
+  w.Key("removed").Int(static_cast<int64_t>(d.removed.size()));
+  w.Key("changed").Int(static_cast<int64_t>(d.changed.size()));
+}
+
+}  // namespace
+
+Result<std::string> Engine::LoadScreeningList(const std::string& path,
+                                              std::string_view name) const {
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
+  const std::string list_name = name.empty() ? screen::DefaultListName(list) : std::string(name);
+  // Index the list before taking the write lock: it is the slow part.
+  std::unique_ptr<screen::Index> index = impl_->MakeIndex();
+  TG_RETURN_IF_ERROR(index->Add(list).status());
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
+    TG_ASSIGN_OR_RETURN(auto previous_json, l.StoredList(list_name));
+    screen::ScreeningList previous;
+    if (previous_json) {
+      TG_ASSIGN_OR_RETURN(previous, screen::ListFromJson(*previous_json));
+    }
+    const screen::ListDelta delta = screen::DiffLists(previous, list);
+    // Re-screen the parties on record against what is new or changed.
+    std::vector<std::string> fresh(delta.added);
+    fresh.insert(fresh.end(), delta.changed.begin(), delta.changed.end());
+    std::sort(fresh.begin(), fresh.end());
+    TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
+    int64_t alerts = 0;
+    for (const PartyRecord& p : parties) {
+      TG_ASSIGN_OR_RETURN(auto hits, index->Search(screen::Query{.id = p.id, .name = p.name,
+                                                                 .country = p.country.ToString()},
+                                                   screen::kDefaultThreshold, 10));
+      for (const screen::Hit& h : hits) {
+        if (!std::binary_search(fresh.begin(), fresh.end(), h.entry->entry_id)) {
+          continue;
+        }
+        std::string alert;
+        JsonWriter w(alert);
+        w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
+        w.Key("party_name").String(p.name).Key("list").String(list_name);
+        w.Key("list_version").String(list.version).Key("entry_id").String(h.entry->entry_id);
+        w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
+        w.Key("score").Number(std::round(h.score * 1e4) / 1e4).EndObject();
+        TG_RETURN_IF_ERROR(l.AddAlert("screening/" + list.version + "/" + p.id + "/" +
+                                          h.entry->entry_id,
+                                      alert));
+        ++alerts;
+      }
+    }
+    std::string summary;
+    JsonWriter w(summary);
+    w.BeginObject().Key("list").String(list_name).Key("source").String(path);
+    w.Key("format").String(list.format).Key("version").String(list.version);
+    w.Key("previous_version");
+    if (previous_json) {
+      w.String(previous.version);
+    } else {
+      w.Null();
+    }
+    w.Key("entries").Int(static_cast<int64_t>(list.entries.size()));
+    w.Key("names").Int(static_cast<int64_t>(index->names()));
+    WriteDelta(w, delta);
+    w.Key("alerts").Int(alerts).EndObject();
+    TG_RETURN_IF_ERROR(l.StoreList(list_name, screen::ListToJson(list), summary));
+    return summary;
+  });
+}
+
+Result<std::vector<std::string>> Engine::ScreeningLists() const {
+  return InTransaction(
+      *impl_,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+        TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
+        std::vector<std::string> out;
+        for (const auto& [name, list] : kept) {
+          std::string line;
+          JsonWriter w(line);
+          w.BeginObject().Key("list").String(name).Key("version").String(list.version);
+          w.Key("format").String(list.format).Key("source").String(list.source);
+          w.Key("entries").Int(static_cast<int64_t>(list.entries.size())).EndObject();
+          out.push_back(std::move(line));
+        }
+        return out;
+      },
+      Access::kRead);
+}
+
+Result<std::string> Engine::DiffListFiles(const std::string& before,
+                                          const std::string& after) const {
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList a, screen::LoadList(before));
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList b, screen::LoadList(after));
+  const screen::ListDelta d = screen::DiffLists(a, b);
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("before").String(a.version).Key("after").String(b.version);
+  for (const auto& [key, ids] : {std::pair<const char*, const std::vector<std::string>*>{
+                                     "added", &d.added},
+                                 {"removed", &d.removed},
+                                 {"changed", &d.changed}}) {
+    w.Key(key).BeginArray();
+    for (const std::string& id : *ids) {
+      w.String(id);
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return out;
+}
+
+Status Engine::ClearHit(std::string_view party_name, std::string_view entry_id,
+                        std::string_view reason, std::string_view expires) const {
+  if (party_name.empty() || entry_id.empty()) {
+    return InvalidArgument("a clearance needs the party's name and the entry id");
+  }
+  if (reason.empty()) {
+    return InvalidArgument("reason: required (say why the hit is a false positive)");
+  }
+  if (!expires.empty()) {
+    TG_RETURN_IF_ERROR(Date::Parse(expires).status().WithPrefix("expires"));
+  }
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Status {
+    TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
+    for (const auto& [name, list] : kept) {
+      for (const screen::ListEntry& e : list.entries) {
+        if (e.entry_id != entry_id) {
+          continue;
+        }
+        const std::string key = LookupKey(party_name);
+        std::string json;
+        JsonWriter w(json);
+        w.BeginObject().Key("party").String(party_name).Key("party_key").String(key);
+        w.Key("list").String(name).Key("list_version").String(list.version);
+        w.Key("entry_id").String(e.entry_id).Key("entry_name").String(e.name);
+        w.Key("entry_digest").String(screen::EntryDigest(e)).Key("reason").String(reason);
+        w.Key("expires").String(expires).Key("reviewer").String(impl_->actor);
+        w.Key("cleared_at").Int(impl_->clock->NowUnix()).EndObject();
+        return l.AddClearance(key + "|" + e.entry_id, std::move(json));
+      }
+    }
+    return NotFound("no kept list has an entry '" + std::string(entry_id) +
+                    "' (see tierguard lists list)");
+  });
+}
+
+Result<std::vector<std::string>> Engine::ClearedHits() const {
+  return InTransaction(
+      *impl_,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+        TG_ASSIGN_OR_RETURN(auto rows, l.Clearances());
+        std::vector<std::string> out;
+        for (auto& [key, value] : rows) {
+          out.push_back(std::move(value));
+        }
+        return out;
+      },
+      Access::kRead);
 }
 
 }  // namespace tg

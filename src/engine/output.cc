@@ -140,6 +140,21 @@ void WriteDecisionJson(const Decision& d, std::string& out) {
     w.EndObject();
   }
   w.EndArray();
+  if (!d.screening.empty()) {
+    w.Key("screening").BeginArray();
+    for (const ScreeningHit& h : d.screening) {
+      w.BeginObject().Key("party").String(h.party).Key("party_name").String(h.party_name);
+      w.Key("list").String(h.list).Key("list_version").String(h.list_version);
+      w.Key("entry_id").String(h.entry_id).Key("name").String(h.name);
+      w.Key("matched_name").String(h.matched_name);
+      w.Key("score").Number(Round(h.score, 10000));
+      if (!h.cleared.empty()) {
+        w.Key("cleared").String(h.cleared);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 }
 

@@ -195,6 +195,30 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
   return audit_.Append(e).status();
 }
 
+Status Ledger::StoreList(std::string_view name, std::string_view list_json,
+                         std::string audit_body) {
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kLists, name, list_json));
+  return Log("list.load", name, std::move(audit_body));
+}
+
+Result<std::vector<store::Row>> Ledger::StoredLists() { return txn_.Scan(Table::kLists, ""); }
+
+Result<std::optional<std::string>> Ledger::StoredList(std::string_view name) {
+  return txn_.Get(Table::kLists, name);
+}
+
+Status Ledger::AddClearance(std::string_view key, std::string json) {
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kClearances, key, json));
+  return Log("hit.clear", key, std::move(json));
+}
+
+Result<std::vector<store::Row>> Ledger::Clearances() { return txn_.Scan(Table::kClearances, ""); }
+
+Status Ledger::AddAlert(std::string_view key, std::string json) {
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kAlerts, key, json));
+  return Log("alert", key, std::move(json));
+}
+
 Status Ledger::AddLicense(const License& license) {
   TG_RETURN_IF_ERROR(Validate(license));
   const std::string json = ToJson(license);
@@ -423,6 +447,15 @@ Result<PartyRecord> Ledger::GetParty(std::string_view id) {
   PartyRecord p;
   TG_RETURN_IF_ERROR(FromJson(*value, id, p));
   return p;
+}
+
+Result<std::vector<PartyRecord>> Ledger::Parties() {
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kParties, ""));
+  std::vector<PartyRecord> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    TG_RETURN_IF_ERROR(FromJson(rows[i].second, rows[i].first, out[i]));
+  }
+  return out;
 }
 
 Result<std::vector<PartyLink>> Ledger::LinksOf(std::string_view id) {

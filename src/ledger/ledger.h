@@ -88,7 +88,19 @@ class Ledger {
   Status AddParty(const PartyRecord& party);
   Status Link(const PartyLink& link);
   Result<PartyRecord> GetParty(std::string_view id);
+  Result<std::vector<PartyRecord>> Parties();
   Result<std::vector<PartyLink>> LinksOf(std::string_view id);
+
+  // Restricted-party lists kept for screening, one document a list name (its entries as
+  // JSON); each load is logged ("list.load") with `audit_body` (version, delta).
+  Status StoreList(std::string_view name, std::string_view list_json, std::string audit_body);
+  Result<std::vector<store::Row>> StoredLists();
+  Result<std::optional<std::string>> StoredList(std::string_view name);
+  // A reviewer's clearance of a screening hit (logged as "hit.clear").
+  Status AddClearance(std::string_view key, std::string json);
+  Result<std::vector<store::Row>> Clearances();
+  // An alert for review (new screening hits after a list update), logged as "alert".
+  Status AddAlert(std::string_view key, std::string json);
 
   // Shipments and reservations.
   Result<std::optional<Movement>> FindShipment(std::string_view id);

@@ -11,6 +11,7 @@
 
 #include "src/common/csv.h"
 #include "src/common/digest.h"
+#include "src/common/json_writer.h"
 #include "src/common/text.h"
 
 namespace tg::screen {
@@ -726,6 +727,120 @@ Result<ScreeningList> LoadList(const std::string& path) {
 
 Result<ScreeningList> ParseList(const std::string& path, std::string_view bytes) {
   return Parse(path, bytes, /*with_companions=*/false);
+}
+
+namespace {
+
+// Fields of an entry as the JSON keys that hold them.
+struct StringField {
+  const char* key;
+  std::string ListEntry::*field;
+};
+struct ArrayField {
+  const char* key;
+  std::vector<std::string> ListEntry::*field;
+};
+constexpr StringField kStrings[] = {
+    {"list", &ListEntry::list},
+    {"id", &ListEntry::entry_id},
+    {"name", &ListEntry::name},
+    {"type", &ListEntry::type},
+    {"license_requirement", &ListEntry::license_requirement},
+    {"license_policy", &ListEntry::license_policy},
+    {"start", &ListEntry::start_date},
+    {"end", &ListEntry::end_date},
+    {"remarks", &ListEntry::remarks}};
+constexpr ArrayField kArrays[] = {{"aliases", &ListEntry::aliases},
+                                  {"programs", &ListEntry::programs},
+                                  {"countries", &ListEntry::countries},
+                                  {"birth_dates", &ListEntry::birth_dates},
+                                  {"identifiers", &ListEntry::identifiers}};
+
+}  // namespace
+
+std::string ListToJson(const ScreeningList& list) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("source").String(list.source).Key("format").String(list.format);
+  w.Key("version").String(list.version).Key("entries").BeginArray();
+  for (const ListEntry& e : list.entries) {
+    w.BeginObject();
+    for (const StringField& f : kStrings) {
+      if (!(e.*f.field).empty()) {
+        w.Key(f.key).String(e.*f.field);
+      }
+    }
+    for (const ArrayField& f : kArrays) {
+      if (!(e.*f.field).empty()) {
+        w.Key(f.key).BeginArray();
+        for (const std::string& v : e.*f.field) {
+          w.String(v);
+        }
+        w.EndArray();
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
+Result<ScreeningList> ListFromJson(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::object root;
+  if (parser.parse(padded).get(root)) {
+    return DataLoss("a stored list is not valid JSON");
+  }
+  ScreeningList list;
+  std::string_view s;
+  if (!root["source"].get_string().get(s)) {
+    list.source = std::string(s);
+  }
+  if (!root["format"].get_string().get(s)) {
+    list.format = std::string(s);
+  }
+  if (!root["version"].get_string().get(s)) {
+    list.version = std::string(s);
+  }
+  simdjson::dom::array entries;
+  if (root["entries"].get_array().get(entries)) {
+    return DataLoss("a stored list has no entries");
+  }
+  for (auto item : entries) {
+    simdjson::dom::object obj;
+    if (item.get_object().get(obj)) {
+      return DataLoss("a stored list entry is not an object");
+    }
+    ListEntry e;
+    for (const StringField& f : kStrings) {
+      if (!obj[f.key].get_string().get(s)) {
+        e.*f.field = std::string(s);
+      }
+    }
+    for (const ArrayField& f : kArrays) {
+      simdjson::dom::array arr;
+      if (!obj[f.key].get_array().get(arr)) {
+        for (auto v : arr) {
+          if (!v.get_string().get(s)) {
+            (e.*f.field).emplace_back(s);
+          }
+        }
+      }
+    }
+    list.entries.push_back(std::move(e));
+  }
+  return list;
+}
+
+std::string DefaultListName(const ScreeningList& list) {
+  if (list.format == "ofac-csv" || list.format == "un-xml" || list.format == "dpl") {
+    return list.entries.empty() ? list.format : list.entries.front().list;
+  }
+  if (list.format == "ftm") {
+    return list.entries.empty() ? "FTM" : list.entries.front().list;
+  }
+  return "CSL";
 }
 
 std::string EntryDigest(const ListEntry& e) {

@@ -49,6 +49,14 @@ Result<ScreeningList> LoadList(const std::string& path);
 // companion files are not looked for.
 Result<ScreeningList> ParseList(const std::string& path, std::string_view bytes);
 
+// The list as one JSON document (how the ledger keeps it) and back.
+std::string ListToJson(const ScreeningList& list);
+Result<ScreeningList> ListFromJson(std::string_view json);
+
+// The name a list is kept under when none is given: SDN, NONSDN, UN, DPL, CSL, or FtM's
+// first dataset.
+std::string DefaultListName(const ScreeningList& list);
+
 // What changed between two versions of a list, by entry id.
 struct ListDelta {
   std::vector<std::string> added;

@@ -33,6 +33,8 @@ enum class Table : uint8_t {
   kAlerts = 9,
   kNearThreshold = 10,  // orders that came close to a cap, for the structuring detector
   kAudit = 11,          // audit log records and tree (issue 4)
+  kLists = 12,          // restricted-party lists loaded for screening, by name
+  kClearances = 13,     // screening hits a reviewer cleared
 };
 
 using Row = std::pair<std::string, std::string>;  // key, value

@@ -1,0 +1,94 @@
+#include "src/screen/party_screener.h"
+
+#include "src/common/csv.h"
+#include "src/common/text.h"
+
+namespace tg::screen {
+
+Result<std::vector<ListConsequence>> LoadListConsequences(const std::string& data_dir) {
+  const std::string path = data_dir + "/screening/list_consequences.csv";
+  TG_ASSIGN_OR_RETURN(CsvTable table, CsvTable::Load(path));
+  TG_ASSIGN_OR_RETURN(size_t list_c, table.Column("list"));
+  TG_ASSIGN_OR_RETURN(size_t outcome_c, table.Column("outcome"));
+  TG_ASSIGN_OR_RETURN(size_t citation_c, table.Column("citation"));
+  TG_ASSIGN_OR_RETURN(size_t text_c, table.Column("text"));
+  std::vector<ListConsequence> out;
+  for (const CsvRecord& r : table.records()) {
+    const std::string& outcome = r.fields[outcome_c];
+    if (outcome != "prohibited" && outcome != "license_required" && outcome != "red_flag") {
+      return InvalidArgument(table.Where(r, "outcome") + ": '" + outcome +
+                             "' is not prohibited, license_required or red_flag");
+    }
+    out.push_back({r.fields[list_c], outcome, "screening." + r.fields[list_c],
+                   r.fields[citation_c], r.fields[text_c]});
+  }
+  return out;
+}
+
+PartyScreener::PartyScreener(const Index& index, const std::vector<ListConsequence>& consequences,
+                             double threshold, std::vector<Clearance> clearances)
+    : index_(index),
+      default_(&red_flag_),
+      red_flag_{"", "red_flag", "screening.other", "15 CFR 732.6 (red flags)",
+                "A party matches an entry of a restricted-party list: resolve it before export."},
+      threshold_(threshold) {
+  for (const ListConsequence& c : consequences) {
+    by_list_[c.list] = &c;
+  }
+  for (Clearance& c : clearances) {
+    const auto key = std::make_pair(c.party_key, c.entry_id);
+    clearances_[key] = std::move(c);
+  }
+}
+
+const std::vector<Hit>& PartyScreener::HitsFor(const std::string& name) {
+  auto it = cache_.find(name);
+  if (it != cache_.end()) {
+    return it->second;
+  }
+  auto hits = index_.Search(Query{.name = name}, threshold_, 5);
+  // A party name that cannot be screened (not UTF-8) was refused when the request was read.
+  return cache_.emplace(name, hits ? std::move(*hits) : std::vector<Hit>{}).first->second;
+}
+
+void PartyScreener::Apply(const Request& request, Decision& decision) {
+  const std::pair<const char*, const Party*> parties[] = {
+      {"exporter", &request.exporter}, {"consignee", &request.consignee},
+      {"end_user", &request.end_user}};
+  const std::string today = request.date.ToString();
+  for (const auto& [role, party] : parties) {
+    if (!party->present || party->name.empty()) {
+      continue;
+    }
+    for (const Hit& h : HitsFor(party->name)) {
+      ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,
+                      h.entry->name, *h.matched_name, h.score, ""};
+      auto c = clearances_.find({LookupKey(party->name), h.entry->entry_id});
+      if (c != clearances_.end() && c->second.entry_digest == EntryDigest(*h.entry) &&
+          (c->second.expires.empty() || c->second.expires >= today)) {
+        sh.cleared = c->second.reason.empty() ? "cleared" : c->second.reason;
+        decision.screening.push_back(std::move(sh));
+        continue;
+      }
+      auto it = by_list_.find(h.entry->list);
+      const ListConsequence& consequence = it == by_list_.end() ? *default_ : *it->second;
+      std::string detail = std::string(role) + " '" + party->name + "' matches " +
+                           h.entry->entry_id + " '" + h.entry->name + "' (score " +
+                           std::to_string(h.score).substr(0, 4) + ")";
+      if (!h.entry->license_policy.empty()) {
+        detail += "; licence policy: " + h.entry->license_policy;
+      }
+      decision.reasons.push_back(
+          Reason{consequence.rule, consequence.citation, consequence.text, detail, nullptr});
+      const Outcome o = consequence.outcome == "prohibited"         ? Outcome::kProhibited
+                        : consequence.outcome == "license_required" ? Outcome::kLicenseRequired
+                                                                    : decision.outcome;
+      if (o > decision.outcome) {
+        decision.outcome = o;
+      }
+      decision.screening.push_back(std::move(sh));
+    }
+  }
+}
+
+}  // namespace tg::screen

@@ -1,0 +1,59 @@
+// Screening inside a decision: each party of a request (exporter, consignee, end user) is
+// searched in the index of the loaded lists; a hit adds itself to the decision with a reason,
+// and, by what data/screening/list_consequences.csv says of its list, makes the outcome
+// prohibited or licence required (or stays a red flag). Hits a reviewer cleared (and whose
+// list entry has not changed since) are shown as cleared and change nothing.
+// One PartyScreener per batch: it caches each party name's hits. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "src/screen/index.h"
+#include "tierguard/types.h"
+
+namespace tg::screen {
+
+struct ListConsequence {
+  std::string list;
+  std::string outcome;  // prohibited | license_required | red_flag
+  std::string rule;     // "screening.SDN"
+  std::string citation;
+  std::string text;
+};
+
+// Reads data_dir/screening/list_consequences.csv.
+Result<std::vector<ListConsequence>> LoadListConsequences(const std::string& data_dir);
+
+// A reviewer's decision that a party's hit on an entry is a false positive.
+struct Clearance {
+  std::string party_key;     // LookupKey of the party's name
+  std::string entry_id;
+  std::string entry_digest;  // EntryDigest when cleared: the clearance lapses when it changes
+  std::string reason;
+  std::string expires;       // YYYY-MM-DD, or "" for no expiry
+};
+
+class PartyScreener {
+ public:
+  PartyScreener(const Index& index, const std::vector<ListConsequence>& consequences,
+                double threshold, std::vector<Clearance> clearances);
+
+  // Screens the request's parties and applies the consequences to `decision`.
+  void Apply(const Request& request, Decision& decision);
+
+ private:
+  const std::vector<Hit>& HitsFor(const std::string& name);
+
+  const Index& index_;
+  std::map<std::string, const ListConsequence*> by_list_;
+  const ListConsequence* default_;  // the red flag for lists without a row
+  ListConsequence red_flag_;
+  double threshold_;
+  std::map<std::pair<std::string, std::string>, Clearance> clearances_;
+  std::unordered_map<std::string, std::vector<Hit>> cache_;
+};
+
+}  // namespace tg::screen

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Screening as a compliance team runs it: lists kept in the ledger with versions and deltas,
+parties re-screened when a list changes, decisions made prohibited or licence-required by a
+hit, hits cleared by a reviewer until the entry changes or the clearance expires, and every
+step in the audit log. Usage: screening_cli.py TIERGUARD_BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED = os.environ.get("TIERGUARD_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
+
+# OFAC legacy CSV rows (no header, -0- nulls, CRLF, Ctrl-Z at the end).
+SDN_V1 = [
+    '9001,"KARAKUM PROCESSOR TRADING LLC",-0- ,"NPWMD",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Tax ID No. 7701234567 (Russia)."',
+    '9002,"ORLOV, Pavel Sergeyevich","individual","RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 01 Jan 1970."',
+]
+SDN_V2 = SDN_V1[:1] + [
+    '9002,"ORLOV, Pavel Sergeevich","individual","RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 01 Jan 1970."',
+    '9003,"NORTHERN LIGHT COMPUTE JSC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
+]
+
+
+def write_ofac(folder, rows):
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "sdn.csv")
+    with open(path, "wb") as f:
+        f.write(("\r\n".join(rows) + "\r\n").encode() + b"\x1a")
+    return path
+
+
+def request(rid, consignee, date="2025-06-01", country="AE"):
+    return json.dumps({"id": rid, "date": date, "regime": "us-ai-diffusion-2025",
+                       "consignee": {"id": "C-" + rid, "name": consignee, "country": country},
+                       "items": [{"part": "H100 SXM", "quantity": 8}]})
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+
+    def check(cond, what):
+        if not cond:
+            failures.append(what)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "screen.db")
+        env = dict(os.environ, TIERGUARD_NOW="1764000000", TIERGUARD_ACTOR="reviewer-1",
+                   TIERGUARD_HOME=ROOT)
+
+        def run(*args, stdin=None, with_db=True):
+            cmd = [binary] + (["--db", db] if with_db else []) + list(args)
+            return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env)
+
+        def decide(command, *lines):
+            r = run(command, stdin="\n".join(lines) + "\n")
+            return {d["id"]: d for d in map(json.loads, r.stdout.splitlines())}
+
+        v1 = write_ofac(os.path.join(tmp, "v1"), SDN_V1)
+        v2 = write_ofac(os.path.join(tmp, "v2"), SDN_V2)
+
+        # Without lists nothing is screened.
+        d = decide("determine", request("A0", "Karakum Processor Trading LLC"))
+        check("screening" not in d["A0"], f"no lists, yet screened: {d['A0']}")
+
+        # A party on record before the list changes.
+        run("party", "add", "--id", "P-NL", "--name", "Northern Light Compute", "--country", "RU")
+        r = run("lists", "load", v1)
+        check(r.returncode == 0, f"lists load v1: {r.stderr}")
+        first = json.loads(r.stdout)
+        check(first["list"] == "SDN" and first["entries"] == 2 and first["added"] == 2,
+              f"load v1 summary: {first}")
+
+        # An SDN hit prohibits; a clean party is untouched; the capped usage is not spent.
+        d = decide("determine", request("A1", "Karakum Processor Trading"),
+                   request("A2", "Sakura Cloud KK", country="JP"))
+        check(d["A1"]["outcome"] == "prohibited", f"SDN consignee: {d['A1']['outcome']}")
+        check(any(r["rule"] == "screening.SDN" for r in d["A1"]["reasons"]),
+              f"SDN reason missing: {d['A1']['reasons']}")
+        hit = d["A1"]["screening"][0]
+        check(hit["entry_id"] == "SDN-9001" and hit["list_version"] == first["version"],
+              f"SDN hit: {hit}")
+        check(d["A2"]["outcome"] != "prohibited" and "screening" not in d["A2"],
+              f"clean consignee: {d['A2']}")
+
+        # ship records nothing for a prohibited line.
+        d = decide("ship", request("S1", "Karakum Processor Trading"))
+        check(d["S1"]["outcome"] == "prohibited" and d["S1"].get("recorded") is False,
+              f"ship of a listed party: {d['S1']}")
+
+        # A new version: delta, and the party on record hits the added entry: one alert.
+        r = run("lists", "load", v2)
+        second = json.loads(r.stdout)
+        check((second["added"], second["removed"], second["changed"]) == (1, 0, 1),
+              f"delta v1 -> v2: {second}")
+        check(second["previous_version"] == first["version"], f"previous version: {second}")
+        check(second["alerts"] == 1, f"re-screening alerts: {second}")
+        alerts = [json.loads(l) for l in run("alerts").stdout.splitlines()]
+        check(any(a.get("party") == "P-NL" and a.get("entry_id") == "SDN-9003" for a in alerts),
+              f"alert for P-NL: {alerts}")
+        diff = json.loads(run("lists", "diff", v1, v2, with_db=False).stdout)
+        check(diff["added"] == ["SDN-9003"] and diff["changed"] == ["SDN-9002"],
+              f"lists diff: {diff}")
+
+        # Clearing a hit: shown as cleared, outcome no longer prohibited.
+        r = run("hits", "clear", "--party", "Karakum Processor Trading", "--entry", "SDN-9001",
+                "--reason", "different company: Turkmen tax id 12345")
+        check(r.returncode == 0, f"hits clear: {r.stderr}")
+        d = decide("determine", request("A3", "Karakum Processor Trading"))
+        check(d["A3"]["outcome"] != "prohibited", f"cleared hit still prohibits: {d['A3']}")
+        check(d["A3"]["screening"][0].get("cleared", "").startswith("different company"),
+              f"cleared hit not shown: {d['A3'].get('screening')}")
+        # The clearance expires …
+        r = run("hits", "clear", "--party", "Orlov Pavel", "--entry", "SDN-9002",
+                "--reason", "namesake", "--expires", "2025-01-31")
+        d = decide("determine", request("A4", "Pavel Sergeevich Orlov"))
+        check(d["A4"]["outcome"] == "prohibited", f"expired clearance still holds: {d['A4']}")
+        # … and lapses when the entry changes.
+        changed = SDN_V2[:]
+        changed[0] = changed[0].replace("Tax ID No. 7701234567", "Tax ID No. 7709999999")
+        r = run("lists", "load", write_ofac(os.path.join(tmp, "v3"), changed))
+        d = decide("determine", request("A5", "Karakum Processor Trading"))
+        check(d["A5"]["outcome"] == "prohibited",
+              f"clearance survived a change of the entry: {d['A5']}")
+
+        # An Entity List hit requires a licence and names the entry's licence policy.
+        r = run("lists", "load", os.path.join(SHARED, "sanctions/csl_us/csl_sample_2019.csv"))
+        check(r.returncode == 0, f"load CSL: {r.stderr}")
+        d = decide("determine", request("A6", "32 Group China Ltd.", country="HK"))
+        el = [x for x in d["A6"]["reasons"] if x["rule"] == "screening.EL"]
+        check(d["A6"]["outcome"] == "license_required" and el and "licence policy" in
+              el[0]["detail"], f"Entity List consignee: {d['A6']}")
+
+        # Refusals change nothing.
+        before = run("hits", "list").stdout
+        r = run("hits", "clear", "--party", "X", "--entry", "SDN-424242", "--reason", "r")
+        check(r.returncode == 1 and "SDN-424242" in r.stderr, f"unknown entry: {r.stderr}")
+        r = run("hits", "clear", "--party", "X", "--entry", "SDN-9001", "--reason", "r",
+                "--expires", "2025-13-45")
+        check(r.returncode == 1 and "expires" in r.stderr, f"bad expiry: {r.stderr}")
+        check(run("hits", "list").stdout == before, "a refused clearance changed the ledger")
+        broken = os.path.join(tmp, "broken", "sdn.csv")
+        os.makedirs(os.path.dirname(broken))
+        with open(broken, "w") as f:
+            f.write('9001,"ONLY THREE",-0- \r\n')
+        lists_before = run("lists", "list").stdout
+        r = run("lists", "load", broken)
+        check(r.returncode == 1 and "sdn.csv:1" in r.stderr, f"broken list: {r.stderr}")
+        check(run("lists", "list").stdout == lists_before, "a refused load changed the lists")
+
+        # screen: bad names are errors on their line, the rest is answered.
+        bad = '{"id":"q1","name":"' + "x" * 10000 + '"}\n{"id":"q2","name":"Orlov Pavel"}\n'
+        r = run("screen", "--list", v2, stdin=bad, with_db=False)
+        out = [json.loads(l) for l in r.stdout.splitlines()]
+        check(r.returncode == 1 and "error" in out[0] and out[1]["hits"],
+              f"screen with a 10 kB name: {r.returncode} {r.stdout[:300]}")
+        r = subprocess.run([binary, "screen", "--list", v2], input=b"\xff\xfe bad\nOrlov\n",
+                           capture_output=True, env=env)
+        check(r.returncode == 1 and b"UTF-8" in r.stdout, f"invalid UTF-8: {r.stdout[:300]}")
+
+        # Every load and clearance is in the audit log.
+        keys = os.path.join(tmp, "k")
+        run("audit", "keygen", "--name", "test.tierguard/log", "--out", keys, with_db=False)
+        bundle = os.path.join(tmp, "bundle")
+        run("audit", "export", "--key", keys + ".key", bundle)
+        with open(os.path.join(bundle, "records.jsonl")) as f:
+            kinds = [json.loads(l)["kind"] for l in f]
+        check(kinds.count("list.load") == 4 and kinds.count("hit.clear") == 2
+              and kinds.count("alert") == 1, f"audit kinds: {sorted(set(kinds))}")
+        r = run("audit", "verify", bundle, "--pub", keys + ".pub", with_db=False)
+        check(r.returncode == 0, f"audit verify: {r.stdout} {r.stderr}")
+    return report("screening_cli", failures)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
