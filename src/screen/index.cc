@@ -9,7 +9,7 @@ namespace tg::screen {
 namespace {
 
 // Candidates scored per query: the names sharing the most (rarest) tokens with it.
-constexpr size_t kMaxCandidates = 256;
+constexpr size_t kMaxCandidates = 64;
 // A posting list longer than this is read only when the rarer tokens found few candidates.
 constexpr size_t kCommonPosting = 20000;
 // Qualifier adjustments: a matching country or type confirms a little; a different one, known
@@ -109,8 +109,13 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         if (keys[k].empty() || !seen_keys.insert(keys[k]).second) {
           continue;
         }
+        if (k == 1 && t.key.size() < 3) {
+          continue;  // a key of one or two consonants finds everything
+        }
         if (auto it = postings_.find(keys[k]); it != postings_.end()) {
-          sources.push_back({&it->second, k == 0 ? w : 0.8 * w});
+          // Rarer postings say more: weigh by how few names share the key.
+          const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
+          sources.push_back({&it->second, (k == 0 ? w : 0.8 * w) * rarity});
         }
       }
     }
@@ -129,19 +134,29 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
     return a.posting->size() < b.posting->size();
   });
-  std::unordered_map<uint32_t, double> votes;
+  // Votes in a dense array per thread (reset through the list of names touched): a hash map
+  // here cost more than the scoring.
+  thread_local std::vector<float> votes;
+  thread_local std::vector<uint32_t> touched;
+  votes.resize(names_.size(), 0.0f);
+  touched.clear();
   for (const Source& s : sources) {
-    if (s.posting->size() > kCommonPosting && votes.size() >= kMaxCandidates) {
+    if (s.posting->size() > kCommonPosting && touched.size() >= kMaxCandidates) {
       break;  // the rarer tokens already found enough candidates
     }
+    const auto w = static_cast<float>(s.weight);
     for (uint32_t name : *s.posting) {
-      votes[name] += s.weight;
+      if (votes[name] == 0.0f) {
+        touched.push_back(name);
+      }
+      votes[name] += w;
     }
   }
   std::vector<std::pair<double, uint32_t>> ranked;
-  ranked.reserve(votes.size());
-  for (const auto& [name, v] : votes) {
-    ranked.emplace_back(v, name);
+  ranked.reserve(touched.size());
+  for (uint32_t name : touched) {
+    ranked.emplace_back(votes[name], name);
+    votes[name] = 0.0f;
   }
   const size_t keep = std::min(ranked.size(), kMaxCandidates);
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),

@@ -296,7 +296,7 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
       } else if (auto it = legal_forms_.find(p); len <= longest_form_ && it != legal_forms_.end() &&
                                                  (i > 0 || len < raw.size())) {
         name.tokens.push_back(Token{it->second, static_cast<uint8_t>(raw[i].flags | kLegalForm),
-                                    it->second});
+                                    it->second, it->second});
         i += len;
         replaced = true;
       }
@@ -312,6 +312,7 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
       t.flags |= kNumber;
     }
     t.key = PhoneticKey(t.text);
+    t.ortho = Orthographic(t.text);
     name.tokens.push_back(std::move(t));
   }
   return name;

@@ -29,6 +29,7 @@ struct Token {
   std::string text;  // lower-case ASCII letters and digits
   uint8_t flags = 0;
   std::string key;   // PhoneticKey(text), set by the Normalizer
+  std::string ortho;  // Orthographic(text), set by the Normalizer
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
 };
 

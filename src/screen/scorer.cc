@@ -119,22 +119,29 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
   }
   // Spelling: edits relative to length, so that one typo in a long word stays close while
   // two names that merely share a beginning (Castro, Castillo) do not.
-  const double longest = static_cast<double>(std::max(a.text.size(), b.text.size()));
-  const int edits = EditDistance(a.text, b.text);
-  double sim = 1.0 - edits / longest;
-  if (edits == 1 && longest >= 5) {
-    sim = std::max(sim, 0.86);  // one typo in a word long enough to survive one
-  }
+  // Edits never number fewer than the difference in length: skip words that cannot come
+  // within reach.
+  auto spelling = [](const std::string& x, const std::string& y) {
+    const size_t lx = x.size();
+    const size_t ly = y.size();
+    const double longest = static_cast<double>(std::max(lx, ly));
+    if (static_cast<double>(lx > ly ? lx - ly : ly - lx) > 0.35 * longest) {
+      return 0.0;
+    }
+    const int edits = EditDistance(x, y);
+    if (edits == 1 && longest >= 5) {
+      return std::max(1.0 - 1.0 / longest, 0.86);  // one typo in a word that survives one
+    }
+    return 1.0 - edits / longest;
+  };
+  double sim = spelling(a.text, b.text);
   // The same word in another language's spelling (Poetin, Wladimirowitsch).
-  const std::string oa = Orthographic(a.text);
-  const std::string ob = Orthographic(b.text);
+  const std::string& oa = a.ortho.empty() ? a.text : a.ortho;
+  const std::string& ob = b.ortho.empty() ? b.text : b.ortho;
   if (oa == ob) {
     sim = std::max(sim, 0.95);
-  } else {
-    const int o_edits = EditDistance(oa, ob);
-    const double o_longest = static_cast<double>(std::max(oa.size(), ob.size()));
-    sim = std::max(sim, 0.95 * (o_edits == 1 && o_longest >= 5 ? std::max(0.86, 1 - 1 / o_longest)
-                                                                : 1.0 - o_edits / o_longest));
+  } else if (oa != a.text || ob != b.text) {
+    sim = std::max(sim, 0.95 * spelling(oa, ob));
   }
   if ((a.flags | b.flags) & kForeign) {
     sim = std::max(sim, JaroWinkler(a.text, b.text));
@@ -203,6 +210,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
                                         (kAbjad | kForeign)),
                    ""};
       joined.key = PhoneticKey(joined.text);
+      joined.ortho = Orthographic(joined.text);
       for (size_t j = 0; j < n2; ++j) {
         if (two.tokens[j].text.size() < 4 || two.tokens[j].Has(kNumber) ||
             two.tokens[j].Has(kLegalForm)) {

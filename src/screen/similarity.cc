@@ -63,10 +63,11 @@ int EditDistance(std::string_view a, std::string_view b) {
   constexpr size_t kMax = 64;
   a = a.substr(0, std::min(a.size(), kMax));
   b = b.substr(0, std::min(b.size(), kMax));
-  // Three rows of the dynamic-programming table: two back for transpositions.
-  std::array<int, kMax + 1> prev2{};
-  std::array<int, kMax + 1> prev{};
-  std::array<int, kMax + 1> cur{};
+  // Three rows of the dynamic-programming table (two back, for transpositions), rotated.
+  std::array<int, kMax + 1> rows[3];
+  int* prev2 = rows[0].data();
+  int* prev = rows[1].data();
+  int* cur = rows[2].data();
   for (size_t j = 0; j <= b.size(); ++j) {
     prev[j] = static_cast<int>(j);
   }
@@ -80,8 +81,10 @@ int EditDistance(std::string_view a, std::string_view b) {
       }
       cur[j] = d;
     }
+    int* spare = prev2;
     prev2 = prev;
     prev = cur;
+    cur = spare;
   }
   return prev[b.size()];
 }
@@ -92,10 +95,11 @@ std::string Orthographic(std::string_view w) {
       {"ph", "f"},    {"ck", "k"},   {"kh", "h"},   {"oe", "u"},  {"ou", "u"},  {"w", "v"},
       {"y", "i"},     {"x", "ks"}};
   std::string out;
+  out.reserve(w.size() + 2);
   for (size_t i = 0; i < w.size();) {
     bool replaced = false;
     for (const auto& [from, to] : kRules) {
-      if (w.compare(i, from.size(), from) == 0) {
+      if (from[0] == w[i] && w.compare(i, from.size(), from) == 0) {
         out += to;
         i += from.size();
         replaced = true;
