@@ -212,17 +212,26 @@ int main(int argc, char** argv) {
   std::printf("synthetic: indexed %zu names in %.2f s, %ld MB more memory\n", big.names(),
               Seconds(start), RssMb() - rss_before);
   std::vector<std::string> synth_queries;
+  std::vector<size_t> source;
   for (size_t i = 0; i < 5000; ++i) {
-    const std::string& name = synthetic.entries[rng() % synth].name;
+    source.push_back(rng() % synth);
+    const std::string& name = synthetic.entries[source.back()].name;
     synth_queries.push_back(i % 2 ? name : Typo(name, rng));
   }
+  std::vector<char> found(synth_queries.size());
   Measure("synthetic index, listed names (half with a typo)", synth_queries.size(),
           [&](size_t i, int) {
             auto hits = big.Search(tg::screen::Query{.name = synth_queries[i]}, threshold, 10);
             if (!hits) {
               Die(hits.error().message());
             }
+            for (const auto& h : *hits) {
+              found[i] = found[i] || h.entry == &synthetic.entries[source[i]];
+            }
           });
+  std::printf("  (the listed name each query came from is among its hits for %.1f %% of them)\n",
+              100.0 * static_cast<double>(std::count(found.begin(), found.end(), 1)) /
+                  static_cast<double>(found.size()));
 
   // 3. The same names and queries in PostgreSQL pg_trgm.
   if (pg.empty()) {

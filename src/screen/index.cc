@@ -11,7 +11,7 @@ namespace {
 // Candidates scored per query: the names sharing the most (rarest) tokens with it.
 constexpr size_t kMaxCandidates = 64;
 // A posting list longer than this is read only when the rarer tokens found few candidates.
-constexpr size_t kCommonPosting = 20000;
+constexpr size_t kCommonPosting = 4000;
 // Qualifier adjustments: a matching country or type confirms a little; a different one, known
 // on both sides, counts against.
 constexpr double kCountrySame = 0.03;
@@ -61,6 +61,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
         return norms.status().WithPrefix(list.source + ": " + e.entry_id);
       }
       for (NormalizedName& n : *norms) {
+        scorer_.Prepare(n);
         const auto id = static_cast<uint32_t>(names_.size());
         for (const Token& t : n.tokens) {
           if (!Indexed(t)) {
@@ -86,6 +87,9 @@ Result<size_t> Index::Add(const ScreeningList& list) {
 Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
                                        size_t limit) const {
   TG_ASSIGN_OR_RETURN(std::vector<NormalizedName> names, normalizer_.NormalizeAll(query.name));
+  for (NormalizedName& n : names) {
+    scorer_.Prepare(n);
+  }
   std::vector<Hit> hits;
   if (names.empty()) {
     return hits;
@@ -102,7 +106,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       if (!Indexed(t) && n.tokens.size() > 1) {
         continue;
       }
-      const double w = scorer_.Weight(t);
+      const double w = t.weight;
       std::string keys[] = {t.text, PhoneticPostingKey(t),
                             t.text.size() > 4 ? PrefixKey(t.text) : std::string()};
       for (size_t k = 0; k < 3; ++k) {

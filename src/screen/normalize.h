@@ -30,11 +30,15 @@ struct Token {
   uint8_t flags = 0;
   std::string key;   // PhoneticKey(text), set by the Normalizer
   std::string ortho;  // Orthographic(text), set by the Normalizer
+  // Set by NameScorer::Prepare: the token's weight, and its name-variant groups (0: none).
+  float weight = -1;
+  uint32_t groups[2] = {0, 0};
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
 };
 
 struct NormalizedName {
   std::vector<Token> tokens;
+  bool prepared = false;  // NameScorer::Prepare has run
   // The tokens' text joined without spaces, for word-joining comparisons.
   std::string Joined() const;
   // The tokens' text joined with single spaces.

@@ -66,15 +66,24 @@ Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
   return s;
 }
 
-bool NameScorer::SameVariantGroup(const std::string& a, const std::string& b) const {
-  auto ia = variant_groups_.find(a);
-  auto ib = variant_groups_.find(b);
-  if (ia == variant_groups_.end() || ib == variant_groups_.end()) {
-    return false;
+void NameScorer::Prepare(NormalizedName& name) const {
+  for (Token& t : name.tokens) {
+    t.weight = static_cast<float>(Weight(t));
+    if (auto it = variant_groups_.find(t.text); it != variant_groups_.end()) {
+      for (size_t k = 0; k < 2 && k < it->second.size(); ++k) {
+        t.groups[k] = it->second[k] + 1;
+      }
+    }
   }
-  for (uint32_t g : ia->second) {
-    if (std::find(ib->second.begin(), ib->second.end(), g) != ib->second.end()) {
-      return true;
+  name.prepared = true;
+}
+
+bool NameScorer::SameVariantGroup(const Token& a, const Token& b) {
+  for (uint32_t ga : a.groups) {
+    for (uint32_t gb : b.groups) {
+      if (ga != 0 && ga == gb) {
+        return true;
+      }
     }
   }
   return false;
@@ -114,7 +123,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
   if (a.text.size() == 1 || b.text.size() == 1) {
     return a.text[0] == b.text[0] ? 0.9 : 0.0;  // an initial
   }
-  if (SameVariantGroup(a.text, b.text)) {
+  if (SameVariantGroup(a, b)) {
     return 0.95;
   }
   // Spelling: edits relative to length, so that one typo in a long word stays close while
@@ -173,6 +182,13 @@ NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
 }
 
 NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) const {
+  if (!a.prepared || !b.prepared) {
+    NormalizedName pa = a;
+    NormalizedName pb = b;
+    Prepare(pa);
+    Prepare(pb);
+    return Score(pa, pb);
+  }
   NameScore out;
   const size_t na = std::min(a.tokens.size(), kMaxTokens);
   const size_t nb = std::min(b.tokens.size(), kMaxTokens);
@@ -187,10 +203,10 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   std::vector<double> wa(na);
   std::vector<double> wb(nb);
   for (size_t i = 0; i < na; ++i) {
-    wa[i] = Weight(a.tokens[i]);
+    wa[i] = a.tokens[i].weight;
   }
   for (size_t j = 0; j < nb; ++j) {
-    wb[j] = Weight(b.tokens[j]);
+    wb[j] = b.tokens[j].weight;
   }
   // Candidate alignments: token to token, and a token to two adjacent tokens joined.
   std::vector<Candidate> cands;

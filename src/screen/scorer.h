@@ -33,6 +33,10 @@ class NameScorer {
  public:
   static Result<NameScorer> Load(const std::string& data_dir);
 
+  // Caches each token's weight and variant groups in the name, so that scoring it against
+  // many others looks nothing up. Score prepares a copy of a name that is not prepared.
+  void Prepare(NormalizedName& name) const;
+
   // `a` is the query: its words that the listed name `b` lacks count more against than
   // words of `b` that the query lacks.
   NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
@@ -44,7 +48,7 @@ class NameScorer {
   double Weight(const Token& t) const;
 
  private:
-  bool SameVariantGroup(const std::string& a, const std::string& b) const;
+  static bool SameVariantGroup(const Token& a, const Token& b);
 
   std::unordered_map<std::string, std::vector<uint32_t>> variant_groups_;
   std::unordered_map<std::string, uint32_t> token_counts_;
