@@ -720,6 +720,27 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
 
 }  // namespace
 
+Result<ScreeningList> ParseListAs(std::string_view format, const std::string& path,
+                                  std::string_view bytes) {
+  Result<ScreeningList> list = Status::Ok();
+  if (format == "ofac-csv") {
+    list = ParseOfac(path, bytes, /*with_companions=*/false);
+  } else if (format == "csl-csv") {
+    list = ParseCslCsv(path, bytes);
+  } else if (format == "csl-json") {
+    list = ParseCslJson(path, bytes);
+  } else if (format == "un-xml") {
+    list = ParseUnXml(path, bytes);
+  } else if (format == "dpl") {
+    list = ParseDpl(path, bytes);
+  } else if (format == "ftm") {
+    list = ParseFtm(path, bytes);
+  } else {
+    return InvalidArgument("unknown list format '" + std::string(format) + "'");
+  }
+  return list;
+}
+
 Result<ScreeningList> LoadList(const std::string& path) {
   TG_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
   return Parse(path, bytes, /*with_companions=*/true);

@@ -57,6 +57,11 @@ Result<ScreeningList> ListFromJson(std::string_view json);
 // first dataset.
 std::string DefaultListName(const ScreeningList& list);
 
+// Parses bytes as one given format (ofac-csv, csl-csv, csl-json, un-xml, dpl, ftm), without
+// detection; InvalidArgument for an unknown format. For fuzzing each loader on its own.
+Result<ScreeningList> ParseListAs(std::string_view format, const std::string& path,
+                                  std::string_view bytes);
+
 // What changed between two versions of a list, by entry id.
 struct ListDelta {
   std::vector<std::string> added;
