@@ -108,6 +108,7 @@ std::string Typo(std::string s, std::mt19937_64& rng) {
 
 int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);  // as cli/main.cc does
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it comes
   if (argc < 2) {
     Die("usage: screen_bench SHARED_DATA_DIR [SYNTH] [--pg CONNINFO]");
   }
