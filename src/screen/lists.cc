@@ -529,7 +529,7 @@ Result<ScreeningList> ParseFtm(const std::string& path, std::string_view bytes) 
 // Elements the UN list may hold, by the element they sit in; anything else is an error (a
 // schema change must be looked at, not silently skipped).
 const std::set<std::string>& KnownUnElements() {
-  static const std::set<std::string> k = {
+  static const std::set<std::string> kKnown = {
       "CONSOLIDATED_LIST", "INDIVIDUALS", "ENTITIES", "INDIVIDUAL", "ENTITY", "DATAID",
       "VERSIONNUM", "FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME", "UN_LIST_TYPE",
       "REFERENCE_NUMBER", "LISTED_ON", "NAME_ORIGINAL_SCRIPT", "COMMENTS1", "TITLE",
@@ -541,7 +541,7 @@ const std::set<std::string>& KnownUnElements() {
       "INDIVIDUAL_DOCUMENT", "TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2", "NUMBER",
       "ISSUING_COUNTRY", "DATE_OF_ISSUE", "CITY_OF_ISSUE", "COUNTRY_OF_ISSUE", "SORT_KEY",
       "SORT_KEY_LAST_MOD", "GENDER", "SUBMITTED_BY"};
-  return k;
+  return kKnown;
 }
 
 struct UnParse {
@@ -610,16 +610,14 @@ void UnEnd(void* data, const XML_Char* name) {
     e.programs.push_back(value);
   } else if (element == "LISTED_ON") {
     e.start_date = value;
-  } else if (element == "NAME_ORIGINAL_SCRIPT" && !value.empty()) {
-    e.aliases.push_back(value);
-  } else if (element == "ALIAS_NAME" && !value.empty()) {
+  } else if ((element == "NAME_ORIGINAL_SCRIPT" || element == "ALIAS_NAME") && !value.empty()) {
     e.aliases.push_back(value);
   } else if (element == "COMMENTS1") {
     e.remarks = value;
-  } else if (element == "VALUE" && parent == "NATIONALITY" && !value.empty()) {
-    e.countries.push_back(value);
-  } else if (element == "COUNTRY" &&
-             (parent == "INDIVIDUAL_ADDRESS" || parent == "ENTITY_ADDRESS") && !value.empty()) {
+  } else if (((element == "VALUE" && parent == "NATIONALITY") ||
+              (element == "COUNTRY" &&
+               (parent == "INDIVIDUAL_ADDRESS" || parent == "ENTITY_ADDRESS"))) &&
+             !value.empty()) {
     e.countries.push_back(value);
   } else if ((element == "DATE" || element == "YEAR") && parent == "INDIVIDUAL_DATE_OF_BIRTH" &&
              !value.empty()) {

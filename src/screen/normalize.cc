@@ -44,13 +44,13 @@ void Prepare(icu::UnicodeString& word) {
   for (int32_t i = 0; i < word.length();) {
     const UChar32 c = word.char32At(i);
     i += U16_LENGTH(c);
-    if (c == 0x30FC || c == 0x05F3 || c == 0x05F4) {
-      continue;
-    } else if (c == 0x30FB || c == 0x00B7) {
+    const bool hebrew_quote = c == '"' && i < word.length() &&
+                              uscript_getScript(word.char32At(i), nullptr) == USCRIPT_HEBREW;
+    if (c == 0x30FC || c == 0x05F3 || c == 0x05F4 || hebrew_quote) {
+      continue;  // long-vowel mark; geresh, gershayim, or בע"מ's ASCII quote for it
+    }
+    if (c == 0x30FB || c == 0x00B7) {
       out.append(static_cast<UChar>(' '));
-    } else if (c == '"' && i < word.length() &&
-               uscript_getScript(word.char32At(i), nullptr) == USCRIPT_HEBREW) {
-      continue;  // בע"מ written with an ASCII quote for the gershayim
     } else {
       out.append(c);
     }
