@@ -278,12 +278,17 @@ int main(int argc, char** argv) {
   for (PGconn* c : conns) {
     PQclear(PQprepare(c, "q", sql, 1, nullptr));
   }
-  Measure("pg_trgm, the same synthetic queries", synth_queries.size(), [&](size_t i, int) {
-    PGconn* c = conns[std::hash<std::thread::id>()(std::this_thread::get_id()) % 2 == 0 ? 0 : 1];
-    thread_local PGconn* mine = nullptr;
-    if (mine == nullptr) {
-      mine = c;
+  // pg_trgm takes tens of milliseconds a query here: the first 1,000 queries, and tierguard's
+  // figures on the same 1,000 for the ratio.
+  const size_t pg_queries = std::min<size_t>(1000, synth_queries.size());
+  Measure("tierguard, the first 1,000 synthetic queries", pg_queries, [&](size_t i, int) {
+    auto hits = big.Search(tg::screen::Query{.name = synth_queries[i]}, threshold, 10);
+    if (!hits) {
+      Die(hits.error().message());
     }
+  });
+  Measure("pg_trgm, the same 1,000 queries", pg_queries, [&](size_t i, int t) {
+    PGconn* mine = conns[t];  // one connection per thread
     const char* params[1] = {synth_queries[i].c_str()};
     PGresult* r = PQexecPrepared(mine, "q", 1, params, nullptr, nullptr, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
