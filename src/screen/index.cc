@@ -19,6 +19,15 @@ constexpr double kCountryDifferent = -0.05;
 constexpr double kTypeDifferent = -0.10;
 
 std::string PrefixKey(const std::string& text) { return "^" + text.substr(0, 4); }
+// The word with its i-th letter deleted, marked: two words one substitution or transposition
+// apart share such a key, and a word one insertion away equals one (SymSpell's idea).
+std::string DeletionKey(const std::string& text, size_t i) {
+  std::string key = "-" + text;
+  key.erase(i + 1, 1);
+  return key;
+}
+// Words this long get deletion keys: shorter ones are found by their other keys.
+constexpr size_t kMinDeletionLength = 5;
 std::string PhoneticPostingKey(const Token& t) { return "#" + t.key; }
 
 bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
@@ -72,6 +81,11 @@ Result<size_t> Index::Add(const ScreeningList& list) {
           if (t.text.size() > 4) {
             Post(PrefixKey(t.text), id);
           }
+          if (t.text.size() >= kMinDeletionLength && !t.Has(kNumber)) {
+            for (size_t i = 0; i < t.text.size(); ++i) {
+              Post(DeletionKey(t.text, i), id);
+            }
+          }
         }
         if (n.tokens.size() > 1) {
           Post(n.Joined(), id);  // "Goldman Sachs" found from "GoldmanSachs"
@@ -120,6 +134,43 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
           // Rarer postings say more: weigh by how few names share the key.
           const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
           sources.push_back({&it->second, (k == 0 ? w : 0.8 * w) * rarity});
+        }
+      }
+      // One typo away: the query word's deletions against listed words and their deletions.
+      if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber)) {
+        for (size_t i = 0; i < t.text.size(); ++i) {
+          for (std::string key : {DeletionKey(t.text, i), t.text.substr(0, i) + t.text.substr(i + 1)}) {
+            if (!seen_keys.insert(key).second) {
+              continue;
+            }
+            if (auto it = postings_.find(key); it != postings_.end()) {
+              const double rarity =
+                  1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
+              sources.push_back({&it->second, 0.8 * w * rarity});
+            }
+          }
+        }
+        if (t.text.size() + 1 >= kMinDeletionLength) {
+          // The query word may lack a letter: it is then a deletion key of the listed word.
+          const std::string key = "-" + t.text;
+          if (seen_keys.insert(key).second) {
+            if (auto it = postings_.find(key); it != postings_.end()) {
+              const double rarity =
+                  1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
+              sources.push_back({&it->second, 0.8 * w * rarity});
+            }
+          }
+        }
+      }
+      // Other spellings of the same given name find the names that use them.
+      for (std::string_view v : scorer_.VariantsOf(t)) {
+        std::string key(v);
+        if (!seen_keys.insert(key).second) {
+          continue;
+        }
+        if (auto it = postings_.find(key); it != postings_.end()) {
+          const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
+          sources.push_back({&it->second, 0.9 * w * rarity});
         }
       }
     }

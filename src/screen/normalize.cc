@@ -38,11 +38,24 @@ bool IsAbjad(UScriptCode script) {
 }
 
 // Rewrites that ICU's transliterators do not make: the Katakana long-vowel mark and middle
-// dot, Hebrew abbreviation marks.
+// dot, Hebrew abbreviation marks, and Urdu's letters that ICU leaves untransliterated, read as
+// the Arabic letters they extend (ٹ → ت, ڈ → د, ڑ → ر, ں → ن, ے → ي, ھ → ه).
+UChar32 UrduBase(UChar32 c) {
+  switch (c) {
+    case 0x0679: return 0x062A;
+    case 0x0688: return 0x062F;
+    case 0x0691: return 0x0631;
+    case 0x06BA: return 0x0646;
+    case 0x06D2: return 0x064A;
+    case 0x06BE: return 0x0647;
+    default: return c;
+  }
+}
+
 void Prepare(icu::UnicodeString& word) {
   icu::UnicodeString out;
   for (int32_t i = 0; i < word.length();) {
-    const UChar32 c = word.char32At(i);
+    const UChar32 c = UrduBase(word.char32At(i));
     i += U16_LENGTH(c);
     const bool hebrew_quote = c == '"' && i < word.length() &&
                               uscript_getScript(word.char32At(i), nullptr) == USCRIPT_HEBREW;

@@ -39,9 +39,11 @@ Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
   TG_ASSIGN_OR_RETURN(size_t col, variants.Column("variants"));
   uint32_t group = 0;
   for (const CsvRecord& r : variants.records()) {
-    for (const std::string& v : SplitList(r.fields[col], ' ')) {
+    std::vector<std::string> words = SplitList(r.fields[col], ' ');
+    for (const std::string& v : words) {
       s.variant_groups_[v].push_back(group);
     }
+    s.group_words_.push_back(std::move(words));
     ++group;
   }
   TG_ASSIGN_OR_RETURN(CsvTable counts, CsvTable::Load(dir + "token_counts.csv"));
@@ -64,6 +66,21 @@ Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
   }
   s.log_total_ = std::log(static_cast<double>(total));
   return s;
+}
+
+std::vector<std::string_view> NameScorer::VariantsOf(const Token& t) const {
+  std::vector<std::string_view> out;
+  for (uint32_t g : t.groups) {
+    if (g == 0) {
+      continue;
+    }
+    for (const std::string& w : group_words_[g - 1]) {
+      if (w != t.text) {
+        out.push_back(w);
+      }
+    }
+  }
+  return out;
 }
 
 void NameScorer::Prepare(NormalizedName& name) const {

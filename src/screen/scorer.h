@@ -37,6 +37,10 @@ class NameScorer {
   // many others looks nothing up. Score prepares a copy of a name that is not prepared.
   void Prepare(NormalizedName& name) const;
 
+  // The other spellings in the token's name-variant groups (Uladzimir: Vladimir, Volodymyr …).
+  // REQUIRES: the token's name was prepared.
+  std::vector<std::string_view> VariantsOf(const Token& t) const;
+
   // `a` is the query: its words that the listed name `b` lacks count more against than
   // words of `b` that the query lacks.
   NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
@@ -51,6 +55,7 @@ class NameScorer {
   static bool SameVariantGroup(const Token& a, const Token& b);
 
   std::unordered_map<std::string, std::vector<uint32_t>> variant_groups_;
+  std::vector<std::vector<std::string>> group_words_;  // by group id
   std::unordered_map<std::string, uint32_t> token_counts_;
   double log_total_ = 0;  // log of the number of names the counts were taken from
 };
