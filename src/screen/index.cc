@@ -136,8 +136,10 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
           sources.push_back({&it->second, (k == 0 ? w : 0.8 * w) * rarity});
         }
       }
-      // One typo away: the query word's deletions against listed words and their deletions.
-      if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber)) {
+      // One typo away: the query word's deletions against listed words and their deletions,
+      // for words no listed name has as they are (a listed word is most likely not a typo).
+      if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) &&
+          postings_.find(t.text) == postings_.end()) {
         for (size_t i = 0; i < t.text.size(); ++i) {
           for (std::string key : {DeletionKey(t.text, i), t.text.substr(0, i) + t.text.substr(i + 1)}) {
             if (!seen_keys.insert(key).second) {
