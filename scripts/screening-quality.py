@@ -23,57 +23,36 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def run_match(tierguard, pairs, threshold):
-    lines = "".join(json.dumps({"name1": a, "name2": b, "schema": s}) + "\n" for a, b, s in pairs)
-    cmd = [tierguard, "match"]
-    if threshold is not None:
-        cmd += ["--threshold", str(threshold)]
-    out = subprocess.run(cmd, input=lines.encode(), capture_output=True, check=False,
-                         env=dict(os.environ, TIERGUARD_HOME=ROOT))
-    results = [json.loads(l) for l in out.stdout.decode().splitlines()]
-    if len(results) != len(pairs):
-        sys.exit(f"tierguard match gave {len(results)} answers for {len(pairs)} pairs: "
-                 f"{out.stderr.decode()}")
-    return results
-
-
-def run_screen(tierguard, lists, names, threshold, limit=10, countries=None):
-    cmd = [tierguard, "screen", "--limit", str(limit)]
-    for l in lists:
-        cmd += ["--list", l]
-    if threshold is not None:
-        cmd += ["--threshold", str(threshold)]
-    queries = [{"id": str(i), "name": n} for i, n in enumerate(names)]
-    for q, c in zip(queries, countries or []):
-        if c:
-            q["country"] = c
-    lines = "".join(json.dumps(q) + "\n" for q in queries)
+def run_tierguard(cmd, objects, what):
+    """Runs a tierguard command with one JSON object a line in; one JSON answer a line out."""
+    lines = "".join(json.dumps(o) + "\n" for o in objects)
     out = subprocess.run(cmd, input=lines.encode(), capture_output=True, check=False,
                          env=dict(os.environ, TIERGUARD_HOME=ROOT))
     answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
-    if len(answers) != len(names):
-        sys.exit(f"tierguard screen gave {len(answers)} answers for {len(names)} queries: "
+    if len(answers) != len(objects):
+        sys.exit(f"{' '.join(cmd[1:2])} gave {len(answers)} answers for {len(objects)} {what}: "
                  f"{out.stderr.decode()[:2000]}")
     return answers
 
 
-def reference_f1(nm, name, cases):
-    """The published matcher's F1 on the same file: yente logic-v2's predictions for the
-    nomenklatura cases, Watchman's scores (at their best threshold) for the cascade sets."""
-    if name.startswith("nomenklatura"):
-        path = os.path.join(nm, "nomenklatura_name_bench_logicv2_scores.csv")
-        with open(path, encoding="utf-8", newline="") as f:
-            rows = [dict(label=r["is_match"] == "true", match=r["predicted_match"] == "true")
-                    for r in csv.DictReader(f)]
-        return f"yente logic-v2 F1 {prf(rows)['f1']:.3f} on its {len(rows)} scored cases"
-    with open(os.path.join(nm, name), encoding="utf-8", newline="") as f:
-        scored = [(r["is_match"] == "true", float(r["score"])) for r in csv.DictReader(f)
-                  if r.get("score")]
-    if not scored:
-        return ""
-    best = max((prf([dict(label=l, match=sc >= t / 100) for l, sc in scored])["f1"], t / 100)
-               for t in range(1, 100))
-    return f"Watchman F1 {best[0]:.3f} at its best threshold {best[1]:.2f}"
+def threshold_args(threshold):
+    return [] if threshold is None else ["--threshold", str(threshold)]
+
+
+def run_match(tierguard, pairs, threshold):
+    return run_tierguard([tierguard, "match"] + threshold_args(threshold),
+                         [{"name1": a, "name2": b, "schema": s} for a, b, s in pairs], "pairs")
+
+
+def run_screen(tierguard, lists, names, threshold, limit=10, countries=None):
+    cmd = [tierguard, "screen", "--limit", str(limit)] + threshold_args(threshold)
+    for l in lists:
+        cmd += ["--list", l]
+    queries = [{"id": str(i), "name": n} for i, n in enumerate(names)]
+    for q, c in zip(queries, countries or []):
+        if c:
+            q["country"] = c
+    return run_tierguard(cmd, queries, "queries")
 
 
 def prf(rows):
