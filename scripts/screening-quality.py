@@ -55,6 +55,25 @@ def run_screen(tierguard, lists, names, threshold, limit=10, countries=None):
     return run_tierguard(cmd, queries, "queries")
 
 
+def reference_f1(nm, name, cases):
+    """The published matcher's F1 on the same file: yente logic-v2's predictions for the
+    nomenklatura cases, Watchman's scores (at their best threshold) for the cascade sets."""
+    if name.startswith("nomenklatura"):
+        path = os.path.join(nm, "nomenklatura_name_bench_logicv2_scores.csv")
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = [dict(label=r["is_match"] == "true", match=r["predicted_match"] == "true")
+                    for r in csv.DictReader(f)]
+        return f"yente logic-v2 F1 {prf(rows)['f1']:.3f} on its {len(rows)} scored cases"
+    with open(os.path.join(nm, name), encoding="utf-8", newline="") as f:
+        scored = [(r["is_match"] == "true", float(r["score"])) for r in csv.DictReader(f)
+                  if r.get("score")]
+    if not scored:
+        return ""
+    best = max((prf([dict(label=l, match=sc >= t / 100) for l, sc in scored])["f1"], t / 100)
+               for t in range(1, 100))
+    return f"Watchman F1 {best[0]:.3f} at its best threshold {best[1]:.2f}"
+
+
 def prf(rows):
     tp = sum(1 for r in rows if r["label"] and r["match"])
     fp = sum(1 for r in rows if not r["label"] and r["match"])
