@@ -42,8 +42,12 @@ commands:
   party       add | link | show parties and party groups
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
-  alerts      structuring alerts
+  alerts      structuring alerts and new screening hits after a list update
   audit       keygen | checkpoint | prove | export | verify | cosign | replay (the signed log)
+  screen      screen names against restricted-party list files (OFAC, CSL, UN, DPL, FtM)
+  match       score pairs of names with the screening scorer
+  lists       load | list | diff the lists kept in the ledger, which determine and ship screen
+  hits        clear | list reviewers' clearances of screening hits
 
   --db PATH       the ledger, a SQLite file (default: $TIERGUARD_DB); ship, reserve and the
                   ledger commands need it; with it, determine counts the recorded history
