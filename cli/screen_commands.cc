@@ -23,9 +23,10 @@ alt, add and sdn_comments files from the same folder, or the cons_* set), the tr
 Consolidated Screening List (CSV or JSON), the UN consolidated XML, the BIS Denied Persons List
 (tab-separated), FollowTheMoney JSON Lines.
 Queries (FILE, or stdin): JSON Lines {"id": "q1", "name": "...", "country": "RU",
-"type": "person|entity|vessel|aircraft"} (only name required), or one name a line. Writes one
-line per query: {"id", "query", "hits": [{"list", "list_version", "entry_id", "name",
-"matched_name", "score", "type", "programs", "explanation": {"name", "country", "type"}}]}.
+"type": "person|entity|vessel|aircraft", "birth_date": "1952-10-07", "identifiers": ["IMO
+9187629"]} (only name required), or one name a line. Writes one line per query: {"id", "query",
+"hits": [{"list", "list_version", "entry_id", "name", "matched_name", "score", "type",
+"programs", "explanation": {"name", "country", "type", "birth", "identifier"}}]}.
 
   --list FILE     a list to screen against (repeat for several)
   --threshold T   lowest score listed (default: the engine's, as for match)

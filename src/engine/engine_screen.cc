@@ -114,7 +114,9 @@ void WriteHits(const std::string& id, const std::string& query,
     }
     w.Key("explanation").BeginObject();
     w.Key("name").Number(std::round(h.name_score * 1e4) / 1e4);
-    w.Key("country").Number(h.country).Key("type").Number(h.type).EndObject();
+    w.Key("country").Number(h.country).Key("type").Number(h.type);
+    w.Key("birth").Number(h.birth).Key("identifier").Number(std::round(h.identifier * 1e4) / 1e4);
+    w.EndObject();
     w.EndObject();
   }
   w.EndArray().EndObject();
@@ -169,6 +171,21 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
       TG_RETURN_IF_ERROR(StringField(obj, "name", true, query.name));
       TG_RETURN_IF_ERROR(StringField(obj, "country", false, query.country));
       TG_RETURN_IF_ERROR(StringField(obj, "type", false, query.type));
+      TG_RETURN_IF_ERROR(StringField(obj, "birth_date", false, query.birth_date));
+      simdjson::dom::element ids;
+      if (!obj["identifiers"].get(ids) && !ids.is_null()) {
+        simdjson::dom::array arr;
+        if (ids.get_array().get(arr)) {
+          return InvalidArgument("identifiers: must be an array of strings");
+        }
+        for (auto v : arr) {
+          std::string_view id;
+          if (v.get_string().get(id)) {
+            return InvalidArgument("identifiers: must be an array of strings");
+          }
+          query.identifiers.emplace_back(id);
+        }
+      }
       if (!query.country.empty()) {
         TG_ASSIGN_OR_RETURN(Country c, impl_->countries.Lookup(query.country));
         query.country = c.ToString();

@@ -17,6 +17,52 @@ constexpr size_t kCommonPosting = 4000;
 constexpr double kCountrySame = 0.03;
 constexpr double kCountryDifferent = -0.05;
 constexpr double kTypeDifferent = -0.10;
+// A birth year both sides give: the same confirms, a different one (beyond a year's
+// uncertainty) counts strongly against. An identifier both sides give (IMO, tax number) lifts a
+// name match to at least kIdentifierFloor.
+constexpr double kBirthSame = 0.03;
+constexpr double kBirthDifferent = -0.15;
+constexpr double kIdentifierFloor = 0.95;
+
+// Every four-digit year (1900-2099) in published birth dates ("07 Oct 1952", "circa 1960").
+std::vector<int> Years(const std::vector<std::string>& dates) {
+  std::vector<int> out;
+  for (const std::string& d : dates) {
+    for (size_t i = 0; i + 4 <= d.size(); ++i) {
+      const bool digits = std::all_of(d.begin() + static_cast<std::ptrdiff_t>(i),
+                                      d.begin() + static_cast<std::ptrdiff_t>(i + 4),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+      const bool bounded = (i == 0 || d[i - 1] < '0' || d[i - 1] > '9') &&
+                           (i + 4 == d.size() || d[i + 4] < '0' || d[i + 4] > '9');
+      if (digits && bounded && (d[i] == '1' || d[i] == '2') && (d[i + 1] == '9' || d[i + 1] == '0')) {
+        out.push_back(std::stoi(d.substr(i, 4)));
+      }
+    }
+  }
+  return out;
+}
+
+// An identifier's digits and letters after its label ("IMO 9187629" and "9187629" agree):
+// the longest run containing a digit, upper-cased.
+std::string IdentifierKey(const std::string& id) {
+  std::string best;
+  std::string cur;
+  auto take = [&] {
+    if (cur.size() > best.size() && cur.find_first_of("0123456789") != std::string::npos) {
+      best = cur;
+    }
+    cur.clear();
+  };
+  for (char c : id) {
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+      cur += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    } else if (c != '-' && c != '.' && c != '/') {
+      take();
+    }
+  }
+  take();
+  return best.size() >= 5 ? best : std::string();  // shorter numbers identify nothing
+}
 
 std::string PrefixKey(const std::string& text) { return "^" + text.substr(0, 4); }
 // The word with its i-th letter deleted, marked: two words one substitution or transposition
@@ -57,6 +103,12 @@ Result<size_t> Index::Add(const ScreeningList& list) {
       if (std::string code = countries_(c); !code.empty() &&
           std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
         ref.countries.push_back(std::move(code));
+      }
+    }
+    ref.birth_years = Years(e.birth_dates);
+    for (const std::string& id : e.identifiers) {
+      if (std::string key = IdentifierKey(id); !key.empty()) {
+        ref.identifiers.push_back(std::move(key));
       }
     }
     entries_.push_back(std::move(ref));
@@ -223,6 +275,13 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   ranked.resize(keep);
   // Score the candidates; keep each entry's best name.
   std::unordered_map<uint32_t, Hit> best;
+  const std::vector<int> query_years = Years({query.birth_date});
+  std::vector<std::string> query_ids;
+  for (const std::string& id : query.identifiers) {
+    if (std::string key = IdentifierKey(id); !key.empty()) {
+      query_ids.push_back(std::move(key));
+    }
+  }
   std::string query_country = query.country;
   for (char& c : query_country) {
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
@@ -249,7 +308,22 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     if (!CompatibleTypes(query.type, ref.entry->type)) {
       h.type = kTypeDifferent;
     }
-    h.score = std::clamp(name_score + h.country + h.type, 0.0, 1.0);
+    if (!query_years.empty() && !ref.birth_years.empty()) {
+      bool near = false;
+      for (int y : ref.birth_years) {
+        near = near || std::abs(y - query_years[0]) <= 1;
+      }
+      h.birth = near ? kBirthSame : kBirthDifferent;
+    }
+    h.score = std::clamp(name_score + h.country + h.type + h.birth, 0.0, 1.0);
+    for (const std::string& id : query_ids) {
+      if (std::find(ref.identifiers.begin(), ref.identifiers.end(), id) !=
+              ref.identifiers.end() &&
+          name_score >= 0.5 && h.score < kIdentifierFloor) {
+        h.identifier = kIdentifierFloor - h.score;
+        h.score = kIdentifierFloor;
+      }
+    }
     if (h.score < threshold) {
       continue;
     }

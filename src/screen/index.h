@@ -22,6 +22,8 @@ struct Query {
   std::string name;
   std::string country;  // alpha-2, or empty
   std::string type;     // person | entity | vessel | aircraft, or empty
+  std::string birth_date;                // YYYY or YYYY-MM-DD, or empty
+  std::vector<std::string> identifiers;  // IMO, registration, tax, passport numbers …
 };
 
 struct Hit {
@@ -32,6 +34,8 @@ struct Hit {
   double name_score = 0;
   double country = 0;      // adjustment for the country (+ same, - different, 0 unknown)
   double type = 0;         // adjustment for the party type
+  double birth = 0;        // adjustment for the birth year (+ same, - different)
+  double identifier = 0;   // raise for an identifier both sides give
 };
 
 class Index {
@@ -64,6 +68,8 @@ class Index {
     const ScreeningList* list;
     const ListEntry* entry;
     std::vector<std::string> countries;  // alpha-2, as far as known
+    std::vector<int> birth_years;        // every four-digit year in the birth dates
+    std::vector<std::string> identifiers;  // IdentifierKey of each
   };
   void Post(const std::string& key, uint32_t name);
 

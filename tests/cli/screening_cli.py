@@ -163,6 +163,26 @@ def main():
                            capture_output=True, env=env)
         check(r.returncode == 1 and b"UTF-8" in r.stdout, f"invalid UTF-8: {r.stdout[:300]}")
 
+        # Qualifiers: a different birth year counts against; a shared identifier lifts a partial
+        # name to a hit.
+        qs = ('{"id":"b1","name":"Pavel Orlov","birth_date":"1970-01-01"}\n'
+              '{"id":"b2","name":"Pavel Orlov","birth_date":"1988-03-01"}\n'
+              '{"id":"i1","name":"Karakum Trading House","identifiers":["7701234567"]}\n'
+              '{"id":"i2","name":"Karakum Trading House"}\n')
+        r = run("screen", "--list", v2, "--threshold", "0.5", stdin=qs, with_db=False)
+        got = {a["id"]: a["hits"] for a in map(json.loads, r.stdout.splitlines())}
+        same = [h for h in got["b1"] if h["entry_id"] == "SDN-9002"]
+        other = [h for h in got["b2"] if h["entry_id"] == "SDN-9002"]
+        check(same and same[0]["explanation"]["birth"] > 0 and
+              (not other or (other[0]["explanation"]["birth"] < 0 and
+                             other[0]["score"] < same[0]["score"])),
+              f"birth year qualifier: {got['b1']} / {got['b2']}")
+        with_id = [h for h in got["i1"] if h["entry_id"] == "SDN-9001"]
+        without = [h for h in got["i2"] if h["entry_id"] == "SDN-9001"]
+        check(with_id and with_id[0]["score"] >= 0.95 and with_id[0]["explanation"]["identifier"] > 0
+              and (not without or without[0]["score"] < with_id[0]["score"]),
+              f"identifier qualifier: {got['i1']} / {got['i2']}")
+
         # Every load and clearance is in the audit log.
         keys = os.path.join(tmp, "k")
         run("audit", "keygen", "--name", "test.tierguard/log", "--out", keys, with_db=False)
