@@ -70,11 +70,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     }
   }
   impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
-  TG_ASSIGN_OR_RETURN(screen::Normalizer normalizer, screen::Normalizer::Load(data));
-  impl->normalizer = std::make_unique<screen::Normalizer>(std::move(normalizer));
-  TG_ASSIGN_OR_RETURN(screen::NameScorer scorer, screen::NameScorer::Load(data));
-  impl->scorer = std::make_unique<screen::NameScorer>(std::move(scorer));
-  TG_ASSIGN_OR_RETURN(impl->list_consequences, screen::LoadListConsequences(data));
+  impl->data_dir = data;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;
   for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "tierguard/engine.h"
 #include "src/classify/classifier.h"
@@ -25,9 +26,7 @@ struct Engine::Impl {
   classify::Classifier classifier;
   regime::RegimeSet regimes;
   std::unique_ptr<engine::Determiner> determiner;
-  std::unique_ptr<screen::Normalizer> normalizer;
-  std::unique_ptr<screen::NameScorer> scorer;
-  std::vector<screen::ListConsequence> list_consequences;
+  std::string data_dir;
   std::unique_ptr<store::Store> store;  // null: no ledger
   SystemClock system_clock;
   const Clock* clock = nullptr;
@@ -37,8 +36,21 @@ struct Engine::Impl {
   Result<classify::ClassifyOptions> ClassifyOptionsFor(std::string_view regime_id) const;
   // The store, or FailedPrecondition naming how to give one.
   Result<store::Store*> Ledger() const;
-  // An index over `lists` (which must outlive it), resolving countries with this engine's table.
-  std::unique_ptr<screen::Index> MakeIndex() const;
+  // The screening tools, loaded from data_dir on first use: creating ICU's transliterator costs
+  // more than the rest of start-up, and most commands never screen. Thread-safe.
+  struct ScreeningTools {
+    screen::Normalizer normalizer;
+    screen::NameScorer scorer;
+    std::vector<screen::ListConsequence> consequences;
+  };
+  Result<const ScreeningTools*> Screening() const;
+  // An empty index on the screening tools, resolving countries with this engine's table.
+  Result<std::unique_ptr<screen::Index>> MakeIndex() const;
+
+ private:
+  mutable std::once_flag screening_once_;
+  mutable std::unique_ptr<ScreeningTools> screening_;
+  mutable Status screening_error_;
 };
 
 enum class Access : uint8_t { kRead, kWrite };

@@ -38,6 +38,7 @@ Status StringField(simdjson::dom::object obj, std::string_view key, bool require
 }  // namespace
 
 Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double threshold) const {
+  TG_ASSIGN_OR_RETURN(const Impl::ScreeningTools* tools, impl_->Screening());
   engine::DocumentReader reader(in);
   engine::LineSink sink(out);
   simdjson::dom::parser parser;
@@ -56,15 +57,21 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
       }
       TG_RETURN_IF_ERROR(StringField(obj, "name1", true, name1));
       TG_RETURN_IF_ERROR(StringField(obj, "name2", true, name2));
-      auto a = impl_->normalizer->NormalizeAll(name1);
+      auto a = tools->normalizer.NormalizeAll(name1);
       if (!a) {
         return a.status().WithPrefix("name1");
       }
-      auto b = impl_->normalizer->NormalizeAll(name2);
+      auto b = tools->normalizer.NormalizeAll(name2);
       if (!b) {
         return b.status().WithPrefix("name2");
       }
-      return impl_->scorer->Best(*a, *b).score;
+      // Prepared once here, not again for every pair of alternatives Best compares.
+      for (auto* names : {&*a, &*b}) {
+        for (screen::NormalizedName& n : *names) {
+          tools->scorer.Prepare(n);
+        }
+      }
+      return tools->scorer.Best(*a, *b).score;
     }();
     std::string& buf = sink.Buffer();
     if (!score) {
@@ -135,7 +142,7 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
     lists.push_back(std::move(list));
   }
-  std::unique_ptr<screen::Index> index = impl_->MakeIndex();
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<screen::Index> index, impl_->MakeIndex());
   for (const screen::ScreeningList& list : lists) {
     TG_RETURN_IF_ERROR(index->Add(list).status());
   }
@@ -220,12 +227,33 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
   return stats;
 }
 
-std::unique_ptr<screen::Index> Engine::Impl::MakeIndex() const {
-  const CountryTable* table = &countries;
-  return std::make_unique<screen::Index>(*normalizer, *scorer, [table](std::string_view text) {
-    auto c = table->Lookup(text);
-    return c ? c->ToString() : std::string();
+Result<const Engine::Impl::ScreeningTools*> Engine::Impl::Screening() const {
+  std::call_once(screening_once_, [this] {
+    auto normalizer = screen::Normalizer::Load(data_dir);
+    auto scorer = screen::NameScorer::Load(data_dir);
+    auto consequences = screen::LoadListConsequences(data_dir);
+    screening_error_ = !normalizer ? normalizer.status()
+                       : !scorer   ? scorer.status()
+                                   : consequences.status();
+    if (screening_error_.ok()) {
+      screening_ = std::make_unique<ScreeningTools>(ScreeningTools{
+          std::move(*normalizer), std::move(*scorer), std::move(*consequences)});
+    }
   });
+  if (!screening_error_.ok()) {
+    return screening_error_;
+  }
+  return screening_.get();
+}
+
+Result<std::unique_ptr<screen::Index>> Engine::Impl::MakeIndex() const {
+  TG_ASSIGN_OR_RETURN(const ScreeningTools* tools, Screening());
+  const CountryTable* table = &countries;
+  return std::make_unique<screen::Index>(tools->normalizer, tools->scorer,
+                                         [table](std::string_view text) {
+                                           auto c = table->Lookup(text);
+                                           return c ? c->ToString() : std::string();
+                                         });
 }
 
 namespace {
@@ -278,13 +306,14 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
   for (auto& [name, list] : kept) {
     ctx->lists.push_back(std::move(list));
   }
-  ctx->index = impl.MakeIndex();
+  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
   for (const screen::ScreeningList& list : ctx->lists) {
     TG_RETURN_IF_ERROR(ctx->index->Add(list).status());
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
+  TG_ASSIGN_OR_RETURN(const Engine::Impl::ScreeningTools* tools, impl.Screening());
   ctx->screener = std::make_unique<screen::PartyScreener>(
-      *ctx->index, impl.list_consequences, screen::kDefaultThreshold, std::move(clearances));
+      *ctx->index, tools->consequences, screen::kDefaultThreshold, std::move(clearances));
   return ctx;
 }
 
@@ -303,7 +332,7 @@ Result<std::string> Engine::LoadScreeningList(const std::string& path,
   TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
   const std::string list_name = name.empty() ? screen::DefaultListName(list) : std::string(name);
   // Index the list before taking the write lock: it is the slow part.
-  std::unique_ptr<screen::Index> index = impl_->MakeIndex();
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<screen::Index> index, impl_->MakeIndex());
   TG_RETURN_IF_ERROR(index->Add(list).status());
   return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
     TG_ASSIGN_OR_RETURN(auto previous_json, l.StoredList(list_name));
