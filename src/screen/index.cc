@@ -2,16 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 namespace tg::screen {
 
 namespace {
 
 // Candidates scored per query: the names sharing the most (rarest) tokens with it.
-constexpr size_t kMaxCandidates = 64;
-// A posting list longer than this is read only when the rarer tokens found few candidates.
+constexpr size_t kMaxCandidates = 32;
+// A posting list longer than this is read only when the rarer tokens found few candidates;
+// otherwise its key is looked for in the kShortlist candidates with the most votes.
 constexpr size_t kCommonPosting = 4000;
+constexpr size_t kShortlist = 128;
 // Qualifier adjustments: a matching country or type confirms a little; a different one, known
 // on both sides, counts against.
 constexpr double kCountrySame = 0.03;
@@ -77,6 +78,46 @@ constexpr size_t kMinDeletionLength = 5;
 std::string PhoneticPostingKey(const Token& t) { return "#" + t.key; }
 
 bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
+
+// What a posting key was made from, so that a name can be checked for it without its posting.
+enum class KeyKind : uint8_t { kText, kPhonetic, kPrefix, kOther };
+
+struct Source {
+  const std::vector<uint32_t>* posting;
+  double weight;
+  KeyKind kind;
+  std::string key;
+};
+
+// Whether a listed name holds the source's key; keys of other kinds are not checked (false).
+bool Holds(const NormalizedName& name, const Source& s) {
+  for (const Token& t : name.tokens) {
+    if (!Indexed(t)) {
+      continue;
+    }
+    switch (s.kind) {
+      case KeyKind::kText:
+        if (t.text == s.key) {
+          return true;
+        }
+        break;
+      case KeyKind::kPhonetic:
+        if (std::string_view(s.key).substr(1) == t.key) {
+          return true;
+        }
+        break;
+      case KeyKind::kPrefix:
+        if (t.text.size() > 4 && std::string_view(t.text).substr(0, 4) ==
+                                     std::string_view(s.key).substr(1)) {
+          return true;
+        }
+        break;
+      case KeyKind::kOther:
+        return false;
+    }
+  }
+  return false;
+}
 
 bool CompatibleTypes(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == b) {
@@ -160,84 +201,52 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   if (names.empty()) {
     return hits;
   }
-  // Gather candidates: each posting adds the query token's weight to the names it lists.
-  struct Source {
-    const std::vector<uint32_t>* posting;
-    double weight;
+  // Gather candidates: each posting adds the query token's weight, scaled by how rare the
+  // key is, to the names it lists.
+  thread_local std::vector<Source> sources;
+  sources.clear();
+  auto add = [&](std::string key, KeyKind kind, double weight) {
+    for (const Source& s : sources) {
+      if (s.key == key) {
+        return;
+      }
+    }
+    if (auto it = postings_.find(key); it != postings_.end()) {
+      const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
+      sources.push_back({&it->second, weight * rarity, kind, std::move(key)});
+    }
   };
-  std::vector<Source> sources;
-  std::unordered_set<std::string> seen_keys;
   for (const NormalizedName& n : names) {
     for (const Token& t : n.tokens) {
       if (!Indexed(t) && n.tokens.size() > 1) {
         continue;
       }
       const double w = t.weight;
-      std::string keys[] = {t.text, PhoneticPostingKey(t),
-                            t.text.size() > 4 ? PrefixKey(t.text) : std::string()};
-      for (size_t k = 0; k < 3; ++k) {
-        if (keys[k].empty() || !seen_keys.insert(keys[k]).second) {
-          continue;
-        }
-        if (k == 1 && t.key.size() < 3) {
-          continue;  // a key of one or two consonants finds everything
-        }
-        if (auto it = postings_.find(keys[k]); it != postings_.end()) {
-          // Rarer postings say more: weigh by how few names share the key.
-          const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
-          sources.push_back({&it->second, (k == 0 ? w : 0.8 * w) * rarity});
-        }
+      add(t.text, KeyKind::kText, w);
+      if (t.key.size() >= 3) {  // a key of one or two consonants finds everything
+        add(PhoneticPostingKey(t), KeyKind::kPhonetic, 0.8 * w);
+      }
+      if (t.text.size() > 4) {
+        add(PrefixKey(t.text), KeyKind::kPrefix, 0.8 * w);
       }
       // One typo away: the query word's deletions against listed words and their deletions,
       // for words no listed name has as they are (a listed word is most likely not a typo).
       if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) &&
           postings_.find(t.text) == postings_.end()) {
         for (size_t i = 0; i < t.text.size(); ++i) {
-          for (std::string key : {DeletionKey(t.text, i), t.text.substr(0, i) + t.text.substr(i + 1)}) {
-            if (!seen_keys.insert(key).second) {
-              continue;
-            }
-            if (auto it = postings_.find(key); it != postings_.end()) {
-              const double rarity =
-                  1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
-              sources.push_back({&it->second, 0.8 * w * rarity});
-            }
-          }
+          add(DeletionKey(t.text, i), KeyKind::kOther, 0.8 * w);
+          add(t.text.substr(0, i) + t.text.substr(i + 1), KeyKind::kText, 0.8 * w);
         }
-        if (t.text.size() + 1 >= kMinDeletionLength) {
-          // The query word may lack a letter: it is then a deletion key of the listed word.
-          const std::string key = "-" + t.text;
-          if (seen_keys.insert(key).second) {
-            if (auto it = postings_.find(key); it != postings_.end()) {
-              const double rarity =
-                  1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
-              sources.push_back({&it->second, 0.8 * w * rarity});
-            }
-          }
-        }
+        // The query word may lack a letter: it is then a deletion key of the listed word.
+        add("-" + t.text, KeyKind::kOther, 0.8 * w);
       }
       // Other spellings of the same given name find the names that use them.
       for (std::string_view v : scorer_.VariantsOf(t)) {
-        std::string key(v);
-        if (!seen_keys.insert(key).second) {
-          continue;
-        }
-        if (auto it = postings_.find(key); it != postings_.end()) {
-          const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
-          sources.push_back({&it->second, 0.9 * w * rarity});
-        }
+        add(std::string(v), KeyKind::kText, 0.9 * w);
       }
     }
-    if (n.tokens.size() > 1 && seen_keys.insert(n.Joined()).second) {
-      if (auto it = postings_.find(n.Joined()); it != postings_.end()) {
-        sources.push_back({&it->second, 2.0});
-      }
-    }
-    // A query written as one word may be a listed name written as several.
-    if (n.tokens.size() == 1) {
-      if (auto it = postings_.find(n.tokens[0].text); it != postings_.end()) {
-        sources.push_back({&it->second, 1.0});
-      }
+    if (n.tokens.size() > 1) {
+      add(n.Joined(), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
     }
   }
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
@@ -249,9 +258,11 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   thread_local std::vector<uint32_t> touched;
   votes.resize(names_.size(), 0.0f);
   touched.clear();
-  for (const Source& s : sources) {
+  size_t read = 0;
+  for (; read < sources.size(); ++read) {
+    const Source& s = sources[read];
     if (s.posting->size() > kCommonPosting && touched.size() >= kMaxCandidates) {
-      break;  // the rarer tokens already found enough candidates
+      break;  // the rarer keys already found enough candidates
     }
     const auto w = static_cast<float>(s.weight);
     for (uint32_t name : *s.posting) {
@@ -261,20 +272,36 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       votes[name] += w;
     }
   }
-  std::vector<std::pair<double, uint32_t>> ranked;
-  ranked.reserve(touched.size());
+  thread_local std::vector<std::pair<double, uint32_t>> ranked;
+  ranked.clear();
   for (uint32_t name : touched) {
     ranked.emplace_back(votes[name], name);
     votes[name] = 0.0f;
   }
+  auto by_votes = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  if (read < sources.size()) {
+    // The common keys left unread still count: rather than read their long postings, look
+    // for the keys in the leading candidates' own tokens, then rank again.
+    const size_t shortlist = std::min(ranked.size(), kShortlist);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shortlist),
+                      ranked.end(), by_votes);
+    ranked.resize(shortlist);
+    for (auto& [vote, id] : ranked) {
+      for (size_t k = read; k < sources.size(); ++k) {
+        if (Holds(names_[id].norm, sources[k])) {
+          vote += sources[k].weight;
+        }
+      }
+    }
+  }
   const size_t keep = std::min(ranked.size(), kMaxCandidates);
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                    ranked.end(), [](const auto& a, const auto& b) {
-                      return a.first != b.first ? a.first > b.first : a.second < b.second;
-                    });
+                    ranked.end(), by_votes);
   ranked.resize(keep);
   // Score the candidates; keep each entry's best name.
-  std::unordered_map<uint32_t, Hit> best;
+  std::vector<std::pair<uint32_t, Hit>> best;  // by entry, a few at most
   const std::vector<int> query_years = Years({query.birth_date});
   std::vector<std::string> query_ids;
   for (const std::string& id : query.identifiers) {
@@ -327,8 +354,11 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     if (h.score < threshold) {
       continue;
     }
-    auto [it, inserted] = best.emplace(cand.entry, h);
-    if (!inserted && h.score > it->second.score) {
+    auto it = std::find_if(best.begin(), best.end(),
+                           [&](const auto& b) { return b.first == cand.entry; });
+    if (it == best.end()) {
+      best.emplace_back(cand.entry, h);
+    } else if (h.score > it->second.score) {
       it->second = h;
     }
   }

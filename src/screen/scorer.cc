@@ -1,6 +1,7 @@
 #include "src/screen/scorer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "src/common/csv.h"
@@ -29,6 +30,31 @@ struct Candidate {
   uint8_t a_begin, a_len, b_begin, b_len;
   bool acronym = false;  // a's one token spells the initials of b's tokens
 };
+
+// Whether the first na tokens of a and nb of b spell the same letters when joined ("Goldman
+// Sachs", "GoldmanSachs"), compared without building the joined strings.
+bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, size_t nb) {
+  size_t i = 0;
+  size_t j = 0;
+  size_t pi = 0;
+  size_t pj = 0;
+  while (true) {
+    while (i < na && pi == a.tokens[i].text.size()) {
+      ++i;
+      pi = 0;
+    }
+    while (j < nb && pj == b.tokens[j].text.size()) {
+      ++j;
+      pj = 0;
+    }
+    if (i == na || j == nb) {
+      return i == na && j == nb;
+    }
+    if (a.tokens[i].text[pi++] != b.tokens[j].text[pj++]) {
+      return false;
+    }
+  }
+}
 
 }  // namespace
 
@@ -212,13 +238,15 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   if (na == 0 || nb == 0) {
     return out;
   }
-  if (a.Joined() == b.Joined()) {
+  if (SameLetters(a, na, b, nb)) {
     out.score = 1.0;  // the same letters, split differently
     out.aligned = static_cast<int>(std::min(na, nb));
     return out;
   }
-  std::vector<double> wa(na);
-  std::vector<double> wb(nb);
+  // Fixed-size scratch: Score runs for every candidate of every query, and allocating here
+  // cost more than the comparisons.
+  std::array<double, kMaxTokens> wa;
+  std::array<double, kMaxTokens> wb;
   for (size_t i = 0; i < na; ++i) {
     wa[i] = a.tokens[i].weight;
   }
@@ -226,7 +254,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
     wb[j] = b.tokens[j].weight;
   }
   // Candidate alignments: token to token, and a token to two adjacent tokens joined.
-  std::vector<Candidate> cands;
+  thread_local std::vector<Candidate> cands;
+  cands.clear();
   for (size_t i = 0; i < na; ++i) {
     for (size_t j = 0; j < nb; ++j) {
       const double sim = TokenSimilarity(a.tokens[i], b.tokens[j]);
@@ -235,18 +264,43 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
       }
     }
   }
+  thread_local Token joined;
   auto joined_pairs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
                           size_t n2, bool one_is_a) {
     for (size_t i = 0; i + 1 < n1; ++i) {
-      Token joined{one.tokens[i].text + one.tokens[i + 1].text,
-                   static_cast<uint8_t>((one.tokens[i].flags | one.tokens[i + 1].flags) &
-                                        (kAbjad | kForeign)),
-                   ""};
+      const Token& left = one.tokens[i];
+      const Token& right = one.tokens[i + 1];
+      const size_t length = left.text.size() + right.text.size();
+      const auto flags = static_cast<uint8_t>((left.flags | right.flags) & (kAbjad | kForeign));
+      // A joined pair aligns only at 0.9 or more. Without transliteration that needs the
+      // spellings within a tenth of each other's length, or the spelling keys (joined across
+      // the boundary, which may merge up to three letters) within three letters.
+      const size_t ortho = left.ortho.size() + right.ortho.size();
+      auto within_reach = [&](const Token& t) {
+        if (t.text.size() < 4 || t.Has(kNumber) || t.Has(kLegalForm)) {
+          return false;
+        }
+        const size_t other = t.text.size();
+        const size_t other_ortho = t.ortho.size();
+        return ((flags | t.flags) & kForeign) != 0 ||
+               10 * (std::max(length, other) - std::min(length, other)) <=
+                   std::max(length, other) + 10 ||
+               std::max(ortho, other_ortho) - std::min(ortho, other_ortho) <= 3;
+      };
+      bool any = false;
+      for (size_t j = 0; j < n2 && !any; ++j) {
+        any = within_reach(two.tokens[j]);
+      }
+      if (!any) {
+        continue;
+      }
+      joined.text.assign(left.text).append(right.text);
+      joined.flags = flags;
       joined.key = PhoneticKey(joined.text);
       joined.ortho = Orthographic(joined.text);
+      joined.groups[0] = joined.groups[1] = 0;
       for (size_t j = 0; j < n2; ++j) {
-        if (two.tokens[j].text.size() < 4 || two.tokens[j].Has(kNumber) ||
-            two.tokens[j].Has(kLegalForm)) {
+        if (!within_reach(two.tokens[j])) {
           continue;
         }
         const double sim = TokenSimilarity(joined, two.tokens[j]);
@@ -289,11 +343,12 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   acronyms(a, na, b, nb);
   std::stable_sort(cands.begin(), cands.end(),
                    [](const Candidate& x, const Candidate& y) { return x.sim > y.sim; });
-  std::vector<bool> used_a(na);
-  std::vector<bool> used_b(nb);
+  std::array<bool, kMaxTokens> used_a{};
+  std::array<bool, kMaxTokens> used_b{};
   double matched = 0;
   double matched_weight = 0;
-  std::vector<std::pair<uint8_t, uint8_t>> order;  // aligned (a, b) positions, names only
+  std::array<std::pair<uint8_t, uint8_t>, kMaxTokens> order;  // aligned (a, b), names only
+  size_t ordered = 0;
   double unexplained_a = 0;
   double unexplained_b = 0;
   for (const Candidate& c : cands) {
@@ -339,7 +394,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
     matched_weight += w;
     ++out.aligned;
     if (!a.tokens[c.a_begin].Has(kParticle) && !a.tokens[c.a_begin].Has(kLegalForm)) {
-      order.emplace_back(c.a_begin, c.b_begin);
+      order[ordered++] = {c.a_begin, c.b_begin};
     }
   }
   double left_a = unexplained_a;
@@ -368,12 +423,12 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   // Names keep their order, or move their last part first ("PUTIN, Vladimir"): aligned
   // positions must be a rotation of an increasing sequence. Otherwise the names are made of
   // the same words in another arrangement (Salman bin Muhammad, Muhammad bin Salman).
-  std::sort(order.begin(), order.end());
+  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ordered));
   int descents = 0;
-  for (size_t k = 1; k < order.size(); ++k) {
+  for (size_t k = 1; k < ordered; ++k) {
     descents += order[k].second < order[k - 1].second ? 1 : 0;
   }
-  if (descents > 1 || (descents == 1 && order.back().second > order.front().second)) {
+  if (descents > 1 || (descents == 1 && order[ordered - 1].second > order[0].second)) {
     out.score *= kOrderPenalty;
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace tg::screen {
 
@@ -60,33 +61,46 @@ double JaroWinkler(std::string_view a, std::string_view b) {
 }
 
 int EditDistance(std::string_view a, std::string_view b) {
+  // Hyyro's bit-parallel algorithm (2003) for the optimal-string-alignment distance: one
+  // column of the dynamic-programming table is kept as bit vectors of vertical differences
+  // (+1/-1) over a's positions, so each letter of b costs a few word operations.
   constexpr size_t kMax = 64;
   a = a.substr(0, std::min(a.size(), kMax));
   b = b.substr(0, std::min(b.size(), kMax));
-  // Three rows of the dynamic-programming table (two back, for transpositions), rotated.
-  std::array<int, kMax + 1> rows[3];
-  int* prev2 = rows[0].data();
-  int* prev = rows[1].data();
-  int* cur = rows[2].data();
-  for (size_t j = 0; j <= b.size(); ++j) {
-    prev[j] = static_cast<int>(j);
+  if (a.empty() || b.empty()) {
+    return static_cast<int>(a.size() + b.size());
   }
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      int d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d = std::min(d, prev2[j - 2] + 1);
-      }
-      cur[j] = d;
-    }
-    int* spare = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = spare;
+  std::array<uint64_t, 256> peq;  // positions of each byte in a; only a's and b's are read
+  for (char c : b) {
+    peq[static_cast<unsigned char>(c)] = 0;
   }
-  return prev[b.size()];
+  for (char c : a) {
+    peq[static_cast<unsigned char>(c)] = 0;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    peq[static_cast<unsigned char>(a[i])] |= uint64_t{1} << i;
+  }
+  const uint64_t last = uint64_t{1} << (a.size() - 1);
+  uint64_t vp = a.size() == 64 ? ~uint64_t{0} : (uint64_t{1} << a.size()) - 1;
+  uint64_t vn = 0;
+  uint64_t d0 = 0;
+  uint64_t pm_prev = 0;
+  int distance = static_cast<int>(a.size());
+  for (char c : b) {
+    const uint64_t pm = peq[static_cast<unsigned char>(c)];
+    const uint64_t transposed = (((~d0) & pm) << 1) & pm_prev;
+    d0 = (((pm & vp) + vp) ^ vp) | pm | vn | transposed;
+    uint64_t hp = vn | ~(d0 | vp);
+    uint64_t hn = d0 & vp;
+    distance += (hp & last) != 0 ? 1 : 0;
+    distance -= (hn & last) != 0 ? 1 : 0;
+    hp = (hp << 1) | 1;
+    hn <<= 1;
+    vp = hn | ~(d0 | hp);
+    vn = hp & d0;
+    pm_prev = pm;
+  }
+  return distance;
 }
 
 std::string Orthographic(std::string_view w) {
