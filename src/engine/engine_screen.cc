@@ -48,6 +48,7 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
   Status read_error;
   std::string name1;
   std::string name2;
+  std::string schema;
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
     auto score = [&]() -> Result<double> {
@@ -57,6 +58,7 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
       }
       TG_RETURN_IF_ERROR(StringField(obj, "name1", true, name1));
       TG_RETURN_IF_ERROR(StringField(obj, "name2", true, name2));
+      TG_RETURN_IF_ERROR(StringField(obj, "schema", false, schema));
       auto a = tools->normalizer.NormalizeAll(name1);
       if (!a) {
         return a.status().WithPrefix("name1");
@@ -71,7 +73,7 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
           tools->scorer.Prepare(n);
         }
       }
-      return tools->scorer.Best(*a, *b).score;
+      return tools->scorer.Best(*a, *b, screen::KindOfType(schema)).score;
     }();
     std::string& buf = sink.Buffer();
     if (!score) {

@@ -316,10 +316,14 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   for (const auto& [votes_unused, id] : ranked) {
     const Name& cand = names_[id];
     double name_score = 0;
-    for (const NormalizedName& q : names) {
-      name_score = std::max(name_score, scorer_.Score(q, cand.norm).score);
-    }
     const EntryRef& ref = entries_[cand.entry];
+    // The listed entry's type decides how its words compare; the query's when the list says
+    // none.
+    NameKind kind = KindOfType(ref.entry->type);
+    kind = kind == NameKind::kUnknown ? KindOfType(query.type) : kind;
+    for (const NormalizedName& q : names) {
+      name_score = std::max(name_score, scorer_.Score(q, cand.norm, kind).score);
+    }
     Hit h;
     h.list = ref.list;
     h.entry = ref.entry;

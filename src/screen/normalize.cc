@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "src/common/csv.h"
@@ -81,7 +82,15 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
       current.clear();
     }
   };
-  for (char c : ascii) {
+  for (size_t i = 0; i < ascii.size(); ++i) {
+    const char c = ascii[i];
+    // The possessive 's says nothing of the name ("Deutsche Bank's").
+    if (c == '\'' && !current.empty() && i + 1 < ascii.size() &&
+        (ascii[i + 1] == 's' || ascii[i + 1] == 'S') &&
+        (i + 2 == ascii.size() || !IsAsciiAlnum(ascii[i + 2]))) {
+      ++i;
+      continue;
+    }
     if (IsAsciiAlnum(c)) {
       const bool digit = c >= '0' && c <= '9';
       if (!current.empty() && digit != (current.back() >= '0' && current.back() <= '9')) {
@@ -114,38 +123,199 @@ Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, 
   return rows;
 }
 
+// Adds the lower-case words of a word list (one a line, UTF-8) to `words`, accents of the
+// Latin-1 letters folded; capitalised entries, words with other letters and words shorter than
+// three letters are left out.
+Status ReadWords(const std::string& path, const std::string& package,
+                 std::unordered_set<std::string>& words) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return NotFound(path + ": cannot read the word list (Debian package " + package + ")");
+  }
+  // U+00E0..U+00FF lower-case, folded; '*' marks a letter without an ASCII fold (÷).
+  static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+  std::string line;
+  std::string word;
+  auto take = [&] {
+    word.clear();
+    bool ok = !line.empty() && line[0] >= 'a' && line[0] <= 'z';
+    for (size_t i = 0; ok && i < line.size(); ++i) {
+      const auto c = static_cast<unsigned char>(line[i]);
+      const auto next = i + 1 < line.size() ? static_cast<unsigned char>(line[i + 1]) : 0;
+      if (c >= 'a' && c <= 'z') {
+        word += static_cast<char>(c);
+      } else if (c == 0xC3 && next >= 0xA0 && next <= 0xBF) {
+        const char folded = kFold[next - 0xA0];
+        ok = folded != '*';
+        word += folded;
+        ++i;
+      } else if (c == 0xC3 && next == 0x9F) {
+        word += "ss";
+        ++i;
+      } else {
+        ok = false;  // apostrophes, hyphens, capitals inside, other scripts
+      }
+    }
+    if (ok && word.size() >= 3) {
+      words.insert(word);
+    }
+    line.clear();
+  };
+  char buf[1 << 16];
+  size_t got = 0;
+  while ((got = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    for (size_t i = 0; i < got; ++i) {
+      if (buf[i] == '\n') {
+        take();
+      } else if (buf[i] != '\r') {
+        line += buf[i];
+      }
+    }
+  }
+  take();
+  std::fclose(f);
+  return Status::Ok();
+}
+
+
+}  // namespace
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (IsSpace(s.front()) || s.front() == ',' || s.front() == ';')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (IsSpace(s.back()) || s.back() == ',' || s.back() == ';')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Words that introduce a former or other name, matched case-insensitively as whole words
+// (longest first where one begins another).
+constexpr std::string_view kNameMarkers[] = {
+    "formerly known as", "also known as", "formerly", "previously", "f.k.a.", "f/k/a", "fka",
+    "a.k.a.", "a/k/a", "aka", "ex"};
+
+// The length of the marker that starts at `at` of the lower-cased text, or 0. A marker stands
+// after the start, a space, '(' or ',' and before a space, '-' or ':' ("ex-Atlas", "EX ATLAS").
+size_t MarkerAt(std::string_view lower, size_t at) {
+  if (at > 0 && !IsSpace(lower[at - 1]) && lower[at - 1] != '(' && lower[at - 1] != ',') {
+    return 0;
+  }
+  for (std::string_view m : kNameMarkers) {
+    if (lower.compare(at, m.size(), m) != 0) {
+      continue;
+    }
+    const size_t end = at + m.size();
+    if (end < lower.size() && (IsSpace(lower[end]) || lower[end] == '-' || lower[end] == ':')) {
+      return m.size();
+    }
+  }
+  return 0;
+}
+
+// A former name without what dates it: "Lindos Harrier until 2019".
+std::string_view WithoutDating(std::string_view s) {
+  for (std::string_view word : {" until ", " till ", " to ", " since "}) {
+    const size_t at = s.rfind(word);
+    if (at != std::string_view::npos && at > 0 &&
+        s.find_first_of("0123456789", at) != std::string_view::npos) {
+      return Trim(s.substr(0, at));
+    }
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::string> AlternativeNames(std::string_view name) {
-  // Markers of a former name, matched case-insensitively; what follows (up to a closing
-  // parenthesis) is that name.
-  static constexpr std::string_view kMarkers[] = {"(ex-", "(ex ", "(f/k/a ", "(fka ",
-                                                  "(formerly ", " f/k/a ", " fka ",
-                                                  " formerly ", " a.k.a. ", " aka "};
   std::string lower(name);
   for (char& c : lower) {
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
-  for (std::string_view marker : kMarkers) {
-    const size_t at = lower.find(marker);
-    if (at == std::string::npos) {
+  // The care-of party and what follows are another party's name and address; so is what
+  // follows a comma and a number (a street address), and a flag is not part of a ship's name.
+  if (const size_t co = lower.find(" c/o "); co != std::string::npos && co > 0) {
+    return AlternativeNames(Trim(name.substr(0, co)));
+  }
+  for (size_t comma = lower.find(", "); comma != std::string::npos;
+       comma = lower.find(", ", comma + 1)) {
+    // A street number is digits, a space and a letter ("12250 Brevard Ln"); a year is not.
+    size_t end = comma + 2;
+    while (end < lower.size() && lower[end] >= '0' && lower[end] <= '9') {
+      ++end;
+    }
+    if (comma > 0 && end > comma + 2 && end + 1 < lower.size() && lower[end] == ' ' &&
+        lower[end + 1] >= 'a' && lower[end + 1] <= 'z') {
+      return AlternativeNames(Trim(name.substr(0, comma)));
+    }
+  }
+  if (const size_t flag = lower.find(" flag)"); flag != std::string::npos) {
+    const size_t open = lower.rfind('(', flag);
+    if (open != std::string::npos && open > 0) {
+      return AlternativeNames(std::string(Trim(name.substr(0, open))) +
+                              std::string(name.substr(flag + 6)));
+    }
+  }
+  for (size_t at = 1; at < lower.size(); ++at) {
+    const size_t marker = MarkerAt(lower, at);
+    if (marker == 0) {
       continue;
     }
-    const size_t start = at + marker.size();
-    size_t end = name.find(')', start);
-    const bool closed = end != std::string::npos && marker[0] == '(';
-    end = closed ? end : name.size();
-    std::string main(name.substr(0, at));
-    if (closed) {
+    // In parentheses the other names run to the closing one; otherwise to the end.
+    size_t open = at;
+    while (open > 0 && IsSpace(lower[open - 1])) {
+      --open;
+    }
+    const bool parenthesised = open > 0 && lower[open - 1] == '(';
+    size_t end = parenthesised ? lower.find(')', at) : std::string::npos;
+    end = end == std::string::npos ? lower.size() : end;
+    std::string main(Trim(name.substr(0, parenthesised ? open - 1 : at)));
+    if (parenthesised && end < name.size()) {
       main += name.substr(end + 1);
     }
+    if (Trim(main).empty()) {
+      continue;  // a name that begins with the word ("Ex Libris")
+    }
     std::vector<std::string> out = AlternativeNames(main);
-    for (std::string& other : AlternativeNames(name.substr(start, end - start))) {
-      out.push_back(std::move(other));
+    // Several other names: "(ex Mandvi Bay, ex Wanshan Pearl)".
+    size_t from = at + marker + 1;
+    while (from < end) {
+      size_t next = end;
+      for (size_t k = from; k + 1 < end; ++k) {
+        if (lower[k] == ',' || lower[k] == ';') {
+          size_t word = k + 1;
+          while (word < end && IsSpace(lower[word])) {
+            ++word;
+          }
+          if (MarkerAt(lower, word) != 0) {
+            next = k;
+            break;
+          }
+        }
+      }
+      std::string_view other = WithoutDating(Trim(name.substr(from, next - from)));
+      if (!other.empty()) {
+        for (std::string& o : AlternativeNames(other)) {
+          out.push_back(std::move(o));
+        }
+      }
+      if (next == end) {
+        break;
+      }
+      size_t word = next + 1;
+      while (word < end && IsSpace(lower[word])) {
+        ++word;
+      }
+      from = word + MarkerAt(lower, word) + 1;
     }
     return out;
   }
-  return {std::string(name)};
+  return {std::string(Trim(name))};
 }
 
 std::string NormalizedName::Joined() const {
@@ -244,6 +414,10 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
     TG_ASSIGN_OR_RETURN(std::string word, tokens_of(row[0]));
     n.particles_.insert(word);
   }
+  TG_ASSIGN_OR_RETURN(auto dictionaries, ReadList(dir + "dictionaries.csv", 3));
+  for (const auto& row : dictionaries) {
+    TG_RETURN_IF_ERROR(ReadWords(row[0], row[2], n.words_));
+  }
   return n;
 }
 
@@ -323,6 +497,8 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
     }
     if (t.text.find_first_not_of("0123456789") == std::string::npos) {
       t.flags |= kNumber;
+    } else if (!t.Has(kForeign) && t.text.size() >= 3 && words_.count(t.text) != 0) {
+      t.flags |= kWord;
     }
     t.key = PhoneticKey(t.text);
     t.ortho = Orthographic(t.text);

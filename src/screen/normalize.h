@@ -23,6 +23,7 @@ enum TokenFlag : uint8_t {
   kParticle = 4,   // al, bin, de, van, and …: part of a name but says little
   kNumber = 8,     // digits only
   kForeign = 16,   // transliterated from a script other than Latin
+  kWord = 32,      // a common word of a dictionary (data/screening/dictionaries.csv)
 };
 
 struct Token {
@@ -53,7 +54,8 @@ Status ValidateUtf8(std::string_view text);
 
 class Normalizer {
  public:
-  // Reads data_dir/screening/{legal_forms,titles,particles}.csv.
+  // Reads data_dir/screening/{legal_forms,titles,particles,word_forms}.csv and the word lists
+  // that dictionaries.csv names.
   static Result<Normalizer> Load(const std::string& data_dir);
 
   // InvalidArgument for invalid UTF-8 or a name over kMaxNameBytes. A name with no letters or
@@ -76,6 +78,8 @@ class Normalizer {
   std::unordered_set<std::string> titles_;
   size_t longest_title_ = 1;
   std::unordered_set<std::string> particles_;
+  // Common words of the dictionaries, lower-case ASCII, three letters or more.
+  std::unordered_set<std::string> words_;
   // Abbreviations, number words, ordinals and Roman numerals to their normal form.
   std::unordered_map<std::string, std::vector<std::string>> word_forms_;
 };

@@ -56,6 +56,39 @@ bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, si
   }
 }
 
+// A word with the American endings -ization, -ize, -yze, -or and -er written the British way
+// (-isation, -ise, -yse, -our, -re), so that "Organization" and "Organisation" compare equal.
+std::string BritishSpelling(std::string_view w) {
+  static constexpr std::pair<std::string_view, std::string_view> kEndings[] = {
+      {"ization", "isation"}, {"izations", "isations"}, {"ize", "ise"}, {"izes", "ises"},
+      {"yze", "yse"},         {"or", "our"},            {"ors", "ours"}, {"ter", "tre"},
+      {"ters", "tres"}};
+  for (const auto& [american, british] : kEndings) {
+    if (w.size() > american.size() + 2 && w.substr(w.size() - american.size()) == american) {
+      return std::string(w.substr(0, w.size() - american.size())) + std::string(british);
+    }
+  }
+  return std::string(w);
+}
+
+// Whether the names share a proper name: a word of three letters or more that is not a common
+// word, a number, a legal form or a particle ("Ashcorran" in "Ashcorran Mining Supplies").
+bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& b, size_t nb) {
+  constexpr uint8_t kCommon = kWord | kNumber | kLegalForm | kParticle;
+  for (size_t i = 0; i < na; ++i) {
+    const Token& x = a.tokens[i];
+    if ((x.flags & kCommon) != 0 || x.text.size() < 3) {
+      continue;
+    }
+    for (size_t j = 0; j < nb; ++j) {
+      if (x.text == b.tokens[j].text) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
@@ -139,6 +172,9 @@ double NameScorer::Weight(const Token& t) const {
   if (t.Has(kLegalForm)) {
     return 0.3;
   }
+  if (t.Has(kNumber)) {
+    return 1.0;  // a number identifies (a ship of a series, a fund, a year of incorporation)
+  }
   if (t.text.size() == 1) {
     return 0.5;  // an initial
   }
@@ -153,7 +189,18 @@ double NameScorer::Weight(const Token& t) const {
   return 0.45 + 0.55 * std::clamp(idf, 0.0, 1.0);
 }
 
-double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
+NameKind KindOfType(std::string_view type) {
+  if (type.empty()) {
+    return NameKind::kUnknown;
+  }
+  std::string lower(type);
+  for (char& c : lower) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return lower == "person" || lower == "individual" ? NameKind::kPerson : NameKind::kEntity;
+}
+
+double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind) const {
   if (a.text == b.text) {
     return 1.0;
   }
@@ -168,6 +215,10 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
   }
   if (SameVariantGroup(a, b)) {
     return 0.95;
+  }
+  if (kind == NameKind::kEntity && a.Has(kWord) && b.Has(kWord) && a.ortho != b.ortho &&
+      BritishSpelling(a.text) != BritishSpelling(b.text)) {
+    return 0.0;  // two different words: "Mining", "Dining"
   }
   // Spelling: edits relative to length, so that one typo in a long word stays close while
   // two names that merely share a beginning (Castro, Castillo) do not.
@@ -211,11 +262,11 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b) const {
 }
 
 NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
-                           const std::vector<NormalizedName>& b) const {
+                           const std::vector<NormalizedName>& b, NameKind kind) const {
   NameScore best;
   for (const NormalizedName& x : a) {
     for (const NormalizedName& y : b) {
-      NameScore s = Score(x, y);
+      NameScore s = Score(x, y, kind);
       if (s.score > best.score) {
         best = s;
       }
@@ -224,13 +275,14 @@ NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
   return best;
 }
 
-NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) const {
+NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
+                            NameKind kind) const {
   if (!a.prepared || !b.prepared) {
     NormalizedName pa = a;
     NormalizedName pb = b;
     Prepare(pa);
     Prepare(pb);
-    return Score(pa, pb);
+    return Score(pa, pb, kind);
   }
   NameScore out;
   const size_t na = std::min(a.tokens.size(), kMaxTokens);
@@ -242,6 +294,12 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
     out.score = 1.0;  // the same letters, split differently
     out.aligned = static_cast<int>(std::min(na, nb));
     return out;
+  }
+  // Different common words tell apart businesses that share a proper name ("Ashcorran Mining
+  // Supplies", "Ashcorran Dining Supplies"); a name made of common words alone may be
+  // misspelt in one of them ("Fjord Motor Company").
+  if (kind == NameKind::kEntity && !SharesProperName(a, na, b, nb)) {
+    kind = NameKind::kUnknown;
   }
   // Fixed-size scratch: Score runs for every candidate of every query, and allocating here
   // cost more than the comparisons.
@@ -258,7 +316,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   cands.clear();
   for (size_t i = 0; i < na; ++i) {
     for (size_t j = 0; j < nb; ++j) {
-      const double sim = TokenSimilarity(a.tokens[i], b.tokens[j]);
+      const double sim = TokenSimilarity(a.tokens[i], b.tokens[j], kind);
       if (sim >= kMinTokenSimilarity) {
         cands.push_back({sim, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j), 1});
       }
@@ -303,7 +361,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
         if (!within_reach(two.tokens[j])) {
           continue;
         }
-        const double sim = TokenSimilarity(joined, two.tokens[j]);
+        const double sim = TokenSimilarity(joined, two.tokens[j], kind);
         if (sim >= 0.9) {
           cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), 2,
                                                static_cast<uint8_t>(j), 1}
@@ -399,26 +457,31 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b) co
   }
   double left_a = unexplained_a;
   double left_b = unexplained_b;
+  double numbers = 0;  // weight of numbers left without a partner
   for (size_t i = 0; i < na; ++i) {
     if (!used_a[i]) {
       left_a += wa[i];
+      numbers += a.tokens[i].Has(kNumber) ? wa[i] : 0;
       ++out.leftover;
     }
   }
   for (size_t j = 0; j < nb; ++j) {
     if (!used_b[j]) {
       left_b += wb[j];
+      numbers += b.tokens[j].Has(kNumber) ? wb[j] : 0;
       ++out.leftover;
     }
   }
   if (out.aligned == 0) {
     return out;
   }
-  // Leftovers on both sides conflict up to the smaller side's weight; the rest are extras.
+  // Leftovers on both sides conflict up to the smaller side's weight; the rest are extras. A
+  // number on one side only conflicts as well: it tells sister ships, numbered funds and
+  // successive companies apart ("Gulf Sunbird", "Gulf Sunbird II").
   const double conflict = std::min(left_a, left_b);
   const double denominator = matched_weight + kConflictPenalty * 2 * conflict +
                              kQueryExtraPenalty * (left_a - conflict) +
-                             kExtraPenalty * (left_b - conflict);
+                             kExtraPenalty * (left_b - conflict) + kConflictPenalty * numbers;
   out.score = matched / denominator;
   // Names keep their order, or move their last part first ("PUTIN, Vladimir"): aligned
   // positions must be a rotation of an increasing sequence. Otherwise the names are made of

@@ -23,6 +23,15 @@ namespace tg::screen {
 // Chosen as docs/screening-quality.md describes.
 inline constexpr double kDefaultThreshold = 0.80;
 
+// What kind of party a name is of, as far as known. Company and vessel names are made of
+// common words, and two different words there are two different names ("Mining" and "Dining");
+// in the names of people a one-letter difference is more often a spelling.
+enum class NameKind : uint8_t { kUnknown, kPerson, kEntity };
+
+// The kind of a party type as lists and queries write it: "person", "individual" → kPerson;
+// "entity", "company", "organization", "vessel", "aircraft", … → kEntity; "" → kUnknown.
+NameKind KindOfType(std::string_view type);
+
 struct NameScore {
   double score = 0;
   int aligned = 0;   // token pairs aligned
@@ -43,11 +52,14 @@ class NameScorer {
 
   // `a` is the query: its words that the listed name `b` lacks count more against than
   // words of `b` that the query lacks.
-  NameScore Score(const NormalizedName& a, const NormalizedName& b) const;
+  NameScore Score(const NormalizedName& a, const NormalizedName& b,
+                  NameKind kind = NameKind::kUnknown) const;
   // The best score over every pair of the two names' alternatives (former names, …).
-  NameScore Best(const std::vector<NormalizedName>& a, const std::vector<NormalizedName>& b) const;
+  NameScore Best(const std::vector<NormalizedName>& a, const std::vector<NormalizedName>& b,
+                 NameKind kind = NameKind::kUnknown) const;
   // Similarity of two tokens in [0, 1].
-  double TokenSimilarity(const Token& a, const Token& b) const;
+  double TokenSimilarity(const Token& a, const Token& b,
+                         NameKind kind = NameKind::kUnknown) const;
   // A token's weight: rarer words weigh more.
   double Weight(const Token& t) const;
 

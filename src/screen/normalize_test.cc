@@ -1,0 +1,53 @@
+// Name normalisation: former and other names split off as alternatives, and the normaliser on
+// the data tables of data/screening.
+#include "src/screen/normalize.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tg::screen {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(AlternativeNamesTest, AName_WithoutMarkers_IsItself) {
+  EXPECT_THAT(AlternativeNames("Rosneft Trading S.A."), ElementsAre("Rosneft Trading S.A."));
+  EXPECT_THAT(AlternativeNames("Texas Export Company"), ElementsAre("Texas Export Company"));
+  EXPECT_THAT(AlternativeNames("Ex Libris Ltd"), ElementsAre("Ex Libris Ltd"));
+}
+
+TEST(AlternativeNamesTest, FormerNames_InParentheses) {
+  EXPECT_THAT(AlternativeNames("M/T Rosalind Meadow (f.k.a. Meadow Spirit)"),
+              ElementsAre("M/T Rosalind Meadow", "Meadow Spirit"));
+  EXPECT_THAT(AlternativeNames("OCEAN PIONEER (ex-Cape Diamond) Panama"),
+              ElementsAre("OCEAN PIONEER Panama", "Cape Diamond"));
+  EXPECT_THAT(AlternativeNames("MV Stamatia Horizon (ex-Elenitsa Z, ex-Aegean Lynx)"),
+              ElementsAre("MV Stamatia Horizon", "Elenitsa Z", "Aegean Lynx"));
+  EXPECT_THAT(AlternativeNames("Theodosia K (ex-Lindos Harrier until 2019)"),
+              ElementsAre("Theodosia K", "Lindos Harrier"));
+}
+
+TEST(AlternativeNamesTest, FormerNames_WithoutParentheses) {
+  EXPECT_THAT(AlternativeNames("MT QUINTARA SPIRIT EX PALOMERA"),
+              ElementsAre("MT QUINTARA SPIRIT", "PALOMERA"));
+  EXPECT_THAT(AlternativeNames("Qamar Al Khaleej ex-Rimal Star"),
+              ElementsAre("Qamar Al Khaleej", "Rimal Star"));
+  EXPECT_THAT(AlternativeNames("BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL"),
+              ElementsAre("BEIRUT CEDAR TRADING SAL", "LEBANON CEDAR IMPORT EXPORT SAL"));
+  EXPECT_THAT(AlternativeNames("Superior Harvester ex Duluth Harvester, ex Iron Range Harvester"),
+              ElementsAre("Superior Harvester", "Duluth Harvester", "Iron Range Harvester"));
+}
+
+TEST(AlternativeNamesTest, CareOf_IsAnotherParty) {
+  EXPECT_THAT(AlternativeNames("Rancho Vercel SA de CV c/o Aduanas Pedraza, Nuevo Laredo"),
+              ElementsAre("Rancho Vercel SA de CV"));
+  EXPECT_THAT(AlternativeNames("Tidewell Process Equipment Inc, 12250 Brevard Ln, Pasadena TX"),
+              ElementsAre("Tidewell Process Equipment Inc"));
+  EXPECT_THAT(AlternativeNames("MV Apapa Falcon (ex Warri Osprey, 2020)"),
+              ElementsAre("MV Apapa Falcon", "Warri Osprey, 2020"));
+  EXPECT_THAT(AlternativeNames("HALVERSTONE SPIRIT (Marshall Islands flag)"),
+              ElementsAre("HALVERSTONE SPIRIT"));
+}
+
+}  // namespace
+}  // namespace tg::screen

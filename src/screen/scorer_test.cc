@@ -1,0 +1,88 @@
+// The name scorer on the data tables of data/: how company words, numbers and former names
+// move a score across the default threshold.
+#include "src/screen/scorer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tg::screen {
+namespace {
+
+class ScorerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto n = Normalizer::Load("data");
+    auto s = NameScorer::Load("data");
+    ASSERT_TRUE(n && s);
+    normalizer_ = new Normalizer(std::move(*n));
+    scorer_ = new NameScorer(std::move(*s));
+  }
+  static double Score(const std::string& a, const std::string& b,
+                      NameKind kind = NameKind::kUnknown) {
+    auto x = normalizer_->NormalizeAll(a);
+    auto y = normalizer_->NormalizeAll(b);
+    EXPECT_TRUE(x && y);
+    for (auto* names : {&*x, &*y}) {
+      for (NormalizedName& n : *names) {
+        scorer_->Prepare(n);
+      }
+    }
+    return scorer_->Best(*x, *y, kind).score;
+  }
+  static Normalizer* normalizer_;
+  static NameScorer* scorer_;
+};
+Normalizer* ScorerTest::normalizer_ = nullptr;
+NameScorer* ScorerTest::scorer_ = nullptr;
+
+TEST_F(ScorerTest, KindOfType) {
+  EXPECT_EQ(KindOfType("Person"), NameKind::kPerson);
+  EXPECT_EQ(KindOfType("individual"), NameKind::kPerson);
+  EXPECT_EQ(KindOfType("Company"), NameKind::kEntity);
+  EXPECT_EQ(KindOfType("vessel"), NameKind::kEntity);
+  EXPECT_EQ(KindOfType(""), NameKind::kUnknown);
+}
+
+TEST_F(ScorerTest, DifferentCommonWords_BesideAProperName_AreDifferentCompanies) {
+  const char* a = "Ashcorran Mining Supplies Ltd";
+  const char* b = "Ashcorran Dining Supplies Ltd";
+  EXPECT_LT(Score(a, b, NameKind::kEntity), kDefaultThreshold);
+  // Without the kind a one-letter difference is read as a spelling.
+  EXPECT_GE(Score(a, b), kDefaultThreshold);
+  // A misspelt word that is no word still matches.
+  EXPECT_GE(Score("Ashcorran Minning Supplies Ltd", "Ashcorran Mining Supplies Ltd",
+                  NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+TEST_F(ScorerTest, CompanyNamesOfCommonWordsAlone_StayTolerant) {
+  EXPECT_GE(Score("Fjord Motor Company", "Ford Motor Company", NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+TEST_F(ScorerTest, BritishAndAmericanSpellings_AreOneWord) {
+  EXPECT_GE(Score("Kestrelby Organisation", "Kestrelby Organization", NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+TEST_F(ScorerTest, ANumberOnOneSideOnly_TellsSisterShipsApart) {
+  EXPECT_LT(Score("Gulf Sunbird", "MV Gulf Sunbird II", NameKind::kEntity), kDefaultThreshold);
+  EXPECT_GE(Score("Gulf Sunbird II", "MV Gulf Sunbird 2", NameKind::kEntity), kDefaultThreshold);
+}
+
+TEST_F(ScorerTest, FormerNames_MatchAsAlternatives) {
+  EXPECT_GE(Score("M/T Rosalind Meadow (f.k.a. Meadow Spirit)", "Meadow Spirit",
+                  NameKind::kEntity),
+            kDefaultThreshold);
+  EXPECT_LT(Score("MV Bahari Tamu (ex Gulf Sunbird)", "MV Gulf Sunbird II", NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+TEST_F(ScorerTest, PossessiveS_IsIgnored) {
+  EXPECT_GE(Score("Deutsche Bank's AG", "Deutsche Bank AG", NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+}  // namespace
+}  // namespace tg::screen
