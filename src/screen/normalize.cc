@@ -109,6 +109,21 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
   flush();
 }
 
+// The words of a field separated by spaces.
+std::vector<std::string> SplitWords(const std::string& field) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : field + " ") {
+    if (c != ' ') {
+      word += c;
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  return out;
+}
+
 // Reads a one- or two-column word list, normalising each entry as a name is.
 Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, size_t columns) {
   TG_ASSIGN_OR_RETURN(CsvTable table, CsvTable::Load(path));
@@ -386,12 +401,21 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
     TG_ASSIGN_OR_RETURN(NormalizedName name, Normalizer().Normalize(entry));
     return name.Text();
   };
-  TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 2));
+  TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 3));
+  std::unordered_map<std::string, int> country_bits;
   for (const auto& row : forms) {
     TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
     n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
                                                          phrase.begin(), phrase.end(), ' ')));
-    n.legal_forms_[phrase] = row[1];
+    uint64_t jurisdictions = 0;
+    for (const std::string& country : SplitWords(row[2])) {
+      auto [it, added] = country_bits.emplace(country, static_cast<int>(country_bits.size()));
+      if (it->second >= 64) {
+        return InvalidArgument(dir + "legal_forms.csv: more than 64 countries in jurisdictions");
+      }
+      jurisdictions |= uint64_t{1} << it->second;
+    }
+    n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions};
   }
   TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 1));
   for (const auto& row : titles) {
@@ -482,8 +506,10 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
         replaced = true;
       } else if (auto it = legal_forms_.find(p); len <= longest_form_ && it != legal_forms_.end() &&
                                                  (i > 0 || len < raw.size())) {
-        name.tokens.push_back(Token{it->second, static_cast<uint8_t>(raw[i].flags | kLegalForm),
-                                    it->second, it->second});
+        Token form{it->second.form_class, static_cast<uint8_t>(raw[i].flags | kLegalForm),
+                   it->second.form_class, it->second.form_class};
+        form.jurisdictions = it->second.jurisdictions;
+        name.tokens.push_back(std::move(form));
         i += len;
         replaced = true;
       }

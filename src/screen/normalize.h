@@ -33,6 +33,9 @@ struct Token {
   std::string ortho;  // Orthographic(text), set by the Normalizer
   // Set by NameScorer::Prepare: the token's weight, and its name-variant groups (0: none).
   float weight = -1;
+  // For a legal form of national registers (GmbH, Sdn Bhd): one bit a country, as
+  // Normalizer numbers them; 0 for forms written in many countries (Ltd, LLC).
+  uint64_t jurisdictions = 0;
   uint32_t groups[2] = {0, 0};
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
 };
@@ -73,7 +76,11 @@ class Normalizer {
   NormalizedName Finish(std::vector<Token> raw) const;
 
   // Phrases (token sequences joined by ' ') mapped to a legal-form class.
-  std::unordered_map<std::string, std::string> legal_forms_;
+  struct LegalForm {
+    std::string form_class;
+    uint64_t jurisdictions;
+  };
+  std::unordered_map<std::string, LegalForm> legal_forms_;
   size_t longest_form_ = 1;  // in tokens
   std::unordered_set<std::string> titles_;
   size_t longest_title_ = 1;

@@ -22,6 +22,8 @@ constexpr double kQueryExtraPenalty = 0.60;
 constexpr double kConflictPenalty = 1.5;
 // The factor for names made of the same words in another order.
 constexpr double kOrderPenalty = 0.75;
+// The factor for names whose legal forms belong to different countries' registers.
+constexpr double kJurisdictionPenalty = 0.75;
 // Names longer than this are compared on their first kMaxTokens tokens.
 constexpr size_t kMaxTokens = 24;
 
@@ -290,8 +292,21 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   if (na == 0 || nb == 0) {
     return out;
   }
+  // Legal forms of different countries' registers: companies registered apart.
+  uint64_t countries_a = 0;
+  uint64_t countries_b = 0;
+  for (size_t i = 0; i < na; ++i) {
+    countries_a |= a.tokens[i].jurisdictions;
+  }
+  for (size_t j = 0; j < nb; ++j) {
+    countries_b |= b.tokens[j].jurisdictions;
+  }
+  const double registered_apart =
+      countries_a != 0 && countries_b != 0 && (countries_a & countries_b) == 0
+          ? kJurisdictionPenalty
+          : 1.0;
   if (SameLetters(a, na, b, nb)) {
-    out.score = 1.0;  // the same letters, split differently
+    out.score = registered_apart;  // the same letters, split differently
     out.aligned = static_cast<int>(std::min(na, nb));
     return out;
   }
@@ -494,6 +509,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   if (descents > 1 || (descents == 1 && order[ordered - 1].second > order[0].second)) {
     out.score *= kOrderPenalty;
   }
+  out.score *= registered_apart;
   return out;
 }
 
