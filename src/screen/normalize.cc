@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "src/common/csv.h"
+#include "src/common/text.h"
 #include "src/screen/similarity.h"
 
 namespace tg::screen {
@@ -109,21 +110,6 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
   flush();
 }
 
-// The words of a field separated by spaces.
-std::vector<std::string> SplitWords(const std::string& field) {
-  std::vector<std::string> out;
-  std::string word;
-  for (char c : field + " ") {
-    if (c != ' ') {
-      word += c;
-    } else if (!word.empty()) {
-      out.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  return out;
-}
-
 // Reads a one- or two-column word list, normalising each entry as a name is.
 Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, size_t columns) {
   TG_ASSIGN_OR_RETURN(CsvTable table, CsvTable::Load(path));
@@ -138,20 +124,31 @@ Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, 
   return rows;
 }
 
-// Adds the lower-case words of a word list (one a line, UTF-8) to `words`, accents of the
+uint64_t WordFingerprint(std::string_view word) { return std::hash<std::string_view>()(word); }
+
+// Adds the fingerprints of the lower-case words of a word list (one a line, UTF-8) to `words`, accents of the
 // Latin-1 letters folded; capitalised entries, words with other letters and words shorter than
 // three letters are left out.
 Status ReadWords(const std::string& path, const std::string& package,
-                 std::unordered_set<std::string>& words) {
+                 std::vector<uint64_t>& words) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
     return NotFound(path + ": cannot read the word list (Debian package " + package + ")");
   }
+  std::string text;
+  char buf[1 << 16];
+  for (size_t got; (got = std::fread(buf, 1, sizeof(buf), f)) > 0;) {
+    text.append(buf, got);
+  }
+  std::fclose(f);
   // U+00E0..U+00FF lower-case, folded; '*' marks a letter without an ASCII fold (÷).
   static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
-  std::string line;
   std::string word;
-  auto take = [&] {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end;
+    const std::string_view line(text.data() + start, end - start);
+    start = end + 1;
     word.clear();
     bool ok = !line.empty() && line[0] >= 'a' && line[0] <= 'z';
     for (size_t i = 0; ok && i < line.size(); ++i) {
@@ -167,35 +164,18 @@ Status ReadWords(const std::string& path, const std::string& package,
       } else if (c == 0xC3 && next == 0x9F) {
         word += "ss";
         ++i;
+      } else if (c == '\r' && i + 1 == line.size()) {
+        break;
       } else {
         ok = false;  // apostrophes, hyphens, capitals inside, other scripts
       }
     }
     if (ok && word.size() >= 3) {
-      words.insert(word);
-    }
-    line.clear();
-  };
-  char buf[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(buf, 1, sizeof(buf), f)) > 0) {
-    for (size_t i = 0; i < got; ++i) {
-      if (buf[i] == '\n') {
-        take();
-      } else if (buf[i] != '\r') {
-        line += buf[i];
-      }
+      words.push_back(WordFingerprint(word));
     }
   }
-  take();
-  std::fclose(f);
   return Status::Ok();
 }
-
-
-}  // namespace
-
-namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
@@ -408,7 +388,7 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
     n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
                                                          phrase.begin(), phrase.end(), ' ')));
     uint64_t jurisdictions = 0;
-    for (const std::string& country : SplitWords(row[2])) {
+    for (const std::string& country : SplitList(row[2], ' ')) {
       auto [it, added] = country_bits.emplace(country, static_cast<int>(country_bits.size()));
       if (it->second >= 64) {
         return InvalidArgument(dir + "legal_forms.csv: more than 64 countries in jurisdictions");
@@ -442,6 +422,8 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   for (const auto& row : dictionaries) {
     TG_RETURN_IF_ERROR(ReadWords(row[0], row[2], n.words_));
   }
+  std::sort(n.words_.begin(), n.words_.end());
+  n.words_.erase(std::unique(n.words_.begin(), n.words_.end()), n.words_.end());
   return n;
 }
 
@@ -523,7 +505,8 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
     }
     if (t.text.find_first_not_of("0123456789") == std::string::npos) {
       t.flags |= kNumber;
-    } else if (!t.Has(kForeign) && t.text.size() >= 3 && words_.count(t.text) != 0) {
+    } else if (!t.Has(kForeign) && t.text.size() >= 3 &&
+               std::binary_search(words_.begin(), words_.end(), WordFingerprint(t.text))) {
       t.flags |= kWord;
     }
     t.key = PhoneticKey(t.text);
