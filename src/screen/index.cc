@@ -139,7 +139,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
   size_t added = 0;
   for (const ListEntry& e : list.entries) {
     const auto entry = static_cast<uint32_t>(entries_.size());
-    EntryRef ref{&list, &e, {}};
+    EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
     for (const std::string& c : e.countries) {
       if (std::string code = countries_(c); !code.empty() &&
           std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
@@ -245,6 +245,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         add(std::string(v), KeyKind::kText, 0.9 * w);
       }
     }
+    // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
+    // has it, the rarity scaling undone for that case.
     if (n.tokens.size() > 1) {
       add(n.Joined(), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
     }
@@ -313,14 +315,14 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   for (char& c : query_country) {
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   }
+  const NameKind query_kind = KindOfType(query.type);
   for (const auto& [votes_unused, id] : ranked) {
     const Name& cand = names_[id];
     double name_score = 0;
     const EntryRef& ref = entries_[cand.entry];
     // The listed entry's type decides how its words compare; the query's when the list says
     // none.
-    NameKind kind = KindOfType(ref.entry->type);
-    kind = kind == NameKind::kUnknown ? KindOfType(query.type) : kind;
+    const NameKind kind = ref.kind == NameKind::kUnknown ? query_kind : ref.kind;
     for (const NormalizedName& q : names) {
       name_score = std::max(name_score, scorer_.Score(q, cand.norm, kind).score);
     }

@@ -70,6 +70,7 @@ class Index {
     std::vector<std::string> countries;  // alpha-2, as far as known
     std::vector<int> birth_years;        // every four-digit year in the birth dates
     std::vector<std::string> identifiers;  // IdentifierKey of each
+    NameKind kind;                         // of the entry's type
   };
   void Post(const std::string& key, uint32_t name);
 
