@@ -9,34 +9,39 @@
 namespace tg::screen {
 namespace {
 
-class ScorerTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
+struct Tools {
+  Normalizer normalizer;
+  NameScorer scorer;
+};
+
+// The normaliser and scorer on data/, loaded once for all tests; null if they do not load.
+const Tools* LoadedTools() {
+  static const Tools* tools = []() -> const Tools* {
     auto n = Normalizer::Load("data");
     auto s = NameScorer::Load("data");
-    ASSERT_TRUE(n && s);
-    normalizer_ = new Normalizer(std::move(*n));
-    scorer_ = new NameScorer(std::move(*s));
-  }
-  static double Score(const std::string& a, const std::string& b,
-                      NameKind kind = NameKind::kUnknown) {
-    auto x = normalizer_->NormalizeAll(a);
-    auto y = normalizer_->NormalizeAll(b);
-    EXPECT_TRUE(x && y);
-    for (auto* names : {&*x, &*y}) {
-      for (NormalizedName& n : *names) {
-        scorer_->Prepare(n);
-      }
-    }
-    return scorer_->Best(*x, *y, kind).score;
-  }
-  static Normalizer* normalizer_;
-  static NameScorer* scorer_;
-};
-Normalizer* ScorerTest::normalizer_ = nullptr;
-NameScorer* ScorerTest::scorer_ = nullptr;
+    return n && s ? new Tools{std::move(*n), std::move(*s)} : nullptr;
+  }();
+  return tools;
+}
 
-TEST_F(ScorerTest, KindOfType) {
+double Score(const std::string& a, const std::string& b, NameKind kind = NameKind::kUnknown) {
+  const Tools* tools = LoadedTools();
+  if (tools == nullptr) {
+    ADD_FAILURE() << "data/screening does not load";
+    return -1;
+  }
+  auto x = tools->normalizer.NormalizeAll(a);
+  auto y = tools->normalizer.NormalizeAll(b);
+  EXPECT_TRUE(x && y);
+  for (auto* names : {&*x, &*y}) {
+    for (NormalizedName& n : *names) {
+      tools->scorer.Prepare(n);
+    }
+  }
+  return tools->scorer.Best(*x, *y, kind).score;
+}
+
+TEST(ScorerTest, KindOfType) {
   EXPECT_EQ(KindOfType("Person"), NameKind::kPerson);
   EXPECT_EQ(KindOfType("individual"), NameKind::kPerson);
   EXPECT_EQ(KindOfType("Company"), NameKind::kEntity);
@@ -44,7 +49,7 @@ TEST_F(ScorerTest, KindOfType) {
   EXPECT_EQ(KindOfType(""), NameKind::kUnknown);
 }
 
-TEST_F(ScorerTest, DifferentCommonWords_BesideAProperName_AreDifferentCompanies) {
+TEST(ScorerTest, DifferentCommonWords_BesideAProperName_AreDifferentCompanies) {
   const char* a = "Ashcorran Mining Supplies Ltd";
   const char* b = "Ashcorran Dining Supplies Ltd";
   EXPECT_LT(Score(a, b, NameKind::kEntity), kDefaultThreshold);
@@ -56,22 +61,22 @@ TEST_F(ScorerTest, DifferentCommonWords_BesideAProperName_AreDifferentCompanies)
             kDefaultThreshold);
 }
 
-TEST_F(ScorerTest, CompanyNamesOfCommonWordsAlone_StayTolerant) {
+TEST(ScorerTest, CompanyNamesOfCommonWordsAlone_StayTolerant) {
   EXPECT_GE(Score("Fjord Motor Company", "Ford Motor Company", NameKind::kEntity),
             kDefaultThreshold);
 }
 
-TEST_F(ScorerTest, BritishAndAmericanSpellings_AreOneWord) {
+TEST(ScorerTest, BritishAndAmericanSpellings_AreOneWord) {
   EXPECT_GE(Score("Kestrelby Organisation", "Kestrelby Organization", NameKind::kEntity),
             kDefaultThreshold);
 }
 
-TEST_F(ScorerTest, ANumberOnOneSideOnly_TellsSisterShipsApart) {
+TEST(ScorerTest, ANumberOnOneSideOnly_TellsSisterShipsApart) {
   EXPECT_LT(Score("Gulf Sunbird", "MV Gulf Sunbird II", NameKind::kEntity), kDefaultThreshold);
   EXPECT_GE(Score("Gulf Sunbird II", "MV Gulf Sunbird 2", NameKind::kEntity), kDefaultThreshold);
 }
 
-TEST_F(ScorerTest, FormerNames_MatchAsAlternatives) {
+TEST(ScorerTest, FormerNames_MatchAsAlternatives) {
   EXPECT_GE(Score("M/T Rosalind Meadow (f.k.a. Meadow Spirit)", "Meadow Spirit",
                   NameKind::kEntity),
             kDefaultThreshold);
@@ -79,7 +84,7 @@ TEST_F(ScorerTest, FormerNames_MatchAsAlternatives) {
             kDefaultThreshold);
 }
 
-TEST_F(ScorerTest, PossessiveS_IsIgnored) {
+TEST(ScorerTest, PossessiveS_IsIgnored) {
   EXPECT_GE(Score("Deutsche Bank's AG", "Deutsche Bank AG", NameKind::kEntity),
             kDefaultThreshold);
 }
