@@ -73,6 +73,43 @@ void Prepare(icu::UnicodeString& word) {
   word = out;
 }
 
+// One word of any script in ASCII: runs of Burmese by the romanizer's table, the rest by ICU.
+Status ToAscii(const BurmeseRomanizer& burmese, icu::UnicodeString& word, std::string& out) {
+  icu::Transliterator* to_latin = ToLatin();
+  if (to_latin == nullptr) {
+    return Internal("ICU has no Any-Latin transliterator");
+  }
+  out.clear();
+  std::u32string run;
+  icu::UnicodeString other;
+  auto flush_other = [&] {
+    if (!other.isEmpty()) {
+      to_latin->transliterate(other);
+      other.toUTF8String(out);
+      other.remove();
+    }
+  };
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    if (BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c))) {
+      flush_other();
+      run += static_cast<char32_t>(c);
+      continue;
+    }
+    if (!run.empty()) {
+      out += burmese.Romanize(run);
+      run.clear();
+    }
+    other.append(c);
+  }
+  flush_other();
+  if (!run.empty()) {
+    out += burmese.Romanize(run);
+  }
+  return Status::Ok();
+}
+
 // Appends the tokens of ASCII text: letters and digits lower-cased; apostrophes and dots join
 // ("O'Brien", "L.L.C."), '&' is "and", anything else separates.
 void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
@@ -376,9 +413,13 @@ Status ValidateUtf8(std::string_view text) {
 Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   Normalizer n;
   const std::string dir = data_dir + "/screening/";
+  TG_ASSIGN_OR_RETURN(n.burmese_, BurmeseRomanizer::Load(dir + "burmese.csv"));
+  TG_ASSIGN_OR_RETURN(n.generic_words_, GenericWords::Load(dir + "generic_words.csv"));
   // Table entries go through Tokenize after transliteration, like the names they must match.
+  Normalizer plain;
+  plain.burmese_ = n.burmese_;
   auto tokens_of = [&](const std::string& entry) -> Result<std::string> {
-    TG_ASSIGN_OR_RETURN(NormalizedName name, Normalizer().Normalize(entry));
+    TG_ASSIGN_OR_RETURN(NormalizedName name, plain.Normalize(entry));
     return name.Text();
   };
   TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 3));
@@ -436,8 +477,16 @@ Result<std::vector<NormalizedName>> Normalizer::NormalizeAll(std::string_view na
   std::vector<NormalizedName> out;
   for (const std::string& alternative : AlternativeNames(name)) {
     TG_ASSIGN_OR_RETURN(NormalizedName n, Normalize(alternative));
-    if (!n.tokens.empty()) {
-      out.push_back(std::move(n));
+    if (n.tokens.empty()) {
+      continue;
+    }
+    const std::string text = n.Text();
+    out.push_back(std::move(n));
+    for (const std::string& translated : generic_words_.Translate(alternative)) {
+      TG_ASSIGN_OR_RETURN(NormalizedName t, Normalize(translated));
+      if (!t.tokens.empty() && t.Text() != text) {
+        out.push_back(std::move(t));
+      }
     }
   }
   return out;
@@ -560,13 +609,7 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     }
     icu::UnicodeString word(text, start, i - start);
     Prepare(word);
-    icu::Transliterator* to_latin = ToLatin();
-    if (to_latin == nullptr) {
-      return Internal("ICU has no Any-Latin transliterator");
-    }
-    to_latin->transliterate(word);
-    ascii_word.clear();
-    word.toUTF8String(ascii_word);
+    TG_RETURN_IF_ERROR(ToAscii(burmese_, word, ascii_word));
     Split(ascii_word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw);
   }
   return Finish(std::move(raw));

@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "src/screen/burmese.h"
+#include "src/screen/generic_words.h"
 #include "tierguard/status.h"
 
 namespace tg::screen {
@@ -24,6 +26,7 @@ enum TokenFlag : uint8_t {
   kNumber = 8,     // digits only
   kForeign = 16,   // transliterated from a script other than Latin
   kWord = 32,      // a common word of a dictionary (data/screening/dictionaries.csv)
+  kJoined = 64,    // adjacent tokens joined by the scorer to compare with one token
 };
 
 struct Token {
@@ -57,15 +60,16 @@ Status ValidateUtf8(std::string_view text);
 
 class Normalizer {
  public:
-  // Reads data_dir/screening/{legal_forms,titles,particles,word_forms}.csv and the word lists
-  // that dictionaries.csv names.
+  // Reads data_dir/screening/{burmese,generic_words,legal_forms,titles,particles,
+  // word_forms}.csv and the word lists that dictionaries.csv names.
   static Result<Normalizer> Load(const std::string& data_dir);
 
   // InvalidArgument for invalid UTF-8 or a name over kMaxNameBytes. A name with no letters or
   // digits gives no tokens.
   Result<NormalizedName> Normalize(std::string_view name) const;
 
-  // Normalize() of each of AlternativeNames(name); names without tokens are left out.
+  // Normalize() of each of AlternativeNames(name) and of each of their translations of
+  // generic words (data/screening/generic_words.csv); names without tokens are left out.
   Result<std::vector<NormalizedName>> NormalizeAll(std::string_view name) const;
 
   // Tokens of an already ASCII-folded text: split, joined, titles dropped, forms classed.
@@ -74,6 +78,9 @@ class Normalizer {
  private:
   // Drops titles, classes legal forms and marks particles and numbers.
   NormalizedName Finish(std::vector<Token> raw) const;
+
+  BurmeseRomanizer burmese_;
+  GenericWords generic_words_;
 
   // Phrases (token sequences joined by ' ') mapped to a legal-form class.
   struct LegalForm {

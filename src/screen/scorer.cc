@@ -26,6 +26,8 @@ constexpr double kOrderPenalty = 0.75;
 constexpr double kJurisdictionPenalty = 0.75;
 // Names longer than this are compared on their first kMaxTokens tokens.
 constexpr size_t kMaxTokens = 24;
+// The most adjacent tokens compared joined with one token of the other name.
+constexpr size_t kMaxJoined = 4;
 
 struct Candidate {
   double sim;
@@ -89,6 +91,15 @@ bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& 
     }
   }
   return false;
+}
+
+// Whether one of two different words begins the other ("nay", "nayhtun"). Jaro-Winkler
+// rewards that, but it makes a word of its own, not another spelling.
+bool BeginsOther(std::string_view x, std::string_view y) {
+  if (x.size() > y.size()) {
+    std::swap(x, y);
+  }
+  return x.size() < y.size() && y.substr(0, x.size()) == x;
 }
 
 }  // namespace
@@ -249,14 +260,16 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     sim = std::max(sim, 0.95 * spelling(oa, ob));
   }
   if ((a.flags | b.flags) & kForeign) {
-    sim = std::max(sim, JaroWinkler(a.text, b.text));
+    if (!BeginsOther(a.text, b.text)) {
+      sim = std::max(sim, JaroWinkler(a.text, b.text));
+    }
     // Transliterations differ by system: compare how the words sound as well.
     const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
     const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
     const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
     if (!ka.empty() && ka == kb) {
       sim = std::max(sim, 0.93);
-    } else if (!abjad) {
+    } else if (!abjad && !BeginsOther(ka, kb)) {
       sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));
     }
   }
@@ -338,56 +351,75 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     }
   }
   thread_local Token joined;
-  auto joined_pairs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
-                          size_t n2, bool one_is_a) {
+  // Runs of adjacent tokens joined: two in any name ("Goldman Sachs", "GoldmanSachs"), up to
+  // kMaxJoined where a transliteration is involved, since scripts without spaces between
+  // syllables or words are romanised with them ("ကျော်ဇော်ထွန်း", "Kyaw Zaw Htun").
+  auto joined_runs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
+                         size_t n2, bool one_is_a) {
+    uint8_t two_flags = 0;
+    for (size_t j = 0; j < n2; ++j) {
+      two_flags |= two.tokens[j].flags;
+    }
     for (size_t i = 0; i + 1 < n1; ++i) {
-      const Token& left = one.tokens[i];
-      const Token& right = one.tokens[i + 1];
-      const size_t length = left.text.size() + right.text.size();
-      const auto flags = static_cast<uint8_t>((left.flags | right.flags) & (kAbjad | kForeign));
-      // A joined pair aligns only at 0.9 or more. Without transliteration that needs the
-      // spellings within a tenth of each other's length, or the spelling keys (joined across
-      // the boundary, which may merge up to three letters) within three letters.
-      const size_t ortho = left.ortho.size() + right.ortho.size();
-      auto within_reach = [&](const Token& t) {
-        if (t.text.size() < 4 || t.Has(kNumber) || t.Has(kLegalForm)) {
-          return false;
+      size_t length = one.tokens[i].text.size();
+      size_t ortho = one.tokens[i].ortho.size();
+      auto flags = static_cast<uint8_t>(one.tokens[i].flags & (kAbjad | kForeign));
+      for (size_t len = 2; len <= kMaxJoined && i + len <= n1; ++len) {
+        const Token& right = one.tokens[i + len - 1];
+        length += right.text.size();
+        ortho += right.ortho.size();
+        flags |= static_cast<uint8_t>(right.flags & (kAbjad | kForeign));
+        if (len > 2 && (((flags | two_flags) & kForeign) == 0 || right.Has(kLegalForm) ||
+                        right.Has(kNumber))) {
+          break;
         }
-        const size_t other = t.text.size();
-        const size_t other_ortho = t.ortho.size();
-        return ((flags | t.flags) & kForeign) != 0 ||
-               10 * (std::max(length, other) - std::min(length, other)) <=
-                   std::max(length, other) + 10 ||
-               std::max(ortho, other_ortho) - std::min(ortho, other_ortho) <= 3;
-      };
-      bool any = false;
-      for (size_t j = 0; j < n2 && !any; ++j) {
-        any = within_reach(two.tokens[j]);
-      }
-      if (!any) {
-        continue;
-      }
-      joined.text.assign(left.text).append(right.text);
-      joined.flags = flags;
-      joined.key = PhoneticKey(joined.text);
-      joined.ortho = Orthographic(joined.text);
-      joined.groups[0] = joined.groups[1] = 0;
-      for (size_t j = 0; j < n2; ++j) {
-        if (!within_reach(two.tokens[j])) {
+        // A joined run aligns only at 0.9 or more. Without transliteration that needs the
+        // spellings within a tenth of each other's length, or the spelling keys (joined across
+        // the boundary, which may merge up to three letters) within three letters.
+        auto within_reach = [&](const Token& t) {
+          if (t.text.size() < 4 || t.Has(kNumber) || t.Has(kLegalForm)) {
+            return false;
+          }
+          const size_t other = t.text.size();
+          const size_t other_ortho = t.ortho.size();
+          return ((flags | t.flags) & kForeign) != 0 ||
+                 10 * (std::max(length, other) - std::min(length, other)) <=
+                     std::max(length, other) + 10 ||
+                 std::max(ortho, other_ortho) - std::min(ortho, other_ortho) <= 3;
+        };
+        bool any = false;
+        for (size_t j = 0; j < n2 && !any; ++j) {
+          any = within_reach(two.tokens[j]);
+        }
+        if (!any) {
           continue;
         }
-        const double sim = TokenSimilarity(joined, two.tokens[j], kind);
-        if (sim >= 0.9) {
-          cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), 2,
-                                               static_cast<uint8_t>(j), 1}
-                                   : Candidate{sim, static_cast<uint8_t>(j), 1,
-                                               static_cast<uint8_t>(i), 2});
+        joined.text.clear();
+        for (size_t k = i; k < i + len; ++k) {
+          joined.text += one.tokens[k].text;
+        }
+        joined.flags = static_cast<uint8_t>(flags | kJoined);
+        joined.key = PhoneticKey(joined.text);
+        joined.ortho = Orthographic(joined.text);
+        joined.groups[0] = joined.groups[1] = 0;
+        for (size_t j = 0; j < n2; ++j) {
+          if (!within_reach(two.tokens[j])) {
+            continue;
+          }
+          const double sim = TokenSimilarity(joined, two.tokens[j], kind);
+          const auto run = static_cast<uint8_t>(len);
+          if (sim >= 0.9) {
+            cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), run,
+                                                 static_cast<uint8_t>(j), 1}
+                                     : Candidate{sim, static_cast<uint8_t>(j), 1,
+                                                 static_cast<uint8_t>(i), run});
+          }
         }
       }
     }
   };
-  joined_pairs(a, na, b, nb, true);
-  joined_pairs(b, nb, a, na, false);
+  joined_runs(a, na, b, nb, true);
+  joined_runs(b, nb, a, na, false);
   // A short token that spells the initials of adjacent tokens: "JC" and "Jean Claude", "PLA"
   // and "People's Liberation Army". Credited like an initial: the spelled words' weight beyond
   // the acronym's own stays unexplained.

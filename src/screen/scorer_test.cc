@@ -89,5 +89,19 @@ TEST(ScorerTest, PossessiveS_IsIgnored) {
             kDefaultThreshold);
 }
 
+TEST(ScorerTest, BurmeseScript_MatchesItsDocumentRomanisation) {
+  // Syllables joined in the script, apart in the romanisation; the generic word translated.
+  const char* burmese = "ဦးမြင့်ဇော် ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်";
+  EXPECT_GE(Score(burmese, "U Myint Zaw Trading Co., Ltd.", NameKind::kEntity),
+            kDefaultThreshold);
+  EXPECT_LT(Score(burmese, "U Myint Zaw Construction Co., Ltd.", NameKind::kEntity),
+            kDefaultThreshold);
+}
+
+TEST(ScorerTest, AShortWord_ThatBeginsALongOne_IsNotItsSpelling) {
+  // Transliterated words are compared by Jaro-Winkler, which rewards a shared beginning.
+  EXPECT_LT(Score("နေထွန်း", "Nay Myo", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
