@@ -425,7 +425,10 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 3));
   std::unordered_map<std::string, int> country_bits;
   for (const auto& row : forms) {
-    TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
+    TG_ASSIGN_OR_RETURN(NormalizedName form, plain.Normalize(row[0]));
+    const std::string phrase = form.Text();
+    const uint8_t script =
+        form.tokens.empty() ? 0 : form.tokens[0].flags & (kForeign | kAbjad);
     n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
                                                          phrase.begin(), phrase.end(), ' ')));
     uint64_t jurisdictions = 0;
@@ -436,7 +439,7 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
       }
       jurisdictions |= uint64_t{1} << it->second;
     }
-    n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions};
+    n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions, script};
   }
   TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 1));
   for (const auto& row : titles) {
@@ -535,8 +538,11 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
       if (len <= longest_title_ && titles_.count(p) != 0 && raw.size() > len) {
         i += len;  // a title, unless it is the whole name
         replaced = true;
-      } else if (auto it = legal_forms_.find(p); len <= longest_form_ && it != legal_forms_.end() &&
-                                                 (i > 0 || len < raw.size())) {
+      } else if (auto it = legal_forms_.find(p);
+                 len <= longest_form_ && it != legal_forms_.end() &&
+                 (i > 0 || len < raw.size()) &&
+                 (it->second.script == 0 ||
+                  it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
         Token form{it->second.form_class, static_cast<uint8_t>(raw[i].flags | kLegalForm),
                    it->second.form_class, it->second.form_class};
         form.jurisdictions = it->second.jurisdictions;

@@ -86,6 +86,9 @@ class Normalizer {
   struct LegalForm {
     std::string form_class;
     uint64_t jurisdictions;
+    // kForeign and kAbjad of a form written in another script: it is that script's form only
+    // (Georgian შპს and Hebrew שחף both transliterate to "shp").
+    uint8_t script;
   };
   std::unordered_map<std::string, LegalForm> legal_forms_;
   size_t longest_form_ = 1;  // in tokens

@@ -49,5 +49,37 @@ TEST(AlternativeNamesTest, CareOf_IsAnotherParty) {
               ElementsAre("HALVERSTONE SPIRIT"));
 }
 
+// The normaliser on data/, loaded once; null if it does not load.
+const Normalizer* Loaded() {
+  static const Normalizer* n = []() -> const Normalizer* {
+    auto loaded = Normalizer::Load("data");
+    return loaded ? new Normalizer(std::move(*loaded)) : nullptr;
+  }();
+  return n;
+}
+
+TEST(NormalizerTest, ALegalFormOfOneScript_IsNotAWordOfAnother) {
+  const Normalizer* n = Loaded();
+  ASSERT_NE(n, nullptr);
+  // Georgian შპს (LLC) and Hebrew שחף (a gull) both transliterate to "shp".
+  auto georgian = n->Normalize("შპს ალფა");
+  auto hebrew = n->Normalize("שחף הצפון");
+  ASSERT_TRUE(georgian && hebrew);
+  ASSERT_FALSE(georgian->tokens.empty());
+  ASSERT_FALSE(hebrew->tokens.empty());
+  EXPECT_TRUE(georgian->tokens[0].Has(kLegalForm));
+  EXPECT_FALSE(hebrew->tokens[0].Has(kLegalForm));
+}
+
+TEST(NormalizerTest, GenericWords_AddATranslatedVariant) {
+  const Normalizer* n = Loaded();
+  ASSERT_NE(n, nullptr);
+  auto names = n->NormalizeAll("ရွှေမြင့် ကုန်သွယ်ရေး");
+  ASSERT_TRUE(names);
+  ASSERT_EQ(names->size(), 2u);
+  EXPECT_EQ((*names)[0].Text(), "shwemyint konethweyay");
+  EXPECT_EQ((*names)[1].Text(), "shwemyint trading");
+}
+
 }  // namespace
 }  // namespace tg::screen

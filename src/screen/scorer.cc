@@ -102,6 +102,32 @@ bool BeginsOther(std::string_view x, std::string_view y) {
   return x.size() < y.size() && y.substr(0, x.size()) == x;
 }
 
+// Abjad spellings read the other ways their letters allow: w (و, ו) as the consonant v or w
+// rather than a vowel (דוד, "dwd", is David), and a final h (ה, ه) as a written vowel (לבנה,
+// "lbnh", is Levana).
+bool SameAbjadConsonants(std::string_view x, std::string_view y) {
+  auto readings = [](std::string_view word) {
+    std::string consonant_w(word);
+    std::replace(consonant_w.begin(), consonant_w.end(), 'w', 'v');
+    std::array<std::string, 2> keys = {PhoneticKey(word, true), PhoneticKey(consonant_w, true)};
+    return keys;
+  };
+  auto strip_h = [](std::string k) {
+    if (k.size() > 1 && k.back() == 'h') {
+      k.pop_back();
+    }
+    return k;
+  };
+  for (const std::string& kx : readings(x)) {
+    for (const std::string& ky : readings(y)) {
+      if (!kx.empty() && (kx == ky || strip_h(kx) == strip_h(ky))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
@@ -267,7 +293,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
     const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
     const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
-    if (!ka.empty() && ka == kb) {
+    if ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a.text, b.text))) {
       sim = std::max(sim, 0.93);
     } else if (!abjad && !BeginsOther(ka, kb)) {
       sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));

@@ -103,5 +103,11 @@ TEST(ScorerTest, AShortWord_ThatBeginsALongOne_IsNotItsSpelling) {
   EXPECT_LT(Score("နေထွန်း", "Nay Myo", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, AbjadLetters_ReadAsConsonantOrVowel) {
+  // ו as v, and a final ה as a written vowel.
+  EXPECT_GE(Score("משה דוד לוי", "Moshe David Levi", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("אילנה", "Ilana", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
