@@ -73,43 +73,6 @@ void Prepare(icu::UnicodeString& word) {
   word = out;
 }
 
-// One word of any script in ASCII: runs of Burmese by the romanizer's table, the rest by ICU.
-Status ToAscii(const BurmeseRomanizer& burmese, icu::UnicodeString& word, std::string& out) {
-  icu::Transliterator* to_latin = ToLatin();
-  if (to_latin == nullptr) {
-    return Internal("ICU has no Any-Latin transliterator");
-  }
-  out.clear();
-  std::u32string run;
-  icu::UnicodeString other;
-  auto flush_other = [&] {
-    if (!other.isEmpty()) {
-      to_latin->transliterate(other);
-      other.toUTF8String(out);
-      other.remove();
-    }
-  };
-  for (int32_t i = 0; i < word.length();) {
-    const UChar32 c = word.char32At(i);
-    i += U16_LENGTH(c);
-    if (BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c))) {
-      flush_other();
-      run += static_cast<char32_t>(c);
-      continue;
-    }
-    if (!run.empty()) {
-      out += burmese.Romanize(run);
-      run.clear();
-    }
-    other.append(c);
-  }
-  flush_other();
-  if (!run.empty()) {
-    out += burmese.Romanize(run);
-  }
-  return Status::Ok();
-}
-
 // Appends the tokens of ASCII text: letters and digits lower-cased; apostrophes and dots join
 // ("O'Brien", "L.L.C."), '&' is "and", anything else separates.
 void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
@@ -145,6 +108,58 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
     }
   }
   flush();
+}
+
+// Appends the tokens of one word of any script: runs of Burmese romanised by the table, each
+// Han character alone (so that the scorer can try its other readings), the rest by ICU.
+Status AppendTokens(const BurmeseRomanizer& burmese, const icu::UnicodeString& word,
+                    uint8_t flags, std::vector<Token>& out) {
+  icu::Transliterator* to_latin = ToLatin();
+  if (to_latin == nullptr) {
+    return Internal("ICU has no Any-Latin transliterator");
+  }
+  std::u32string run;
+  icu::UnicodeString other;
+  std::string ascii;
+  auto flush = [&] {
+    if (!run.empty()) {
+      Split(burmese.Romanize(run), flags, out);
+      run.clear();
+    }
+    if (!other.isEmpty()) {
+      to_latin->transliterate(other);
+      ascii.clear();
+      other.toUTF8String(ascii);
+      Split(ascii, flags, out);
+      other.remove();
+    }
+  };
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    if (BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c))) {
+      if (!other.isEmpty()) {
+        flush();
+      }
+      run += static_cast<char32_t>(c);
+    } else if (uscript_getScript(c, &status) == USCRIPT_HAN) {
+      flush();
+      other.append(c);
+      const size_t before = out.size();
+      flush();
+      for (size_t k = before; k < out.size(); ++k) {
+        out[k].han = static_cast<char32_t>(c);
+      }
+    } else {
+      if (!run.empty()) {
+        flush();
+      }
+      other.append(c);
+    }
+  }
+  flush();
+  return Status::Ok();
 }
 
 // Reads a one- or two-column word list, normalising each entry as a name is.
@@ -543,8 +558,9 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
                  (i > 0 || len < raw.size()) &&
                  (it->second.script == 0 ||
                   it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
-        Token form{it->second.form_class, static_cast<uint8_t>(raw[i].flags | kLegalForm),
-                   it->second.form_class, it->second.form_class};
+        Token form;
+        form.text = form.key = form.ortho = it->second.form_class;
+        form.flags = static_cast<uint8_t>(raw[i].flags | kLegalForm);
         form.jurisdictions = it->second.jurisdictions;
         name.tokens.push_back(std::move(form));
         i += len;
@@ -594,7 +610,6 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
   }
   // Word by word, so that each word remembers its script.
   std::vector<Token> raw;
-  std::string ascii_word;
   for (int32_t i = 0; i < text.length();) {
     while (i < text.length() && u_isUWhiteSpace(text.char32At(i))) {
       i += U16_LENGTH(text.char32At(i));
@@ -615,8 +630,9 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     }
     icu::UnicodeString word(text, start, i - start);
     Prepare(word);
-    TG_RETURN_IF_ERROR(ToAscii(burmese_, word, ascii_word));
-    Split(ascii_word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw);
+    TG_RETURN_IF_ERROR(AppendTokens(
+        burmese_, word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)),
+        raw));
   }
   return Finish(std::move(raw));
 }

@@ -32,6 +32,9 @@ enum TokenFlag : uint8_t {
 struct Token {
   std::string text;  // lower-case ASCII letters and digits
   uint8_t flags = 0;
+  // The Han character the token romanises (in Mandarin, as ICU does), whose other readings
+  // the scorer tries (src/screen/han_readings.h); 0 for other tokens.
+  char32_t han = 0;
   std::string key;   // PhoneticKey(text), set by the Normalizer
   std::string ortho;  // Orthographic(text), set by the Normalizer
   // Set by NameScorer::Prepare: the token's weight, and its name-variant groups (0: none).

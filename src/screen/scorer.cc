@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
+#include "src/screen/han_readings.h"
 #include "src/screen/similarity.h"
 
 namespace tg::screen {
@@ -128,6 +130,58 @@ bool SameAbjadConsonants(std::string_view x, std::string_view y) {
   return false;
 }
 
+// The Korean and Japanese readings of a Han character; null when unknown or when the
+// database did not load (NameScorer::Load checks that it is there).
+const HanReadings::Readings* ReadingsOf(char32_t c) {
+  const Result<HanReadings>& all = HanReadings::Default();
+  return all ? all->Of(c) : nullptr;
+}
+
+// The spellings of a run of tokens joined: as written, and, where it holds Han characters,
+// with each character read in Korean or Japanese (voiced after the first: 山田, "yamada"), up
+// to kMaxSpellings of them.
+void RunSpellings(const NormalizedName& name, size_t begin, size_t len,
+                  std::vector<std::string>& out) {
+  constexpr size_t kMaxSpellings = 512;
+  out.resize(1);  // kept between calls: no allocation for the common run without Han
+  out[0].clear();
+  for (size_t k = begin; k < begin + len; ++k) {
+    out[0] += name.tokens[k].text;
+  }
+  size_t product = 1;
+  for (size_t k = begin; k < begin + len; ++k) {
+    if (const Token& t = name.tokens[k]; t.han != 0) {
+      if (const HanReadings::Readings* r = ReadingsOf(t.han)) {
+        product *= 1 + r->all.size() + (k > begin ? r->voiced.size() : 0);
+      }
+    }
+  }
+  if (product == 1 || product > kMaxSpellings) {
+    return;
+  }
+  std::vector<std::string> partial(1, "");
+  std::vector<std::string> next;
+  for (size_t k = begin; k < begin + len; ++k) {
+    const Token& t = name.tokens[k];
+    const HanReadings::Readings* r = t.han != 0 ? ReadingsOf(t.han) : nullptr;
+    next.clear();
+    for (const std::string& p : partial) {
+      next.push_back(p + t.text);
+      if (r == nullptr) {
+        continue;
+      }
+      for (const std::string& reading : r->all) {
+        next.push_back(p + reading);
+      }
+      for (size_t v = 0; k > begin && v < r->voiced.size(); ++v) {
+        next.push_back(p + r->voiced[v]);
+      }
+    }
+    partial.swap(next);
+  }
+  out.swap(partial);  // the first is the run as written
+}
+
 }  // namespace
 
 Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
@@ -163,6 +217,14 @@ Result<NameScorer> NameScorer::Load(const std::string& data_dir) {
     return InvalidArgument(dir + "token_counts.csv: no '*names' row giving the number of names");
   }
   s.log_total_ = std::log(static_cast<double>(total));
+  // The Han readings load when first needed; a missing database is an error here rather than
+  // a silent Mandarin-only comparison later.
+  std::FILE* han = std::fopen(HanReadings::kDefaultPath, "rb");
+  if (han == nullptr) {
+    return NotFound(std::string(HanReadings::kDefaultPath) +
+                    ": cannot read the Han readings (Debian package unicode-data)");
+  }
+  std::fclose(han);
   return s;
 }
 
@@ -242,6 +304,22 @@ NameKind KindOfType(std::string_view type) {
 double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind) const {
   if (a.text == b.text) {
     return 1.0;
+  }
+  if ((a.han != 0) != (b.han != 0)) {
+    // A Han character romanised in Mandarin against another script: its Korean and Japanese
+    // readings as well (金 "jin" is Kim).
+    const Token& other = a.han != 0 ? b : a;
+    Token reading = a.han != 0 ? a : b;
+    const HanReadings::Readings* readings = ReadingsOf(reading.han);
+    reading.han = 0;
+    double best = TokenSimilarity(reading, other, kind);
+    for (size_t k = 0; readings != nullptr && k < readings->all.size(); ++k) {
+      reading.text = readings->all[k];
+      reading.key = PhoneticKey(reading.text);
+      reading.ortho = Orthographic(reading.text);
+      best = std::max(best, TokenSimilarity(reading, other, kind));
+    }
+    return best;
   }
   if (a.Has(kNumber) || b.Has(kNumber)) {
     return 0.0;  // 2004-1 is not 2004-2
@@ -376,7 +454,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
       }
     }
   }
-  thread_local Token joined;
+  thread_local std::vector<Token> joined;  // a run of tokens joined, in each of its spellings
+  thread_local std::vector<std::string> spellings;
   // Runs of adjacent tokens joined: two in any name ("Goldman Sachs", "GoldmanSachs"), up to
   // kMaxJoined where a transliteration is involved, since scripts without spaces between
   // syllables or words are romanised with them ("ကျော်ဇော်ထွန်း", "Kyaw Zaw Htun").
@@ -420,19 +499,26 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
         if (!any) {
           continue;
         }
-        joined.text.clear();
-        for (size_t k = i; k < i + len; ++k) {
-          joined.text += one.tokens[k].text;
+        RunSpellings(one, i, len, spellings);
+        if (joined.size() < spellings.size()) {
+          joined.resize(spellings.size());
         }
-        joined.flags = static_cast<uint8_t>(flags | kJoined);
-        joined.key = PhoneticKey(joined.text);
-        joined.ortho = Orthographic(joined.text);
-        joined.groups[0] = joined.groups[1] = 0;
+        for (size_t k = 0; k < spellings.size(); ++k) {
+          joined[k].text = spellings[k];
+          joined[k].flags = static_cast<uint8_t>(flags | kJoined);
+          joined[k].key = PhoneticKey(joined[k].text);
+          joined[k].ortho = Orthographic(joined[k].text);
+        }
         for (size_t j = 0; j < n2; ++j) {
           if (!within_reach(two.tokens[j])) {
             continue;
           }
-          const double sim = TokenSimilarity(joined, two.tokens[j], kind);
+          // Han against Han compares as written; against another script, every reading.
+          double sim = 0;
+          const size_t tries = two.tokens[j].han != 0 ? 1 : spellings.size();
+          for (size_t k = 0; k < tries; ++k) {
+            sim = std::max(sim, TokenSimilarity(joined[k], two.tokens[j], kind));
+          }
           const auto run = static_cast<uint8_t>(len);
           if (sim >= 0.9) {
             cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), run,

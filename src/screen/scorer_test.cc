@@ -109,5 +109,12 @@ TEST(ScorerTest, AbjadLetters_ReadAsConsonantOrVowel) {
   EXPECT_GE(Score("אילנה", "Ilana", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {
+  // ICU reads Han in Mandarin only ("jin da zhong", "ling mu yi lang").
+  EXPECT_GE(Score("金大中", "Kim Dae Jung", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("鈴木一郎", "Suzuki Ichiro", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_LT(Score("鈴木一郎", "Suzuki Jiro", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
