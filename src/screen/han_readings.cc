@@ -72,8 +72,8 @@ void AddOnce(std::vector<std::string>& to, std::string r) {
 }  // namespace
 
 const Result<HanReadings>& HanReadings::Default() {
-  static const Result<HanReadings> readings = Load(kDefaultPath);
-  return readings;
+  static const Result<HanReadings> kReadings = Load(kDefaultPath);
+  return kReadings;
 }
 
 Result<HanReadings> HanReadings::Load(const std::string& path) {
