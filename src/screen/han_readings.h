@@ -31,6 +31,12 @@ class HanReadings {
   };
   // The readings of a Han character; null when the database has none.
   const Readings* Of(char32_t c) const;
+  // The same in the Default() readings; null as well when they did not load (NameScorer::Load
+  // reports a missing database).
+  static const Readings* OfDefault(char32_t c) {
+    const Result<HanReadings>& all = Default();
+    return all ? all->Of(c) : nullptr;
+  }
 
  private:
   std::unordered_map<char32_t, Readings> readings_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/screen/han_readings.h"
+
 namespace tg::screen {
 
 namespace {
@@ -119,6 +121,36 @@ bool Holds(const NormalizedName& name, const Source& s) {
   return false;
 }
 
+// Adds, through `add(key, kind, weight)`, the Korean and Japanese readings of the name's Han
+// characters as text keys, and of each two adjacent ones joined (the second also voiced).
+template <typename AddKey>
+void AddHanReadings(const NormalizedName& n, AddKey&& add) {
+  const HanReadings::Readings* previous = nullptr;
+  const Token* previous_token = nullptr;
+  for (const Token& t : n.tokens) {
+    const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr;
+    if (r == nullptr) {
+      previous = nullptr;
+      continue;
+    }
+    for (const std::string& reading : r->all) {
+      add(reading, KeyKind::kText, 0.8 * t.weight);
+    }
+    if (previous != nullptr) {
+      const double w = 0.8 * (t.weight + previous_token->weight);
+      for (const std::string& first : previous->all) {
+        for (const auto* second : {&r->all, &r->voiced}) {
+          for (const std::string& s : *second) {
+            add(first + s, KeyKind::kText, w);
+          }
+        }
+      }
+    }
+    previous = r;
+    previous_token = &t;
+  }
+}
+
 bool CompatibleTypes(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == b) {
     return true;
@@ -177,6 +209,12 @@ Result<size_t> Index::Add(const ScreeningList& list) {
           if (t.text.size() >= kMinDeletionLength && !t.Has(kNumber)) {
             for (size_t i = 0; i < t.text.size(); ++i) {
               Post(DeletionKey(t.text, i), id);
+            }
+          }
+          // A Han character is found by its Korean and Japanese readings too (金: kim).
+          if (const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr) {
+            for (const std::string& reading : r->all) {
+              Post(reading, id);
             }
           }
         }
@@ -245,6 +283,9 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         add(std::string(v), KeyKind::kText, 0.9 * w);
       }
     }
+    // Han characters: each reading, and two adjacent ones read together (山田: yamada), for
+    // listed names romanised from Korean or Japanese.
+    AddHanReadings(n, add);
     // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
     // has it, the rarity scaling undone for that case.
     if (n.tokens.size() > 1) {

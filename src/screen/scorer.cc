@@ -14,6 +14,9 @@ namespace tg::screen {
 
 namespace {
 
+// Spelling similarity (Jaro-Winkler or edits) below which two words of alphabets are not
+// compared by their phonetic keys.
+constexpr double kMinAlphabetSpelling = 0.60;
 // Below this a token pair is not aligned at all.
 constexpr double kMinTokenSimilarity = 0.70;
 // Extra tokens of the listed name (a middle name, a patronymic) count this much of their
@@ -130,13 +133,6 @@ bool SameAbjadConsonants(std::string_view x, std::string_view y) {
   return false;
 }
 
-// The Korean and Japanese readings of a Han character; null when unknown or when the
-// database did not load (NameScorer::Load checks that it is there).
-const HanReadings::Readings* ReadingsOf(char32_t c) {
-  const Result<HanReadings>& all = HanReadings::Default();
-  return all ? all->Of(c) : nullptr;
-}
-
 // The spellings of a run of tokens joined: as written, and, where it holds Han characters,
 // with each character read in Korean or Japanese (voiced after the first: 山田, "yamada"), up
 // to kMaxSpellings of them.
@@ -151,7 +147,7 @@ void RunSpellings(const NormalizedName& name, size_t begin, size_t len,
   size_t product = 1;
   for (size_t k = begin; k < begin + len; ++k) {
     if (const Token& t = name.tokens[k]; t.han != 0) {
-      if (const HanReadings::Readings* r = ReadingsOf(t.han)) {
+      if (const HanReadings::Readings* r = HanReadings::OfDefault(t.han)) {
         product *= 1 + r->all.size() + (k > begin ? r->voiced.size() : 0);
       }
     }
@@ -163,7 +159,7 @@ void RunSpellings(const NormalizedName& name, size_t begin, size_t len,
   std::vector<std::string> next;
   for (size_t k = begin; k < begin + len; ++k) {
     const Token& t = name.tokens[k];
-    const HanReadings::Readings* r = t.han != 0 ? ReadingsOf(t.han) : nullptr;
+    const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr;
     next.clear();
     for (const std::string& p : partial) {
       next.push_back(p + t.text);
@@ -310,7 +306,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     // readings as well (金 "jin" is Kim).
     const Token& other = a.han != 0 ? b : a;
     Token reading = a.han != 0 ? a : b;
-    const HanReadings::Readings* readings = ReadingsOf(reading.han);
+    const HanReadings::Readings* readings = HanReadings::OfDefault(reading.han);
     reading.han = 0;
     double best = TokenSimilarity(reading, other, kind);
     for (size_t k = 0; readings != nullptr && k < readings->all.size(); ++k) {
@@ -371,9 +367,12 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
     const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
     const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
-    if ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a.text, b.text))) {
+    // Alphabets write their vowels: there the keys' coarse classes decide only between
+    // spellings that already look alike ("vita" and "fuad" share a key).
+    const bool alike = abjad || sim >= kMinAlphabetSpelling;
+    if (alike && ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a.text, b.text)))) {
       sim = std::max(sim, 0.93);
-    } else if (!abjad && !BeginsOther(ka, kb)) {
+    } else if (!abjad && alike && !BeginsOther(ka, kb)) {
       sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));
     }
   }

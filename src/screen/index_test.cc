@@ -1,0 +1,76 @@
+// The screening index on a small list: candidates found across scripts.
+#include "src/screen/index.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tg::screen {
+namespace {
+
+struct Fixture {
+  Normalizer normalizer;
+  NameScorer scorer;
+  ScreeningList list;
+};
+
+// A list of four people and one company, indexed once.
+const Fixture* Loaded() {
+  static const Fixture* f = []() -> const Fixture* {
+    auto n = Normalizer::Load("data");
+    auto s = NameScorer::Load("data");
+    if (!n || !s) {
+      return nullptr;
+    }
+    auto* out = new Fixture{std::move(*n), std::move(*s), {}};
+    out->list.source = "test";
+    auto person = [&](const std::string& id, const std::string& name) {
+      ListEntry e;
+      e.list = "SDN";
+      e.entry_id = id;
+      e.name = name;
+      e.type = "person";
+      out->list.entries.push_back(e);
+    };
+    person("P1", "YAMADA, Taro");
+    person("P2", "SUZUKI, Jiro");
+    person("P3", "金大中");
+    person("P4", "KIM, Yong Chol");
+    return out;
+  }();
+  return f;
+}
+
+// The entry ids of the hits for a query name, best first.
+std::vector<std::string> Hits(const std::string& name) {
+  const Fixture* f = Loaded();
+  if (f == nullptr) {
+    ADD_FAILURE() << "data/screening does not load";
+    return {};
+  }
+  Index index(f->normalizer, f->scorer, [](std::string_view) { return std::string(); });
+  EXPECT_TRUE(index.Add(f->list));
+  auto hits = index.Search(Query{.name = name}, kDefaultThreshold, 10);
+  EXPECT_TRUE(hits);
+  std::vector<std::string> ids;
+  for (const Hit& h : *hits) {
+    ids.push_back(h.entry->entry_id);
+  }
+  return ids;
+}
+
+TEST(IndexTest, AJapaneseNameInKanji_FindsItsRomanisation) {
+  EXPECT_EQ(Hits("山田太郎"), std::vector<std::string>{"P1"});
+}
+
+TEST(IndexTest, ALatinQuery_FindsAListedNameInHan) {
+  EXPECT_EQ(Hits("Kim Dae Jung"), std::vector<std::string>{"P3"});
+}
+
+TEST(IndexTest, LatinAgainstLatin_Unchanged) {
+  EXPECT_EQ(Hits("Taro Yamada"), std::vector<std::string>{"P1"});
+  EXPECT_TRUE(Hits("Hanako Tanaka").empty());
+}
+
+}  // namespace
+}  // namespace tg::screen
