@@ -110,27 +110,55 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
   flush();
 }
 
-// Appends the tokens of one word of any script: runs of Burmese romanised by the table, each
-// Han character alone (so that the scorer can try its other readings), the rest by ICU.
-Status AppendTokens(const BurmeseRomanizer& burmese, const icu::UnicodeString& word,
-                    uint8_t flags, std::vector<Token>& out) {
+// The ASCII of a transliterated word. Letters of a script ICU cannot transliterate (Lao,
+// Sinhala, Tibetan, …) are written as their code points, in letters a-p for the hex digits
+// (U+0E81 is "xaopib"): the word then matches the same word in that script, rather than
+// vanishing from the name.
+std::string AsciiOf(const icu::UnicodeString& latin) {
+  std::string out;
+  for (int32_t i = 0; i < latin.length();) {
+    const UChar32 c = latin.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (u_isalpha(c) && script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
+               script != USCRIPT_INHERITED) {
+      out += 'x';
+      for (int shift = 20; shift >= 0; shift -= 4) {
+        const auto nibble = static_cast<char>((static_cast<uint32_t>(c) >> shift) & 0xF);
+        if (shift < 16 || nibble != 0) {
+          out += static_cast<char>('a' + nibble);
+        }
+      }
+    } else {
+      icu::UnicodeString(c).toUTF8String(out);  // marks; Split joins over them
+    }
+  }
+  return out;
+}
+
+// Appends the tokens of one word of any script: runs of Burmese and Khmer romanised by their
+// tables, each Han character alone (so that the scorer can try its other readings), the rest
+// by ICU.
+Status AppendTokens(const BurmeseRomanizer& burmese, const KhmerRomanizer& khmer,
+                    const icu::UnicodeString& word, uint8_t flags, std::vector<Token>& out) {
   icu::Transliterator* to_latin = ToLatin();
   if (to_latin == nullptr) {
     return Internal("ICU has no Any-Latin transliterator");
   }
-  std::u32string run;
+  std::u32string run;  // Burmese or Khmer
+  bool run_is_khmer = false;
   icu::UnicodeString other;
-  std::string ascii;
   auto flush = [&] {
     if (!run.empty()) {
-      Split(burmese.Romanize(run), flags, out);
+      Split(run_is_khmer ? khmer.Romanize(run) : burmese.Romanize(run), flags, out);
       run.clear();
     }
     if (!other.isEmpty()) {
       to_latin->transliterate(other);
-      ascii.clear();
-      other.toUTF8String(ascii);
-      Split(ascii, flags, out);
+      Split(AsciiOf(other), flags, out);
       other.remove();
     }
   };
@@ -138,10 +166,12 @@ Status AppendTokens(const BurmeseRomanizer& burmese, const icu::UnicodeString& w
     const UChar32 c = word.char32At(i);
     i += U16_LENGTH(c);
     UErrorCode status = U_ZERO_ERROR;
-    if (BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c))) {
-      if (!other.isEmpty()) {
+    const bool is_khmer = KhmerRomanizer::IsKhmer(static_cast<char32_t>(c));
+    if (is_khmer || BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c))) {
+      if (!other.isEmpty() || (!run.empty() && run_is_khmer != is_khmer)) {
         flush();
       }
+      run_is_khmer = is_khmer;
       run += static_cast<char32_t>(c);
     } else if (uscript_getScript(c, &status) == USCRIPT_HAN) {
       flush();
@@ -429,10 +459,12 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   Normalizer n;
   const std::string dir = data_dir + "/screening/";
   TG_ASSIGN_OR_RETURN(n.burmese_, BurmeseRomanizer::Load(dir + "burmese.csv"));
+  TG_ASSIGN_OR_RETURN(n.khmer_, KhmerRomanizer::Load(dir + "khmer.csv"));
   TG_ASSIGN_OR_RETURN(n.generic_words_, GenericWords::Load(dir + "generic_words.csv"));
   // Table entries go through Tokenize after transliteration, like the names they must match.
   Normalizer plain;
   plain.burmese_ = n.burmese_;
+  plain.khmer_ = n.khmer_;
   auto tokens_of = [&](const std::string& entry) -> Result<std::string> {
     TG_ASSIGN_OR_RETURN(NormalizedName name, plain.Normalize(entry));
     return name.Text();
@@ -631,7 +663,7 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     icu::UnicodeString word(text, start, i - start);
     Prepare(word);
     TG_RETURN_IF_ERROR(AppendTokens(
-        burmese_, word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)),
+        burmese_, khmer_, word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)),
         raw));
   }
   return Finish(std::move(raw));

@@ -15,6 +15,7 @@
 
 #include "src/screen/burmese.h"
 #include "src/screen/generic_words.h"
+#include "src/screen/khmer.h"
 #include "tierguard/status.h"
 
 namespace tg::screen {
@@ -63,7 +64,7 @@ Status ValidateUtf8(std::string_view text);
 
 class Normalizer {
  public:
-  // Reads data_dir/screening/{burmese,generic_words,legal_forms,titles,particles,
+  // Reads data_dir/screening/{burmese,khmer,generic_words,legal_forms,titles,particles,
   // word_forms}.csv and the word lists that dictionaries.csv names.
   static Result<Normalizer> Load(const std::string& data_dir);
 
@@ -83,6 +84,7 @@ class Normalizer {
   NormalizedName Finish(std::vector<Token> raw) const;
 
   BurmeseRomanizer burmese_;
+  KhmerRomanizer khmer_;
   GenericWords generic_words_;
 
   // Phrases (token sequences joined by ' ') mapped to a legal-form class.

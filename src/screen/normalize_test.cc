@@ -81,5 +81,20 @@ TEST(NormalizerTest, GenericWords_AddATranslatedVariant) {
   EXPECT_EQ((*names)[1].Text(), "shwemyint trading");
 }
 
+TEST(NormalizerTest, LettersOfAScriptWithoutTransliteration_StayComparable) {
+  const Normalizer* n = Loaded();
+  ASSERT_NE(n, nullptr);
+  // ICU has no Lao transliterator: the word is kept as its code points, not dropped.
+  auto lao = n->Normalize("Ahmad ສົມຊາຍ");
+  auto again = n->Normalize("ສົມຊາຍ");
+  auto other = n->Normalize("ສົມສັກ");
+  ASSERT_TRUE(lao && again && other);
+  ASSERT_EQ(lao->tokens.size(), 2u);
+  ASSERT_EQ(again->tokens.size(), 1u);
+  EXPECT_EQ(lao->tokens[1].text, again->tokens[0].text);
+  EXPECT_NE(again->tokens[0].text, other->tokens[0].text);
+  EXPECT_TRUE(lao->tokens[1].Has(kForeign));
+}
+
 }  // namespace
 }  // namespace tg::screen
