@@ -73,6 +73,20 @@ void Prepare(icu::UnicodeString& word) {
   word = out;
 }
 
+// The letter a single digit stands for between letters ("Ig0r Sech1n", "I9or"), as names are
+// written to slip past filters; 0 when the digit is a digit.
+char LeetLetter(std::string_view ascii, size_t i, const std::string& current) {
+  static constexpr std::string_view kDigits = "0134579";
+  static constexpr std::string_view kLetters = "oieastg";
+  const size_t at = kDigits.find(ascii[i]);
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (at == std::string_view::npos || current.empty() || !letter(current.back()) ||
+      i + 1 >= ascii.size() || !letter(ascii[i + 1])) {
+    return 0;
+  }
+  return kLetters[at];
+}
+
 // Appends the tokens of ASCII text: letters and digits lower-cased; apostrophes and dots join
 // ("O'Brien", "L.L.C."), '&' is "and", anything else separates.
 void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
@@ -90,6 +104,10 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
         (ascii[i + 1] == 's' || ascii[i + 1] == 'S') &&
         (i + 2 == ascii.size() || !IsAsciiAlnum(ascii[i + 2]))) {
       ++i;
+      continue;
+    }
+    if (const char letter = LeetLetter(ascii, i, current); letter != 0) {
+      current += letter;  // "Sech1n": a digit written for a letter
       continue;
     }
     if (IsAsciiAlnum(c)) {
@@ -551,21 +569,32 @@ NormalizedName Normalizer::Tokenize(std::string_view ascii, uint8_t flags_of_all
 NormalizedName Normalizer::Finish(std::vector<Token> in) const {
   // Word forms first, then tens and units written apart joined ("forty four" → 44).
   std::vector<Token> raw;
+  auto tens_before = [&raw] {
+    return !raw.empty() && raw.back().text.size() == 2 && raw.back().text[1] == '0' &&
+           raw.back().text[0] >= '2' && raw.back().text[0] <= '9';
+  };
+  bool tens_word = false;  // the last token is a tens word made a number ("forty")
   for (Token& t : in) {
     auto it = word_forms_.find(t.text);
     if (it == word_forms_.end()) {
-      raw.push_back(std::move(t));
+      const bool unit_digit = t.text.size() == 1 && t.text[0] >= '1' && t.text[0] <= '9';
+      if (unit_digit && tens_word && tens_before()) {
+        raw.back().text[1] = t.text[0];  // "Forty 4"
+      } else {
+        raw.push_back(std::move(t));
+      }
+      tens_word = false;
       continue;
     }
     for (const std::string& w : it->second) {
       const bool units = w.size() == 1 && w[0] >= '1' && w[0] <= '9';
-      if (units && !raw.empty() && raw.back().text.size() == 2 && raw.back().text[1] == '0' &&
-          raw.back().text[0] >= '2' && raw.back().text[0] <= '9') {
+      if (units && tens_before()) {
         raw.back().text[1] = w[0];
       } else {
         raw.push_back(Token{w, t.flags});
       }
     }
+    tens_word = tens_before();
   }
   NormalizedName name;
   // Longest phrase first at each position: titles are dropped, legal forms become their class.
@@ -619,12 +648,38 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
   return name;
 }
 
+std::string Normalizer::WithLegalFormsApart(std::string_view name) const {
+  std::string out(name);
+  for (size_t end = out.size(); end > 0;) {
+    size_t start = out.find_last_of(' ', end - 1);
+    start = start == std::string::npos ? 0 : start + 1;
+    // The capitals that end the word, after a lower-case letter.
+    size_t caps = end;
+    while (caps > start && out[caps - 1] >= 'A' && out[caps - 1] <= 'Z') {
+      --caps;
+    }
+    if (caps >= start + 3 && end - caps >= 2 && out[caps - 1] >= 'a' && out[caps - 1] <= 'z') {
+      std::string form = out.substr(caps, end - caps);
+      for (char& c : form) {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+      if (legal_forms_.count(form) != 0) {
+        out.insert(caps, 1, ' ');
+      }
+    }
+    end = start > 0 ? start - 1 : 0;
+  }
+  return out;
+}
+
 Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
   if (name.size() > kMaxNameBytes) {
     return InvalidArgument("name is " + std::to_string(name.size()) + " bytes long; at most " +
                            std::to_string(kMaxNameBytes) + " are accepted");
   }
   TG_RETURN_IF_ERROR(ValidateUtf8(name));
+  const std::string unglued = WithLegalFormsApart(name);
+  name = unglued;
   bool ascii = true;
   for (char c : name) {
     ascii = ascii && static_cast<unsigned char>(c) < 0x80;

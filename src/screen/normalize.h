@@ -80,6 +80,9 @@ class Normalizer {
   NormalizedName Tokenize(std::string_view ascii, uint8_t flags_of_all = 0) const;
 
  private:
+  // A legal form glued in capitals to the name before it set apart: "SiemensAG" is
+  // "Siemens AG".
+  std::string WithLegalFormsApart(std::string_view name) const;
   // Drops titles, classes legal forms and marks particles and numbers.
   NormalizedName Finish(std::vector<Token> raw) const;
 

@@ -96,5 +96,37 @@ TEST(NormalizerTest, LettersOfAScriptWithoutTransliteration_StayComparable) {
   EXPECT_TRUE(lao->tokens[1].Has(kForeign));
 }
 
+// The tokens' text of a name, joined by spaces.
+std::string Text(const std::string& name) {
+  const Normalizer* n = Loaded();
+  if (n == nullptr) {
+    ADD_FAILURE() << "data/screening does not load";
+    return "";
+  }
+  auto normalized = n->Normalize(name);
+  EXPECT_TRUE(normalized);
+  return normalized ? normalized->Text() : "";
+}
+
+TEST(NormalizerTest, DigitsWrittenForLetters_AreTheLetters) {
+  EXPECT_EQ(Text("Ig0r Sech1n"), "igor sechin");
+  EXPECT_EQ(Text("I9or"), "igor");
+  // Not between letters, or more than one: numbers.
+  EXPECT_EQ(Text("Victory 3"), "victory 3");
+  EXPECT_EQ(Text("V.214W"), "v 214 w");
+}
+
+TEST(NormalizerTest, TensWordAndUnitDigit_AreOneNumber) {
+  EXPECT_EQ(Text("Brigade Forty 4"), "brigade 44");
+  EXPECT_EQ(Text("Brigade 40 4"), "brigade 40 4");  // written digits stay apart
+}
+
+TEST(NormalizerTest, ALegalFormGluedInCapitals_IsSetApart) {
+  EXPECT_EQ(Text("SiemensAG"), Text("Siemens AG"));
+  // Capitals that are no legal form, or a word that is all capitals, stay as written.
+  EXPECT_EQ(Text("McDonaldXY"), "mcdonaldxy");
+  EXPECT_EQ(Text("SIEMENSAG"), "siemensag");
+}
+
 }  // namespace
 }  // namespace tg::screen
