@@ -27,6 +27,8 @@ constexpr double kQueryExtraPenalty = 0.60;
 constexpr double kConflictPenalty = 1.5;
 // The factor for names made of the same words in another order.
 constexpr double kOrderPenalty = 0.75;
+// The factor for names whose words are in order but for two neighbours exchanged.
+constexpr double kSwapPenalty = 0.90;
 // The factor for names whose legal forms belong to different countries' registers.
 constexpr double kJurisdictionPenalty = 0.75;
 // Names longer than this are compared on their first kMaxTokens tokens.
@@ -650,7 +652,28 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     descents += order[k].second < order[k - 1].second ? 1 : 0;
   }
   if (descents > 1 || (descents == 1 && order[ordered - 1].second > order[0].second)) {
-    out.score *= kOrderPenalty;
+    // Two neighbouring words exchanged, the rest in order ("First Bank International",
+    // "First International Bank"; two middle names) is a lesser change, but not across a
+    // particle: "Salman bin Muhammad" is the son of another man.
+    auto particle_between = [&](size_t from, size_t to) {
+      for (size_t p = from + 1; p < to; ++p) {
+        if (a.tokens[p].Has(kParticle)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    bool one_swap = false;
+    for (size_t k = 1; k < ordered && !one_swap; ++k) {
+      if (order[k].second < order[k - 1].second &&
+          !particle_between(order[k - 1].first, order[k].first)) {
+        std::swap(order[k].second, order[k - 1].second);
+        one_swap = std::is_sorted(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ordered),
+                                  [](const auto& x, const auto& y) { return x.second < y.second; });
+        std::swap(order[k].second, order[k - 1].second);
+      }
+    }
+    out.score *= one_swap && ordered > 2 ? kSwapPenalty : kOrderPenalty;
   }
   out.score *= registered_apart;
   return out;

@@ -116,5 +116,18 @@ TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {
   EXPECT_LT(Score("鈴木一郎", "Suzuki Jiro", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, TwoNeighboursExchanged_IsALesserChange_ButNotAcrossAParticle) {
+  EXPECT_GE(Score("Northgate Bank International", "Northgate International Bank",
+                  NameKind::kEntity),
+            kDefaultThreshold);
+  EXPECT_GE(Score("Ramon Tomas Ignacio Velarde", "Ramon Ignacio Tomas Velarde",
+                  NameKind::kPerson),
+            kDefaultThreshold);
+  // Salman son of Muhammad is not Muhammad son of Salman.
+  EXPECT_LT(Score("Salman bin Muhammad al-Qasimi", "Muhammad bin Salman al-Qasimi",
+                  NameKind::kPerson),
+            kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
