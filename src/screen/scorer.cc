@@ -4,6 +4,10 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
@@ -61,8 +65,10 @@ bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, si
     if (i == na || j == nb) {
       return i == na && j == nb;
     }
-    if (a.tokens[i].text[pi++] != b.tokens[j].text[pj++]) {
-      return false;
+    const Token& x = a.tokens[i];
+    const Token& y = b.tokens[j];
+    if (x.text[pi++] != y.text[pj++] || (x.han != 0 && y.han != 0 && x.han != y.han)) {
+      return false;  // Han characters are compared as characters, not as their readings
     }
   }
 }
@@ -98,6 +104,29 @@ bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& 
     }
   }
   return false;
+}
+
+// A Han character in its simplified form (習 → 习), the same character when it has none.
+char32_t Simplified(char32_t c) {
+  thread_local std::unique_ptr<icu::Transliterator> to_simplified = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Traditional-Simplified", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  thread_local std::unordered_map<char32_t, char32_t> seen;
+  if (to_simplified == nullptr) {
+    return c;
+  }
+  auto [it, added] = seen.emplace(c, c);
+  if (added) {
+    icu::UnicodeString s(static_cast<UChar32>(c));
+    to_simplified->transliterate(s);
+    if (s.countChar32() == 1) {
+      it->second = static_cast<char32_t>(s.char32At(0));
+    }
+  }
+  return it->second;
 }
 
 // Whether one of two different words begins the other ("nay", "nayhtun"). Jaro-Winkler
@@ -300,6 +329,11 @@ NameKind KindOfType(std::string_view type) {
 }
 
 double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind) const {
+  if (a.han != 0 && b.han != 0) {
+    // Two Han characters are one name only as one character (traditional or simplified):
+    // 高石 and 高市 read alike ("gao shi") and are two names.
+    return a.han == b.han || Simplified(a.han) == Simplified(b.han) ? 1.0 : 0.0;
+  }
   if (a.text == b.text) {
     return 1.0;
   }

@@ -129,5 +129,12 @@ TEST(ScorerTest, TwoNeighboursExchanged_IsALesserChange_ButNotAcrossAParticle) {
             kDefaultThreshold);
 }
 
+TEST(ScorerTest, HanCharacters_AreComparedAsCharacters) {
+  // Traditional and simplified forms are one character.
+  EXPECT_GE(Score("習近平", "习近平", NameKind::kPerson), kDefaultThreshold);
+  // Two characters read alike ("shi") are two names.
+  EXPECT_LT(Score("高石早苗", "高市早苗", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
