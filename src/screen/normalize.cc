@@ -116,6 +116,10 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
         flush();  // "No.8", "V.214W": letters and digits are separate words
       }
       current += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (c == '.' && current.size() >= 2 && !IsAsciiAlnum(i + 1 < ascii.size() ? ascii[i + 1] : ' ') &&
+               current.find_first_of("0123456789") == std::string::npos) {
+      out.push_back(Token{std::move(current), static_cast<uint8_t>(flags | kAbbreviated)});
+      current.clear();  // "Ind.", "Comm.": a word cut short
     } else if (c == '\'' || c == '.' || c == '`' || static_cast<unsigned char>(c) >= 0x80) {
       continue;  // joins: O'Brien, L.L.C., and marks left by transliteration (ʿ, ʾ)
     } else if (c == '&') {
@@ -325,6 +329,51 @@ std::string_view WithoutDating(std::string_view s) {
   return s;
 }
 
+// A vessel's name without what shipping documents write after it: a voyage number ("V.214W"),
+// and, after a vessel prefix (MV, M/T, …), a port after a comma or in parentheses ("MT GOLDEN
+// KINNAREE, Laem Chabang", "M/V MZIURI (Batumi)"). Empty when there is nothing to leave out.
+std::vector<std::string> VesselNameAlone(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  std::vector<std::string> out;
+  // "V.214W", "V 031E": V, digits, a direction letter, at the end.
+  const size_t last = lower.rfind(' ');
+  if (last != std::string::npos && last > 0) {
+    std::string_view tail = std::string_view(lower).substr(last + 1);
+    if (tail.size() >= 3 && tail[0] == 'v' && tail[1] == '.') {
+      tail.remove_prefix(2);
+    } else if (tail.size() >= 2 && tail[0] == 'v') {
+      tail.remove_prefix(1);
+    } else {
+      tail = {};
+    }
+    size_t digits = 0;
+    while (digits < tail.size() && tail[digits] >= '0' && tail[digits] <= '9') {
+      ++digits;
+    }
+    if (digits > 0 && tail.size() - digits <= 1) {
+      out.emplace_back(Trim(name.substr(0, last)));
+    }
+  }
+  static constexpr std::string_view kVesselPrefixes[] = {"mv ", "m/v ", "mt ", "m/t ", "ms ",
+                                                         "m/s ", "ss ", "n/m ", "mts "};
+  bool vessel = false;
+  for (std::string_view p : kVesselPrefixes) {
+    vessel = vessel || lower.compare(0, p.size(), p) == 0;
+  }
+  if (vessel) {
+    if (const size_t comma = lower.find(", "); comma != std::string::npos) {
+      out.emplace_back(Trim(name.substr(0, comma)));
+    }
+    if (const size_t open = lower.find(" ("); open != std::string::npos) {
+      out.emplace_back(Trim(name.substr(0, open)));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> AlternativeNames(std::string_view name) {
@@ -410,7 +459,11 @@ std::vector<std::string> AlternativeNames(std::string_view name) {
     }
     return out;
   }
-  return {std::string(Trim(name))};
+  std::vector<std::string> out{std::string(Trim(name))};
+  for (std::string& v : VesselNameAlone(Trim(name))) {
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 std::string NormalizedName::Joined() const {

@@ -28,6 +28,8 @@ enum TokenFlag : uint8_t {
   kForeign = 16,   // transliterated from a script other than Latin
   kWord = 32,      // a common word of a dictionary (data/screening/dictionaries.csv)
   kJoined = 64,    // adjacent tokens joined by the scorer to compare with one token
+  kAbbreviated = 128,  // written with a closing dot ("Ind.", "Comm."): may stand for a word
+                       // it begins
 };
 
 struct Token {

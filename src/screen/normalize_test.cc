@@ -38,6 +38,19 @@ TEST(AlternativeNamesTest, FormerNames_WithoutParentheses) {
               ElementsAre("Superior Harvester", "Duluth Harvester", "Iron Range Harvester"));
 }
 
+TEST(AlternativeNamesTest, VesselNames_WithoutVoyageNumberOrPort) {
+  EXPECT_THAT(AlternativeNames("HALVERSTONE SPIRIT V.214W"),
+              ElementsAre("HALVERSTONE SPIRIT V.214W", "HALVERSTONE SPIRIT"));
+  EXPECT_THAT(AlternativeNames("MT Orla Bay, Laem Chabang"),
+              ElementsAre("MT Orla Bay, Laem Chabang", "MT Orla Bay"));
+  EXPECT_THAT(AlternativeNames("M/V Tamsin (Batumi)"),
+              ElementsAre("M/V Tamsin (Batumi)", "M/V Tamsin"));
+  // Without a vessel prefix a comma or parentheses are part of the name.
+  EXPECT_THAT(AlternativeNames("PUTIN, Vladimir"), ElementsAre("PUTIN, Vladimir"));
+  EXPECT_THAT(AlternativeNames("Marrowby Chemicals (Thailand) Co., Ltd."),
+              ElementsAre("Marrowby Chemicals (Thailand) Co., Ltd."));
+}
+
 TEST(AlternativeNamesTest, CareOf_IsAnotherParty) {
   EXPECT_THAT(AlternativeNames("Rancho Vercel SA de CV c/o Aduanas Pedraza, Nuevo Laredo"),
               ElementsAre("Rancho Vercel SA de CV"));

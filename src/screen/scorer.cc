@@ -362,6 +362,12 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
   if (a.text.size() == 1 || b.text.size() == 1) {
     return a.text[0] == b.text[0] ? 0.9 : 0.0;  // an initial
   }
+  // A word cut short with a dot and the word it begins ("Ind.", "Indústria").
+  const Token& shorter = a.text.size() < b.text.size() ? a : b;
+  const Token& longer = a.text.size() < b.text.size() ? b : a;
+  if (shorter.Has(kAbbreviated) && longer.text.compare(0, shorter.text.size(), shorter.text) == 0) {
+    return 0.9;
+  }
   if (SameVariantGroup(a, b)) {
     return 0.95;
   }

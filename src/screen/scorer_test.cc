@@ -136,5 +136,15 @@ TEST(ScorerTest, HanCharacters_AreComparedAsCharacters) {
   EXPECT_LT(Score("高石早苗", "高市早苗", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, AWordCutShortWithADot_StandsForTheWordItBegins) {
+  EXPECT_GE(Score("Tecelagem Norte Ind. e Com. Ltda", "Tecelagem Norte Industria e Comercio Ltda",
+                  NameKind::kEntity),
+            kDefaultThreshold);
+  // Without the dot a shorter word is a word of its own.
+  EXPECT_LT(Score("Tecelagem Norte Ind e Com Ltda", "Tecelagem Norte Industria e Comercio Ltda",
+                  NameKind::kEntity),
+            kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
