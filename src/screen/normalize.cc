@@ -374,6 +374,39 @@ std::vector<std::string> VesselNameAlone(std::string_view name) {
   return out;
 }
 
+// The names either side of a slash between two words of three letters or more
+// ("Al-Qa'ida/Islamic Army"); not the slashes of abbreviations (M/V, A/S, c/o, f/k/a).
+std::vector<std::string> SlashAlternatives(std::string_view name) {
+  auto letters_around = [&](size_t from, int step) {
+    int letters = 0;
+    for (auto i = static_cast<std::ptrdiff_t>(from);
+         i >= 0 && i < static_cast<std::ptrdiff_t>(name.size()) && !IsSpace(name[i]) &&
+         name[i] != '/';
+         i += step) {
+      const char c = name[static_cast<size_t>(i)];
+      if (c >= '0' && c <= '9') {
+        return 0;
+      }
+      letters += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         static_cast<unsigned char>(c) >= 0x80
+                     ? 1
+                     : 0;
+    }
+    return letters;
+  };
+  std::vector<std::string> out;
+  const size_t slash = name.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 >= name.size() ||
+      name.find('/', slash + 1) != std::string_view::npos) {
+    return out;
+  }
+  if (letters_around(slash - 1, -1) >= 3 && letters_around(slash + 1, 1) >= 3) {
+    out.emplace_back(Trim(name.substr(0, slash)));
+    out.emplace_back(Trim(name.substr(slash + 1)));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> AlternativeNames(std::string_view name) {
@@ -461,6 +494,9 @@ std::vector<std::string> AlternativeNames(std::string_view name) {
   }
   std::vector<std::string> out{std::string(Trim(name))};
   for (std::string& v : VesselNameAlone(Trim(name))) {
+    out.push_back(std::move(v));
+  }
+  for (std::string& v : SlashAlternatives(Trim(name))) {
     out.push_back(std::move(v));
   }
   return out;

@@ -51,6 +51,14 @@ TEST(AlternativeNamesTest, VesselNames_WithoutVoyageNumberOrPort) {
               ElementsAre("Marrowby Chemicals (Thailand) Co., Ltd."));
 }
 
+TEST(AlternativeNamesTest, NamesEitherSideOfASlash) {
+  EXPECT_THAT(AlternativeNames("Jaysh al-Nasr/Victory Army"),
+              ElementsAre("Jaysh al-Nasr/Victory Army", "Jaysh al-Nasr", "Victory Army"));
+  // The slashes of abbreviations are not alternatives.
+  EXPECT_THAT(AlternativeNames("Nordvik Shipping A/S"), ElementsAre("Nordvik Shipping A/S"));
+  EXPECT_THAT(AlternativeNames("Unit 12/14 Holdings"), ElementsAre("Unit 12/14 Holdings"));
+}
+
 TEST(AlternativeNamesTest, CareOf_IsAnotherParty) {
   EXPECT_THAT(AlternativeNames("Rancho Vercel SA de CV c/o Aduanas Pedraza, Nuevo Laredo"),
               ElementsAre("Rancho Vercel SA de CV"));

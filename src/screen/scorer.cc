@@ -129,6 +129,50 @@ char32_t Simplified(char32_t c) {
   return it->second;
 }
 
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+// Whether two words of five letters or more differ only in one or two vowels, as
+// romanisations of one name do (Osama, Usama; Laden, Ladin).
+bool VowelsApart(std::string_view x, std::string_view y) {
+  if (x.size() != y.size() || x.size() < 5) {
+    return false;
+  }
+  int apart = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] != y[i]) {
+      if (!IsVowel(x[i]) || !IsVowel(y[i])) {
+        return false;
+      }
+      ++apart;
+    }
+  }
+  return apart > 0 && apart <= 2;
+}
+
+// Whether one word is the other with the nominative ending Latvian and Lithuanian give names
+// (Sergejs, Lavrovs; Vladimiras, Putinas), the other four letters or more.
+bool BalticEnding(const Token& a, const Token& b) {
+  const Token& shorter = a.text.size() < b.text.size() ? a : b;
+  const Token& longer = a.text.size() < b.text.size() ? b : a;
+  if (shorter.text.size() < 4 || longer.Has(kForeign) || shorter.Has(kForeign)) {
+    return false;
+  }
+  const std::string_view word = longer.text;
+  for (std::string_view ending : {"s", "as", "is", "us"}) {
+    if (word.size() <= ending.size() || word.substr(word.size() - ending.size()) != ending) {
+      continue;
+    }
+    const std::string_view base = word.substr(0, word.size() - ending.size());
+    // Sergejs: the -j- of the stem is the -y of Sergey.
+    if (base == shorter.text || (base.back() == 'j' && shorter.text.back() == 'y' &&
+                                 base.substr(0, base.size() - 1) ==
+                                     std::string_view(shorter.text).substr(0, shorter.text.size() - 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether one of two different words begins the other ("nay", "nayhtun"). Jaro-Winkler
 // rewards that, but it makes a word of its own, not another spelling.
 bool BeginsOther(std::string_view x, std::string_view y) {
@@ -393,6 +437,9 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     return 1.0 - edits / longest;
   };
   double sim = spelling(a.text, b.text);
+  if (kind != NameKind::kEntity && (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
+    sim = std::max(sim, 0.93);
+  }
   // The same word in another language's spelling (Poetin, Wladimirowitsch).
   const std::string& oa = a.ortho.empty() ? a.text : a.ortho;
   const std::string& ob = b.ortho.empty() ? b.text : b.ortho;

@@ -146,5 +146,17 @@ TEST(ScorerTest, AWordCutShortWithADot_StandsForTheWordItBegins) {
             kDefaultThreshold);
 }
 
+TEST(ScorerTest, RomanisationsOfOneName_VowelsAndBalticEndings) {
+  // Two vowels apart, the consonants in place: one name in two romanisations.
+  EXPECT_GE(Score("Rashad", "Rushed", NameKind::kPerson), kDefaultThreshold);
+  // Not in the names of companies that share a proper name: there they are two words.
+  EXPECT_LT(Score("Harlow Rashad Trading", "Harlow Rushed Trading", NameKind::kEntity),
+            kDefaultThreshold);
+  // Latvian and Lithuanian nominative endings.
+  EXPECT_GE(Score("Sergejs", "Sergey", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("Petrovas", "Petrov", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_LT(Score("Petrovic", "Petrov", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
