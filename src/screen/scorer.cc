@@ -154,7 +154,9 @@ bool VowelsApart(std::string_view x, std::string_view y) {
 bool BalticEnding(const Token& a, const Token& b) {
   const Token& shorter = a.text.size() < b.text.size() ? a : b;
   const Token& longer = a.text.size() < b.text.size() ? b : a;
-  if (shorter.text.size() < 4 || longer.Has(kForeign) || shorter.Has(kForeign)) {
+  const size_t extra = longer.text.size() - shorter.text.size();
+  if (extra == 0 || extra > 2 || shorter.text.size() < 4 || longer.Has(kForeign) ||
+      shorter.Has(kForeign)) {
     return false;
   }
   const std::string_view word = longer.text;
@@ -437,8 +439,9 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     return 1.0 - edits / longest;
   };
   double sim = spelling(a.text, b.text);
-  if (kind != NameKind::kEntity && (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
-    sim = std::max(sim, 0.93);
+  if (sim < 0.93 && kind != NameKind::kEntity &&
+      (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
+    sim = 0.93;
   }
   // The same word in another language's spelling (Poetin, Wladimirowitsch).
   const std::string& oa = a.ortho.empty() ? a.text : a.ortho;
