@@ -587,11 +587,10 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
                                                          phrase.begin(), phrase.end(), ' ')));
     uint64_t jurisdictions = 0;
     for (const std::string& country : SplitList(row[2], ' ')) {
+      // Past 64 countries bits are shared: two forms of countries that share one are then
+      // not told apart, which costs a penalty, never a match.
       auto [it, added] = country_bits.emplace(country, static_cast<int>(country_bits.size()));
-      if (it->second >= 64) {
-        return InvalidArgument(dir + "legal_forms.csv: more than 64 countries in jurisdictions");
-      }
-      jurisdictions |= uint64_t{1} << it->second;
+      jurisdictions |= uint64_t{1} << (it->second % 64);
     }
     n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions, script};
   }

@@ -43,7 +43,7 @@ struct Token {
   // Set by NameScorer::Prepare: the token's weight, and its name-variant groups (0: none).
   float weight = -1;
   // For a legal form of national registers (GmbH, Sdn Bhd): one bit a country, as
-  // Normalizer numbers them; 0 for forms written in many countries (Ltd, LLC).
+  // Normalizer numbers them (modulo 64); 0 for forms written in many countries (Ltd, LLC).
   uint64_t jurisdictions = 0;
   uint32_t groups[2] = {0, 0};
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
