@@ -66,6 +66,10 @@ void Prepare(icu::UnicodeString& word) {
     }
     if (c == 0x30FB || c == 0x00B7) {
       out.append(static_cast<UChar>(' '));
+    } else if (c == 0x05D7) {
+      out.append(icu::UnicodeString("ch"));  // ח: ICU writes h, as for ה; romanisations kh, ch
+    } else if (c == 0x05E9) {
+      out.append(icu::UnicodeString("sh"));  // ש: ICU writes s; romanisations mostly sh
     } else {
       out.append(c);
     }
@@ -99,8 +103,9 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
   };
   for (size_t i = 0; i < ascii.size(); ++i) {
     const char c = ascii[i];
-    // The possessive 's says nothing of the name ("Deutsche Bank's").
-    if (c == '\'' && !current.empty() && i + 1 < ascii.size() &&
+    // The possessive 's says nothing of the name ("Deutsche Bank's"); a transliteration's
+    // apostrophe is a letter (Hebrew א, Arabic ع).
+    if (c == '\'' && (flags & kForeign) == 0 && !current.empty() && i + 1 < ascii.size() &&
         (ascii[i + 1] == 's' || ascii[i + 1] == 'S') &&
         (i + 2 == ascii.size() || !IsAsciiAlnum(ascii[i + 2]))) {
       ++i;

@@ -137,6 +137,12 @@ TEST(NormalizerTest, DigitsWrittenForLetters_AreTheLetters) {
   EXPECT_EQ(Text("V.214W"), "v 214 w");
 }
 
+TEST(NormalizerTest, ATransliteratedApostrophe_IsNoPossessive) {
+  // ICU writes א as an apostrophe: נחמיאס is "nchmy's", whose 's is the name's.
+  EXPECT_EQ(Text("נחמיאס").back(), 's');
+  EXPECT_EQ(Text("Deutsche Bank's"), "deutsche bank");
+}
+
 TEST(NormalizerTest, TensWordAndUnitDigit_AreOneNumber) {
   EXPECT_EQ(Text("Brigade Forty 4"), "brigade 44");
   EXPECT_EQ(Text("Brigade 40 4"), "brigade 40 4");  // written digits stay apart

@@ -185,13 +185,44 @@ bool BeginsOther(std::string_view x, std::string_view y) {
 }
 
 // Abjad spellings read the other ways their letters allow: w (و, ו) as the consonant v or w
-// rather than a vowel (דוד, "dwd", is David), and a final h (ה, ه) as a written vowel (לבנה,
-// "lbnh", is Levana).
-bool SameAbjadConsonants(std::string_view x, std::string_view y) {
-  auto readings = [](std::string_view word) {
-    std::string consonant_w(word);
-    std::replace(consonant_w.begin(), consonant_w.end(), 'w', 'v');
-    std::array<std::string, 2> keys = {PhoneticKey(word, true), PhoneticKey(consonant_w, true)};
+// rather than a vowel (דוד, "dwd", is David), a final h (ה, ه) as a written vowel (לבנה,
+// "lbnh", is Levana), ח (written "ch") as h as well (חיפה, Haifa), ש (written "sh") as s as
+// well. The other side's digraphs are one letter: "tz" and "ts" for צ (z), "kh" for כ (k) as
+// well as for ח.
+bool SameAbjadConsonants(const Token& x, const Token& y) {
+  auto readings = [](const Token& t) {
+    // Spelling k reads ch as h when bit 0 of k is set, sh as s when bit 1 is: Hebrew's ח and
+    // ש; the other side's kh as k when bit 0 is set.
+    std::array<std::string, 4> spellings;
+    for (size_t i = 0; i < t.text.size(); ++i) {
+      const char c = t.text[i];
+      const char next = i + 1 < t.text.size() ? t.text[i + 1] : '\0';
+      const bool abjad = t.Has(kAbjad);
+      for (size_t k = 0; k < spellings.size(); ++k) {
+        if (c == 't' && (next == 'z' || next == 's')) {
+          spellings[k] += 'z';
+        } else if (abjad && c == 'c' && next == 'h') {
+          spellings[k] += (k & 1) != 0 ? "h" : "ch";
+        } else if (abjad && c == 's' && next == 'h') {
+          spellings[k] += (k & 2) != 0 ? "s" : "sh";
+        } else if (!abjad && c == 'k' && next == 'h') {
+          spellings[k] += (k & 1) != 0 ? "k" : "kh";
+        } else {
+          spellings[k] += c;
+          continue;
+        }
+      }
+      const bool digraph = (c == 't' && (next == 'z' || next == 's')) ||
+                           (abjad && (c == 'c' || c == 's') && next == 'h') ||
+                           (!abjad && c == 'k' && next == 'h');
+      i += digraph ? 1 : 0;
+    }
+    std::array<std::string, 8> keys;
+    for (size_t k = 0; k < spellings.size(); ++k) {
+      keys[2 * k] = PhoneticKey(spellings[k], true);
+      std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
+      keys[2 * k + 1] = PhoneticKey(spellings[k], true);
+    }
     return keys;
   };
   auto strip_h = [](std::string k) {
@@ -462,7 +493,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     // Alphabets write their vowels: there the keys' coarse classes decide only between
     // spellings that already look alike ("vita" and "fuad" share a key).
     const bool alike = abjad || sim >= kMinAlphabetSpelling;
-    if (alike && ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a.text, b.text)))) {
+    if (alike && ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a, b)))) {
       sim = std::max(sim, 0.93);
     } else if (!abjad && alike && !BeginsOther(ka, kb)) {
       sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));

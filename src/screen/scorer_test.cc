@@ -107,6 +107,11 @@ TEST(ScorerTest, AbjadLetters_ReadAsConsonantOrVowel) {
   // ו as v, and a final ה as a written vowel.
   EXPECT_GE(Score("משה דוד לוי", "Moshe David Levi", NameKind::kPerson), kDefaultThreshold);
   EXPECT_GE(Score("אילנה", "Ilana", NameKind::kPerson), kDefaultThreshold);
+  // ח and ש as romanisations write them (ch, kh; sh), and as h and s.
+  EXPECT_GE(Score("שמואל חרמוני", "Shmuel Khermoni", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("שמואל חרמוני", "Samuel Hermoni", NameKind::kPerson), kDefaultThreshold);
+  // ה is not ח: Hadar is not Cheder.
+  EXPECT_LT(Score("הדר", "Cheder", NameKind::kPerson), kDefaultThreshold);
 }
 
 TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {
