@@ -380,7 +380,7 @@ double NameScorer::Weight(const Token& t) const {
   if (t.Has(kNumber)) {
     return 1.0;  // a number identifies (a ship of a series, a fund, a year of incorporation)
   }
-  if (t.text.size() == 1) {
+  if (t.text.size() == 1 && !t.Has(kAbjad)) {
     return 0.5;  // an initial
   }
   // Inverse document frequency, scaled so that a word seen in five names or fewer weighs 1 and
@@ -436,8 +436,9 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
   if (a.Has(kLegalForm) || b.Has(kLegalForm)) {
     return 0.0;  // forms align only with their own class (equal text above)
   }
-  if (a.text.size() == 1 || b.text.size() == 1) {
-    return a.text[0] == b.text[0] ? 0.9 : 0.0;  // an initial
+  // An initial; a one-letter word of an abjad is a word whose vowels were not written (עץ).
+  if ((a.text.size() == 1 && !a.Has(kAbjad)) || (b.text.size() == 1 && !b.Has(kAbjad))) {
+    return a.text[0] == b.text[0] ? 0.9 : 0.0;
   }
   // A word cut short with a dot and the word it begins ("Ind.", "Indústria").
   const Token& shorter = a.text.size() < b.text.size() ? a : b;

@@ -110,6 +110,8 @@ TEST(ScorerTest, AbjadLetters_ReadAsConsonantOrVowel) {
   // ח and ש as romanisations write them (ch, kh; sh), and as h and s.
   EXPECT_GE(Score("שמואל חרמוני", "Shmuel Khermoni", NameKind::kPerson), kDefaultThreshold);
   EXPECT_GE(Score("שמואל חרמוני", "Samuel Hermoni", NameKind::kPerson), kDefaultThreshold);
+  // A one-letter abjad word is a word without its vowels, not an initial (עץ, "z", is Etz).
+  EXPECT_GE(Score("לוי עץ", "Levi Etz", NameKind::kPerson), kDefaultThreshold);
   // ה is not ח: Hadar is not Cheder.
   EXPECT_LT(Score("הדר", "Cheder", NameKind::kPerson), kDefaultThreshold);
 }
