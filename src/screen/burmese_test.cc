@@ -2,10 +2,10 @@
 // honorifics and digits.
 #include "src/screen/burmese.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "src/screen/utf32.h"
 
@@ -30,16 +30,16 @@ std::string Romanize(const std::string& burmese) {
 }
 
 TEST(BurmeseTest, Syllables_AsNamesAreWritten) {
-  EXPECT_EQ(Romanize("ရွှေ"), "shwe");            // medials wa and ha
-  EXPECT_EQ(Romanize("အောင်"), "aung");           // the vowel carrier
-  EXPECT_EQ(Romanize("ကျော်ဇော်"), "kyawzaw");     // medial ya; a word keeps its syllables joined
-  EXPECT_EQ(Romanize("လှိုင်"), "hlaing");         // medial ha before the onset
-  EXPECT_EQ(Romanize("ငြိမ်း"), "nyein");          // the heavy tone says nothing
+  EXPECT_EQ(Romanize("ရွှေ"), "shwe");          // medials wa and ha
+  EXPECT_EQ(Romanize("အောင်"), "aung");        // the vowel carrier
+  EXPECT_EQ(Romanize("ကျော်ဇော်"), "kyawzaw");  // medial ya; a word keeps its syllables joined
+  EXPECT_EQ(Romanize("လှိုင်"), "hlaing");        // medial ha before the onset
+  EXPECT_EQ(Romanize("ငြိမ်း"), "nyein");       // the heavy tone says nothing
 }
 
 TEST(BurmeseTest, StackedConsonants_CloseTheSyllableBefore) {
   EXPECT_EQ(Romanize("မင်္ဂလာ"), "mingalar");  // kinzi
-  EXPECT_EQ(Romanize("သစ္စာ"), "thitsar");     // virama
+  EXPECT_EQ(Romanize("သစ္စာ"), "thitsar");    // virama
 }
 
 TEST(BurmeseTest, ToneMarks_InEitherOrder_SameRhyme) {
@@ -73,8 +73,7 @@ TEST(BurmeseTest, Load_RejectsRowsOfAnotherScript) {
   std::fclose(f);
   auto r = BurmeseRomanizer::Load(path);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.status().message().find(":2: burmese"), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find(":2: burmese"), std::string::npos) << r.status().message();
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 #include "src/screen/generic_words.h"
 
+#include <algorithm>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
-
-#include <algorithm>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
@@ -26,8 +25,8 @@ bool InWord(char32_t c) {
 // Scripts written without spaces between words: their generic words end other words.
 bool WrittenWithoutSpaces(UScriptCode s) {
   return s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA ||
-         s == USCRIPT_HANGUL || s == USCRIPT_MYANMAR || s == USCRIPT_THAI ||
-         s == USCRIPT_KHMER || s == USCRIPT_LAO;
+         s == USCRIPT_HANGUL || s == USCRIPT_MYANMAR || s == USCRIPT_THAI || s == USCRIPT_KHMER ||
+         s == USCRIPT_LAO;
 }
 
 }  // namespace
@@ -115,8 +114,8 @@ std::vector<std::string> GenericWords::Translate(std::string_view name) const {
       ++i;
       continue;
     }
-    matches.push_back({i, found_at + found->written.size(), found,
-                       found_at > i && text[i] == kVav});
+    matches.push_back(
+        {i, found_at + found->written.size(), found, found_at > i && text[i] == kVav});
     i = matches.back().end;
   }
   if (matches.empty()) {

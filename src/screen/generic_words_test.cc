@@ -2,10 +2,10 @@
 // Hebrew's prefixes and word order, alternatives.
 #include "src/screen/generic_words.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace tg::screen {
 namespace {

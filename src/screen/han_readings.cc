@@ -1,12 +1,11 @@
 #include "src/screen/han_readings.h"
 
-#include <bzlib.h>
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
+#include <bzlib.h>
 #include <cstdio>
 #include <memory>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
@@ -34,8 +33,8 @@ Result<std::string> ReadBzip2(const std::string& path) {
   BZ2_bzReadClose(&ignored, bz);
   std::fclose(f);
   if (error != BZ_STREAM_END) {
-    return InvalidArgument(path + ": not a complete bzip2 file (error " +
-                           std::to_string(error) + ")");
+    return InvalidArgument(path + ": not a complete bzip2 file (error " + std::to_string(error) +
+                           ")");
   }
   return text;
 }
@@ -53,8 +52,8 @@ std::string ShortVowels(std::string r) {
 // The voiced form of a reading inside a compound word; empty when it has none.
 std::string Voiced(const std::string& r) {
   static constexpr std::pair<std::string_view, std::string_view> kVoicing[] = {
-      {"sh", "j"}, {"ch", "j"}, {"ts", "z"}, {"k", "g"}, {"s", "z"},
-      {"t", "d"},  {"h", "b"},  {"f", "b"}};
+      {"sh", "j"}, {"ch", "j"}, {"ts", "z"}, {"k", "g"},
+      {"s", "z"},  {"t", "d"},  {"h", "b"},  {"f", "b"}};
   for (const auto& [plain, voiced] : kVoicing) {
     if (r.compare(0, plain.size(), plain) == 0) {
       return std::string(voiced) + r.substr(plain.size());

@@ -2,10 +2,10 @@
 // forms for compounds.
 #include "src/screen/han_readings.h"
 
+#include <cstdio>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <cstdio>
 
 namespace tg::screen {
 namespace {

@@ -212,7 +212,8 @@ Result<size_t> Index::Add(const ScreeningList& list) {
             }
           }
           // A Han character is found by its Korean and Japanese readings too (金: kim).
-          if (const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr) {
+          if (const HanReadings::Readings* r =
+                  t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr) {
             for (const std::string& reading : r->all) {
               Post(reading, id);
             }

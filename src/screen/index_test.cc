@@ -1,9 +1,9 @@
 // The screening index on a small list: candidates found across scripts.
 #include "src/screen/index.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace tg::screen {
 namespace {

@@ -7,10 +7,10 @@ namespace tg::screen {
 
 namespace {
 
-constexpr char32_t kCoeng = 0x17D2;         // the next consonant is written under this one
-constexpr char32_t kMuusikatoan = 0x17C9;   // moves an o-series consonant to the a-series
-constexpr char32_t kTriisap = 0x17CA;       // moves an a-series consonant to the o-series
-constexpr char32_t kToandakhiat = 0x17CD;   // the letter under it is not pronounced
+constexpr char32_t kCoeng = 0x17D2;        // the next consonant is written under this one
+constexpr char32_t kMuusikatoan = 0x17C9;  // moves an o-series consonant to the a-series
+constexpr char32_t kTriisap = 0x17CA;      // moves an a-series consonant to the o-series
+constexpr char32_t kToandakhiat = 0x17CD;  // the letter under it is not pronounced
 
 bool IsConsonant(char32_t c) { return c >= 0x1780 && c <= 0x17A2; }
 bool IsVowelSign(char32_t c) { return c >= 0x17B6 && c <= 0x17C8; }
@@ -76,8 +76,8 @@ std::string KhmerRomanizer::Romanize(std::u32string_view word) const {
   std::string out;
   const size_t n = word.size();
   auto starts_syllable = [&](size_t at) {
-    return at + 1 < n && (IsVowelSign(word[at + 1]) || word[at + 1] == kCoeng ||
-                          IsShifter(word[at + 1]));
+    return at + 1 < n &&
+           (IsVowelSign(word[at + 1]) || word[at + 1] == kCoeng || IsShifter(word[at + 1]));
   };
   for (size_t i = 0; i < n;) {
     const char32_t c = word[i];

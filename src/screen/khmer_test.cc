@@ -1,9 +1,9 @@
 // The Khmer romaniser on data/screening/khmer.csv: series, clusters, finals.
 #include "src/screen/khmer.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "src/screen/utf32.h"
 
@@ -24,12 +24,12 @@ std::string Romanize(const std::string& khmer) {
 
 TEST(KhmerTest, VowelsReadByTheConsonantsSeries) {
   EXPECT_EQ(Romanize("ពូទីន"), "putin");  // o-series: ូ u, ី i; ន ends the word
-  EXPECT_EQ(Romanize("កា"), "ka");        // a-series ា
-  EXPECT_EQ(Romanize("គា"), "kea");       // o-series ា
+  EXPECT_EQ(Romanize("កា"), "ka");      // a-series ា
+  EXPECT_EQ(Romanize("គា"), "kea");     // o-series ា
 }
 
 TEST(KhmerTest, SeriesShifters_AndClusters) {
-  EXPECT_EQ(Romanize("ហ៊ុន"), "hun");          // ៊ moves ហ to the o-series: ុ is u
+  EXPECT_EQ(Romanize("ហ៊ុន"), "hun");             // ៊ moves ហ to the o-series: ុ is u
   EXPECT_EQ(Romanize("វ៉្លាឌីមៀរ"), "vladimier");  // ្ល under វ: the cluster vl
 }
 

@@ -121,7 +121,8 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
         flush();  // "No.8", "V.214W": letters and digits are separate words
       }
       current += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else if (c == '.' && current.size() >= 2 && !IsAsciiAlnum(i + 1 < ascii.size() ? ascii[i + 1] : ' ') &&
+    } else if (c == '.' && current.size() >= 2 &&
+               !IsAsciiAlnum(i + 1 < ascii.size() ? ascii[i + 1] : ' ') &&
                current.find_first_of("0123456789") == std::string::npos) {
       out.push_back(Token{std::move(current), static_cast<uint8_t>(flags | kAbbreviated)});
       current.clear();  // "Ind.", "Comm.": a word cut short
@@ -139,7 +140,7 @@ void Split(std::string_view ascii, uint8_t flags, std::vector<Token>& out) {
 
 // The ASCII of a transliterated word. Letters of a script ICU cannot transliterate (Lao,
 // Sinhala, Tibetan, …) are written as their code points, in letters a-p for the hex digits
-// (U+0E81 is "xaopib"): the word then matches the same word in that script, rather than
+// (U+0E81 is "xaoib"): the word then matches the same word in that script, rather than
 // vanishing from the name.
 std::string AsciiOf(const icu::UnicodeString& latin) {
   std::string out;
@@ -362,8 +363,8 @@ std::vector<std::string> VesselNameAlone(std::string_view name) {
       out.emplace_back(Trim(name.substr(0, last)));
     }
   }
-  static constexpr std::string_view kVesselPrefixes[] = {"mv ", "m/v ", "mt ", "m/t ", "ms ",
-                                                         "m/s ", "ss ", "n/m ", "mts "};
+  static constexpr std::string_view kVesselPrefixes[] = {"mv ",  "m/v ", "mt ",  "m/t ", "ms ",
+                                                         "m/s ", "ss ",  "n/m ", "mts "};
   bool vessel = false;
   for (std::string_view p : kVesselPrefixes) {
     vessel = vessel || lower.compare(0, p.size(), p) == 0;
@@ -392,10 +393,10 @@ std::vector<std::string> SlashAlternatives(std::string_view name) {
       if (c >= '0' && c <= '9') {
         return 0;
       }
-      letters += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                         static_cast<unsigned char>(c) >= 0x80
-                     ? 1
-                     : 0;
+      letters +=
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80
+              ? 1
+              : 0;
     }
     return letters;
   };
@@ -586,8 +587,7 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   for (const auto& row : forms) {
     TG_ASSIGN_OR_RETURN(NormalizedName form, plain.Normalize(row[0]));
     const std::string phrase = form.Text();
-    const uint8_t script =
-        form.tokens.empty() ? 0 : form.tokens[0].flags & (kForeign | kAbjad);
+    const uint8_t script = form.tokens.empty() ? 0 : form.tokens[0].flags & (kForeign | kAbjad);
     n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
                                                          phrase.begin(), phrase.end(), ' ')));
     uint64_t jurisdictions = 0;
@@ -708,8 +708,7 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
         i += len;  // a title, unless it is the whole name
         replaced = true;
       } else if (auto it = legal_forms_.find(p);
-                 len <= longest_form_ && it != legal_forms_.end() &&
-                 (i > 0 || len < raw.size()) &&
+                 len <= longest_form_ && it != legal_forms_.end() && (i > 0 || len < raw.size()) &&
                  (it->second.script == 0 ||
                   it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
         Token form;
@@ -810,9 +809,9 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     }
     icu::UnicodeString word(text, start, i - start);
     Prepare(word);
-    TG_RETURN_IF_ERROR(AppendTokens(
-        burmese_, khmer_, word, static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)),
-        raw));
+    TG_RETURN_IF_ERROR(
+        AppendTokens(burmese_, khmer_, word,
+                     static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw));
   }
   return Finish(std::move(raw));
 }

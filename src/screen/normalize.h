@@ -13,10 +13,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "tierguard/status.h"
+
 #include "src/screen/burmese.h"
 #include "src/screen/generic_words.h"
 #include "src/screen/khmer.h"
-#include "tierguard/status.h"
 
 namespace tg::screen {
 

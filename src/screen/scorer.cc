@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
@@ -110,8 +109,8 @@ bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& 
 char32_t Simplified(char32_t c) {
   thread_local std::unique_ptr<icu::Transliterator> to_simplified = [] {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "Traditional-Simplified", UTRANS_FORWARD, status));
+    std::unique_ptr<icu::Transliterator> t(
+        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
     return U_SUCCESS(status) ? std::move(t) : nullptr;
   }();
   thread_local std::unordered_map<char32_t, char32_t> seen;
@@ -166,9 +165,10 @@ bool BalticEnding(const Token& a, const Token& b) {
     }
     const std::string_view base = word.substr(0, word.size() - ending.size());
     // Sergejs: the -j- of the stem is the -y of Sergey.
-    if (base == shorter.text || (base.back() == 'j' && shorter.text.back() == 'y' &&
-                                 base.substr(0, base.size() - 1) ==
-                                     std::string_view(shorter.text).substr(0, shorter.text.size() - 1))) {
+    if (base == shorter.text ||
+        (base.back() == 'j' && shorter.text.back() == 'y' &&
+         base.substr(0, base.size() - 1) ==
+             std::string_view(shorter.text).substr(0, shorter.text.size() - 1))) {
       return true;
     }
   }
@@ -582,8 +582,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   // Runs of adjacent tokens joined: two in any name ("Goldman Sachs", "GoldmanSachs"), up to
   // kMaxJoined where a transliteration is involved, since scripts without spaces between
   // syllables or words are romanised with them ("ကျော်ဇော်ထွန်း", "Kyaw Zaw Htun").
-  auto joined_runs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
-                         size_t n2, bool one_is_a) {
+  auto joined_runs = [&](const NormalizedName& one, size_t n1, const NormalizedName& two, size_t n2,
+                         bool one_is_a) {
     uint8_t two_flags = 0;
     for (size_t j = 0; j < n2; ++j) {
       two_flags |= two.tokens[j].flags;
@@ -644,10 +644,10 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
           }
           const auto run = static_cast<uint8_t>(len);
           if (sim >= 0.9) {
-            cands.push_back(one_is_a ? Candidate{sim, static_cast<uint8_t>(i), run,
-                                                 static_cast<uint8_t>(j), 1}
-                                     : Candidate{sim, static_cast<uint8_t>(j), 1,
-                                                 static_cast<uint8_t>(i), run});
+            cands.push_back(
+                one_is_a
+                    ? Candidate{sim, static_cast<uint8_t>(i), run, static_cast<uint8_t>(j), 1}
+                    : Candidate{sim, static_cast<uint8_t>(j), 1, static_cast<uint8_t>(i), run});
           }
         }
       }
@@ -790,8 +790,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
       if (order[k].second < order[k - 1].second &&
           !particle_between(order[k - 1].first, order[k].first)) {
         std::swap(order[k].second, order[k - 1].second);
-        one_swap = std::is_sorted(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ordered),
-                                  [](const auto& x, const auto& y) { return x.second < y.second; });
+        one_swap =
+            std::is_sorted(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ordered),
+                           [](const auto& x, const auto& y) { return x.second < y.second; });
         std::swap(order[k].second, order[k - 1].second);
       }
     }

@@ -92,8 +92,7 @@ TEST(ScorerTest, PossessiveS_IsIgnored) {
 TEST(ScorerTest, BurmeseScript_MatchesItsDocumentRomanisation) {
   // Syllables joined in the script, apart in the romanisation; the generic word translated.
   const char* burmese = "ဦးမြင့်ဇော် ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်";
-  EXPECT_GE(Score(burmese, "U Myint Zaw Trading Co., Ltd.", NameKind::kEntity),
-            kDefaultThreshold);
+  EXPECT_GE(Score(burmese, "U Myint Zaw Trading Co., Ltd.", NameKind::kEntity), kDefaultThreshold);
   EXPECT_LT(Score(burmese, "U Myint Zaw Construction Co., Ltd.", NameKind::kEntity),
             kDefaultThreshold);
 }
@@ -124,16 +123,15 @@ TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {
 }
 
 TEST(ScorerTest, TwoNeighboursExchanged_IsALesserChange_ButNotAcrossAParticle) {
-  EXPECT_GE(Score("Northgate Bank International", "Northgate International Bank",
-                  NameKind::kEntity),
-            kDefaultThreshold);
-  EXPECT_GE(Score("Ramon Tomas Ignacio Velarde", "Ramon Ignacio Tomas Velarde",
-                  NameKind::kPerson),
+  EXPECT_GE(
+      Score("Northgate Bank International", "Northgate International Bank", NameKind::kEntity),
+      kDefaultThreshold);
+  EXPECT_GE(Score("Ramon Tomas Ignacio Velarde", "Ramon Ignacio Tomas Velarde", NameKind::kPerson),
             kDefaultThreshold);
   // Salman son of Muhammad is not Muhammad son of Salman.
-  EXPECT_LT(Score("Salman bin Muhammad al-Qasimi", "Muhammad bin Salman al-Qasimi",
-                  NameKind::kPerson),
-            kDefaultThreshold);
+  EXPECT_LT(
+      Score("Salman bin Muhammad al-Qasimi", "Muhammad bin Salman al-Qasimi", NameKind::kPerson),
+      kDefaultThreshold);
 }
 
 TEST(ScorerTest, HanCharacters_AreComparedAsCharacters) {

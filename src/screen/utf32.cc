@@ -9,9 +9,10 @@ namespace tg::screen {
 std::u32string NfkcUtf32(std::string_view utf8, bool lower_case) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
-  const icu::UnicodeString text = nfkc->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))),
-      status);
+  const icu::UnicodeString text =
+      nfkc->normalize(icu::UnicodeString::fromUTF8(
+                          icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))),
+                      status);
   std::u32string out;
   for (int32_t i = 0; i < text.length();) {
     const UChar32 c = text.char32At(i);
