@@ -1,7 +1,8 @@
 // The name scorer: how likely two normalised names are to name the same party, in [0, 1].
 // Tokens are aligned one to one (or a token to two joined ones: "Goldman Sachs" and
-// "GoldmanSachs"), best pairs first, by Jaro-Winkler, phonetic keys (for transliterated
-// words), initials and name-variant groups (data/screening/name_variants.csv). Each token
+// "GoldmanSachs"; up to four where a transliteration is involved), best pairs first, by edits,
+// Jaro-Winkler and phonetic keys (for transliterated words, Han characters in each of their
+// readings), initials and name-variant groups (data/screening/name_variants.csv). Each token
 // weighs by how rare it is among listed names (data/screening/token_counts.csv) and by its kind
 // (particles and legal forms weigh little). Tokens left without a partner lower the score; a
 // pair of leftovers on both sides (a different surname, a different company word) lowers it
