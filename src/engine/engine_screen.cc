@@ -100,7 +100,12 @@ namespace {
 void WriteHits(const std::string& id, const std::string& query,
                const std::vector<screen::Hit>& hits, std::string& out) {
   JsonWriter w(out);
-  w.BeginObject().Key("id").String(id).Key("query").String(query).Key("hits").BeginArray();
+  w.BeginObject().Key("id").String(id).Key("query").String(query);
+  // Words of a script nothing here romanises match only as written: say so.
+  if (std::string script = screen::UnreadScript(query); !script.empty()) {
+    w.Key("unread_script").String(script);
+  }
+  w.Key("hits").BeginArray();
   for (const screen::Hit& h : hits) {
     const screen::ListEntry& e = *h.entry;
     w.BeginObject().Key("list").String(e.list).Key("list_version").String(h.list->version);

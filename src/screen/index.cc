@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "src/screen/han_readings.h"
+#include "src/screen/similarity.h"
 
 namespace tg::screen {
 
@@ -135,6 +136,9 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
     }
     for (const std::string& reading : r->all) {
       add(reading, KeyKind::kText, 0.8 * t.weight);
+      if (std::string key = PhoneticKey(reading); key.size() >= 3) {
+        add("#" + key, KeyKind::kPhonetic, 0.64 * t.weight);  // jeong: Jong
+      }
     }
     if (previous != nullptr) {
       const double w = 0.8 * (t.weight + previous_token->weight);

@@ -508,6 +508,42 @@ std::vector<std::string> AlternativeNames(std::string_view name) {
   return out;
 }
 
+std::string UnreadScript(std::string_view name) {
+  bool ascii = true;
+  for (char c : name) {
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  }
+  icu::Transliterator* to_latin = ascii ? nullptr : ToLatin();
+  if (to_latin == nullptr) {
+    return "";
+  }
+  thread_local std::unordered_map<int, bool> unread;  // by script, as ICU transliterates it
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  for (int32_t i = 0; i < text.length();) {
+    const UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (c < 0x80 || !u_isalpha(c) || script == USCRIPT_LATIN || script == USCRIPT_COMMON ||
+        script == USCRIPT_INHERITED || script == USCRIPT_HAN ||
+        BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c)) ||
+        KhmerRomanizer::IsKhmer(static_cast<char32_t>(c))) {
+      continue;
+    }
+    auto [it, added] = unread.emplace(script, false);
+    if (added) {
+      icu::UnicodeString letter(c);
+      to_latin->transliterate(letter);
+      it->second = letter.indexOf(c) >= 0;  // ICU left it as it was
+    }
+    if (it->second) {
+      return uscript_getName(script);
+    }
+  }
+  return "";
+}
+
 std::string NormalizedName::Joined() const {
   std::string out;
   for (const Token& t : tokens) {

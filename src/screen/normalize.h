@@ -114,6 +114,12 @@ class Normalizer {
   std::unordered_map<std::string, std::vector<std::string>> word_forms_;
 };
 
+// The name of the first script of the name's letters that neither ICU nor tierguard's tables
+// romanise (Lao, Sinhala, Tibetan, …), as ICU names scripts; "" when every letter is read.
+// Such words are matched only as written (Normalizer keeps them as their code points), and a
+// screening answer says so.
+std::string UnreadScript(std::string_view name);
+
 // The names a written name stands for: itself without the annotations, and each former name
 // it gives ("OCEAN PIONEER (ex-Cape Diamond)", "X f/k/a Y"). Always at least one.
 std::vector<std::string> AlternativeNames(std::string_view name);

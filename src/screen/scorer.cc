@@ -241,6 +241,51 @@ bool SameAbjadConsonants(const Token& x, const Token& y) {
   return false;
 }
 
+// A romanised syllable (or run of them) with the letters romanisation systems exchange made
+// one: Pinyin, Wade-Giles, Hong Kong, Korean Revised and McCune-Reischauer spellings of one
+// syllable agree (Zhang, Chang; Xiao, Hsiao; Cai, Tsai; Jeong, Jong; Gim, Kim), while
+// different syllables stay apart (Zheng, Zhang; Gang, Chang; Fei, Wei).
+std::string SyllableKey(std::string_view w) {
+  std::string out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    const char c = w[i];
+    const char next = i + 1 < w.size() ? w[i + 1] : '\0';
+    if ((c == 'z' || c == 'c' || c == 't') && (next == 'h' || next == 's' || next == 'z') &&
+        !(c == 't' && next == 'h')) {
+      out += 'c';  // zh, ch, ts, tz, cz
+      ++i;
+    } else if ((c == 's' || c == 'h') && (next == 'h' || next == 's') && c != next) {
+      out += 's';  // sh, hs
+      ++i;
+    } else if (c == 'e' && (next == 'o' || next == 'u')) {
+      continue;  // Korean eo, eu: o, u
+    } else if (c == 'j' || c == 'z' || c == 'c') {
+      out += 'c';
+    } else if (c == 'x') {
+      out += 's';
+    } else if (c == 'g') {
+      out += 'k';
+    } else if (c == 'b') {
+      out += 'p';
+    } else if (c == 'd') {
+      out += 't';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A reading of Han characters against a word of another script. Han names are short and
+// their syllables few: a letter apart is another character (Zheng, Zhang), so only the same
+// syllables count (1), or the same syllables in another romanisation (0.93).
+double HanSyllables(std::string_view reading, const Token& other) {
+  if (reading == other.text) {
+    return 1.0;
+  }
+  return SyllableKey(reading) == SyllableKey(other.text) ? 0.93 : 0.0;
+}
+
 // The spellings of a run of tokens joined: as written, and, where it holds Han characters,
 // with each character read in Korean or Japanese (voiced after the first: 山田, "yamada"), up
 // to kMaxSpellings of them.
@@ -418,15 +463,12 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     // A Han character romanised in Mandarin against another script: its Korean and Japanese
     // readings as well (金 "jin" is Kim).
     const Token& other = a.han != 0 ? b : a;
-    Token reading = a.han != 0 ? a : b;
-    const HanReadings::Readings* readings = HanReadings::OfDefault(reading.han);
-    reading.han = 0;
-    double best = TokenSimilarity(reading, other, kind);
-    for (size_t k = 0; readings != nullptr && k < readings->all.size(); ++k) {
-      reading.text = readings->all[k];
-      reading.key = PhoneticKey(reading.text);
-      reading.ortho = Orthographic(reading.text);
-      best = std::max(best, TokenSimilarity(reading, other, kind));
+    const Token& han = a.han != 0 ? a : b;
+    double best = HanSyllables(han.text, other);
+    if (const HanReadings::Readings* readings = HanReadings::OfDefault(han.han)) {
+      for (const std::string& reading : readings->all) {
+        best = std::max(best, HanSyllables(reading, other));
+      }
     }
     return best;
   }
@@ -623,6 +665,10 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
           continue;
         }
         RunSpellings(one, i, len, spellings);
+        bool run_has_han = false;
+        for (size_t k = i; k < i + len; ++k) {
+          run_has_han = run_has_han || one.tokens[k].han != 0;
+        }
         if (joined.size() < spellings.size()) {
           joined.resize(spellings.size());
         }
@@ -636,11 +682,15 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
           if (!within_reach(two.tokens[j])) {
             continue;
           }
-          // Han against Han compares as written; against another script, every reading.
+          // Han against Han compares as written; against another script, every reading, as
+          // syllables.
           double sim = 0;
-          const size_t tries = two.tokens[j].han != 0 ? 1 : spellings.size();
-          for (size_t k = 0; k < tries; ++k) {
-            sim = std::max(sim, TokenSimilarity(joined[k], two.tokens[j], kind));
+          if (run_has_han && two.tokens[j].han == 0) {
+            for (const std::string& spelling : spellings) {
+              sim = std::max(sim, HanSyllables(spelling, two.tokens[j]));
+            }
+          } else {
+            sim = TokenSimilarity(joined[0], two.tokens[j], kind);
           }
           const auto run = static_cast<uint8_t>(len);
           if (sim >= 0.9) {

@@ -134,6 +134,14 @@ TEST(ScorerTest, TwoNeighboursExchanged_IsALesserChange_ButNotAcrossAParticle) {
       kDefaultThreshold);
 }
 
+TEST(ScorerTest, HanReadings_AreSyllables_InAnyRomanisation) {
+  // Pinyin, Wade-Giles: one syllable, two spellings.
+  EXPECT_GE(Score("张伟", "Chang Wei", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("张伟", "Zhang Wei", NameKind::kPerson), kDefaultThreshold);
+  // A letter apart is another character: 郑 (Zheng) is not 张 (Zhang).
+  EXPECT_LT(Score("张伟", "Zheng Wei", NameKind::kPerson), kDefaultThreshold);
+}
+
 TEST(ScorerTest, HanCharacters_AreComparedAsCharacters) {
   // Traditional and simplified forms are one character.
   EXPECT_GE(Score("習近平", "习近平", NameKind::kPerson), kDefaultThreshold);
