@@ -163,6 +163,13 @@ def main():
                            capture_output=True, env=env)
         check(r.returncode == 1 and b"UTF-8" in r.stdout, f"invalid UTF-8: {r.stdout[:300]}")
 
+        # A name in a script nothing here romanises is answered, and the answer says so.
+        r = run("screen", "--list", v2, stdin='{"id":"l1","name":"ສົມຊາຍ"}\n'
+                '{"id":"l2","name":"Orlov Pavel"}\n', with_db=False)
+        got = {a["id"]: a for a in map(json.loads, r.stdout.splitlines())}
+        check(r.returncode == 0 and got["l1"].get("unread_script") == "Lao"
+              and "unread_script" not in got["l2"], f"unread script: {r.stdout[:300]}")
+
         # Qualifiers: a different birth year counts against; a shared identifier lifts a partial
         # name to a hit.
         qs = ('{"id":"b1","name":"Pavel Orlov","birth_date":"1970-01-01"}\n'
