@@ -4,13 +4,11 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <memory>
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
 #include "src/screen/han_readings.h"
+#include "src/screen/spellings.h"
 #include "src/screen/similarity.h"
 
 namespace tg::screen {
@@ -72,21 +70,6 @@ bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, si
   }
 }
 
-// A word with the American endings -ization, -ize, -yze, -or and -er written the British way
-// (-isation, -ise, -yse, -our, -re), so that "Organization" and "Organisation" compare equal.
-std::string BritishSpelling(std::string_view w) {
-  static constexpr std::pair<std::string_view, std::string_view> kEndings[] = {
-      {"ization", "isation"}, {"izations", "isations"}, {"ize", "ise"}, {"izes", "ises"},
-      {"yze", "yse"},         {"or", "our"},            {"ors", "ours"}, {"ter", "tre"},
-      {"ters", "tres"}};
-  for (const auto& [american, british] : kEndings) {
-    if (w.size() > american.size() + 2 && w.substr(w.size() - american.size()) == american) {
-      return std::string(w.substr(0, w.size() - american.size())) + std::string(british);
-    }
-  }
-  return std::string(w);
-}
-
 // Whether the names share a proper name: a word of three letters or more that is not a common
 // word, a number, a legal form or a particle ("Ashcorran" in "Ashcorran Mining Supplies").
 bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& b, size_t nb) {
@@ -103,187 +86,6 @@ bool SharesProperName(const NormalizedName& a, size_t na, const NormalizedName& 
     }
   }
   return false;
-}
-
-// A Han character in its simplified form (習 → 习), the same character when it has none.
-char32_t Simplified(char32_t c) {
-  thread_local std::unique_ptr<icu::Transliterator> to_simplified = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  thread_local std::unordered_map<char32_t, char32_t> seen;
-  if (to_simplified == nullptr) {
-    return c;
-  }
-  auto [it, added] = seen.emplace(c, c);
-  if (added) {
-    icu::UnicodeString s(static_cast<UChar32>(c));
-    to_simplified->transliterate(s);
-    if (s.countChar32() == 1) {
-      it->second = static_cast<char32_t>(s.char32At(0));
-    }
-  }
-  return it->second;
-}
-
-bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
-
-// Whether two words of five letters or more differ only in one or two vowels, as
-// romanisations of one name do (Osama, Usama; Laden, Ladin).
-bool VowelsApart(std::string_view x, std::string_view y) {
-  if (x.size() != y.size() || x.size() < 5) {
-    return false;
-  }
-  int apart = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (x[i] != y[i]) {
-      if (!IsVowel(x[i]) || !IsVowel(y[i])) {
-        return false;
-      }
-      ++apart;
-    }
-  }
-  return apart > 0 && apart <= 2;
-}
-
-// Whether one word is the other with the nominative ending Latvian and Lithuanian give names
-// (Sergejs, Lavrovs; Vladimiras, Putinas), the other four letters or more.
-bool BalticEnding(const Token& a, const Token& b) {
-  const Token& shorter = a.text.size() < b.text.size() ? a : b;
-  const Token& longer = a.text.size() < b.text.size() ? b : a;
-  const size_t extra = longer.text.size() - shorter.text.size();
-  if (extra == 0 || extra > 2 || shorter.text.size() < 4 || longer.Has(kForeign) ||
-      shorter.Has(kForeign)) {
-    return false;
-  }
-  const std::string_view word = longer.text;
-  for (std::string_view ending : {"s", "as", "is", "us"}) {
-    if (word.size() <= ending.size() || word.substr(word.size() - ending.size()) != ending) {
-      continue;
-    }
-    const std::string_view base = word.substr(0, word.size() - ending.size());
-    // Sergejs: the -j- of the stem is the -y of Sergey.
-    if (base == shorter.text ||
-        (base.back() == 'j' && shorter.text.back() == 'y' &&
-         base.substr(0, base.size() - 1) ==
-             std::string_view(shorter.text).substr(0, shorter.text.size() - 1))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Whether one of two different words begins the other ("nay", "nayhtun"). Jaro-Winkler
-// rewards that, but it makes a word of its own, not another spelling.
-bool BeginsOther(std::string_view x, std::string_view y) {
-  if (x.size() > y.size()) {
-    std::swap(x, y);
-  }
-  return x.size() < y.size() && y.substr(0, x.size()) == x;
-}
-
-// Abjad spellings read the other ways their letters allow: w (و, ו) as the consonant v or w
-// rather than a vowel (דוד, "dwd", is David), a final h (ה, ه) as a written vowel (לבנה,
-// "lbnh", is Levana), ח (written "ch") as h as well (חיפה, Haifa), ש (written "sh") as s as
-// well. The other side's digraphs are one letter: "tz" and "ts" for צ (z), "kh" for כ (k) as
-// well as for ח.
-bool SameAbjadConsonants(const Token& x, const Token& y) {
-  auto readings = [](const Token& t) {
-    // Spelling k reads ch as h when bit 0 of k is set, sh as s when bit 1 is: Hebrew's ח and
-    // ש; the other side's kh as k when bit 0 is set.
-    std::array<std::string, 4> spellings;
-    for (size_t i = 0; i < t.text.size(); ++i) {
-      const char c = t.text[i];
-      const char next = i + 1 < t.text.size() ? t.text[i + 1] : '\0';
-      const bool abjad = t.Has(kAbjad);
-      for (size_t k = 0; k < spellings.size(); ++k) {
-        if (c == 't' && (next == 'z' || next == 's')) {
-          spellings[k] += 'z';
-        } else if (abjad && c == 'c' && next == 'h') {
-          spellings[k] += (k & 1) != 0 ? "h" : "ch";
-        } else if (abjad && c == 's' && next == 'h') {
-          spellings[k] += (k & 2) != 0 ? "s" : "sh";
-        } else if (!abjad && c == 'k' && next == 'h') {
-          spellings[k] += (k & 1) != 0 ? "k" : "kh";
-        } else {
-          spellings[k] += c;
-          continue;
-        }
-      }
-      const bool digraph = (c == 't' && (next == 'z' || next == 's')) ||
-                           (abjad && (c == 'c' || c == 's') && next == 'h') ||
-                           (!abjad && c == 'k' && next == 'h');
-      i += digraph ? 1 : 0;
-    }
-    std::array<std::string, 8> keys;
-    for (size_t k = 0; k < spellings.size(); ++k) {
-      keys[2 * k] = PhoneticKey(spellings[k], true);
-      std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
-      keys[2 * k + 1] = PhoneticKey(spellings[k], true);
-    }
-    return keys;
-  };
-  auto strip_h = [](std::string k) {
-    if (k.size() > 1 && k.back() == 'h') {
-      k.pop_back();
-    }
-    return k;
-  };
-  for (const std::string& kx : readings(x)) {
-    for (const std::string& ky : readings(y)) {
-      if (!kx.empty() && (kx == ky || strip_h(kx) == strip_h(ky))) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-// A romanised syllable (or run of them) with the letters romanisation systems exchange made
-// one: Pinyin, Wade-Giles, Hong Kong, Korean Revised and McCune-Reischauer spellings of one
-// syllable agree (Zhang, Chang; Xiao, Hsiao; Cai, Tsai; Jeong, Jong; Gim, Kim), while
-// different syllables stay apart (Zheng, Zhang; Gang, Chang; Fei, Wei).
-std::string SyllableKey(std::string_view w) {
-  std::string out;
-  for (size_t i = 0; i < w.size(); ++i) {
-    const char c = w[i];
-    const char next = i + 1 < w.size() ? w[i + 1] : '\0';
-    if ((c == 'z' || c == 'c' || c == 't') && (next == 'h' || next == 's' || next == 'z') &&
-        !(c == 't' && next == 'h')) {
-      out += 'c';  // zh, ch, ts, tz, cz
-      ++i;
-    } else if ((c == 's' || c == 'h') && (next == 'h' || next == 's') && c != next) {
-      out += 's';  // sh, hs
-      ++i;
-    } else if (c == 'e' && (next == 'o' || next == 'u')) {
-      continue;  // Korean eo, eu: o, u
-    } else if (c == 'j' || c == 'z' || c == 'c') {
-      out += 'c';
-    } else if (c == 'x') {
-      out += 's';
-    } else if (c == 'g') {
-      out += 'k';
-    } else if (c == 'b') {
-      out += 'p';
-    } else if (c == 'd') {
-      out += 't';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// A reading of Han characters against a word of another script. Han names are short and
-// their syllables few: a letter apart is another character (Zheng, Zhang), so only the same
-// syllables count (1), or the same syllables in another romanisation (0.93).
-double HanSyllables(std::string_view reading, const Token& other) {
-  if (reading == other.text) {
-    return 1.0;
-  }
-  return SyllableKey(reading) == SyllableKey(other.text) ? 0.93 : 0.0;
 }
 
 // The spellings of a run of tokens joined: as written, and, where it holds Han characters,

@@ -1,0 +1,49 @@
+// Spellings of one name across orthographies and romanisation systems: what the scorer
+// counts as the same word written another way. Pure functions of the words.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "src/screen/normalize.h"
+
+namespace tg::screen {
+
+// A word with the American endings -ization, -ize, -yze, -or and -er written the British way
+// (-isation, -ise, -yse, -our, -re), so that "Organization" and "Organisation" compare equal.
+std::string BritishSpelling(std::string_view w);
+
+// A Han character in its simplified form (習 → 习), the same character when it has none.
+char32_t Simplified(char32_t c);
+
+// Whether two words of five letters or more differ only in one or two vowels, as
+// romanisations of one name do (Osama, Usama; Laden, Ladin).
+bool VowelsApart(std::string_view x, std::string_view y);
+
+// Whether one word is the other with the nominative ending Latvian and Lithuanian give names
+// (Sergejs, Lavrovs; Vladimiras, Putinas), the other four letters or more.
+bool BalticEnding(const Token& a, const Token& b);
+
+// Whether one of two different words begins the other ("nay", "nayhtun"). Jaro-Winkler
+// rewards that, but it makes a word of its own, not another spelling.
+bool BeginsOther(std::string_view x, std::string_view y);
+
+// Abjad spellings read the other ways their letters allow: w (و, ו) as the consonant v or w
+// rather than a vowel (דוד, "dwd", is David), a final h (ה, ه) as a written vowel (לבנה,
+// "lbnh", is Levana), ח (written "ch") as h as well (חיפה, Haifa), ש (written "sh") as s as
+// well. The other side's digraphs are one letter: "tz" and "ts" for צ (z), "kh" for כ (k) as
+// well as for ח.
+bool SameAbjadConsonants(const Token& x, const Token& y);
+
+// A romanised syllable (or run of them) with the letters romanisation systems exchange made
+// one: Pinyin, Wade-Giles, Korean Revised and McCune-Reischauer spellings of one syllable agree
+// (Zhang, Chang; Xiao, Hsiao; Cai, Tsai; Jeong, Jong; Gim, Kim), while different syllables
+// stay apart (Zheng, Zhang; Gang, Chang; Fei, Wei).
+std::string SyllableKey(std::string_view w);
+
+// A reading of Han characters against a word of another script. Han names are short and
+// their syllables few: a letter apart is another character (Zheng, Zhang), so only the same
+// syllables count (1), or the same syllables in another romanisation (0.93); else 0.
+double HanSyllables(std::string_view reading, const Token& other);
+
+}  // namespace tg::screen
