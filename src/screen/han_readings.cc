@@ -129,6 +129,7 @@ Result<HanReadings> HanReadings::Load(const std::string& path) {
         continue;
       }
       const std::string reading = LookupKey(value);
+      r.japanese = true;
       AddOnce(r.all, ShortVowels(reading));
       if (kun) {
         AddOnce(r.voiced, Voiced(reading));

@@ -28,6 +28,7 @@ class HanReadings {
     std::vector<std::string> all;     // lower-case ASCII, Korean and Japanese
     std::vector<std::string> voiced;  // the kun readings voiced, as inside a compound (rendaku:
                                       // 山田 is "yama" + "da")
+    bool japanese = false;            // the character has Japanese readings
   };
   // The readings of a Han character; null when the database has none.
   const Readings* Of(char32_t c) const;

@@ -129,7 +129,8 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
   const HanReadings::Readings* previous = nullptr;
   const Token* previous_token = nullptr;
   for (const Token& t : n.tokens) {
-    const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr;
+    const HanReadings::Readings* r =
+        t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
     if (r == nullptr) {
       previous = nullptr;
       continue;
@@ -217,7 +218,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
           }
           // A Han character is found by its Korean and Japanese readings too (金: kim).
           if (const HanReadings::Readings* r =
-                  t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr) {
+                  t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr) {
             for (const std::string& reading : r->all) {
               Post(reading, id);
             }

@@ -1,18 +1,19 @@
 #include "src/screen/normalize.h"
 
-#include <unicode/normalizer2.h>
-#include <unicode/translit.h>
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
+#include "src/screen/han_readings.h"
 #include "src/screen/similarity.h"
+#include "src/screen/spellings.h"
 
 namespace tg::screen {
 
@@ -848,6 +849,19 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     TG_RETURN_IF_ERROR(
         AppendTokens(burmese_, khmer_, word,
                      static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw));
+  }
+  // A name written with a simplified character Japan does not use is Chinese: its characters
+  // are read in Mandarin only (the Korean and Japanese readings of Chinese names spell other
+  // names by chance: 朱敏, "shu bin").
+  bool simplified = false;
+  for (const Token& t : raw) {
+    if (t.han != 0 && IsSimplifiedForm(t.han)) {
+      const HanReadings::Readings* r = HanReadings::OfDefault(t.han);
+      simplified = simplified || r == nullptr || !r->japanese;
+    }
+  }
+  for (Token& t : raw) {
+    t.mandarin_only = simplified && t.han != 0;
   }
   return Finish(std::move(raw));
 }

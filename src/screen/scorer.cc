@@ -101,7 +101,7 @@ void RunSpellings(const NormalizedName& name, size_t begin, size_t len,
   }
   size_t product = 1;
   for (size_t k = begin; k < begin + len; ++k) {
-    if (const Token& t = name.tokens[k]; t.han != 0) {
+    if (const Token& t = name.tokens[k]; t.han != 0 && !t.mandarin_only) {
       if (const HanReadings::Readings* r = HanReadings::OfDefault(t.han)) {
         product *= 1 + r->all.size() + (k > begin ? r->voiced.size() : 0);
       }
@@ -114,7 +114,8 @@ void RunSpellings(const NormalizedName& name, size_t begin, size_t len,
   std::vector<std::string> next;
   for (size_t k = begin; k < begin + len; ++k) {
     const Token& t = name.tokens[k];
-    const HanReadings::Readings* r = t.han != 0 ? HanReadings::OfDefault(t.han) : nullptr;
+    const HanReadings::Readings* r =
+        t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
     next.clear();
     for (const std::string& p : partial) {
       next.push_back(p + t.text);
@@ -267,7 +268,8 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     const Token& other = a.han != 0 ? b : a;
     const Token& han = a.han != 0 ? a : b;
     double best = HanSyllables(han.text, other);
-    if (const HanReadings::Readings* readings = HanReadings::OfDefault(han.han)) {
+    if (const HanReadings::Readings* readings =
+            han.mandarin_only ? nullptr : HanReadings::OfDefault(han.han)) {
       for (const std::string& reading : readings->all) {
         best = std::max(best, HanSyllables(reading, other));
       }

@@ -142,6 +142,12 @@ TEST(ScorerTest, HanReadings_AreSyllables_InAnyRomanisation) {
   EXPECT_LT(Score("张伟", "Zheng Wei", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, ANameInSimplifiedCharacters_IsReadInMandarinOnly) {
+  // 敏 is "bin" in Japanese: 張敏 may be a Japanese name, 张敏 (simplified 张) is Chinese.
+  EXPECT_GE(Score("張敏", "Zhang Bin", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_LT(Score("张敏", "Zhang Bin", NameKind::kPerson), kDefaultThreshold);
+}
+
 TEST(ScorerTest, HanCharacters_AreComparedAsCharacters) {
   // Traditional and simplified forms are one character.
   EXPECT_GE(Score("習近平", "习近平", NameKind::kPerson), kDefaultThreshold);

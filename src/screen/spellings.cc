@@ -53,6 +53,26 @@ char32_t Simplified(char32_t c) {
   return it->second;
 }
 
+bool IsSimplifiedForm(char32_t c) {
+  thread_local std::unique_ptr<icu::Transliterator> to_traditional = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(
+        icu::Transliterator::createInstance("Simplified-Traditional", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  thread_local std::unordered_map<char32_t, bool> seen;
+  if (to_traditional == nullptr) {
+    return false;
+  }
+  auto [it, added] = seen.emplace(c, false);
+  if (added) {
+    icu::UnicodeString s(static_cast<UChar32>(c));
+    to_traditional->transliterate(s);
+    it->second = !(s.countChar32() == 1 && static_cast<char32_t>(s.char32At(0)) == c);
+  }
+  return it->second;
+}
+
 bool VowelsApart(std::string_view x, std::string_view y) {
   if (x.size() != y.size() || x.size() < 5) {
     return false;

@@ -16,6 +16,10 @@ std::string BritishSpelling(std::string_view w);
 // A Han character in its simplified form (習 → 习), the same character when it has none.
 char32_t Simplified(char32_t c);
 
+// Whether a Han character is the simplified form of another (张 of 張): written so, a name is
+// Chinese of the mainland, not Korean or (unless Japan writes it so too) Japanese.
+bool IsSimplifiedForm(char32_t c);
+
 // Whether two words of five letters or more differ only in one or two vowels, as
 // romanisations of one name do (Osama, Usama; Laden, Ladin).
 bool VowelsApart(std::string_view x, std::string_view y);

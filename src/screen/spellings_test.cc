@@ -74,6 +74,12 @@ TEST(SpellingsTest, HanSyllables) {
   EXPECT_EQ(HanSyllables("zheng", other), 0.0);
 }
 
+TEST(SpellingsTest, IsSimplifiedForm) {
+  EXPECT_TRUE(IsSimplifiedForm(U'张'));
+  EXPECT_FALSE(IsSimplifiedForm(U'張'));
+  EXPECT_FALSE(IsSimplifiedForm(U'山'));  // one form for both
+}
+
 TEST(SpellingsTest, Simplified) {
   EXPECT_EQ(Simplified(U'習'), U'习');
   EXPECT_EQ(Simplified(U'习'), U'习');
