@@ -41,18 +41,9 @@ Result<BurmeseRomanizer> BurmeseRomanizer::Load(const std::string& path) {
   BurmeseRomanizer r;
   for (const CsvRecord& row : table.records()) {
     const std::string& kind = row.fields[kind_col];
-    const std::u32string burmese = NfkcUtf32(row.fields[burmese_col]);
+    TG_ASSIGN_OR_RETURN(const std::u32string burmese,
+                        RomanisationRow(table, row, burmese_col, "Burmese", IsBurmese, latin_col));
     const std::string& latin = row.fields[latin_col];
-    for (char c : latin) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-        return InvalidArgument(table.Where(row, "latin") + ": lower-case ASCII letters only");
-      }
-    }
-    for (char32_t c : burmese) {
-      if (!IsBurmese(c)) {
-        return InvalidArgument(table.Where(row, "burmese") + ": not Burmese script");
-      }
-    }
     if (kind == "onset" && !burmese.empty()) {
       r.onsets_[burmese] = latin;
     } else if (kind == "rhyme") {

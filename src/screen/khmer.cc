@@ -27,17 +27,10 @@ Result<KhmerRomanizer> KhmerRomanizer::Load(const std::string& path) {
   KhmerRomanizer r;
   for (const CsvRecord& row : table.records()) {
     const std::string& kind = row.fields[kind_col];
-    const std::u32string khmer = NfkcUtf32(row.fields[khmer_col]);
+    TG_ASSIGN_OR_RETURN(const std::u32string khmer,
+                        RomanisationRow(table, row, khmer_col, "Khmer", IsKhmer, latin_col));
     const std::string& latin = row.fields[latin_col];
     const std::string& series = row.fields[series_col];
-    if (latin.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) {
-      return InvalidArgument(table.Where(row, "latin") + ": lower-case ASCII letters only");
-    }
-    for (char32_t c : khmer) {
-      if (!IsKhmer(c)) {
-        return InvalidArgument(table.Where(row, "khmer") + ": not Khmer script");
-      }
-    }
     const bool one = khmer.size() == 1;
     if (kind == "consonant" && one && IsConsonant(khmer[0]) && (series == "a" || series == "o")) {
       r.consonants_[khmer[0]] = Consonant{latin, latin, series == "o"};

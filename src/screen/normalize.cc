@@ -777,23 +777,28 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
   return name;
 }
 
-std::string Normalizer::WithLegalFormsApart(std::string_view name) const {
-  std::string out(name);
-  for (size_t end = out.size(); end > 0;) {
-    size_t start = out.find_last_of(' ', end - 1);
-    start = start == std::string::npos ? 0 : start + 1;
+std::optional<std::string> Normalizer::WithLegalFormsApart(std::string_view name) const {
+  std::optional<std::string> out;  // made at the first form found: most names have none
+  // From the last word back, so that a space inserted leaves the positions before it as they
+  // are in `name`.
+  for (size_t end = name.size(); end > 0;) {
+    size_t start = name.find_last_of(' ', end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
     // The capitals that end the word, after a lower-case letter.
     size_t caps = end;
-    while (caps > start && out[caps - 1] >= 'A' && out[caps - 1] <= 'Z') {
+    while (caps > start && name[caps - 1] >= 'A' && name[caps - 1] <= 'Z') {
       --caps;
     }
-    if (caps >= start + 3 && end - caps >= 2 && out[caps - 1] >= 'a' && out[caps - 1] <= 'z') {
-      std::string form = out.substr(caps, end - caps);
+    if (caps >= start + 3 && end - caps >= 2 && name[caps - 1] >= 'a' && name[caps - 1] <= 'z') {
+      std::string form(name.substr(caps, end - caps));
       for (char& c : form) {
         c = static_cast<char>(c - 'A' + 'a');
       }
       if (legal_forms_.count(form) != 0) {
-        out.insert(caps, 1, ' ');
+        if (!out) {
+          out.emplace(name);
+        }
+        out->insert(caps, 1, ' ');
       }
     }
     end = start > 0 ? start - 1 : 0;
@@ -807,8 +812,10 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
                            std::to_string(kMaxNameBytes) + " are accepted");
   }
   TG_RETURN_IF_ERROR(ValidateUtf8(name));
-  const std::string unglued = WithLegalFormsApart(name);
-  name = unglued;
+  const std::optional<std::string> unglued = WithLegalFormsApart(name);
+  if (unglued) {
+    name = *unglued;
+  }
   bool ascii = true;
   for (char c : name) {
     ascii = ascii && static_cast<unsigned char>(c) < 0x80;

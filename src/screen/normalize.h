@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,7 +29,6 @@ enum TokenFlag : uint8_t {
   kNumber = 8,     // digits only
   kForeign = 16,   // transliterated from a script other than Latin
   kWord = 32,      // a common word of a dictionary (data/screening/dictionaries.csv)
-  kJoined = 64,    // adjacent tokens joined by the scorer to compare with one token
   kAbbreviated = 128,  // written with a closing dot ("Ind.", "Comm."): may stand for a word
                        // it begins
 };
@@ -87,8 +87,8 @@ class Normalizer {
 
  private:
   // A legal form glued in capitals to the name before it set apart: "SiemensAG" is
-  // "Siemens AG".
-  std::string WithLegalFormsApart(std::string_view name) const;
+  // "Siemens AG"; nullopt when the name has none.
+  std::optional<std::string> WithLegalFormsApart(std::string_view name) const;
   // Drops titles, classes legal forms and marks particles and numbers.
   NormalizedName Finish(std::vector<Token> raw) const;
 

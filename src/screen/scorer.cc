@@ -267,11 +267,12 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     // readings as well (金 "jin" is Kim).
     const Token& other = a.han != 0 ? b : a;
     const Token& han = a.han != 0 ? a : b;
-    double best = HanSyllables(han.text, other);
+    const std::string syllables = SyllableKey(other.text);
+    double best = HanSyllables(han.text, other.text, syllables);
     if (const HanReadings::Readings* readings =
             han.mandarin_only ? nullptr : HanReadings::OfDefault(han.han)) {
       for (const std::string& reading : readings->all) {
-        best = std::max(best, HanSyllables(reading, other));
+        best = std::max(best, HanSyllables(reading, other.text, syllables));
       }
     }
     return best;
@@ -423,7 +424,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
       }
     }
   }
-  thread_local std::vector<Token> joined;  // a run of tokens joined, in each of its spellings
+  thread_local Token joined;  // a run of tokens joined, as written
   thread_local std::vector<std::string> spellings;
   // Runs of adjacent tokens joined: two in any name ("Goldman Sachs", "GoldmanSachs"), up to
   // kMaxJoined where a transliteration is involved, since scripts without spaces between
@@ -473,28 +474,25 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
         for (size_t k = i; k < i + len; ++k) {
           run_has_han = run_has_han || one.tokens[k].han != 0;
         }
-        if (joined.size() < spellings.size()) {
-          joined.resize(spellings.size());
-        }
-        for (size_t k = 0; k < spellings.size(); ++k) {
-          joined[k].text = spellings[k];
-          joined[k].flags = static_cast<uint8_t>(flags | kJoined);
-          joined[k].key = PhoneticKey(joined[k].text);
-          joined[k].ortho = Orthographic(joined[k].text);
-        }
+        joined.text = spellings[0];  // as written
+        joined.flags = flags;
+        joined.key = PhoneticKey(joined.text);
+        joined.ortho = Orthographic(joined.text);
         for (size_t j = 0; j < n2; ++j) {
-          if (!within_reach(two.tokens[j])) {
+          const Token& other = two.tokens[j];
+          if (!within_reach(other)) {
             continue;
           }
           // Han against Han compares as written; against another script, every reading, as
           // syllables.
           double sim = 0;
-          if (run_has_han && two.tokens[j].han == 0) {
+          if (run_has_han && other.han == 0) {
+            const std::string syllables = SyllableKey(other.text);
             for (const std::string& spelling : spellings) {
-              sim = std::max(sim, HanSyllables(spelling, two.tokens[j]));
+              sim = std::max(sim, HanSyllables(spelling, other.text, syllables));
             }
           } else {
-            sim = TokenSimilarity(joined[0], two.tokens[j], kind);
+            sim = TokenSimilarity(joined, other, kind);
           }
           const auto run = static_cast<uint8_t>(len);
           if (sim >= 0.9) {

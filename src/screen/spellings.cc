@@ -16,6 +16,34 @@ namespace {
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
+std::unique_ptr<icu::Transliterator> MakeTransliterator(const char* id) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(
+      icu::Transliterator::createInstance(id, UTRANS_FORWARD, status));
+  return U_SUCCESS(status) ? std::move(t) : nullptr;
+}
+
+// A Han character in its other form, by ICU's Traditional-Simplified (to_simplified) or
+// Simplified-Traditional, cached; the character itself when it has none.
+char32_t InOtherForm(char32_t c, bool to_simplified) {
+  thread_local const std::unique_ptr<icu::Transliterator> kConverters[2] = {
+      MakeTransliterator("Traditional-Simplified"), MakeTransliterator("Simplified-Traditional")};
+  thread_local std::unordered_map<char32_t, char32_t> seen[2];
+  const int k = to_simplified ? 0 : 1;
+  if (kConverters[k] == nullptr) {
+    return c;
+  }
+  auto [it, added] = seen[k].emplace(c, c);
+  if (added) {
+    icu::UnicodeString s(static_cast<UChar32>(c));
+    kConverters[k]->transliterate(s);
+    if (s.countChar32() == 1) {
+      it->second = static_cast<char32_t>(s.char32At(0));
+    }
+  }
+  return it->second;
+}
+
 }  // namespace
 
 std::string BritishSpelling(std::string_view w) {
@@ -31,47 +59,9 @@ std::string BritishSpelling(std::string_view w) {
   return std::string(w);
 }
 
-char32_t Simplified(char32_t c) {
-  thread_local std::unique_ptr<icu::Transliterator> to_simplified = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  thread_local std::unordered_map<char32_t, char32_t> seen;
-  if (to_simplified == nullptr) {
-    return c;
-  }
-  auto [it, added] = seen.emplace(c, c);
-  if (added) {
-    icu::UnicodeString s(static_cast<UChar32>(c));
-    to_simplified->transliterate(s);
-    if (s.countChar32() == 1) {
-      it->second = static_cast<char32_t>(s.char32At(0));
-    }
-  }
-  return it->second;
-}
+char32_t Simplified(char32_t c) { return InOtherForm(c, true); }
 
-bool IsSimplifiedForm(char32_t c) {
-  thread_local std::unique_ptr<icu::Transliterator> to_traditional = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance("Simplified-Traditional", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  thread_local std::unordered_map<char32_t, bool> seen;
-  if (to_traditional == nullptr) {
-    return false;
-  }
-  auto [it, added] = seen.emplace(c, false);
-  if (added) {
-    icu::UnicodeString s(static_cast<UChar32>(c));
-    to_traditional->transliterate(s);
-    it->second = !(s.countChar32() == 1 && static_cast<char32_t>(s.char32At(0)) == c);
-  }
-  return it->second;
-}
+bool IsSimplifiedForm(char32_t c) { return InOtherForm(c, false) != c; }
 
 bool VowelsApart(std::string_view x, std::string_view y) {
   if (x.size() != y.size() || x.size() < 5) {
@@ -125,29 +115,31 @@ bool SameAbjadConsonants(const Token& x, const Token& y) {
   auto readings = [](const Token& t) {
     // Spelling k reads ch as h when bit 0 of k is set, sh as s when bit 1 is: Hebrew's ח and
     // ש; the other side's kh as k when bit 0 is set.
+    const bool abjad = t.Has(kAbjad);
     std::array<std::string, 4> spellings;
     for (size_t i = 0; i < t.text.size(); ++i) {
       const char c = t.text[i];
       const char next = i + 1 < t.text.size() ? t.text[i + 1] : '\0';
-      const bool abjad = t.Has(kAbjad);
-      for (size_t k = 0; k < spellings.size(); ++k) {
-        if (c == 't' && (next == 'z' || next == 's')) {
-          spellings[k] += 'z';
-        } else if (abjad && c == 'c' && next == 'h') {
-          spellings[k] += (k & 1) != 0 ? "h" : "ch";
-        } else if (abjad && c == 's' && next == 'h') {
-          spellings[k] += (k & 2) != 0 ? "s" : "sh";
-        } else if (!abjad && c == 'k' && next == 'h') {
-          spellings[k] += (k & 1) != 0 ? "k" : "kh";
-        } else {
-          spellings[k] += c;
-          continue;
-        }
+      // The letters here as written and as read the other way, and the bit that picks.
+      std::string_view written(&t.text[i], 1);
+      std::string_view read = written;
+      size_t bit = 0;
+      size_t letters = 2;  // a digraph, unless none of these
+      if (c == 't' && (next == 'z' || next == 's')) {
+        written = read = "z";
+      } else if (abjad && c == 'c' && next == 'h') {
+        written = "ch", read = "h", bit = 1;
+      } else if (abjad && c == 's' && next == 'h') {
+        written = "sh", read = "s", bit = 2;
+      } else if (!abjad && c == 'k' && next == 'h') {
+        written = "kh", read = "k", bit = 1;
+      } else {
+        letters = 1;
       }
-      const bool digraph = (c == 't' && (next == 'z' || next == 's')) ||
-                           (abjad && (c == 'c' || c == 's') && next == 'h') ||
-                           (!abjad && c == 'k' && next == 'h');
-      i += digraph ? 1 : 0;
+      i += letters - 1;
+      for (size_t k = 0; k < spellings.size(); ++k) {
+        spellings[k] += (k & bit) != 0 ? read : written;
+      }
     }
     std::array<std::string, 8> keys;
     for (size_t k = 0; k < spellings.size(); ++k) {
@@ -163,8 +155,10 @@ bool SameAbjadConsonants(const Token& x, const Token& y) {
     }
     return k;
   };
-  for (const std::string& kx : readings(x)) {
-    for (const std::string& ky : readings(y)) {
+  const auto keys_x = readings(x);
+  const auto keys_y = readings(y);
+  for (const std::string& kx : keys_x) {
+    for (const std::string& ky : keys_y) {
       if (!kx.empty() && (kx == ky || strip_h(kx) == strip_h(ky))) {
         return true;
       }
@@ -204,11 +198,12 @@ std::string SyllableKey(std::string_view w) {
   return out;
 }
 
-double HanSyllables(std::string_view reading, const Token& other) {
-  if (reading == other.text) {
+double HanSyllables(std::string_view reading, std::string_view other,
+                    std::string_view other_syllables) {
+  if (reading == other) {
     return 1.0;
   }
-  return SyllableKey(reading) == SyllableKey(other.text) ? 0.93 : 0.0;
+  return SyllableKey(reading) == other_syllables ? 0.93 : 0.0;
 }
 
 }  // namespace tg::screen

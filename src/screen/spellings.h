@@ -48,6 +48,8 @@ std::string SyllableKey(std::string_view w);
 // A reading of Han characters against a word of another script. Han names are short and
 // their syllables few: a letter apart is another character (Zheng, Zhang), so only the same
 // syllables count (1), or the same syllables in another romanisation (0.93); else 0.
-double HanSyllables(std::string_view reading, const Token& other);
+// `other_syllables` is SyllableKey(other), worked out once for the many readings compared.
+double HanSyllables(std::string_view reading, std::string_view other,
+                    std::string_view other_syllables);
 
 }  // namespace tg::screen

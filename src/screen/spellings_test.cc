@@ -68,10 +68,10 @@ TEST(SpellingsTest, SyllableKey_RomanisationsOfOneSyllableAgree) {
 }
 
 TEST(SpellingsTest, HanSyllables) {
-  Token other = Word("chang");
-  EXPECT_EQ(HanSyllables("chang", other), 1.0);
-  EXPECT_DOUBLE_EQ(HanSyllables("zhang", other), 0.93);
-  EXPECT_EQ(HanSyllables("zheng", other), 0.0);
+  const std::string chang = SyllableKey("chang");
+  EXPECT_EQ(HanSyllables("chang", "chang", chang), 1.0);
+  EXPECT_DOUBLE_EQ(HanSyllables("zhang", "chang", chang), 0.93);
+  EXPECT_EQ(HanSyllables("zheng", "chang", chang), 0.0);
 }
 
 TEST(SpellingsTest, IsSimplifiedForm) {
