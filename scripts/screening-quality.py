@@ -93,6 +93,20 @@ def labelled(path, label_col="is_match"):
                 row.get("category") or "(none)", row.get("case_group", "")
 
 
+def flagged_by_screen(args, lists, names, countries=None):
+    """Screens names that should not be on any list: (name, answer) for each one with hits."""
+    answers = run_screen(args.tierguard, lists, names, args.threshold, countries=countries)
+    return [(q, a) for q, a in zip(names, answers) if a["hits"]]
+
+
+def show_flagged(args, flagged):
+    if args.show_errors:
+        for q, a in flagged[:40]:
+            h = a["hits"][0]
+            print(f"  flagged: {q} -> {h['name']} / {h['matched_name']} {h['score']} "
+                  f"{h['explanation']}")
+
+
 def han_names_control(args, lists, md):
     """False positives of names written in Han characters: 300 Chinese names (a common surname
     and one or two common given-name characters) and 200 Japanese ones (a common surname and
@@ -109,14 +123,10 @@ def han_names_control(args, lists, md):
     names = [rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.choice([1, 2])))
              for _ in range(300)]
     names += [rng.choice(jp_surnames) + rng.choice(jp_given) for _ in range(200)]
-    answers = run_screen(args.tierguard, lists, names, args.threshold)
-    flagged = [(q, a) for q, a in zip(names, answers) if a["hits"]]
+    flagged = flagged_by_screen(args, lists, names)
     print(f"Han names control: {len(flagged)}/{len(names)} = {len(flagged) / len(names):.3f} "
           f"flagged")
-    if args.show_errors:
-        for q, a in flagged[:40]:
-            h = a["hits"][0]
-            print(f"  flagged: {q} -> {h['matched_name']} {h['score']}")
+    show_flagged(args, flagged)
     md.append(f"| 500 generated Chinese and Japanese names in Han characters against all lists | "
               f"{len(names)} | {len(flagged)} flagged ({len(flagged) / len(names):.1%}) | "
               f"(no target) |")
@@ -287,16 +297,10 @@ def main():
                     congress_countries.append((nationality + [None])[0])
                     break
     # Each member is screened as a compliance officer would: name and nationality.
-    answers = run_screen(args.tierguard, all_lists, congress, args.threshold,
-                         countries=congress_countries)
-    flagged = [(q, a) for q, a in zip(congress, answers) if a["hits"]]
+    flagged = flagged_by_screen(args, all_lists, congress, congress_countries)
     print(f"us_congress_senzing.json: {len(flagged)}/{len(congress)} = "
           f"{len(flagged) / len(congress):.4f} flagged (target <= 0.01)")
-    if args.show_errors:
-        for q, a in flagged[:40]:
-            h = a["hits"][0]
-            print(f"  flagged: {q} -> {h['name']} / {h['matched_name']} {h['score']} "
-                  f"{h['explanation']}")
+    show_flagged(args, flagged)
     md.append(f"| US Congress members (us_congress_senzing.json) against all lists | "
               f"{len(congress)} | {len(flagged)} flagged ({len(flagged) / len(congress):.2%}) | ≤ 1 % |")
     han_names_control(args, all_lists, md)
