@@ -78,7 +78,7 @@ std::string DeletionKey(const std::string& text, size_t i) {
 }
 // Words this long get deletion keys: shorter ones are found by their other keys.
 constexpr size_t kMinDeletionLength = 5;
-std::string PhoneticPostingKey(const Token& t) { return "#" + t.key; }
+std::string PhoneticPostingKey(std::string_view key) { return "#" + std::string(key); }
 
 bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
 
@@ -138,7 +138,7 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
     for (const std::string& reading : r->all) {
       add(reading, KeyKind::kText, 0.8 * t.weight);
       if (std::string key = PhoneticKey(reading); key.size() >= 3) {
-        add("#" + key, KeyKind::kPhonetic, 0.64 * t.weight);  // jeong: Jong
+        add(PhoneticPostingKey(key), KeyKind::kPhonetic, 0.64 * t.weight);  // jeong: Jong
       }
     }
     if (previous != nullptr) {
@@ -207,7 +207,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
             continue;
           }
           Post(t.text, id);
-          Post(PhoneticPostingKey(t), id);
+          Post(PhoneticPostingKey(t.key), id);
           if (t.text.size() > 4) {
             Post(PrefixKey(t.text), id);
           }
@@ -268,7 +268,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       const double w = t.weight;
       add(t.text, KeyKind::kText, w);
       if (t.key.size() >= 3) {  // a key of one or two consonants finds everything
-        add(PhoneticPostingKey(t), KeyKind::kPhonetic, 0.8 * w);
+        add(PhoneticPostingKey(t.key), KeyKind::kPhonetic, 0.8 * w);
       }
       if (t.text.size() > 4) {
         add(PrefixKey(t.text), KeyKind::kPrefix, 0.8 * w);

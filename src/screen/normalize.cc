@@ -1,7 +1,6 @@
 #include "src/screen/normalize.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -11,9 +10,7 @@
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
-#include "src/screen/han_readings.h"
 #include "src/screen/similarity.h"
-#include "src/screen/spellings.h"
 
 namespace tg::screen {
 
@@ -242,16 +239,11 @@ uint64_t WordFingerprint(std::string_view word) { return std::hash<std::string_v
 // three letters are left out.
 Status ReadWords(const std::string& path, const std::string& package,
                  std::vector<uint64_t>& words) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
+  Result<std::string> read = ReadFile(path);
+  if (!read) {
     return NotFound(path + ": cannot read the word list (Debian package " + package + ")");
   }
-  std::string text;
-  char buf[1 << 16];
-  for (size_t got; (got = std::fread(buf, 1, sizeof(buf), f)) > 0;) {
-    text.append(buf, got);
-  }
-  std::fclose(f);
+  const std::string& text = *read;
   // U+00E0..U+00FF lower-case, folded; '*' marks a letter without an ASCII fold (÷).
   static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
   std::string word;
@@ -856,19 +848,6 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     TG_RETURN_IF_ERROR(
         AppendTokens(burmese_, khmer_, word,
                      static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw));
-  }
-  // A name written with a simplified character Japan does not use is Chinese: its characters
-  // are read in Mandarin only (the Korean and Japanese readings of Chinese names spell other
-  // names by chance: 朱敏, "shu bin").
-  bool simplified = false;
-  for (const Token& t : raw) {
-    if (t.han != 0 && IsSimplifiedForm(t.han)) {
-      const HanReadings::Readings* r = HanReadings::OfDefault(t.han);
-      simplified = simplified || r == nullptr || !r->japanese;
-    }
-  }
-  for (Token& t : raw) {
-    t.mandarin_only = simplified && t.han != 0;
   }
   return Finish(std::move(raw));
 }

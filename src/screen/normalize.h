@@ -37,7 +37,7 @@ struct Token {
   std::string text;  // lower-case ASCII letters and digits
   uint8_t flags = 0;
   // For a Han character of a name written in simplified Chinese characters (张, 陈): read in
-  // Mandarin only, not in Korean or Japanese.
+  // Mandarin only, not in Korean or Japanese. Set by NameScorer::Prepare.
   bool mandarin_only = false;
   // The Han character the token romanises (in Mandarin, as ICU does), whose other readings
   // the scorer tries (src/screen/han_readings.h); 0 for other tokens.

@@ -196,7 +196,19 @@ std::vector<std::string_view> NameScorer::VariantsOf(const Token& t) const {
 }
 
 void NameScorer::Prepare(NormalizedName& name) const {
+  // A name written with a simplified character Japan does not use is Chinese: its characters
+  // are read in Mandarin only (the Korean and Japanese readings of Chinese names spell other
+  // names by chance: 朱敏, "shu bin"). Decided here, not when names are normalised, so that
+  // normalising the data tables (株式会社) does not load the Han readings at every start.
+  bool simplified = false;
+  for (const Token& t : name.tokens) {
+    if (t.han != 0 && IsSimplifiedForm(t.han)) {
+      const HanReadings::Readings* r = HanReadings::OfDefault(t.han);
+      simplified = simplified || r == nullptr || !r->japanese;
+    }
+  }
   for (Token& t : name.tokens) {
+    t.mandarin_only = simplified && t.han != 0;
     t.weight = static_cast<float>(Weight(t));
     if (auto it = variant_groups_.find(t.text); it != variant_groups_.end()) {
       for (size_t k = 0; k < 2 && k < it->second.size(); ++k) {
