@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
@@ -73,6 +74,39 @@ void Prepare(icu::UnicodeString& word) {
     }
   }
   word = out;
+}
+
+// Spelling variants within one script that a reader takes for the same letter: the Arabic
+// script's forms of alif, ya, kaf, ta marbuta, hamza carriers (Arabic and Persian keyboards
+// write them apart), Hebrew and Greek final forms.
+char32_t SameLetterBase(UChar32 c) {
+  static constexpr std::pair<char32_t, char32_t> kBase[] = {
+      {0x0622, 0x0627}, {0x0623, 0x0627}, {0x0625, 0x0627}, {0x0671, 0x0627},
+      {0x0649, 0x064A}, {0x06CC, 0x064A}, {0x0626, 0x064A}, {0x06A9, 0x0643},
+      {0x0629, 0x0647}, {0x0624, 0x0648}, {0x05DA, 0x05DB}, {0x05DD, 0x05DE},
+      {0x05DF, 0x05E0}, {0x05E3, 0x05E4}, {0x05E5, 0x05E6}, {0x03C2, 0x03C3}};
+  for (const auto& [variant, base] : kBase) {
+    if (static_cast<char32_t>(c) == variant) {
+      return base;
+    }
+  }
+  return static_cast<char32_t>(c);
+}
+
+// A word of another script as ScriptWord keeps it.
+std::u32string ScriptLetters(const icu::UnicodeString& word, bool abjad) {
+  std::u32string out;
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    const auto type = static_cast<UCharCategory>(u_charType(c));
+    const bool mark = type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+    if ((abjad && mark) || c == 0x0640 || (!mark && !u_isalnum(c))) {
+      continue;  // harakat, tatweel, joiners, punctuation
+    }
+    out += SameLetterBase(UrduBase(u_tolower(c)));
+  }
+  return out;
 }
 
 // The letter a single digit stands for between letters ("Ig0r Sech1n", "I9or"), as names are
@@ -825,31 +859,47 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
   }
   // Word by word, so that each word remembers its script.
   std::vector<Token> raw;
+  std::vector<ScriptWord> script_words;
   for (int32_t i = 0; i < text.length();) {
     while (i < text.length() && u_isUWhiteSpace(text.char32At(i))) {
       i += U16_LENGTH(text.char32At(i));
     }
     const int32_t start = i;
     bool abjad = false;
-    bool foreign = false;
+    UScriptCode word_script = USCRIPT_LATIN;  // the first letter's not Latin, if any
     while (i < text.length() && !u_isUWhiteSpace(text.char32At(i))) {
       const UChar32 c = text.char32At(i);
       const UScriptCode script = uscript_getScript(c, &status);
       abjad = abjad || IsAbjad(script);
-      foreign = foreign || (script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
-                            script != USCRIPT_INHERITED);
+      if (word_script == USCRIPT_LATIN && script != USCRIPT_COMMON && script != USCRIPT_INHERITED) {
+        word_script = script;
+      }
       i += U16_LENGTH(c);
     }
     if (i == start) {
       break;
     }
+    const bool foreign = word_script != USCRIPT_LATIN;
     icu::UnicodeString word(text, start, i - start);
+    const size_t first_token = raw.size();
+    const bool kept = foreign && word_script != USCRIPT_HAN && script_words.size() < kNoScriptWord;
+    if (kept) {
+      script_words.push_back(
+          ScriptWord{ScriptLetters(word, abjad), static_cast<uint16_t>(word_script)});
+    }
     Prepare(word);
     TG_RETURN_IF_ERROR(
         AppendTokens(burmese_, khmer_, word,
                      static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw));
+    if (kept) {
+      for (size_t k = first_token; k < raw.size(); ++k) {
+        raw[k].word = static_cast<uint8_t>(script_words.size() - 1);
+      }
+    }
   }
-  return Finish(std::move(raw));
+  NormalizedName out = Finish(std::move(raw));
+  out.script_words = std::move(script_words);
+  return out;
 }
 
 }  // namespace tg::screen

@@ -33,12 +33,17 @@ enum TokenFlag : uint8_t {
                        // it begins
 };
 
+// No ScriptWord: the token was written in Latin letters, or is a Han character.
+inline constexpr uint8_t kNoScriptWord = 255;
+
 struct Token {
   std::string text;  // lower-case ASCII letters and digits
   uint8_t flags = 0;
   // For a Han character of a name written in simplified Chinese characters (张, 陈): read in
   // Mandarin only, not in Korean or Japanese. Set by NameScorer::Prepare.
   bool mandarin_only = false;
+  // The word of another script the token romanises: NormalizedName::script_words[word].
+  uint8_t word = kNoScriptWord;
   // The Han character the token romanises (in Mandarin, as ICU does), whose other readings
   // the scorer tries (src/screen/han_readings.h); 0 for other tokens.
   char32_t han = 0;
@@ -53,8 +58,19 @@ struct Token {
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
 };
 
+// A word written in a script other than Latin (Han characters aside), in its own letters: two
+// names written in the same script are compared in it, not through their romanisations, which
+// blur what the script keeps apart (김정은 and 김종은 are two names; both romanise "Kim Jong").
+struct ScriptWord {
+  // Lower-cased, without joiners and punctuation; in abjads without vowel marks, and the
+  // Arabic script's letter variants folded (ي ی ى, ك ک, ة ه, أ إ آ ا).
+  std::u32string letters;
+  uint16_t script = 0;  // ICU's UScriptCode
+};
+
 struct NormalizedName {
   std::vector<Token> tokens;
+  std::vector<ScriptWord> script_words;  // empty for names in Latin letters
   bool prepared = false;  // NameScorer::Prepare has run
   // The tokens' text joined without spaces, for word-joining comparisons.
   std::string Joined() const;

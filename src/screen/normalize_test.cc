@@ -117,6 +117,38 @@ TEST(NormalizerTest, LettersOfAScriptWithoutTransliteration_StayComparable) {
   EXPECT_TRUE(lao->tokens[1].Has(kForeign));
 }
 
+TEST(NormalizerTest, WordsOfOtherScripts_KeepTheirLetters) {
+  const Normalizer* n = Loaded();
+  ASSERT_NE(n, nullptr);
+  // Persian ی and Arabic ي are one letter; the vowel mark (fatha) is dropped; each token points
+  // at the word it romanises.
+  auto persian = n->Normalize("علی کریمی");
+  auto arabic = n->Normalize("عَلي كريمي");
+  ASSERT_TRUE(persian && arabic);
+  ASSERT_EQ(persian->script_words.size(), 2u);
+  ASSERT_EQ(arabic->script_words.size(), 2u);
+  EXPECT_EQ(persian->script_words[0].letters, arabic->script_words[0].letters);
+  EXPECT_EQ(persian->script_words[1].letters, arabic->script_words[1].letters);
+  EXPECT_EQ(persian->script_words[0].letters.size(), 3u);
+  ASSERT_EQ(persian->tokens.size(), 2u);
+  EXPECT_EQ(persian->tokens[0].word, 0);
+  EXPECT_EQ(persian->tokens[1].word, 1);
+  // Latin words and Han characters have none.
+  auto latin = n->Normalize("Ali Karimi");
+  auto han = n->Normalize("習近平");
+  ASSERT_TRUE(latin && han);
+  EXPECT_TRUE(latin->script_words.empty());
+  EXPECT_TRUE(han->script_words.empty());
+  ASSERT_FALSE(han->tokens.empty());
+  EXPECT_EQ(han->tokens[0].word, kNoScriptWord);
+  // Cyrillic lower-cased.
+  auto upper = n->Normalize("ПУТИН");
+  auto lower = n->Normalize("путин");
+  ASSERT_TRUE(upper && lower);
+  ASSERT_EQ(upper->script_words.size(), 1u);
+  EXPECT_EQ(upper->script_words[0].letters, lower->script_words[0].letters);
+}
+
 // The tokens' text of a name, joined by spaces.
 std::string Text(const std::string& name) {
   const Normalizer* n = Loaded();

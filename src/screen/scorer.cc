@@ -43,6 +43,24 @@ struct Candidate {
   bool acronym = false;  // a's one token spells the initials of b's tokens
 };
 
+// Spelling similarity: edits relative to length, so that one typo in a long word stays close
+// while two names that merely share a beginning (Castro, Castillo) do not. Edits never number
+// fewer than the difference in length: words that cannot come within reach are skipped.
+template <typename Text>
+double Spelling(const Text& x, const Text& y) {
+  const size_t lx = x.size();
+  const size_t ly = y.size();
+  const double longest = static_cast<double>(std::max(lx, ly));
+  if (static_cast<double>(lx > ly ? lx - ly : ly - lx) > 0.35 * longest) {
+    return 0.0;
+  }
+  const int edits = EditDistance(x, y);
+  if (edits == 1 && longest >= 5) {
+    return std::max(1.0 - 1.0 / longest, 0.86);  // one typo in a word that survives one
+  }
+  return 1.0 - edits / longest;
+}
+
 // Whether the first na tokens of a and nb of b spell the same letters when joined ("Goldman
 // Sachs", "GoldmanSachs"), compared without building the joined strings.
 bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, size_t nb) {
@@ -312,24 +330,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
       BritishSpelling(a.text) != BritishSpelling(b.text)) {
     return 0.0;  // two different words: "Mining", "Dining"
   }
-  // Spelling: edits relative to length, so that one typo in a long word stays close while
-  // two names that merely share a beginning (Castro, Castillo) do not.
-  // Edits never number fewer than the difference in length: skip words that cannot come
-  // within reach.
-  auto spelling = [](const std::string& x, const std::string& y) {
-    const size_t lx = x.size();
-    const size_t ly = y.size();
-    const double longest = static_cast<double>(std::max(lx, ly));
-    if (static_cast<double>(lx > ly ? lx - ly : ly - lx) > 0.35 * longest) {
-      return 0.0;
-    }
-    const int edits = EditDistance(x, y);
-    if (edits == 1 && longest >= 5) {
-      return std::max(1.0 - 1.0 / longest, 0.86);  // one typo in a word that survives one
-    }
-    return 1.0 - edits / longest;
-  };
-  double sim = spelling(a.text, b.text);
+  double sim = Spelling(a.text, b.text);
   if (sim < 0.93 && kind != NameKind::kEntity &&
       (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
     sim = 0.93;
@@ -340,7 +341,7 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
   if (oa == ob) {
     sim = std::max(sim, 0.95);
   } else if (oa != a.text || ob != b.text) {
-    sim = std::max(sim, 0.95 * spelling(oa, ob));
+    sim = std::max(sim, 0.95 * Spelling(oa, ob));
   }
   if ((a.flags | b.flags) & kForeign) {
     if (!BeginsOther(a.text, b.text)) {
@@ -360,6 +361,19 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     }
   }
   return sim;
+}
+
+double NameScorer::PairSimilarity(const NormalizedName& a, size_t i, const NormalizedName& b,
+                                  size_t j, NameKind kind) const {
+  const Token& x = a.tokens[i];
+  const Token& y = b.tokens[j];
+  if (x.word != kNoScriptWord && y.word != kNoScriptWord && x.text != y.text &&
+      a.script_words[x.word].script == b.script_words[y.word].script && !SameVariantGroup(x, y)) {
+    // Two words of one script: no romanisation stands between them, so a difference in their
+    // letters is a difference in the name, not a choice of transliteration.
+    return Spelling(a.script_words[x.word].letters, b.script_words[y.word].letters);
+  }
+  return TokenSimilarity(x, y, kind);
 }
 
 NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
@@ -430,7 +444,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   cands.clear();
   for (size_t i = 0; i < na; ++i) {
     for (size_t j = 0; j < nb; ++j) {
-      const double sim = TokenSimilarity(a.tokens[i], b.tokens[j], kind);
+      const double sim = PairSimilarity(a, i, b, j, kind);
       if (sim >= kMinTokenSimilarity) {
         cands.push_back({sim, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j), 1});
       }

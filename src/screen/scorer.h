@@ -66,6 +66,10 @@ class NameScorer {
 
  private:
   static bool SameVariantGroup(const Token& a, const Token& b);
+  // TokenSimilarity of a's i-th token and b's j-th, but words of one script other than Latin
+  // are compared in their own letters (NormalizedName::script_words).
+  double PairSimilarity(const NormalizedName& a, size_t i, const NormalizedName& b, size_t j,
+                        NameKind kind) const;
 
   std::unordered_map<std::string, std::vector<uint32_t>> variant_groups_;
   std::vector<std::vector<std::string>> group_words_;  // by group id

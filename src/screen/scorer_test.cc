@@ -177,5 +177,21 @@ TEST(ScorerTest, RomanisationsOfOneName_VowelsAndBalticEndings) {
   EXPECT_LT(Score("Petrovic", "Petrov", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, NamesInOneScript_AreComparedInIt) {
+  // Romanised, 종 and 정 are both "jong"; in Hangul they are two syllables, two names.
+  EXPECT_LT(Score("김종은", "김정은", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_LT(Score("Аляксандр Лукашэвіч", "Аляксандр Лукашэнка", NameKind::kPerson),
+            kDefaultThreshold);
+  EXPECT_LT(Score("مسعود پزشک‌فر", "مسعود پزشکیان", NameKind::kPerson),
+            kDefaultThreshold);
+  // One typo in a long word of the script still matches, as do letter variants.
+  EXPECT_GE(Score("Владимир Владимирович Путин", "Владимир Владимировч Путин", NameKind::kPerson),
+            kDefaultThreshold);
+  EXPECT_GE(Score("علی کریمی", "علي كريمي", NameKind::kPerson), kDefaultThreshold);
+  // Against another script the romanisations are compared as before.
+  EXPECT_GE(Score("김정은", "Kim Jong Un", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("Лукашэнка", "Lukashenka", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen

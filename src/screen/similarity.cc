@@ -103,6 +103,26 @@ int EditDistance(std::string_view a, std::string_view b) {
   return distance;
 }
 
+int EditDistance(std::u32string_view a, std::u32string_view b) {
+  // Each distinct code point becomes one byte: two words hold far fewer than 256.
+  std::u32string seen;
+  auto bytes = [&seen](std::u32string_view word) {
+    std::string out;
+    for (char32_t c : word.substr(0, std::min(word.size(), size_t{64}))) {
+      size_t id = seen.find(c);
+      if (id == std::u32string::npos) {
+        id = seen.size();
+        seen += c;
+      }
+      out += static_cast<char>(id);
+    }
+    return out;
+  };
+  const std::string x = bytes(a);
+  const std::string y = bytes(b);
+  return EditDistance(x, y);
+}
+
 std::string Orthographic(std::string_view w) {
   static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
       {"tsch", "ch"}, {"sch", "sh"}, {"tch", "ch"}, {"tj", "ch"}, {"dzh", "j"}, {"dj", "j"},

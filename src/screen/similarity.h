@@ -13,6 +13,8 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent
 // transpositions), byte-wise; strings are compared on their first 64 bytes.
 int EditDistance(std::string_view a, std::string_view b);
+// The same over code points (words of other scripts), on their first 64.
+int EditDistance(std::u32string_view a, std::u32string_view b);
 
 // A spelling key of a lower-case ASCII word that folds the ways European languages write the
 // same sounds: w → v, oe/ou → u, ph → f, ck → k, (t)sch/tch/tj → ch, dj/dzh → j, kh → h,

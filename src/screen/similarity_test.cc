@@ -66,6 +66,13 @@ TEST(EditDistanceTest, ComparesTheFirst64Bytes) {
   EXPECT_EQ(EditDistance(a, b), 0);
 }
 
+TEST(EditDistanceTest, CountsCodePoints_NotBytes) {
+  EXPECT_EQ(EditDistance(std::u32string(U"김정은"), std::u32string(U"김종은")), 1);
+  EXPECT_EQ(EditDistance(std::u32string(U"لوکاشنکا"), std::u32string(U"لوکاشنکا")), 0);
+  EXPECT_EQ(EditDistance(std::u32string(U"путин"), std::u32string(U"пуитн")), 1);  // transposed
+  EXPECT_EQ(EditDistance(std::u32string(U"αβγ"), std::u32string()), 3);
+}
+
 TEST(JaroWinklerTest, TextbookPairs) {
   EXPECT_NEAR(JaroWinkler("martha", "marhta"), 0.961, 0.001);
   EXPECT_NEAR(JaroWinkler("dwayne", "duane"), 0.840, 0.001);
