@@ -661,7 +661,13 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
       jurisdictions |= uint64_t{1} << (it->second % 64);
     }
     n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions, script};
+    if (script == 0) {
+      n.latin_forms_.push_back(phrase);
+    }
   }
+  std::sort(n.latin_forms_.begin(), n.latin_forms_.end());
+  n.latin_forms_.erase(std::unique(n.latin_forms_.begin(), n.latin_forms_.end()),
+                       n.latin_forms_.end());
   TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 1));
   for (const auto& row : titles) {
     TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
@@ -770,17 +776,24 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
       if (len <= longest_title_ && titles_.count(p) != 0 && raw.size() > len) {
         i += len;  // a title, unless it is the whole name
         replaced = true;
-      } else if (auto it = legal_forms_.find(p);
-                 len <= longest_form_ && it != legal_forms_.end() && (i > 0 || len < raw.size()) &&
-                 (it->second.script == 0 ||
-                  it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
-        Token form;
-        form.text = form.key = form.ortho = it->second.form_class;
-        form.flags = static_cast<uint8_t>(raw[i].flags | kLegalForm);
-        form.jurisdictions = it->second.jurisdictions;
-        name.tokens.push_back(std::move(form));
-        i += len;
-        replaced = true;
+      } else if (len <= longest_form_ && (i > 0 || len < raw.size())) {
+        const LegalForm* form = nullptr;
+        if (auto it = legal_forms_.find(p);
+            it != legal_forms_.end() &&
+            (it->second.script == 0 || it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
+          form = &it->second;
+        } else if (i + len == raw.size() || len == 1) {
+          form = MisspeltForm(p, raw[i + len - 1], i + len == raw.size());
+        }
+        if (form != nullptr) {
+          Token t;
+          t.text = t.key = t.ortho = form->form_class;
+          t.flags = static_cast<uint8_t>(raw[i].flags | kLegalForm);
+          t.jurisdictions = form->jurisdictions;
+          name.tokens.push_back(std::move(t));
+          i += len;
+          replaced = true;
+        }
       }
     }
     if (replaced) {
@@ -792,8 +805,7 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
     }
     if (t.text.find_first_not_of("0123456789") == std::string::npos) {
       t.flags |= kNumber;
-    } else if (!t.Has(kForeign) && t.text.size() >= 3 &&
-               std::binary_search(words_.begin(), words_.end(), WordFingerprint(t.text))) {
+    } else if (!t.Has(kForeign) && IsWord(t.text)) {
       t.flags |= kWord;
     }
     t.key = PhoneticKey(t.text);
@@ -801,6 +813,37 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
     name.tokens.push_back(std::move(t));
   }
   return name;
+}
+
+const Normalizer::LegalForm* Normalizer::MisspeltForm(const std::string& phrase, const Token& last,
+                                                      bool ends_name) const {
+  const std::string& word = last.text;
+  if (last.Has(kForeign) || word.size() < 5 || IsWord(word) ||
+      word.find_first_of("0123456789") != std::string::npos) {
+    return nullptr;
+  }
+  // Cut short where the name ends: "JOINT STOCK COMPAN".
+  auto it = std::lower_bound(latin_forms_.begin(), latin_forms_.end(), phrase);
+  if (ends_name && it != latin_forms_.end() && it->size() > phrase.size() &&
+      it->starts_with(phrase) && it->find(' ', phrase.size()) == std::string::npos) {
+    return &legal_forms_.at(*it);
+  }
+  // One letter wrong in a long one-word form: "Aktiengeselschaft".
+  if (word.size() < 10 || phrase.size() != word.size()) {
+    return nullptr;
+  }
+  for (const std::string& form : latin_forms_) {
+    if (form.size() + 1 >= word.size() && form.size() <= word.size() + 1 &&
+        form.find(' ') == std::string::npos && EditDistance(form, word) <= 1) {
+      return &legal_forms_.at(form);
+    }
+  }
+  return nullptr;
+}
+
+bool Normalizer::IsWord(const std::string& word) const {
+  return word.size() >= 3 &&
+         std::binary_search(words_.begin(), words_.end(), WordFingerprint(word));
 }
 
 std::optional<std::string> Normalizer::WithLegalFormsApart(std::string_view name) const {

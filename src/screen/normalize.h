@@ -107,6 +107,14 @@ class Normalizer {
   std::optional<std::string> WithLegalFormsApart(std::string_view name) const;
   // Drops titles, classes legal forms and marks particles and numbers.
   NormalizedName Finish(std::vector<Token> raw) const;
+  struct LegalForm;
+  // The legal form a phrase of Latin words that is none stands for: a form cut short where the
+  // name ends (`ends_name`; SWIFT lines hold 35 characters: "JOINT STOCK COMPAN"), or a long
+  // one-word form with one letter wrong ("Aktiengeselschaft"). `last` is the phrase's last
+  // token; null when the phrase is no form or its last word is a word of the dictionaries.
+  const LegalForm* MisspeltForm(const std::string& phrase, const Token& last, bool ends_name) const;
+  // Whether a lower-case word of three letters or more is in the dictionaries.
+  bool IsWord(const std::string& word) const;
 
   BurmeseRomanizer burmese_;
   KhmerRomanizer khmer_;
@@ -121,6 +129,7 @@ class Normalizer {
     uint8_t script;
   };
   std::unordered_map<std::string, LegalForm> legal_forms_;
+  std::vector<std::string> latin_forms_;  // the phrases of forms written in Latin, sorted
   size_t longest_form_ = 1;  // in tokens
   std::unordered_set<std::string> titles_;
   size_t longest_title_ = 1;

@@ -187,5 +187,18 @@ TEST(NormalizerTest, ALegalFormGluedInCapitals_IsSetApart) {
   EXPECT_EQ(Text("SIEMENSAG"), "siemensag");
 }
 
+TEST(NormalizerTest, ALegalFormCutShortOrMisspelt_IsTheForm) {
+  // Cut where the name ends, as fixed-width fields cut names.
+  EXPECT_EQ(Text("Tactical Missiles Corporation Joint Stock Compan"),
+            Text("Tactical Missiles Corporation Joint Stock Company"));
+  EXPECT_EQ(Text("Acme Incorpor"), Text("Acme Inc"));
+  // One letter wrong in a long form.
+  EXPECT_EQ(Text("Siemens Aktiengeselschaft"), Text("Siemens AG"));
+  // Not inside the name, not a dictionary word, not a short stub.
+  EXPECT_EQ(Text("Compan Trading"), "compan trading");
+  EXPECT_EQ(Text("Acme Incorporate"), "acme incorporate");
+  EXPECT_EQ(Text("Acme Comp"), "acme comp");
+}
+
 }  // namespace
 }  // namespace tg::screen
