@@ -191,7 +191,7 @@ TEST(NormalizerTest, ALegalFormCutShortOrMisspelt_IsTheForm) {
   // Cut where the name ends, as fixed-width fields cut names.
   EXPECT_EQ(Text("Tactical Missiles Corporation Joint Stock Compan"),
             Text("Tactical Missiles Corporation Joint Stock Company"));
-  EXPECT_EQ(Text("Acme Incorpor"), Text("Acme Inc"));
+  EXPECT_EQ(Text("Acme Incorpor"), Text("Acme Incorporated"));
   // One letter wrong in a long form.
   EXPECT_EQ(Text("Siemens Aktiengeselschaft"), Text("Siemens AG"));
   // Not inside the name, not a dictionary word, not a short stub.

@@ -193,5 +193,17 @@ TEST(ScorerTest, NamesInOneScript_AreComparedInIt) {
   EXPECT_GE(Score("Лукашэнка", "Lukashenka", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, CompanyCorporationAndIncorporated_AreOneForm) {
+  // OFAC writes one entity both ways.
+  EXPECT_GE(Score("Shazand Petrochemical Corporation", "Shazand Petrochemical Company",
+                  NameKind::kEntity),
+            0.95);
+  EXPECT_GE(Score("Khaybarco", "Khaybar Company", NameKind::kEntity), kDefaultThreshold);
+  // A form of another class still differs.
+  EXPECT_LT(
+      Score("Shazand Petrochemical Corporation", "Shazand Petrochemical GmbH", NameKind::kEntity),
+      0.95);
+}
+
 }  // namespace
 }  // namespace tg::screen
