@@ -24,6 +24,10 @@ constexpr double kMinTokenSimilarity = 0.70;
 // weight against; extra tokens of the query (a surname the listed name lacks) count more.
 constexpr double kExtraPenalty = 0.30;
 constexpr double kQueryExtraPenalty = 0.60;
+// But when every word of a listed name of two names or more is found in the query, the query
+// is that name written out in full ("MORENO BRIONES, Fidel Antonio" for "MORENO, Fidel"): its
+// extra words count less. A listed name of one word ("DAN") stays a coincidence.
+constexpr double kContainedQueryExtraPenalty = 0.40;
 // Leftovers on both sides (a different surname) count more than their weight against.
 constexpr double kConflictPenalty = 1.5;
 // The factor for names made of the same words in another order.
@@ -639,9 +643,15 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   // number on one side only conflicts as well: it tells sister ships, numbered funds and
   // successive companies apart ("Gulf Sunbird", "Gulf Sunbird II").
   const double conflict = std::min(left_a, left_b);
-  const double denominator = matched_weight + kConflictPenalty * 2 * conflict +
-                             kQueryExtraPenalty * (left_a - conflict) +
-                             kExtraPenalty * (left_b - conflict) + kConflictPenalty * numbers;
+  int names_b = 0;  // words of the listed name that are names: not particles or forms
+  for (size_t j = 0; j < nb; ++j) {
+    names_b += b.tokens[j].Has(kParticle) || b.tokens[j].Has(kLegalForm) ? 0 : 1;
+  }
+  const double denominator =
+      matched_weight + kConflictPenalty * 2 * conflict +
+      (left_b == 0 && names_b >= 2 ? kContainedQueryExtraPenalty : kQueryExtraPenalty) *
+          (left_a - conflict) +
+      kExtraPenalty * (left_b - conflict) + kConflictPenalty * numbers;
   out.score = matched / denominator;
   // Names keep their order, or move their last part first ("PUTIN, Vladimir"): aligned
   // positions must be a rotation of an increasing sequence. Otherwise the names are made of

@@ -205,5 +205,17 @@ TEST(ScorerTest, CompanyCorporationAndIncorporated_AreOneForm) {
       0.95);
 }
 
+TEST(ScorerTest, AQueryThatContainsAListedNameOfTwoNames_IsThatNameInFull) {
+  // Aliases of one SDN entry each (2021 snapshot).
+  EXPECT_GE(Score("MORENO BRIONES, Fidel Antonio", "MORENO, Fidel", NameKind::kPerson),
+            kDefaultThreshold);
+  EXPECT_GE(Score("AL-ARMANAZI, Amr Muhammad Najib", "ARMANAZI, Amr", NameKind::kPerson),
+            kDefaultThreshold);
+  // A listed name of one word found in a query is a coincidence.
+  EXPECT_LT(Score("Dan Crenshaw", "DAN", NameKind::kPerson), kDefaultThreshold);
+  // As is a query that lacks a word of the listed name while adding its own.
+  EXPECT_LT(Score("Fidel Antonio Briones", "MORENO, Fidel", NameKind::kPerson), kDefaultThreshold);
+}
+
 }  // namespace
 }  // namespace tg::screen
