@@ -668,12 +668,16 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
   std::sort(n.latin_forms_.begin(), n.latin_forms_.end());
   n.latin_forms_.erase(std::unique(n.latin_forms_.begin(), n.latin_forms_.end()),
                        n.latin_forms_.end());
-  TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 1));
+  TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 2));
   for (const auto& row : titles) {
     TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
+    if (row[1] != "person" && row[1] != "vessel") {
+      return InvalidArgument(dir + "titles.csv: title '" + row[0] + "': `of` is '" + row[1] +
+                             "', neither person nor vessel");
+    }
     n.longest_title_ = std::max(n.longest_title_, 1 + static_cast<size_t>(std::count(
                                                            phrase.begin(), phrase.end(), ' ')));
-    n.titles_.insert(phrase);
+    n.titles_[phrase] = row[1] == "vessel";
   }
   TG_ASSIGN_OR_RETURN(auto forms_of_words, ReadList(dir + "word_forms.csv", 2));
   for (const auto& row : forms_of_words) {
@@ -773,7 +777,9 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
     for (size_t len = std::min(std::max(longest_form_, longest_title_), raw.size() - i);
          len > 0 && !replaced; --len) {
       const std::string p = phrase(i, len);
-      if (len <= longest_title_ && titles_.count(p) != 0 && raw.size() > len) {
+      if (auto title = len <= longest_title_ ? titles_.find(p) : titles_.end();
+          title != titles_.end() && raw.size() > len) {
+        name.vessel = name.vessel || (i == 0 && title->second);
         i += len;  // a title, unless it is the whole name
         replaced = true;
       } else if (len <= longest_form_ && (i > 0 || len < raw.size())) {

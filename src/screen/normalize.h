@@ -72,6 +72,7 @@ struct NormalizedName {
   std::vector<Token> tokens;
   std::vector<ScriptWord> script_words;  // empty for names in Latin letters
   bool prepared = false;  // NameScorer::Prepare has run
+  bool vessel = false;    // begins with a ship's prefix (MV, MT, …; data/screening/titles.csv)
   // The tokens' text joined without spaces, for word-joining comparisons.
   std::string Joined() const;
   // The tokens' text joined with single spaces.
@@ -131,7 +132,7 @@ class Normalizer {
   std::unordered_map<std::string, LegalForm> legal_forms_;
   std::vector<std::string> latin_forms_;  // the phrases of forms written in Latin, sorted
   size_t longest_form_ = 1;  // in tokens
-  std::unordered_set<std::string> titles_;
+  std::unordered_map<std::string, bool> titles_;  // to whether it begins a ship's name
   size_t longest_title_ = 1;
   std::unordered_set<std::string> particles_;
   // Common words of the dictionaries (lower-case ASCII, three letters or more), kept as sorted

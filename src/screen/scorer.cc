@@ -65,6 +65,8 @@ double Spelling(const Text& x, const Text& y) {
   return 1.0 - edits / longest;
 }
 
+bool IsEntity(NameKind kind) { return kind == NameKind::kEntity || kind == NameKind::kVessel; }
+
 // Whether the first na tokens of a and nb of b spell the same letters when joined ("Goldman
 // Sachs", "GoldmanSachs"), compared without building the joined strings.
 bool SameLetters(const NormalizedName& a, size_t na, const NormalizedName& b, size_t nb) {
@@ -284,7 +286,10 @@ NameKind KindOfType(std::string_view type) {
   for (char& c : lower) {
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
-  return lower == "person" || lower == "individual" ? NameKind::kPerson : NameKind::kEntity;
+  if (lower == "person" || lower == "individual") {
+    return NameKind::kPerson;
+  }
+  return lower == "vessel" ? NameKind::kVessel : NameKind::kEntity;
 }
 
 double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind) const {
@@ -327,16 +332,19 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
   if (shorter.Has(kAbbreviated) && longer.text.compare(0, shorter.text.size(), shorter.text) == 0) {
     return 0.9;
   }
-  if (SameVariantGroup(a, b)) {
+  // A common word and its plural are one word of a company's name (Guard, Guards), not of a
+  // person's or a ship's.
+  if (SameVariantGroup(a, b) ||
+      (kind != NameKind::kPerson && kind != NameKind::kVessel && (a.Has(kWord) || b.Has(kWord)) &&
+       SingularAndPlural(a.text, b.text))) {
     return 0.95;
   }
-  if (kind == NameKind::kEntity && a.Has(kWord) && b.Has(kWord) && a.ortho != b.ortho &&
+  if (IsEntity(kind) && a.Has(kWord) && b.Has(kWord) && a.ortho != b.ortho &&
       BritishSpelling(a.text) != BritishSpelling(b.text)) {
     return 0.0;  // two different words: "Mining", "Dining"
   }
   double sim = Spelling(a.text, b.text);
-  if (sim < 0.93 && kind != NameKind::kEntity &&
-      (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
+  if (sim < 0.93 && !IsEntity(kind) && (VowelsApart(a.text, b.text) || BalticEnding(a, b))) {
     sim = 0.93;
   }
   // The same word in another language's spelling (Poetin, Wladimirowitsch).
@@ -404,6 +412,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     return Score(pa, pb, kind);
   }
   NameScore out;
+  if ((a.vessel || b.vessel) && kind != NameKind::kPerson) {
+    kind = NameKind::kVessel;
+  }
   const size_t na = std::min(a.tokens.size(), kMaxTokens);
   const size_t nb = std::min(b.tokens.size(), kMaxTokens);
   if (na == 0 || nb == 0) {
@@ -430,7 +441,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   // Different common words tell apart businesses that share a proper name ("Ashcorran Mining
   // Supplies", "Ashcorran Dining Supplies"); a name made of common words alone may be
   // misspelt in one of them ("Fjord Motor Company").
-  if (kind == NameKind::kEntity && !SharesProperName(a, na, b, nb)) {
+  if (IsEntity(kind) && !SharesProperName(a, na, b, nb)) {
     kind = NameKind::kUnknown;
   }
   // Fixed-size scratch: Score runs for every candidate of every query, and allocating here

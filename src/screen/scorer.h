@@ -27,10 +27,14 @@ inline constexpr double kDefaultThreshold = 0.80;
 // What kind of party a name is of, as far as known. Company and vessel names are made of
 // common words, and two different words there are two different names ("Mining" and "Dining");
 // in the names of people a one-letter difference is more often a spelling.
-enum class NameKind : uint8_t { kUnknown, kPerson, kEntity };
+// A vessel is an entity whose name is one proper name: a plural there is another ship
+// ("ALTAIR STAR", "ALTAIR STARS"), where in a company name it is the same word ("Industry",
+// "Industries").
+enum class NameKind : uint8_t { kUnknown, kPerson, kEntity, kVessel };
 
 // The kind of a party type as lists and queries write it: "person", "individual" → kPerson;
-// "entity", "company", "organization", "vessel", "aircraft", … → kEntity; "" → kUnknown.
+// "vessel" → kVessel; "entity", "company", "organization", "aircraft", … → kEntity;
+// "" → kUnknown.
 NameKind KindOfType(std::string_view type);
 
 struct NameScore {

@@ -45,7 +45,8 @@ TEST(ScorerTest, KindOfType) {
   EXPECT_EQ(KindOfType("Person"), NameKind::kPerson);
   EXPECT_EQ(KindOfType("individual"), NameKind::kPerson);
   EXPECT_EQ(KindOfType("Company"), NameKind::kEntity);
-  EXPECT_EQ(KindOfType("vessel"), NameKind::kEntity);
+  EXPECT_EQ(KindOfType("vessel"), NameKind::kVessel);
+  EXPECT_EQ(KindOfType("Organization"), NameKind::kEntity);
   EXPECT_EQ(KindOfType(""), NameKind::kUnknown);
 }
 
@@ -215,6 +216,18 @@ TEST(ScorerTest, AQueryThatContainsAListedNameOfTwoNames_IsThatNameInFull) {
   EXPECT_LT(Score("Dan Crenshaw", "DAN", NameKind::kPerson), kDefaultThreshold);
   // As is a query that lacks a word of the listed name while adding its own.
   EXPECT_LT(Score("Fidel Antonio Briones", "MORENO, Fidel", NameKind::kPerson), kDefaultThreshold);
+}
+
+TEST(ScorerTest, APlural_IsTheSameWordOfACompany_ButAnotherShip) {
+  EXPECT_GE(Score("Islamic Revolutionary Guards Corps", "ISLAMIC REVOLUTIONARY GUARD CORPS",
+                  NameKind::kEntity),
+            0.95);
+  EXPECT_GE(Score("Shiraz Electronic Industries", "Shiraz Electronics Industry", NameKind::kEntity),
+            kDefaultThreshold);
+  EXPECT_LT(Score("ALTAIR STARS", "ALTAIR STAR", NameKind::kVessel), 0.95);
+  // A name that begins as a ship's does is a ship's, whatever its type says.
+  EXPECT_LT(Score("MV Espoirs d'Abidjan", "MV Espoir d'Abidjan", NameKind::kEntity),
+            Score("Espoirs d'Abidjan", "Espoir d'Abidjan", NameKind::kEntity));
 }
 
 }  // namespace

@@ -59,6 +59,18 @@ std::string BritishSpelling(std::string_view w) {
   return std::string(w);
 }
 
+bool SingularAndPlural(std::string_view x, std::string_view y) {
+  if (x.size() > y.size()) {
+    std::swap(x, y);
+  }
+  if (x.size() < 4 || !y.starts_with(x.substr(0, x.size() - 1))) {
+    return false;
+  }
+  const std::string_view rest = y.substr(x.size());
+  return (y.starts_with(x) && (rest == "s" || rest == "es")) ||
+         (x.back() == 'y' && y.size() == x.size() + 2 && y.ends_with("ies"));
+}
+
 char32_t Simplified(char32_t c) { return InOtherForm(c, true); }
 
 bool IsSimplifiedForm(char32_t c) { return InOtherForm(c, false) != c; }

@@ -13,6 +13,10 @@ namespace tg::screen {
 // (-isation, -ise, -yse, -our, -re), so that "Organization" and "Organisation" compare equal.
 std::string BritishSpelling(std::string_view w);
 
+// Whether one word is the English plural of the other: pearl/pearls, industry/industries,
+// box/boxes. Words of four letters or more.
+bool SingularAndPlural(std::string_view x, std::string_view y);
+
 // A Han character in its simplified form (習 → 习), the same character when it has none.
 char32_t Simplified(char32_t c);
 

@@ -21,6 +21,16 @@ TEST(SpellingsTest, BritishSpelling) {
   EXPECT_EQ(BritishSpelling("or"), "or");  // too short to carry the ending
 }
 
+TEST(SpellingsTest, SingularAndPlural) {
+  EXPECT_TRUE(SingularAndPlural("guard", "guards"));
+  EXPECT_TRUE(SingularAndPlural("industries", "industry"));
+  EXPECT_FALSE(SingularAndPlural("boxes", "box"));  // under four letters
+  EXPECT_TRUE(SingularAndPlural("churches", "church"));
+  EXPECT_FALSE(SingularAndPlural("industries", "industrial"));
+  EXPECT_FALSE(SingularAndPlural("guard", "guardian"));
+  EXPECT_FALSE(SingularAndPlural("guard", "guard"));
+}
+
 TEST(SpellingsTest, VowelsApart_OneOrTwoVowelsOfFiveLettersOrMore) {
   EXPECT_TRUE(VowelsApart("osama", "usama"));
   EXPECT_TRUE(VowelsApart("rashad", "rushed"));
