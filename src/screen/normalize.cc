@@ -824,27 +824,28 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
 const Normalizer::LegalForm* Normalizer::MisspeltForm(const std::string& phrase, const Token& last,
                                                       bool ends_name) const {
   const std::string& word = last.text;
-  if (last.Has(kForeign) || word.size() < 5 || IsWord(word) ||
+  if (last.Has(kForeign) || word.size() < 5 ||
       word.find_first_of("0123456789") != std::string::npos) {
     return nullptr;
   }
+  const std::string* form = nullptr;
   // Cut short where the name ends: "JOINT STOCK COMPAN".
   auto it = std::lower_bound(latin_forms_.begin(), latin_forms_.end(), phrase);
   if (ends_name && it != latin_forms_.end() && it->size() > phrase.size() &&
       it->starts_with(phrase) && it->find(' ', phrase.size()) == std::string::npos) {
-    return &legal_forms_.at(*it);
+    form = &*it;
   }
   // One letter wrong in a long one-word form: "Aktiengeselschaft".
-  if (word.size() < 10 || phrase.size() != word.size()) {
-    return nullptr;
-  }
-  for (const std::string& form : latin_forms_) {
-    if (form.size() + 1 >= word.size() && form.size() <= word.size() + 1 &&
-        form.find(' ') == std::string::npos && EditDistance(form, word) <= 1) {
-      return &legal_forms_.at(form);
+  for (auto f = latin_forms_.begin(); form == nullptr && word.size() >= 10 &&
+                                      phrase.size() == word.size() && f != latin_forms_.end();
+       ++f) {
+    if (f->size() + 1 >= word.size() && f->size() <= word.size() + 1 &&
+        f->find(' ') == std::string::npos && EditDistance(*f, word) <= 1) {
+      form = &*f;
     }
   }
-  return nullptr;
+  // Looked up last: the dictionary is the costly test.
+  return form != nullptr && !IsWord(word) ? &legal_forms_.at(*form) : nullptr;
 }
 
 bool Normalizer::IsWord(const std::string& word) const {
