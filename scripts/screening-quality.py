@@ -212,8 +212,11 @@ def main():
             same = sum(r["label"] for r in series)
             print(f"  ({len(series)} pairs differ only in a series number, {same} labelled the "
                   f"same party; without them F1 {rest['f1']:.3f})")
-            md.append(f"Pairs that differ only in a series number: {len(series)}, {same} of them "
-                      f"labelled the same party; F1 of the others: {rest['f1']:.3f}.\n")
+            series_note = (f"| pairs that differ only in a series number | {len(series)} "
+                           f"| {same} labelled the same party | | F1 of the others: "
+                           f"{rest['f1']:.3f} | | |")
+        else:
+            series_note = None
         reference = reference_f1(nm, name, cases)
         if reference:
             print(f"  (published reference on this file: {reference})")
@@ -232,6 +235,8 @@ def main():
                   f"| **{total['f1']:.3f}** | {total['fp']} | {total['fn']} |")
         if reference:
             md.append(f"| reference: {reference} | | | | | | |")
+        if series_note:
+            md.append(series_note)
         for key in ("group", "category"):
             by = collections.defaultdict(list)
             for r in rows:
