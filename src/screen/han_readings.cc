@@ -1,6 +1,7 @@
 #include "src/screen/han_readings.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bzlib.h>
 #include <cstdio>
 #include <memory>
@@ -70,10 +71,20 @@ void AddOnce(std::vector<std::string>& to, std::string r) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> default_loaded{false};
+}  // namespace
+
 const Result<HanReadings>& HanReadings::Default() {
-  static const Result<HanReadings> kReadings = Load(kDefaultPath);
+  static const Result<HanReadings> kReadings = [] {
+    Result<HanReadings> readings = Load(kDefaultPath);
+    default_loaded = true;
+    return readings;
+  }();
   return kReadings;
 }
+
+bool HanReadings::DefaultLoaded() { return default_loaded; }
 
 Result<HanReadings> HanReadings::Load(const std::string& path) {
   std::string text;

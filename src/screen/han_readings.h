@@ -21,6 +21,9 @@ class HanReadings {
 
   // The readings at kDefaultPath, loaded once per process on the first call (about 0.15 s).
   static const Result<HanReadings>& Default();
+  // Whether Default() has loaded them in this process: names without Han characters, and the
+  // data tables, must not pay for them.
+  static bool DefaultLoaded();
   // Reads a Unihan_Readings.txt file, plain or bzip2-compressed (by its ".bz2" name).
   static Result<HanReadings> Load(const std::string& path);
 

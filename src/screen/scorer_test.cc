@@ -2,9 +2,12 @@
 // move a score across the default threshold.
 #include "src/screen/scorer.h"
 
+#include <cstdlib>
+#include <string>
+
 #include <gtest/gtest.h>
 
-#include <string>
+#include "src/screen/han_readings.h"
 
 namespace tg::screen {
 namespace {
@@ -228,6 +231,21 @@ TEST(ScorerTest, APlural_IsTheSameWordOfACompany_ButAnotherShip) {
   // A name that begins as a ship's does is a ship's, whatever its type says.
   EXPECT_LT(Score("MV Espoirs d'Abidjan", "MV Espoir d'Abidjan", NameKind::kEntity),
             Score("Espoirs d'Abidjan", "Espoir d'Abidjan", NameKind::kEntity));
+}
+
+TEST(ScorerTest, NamesWithoutHanCharacters_DoNotLoadTheHanReadings) {
+  // In a process of its own: another test may have loaded them in this one. Loading the
+  // data tables normalises their Han entries (株式会社) without reading them.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Score("Vladimir Putin", "PUTIN, Vladimir Vladimirovich", NameKind::kPerson);
+        Score("Toyota Motor KK", "Toyota Jidosha Kabushiki Kaisha", NameKind::kEntity);
+        const bool latin_loaded = HanReadings::DefaultLoaded();
+        Score("金正恩", "Kim Jong Un", NameKind::kPerson);
+        std::exit(!latin_loaded && HanReadings::DefaultLoaded() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
