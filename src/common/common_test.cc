@@ -1,9 +1,13 @@
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "tierguard/date.h"
+
 #include "src/common/country_table.h"
 #include "src/common/csv.h"
 #include "src/common/json_writer.h"
@@ -128,6 +132,21 @@ TEST(JsonWriter, SeparatesArrayElements) {
   JsonWriter w(out);
   w.BeginArray().Int(1).BeginObject().EndObject().String("x").EndArray();
   EXPECT_EQ(out, "[1,{},\"x\"]");
+}
+
+TEST(Lines, SplitsAtNewlinesAndNumbersFromOne) {
+  std::vector<std::pair<std::string, size_t>> seen;
+  for (Lines lines("a\r\n\nlast"); lines.Next();) {
+    seen.emplace_back(std::string(lines.line()), lines.number());
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], std::make_pair(std::string("a"), size_t{1}));
+  EXPECT_EQ(seen[1], std::make_pair(std::string(""), size_t{2}));
+  EXPECT_EQ(seen[2], std::make_pair(std::string("last"), size_t{3}));
+  EXPECT_FALSE(Lines("").Next());
+  Lines one("x\n");
+  EXPECT_TRUE(one.Next());
+  EXPECT_FALSE(one.Next());  // a final newline ends the last line, it opens none
 }
 
 TEST(LookupKey, IgnoresCaseSpacesAndPunctuation) {

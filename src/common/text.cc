@@ -69,4 +69,19 @@ std::vector<std::string> SplitList(std::string_view text, char sep) {
   return out;
 }
 
+bool Lines::Next() {
+  if (next_ >= text_.size()) {
+    return false;
+  }
+  size_t end = text_.find('\n', next_);
+  end = end == std::string_view::npos ? text_.size() : end;
+  line_ = text_.substr(next_, end - next_);
+  if (!line_.empty() && line_.back() == '\r') {
+    line_.remove_suffix(1);
+  }
+  next_ = end + 1;
+  ++number_;
+  return true;
+}
+
 }  // namespace tg

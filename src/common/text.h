@@ -1,4 +1,4 @@
-// Small text helpers shared by the loaders: lookup keys and number parsing.
+// Small text helpers shared by the loaders: lookup keys, number parsing, lists and lines.
 #pragma once
 
 #include <optional>
@@ -19,5 +19,23 @@ std::optional<double> ParseNumber(std::string_view text);
 
 // Splits on `sep`, trimming spaces; empty pieces are dropped.
 std::vector<std::string> SplitList(std::string_view text, char sep);
+
+// The lines of a text one by one, without their '\n' (nor a '\r' before it); a last line
+// without a '\n' counts, an empty text has none:
+//   for (Lines lines(text); lines.Next();) { use(lines.line(), lines.number()); }
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : text_(text) {}
+  // Moves to the next line; false at the end of the text.
+  bool Next();
+  std::string_view line() const { return line_; }
+  size_t number() const { return number_; }  // from 1
+
+ private:
+  std::string_view text_;
+  size_t next_ = 0;
+  std::string_view line_;
+  size_t number_ = 0;
+};
 
 }  // namespace tg

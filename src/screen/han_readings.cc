@@ -101,13 +101,8 @@ Result<HanReadings> HanReadings::Load(const std::string& path) {
   }
   std::unordered_map<std::string, std::string> romanised;  // Hangul syllable → Latin
   HanReadings out;
-  int line_number = 0;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    end = end == std::string::npos ? text.size() : end;
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    ++line_number;
+  for (Lines lines(text); lines.Next();) {
+    const std::string_view line = lines.line();
     if (line.empty() || line[0] == '#') {
       continue;
     }
@@ -115,7 +110,7 @@ Result<HanReadings> HanReadings::Load(const std::string& path) {
     const size_t tab1 = line.find('\t');
     const size_t tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
     if (tab2 == std::string_view::npos || line.compare(0, 2, "U+") != 0) {
-      return InvalidArgument(path + ":" + std::to_string(line_number) +
+      return InvalidArgument(path + ":" + std::to_string(lines.number()) +
                              ": expected U+code<TAB>field<TAB>value");
     }
     const std::string_view field = line.substr(tab1 + 1, tab2 - tab1 - 1);

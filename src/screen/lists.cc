@@ -450,17 +450,12 @@ Result<ScreeningList> ParseFtm(const std::string& path, std::string_view bytes) 
   ScreeningList list;
   list.format = "ftm";
   simdjson::dom::parser parser;
-  size_t line_no = 0;
-  for (size_t start = 0; start < bytes.size();) {
-    size_t end = bytes.find('\n', start);
-    end = end == std::string_view::npos ? bytes.size() : end;
-    const std::string line = Trim(bytes.substr(start, end - start));
-    start = end + 1;
-    ++line_no;
+  for (Lines lines(bytes); lines.Next();) {
+    const std::string line = Trim(lines.line());
     if (line.empty()) {
       continue;
     }
-    const std::string where = path + ":" + std::to_string(line_no);
+    const std::string where = path + ":" + std::to_string(lines.number());
     simdjson::dom::object obj;
     if (auto err = parser.parse(line).get(obj); err) {
       return Bad(where, std::string("not a JSON object: ") + simdjson::error_message(err));

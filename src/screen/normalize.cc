@@ -281,11 +281,8 @@ Status ReadWords(const std::string& path, const std::string& package,
   // U+00E0..U+00FF lower-case, folded; '*' marks a letter without an ASCII fold (÷).
   static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
   std::string word;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    end = end == std::string::npos ? text.size() : end;
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
+  for (Lines lines(text); lines.Next();) {
+    const std::string_view line = lines.line();
     word.clear();
     bool ok = !line.empty() && line[0] >= 'a' && line[0] <= 'z';
     for (size_t i = 0; ok && i < line.size(); ++i) {
