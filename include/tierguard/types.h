@@ -71,6 +71,12 @@ struct Party {
   std::string group;            // party group for aggregated caps
   Country nationality;          // for natural persons
   std::vector<Country> affiliations;  // countries its supply chain is affiliated with
+  // Qualifiers of its restricted-party screening, as `screen` takes them: person | entity |
+  // vessel | aircraft (empty: unknown), a birth date (YYYY or YYYY-MM-DD), identifiers
+  // (registration, tax, passport, IMO numbers).
+  std::string type;
+  std::string birth_date;
+  std::vector<std::string> identifiers;
   bool present = false;
 };
 

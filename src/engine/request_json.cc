@@ -73,6 +73,29 @@ Status GetCountry(const object& obj, std::string_view key, std::string_view path
   return Status::Ok();
 }
 
+Status GetStringList(const object& obj, std::string_view key, std::string_view path,
+                     std::vector<std::string>& out) {
+  element e;
+  if (!Field(obj, key, e)) {
+    return Status::Ok();
+  }
+  array arr;
+  if (e.get_array().get(arr)) {
+    return Bad(Join(path, key), "must be a list of strings");
+  }
+  size_t i = 0;
+  for (element v : arr) {
+    std::string_view s;
+    if (v.get_string().get(s) || s.size() > 4096) {
+      return Bad(Join(path, key) + "[" + std::to_string(i) + "]",
+                 "must be a string of at most 4096 bytes");
+    }
+    out.emplace_back(s);
+    ++i;
+  }
+  return Status::Ok();
+}
+
 Status GetCountryList(const object& obj, std::string_view key, std::string_view path,
                       const CountryTable& countries, std::vector<Country>& out) {
   element e;
@@ -152,6 +175,13 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(GetCountry(obj, "nationality", key, countries, false, out.nationality));
   TG_RETURN_IF_ERROR(GetCountryList(obj, "affiliations", key, countries, out.affiliations));
   TG_RETURN_IF_ERROR(GetString(obj, "group", key, false, out.group));
+  TG_RETURN_IF_ERROR(GetString(obj, "type", key, false, out.type));
+  if (!out.type.empty() && out.type != "person" && out.type != "entity" && out.type != "vessel" &&
+      out.type != "aircraft") {
+    return Bad(Join(key, "type"), "must be person, entity, vessel or aircraft");
+  }
+  TG_RETURN_IF_ERROR(GetString(obj, "birth_date", key, false, out.birth_date));
+  TG_RETURN_IF_ERROR(GetStringList(obj, "identifiers", key, out.identifiers));
   if (out.headquarters.empty()) {
     out.headquarters = out.country;
   }
@@ -307,6 +337,9 @@ void ResetParty(Party& p) {
   p.country = p.headquarters = p.parent_headquarters = p.nationality = Country();
   p.group.clear();
   p.affiliations.clear();
+  p.type.clear();
+  p.birth_date.clear();
+  p.identifiers.clear();
   p.present = false;
 }
 

@@ -41,14 +41,32 @@ PartyScreener::PartyScreener(const Index& index, const std::vector<ListConsequen
   }
 }
 
-const std::vector<Hit>& PartyScreener::HitsFor(const std::string& name) {
-  auto it = cache_.find(name);
+const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
+  Query query{.name = party.name,
+              .country = party.country.empty() ? "" : party.country.ToString(),
+              .type = party.type,
+              .birth_date = party.birth_date,
+              .identifiers = party.identifiers};
+  // Each field prefixed with its length: no two queries share a key.
+  std::string key;
+  auto add = [&key](const std::string& field) {
+    key += std::to_string(field.size());
+    key += ':';
+    key += field;
+  };
+  for (const std::string* field : {&query.name, &query.country, &query.type, &query.birth_date}) {
+    add(*field);
+  }
+  for (const std::string& id : query.identifiers) {
+    add(id);
+  }
+  auto it = cache_.find(key);
   if (it != cache_.end()) {
     return it->second;
   }
-  auto hits = index_.Search(Query{.name = name}, threshold_, 5);
+  auto hits = index_.Search(query, threshold_, 5);
   // A party name that cannot be screened (not UTF-8) was refused when the request was read.
-  return cache_.emplace(name, hits ? std::move(*hits) : std::vector<Hit>{}).first->second;
+  return cache_.emplace(std::move(key), hits ? std::move(*hits) : std::vector<Hit>{}).first->second;
 }
 
 void PartyScreener::Apply(const Request& request, Decision& decision) {
@@ -60,7 +78,7 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
     if (!party->present || party->name.empty()) {
       continue;
     }
-    for (const Hit& h : HitsFor(party->name)) {
+    for (const Hit& h : HitsFor(*party)) {
       ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,
                       h.entry->name, *h.matched_name, h.score, ""};
       auto c = clearances_.find({LookupKey(party->name), h.entry->entry_id});

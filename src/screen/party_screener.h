@@ -3,7 +3,9 @@
 // and, by what data/screening/list_consequences.csv says of its list, makes the outcome
 // prohibited or licence required (or stays a red flag). Hits a reviewer cleared (and whose
 // list entry has not changed since) are shown as cleared and change nothing.
-// One PartyScreener per batch: it caches each party name's hits. Not thread-safe.
+// A party is screened as `screen` screens a query: its name, country, and the type, birth date
+// and identifiers it gives. One PartyScreener per batch: it caches each party's hits. Not
+// thread-safe.
 #pragma once
 
 #include <map>
@@ -45,7 +47,7 @@ class PartyScreener {
   void Apply(const Request& request, Decision& decision);
 
  private:
-  const std::vector<Hit>& HitsFor(const std::string& name);
+  const std::vector<Hit>& HitsFor(const Party& party);
 
   const Index& index_;
   std::map<std::string, const ListConsequence*> by_list_;

@@ -34,10 +34,10 @@ def write_ofac(folder, rows):
     return path
 
 
-def request(rid, consignee, date="2025-06-01", country="AE"):
+def request(rid, consignee, date="2025-06-01", country="AE", **qualifiers):
+    party = {"id": "C-" + rid, "name": consignee, "country": country, **qualifiers}
     return json.dumps({"id": rid, "date": date, "regime": "us-ai-diffusion-2025",
-                       "consignee": {"id": "C-" + rid, "name": consignee, "country": country},
-                       "items": [{"part": "H100 SXM", "quantity": 8}]})
+                       "consignee": party, "items": [{"part": "H100 SXM", "quantity": 8}]})
 
 
 def main():
@@ -127,6 +127,25 @@ def main():
         d = decide("determine", request("A5", "Karakum Processor Trading"))
         check(d["A5"]["outcome"] == "prohibited",
               f"clearance survived a change of the entry: {d['A5']}")
+
+        # A party's qualifiers weigh as in `screen`: another birth year clears a namesake, the
+        # listed one confirms; a listed identifier makes a weak name match a hit.
+        d = decide("determine", request("Q1", "Pavel Orlov", type="person", birth_date="1985-04-02"),
+                   request("Q2", "Pavel Orlov", type="person", birth_date="1970"),
+                   request("Q3", "Karakum Trading House"),
+                   request("Q4", "Karakum Trading House", identifiers=["Tax ID 7709999999"]))
+        check(d["Q1"]["outcome"] != "prohibited" and "screening" not in d["Q1"],
+              f"namesake born in another year: {d['Q1']}")
+        check(d["Q2"]["outcome"] == "prohibited", f"same birth year: {d['Q2']}")
+        check("screening" not in d["Q3"], f"weak name match alone: {d['Q3']}")
+        check(d["Q4"]["outcome"] == "prohibited" and
+              d["Q4"]["screening"][0]["entry_id"] == "SDN-9001",
+              f"listed identifier: {d['Q4']}")
+        d = decide("determine", request("Q5", "Pavel Orlov", type="ship"),
+                   request("Q6", "Pavel Orlov", identifiers="7709999999"))
+        check("type" in d["Q5"].get("error", {}).get("message", ""), f"bad type: {d['Q5']}")
+        check("identifiers" in d["Q6"].get("error", {}).get("message", ""),
+              f"identifiers not a list: {d['Q6']}")
 
         # An Entity List hit requires a licence and names the entry's licence policy.
         r = run("lists", "load", os.path.join(SHARED, "sanctions/csl_us/csl_sample_2019.csv"))
