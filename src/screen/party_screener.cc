@@ -2,6 +2,7 @@
 
 #include "src/common/csv.h"
 #include "src/common/text.h"
+#include "src/screen/normalize.h"
 
 namespace tg::screen {
 
@@ -31,6 +32,10 @@ PartyScreener::PartyScreener(const Index& index, const std::vector<ListConsequen
       default_(&red_flag_),
       red_flag_{"", "red_flag", "screening.other", "15 CFR 732.6 (red flags)",
                 "A party matches an entry of a restricted-party list: resolve it before export."},
+      unread_{"", "red_flag", "screening.unread_script",
+              "Supp. No. 3 to 15 CFR Part 732 (Know Your Customer guidance)",
+              "A party's name is written in a script tierguard does not romanise: it was screened "
+              "only as written, and a list may hold it romanised. Check it by hand."},
       threshold_(threshold) {
   for (const ListConsequence& c : consequences) {
     by_list_[c.list] = &c;
@@ -77,6 +82,11 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
   for (const auto& [role, party] : parties) {
     if (!party->present || party->name.empty()) {
       continue;
+    }
+    if (const std::string script = UnreadScript(party->name); !script.empty()) {
+      decision.reasons.push_back(
+          Reason{unread_.rule, unread_.citation, unread_.text,
+                 std::string(role) + " '" + party->name + "': " + script + " script", nullptr});
     }
     for (const Hit& h : HitsFor(*party)) {
       ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,

@@ -53,6 +53,8 @@ class PartyScreener {
   std::map<std::string, const ListConsequence*> by_list_;
   const ListConsequence* default_;  // the red flag for lists without a row
   ListConsequence red_flag_;
+  // The notice for a party name in a script nothing here romanises (UnreadScript).
+  ListConsequence unread_;
   double threshold_;
   std::map<std::pair<std::string, std::string>, Clearance> clearances_;
   std::unordered_map<std::string, std::vector<Hit>> cache_;

@@ -147,6 +147,16 @@ def main():
         check("identifiers" in d["Q6"].get("error", {}).get("message", ""),
               f"identifiers not a list: {d['Q6']}")
 
+        # A name in a script nothing romanises is screened as written, and the decision says so
+        # (a red flag: the outcome stands).
+        d = decide("determine", request("U1", "ບໍລິສັດ ສົມຊາຍ", country="LA"),
+                   request("U2", "Sakura Cloud KK", country="JP"))
+        notice = [x for x in d["U1"]["reasons"] if x["rule"] == "screening.unread_script"]
+        check(notice and "Lao" in notice[0]["detail"] and d["U1"]["outcome"] != "prohibited",
+              f"unread script: {d['U1']}")
+        check(not any(x["rule"] == "screening.unread_script" for x in d["U2"]["reasons"]),
+              f"a Latin name flagged as unread: {d['U2']['reasons']}")
+
         # An Entity List hit requires a licence and names the entry's licence policy.
         r = run("lists", "load", os.path.join(SHARED, "sanctions/csl_us/csl_sample_2019.csv"))
         check(r.returncode == 0, f"load CSL: {r.stderr}")
