@@ -1,6 +1,7 @@
 #include "src/screen/index.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "src/screen/han_readings.h"
@@ -27,6 +28,9 @@ constexpr double kTypeDifferent = -0.10;
 constexpr double kBirthSame = 0.03;
 constexpr double kBirthDifferent = -0.15;
 constexpr double kIdentifierFloor = 0.95;
+// A ship keeps one IMO number for life: two different ones are two hulls, whatever the names
+// (sister ships "Maru No. 8" and "Maru No. 6" differ in little else).
+constexpr double kImoDifferent = -0.20;
 
 // Every four-digit year (1900-2099) in published birth dates ("07 Oct 1952", "circa 1960").
 std::vector<int> Years(const std::vector<std::string>& dates) {
@@ -45,6 +49,9 @@ std::vector<int> Years(const std::vector<std::string>& dates) {
   }
   return out;
 }
+
+// The IdentifierKey of each identifier labelled as an IMO number ("IMO 9187629").
+std::vector<std::string> ImoKeys(const std::vector<std::string>& ids);
 
 // An identifier's digits and letters after its label ("IMO 9187629" and "9187629" agree):
 // the longest run containing a digit, upper-cased.
@@ -66,6 +73,19 @@ std::string IdentifierKey(const std::string& id) {
   }
   take();
   return best.size() >= 5 ? best : std::string();  // shorter numbers identify nothing
+}
+
+std::vector<std::string> ImoKeys(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    const bool imo = id.size() > 3 && (id[0] == 'I' || id[0] == 'i') &&
+                     (id[1] == 'M' || id[1] == 'm') && (id[2] == 'O' || id[2] == 'o') &&
+                     !std::isalpha(static_cast<unsigned char>(id[3]));
+    if (std::string key = imo ? IdentifierKey(id) : ""; !key.empty()) {
+      out.push_back(std::move(key));
+    }
+  }
+  return out;
 }
 
 std::string PrefixKey(const std::string& text) { return "^" + text.substr(0, 4); }
@@ -176,7 +196,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
   size_t added = 0;
   for (const ListEntry& e : list.entries) {
     const auto entry = static_cast<uint32_t>(entries_.size());
-    EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
+    EntryRef ref{&list, &e, {}, {}, {}, ImoKeys(e.identifiers), KindOfType(e.type)};
     for (const std::string& c : e.countries) {
       if (std::string code = countries_(c); !code.empty() &&
           std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
@@ -358,6 +378,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       query_ids.push_back(std::move(key));
     }
   }
+  const std::vector<std::string> query_imo = ImoKeys(query.identifiers);
   std::string query_country = query.country;
   for (char& c : query_country) {
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
@@ -395,7 +416,12 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
       h.birth = near ? kBirthSame : kBirthDifferent;
     }
-    h.score = std::clamp(name_score + h.country + h.type + h.birth, 0.0, 1.0);
+    if (!query_imo.empty() && !ref.imo.empty() &&
+        std::find_first_of(query_imo.begin(), query_imo.end(), ref.imo.begin(), ref.imo.end()) ==
+            query_imo.end()) {
+      h.identifier = kImoDifferent;
+    }
+    h.score = std::clamp(name_score + h.country + h.type + h.birth + h.identifier, 0.0, 1.0);
     for (const std::string& id : query_ids) {
       if (std::find(ref.identifiers.begin(), ref.identifiers.end(), id) !=
               ref.identifiers.end() &&

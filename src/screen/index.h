@@ -35,7 +35,7 @@ struct Hit {
   double country = 0;      // adjustment for the country (+ same, - different, 0 unknown)
   double type = 0;         // adjustment for the party type
   double birth = 0;        // adjustment for the birth year (+ same, - different)
-  double identifier = 0;   // raise for an identifier both sides give
+  double identifier = 0;   // raise for an identifier both sides give; - for another IMO number
 };
 
 class Index {
@@ -70,6 +70,7 @@ class Index {
     std::vector<std::string> countries;  // alpha-2, as far as known
     std::vector<int> birth_years;        // every four-digit year in the birth dates
     std::vector<std::string> identifiers;  // IdentifierKey of each
+    std::vector<std::string> imo;          // IdentifierKey of its IMO numbers
     NameKind kind;                         // of the entry's type
   };
   void Post(const std::string& key, uint32_t name);

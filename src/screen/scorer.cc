@@ -34,6 +34,12 @@ constexpr double kConflictPenalty = 1.5;
 constexpr double kOrderPenalty = 0.75;
 // The factor for names whose words are in order but for two neighbours exchanged.
 constexpr double kSwapPenalty = 0.90;
+// The factor for names that number different members of one series: sister ships, a fund's
+// vintages, a trust's tranches, numbered companies. Their names alone cannot tell them apart,
+// and one member designated puts its owner's others at risk: equal but for the numbers, they
+// stay a hit for review, just above the default threshold, where an identifier (IMO number,
+// registration) decides.
+constexpr double kOtherSeriesFactor = 0.82;
 // The factor for names whose legal forms belong to different countries' registers.
 constexpr double kJurisdictionPenalty = 0.75;
 // Names longer than this are compared on their first kMaxTokens tokens.
@@ -630,6 +636,29 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
       order[ordered++] = {c.a_begin, c.b_begin};
     }
   }
+  // Numbers left on both sides are one name's series ("Fund VI", "Fund VII"; "Maru No. 8",
+  // "Maru No. 6"): aligned, and the score put in the review band below. Outside the names of
+  // people, I, V and X are numerals as well, not initials ("Fund V", "Trust I").
+  auto series_mark = [kind](const Token& t) {
+    return t.Has(kNumber) || (kind != NameKind::kPerson && t.text.size() == 1 &&
+                              (t.text[0] == 'i' || t.text[0] == 'v' || t.text[0] == 'x'));
+  };
+  bool other_series = false;
+  for (size_t i = 0, j = 0; i < na; ++i) {
+    if (used_a[i] || !series_mark(a.tokens[i])) {
+      continue;
+    }
+    while (j < nb && (used_b[j] || !series_mark(b.tokens[j]))) {
+      ++j;
+    }
+    if (j == nb) {
+      break;
+    }
+    used_a[i] = used_b[j] = true;
+    matched += wa[i] + wb[j];
+    matched_weight += wa[i] + wb[j];
+    other_series = true;
+  }
   double left_a = unexplained_a;
   double left_b = unexplained_b;
   double numbers = 0;  // weight of numbers left without a partner
@@ -651,8 +680,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     return out;
   }
   // Leftovers on both sides conflict up to the smaller side's weight; the rest are extras. A
-  // number on one side only conflicts as well: it tells sister ships, numbered funds and
-  // successive companies apart ("Gulf Sunbird", "Gulf Sunbird II").
+  // number on one side only conflicts as well: it tells a ship or company from its numbered
+  // successor apart ("Gulf Sunbird", "Gulf Sunbird II").
   const double conflict = std::min(left_a, left_b);
   int names_b = 0;  // words of the listed name that are names: not particles or forms
   for (size_t j = 0; j < nb; ++j) {
@@ -698,6 +727,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     out.score *= one_swap && ordered > 2 ? kSwapPenalty : kOrderPenalty;
   }
   out.score *= registered_apart;
+  if (other_series) {
+    out.score *= kOtherSeriesFactor;
+  }
   return out;
 }
 

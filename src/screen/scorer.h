@@ -6,7 +6,9 @@
 // weighs by how rare it is among listed names (data/screening/token_counts.csv) and by its kind
 // (particles and legal forms weigh little). Tokens left without a partner lower the score; a
 // pair of leftovers on both sides (a different surname, a different company word) lowers it
-// more than extra names on one side only (a middle name, a patronymic). Immutable after Load.
+// more than extra names on one side only (a middle name, a patronymic). Two names equal but
+// for their numbers (sister ships, a fund's vintages) stay a hit for review, just above the
+// default threshold. Immutable after Load.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -78,6 +79,22 @@ TEST(ScorerTest, BritishAndAmericanSpellings_AreOneWord) {
 TEST(ScorerTest, ANumberOnOneSideOnly_TellsSisterShipsApart) {
   EXPECT_LT(Score("Gulf Sunbird", "MV Gulf Sunbird II", NameKind::kEntity), kDefaultThreshold);
   EXPECT_GE(Score("Gulf Sunbird II", "MV Gulf Sunbird 2", NameKind::kEntity), kDefaultThreshold);
+}
+
+TEST(ScorerTest, AnotherNumberOfOneSeries_IsAHitForReview) {
+  // Equal but for the numbers: just above the threshold, below a spelling variant's score.
+  for (const auto& [a, b] : {std::pair{"Blackstone Real Estate Partners V L.P.",
+                                       "Blackstone Real Estate Partners VI L.P."},
+                             std::pair{"Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6"},
+                             std::pair{"Goldman Sachs Mortgage Loan Trust 2004-1",
+                                       "Goldman Sachs Mortgage Loan Trust 2004-2"}}) {
+    const double s = Score(a, b, NameKind::kEntity);
+    EXPECT_GE(s, kDefaultThreshold) << a << " | " << b;
+    EXPECT_LT(s, 0.85) << a << " | " << b;
+  }
+  // With any other difference it is no hit.
+  EXPECT_LT(Score("Hoshikaze Maru No. 8", "Hoshikaze Trader No. 6", NameKind::kVessel),
+            kDefaultThreshold);
 }
 
 TEST(ScorerTest, FormerNames_MatchAsAlternatives) {
