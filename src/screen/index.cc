@@ -50,8 +50,8 @@ std::vector<int> Years(const std::vector<std::string>& dates) {
   return out;
 }
 
-// The IdentifierKey of each identifier labelled as an IMO number ("IMO 9187629").
-std::vector<std::string> ImoKeys(const std::vector<std::string>& ids);
+// Whether an identifier is labelled as an IMO number ("IMO 9187629").
+bool IsImo(const std::string& id);
 
 // An identifier's digits and letters after its label ("IMO 9187629" and "9187629" agree):
 // the longest run containing a digit, upper-cased.
@@ -75,17 +75,9 @@ std::string IdentifierKey(const std::string& id) {
   return best.size() >= 5 ? best : std::string();  // shorter numbers identify nothing
 }
 
-std::vector<std::string> ImoKeys(const std::vector<std::string>& ids) {
-  std::vector<std::string> out;
-  for (const std::string& id : ids) {
-    const bool imo = id.size() > 3 && (id[0] == 'I' || id[0] == 'i') &&
-                     (id[1] == 'M' || id[1] == 'm') && (id[2] == 'O' || id[2] == 'o') &&
-                     !std::isalpha(static_cast<unsigned char>(id[3]));
-    if (std::string key = imo ? IdentifierKey(id) : ""; !key.empty()) {
-      out.push_back(std::move(key));
-    }
-  }
-  return out;
+bool IsImo(const std::string& id) {
+  return id.size() > 3 && (id[0] == 'I' || id[0] == 'i') && (id[1] == 'M' || id[1] == 'm') &&
+         (id[2] == 'O' || id[2] == 'o') && !std::isalpha(static_cast<unsigned char>(id[3]));
 }
 
 std::string PrefixKey(const std::string& text) { return "^" + text.substr(0, 4); }
@@ -196,7 +188,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
   size_t added = 0;
   for (const ListEntry& e : list.entries) {
     const auto entry = static_cast<uint32_t>(entries_.size());
-    EntryRef ref{&list, &e, {}, {}, {}, ImoKeys(e.identifiers), KindOfType(e.type)};
+    EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
     for (const std::string& c : e.countries) {
       if (std::string code = countries_(c); !code.empty() &&
           std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
@@ -204,9 +196,13 @@ Result<size_t> Index::Add(const ScreeningList& list) {
       }
     }
     ref.birth_years = Years(e.birth_dates);
-    for (const std::string& id : e.identifiers) {
-      if (std::string key = IdentifierKey(id); !key.empty()) {
-        ref.identifiers.push_back(std::move(key));
+    for (const bool imo : {true, false}) {
+      for (const std::string& id : e.identifiers) {
+        std::string key = IsImo(id) == imo ? IdentifierKey(id) : "";
+        if (!key.empty() && (!imo || ref.imo_count < 255)) {
+          ref.identifiers.push_back(std::move(key));
+          ref.imo_count += imo ? 1 : 0;
+        }
       }
     }
     entries_.push_back(std::move(ref));
@@ -378,7 +374,12 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       query_ids.push_back(std::move(key));
     }
   }
-  const std::vector<std::string> query_imo = ImoKeys(query.identifiers);
+  std::vector<std::string> query_imo;
+  for (const std::string& id : query.identifiers) {
+    if (std::string key = IsImo(id) ? IdentifierKey(id) : ""; !key.empty()) {
+      query_imo.push_back(std::move(key));
+    }
+  }
   std::string query_country = query.country;
   for (char& c : query_country) {
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
@@ -416,8 +417,9 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
       h.birth = near ? kBirthSame : kBirthDifferent;
     }
-    if (!query_imo.empty() && !ref.imo.empty() &&
-        std::find_first_of(query_imo.begin(), query_imo.end(), ref.imo.begin(), ref.imo.end()) ==
+    const auto imo_end = ref.identifiers.begin() + ref.imo_count;
+    if (!query_imo.empty() && ref.imo_count > 0 &&
+        std::find_first_of(query_imo.begin(), query_imo.end(), ref.identifiers.begin(), imo_end) ==
             query_imo.end()) {
       h.identifier = kImoDifferent;
     }

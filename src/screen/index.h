@@ -69,9 +69,9 @@ class Index {
     const ListEntry* entry;
     std::vector<std::string> countries;  // alpha-2, as far as known
     std::vector<int> birth_years;        // every four-digit year in the birth dates
-    std::vector<std::string> identifiers;  // IdentifierKey of each
-    std::vector<std::string> imo;          // IdentifierKey of its IMO numbers
+    std::vector<std::string> identifiers;  // IdentifierKey of each, its IMO numbers first
     NameKind kind;                         // of the entry's type
+    uint8_t imo_count = 0;                 // how many of the identifiers are IMO numbers
   };
   void Post(const std::string& key, uint32_t name);
 
