@@ -439,10 +439,30 @@ std::vector<std::string> SlashAlternatives(std::string_view name) {
 
 }  // namespace
 
+// The length of a SWIFT field tag that opens a lower-cased name ("field 59:", ":50k:"): two
+// digits and an optional option letter, after "field " or between colons; 0 when there is none.
+size_t SwiftFieldTag(std::string_view lower) {
+  size_t at = lower.starts_with("field ") ? 6 : lower.starts_with(":") ? 1 : 0;
+  if (at == 0 || at + 3 > lower.size() || lower[at] < '0' || lower[at] > '9' ||
+      lower[at + 1] < '0' || lower[at + 1] > '9') {
+    return 0;
+  }
+  at += 2;
+  if (lower[at] >= 'a' && lower[at] <= 'z') {
+    ++at;  // the field's option letter
+  }
+  return at + 1 < lower.size() && lower[at] == ':' ? at + 1 : 0;
+}
+
 std::vector<std::string> AlternativeNames(std::string_view name) {
   std::string lower(name);
   for (char& c : lower) {
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  // A SWIFT field tag before the name, as payment messages are exported ("FIELD 59: ACME LTD",
+  // ":50K:ACME LTD"), is no part of it.
+  if (const size_t tag = SwiftFieldTag(lower); tag > 0) {
+    return AlternativeNames(Trim(name.substr(tag)));
   }
   // The care-of party and what follows are another party's name and address; so is what
   // follows a comma and a number (a street address), and a flag is not part of a ship's name.

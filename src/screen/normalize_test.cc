@@ -59,6 +59,14 @@ TEST(AlternativeNamesTest, NamesEitherSideOfASlash) {
   EXPECT_THAT(AlternativeNames("Unit 12/14 Holdings"), ElementsAre("Unit 12/14 Holdings"));
 }
 
+TEST(AlternativeNamesTest, ASwiftFieldTag_IsNoPartOfTheName) {
+  EXPECT_THAT(AlternativeNames("FIELD 59: BLACKWOOD CATTLE CO PTY LTD"),
+              ElementsAre("BLACKWOOD CATTLE CO PTY LTD"));
+  EXPECT_THAT(AlternativeNames(":50K:ACME TRADING LTD"), ElementsAre("ACME TRADING LTD"));
+  EXPECT_THAT(AlternativeNames("Field Services 24 Ltd"), ElementsAre("Field Services 24 Ltd"));
+  EXPECT_THAT(AlternativeNames("FIELD 59:"), ElementsAre("FIELD 59:"));
+}
+
 TEST(AlternativeNamesTest, CareOf_IsAnotherParty) {
   EXPECT_THAT(AlternativeNames("Rancho Vercel SA de CV c/o Aduanas Pedraza, Nuevo Laredo"),
               ElementsAre("Rancho Vercel SA de CV"));

@@ -339,11 +339,17 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     return 0.9;
   }
   // A common word and its plural are one word of a company's name (Guard, Guards), not of a
-  // person's or a ship's.
-  if (SameVariantGroup(a, b) ||
-      (kind != NameKind::kPerson && kind != NameKind::kVessel && (a.Has(kWord) || b.Has(kWord)) &&
-       SingularAndPlural(a.text, b.text))) {
+  // person's; in a ship's name a plural names another ship (ALTAIR STARS, ALTAIR STAR).
+  if (SameVariantGroup(a, b)) {
     return 0.95;
+  }
+  if (kind != NameKind::kPerson && SingularAndPlural(a.text, b.text)) {
+    if (kind == NameKind::kVessel) {
+      return 0.0;
+    }
+    if (a.Has(kWord) || b.Has(kWord)) {
+      return 0.95;
+    }
   }
   if (IsEntity(kind) && a.Has(kWord) && b.Has(kWord) && a.ortho != b.ortho &&
       BritishSpelling(a.text) != BritishSpelling(b.text)) {

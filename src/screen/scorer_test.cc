@@ -244,7 +244,9 @@ TEST(ScorerTest, APlural_IsTheSameWordOfACompany_ButAnotherShip) {
             0.95);
   EXPECT_GE(Score("Shiraz Electronic Industries", "Shiraz Electronics Industry", NameKind::kEntity),
             kDefaultThreshold);
-  EXPECT_LT(Score("ALTAIR STARS", "ALTAIR STAR", NameKind::kVessel), 0.95);
+  EXPECT_LT(Score("ALTAIR STARS", "ALTAIR STAR", NameKind::kVessel), kDefaultThreshold);
+  EXPECT_LT(Score("N/M Rio Paranaguás", "N/M Rio Paranaguá", NameKind::kUnknown),
+            kDefaultThreshold);
   // A name that begins as a ship's does is a ship's, whatever its type says.
   EXPECT_LT(Score("MV Espoirs d'Abidjan", "MV Espoir d'Abidjan", NameKind::kEntity),
             Score("Espoirs d'Abidjan", "Espoir d'Abidjan", NameKind::kEntity));
