@@ -451,9 +451,10 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
     return out;
   }
   // Different common words tell apart businesses that share a proper name ("Ashcorran Mining
-  // Supplies", "Ashcorran Dining Supplies"); a name made of common words alone may be
-  // misspelt in one of them ("Fjord Motor Company").
-  if (IsEntity(kind) && !SharesProperName(a, na, b, nb)) {
+  // Supplies", "Ashcorran Dining Supplies"); a company name made of common words alone may be
+  // misspelt in one of them ("Fjord Motor Company"). A ship's name is one proper name, whatever
+  // its words.
+  if (kind == NameKind::kEntity && !SharesProperName(a, na, b, nb)) {
     kind = NameKind::kUnknown;
   }
   // Fixed-size scratch: Score runs for every candidate of every query, and allocating here

@@ -247,6 +247,9 @@ TEST(ScorerTest, APlural_IsTheSameWordOfACompany_ButAnotherShip) {
   EXPECT_LT(Score("ALTAIR STARS", "ALTAIR STAR", NameKind::kVessel), kDefaultThreshold);
   EXPECT_LT(Score("N/M Rio Paranaguás", "N/M Rio Paranaguá", NameKind::kUnknown),
             kDefaultThreshold);
+  // Also when the ship's name is made of common words alone.
+  EXPECT_LT(Score("MV Fraternités des Mers", "MV Fraternité des Mers", NameKind::kEntity),
+            kDefaultThreshold);
   // A name that begins as a ship's does is a ship's, whatever its type says.
   EXPECT_LT(Score("MV Espoirs d'Abidjan", "MV Espoir d'Abidjan", NameKind::kEntity),
             Score("Espoirs d'Abidjan", "Espoir d'Abidjan", NameKind::kEntity));
