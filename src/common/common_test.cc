@@ -134,6 +134,13 @@ TEST(JsonWriter, SeparatesArrayElements) {
   EXPECT_EQ(out, "[1,{},\"x\"]");
 }
 
+TEST(Ascii, LowerCasesOnlyAToZ) {
+  EXPECT_TRUE(IsAscii("MV Gulf Sunbird, 2/3"));
+  EXPECT_FALSE(IsAscii("Şahini"));
+  EXPECT_TRUE(IsAscii(""));
+  EXPECT_EQ(AsciiLower("FIELD 59: Şahini"), "field 59: Şahini");  // Ş is not A-Z
+}
+
 TEST(Lines, SplitsAtNewlinesAndNumbersFromOne) {
   std::vector<std::pair<std::string, size_t>> seen;
   for (Lines lines("a\r\n\nlast"); lines.Next();) {

@@ -1,5 +1,6 @@
 #include "src/common/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -44,6 +45,19 @@ std::optional<double> ParseNumber(std::string_view text) {
     return std::nullopt;
   }
   return v;
+}
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return out;
 }
 
 std::vector<std::string> SplitList(std::string_view text, char sep) {

@@ -17,6 +17,12 @@ std::optional<size_t> LookupKeyInto(std::string_view text, char* buf, size_t cap
 // Parses a finite decimal number; nullopt when the text is not one.
 std::optional<double> ParseNumber(std::string_view text);
 
+// Whether every byte is ASCII (most names are: they skip Unicode normalisation).
+bool IsAscii(std::string_view text);
+
+// The text with A-Z lower-cased and every other byte as it is.
+std::string AsciiLower(std::string_view text);
+
 // Splits on `sep`, trimming spaces; empty pieces are dropped.
 std::vector<std::string> SplitList(std::string_view text, char sep);
 

@@ -46,15 +46,8 @@ std::string_view StripEof(std::string_view bytes) {
   return bytes;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return s;
-}
-
 std::string TypeOf(std::string_view published) {
-  const std::string t = Lower(Trim(published));
+  const std::string t = AsciiLower(Trim(published));
   if (t == "individual" || t == "person") {
     return "person";
   }

@@ -363,10 +363,7 @@ std::string_view WithoutDating(std::string_view s) {
 // and, after a vessel prefix (MV, M/T, …), a port after a comma or in parentheses ("MT GOLDEN
 // KINNAREE, Laem Chabang", "M/V MZIURI (Batumi)"). Empty when there is nothing to leave out.
 std::vector<std::string> VesselNameAlone(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
+  const std::string lower = AsciiLower(name);
   std::vector<std::string> out;
   // "V.214W", "V 031E": V, digits, a direction letter, at the end.
   const size_t last = lower.rfind(' ');
@@ -455,10 +452,7 @@ size_t SwiftFieldTag(std::string_view lower) {
 }
 
 std::vector<std::string> AlternativeNames(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
+  const std::string lower = AsciiLower(name);
   // A SWIFT field tag before the name, as payment messages are exported ("FIELD 59: ACME LTD",
   // ":50K:ACME LTD"), is no part of it.
   if (const size_t tag = SwiftFieldTag(lower); tag > 0) {
@@ -553,11 +547,7 @@ std::vector<std::string> AlternativeNames(std::string_view name) {
 }
 
 std::string UnreadScript(std::string_view name) {
-  bool ascii = true;
-  for (char c : name) {
-    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  }
-  icu::Transliterator* to_latin = ascii ? nullptr : ToLatin();
+  icu::Transliterator* to_latin = IsAscii(name) ? nullptr : ToLatin();
   if (to_latin == nullptr) {
     return "";
   }
@@ -909,11 +899,7 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
   if (unglued) {
     name = *unglued;
   }
-  bool ascii = true;
-  for (char c : name) {
-    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  }
-  if (ascii) {
+  if (IsAscii(name)) {
     return Tokenize(name);
   }
   UErrorCode status = U_ZERO_ERROR;

@@ -288,10 +288,7 @@ NameKind KindOfType(std::string_view type) {
   if (type.empty()) {
     return NameKind::kUnknown;
   }
-  std::string lower(type);
-  for (char& c : lower) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
+  const std::string lower = AsciiLower(type);
   if (lower == "person" || lower == "individual") {
     return NameKind::kPerson;
   }

@@ -1,16 +1,16 @@
 #include "src/screen/utf32.h"
 
-#include <algorithm>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+
+#include "src/common/text.h"
 
 namespace tg::screen {
 
 std::u32string NfkcUtf32(std::string_view utf8, bool lower_case) {
   // ASCII is its own NFKC: most names are, and every one is translated for generic words.
-  if (std::all_of(utf8.begin(), utf8.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (IsAscii(utf8)) {
     std::u32string out(utf8.size(), U'\0');
     for (size_t i = 0; i < utf8.size(); ++i) {
       const char c = utf8[i];
