@@ -47,29 +47,31 @@ PartyScreener::PartyScreener(const Index& index, const std::vector<ListConsequen
 }
 
 const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
-  Query query{.name = party.name,
-              .country = party.country.empty() ? "" : party.country.ToString(),
-              .type = party.type,
-              .birth_date = party.birth_date,
-              .identifiers = party.identifiers};
-  // Each field prefixed with its length: no two queries share a key.
+  const std::string country = party.country.empty() ? "" : party.country.ToString();
+  // Each field prefixed with its length: no two queries share a key. The query itself is
+  // built only when it is not cached (a batch names the same parties line after line).
   std::string key;
   auto add = [&key](const std::string& field) {
     key += std::to_string(field.size());
     key += ':';
     key += field;
   };
-  for (const std::string* field : {&query.name, &query.country, &query.type, &query.birth_date}) {
+  for (const std::string* field : {&party.name, &country, &party.type, &party.birth_date}) {
     add(*field);
   }
-  for (const std::string& id : query.identifiers) {
+  for (const std::string& id : party.identifiers) {
     add(id);
   }
   auto it = cache_.find(key);
   if (it != cache_.end()) {
     return it->second;
   }
-  auto hits = index_.Search(query, threshold_, 5);
+  auto hits = index_.Search(Query{.name = party.name,
+                                  .country = country,
+                                  .type = party.type,
+                                  .birth_date = party.birth_date,
+                                  .identifiers = party.identifiers},
+                            threshold_, 5);
   // A party name that cannot be screened (not UTF-8) was refused when the request was read.
   return cache_.emplace(std::move(key), hits ? std::move(*hits) : std::vector<Hit>{}).first->second;
 }
