@@ -60,7 +60,8 @@ class BatchState {
  public:
   // Recorded usage (when a ledger view is attached) plus this batch's.
   Result<int64_t> Used(const std::string& key) const;
-  void Add(const std::string& key, int64_t amount) { used_[key] += amount; }
+  // InvalidArgument when the sum would not fit in int64 (the batch is left unchanged).
+  Status Add(const std::string& key, int64_t amount);
   void Clear() { used_.clear(); }
   const std::unordered_map<std::string, int64_t>& all() const { return used_; }
   // The recorded state the batch reads through; nullptr for a pure what-if. Not owned.

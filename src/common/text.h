@@ -20,6 +20,17 @@ std::optional<double> ParseNumber(std::string_view text);
 // Whether every byte is ASCII (most names are: they skip Unicode normalisation).
 bool IsAscii(std::string_view text);
 
+// The offset of the first byte that does not begin a well-formed UTF-8 sequence (overlong
+// forms, surrogates and code points above U+10FFFF are ill-formed), or npos when the whole
+// text is valid UTF-8.
+size_t InvalidUtf8At(std::string_view text);
+inline bool IsValidUtf8(std::string_view text) {
+  return InvalidUtf8At(text) == std::string_view::npos;
+}
+
+// A number as people read it: 1e+15, 26900000, 0.25 (shortest of %.15g).
+std::string FormatNumber(double value);
+
 // The text with A-Z lower-cased and every other byte as it is.
 std::string AsciiLower(std::string_view text);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/common/checked.h"
+#include "src/common/text.h"
 #include "src/ledger/ledger.h"
 
 namespace tg::engine {
@@ -62,10 +64,28 @@ Result<int64_t> UsedWithPending(const BatchState& batch,
   TG_ASSIGN_OR_RETURN(int64_t used, batch.Used(key));
   for (const Determiner::Pending& p : pending) {
     if (p.key == key) {
-      used += p.amount;
+      TG_ASSIGN_OR_RETURN(used, CheckedAdd(used, p.amount, key));
     }
   }
   return used;
+}
+
+// The TPP of `quantity` units of `unit_tpp`, in thousandths; InvalidArgument naming the item
+// when the unit figure or the total is beyond what tierguard accepts (kMaxUnitTpp,
+// kMaxTotalTpp): such a line is refused, never wrapped into a negative total that skips caps.
+Result<TppMilli> TotalTpp(double unit_tpp, int64_t quantity, size_t item_index) {
+  const std::string path = "items[" + std::to_string(item_index) + "]";
+  if (!std::isfinite(unit_tpp) || unit_tpp < 0 || unit_tpp > kMaxUnitTpp) {
+    return InvalidArgument(path + ": a TPP of " + FormatNumber(unit_tpp) +
+                           " per unit is outside 0 to 1e9");
+  }
+  const long double total = static_cast<long double>(unit_tpp) * 1000.0L * quantity;
+  if (quantity < 0 || total > static_cast<long double>(kMaxTotalTppMilli)) {
+    return InvalidArgument(path + ".quantity: " + std::to_string(quantity) + " units of " +
+                           FormatNumber(unit_tpp) +
+                           " TPP exceed the most one line may carry (1e15 TPP)");
+  }
+  return static_cast<TppMilli>(std::llround(static_cast<double>(total)));
 }
 
 // Why licence `l` does not cover this item for this party on this date; empty when it does.
@@ -127,12 +147,21 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       int64_t amount;
       int64_t limit;  // 0: unlimited
     };
-    const int64_t cents =
-        in.value_usd ? static_cast<int64_t>(std::llround(*in.value_usd * 100.0)) : 0;
-    const Need needs[] = {
-        {"quantity", item.quantity, l.quantity_limit},
-        {"tpp", item.total_tpp, static_cast<int64_t>(std::llround(l.tpp_limit * 1000.0))},
-        {"value", cents, static_cast<int64_t>(std::llround(l.value_limit_usd * 100.0))}};
+    int64_t cents = 0;
+    if (in.value_usd) {
+      TG_ASSIGN_OR_RETURN(cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
+                                              path + ".value_usd"));
+    }
+    // A licence read back from the store is checked again: its limits feed the comparison.
+    TG_ASSIGN_OR_RETURN(const int64_t tpp_limit,
+                        ScaledFigure(l.tpp_limit, 1000.0, kMaxTotalTpp,
+                                     "licence " + l.number + " tpp_limit"));
+    TG_ASSIGN_OR_RETURN(const int64_t value_limit,
+                        ScaledFigure(l.value_limit_usd, 100.0, kMaxValueUsd,
+                                     "licence " + l.number + " value_limit_usd"));
+    const Need needs[] = {{"quantity", item.quantity, l.quantity_limit},
+                          {"tpp", item.total_tpp, tpp_limit},
+                          {"value", cents, value_limit}};
     std::string shortfall;
     if (l.value_limit_usd > 0 && !in.value_usd) {
       shortfall = "has a value limit and " + path + ".value_usd is not given";
@@ -143,7 +172,7 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       }
       TG_ASSIGN_OR_RETURN(int64_t used,
                           UsedWithPending(batch, pending, ledger::LicenceCounter(l.number, n.what)));
-      if (used + n.amount > n.limit) {
+      if (Exceeds(used, n.amount, n.limit)) {
         const bool tpp = std::string_view(n.what) == "tpp";
         const bool value = std::string_view(n.what) == "value";
         const auto show = [&](int64_t v) {
@@ -202,7 +231,9 @@ Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regim
       if (v.country != party.country) {
         continue;
       }
-      needs.push_back({prefix + party.country.ToString(), std::llround(v.limit_tpp * 1000.0)});
+      TG_ASSIGN_OR_RETURN(const int64_t limit, ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp,
+                                                            "VEU " + v.id + " limit_tpp"));
+      needs.push_back({prefix + party.country.ToString(), limit});
     } else {
       // Universal: data centres anywhere outside Tier 3, within shares of the installed base.
       const int tier = regime.TierOf(party.country, sets);
@@ -210,15 +241,23 @@ Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regim
         continue;
       }
       if (tier == 2) {
-        const double base = v.total_tpp * 1000.0;
-        needs.push_back({prefix + party.country.ToString(), std::llround(base * v.country_share)});
-        needs.push_back({prefix + "tier2", std::llround(base * v.tier2_share)});
+        TG_ASSIGN_OR_RETURN(const int64_t base, ScaledFigure(v.total_tpp, 1000.0, kMaxTotalTpp,
+                                                             "VEU " + v.id + " total_tpp"));
+        if (!(v.country_share > 0 && v.country_share <= 1 && v.tier2_share > 0 &&
+              v.tier2_share <= 1)) {
+          return DataLoss("VEU " + v.id + ": shares outside (0, 1] on record");
+        }
+        const auto share = [&](double f) {
+          return static_cast<int64_t>(std::llround(static_cast<double>(base) * f));
+        };
+        needs.push_back({prefix + party.country.ToString(), share(v.country_share)});
+        needs.push_back({prefix + "tier2", share(v.tier2_share)});
       }
     }
     bool fits = true;
     for (const Need& n : needs) {
       TG_ASSIGN_OR_RETURN(int64_t used, UsedWithPending(batch, pending, n.key));
-      if (used + item.total_tpp > n.limit) {
+      if (Exceeds(used, item.total_tpp, n.limit)) {
         fits = false;
         AddReason(out, "veu-limit", v.id, kOverCapText,
                   n.key.substr(4) + ": " + std::to_string((n.limit - used) / 1000) +
@@ -333,13 +372,16 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
     const double inc = std::min(cap.max_agreement_increase,
                                 regime.AgreementIncrease(party.country, cap.id, req.date) +
                                     recorded);
-    use.limit = cap.limit + static_cast<TppMilli>(std::llround(static_cast<double>(cap.limit) * inc));
+    // The regime bounds limit × (1 + max increase) by kMaxTotalTpp, so this stays in range.
+    const auto raise = static_cast<TppMilli>(std::llround(static_cast<double>(cap.limit) * inc));
+    TG_ASSIGN_OR_RETURN(use.limit, CheckedAdd(cap.limit, raise, cap.id + " limit"));
   }
-  use.exceeded = used + amount > use.limit;
+  use.exceeded = Exceeds(used, amount, use.limit);
   if (record) {
     for (CapUse& existing : out.caps) {
       if (existing.cap.data() == use.cap.data() && existing.key == use.key) {
-        existing.requested += amount;
+        TG_ASSIGN_OR_RETURN(existing.requested,
+                            CheckedAdd(existing.requested, amount, ledger_key + " requested"));
         existing.exceeded = existing.exceeded || use.exceeded;
         if (consume && !use.exceeded) {
           pending.push_back({std::move(ledger_key), amount});
@@ -561,8 +603,12 @@ void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& re
     }
     item.quantity = req.items[i].quantity;
     if (item.classification.tpp) {
-      const double total = *item.classification.tpp * 1000.0 * static_cast<double>(item.quantity);
-      item.total_tpp = static_cast<TppMilli>(std::llround(total));
+      auto total = TotalTpp(*item.classification.tpp, item.quantity, i);
+      if (!total) {
+        fail(total.error());
+        return;
+      }
+      item.total_tpp = *total;
     }
   }
 
@@ -627,7 +673,10 @@ void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& re
     return;
   }
   for (Pending& p : pending) {
-    batch.Add(p.key, p.amount);
+    if (Status s = batch.Add(p.key, p.amount); !s.ok()) {
+      fail(s);
+      return;
+    }
     out.counter_deltas.emplace_back(std::move(p.key), p.amount);
   }
   // Duties that come with an allowed export (notices, declarations).

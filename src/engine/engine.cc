@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "src/classify/classifier.h"
+#include "src/common/checked.h"
 #include "src/common/country_table.h"
 #include "src/engine/engine_impl.h"
 #include "src/engine/document_reader.h"
@@ -38,6 +39,12 @@ Result<int64_t> BatchState::Used(const std::string& key) const {
   }
   auto it = used_.find(key);
   return recorded + (it == used_.end() ? 0 : it->second);
+}
+
+Status BatchState::Add(const std::string& key, int64_t amount) {
+  int64_t& used = used_[key];
+  TG_ASSIGN_OR_RETURN(used, CheckedAdd(used, amount, key));
+  return Status::Ok();
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -109,7 +116,8 @@ void Engine::Decide(const Request& request, BatchState& batch, Decision& out) co
   if (allowed && !IsAllowed(out.outcome)) {
     // A party on a list stops the export: what the line would have used is not used.
     for (const auto& [key, amount] : out.counter_deltas) {
-      batch.Add(key, -amount);
+      // Undoes what Decide added a moment ago: cannot overflow.
+      batch.Add(key, -amount).ok();
     }
     out.counter_deltas.clear();
   }

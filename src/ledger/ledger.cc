@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "src/common/checked.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
 
@@ -30,6 +31,16 @@ std::string LinkKey(std::string_view from, std::string_view to) {
   return k;
 }
 
+// Licence and application limits within tierguard's maxima (src/common/checked.h).
+Status CheckLimits(int64_t quantity, double value_usd, double tpp, std::string_view what) {
+  const std::string w(what);
+  if (quantity < 0 || quantity > kMaxLicenceQuantity) {
+    return InvalidArgument(w + ".quantity: must be from 0 to 1e12 units");
+  }
+  TG_RETURN_IF_ERROR(ScaledFigure(value_usd, 100.0, kMaxValueUsd, w + ".value_usd").status());
+  return ScaledFigure(tpp, 1000.0, kMaxTotalTpp, w + ".tpp").status();
+}
+
 Status Validate(const License& l) {
   if (l.number.empty()) {
     return InvalidArgument("license.number: required");
@@ -40,10 +51,7 @@ Status Validate(const License& l) {
   if (l.destination.empty()) {
     return InvalidArgument("license.destination: required");
   }
-  if (l.quantity_limit < 0 || l.value_limit_usd < 0 || l.tpp_limit < 0 ||
-      !std::isfinite(l.value_limit_usd) || !std::isfinite(l.tpp_limit)) {
-    return InvalidArgument("license: limits must not be negative");
-  }
+  TG_RETURN_IF_ERROR(CheckLimits(l.quantity_limit, l.value_limit_usd, l.tpp_limit, "license"));
   if (l.quantity_limit == 0 && l.value_limit_usd == 0 && l.tpp_limit == 0) {
     return InvalidArgument("license: needs a quantity, value or TPP limit");
   }
@@ -260,6 +268,7 @@ Result<std::string> Ledger::Apply(LicenseApplication app, bool submit) {
   if (app.eccns.empty() || app.destination.empty()) {
     return InvalidArgument("application: needs eccns and a destination");
   }
+  TG_RETURN_IF_ERROR(CheckLimits(app.quantity, app.value_usd, app.tpp, "application"));
   if (app.quantity <= 0 && app.tpp <= 0 && app.value_usd <= 0) {
     return InvalidArgument("application: needs a quantity, TPP or value");
   }
@@ -381,6 +390,8 @@ Status Ledger::AddVeu(const Veu& v) {
   } else {
     return InvalidArgument("veu.kind: '" + v.kind + "' is not universal or national");
   }
+  TG_RETURN_IF_ERROR(ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp, "veu.limit_tpp").status());
+  TG_RETURN_IF_ERROR(ScaledFigure(v.total_tpp, 1000.0, kMaxTotalTpp, "veu.total_tpp").status());
   if (v.valid_to < v.valid_from) {
     return InvalidArgument("veu.valid_to: before valid_from");
   }

@@ -261,6 +261,10 @@ class Loader {
                         "must be between 0 and 10 (1.0 = +100 %)");
       }
       cap.max_agreement_increase = inc.value_or(0);
+      if (*limit * (1 + cap.max_agreement_increase) > 1e15) {
+        return r_.Error(c["limit_tpp"], path + ".limit_tpp",
+                        "raised by agreements_max_increase, the limit must stay below 1e15 TPP");
+      }
       TG_ASSIGN_OR_RETURN(cap.citation, r_.String(c, path, "citation", true));
       TG_ASSIGN_OR_RETURN(cap.text, r_.String(c, path, "text", false));
       regime_->caps.push_back(std::move(cap));

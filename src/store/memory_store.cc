@@ -78,10 +78,29 @@ class MemoryTransaction : public Transaction {
     return it == data_.counters.end() ? 0 : it->second;
   }
 
+  Status ForEach(Table table, std::string_view prefix, std::string_view from,
+                 const Visitor& visit) override {
+    TG_ASSIGN_OR_RETURN(auto rows, Scan(table, prefix, SIZE_MAX));
+    for (const auto& [key, value] : rows) {
+      if (key < from) {
+        continue;
+      }
+      TG_ASSIGN_OR_RETURN(const bool more, visit(key, value));
+      if (!more) {
+        break;
+      }
+    }
+    return Status::Ok();
+  }
+
   Result<int64_t> AddCounter(std::string_view key, int64_t delta) override {
     TG_ASSIGN_OR_RETURN(int64_t v, Counter(key));
-    counters_[std::string(key)] = v + delta;
-    return v + delta;
+    if (__builtin_add_overflow(v, delta, &v)) {
+      return InvalidArgument("counter " + std::string(key) + ": adding " +
+                             std::to_string(delta) + " does not fit in 64 bits");
+    }
+    counters_[std::string(key)] = v;
+    return v;
   }
 
   Result<std::vector<std::pair<std::string, int64_t>>> ScanCounters(
@@ -130,6 +149,8 @@ class MemoryStore : public Store {
   }
   Result<std::unique_ptr<Transaction>> BeginRead() override { return Begin(); }
   std::string Describe() const override { return "memory"; }
+  Status Damage() const override { return Status::Ok(); }
+  Status VerifyIntegrity() override { return Status::Ok(); }
   int SchemaVersion() const override { return 1; }
 
  private:

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ enum class Table : uint8_t {
   kAudit = 11,          // audit log records and tree (issue 4)
   kLists = 12,          // restricted-party lists loaded for screening, by name
   kClearances = 13,     // screening hits a reviewer cleared
+  kHolds = 14,          // held reservations by expiry ("EXPIRES20\x1fID"), so expiry reads few
 };
 
 using Row = std::pair<std::string, std::string>;  // key, value
@@ -54,7 +56,16 @@ class Transaction {
   virtual Result<std::vector<Row>> Scan(Table table, std::string_view prefix,
                                         size_t limit = SIZE_MAX) = 0;
 
-  // Counters start at 0. Add returns the new value.
+  // Streams the documents of `table` whose key starts with `prefix`, in key order, from the
+  // first key >= `from` (empty: the prefix's first), calling visit(key, value) for each; stops
+  // when visit returns false or an error (returned). The views live for the call only. Reads
+  // of other tables through this transaction are allowed inside `visit`; writes are not.
+  using Visitor = std::function<Result<bool>(std::string_view key, std::string_view value)>;
+  virtual Status ForEach(Table table, std::string_view prefix, std::string_view from,
+                         const Visitor& visit) = 0;
+
+  // Counters start at 0. Add returns the new value; InvalidArgument when it would not fit in
+  // int64 (the counter is left as it was).
   virtual Result<int64_t> Counter(std::string_view key) = 0;
   virtual Result<int64_t> AddCounter(std::string_view key, int64_t delta) = 0;
   // Counters whose key starts with `prefix`, in key order.
@@ -76,16 +87,32 @@ class Store {
   virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
   // "memory", "sqlite:PATH", …
   virtual std::string Describe() const = 0;
+  // OK, or DataLoss naming the first damage found: by the check at open, or by a read that met
+  // a damaged record. A damaged store refuses write transactions with that DataLoss, so nothing
+  // is written on top of damage; reads still run (each damaged record read is DataLoss).
+  virtual Status Damage() const = 0;
+  // Checks the whole store without a time bound: the file's structure and every record's
+  // checksum. OK, or DataLoss naming the first damage (which Damage() reports from then on).
+  virtual Status VerifyIntegrity() = 0;
   virtual int SchemaVersion() const = 0;
 };
 
 // A store in memory, for tests. Transactions serialize on a mutex.
 std::unique_ptr<Store> OpenMemoryStore();
 
+struct SqliteOptions {
+  // Time the check at open may take (SQLite's quick_check, then every record's checksum); a
+  // larger file is checked as far as the budget goes, and fully by VerifyIntegrity.
+  int integrity_budget_ms = 500;
+};
+
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL. Creates the file and
-// applies schema migrations on open. Errors: Unavailable when the file cannot be opened,
-// DataLoss when it is not a tierguard store or is newer than this program.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// applies schema migrations on open, then checks it (see SqliteOptions). Every document and
+// counter carries a CRC-32 of its table, key and value, checked on every read. Errors:
+// Unavailable when the file cannot be opened, DataLoss when it is not a tierguard store or is
+// newer than this program. A damaged store opens (for `check` to report) but refuses writes.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options = {});
 
 // "memory" or a SQLite path.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
