@@ -19,6 +19,7 @@
 #include "cli/args.h"
 #include "cli/screen_commands.h"
 #include "tierguard/engine.h"
+#include "tierguard/text.h"
 
 namespace {
 
@@ -781,6 +782,15 @@ int Report(const tg::Engine& engine, const std::string& command) {
 
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Every argument may end up in the ledger and the signed log: a byte that is not UTF-8 is
+  // refused here, naming the argument, rather than breaking every later read of the record.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const bool value = i > 0 && args[i - 1].starts_with("--");
+    if (tg::Status s = tg::CheckUtf8(args[i], value ? args[i - 1] : "argument " + std::to_string(i + 1));
+        !s.ok()) {
+      return Fail(s.message());
+    }
+  }
   tg::EngineOptions options;
   while (!args.empty() && (args[0] == "--data" || args[0] == "--regimes" || args[0] == "--db")) {
     if (args.size() < 2) {

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "tierguard/text.h"
 #include "src/common/json_writer.h"
+#include "src/common/text.h"
 
 namespace tg::audit {
 
@@ -178,6 +180,13 @@ Result<MerkleTree*> AuditLog::Tree() {
 }
 
 Result<uint64_t> AuditLog::Append(const Entry& entry) {
+  // What the log holds must read back: a record that is not UTF-8 would stop every later
+  // replay and reader at it.
+  const std::string what = "audit record " + entry.kind;
+  TG_RETURN_IF_ERROR(CheckUtf8(entry.kind, what + ": kind"));
+  TG_RETURN_IF_ERROR(CheckUtf8(entry.actor, what + ": actor"));
+  TG_RETURN_IF_ERROR(CheckUtf8(entry.subject, what + ": subject"));
+  TG_RETURN_IF_ERROR(CheckUtf8(entry.body, what + " " + Excerpt(entry.subject, 80)));
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
   const uint64_t index = tree->size();
   const std::string record = CanonicalRecord(index, entry);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "src/common/csv.h"
+#include "src/common/text.h"
 #include "src/regime/yaml_reader.h"
 
 namespace tg::classify {
@@ -200,7 +201,7 @@ Status Classifier::ClassifyChip(const Item& item, Date date, const ClassifyOptio
   if (is_part) {
     const ChipEntry* e = catalog_.Find(item.part);
     if (e == nullptr) {
-      return NotFound(std::string(path) + ".part: unknown part '" + item.part.substr(0, 80) +
+      return NotFound(std::string(path) + ".part: unknown part '" + Excerpt(item.part, 80) +
                       "' (not in data/chips.csv)");
     }
     out.name = e->name;

@@ -70,7 +70,7 @@ Result<Country> CountryTable::Lookup(std::string_view text) const {
       return it->second;
     }
   }
-  return NotFound("unknown country '" + std::string(text.substr(0, 60)) + "'");
+  return NotFound("unknown country '" + Excerpt(text, 60) + "'");
 }
 
 std::string_view CountryTable::Name(Country c) const {

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "src/common/text.h"
+
 namespace tg {
 namespace {
 
@@ -49,7 +51,7 @@ Date Date::FromCivil(int year, int month, int day) {
 
 Result<Date> Date::Parse(std::string_view text) {
   auto bad = [&] {
-    return InvalidArgument("'" + std::string(text.substr(0, 40)) +
+    return InvalidArgument("'" + Excerpt(text, 40) +
                            "' is not a date in YYYY-MM-DD form");
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {

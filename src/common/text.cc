@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+
+#include "tierguard/text.h"
 
 namespace tg {
 
@@ -58,6 +61,14 @@ size_t InvalidUtf8At(std::string_view text) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
+    // ASCII eight bytes at a time: records and requests are mostly ASCII.
+    uint64_t word = 0;
+    while (i + 8 <= n && (std::memcpy(&word, p + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+    }
+    if (i == n) {
+      break;
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -91,6 +102,38 @@ size_t InvalidUtf8At(std::string_view text) {
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::string Excerpt(std::string_view text, size_t max_bytes) {
+  std::string out;
+  while (!text.empty()) {
+    const size_t bad = InvalidUtf8At(text);
+    const std::string_view good = text.substr(0, bad);
+    if (out.size() + good.size() > max_bytes) {
+      size_t cut = max_bytes > out.size() ? max_bytes - out.size() : 0;
+      while (cut > 0 && (static_cast<unsigned char>(good[cut]) & 0xC0) == 0x80) {
+        --cut;  // back to the start of the character
+      }
+      out.append(good.substr(0, cut));
+      return out + "…";
+    }
+    out.append(good);
+    if (bad == std::string_view::npos) {
+      break;
+    }
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
+Status CheckUtf8(std::string_view text, std::string_view what) {
+  const size_t at = InvalidUtf8At(text);
+  if (at == std::string_view::npos) {
+    return Status::Ok();
+  }
+  return InvalidArgument(std::string(what) + ": not valid UTF-8 (byte " + std::to_string(at + 1) +
+                         " of " + std::to_string(text.size()) + ")");
 }
 
 std::string FormatNumber(double value) {

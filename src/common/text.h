@@ -28,6 +28,15 @@ inline bool IsValidUtf8(std::string_view text) {
   return InvalidUtf8At(text) == std::string_view::npos;
 }
 
+// At most `max_bytes` of `text` for an error message, cut at a character boundary and ended
+// with "…" when cut; an ill-formed byte is shown as U+FFFD, so the message stays valid UTF-8.
+std::string Excerpt(std::string_view text, size_t max_bytes);
+
+// `text` without a UTF-8 byte-order mark at its start (editors on Windows write one).
+inline std::string_view SkipByteOrderMark(std::string_view text) {
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
 // A number as people read it: 1e+15, 26900000, 0.25 (shortest of %.15g).
 std::string FormatNumber(double value);
 

@@ -550,7 +550,7 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
         known += known.empty() ? "" : ", ";
         known += r->id;
       }
-      fail(NotFound("regime: unknown regime '" + req.regime.substr(0, 80) + "' (known: " +
+      fail(NotFound("regime: unknown regime '" + Excerpt(req.regime, 80) + "' (known: " +
                     known + ")"));
       return;
     }

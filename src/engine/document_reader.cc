@@ -1,6 +1,8 @@
 #include "src/engine/document_reader.h"
 
-#include <cstdlib>
+#include <cstring>
+
+#include "src/common/text.h"
 
 #include "src/engine/request_json.h"
 
@@ -42,23 +44,47 @@ int DepthChange(std::string_view s, bool& in_string) {
 
 }  // namespace
 
-DocumentReader::~DocumentReader() { std::free(buf_); }
-
-bool DocumentReader::ReadLine(std::string& line) {
+bool DocumentReader::ReadLine(std::string& line, size_t max, bool& oversized) {
+  oversized = false;
   if (has_pushback_) {
     line = std::move(pushback_);
+    oversized = pushback_oversized_;
     has_pushback_ = false;
     return true;
   }
-  const ssize_t n = getline(&buf_, &cap_, in_);
-  if (n < 0) {
+  line.clear();
+  bool any = false;
+  for (;;) {
+    if (pos_ == len_) {
+      len_ = std::fread(buf_, 1, sizeof(buf_), in_);
+      pos_ = 0;
+      if (len_ == 0) {
+        break;
+      }
+    }
+    any = true;
+    const char* start = buf_ + pos_;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', len_ - pos_));
+    const size_t n = nl != nullptr ? static_cast<size_t>(nl - start) : len_ - pos_;
+    if (!oversized && line.size() + n > max) {
+      oversized = true;
+      line.clear();
+      line.shrink_to_fit();
+    }
+    if (!oversized) {
+      line.append(start, n);
+    }
+    pos_ += n + (nl != nullptr ? 1 : 0);
+    if (nl != nullptr) {
+      break;
+    }
+  }
+  if (!any) {
     return false;
   }
-  size_t len = static_cast<size_t>(n);
-  if (len > 0 && buf_[len - 1] == '\n') {
-    --len;
+  if (line_no_ == 0 && !oversized) {
+    line.erase(0, line.size() - SkipByteOrderMark(line).size());
   }
-  line.assign(buf_, len);
   ++line_no_;
   return true;
 }
@@ -66,22 +92,39 @@ bool DocumentReader::ReadLine(std::string& line) {
 bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
   error = Status::Ok();
   std::string text;
+  bool oversized = false;
+  const auto too_large = [&](int at) {
+    doc.clear();
+    line = at;
+    error = InvalidArgument("line " + std::to_string(at) + ": larger than " +
+                            std::to_string(kMaxDocumentBytes >> 20) + " MiB; refused");
+    return true;
+  };
   if (!started_) {
     started_ = true;
     // Find the first non-blank line to tell an array from JSON Lines.
-    while (ReadLine(text)) {
-      if (!Trim(text).empty()) {
+    while (ReadLine(text, kMaxArrayBytes, oversized)) {
+      if (oversized || !Trim(text).empty()) {
         break;
       }
-      text.clear();
     }
-    if (!Trim(text).empty() && DetectShape(text) == StreamShape::kArray) {
+    if (!oversized && !Trim(text).empty() && DetectShape(text) == StreamShape::kArray) {
       array_ = true;
       std::string all = text + "\n";
       std::string more;
-      while (ReadLine(more)) {
+      while (ReadLine(more, kMaxArrayBytes, oversized) && !oversized) {
         all += more;
         all += '\n';
+        oversized = all.size() > kMaxArrayBytes;
+        if (oversized) {
+          break;
+        }
+      }
+      if (oversized) {
+        error = InvalidArgument("input array: larger than " +
+                                std::to_string(kMaxArrayBytes >> 20) +
+                                " MiB; give the requests as JSON Lines");
+        return false;
       }
       auto elements = SplitJsonArray(all);
       if (!elements) {
@@ -89,8 +132,9 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
         return false;
       }
       elements_ = std::move(*elements);
-    } else if (!Trim(text).empty()) {
+    } else if (oversized || !Trim(text).empty()) {
       pushback_ = std::move(text);
+      pushback_oversized_ = oversized || pushback_.size() > kMaxDocumentBytes;
       has_pushback_ = true;  // line_no_ still counts it; re-reading does not advance it
     }
   }
@@ -99,10 +143,20 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
       return false;
     }
     line = static_cast<int>(next_element_ + 1);
+    if (elements_[next_element_].size() > kMaxDocumentBytes) {
+      ++next_element_;
+      doc.clear();
+      error = InvalidArgument("element " + std::to_string(line) + ": larger than " +
+                              std::to_string(kMaxDocumentBytes >> 20) + " MiB; refused");
+      return true;
+    }
     doc = std::move(elements_[next_element_++]);
     return true;
   }
-  while (ReadLine(text)) {
+  while (ReadLine(text, kMaxDocumentBytes, oversized)) {
+    if (oversized) {
+      return too_large(line_no_);
+    }
     const std::string_view t = Trim(text);
     if (t.empty()) {
       continue;
@@ -113,12 +167,18 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
       doc.assign(text);
       bool in_string = false;
       int depth = DepthChange(text, in_string);
-      while (depth > 0 && ReadLine(text)) {
-        doc += '\n';
-        doc += text;
-        depth += DepthChange(text, in_string);
+      bool dropped = false;
+      while (depth > 0 && ReadLine(text, kMaxDocumentBytes, oversized)) {
+        dropped = dropped || oversized || doc.size() + text.size() + 1 > kMaxDocumentBytes;
+        if (!oversized) {
+          depth += DepthChange(text, in_string);  // an oversized line is taken as balanced
+        }
+        if (!dropped) {
+          doc += '\n';
+          doc += text;
+        }
       }
-      return true;
+      return dropped ? too_large(line) : true;
     }
     doc.assign(t);
     return true;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tierguard/text.h"
 #include "src/classify/classifier.h"
 #include "src/common/checked.h"
 #include "src/common/country_table.h"
@@ -88,6 +89,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (impl->actor.empty()) {
     impl->actor = "tierguard";
   }
+  TG_RETURN_IF_ERROR(CheckUtf8(impl->actor, "actor"));
   std::string db = options.db;
   if (db.empty()) {
     if (const char* env = std::getenv("TIERGUARD_DB"); env != nullptr) {
@@ -179,7 +181,11 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
   std::unordered_map<std::string, int64_t> by_authorization;
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
-    Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
+    if (!read_error.ok()) {
+      request.id.clear();  // not parsed: the error must not carry the previous line's id
+    }
+    Status s = read_error.ok() ? engine::ParseRequestJson(doc, impl_->countries, line, request)
+                               : read_error;
     if (!s.ok()) {
       ++stats.errors;
       engine::WriteErrorJson(request.id, line, s, sink.Buffer());
@@ -230,6 +236,12 @@ Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date a
   Classification cls;
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
+    if (!read_error.ok()) {
+      ++stats.errors;
+      engine::WriteErrorJson("", line, read_error, sink.Buffer());
+      sink.EndLine();
+      continue;
+    }
     Status s = engine::ParseItemJson(doc, impl_->countries, "item", item);
     if (s.ok()) {
       s = impl_->classifier.Classify(item, as_of, options, "item", cls);

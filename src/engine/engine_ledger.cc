@@ -175,7 +175,12 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
   Status read_error;
   // The batch's documents and input lines. The strings are reused from batch to batch, so
   // that reading a batch allocates nothing once the first one is read.
-  std::vector<std::pair<std::string, int>> docs;
+  struct Document {
+    std::string text;
+    int line = 0;
+    Status refused;  // set by the reader for an oversized document
+  };
+  std::vector<Document> docs;
   std::unordered_set<const regime::Regime*> kept_regimes;  // stored in the ledger this run
   bool more = true;
   while (more) {
@@ -186,7 +191,9 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       if (count == docs.size()) {
         docs.emplace_back();
       }
-      if (!(more = reader.Next(docs[count].first, docs[count].second, read_error))) {
+      Document& d = docs[count];
+      if (!(more = reader.Next(d.text, d.line, d.refused))) {
+        read_error = d.refused;
         break;
       }
       ++count;
@@ -208,15 +215,20 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     }
     batch_out.clear();
     for (size_t k = 0; k < count; ++k) {
-      const std::string& doc = docs[k].first;
-      line = docs[k].second;
+      const std::string& doc = docs[k].text;
+      line = docs[k].line;
       ++stats.lines;
       auto fail_line = [&](const Status& s) {
         ++stats.errors;
         engine::WriteErrorJson(request.id, line, s, batch_out);
         batch_out += '\n';
       };
-      Status s = engine::ParseRequestJson(doc, impl_->countries, line, request);
+      if (!docs[k].refused.ok()) {
+        request.id.clear();  // not parsed: the error must not carry the previous line's id
+      }
+      Status s = docs[k].refused.ok()
+                     ? engine::ParseRequestJson(doc, impl_->countries, line, request)
+                     : docs[k].refused;
       if (!s.ok()) {
         fail_line(s);
         continue;

@@ -52,6 +52,7 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
     auto score = [&]() -> Result<double> {
+      TG_RETURN_IF_ERROR(read_error);
       simdjson::dom::object obj;
       if (parser.parse(doc).get(obj)) {
         return InvalidArgument("not a JSON object");
@@ -163,12 +164,13 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
   screen::Query query;
   while (reader.Next(doc, line, read_error)) {
     const size_t first = doc.find_first_not_of(" \t\r");
-    if (first == std::string::npos) {
+    if (first == std::string::npos && read_error.ok()) {
       continue;
     }
     ++stats.lines;
     Status s = [&]() -> Status {
       query = screen::Query{};
+      TG_RETURN_IF_ERROR(read_error);
       if (doc[first] != '{') {
         query.id = std::to_string(line);
         query.name = doc.substr(first);

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <string>
 
+#include "src/common/checked.h"
+#include "src/common/text.h"
+
 namespace tg::engine {
 
 namespace {
@@ -15,7 +18,8 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-constexpr int64_t kMaxQuantity = 1'000'000'000;
+// Request ids and part names: they key the ledger, so they are refused, never cut, beyond this.
+constexpr size_t kMaxNameBytes = 256;
 
 std::string Join(std::string_view path, std::string_view key) {
   if (path.empty()) {
@@ -237,7 +241,10 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
     if (part.get_string().get(s) || s.empty()) {
       return Bad(Join(path, "part"), "must be a non-empty string");
     }
-    out.part.assign(s.substr(0, 256));
+    if (s.size() > kMaxNameBytes) {
+      return Bad(Join(path, "part"), "longer than 256 bytes");
+    }
+    out.part.assign(s);
     return Status::Ok();
   }
   if (has_chip) {
@@ -386,11 +393,50 @@ simdjson::dom::parser& ThreadParser() {
 }
 
 Status ParseDocument(std::string_view json, element& out) {
+  json = SkipByteOrderMark(json);
   auto err = ThreadParser().parse(json.data(), json.size()).get(out);
   if (err) {
     return InvalidArgument(std::string("malformed JSON (") + simdjson::error_message(err) + ")");
   }
   return Status::Ok();
+}
+
+// Finds a key given twice in one object, anywhere in `e`; `where` is then its path
+// ("consignee.country"), built as the search unwinds. simdjson's lookups return a key's first
+// value, so a second one would be silently ignored: `"country":"AE","country":"CN"`.
+bool FindDuplicateKey(const element& e, std::string& where) {
+  if (e.type() == element_type::ARRAY) {
+    size_t i = 0;
+    for (element v : array(e)) {
+      if (FindDuplicateKey(v, where)) {
+        where.insert(0, "[" + std::to_string(i) + "]");
+        return true;
+      }
+      ++i;
+    }
+    return false;
+  }
+  if (e.type() != element_type::OBJECT) {
+    return false;
+  }
+  const object obj(e);
+  for (auto field : obj) {
+    // Against the keys before it, without allocating (objects here have a dozen keys).
+    for (auto earlier : obj) {
+      if (earlier.key.data() == field.key.data()) {
+        break;
+      }
+      if (earlier.key == field.key) {
+        where = std::string(field.key);
+        return true;
+      }
+    }
+    if (FindDuplicateKey(field.value, where)) {
+      where.insert(0, std::string(field.key) + (where.front() == '[' ? "" : "."));
+      return true;
+    }
+  }
+  return false;
 }
 
 Status ParseRequestElement(const element& doc, const CountryTable& countries, Request& out) {
@@ -403,12 +449,18 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
     int64_t n = 0;
     std::string_view s;
     if (id.get_string().get(s) == simdjson::SUCCESS) {
-      out.id.assign(s.substr(0, 256));
+      if (s.size() > kMaxNameBytes) {
+        return Bad("id", "longer than 256 bytes");
+      }
+      out.id.assign(s);
     } else if (id.get_int64().get(n) == simdjson::SUCCESS) {
       out.id = std::to_string(n);
     } else {
       return Bad("id", "must be a string or an integer");
     }
+  }
+  if (std::string where; FindDuplicateKey(doc, where)) {
+    return Bad(where, "given twice (a key may appear once in an object)");
   }
   std::string date;
   TG_RETURN_IF_ERROR(GetString(req, "date", "", true, date));
@@ -427,7 +479,7 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   } else if (kind == "in_country_transfer") {
     out.kind = TransferKind::kInCountryTransfer;
   } else {
-    return Bad("kind", "'" + kind.substr(0, 40) +
+    return Bad("kind", "'" + Excerpt(kind, 40) +
                            "' is not export, reexport or in_country_transfer");
   }
   TG_RETURN_IF_ERROR(ParseParty(req, "exporter", countries, false, out.exporter));
@@ -493,6 +545,9 @@ Status ParseItemJson(std::string_view json, const CountryTable& countries, std::
   ResetItem(out);
   element doc;
   TG_RETURN_IF_ERROR(ParseDocument(json, doc));
+  if (std::string where; FindDuplicateKey(doc, where)) {
+    return Bad(Join(path, where), "given twice (a key may appear once in an object)");
+  }
   return ParseItem(doc, countries, path, /*require_quantity=*/false, out);
 }
 
