@@ -600,6 +600,25 @@ std::string ReadText(const std::string& path, std::string& error) {
   return out;
 }
 
+// Creates `path` (which must not exist, and is not followed if it is a link) holding `text`.
+bool WriteNewFile(const std::string& path, const std::string& text, mode_t mode,
+                  std::string& error) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  const bool wrote = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!wrote || !synced) {
+    error = path + ": cannot write";
+    ::unlink(path.c_str());
+    return false;
+  }
+  return true;
+}
+
 // The audit commands that need no ledger and no reference data: an auditor runs them on a
 // machine with nothing but the bundle and the public keys.
 int AuditOffline(const std::vector<std::string>& argv) {
@@ -617,20 +636,15 @@ int AuditOffline(const std::vector<std::string>& argv) {
     if (!keys) {
       return Fail("audit keygen: --name: " + keys.error().message());
     }
-    const std::string key_path = Opt(a, "--out") + ".key";
-    const int fd = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-      return Fail("audit keygen: " + key_path + ": " + std::strerror(errno));
+    // Both files are new ones: never through a planted link, never over an existing key.
+    const std::string prefix = Opt(a, "--out");
+    if (!WriteNewFile(prefix + ".key", keys->private_key + "\n", 0600, error)) {
+      return Fail("audit keygen: " + error);
     }
-    const std::string line = keys->private_key + "\n";
-    const bool wrote = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    ::close(fd);
-    std::FILE* pub = std::fopen((Opt(a, "--out") + ".pub").c_str(), "wb");
-    if (!wrote || pub == nullptr) {
-      return Fail("audit keygen: cannot write the key files");
+    if (!WriteNewFile(prefix + ".pub", keys->verifier + "\n", 0644, error)) {
+      ::unlink((prefix + ".key").c_str());  // no half pair left behind
+      return Fail("audit keygen: " + error);
     }
-    std::fprintf(pub, "%s\n", keys->verifier.c_str());
-    std::fclose(pub);
     std::printf("%s\n", keys->verifier.c_str());
     return kExitOk;
   }
@@ -848,6 +862,13 @@ int Run(int argc, char** argv) {
   auto engine = tg::Engine::Open(options);
   if (!engine) {
     return Fail(engine.error().message());
+  }
+  if (tg::Status s = (*engine)->RegimesStatus(); !s.ok()) {
+    if (command == "determine" || command == "ship" || command == "reserve" ||
+        command == "regimes") {
+      return Fail(s.message());
+    }
+    std::fprintf(stderr, "tierguard: warning: the regimes did not load: %s\n", s.message().c_str());
   }
   if (command == "classify") {
     return Classify(**engine, rest);

@@ -220,6 +220,10 @@ class Engine {
                   std::string_view reason, std::string_view expires) const;
   Result<std::vector<std::string>> ClearedHits() const;
 
+  // OK when every regime file loaded. Otherwise the first file's error: the commands that
+  // decide, classify under a regime or name a regime refuse with it; the ledger listings, the
+  // check and the audit commands still run (a broken rule file must not hide the ledger).
+  Status RegimesStatus() const;
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule
   // and cap with its citation, as indented JSON.

@@ -31,6 +31,28 @@ std::string DefaultDir(const std::string& given, const char* leaf) {
   return leaf;
 }
 
+Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl& impl) {
+  TG_ASSIGN_OR_RETURN(regime::RegimeSet set,
+                      regime::RegimeSet::LoadDir(dir, impl.groups, impl.classifier.eccns()));
+  for (const auto& r : set.all()) {
+    for (const std::string* pin : {&r->chip_classification, &r->model_classification}) {
+      if (pin->empty()) {
+        continue;
+      }
+      bool found = false;
+      for (const auto& v : impl.classifier.versions()) {
+        found = found || v.id == *pin;
+      }
+      if (!found) {
+        return InvalidArgument(r->file + ": classification: no version '" + *pin + "' in " +
+                               data + "/classifications.yaml");
+      }
+    }
+  }
+  impl.regimes = std::move(set);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<int64_t> BatchState::Used(const std::string& key) const {
@@ -60,23 +82,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                       regime::CountryGroups::Load(data + "/country_groups.csv", impl->countries));
   TG_ASSIGN_OR_RETURN(impl->classifier, classify::Classifier::Load(
                                             data + "/classifications.yaml", data + "/chips.csv"));
-  TG_ASSIGN_OR_RETURN(impl->regimes, regime::RegimeSet::LoadDir(regimes, impl->groups,
-                                                                impl->classifier.eccns()));
-  for (const auto& r : impl->regimes.all()) {
-    for (const std::string* pin : {&r->chip_classification, &r->model_classification}) {
-      if (pin->empty()) {
-        continue;
-      }
-      bool found = false;
-      for (const auto& v : impl->classifier.versions()) {
-        found = found || v.id == *pin;
-      }
-      if (!found) {
-        return InvalidArgument(r->file + ": classification: no version '" + *pin +
-                               "' in " + data + "/classifications.yaml");
-      }
-    }
-  }
+  // A broken regime file stops the commands that decide, not the ledger and audit commands.
+  impl->regimes_error = LoadRegimes(regimes, data, *impl);
   impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
   impl->data_dir = data;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
@@ -108,7 +115,16 @@ Result<Request> Engine::ParseRequest(std::string_view json, int line) const {
   return r;
 }
 
+Status Engine::RegimesStatus() const { return impl_->regimes_error; }
+
 void Engine::Decide(const Request& request, BatchState& batch, Decision& out) const {
+  if (!impl_->regimes_error.ok()) {
+    out = Decision();
+    out.id = request.id;
+    out.line = request.line;
+    out.error = impl_->regimes_error;
+    return;
+  }
   impl_->determiner->Decide(request, batch, out);
   if (batch.screener() == nullptr || !out.error.ok()) {
     return;
@@ -133,6 +149,7 @@ Result<classify::ClassifyOptions> Engine::Impl::ClassifyOptionsFor(
     std::string_view regime_id) const {
   classify::ClassifyOptions options;
   if (!regime_id.empty()) {
+    TG_RETURN_IF_ERROR(regimes_error);
     const regime::Regime* r = regimes.Find(regime_id);
     if (r == nullptr) {
       return NotFound("unknown regime '" + std::string(regime_id) + "'");
@@ -150,6 +167,7 @@ Result<store::Store*> Engine::Impl::Ledger() const {
 }
 
 Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
   engine::DocumentReader reader(in);
   engine::LineSink sink(out);
   StreamStats stats;
@@ -284,6 +302,7 @@ std::vector<RegimeSummary> Engine::Regimes() const {
 }
 
 Result<std::string> Engine::ShowRegime(std::string_view id, Date as_of) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
   const regime::Regime* r = impl_->regimes.Find(id);
   if (r == nullptr) {
     return NotFound("unknown regime '" + std::string(id) + "'");
@@ -296,6 +315,7 @@ Result<Country> Engine::ParseCountry(std::string_view text) const {
 }
 
 Result<std::string> Engine::RegimeForDate(Date date) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(const regime::Regime* r, impl_->regimes.ForDate(date));
   return r->id;
 }

@@ -45,6 +45,12 @@ Status WriteFile(const std::string& path, std::string_view text) {
   return Status::Ok();
 }
 
+// "sha256:" and 64 lower-case hex digits: the only form a regime's content hash takes.
+bool IsContentHash(std::string_view h) {
+  return h.size() == 71 && h.starts_with("sha256:") &&
+         h.find_first_not_of("0123456789abcdef", 7) == std::string_view::npos;
+}
+
 // The raw JSON value of a record's "body" (the record's last field).
 Result<std::string_view> BodyOf(std::string_view record) {
   const size_t at = record.find(",\"body\":");
@@ -149,6 +155,11 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   }
   const std::string digest_s(digest);
   const std::string regime_hash_s(regime_hash);
+  if (!IsContentHash(regime_hash_s) || digest_s.size() != 64 ||
+      digest_s.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return DataLoss("audit record " + std::to_string(index) +
+                    ": request_sha256 or regime_hash is not a SHA-256 digest");
+  }
   ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
   TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(out.id));
   TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(out.id));
@@ -173,12 +184,13 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
     if (!source) {
       return DataLoss("regime " + regime_hash_s + " is not kept in the ledger");
     }
-    const std::string path = std::filesystem::temp_directory_path() /
-                             ("tierguard-replay-" + regime_hash_s.substr(7, 16) + ".yaml");
-    TG_RETURN_IF_ERROR(WriteFile(path, *source));
-    auto loaded = regime::RegimeSet::LoadFile(path, impl_->groups, impl_->classifier.eccns());
-    std::filesystem::remove(path);
-    TG_ASSIGN_OR_RETURN(kept, std::move(loaded));
+    // From memory: the kept text never touches the file system.
+    TG_ASSIGN_OR_RETURN(kept, regime::RegimeSet::LoadText("kept regime " + regime_hash_s, *source,
+                                                          impl_->groups,
+                                                          impl_->classifier.eccns()));
+    if (kept->content_hash != regime_hash_s) {
+      return DataLoss("the regime kept as " + regime_hash_s + " hashes to " + kept->content_hash);
+    }
     regime = kept.get();
   }
   Request request;

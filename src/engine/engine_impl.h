@@ -24,7 +24,8 @@ struct Engine::Impl {
   CountryTable countries;
   regime::CountryGroups groups;
   classify::Classifier classifier;
-  regime::RegimeSet regimes;
+  regime::RegimeSet regimes;  // empty when regimes_error is set
+  Status regimes_error;       // why the regime files did not load
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;
   std::unique_ptr<store::Store> store;  // null: no ledger

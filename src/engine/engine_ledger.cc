@@ -41,6 +41,9 @@ Status CheckReferences(const Engine::Impl& impl, const std::vector<std::string>&
       return InvalidArgument(std::string(what) + ".eccns: unknown ECCN '" + e + "'");
     }
   }
+  if (!regime.empty()) {
+    TG_RETURN_IF_ERROR(impl.regimes_error);
+  }
   if (!regime.empty() && impl.regimes.Find(regime) == nullptr) {
     return InvalidArgument(std::string(what) + ".regime: unknown regime '" + regime + "'");
   }
@@ -153,6 +156,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 
 Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
                                        const ShipOptions& options) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   if (options.batch_size == 0) {
     return InvalidArgument("batch size must be at least 1");
@@ -409,6 +413,7 @@ Result<std::vector<std::string>> Engine::ListVeus() const {
 }
 
 Status Engine::AddAgreement(const Agreement& agreement) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
   double max_increase = 0;
   for (const auto& r : impl_->regimes.all()) {
     for (const regime::Cap& c : r->caps) {

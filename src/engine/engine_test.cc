@@ -146,12 +146,26 @@ TEST(Engine, AnalystVariantByEditingNumbersOnly) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Engine, OpenFailsClearlyOnABadRegimeFile) {
+// A broken regime file names its line and stops every decision, but the ledger's listings
+// (and so check, caps and the audit commands) still run.
+TEST(Engine, ABadRegimeFileStopsDecisionsNotTheLedger) {
   const auto dir = std::filesystem::temp_directory_path() / ("tg_bad_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "bad.yaml") << "id: x\ntitle: t\nstatus: in_force\nrequirments: []\n";
-  auto engine = Engine::Open({.data_dir = "data", .regimes_dir = dir.string()});
-  EXPECT_THAT(engine, StatusIs(StatusCode::kInvalidArgument, "bad.yaml:4: requirments: unknown key"));
+  auto engine = Engine::Open({.data_dir = "data", .regimes_dir = dir.string(), .db = "memory"});
+  ASSERT_THAT(engine, IsOk());
+  const auto bad = StatusIs(StatusCode::kInvalidArgument, "bad.yaml:4: requirments: unknown key");
+  EXPECT_THAT((*engine)->RegimesStatus(), bad);
+  auto request = (*engine)->ParseRequest(
+      R"({"date": "2025-06-01", "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})", 1);
+  ASSERT_THAT(request, IsOk());
+  BatchState batch;
+  Decision d;
+  (*engine)->Decide(*request, batch, d);
+  EXPECT_THAT(d.error, bad);
+  EXPECT_THAT((*engine)->ShowRegime("x", *Date::Parse("2025-06-01")), bad);
+  EXPECT_THAT((*engine)->Caps(), IsOk());
+  EXPECT_THAT((*engine)->Check(), IsOk());
   std::filesystem::remove_all(dir);
 }
 

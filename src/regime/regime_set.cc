@@ -463,6 +463,14 @@ Result<std::unique_ptr<Regime>> RegimeSet::LoadFile(const std::string& path,
                                                     const CountryGroups& groups,
                                                     const std::vector<std::string>& eccns) {
   TG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return LoadText(path, text, groups, eccns);
+}
+
+Result<std::unique_ptr<Regime>> RegimeSet::LoadText(const std::string& name,
+                                                    const std::string& text,
+                                                    const CountryGroups& groups,
+                                                    const std::vector<std::string>& eccns) {
+  const std::string& path = name;
   Loader loader(path, groups, eccns);
   try {
     return loader.Load(text);

@@ -19,6 +19,10 @@ class RegimeSet {
   static Result<std::unique_ptr<Regime>> LoadFile(const std::string& path,
                                                   const CountryGroups& groups,
                                                   const std::vector<std::string>& eccns);
+  // The same from the text of a regime file; `name` stands for the file in messages.
+  static Result<std::unique_ptr<Regime>> LoadText(const std::string& name, const std::string& text,
+                                                  const CountryGroups& groups,
+                                                  const std::vector<std::string>& eccns);
   // Loads every *.yaml in `dir`; fails on a bad file, a duplicate id, or two regimes chosen
   // by date whose periods overlap.
   static Result<RegimeSet> LoadDir(const std::string& dir, const CountryGroups& groups,
