@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -112,6 +114,23 @@ bool NumberOpt(Args& a, const char* key, double& out, std::string& error) {
   }
   out = v;
   return true;
+}
+
+bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out,
+                 std::string& error) {
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    error = what + ": '" + text + "' is not a whole number from 0 to 18446744073709551615";
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool IndexOpt(Args& a, const char* key, uint64_t& out, std::string& error) {
+  const std::string text = Opt(a, key);
+  return text.empty() || WholeNumber(text, key, out, error);
 }
 
 bool DateOpt(Args& a, const char* key, Date& out, std::string& error) {

@@ -47,6 +47,10 @@ std::string Opt(Args& a, const char* key);
 bool Need(Args& a, std::initializer_list<const char*> keys, std::string& error);
 // Optional option parsers: true when absent (out untouched) or valid.
 bool NumberOpt(Args& a, const char* key, double& out, std::string& error);  // a number >= 0
+// A record index or count: decimal digits only (no sign, exponent or fraction), within uint64.
+bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out,
+                 std::string& error);
+bool IndexOpt(Args& a, const char* key, uint64_t& out, std::string& error);
 bool DateOpt(Args& a, const char* key, Date& out, std::string& error);
 bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out,
                 std::string& error);

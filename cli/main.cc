@@ -111,7 +111,9 @@ constexpr const char* kAuditHelp = R"(usage:
   tierguard --db DB audit export --key PREFIX.key [--from N] [--to M] OUT
                                                          writes a bundle folder OUT
   tierguard audit verify OUT --pub PREFIX.pub [--pub WITNESS.pub] [--since OLD_CHECKPOINT]
-  tierguard audit cosign CHECKPOINT_FILE --key AUDITOR.key
+                                                         (the first --pub is the log's key)
+  tierguard audit cosign CHECKPOINT_FILE --pub PREFIX.pub --key AUDITOR.key
+                                                         checks the log's signature, then cosigns
   tierguard --db DB audit replay N                       re-run logged decision N, compare bytes
 Every decision and state change is a record in a Merkle tree (RFC 6962); checkpoints are C2SP
 signed notes (Ed25519). verify needs only the bundle and public keys; it exits 0 when every
@@ -649,15 +651,18 @@ int AuditOffline(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (verb == "cosign") {
-    if (a.positional.size() != 2 || !Need(a, {"--key"}, error)) {
-      return Fail("audit cosign: needs CHECKPOINT_FILE --key AUDITOR.key");
+    const std::vector<std::string>& logs = a.repeated["--pub"];
+    if (a.positional.size() != 2 || !Need(a, {"--key"}, error) || logs.size() != 1) {
+      return Fail("audit cosign: needs CHECKPOINT_FILE --pub LOG.pub --key AUDITOR.key");
     }
     const std::string note = ReadText(a.positional[1], error);
     const std::string key = ReadText(Opt(a, "--key"), error);
+    const std::string log = ReadText(logs.front(), error);
     if (!error.empty()) {
       return Fail("audit cosign: " + error);
     }
-    auto signed_note = tg::CosignCheckpoint(note, key.substr(0, key.find('\n')));
+    auto signed_note = tg::CosignCheckpoint(note, log.substr(0, log.find('\n')),
+                                            key.substr(0, key.find('\n')));
     if (!signed_note) {
       return Refused("audit cosign", signed_note.error());
     }
@@ -734,15 +739,14 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (verb == "export") {
-    double from = 0;
-    double to = 0;
-    if (key.empty() || a.positional.size() != 2 || !NumberOpt(a, "--from", from, error) ||
-        !NumberOpt(a, "--to", to, error)) {
+    uint64_t from = 0;
+    uint64_t to = 0;
+    if (key.empty() || a.positional.size() != 2 || !IndexOpt(a, "--from", from, error) ||
+        !IndexOpt(a, "--to", to, error)) {
       return Fail("audit export: needs --key PREFIX.key and OUT" +
                   (error.empty() ? std::string() : ": " + error));
     }
-    auto report = engine.AuditExport(key, static_cast<uint64_t>(from), static_cast<uint64_t>(to),
-                                     a.positional[1]);
+    auto report = engine.AuditExport(key, from, to, a.positional[1]);
     if (!report) {
       return Refused("audit export", report.error());
     }
@@ -753,17 +757,18 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (verb == "replay") {
-    char* end = nullptr;
-    const unsigned long long n =
-        a.positional.size() == 2 ? std::strtoull(a.positional[1].c_str(), &end, 10) : 0;
-    if (a.positional.size() != 2 || end == a.positional[1].c_str() || *end != '\0') {
+    uint64_t n = 0;
+    if (a.positional.size() != 2) {
       return Fail("audit replay: needs the index N of a logged decision");
+    }
+    if (!WholeNumber(a.positional[1], "audit replay: N", n, error)) {
+      return Fail(error);
     }
     auto replay = engine.AuditReplay(n);
     if (!replay) {
       return Refused("audit replay", replay.error());
     }
-    std::printf("record %llu (%s): %s\n", n, replay->id.c_str(),
+    std::printf("record %llu (%s): %s\n", static_cast<unsigned long long>(n), replay->id.c_str(),
                 replay->same ? "the replayed decision is identical, byte for byte"
                              : "THE REPLAYED DECISION DIFFERS");
     if (!replay->same) {

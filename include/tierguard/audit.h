@@ -18,8 +18,11 @@ struct AuditKeys {
 
 // A new Ed25519 key for the log (or an auditor) named `name`, e.g. "tierguard.example/log".
 Result<AuditKeys> GenerateAuditKey(std::string_view name);
-// Adds a signature by `private_key` to a signed checkpoint (a witness's cosignature).
-Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view private_key);
+// Adds a signature by `private_key` to a signed checkpoint (a witness's cosignature), after
+// checking that the checkpoint is the log's: signed by `log_verifier`, whose name is its
+// origin. PermissionDenied when it is not: a witness never vouches for what it cannot verify.
+Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view log_verifier,
+                                     std::string_view private_key);
 
 struct BundleReport {
   uint64_t from = 0;     // first record in the bundle
@@ -29,7 +32,7 @@ struct BundleReport {
 };
 
 // Verifies an exported bundle (a folder): the checkpoint is signed by every key in
-// `verifiers`; the records are numbered without gaps and hash, with the bundle's frontier, to
+// `verifiers`, the first of which is the log's own (its name is the checkpoint's origin); the records are numbered without gaps and hash, with the bundle's frontier, to
 // the signed root; with `since` (an older signed checkpoint), the older tree is a prefix of
 // this one. Errors name the first record, proof or signature that fails: PermissionDenied for
 // a signature, DataLoss for records that do not hash to the root, InvalidArgument for a

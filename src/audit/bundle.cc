@@ -1,4 +1,5 @@
 // Offline verification of audit bundles, and the auditor's key functions (tierguard/audit.h).
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -7,6 +8,7 @@
 #include "tierguard/audit.h"
 #include "src/audit/merkle.h"
 #include "src/audit/note.h"
+#include "src/common/text.h"
 
 namespace tg {
 
@@ -22,13 +24,15 @@ Result<std::string> Slurp(const std::string& path) {
   return ss.str();
 }
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  for (std::string line; std::getline(ss, line);) {
-    out.push_back(line);
+// A record index or count: decimal digits only, no sign, no exponent, within uint64.
+Result<uint64_t> ParseIndex(std::string_view text, const std::string& where) {
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument(where + ": '" + Excerpt(text, 24) +
+                           "' is not a whole number");
   }
-  return out;
+  return v;
 }
 
 Result<audit::Hash> HashLine(const std::string& line, const std::string& where) {
@@ -72,7 +76,34 @@ Result<AuditKeys> GenerateAuditKey(std::string_view name) {
   return AuditKeys{std::move(k.private_key), std::move(k.verifier)};
 }
 
-Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view private_key) {
+namespace {
+
+// The checkpoint of `note` once its signatures by `verifiers` check and its origin is the
+// name of the first (the log's key).
+Result<audit::Checkpoint> VerifiedCheckpoint(std::string_view note,
+                                             const std::vector<std::string>& verifiers) {
+  if (verifiers.empty()) {
+    return InvalidArgument("checkpoint: the log's public key is needed to verify it");
+  }
+  auto text = audit::VerifyNote(note, verifiers);
+  if (!text) {
+    return text.error().WithPrefix("checkpoint");
+  }
+  TG_ASSIGN_OR_RETURN(audit::Checkpoint cp, audit::ParseCheckpoint(*text));
+  TG_ASSIGN_OR_RETURN(std::string log_name, audit::KeyName(verifiers.front()));
+  if (cp.origin != log_name) {
+    return PermissionDenied("checkpoint: its origin '" + cp.origin +
+                            "' is not the name of the log's key '" + log_name + "'");
+  }
+  return cp;
+}
+
+}  // namespace
+
+Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view log_verifier,
+                                     std::string_view private_key) {
+  TG_RETURN_IF_ERROR(
+      VerifiedCheckpoint(checkpoint, {std::string(log_verifier)}).status());
   return audit::AddSignature(checkpoint, private_key);
 }
 
@@ -81,30 +112,36 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                                        std::string_view since) {
   const std::string dir = bundle + "/";
   TG_ASSIGN_OR_RETURN(std::string note, Slurp(dir + "checkpoint"));
-  auto text = audit::VerifyNote(note, verifiers);
-  if (!text) {
-    return text.error().WithPrefix("checkpoint");
-  }
-  TG_ASSIGN_OR_RETURN(audit::Checkpoint cp, audit::ParseCheckpoint(*text));
+  TG_ASSIGN_OR_RETURN(audit::Checkpoint cp, VerifiedCheckpoint(note, verifiers));
   TG_ASSIGN_OR_RETURN(std::string frontier_text, Slurp(dir + "frontier"));
-  const auto frontier = Lines(frontier_text);
+  std::vector<std::string> frontier;
+  for (Lines lines(frontier_text); lines.Next();) {
+    frontier.emplace_back(lines.line());
+  }
   if (frontier.empty() || !frontier[0].starts_with("from ")) {
     return InvalidArgument("frontier: the first line must be 'from N'");
   }
   BundleReport report;
-  report.from = std::strtoull(frontier[0].c_str() + 5, nullptr, 10);
+  TG_ASSIGN_OR_RETURN(report.from, ParseIndex(frontier[0].substr(5), "frontier line 1"));
   report.size = cp.size;
   report.origin = cp.origin;
   Range range;
   uint64_t covered = 0;
   for (size_t i = 1; i < frontier.size(); ++i) {
-    // "LEVEL base64": a perfect subtree of 2^LEVEL leaves.
+    // "LEVEL base64": a perfect subtree of 2^LEVEL leaves, largest first.
+    const std::string where = "frontier line " + std::to_string(i + 1);
     const size_t space = frontier[i].find(' ');
-    const int level = std::atoi(frontier[i].substr(0, space).c_str());
-    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(frontier[i].substr(space + 1),
-                                                "frontier line " + std::to_string(i + 1)));
-    range.stack.emplace_back(level, h);
-    covered += uint64_t{1} << level;
+    if (space == std::string::npos) {
+      return InvalidArgument(where + ": expected LEVEL HASH");
+    }
+    TG_ASSIGN_OR_RETURN(const uint64_t level, ParseIndex(frontier[i].substr(0, space), where));
+    if (level > 63 || (!range.stack.empty() && static_cast<int>(level) >= range.stack.back().first)) {
+      return InvalidArgument(where + ": level " + std::to_string(level) +
+                             " must be below 64 and below the line before");
+    }
+    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(frontier[i].substr(space + 1), where));
+    range.stack.emplace_back(static_cast<int>(level), h);
+    covered += uint64_t{1} << level;  // distinct levels below 64: no overflow
   }
   if (covered != report.from) {
     return InvalidArgument("frontier: covers " + std::to_string(covered) + " records, not " +
@@ -112,11 +149,11 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   }
   std::optional<audit::Checkpoint> old;
   if (!since.empty()) {
-    auto old_text = audit::VerifyNote(since, verifiers);
-    if (!old_text) {
-      return old_text.error().WithPrefix("--since checkpoint");
+    auto old_cp = VerifiedCheckpoint(since, verifiers);
+    if (!old_cp) {
+      return old_cp.error().WithPrefix("--since");
     }
-    TG_ASSIGN_OR_RETURN(old, audit::ParseCheckpoint(*old_text));
+    old = *old_cp;
     if (old->origin != cp.origin) {
       return InvalidArgument("--since checkpoint is for log " + old->origin + ", not " + cp.origin);
     }

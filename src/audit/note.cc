@@ -78,7 +78,16 @@ Result<Parsed> ParseKey(std::string_view text, std::string_view what) {
   }
   p.key = data->substr(1);
   for (size_t i = 0; i < 4; ++i) {
-    p.hash += static_cast<char>(std::stoi(std::string(hash_hex.substr(2 * i, 2)), nullptr, 16));
+    const auto digit = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    const int hi = digit(hash_hex[2 * i]);
+    const int lo = digit(hash_hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return InvalidArgument(std::string(what) + ": its key hash '" + std::string(hash_hex) +
+                             "' is not 8 lower-case hex digits");
+    }
+    p.hash += static_cast<char>(hi * 16 + lo);
   }
   return p;
 }
@@ -200,6 +209,11 @@ Result<std::string> AddSignature(std::string_view note, std::string_view private
     out += '\n';
   }
   return out + line;
+}
+
+Result<std::string> KeyName(std::string_view verifier) {
+  TG_ASSIGN_OR_RETURN(Parsed p, ParseKey(verifier, "verifier key"));
+  return p.name;
 }
 
 Result<std::string> VerifyNote(std::string_view note, const std::vector<std::string>& verifiers) {

@@ -33,6 +33,8 @@ Result<std::string> VerifierOf(std::string_view private_key);
 Result<std::string> SignNote(std::string_view text, std::string_view private_key);
 // Adds a signature line to an existing note (a witness's cosignature).
 Result<std::string> AddSignature(std::string_view note, std::string_view private_key);
+// The NAME of a verifier key line; InvalidArgument when it is not one.
+Result<std::string> KeyName(std::string_view verifier);
 // Checks that the note carries a valid signature by every verifier given; returns TEXT.
 // PermissionDenied names the key whose signature is missing or wrong; InvalidArgument a
 // malformed note.

@@ -71,7 +71,8 @@ std::string PartyKey(const Request& r) { return !r.consignee.id.empty() ? r.cons
 // Records a near-threshold order for the structuring rule and raises an alert when the group
 // has enough of them in the window. Adds a reason to the decision when it alerts.
 Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger::View& view,
-                        store::Transaction& txn, Decision& decision) {
+                        ledger::Ledger& ledger, Decision& decision) {
+  store::Transaction& txn = ledger.txn();
   if (!regime.structuring) {
     return Status::Ok();
   }
@@ -103,7 +104,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   w.BeginObject().Key("id").String(req.id).Key("consignee").String(PartyKey(req));
   w.Key("date").String(date).Key("cap").String(use->cap).Key("key").String(use->key);
   w.Key("requested").Int(use->requested).Key("headroom").Int(use->limit - use->used).EndObject();
-  TG_RETURN_IF_ERROR(txn.Put(store::Table::kNearThreshold, prefix + date + '\x1f' + req.id, near));
+  TG_RETURN_IF_ERROR(ledger.AddNearThreshold(prefix + date + '\x1f' + req.id, std::move(near)));
 
   const std::string since = req.date.AddDays(-rule.window_days).ToString();
   TG_ASSIGN_OR_RETURN(auto rows, txn.Scan(store::Table::kNearThreshold, prefix));
@@ -136,7 +137,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
     a.Raw(order);
   }
   a.EndArray().EndObject();
-  TG_RETURN_IF_ERROR(txn.Put(store::Table::kAlerts, prefix + date + '\x1f' + req.id, alert));
+  TG_RETURN_IF_ERROR(ledger.AddAlert(prefix + date + '\x1f' + req.id, std::move(alert)));
   std::string detail = "group " + group + ": " + std::to_string(orders.size()) +
                        " orders within " + std::to_string(rule.window_days) + " days (";
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -211,7 +212,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
     ledger::View view(*txn);
     ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
-    TG_ASSIGN_OR_RETURN(int64_t holds, ledger.ExpireReservations());
+    TG_ASSIGN_OR_RETURN(const bool holds, ledger.ExpireReservations());
     BatchState batch;
     batch.set_view(&view);
     if (screening != nullptr) {
@@ -244,7 +245,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       }
       TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(request.id));
       std::optional<ledger::Movement> held;
-      if (holds > 0 || options.reserve) {  // only then can the id be a reservation
+      if (holds || options.reserve) {  // only then can the id be a reservation
         TG_ASSIGN_OR_RETURN(held, ledger.FindReservation(request.id));
       }
       if (shipped || (held && options.reserve && held->state == "held")) {
@@ -272,7 +273,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       ++by_outcome[static_cast<int>(decision.outcome)];
       const regime::Regime* regime = impl_->regimes.Find(decision.regime);
       if (allowed) {
-        TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, *txn, decision));
+        TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, ledger, decision));
       }
       json.clear();
       engine::WriteDecisionJson(decision, json);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "src/common/checked.h"
+#include "src/common/digest.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
 
@@ -206,6 +207,13 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
 Status Ledger::StoreList(std::string_view name, std::string_view list_json,
                          std::string audit_body) {
   TG_RETURN_IF_ERROR(txn_.Put(Table::kLists, name, list_json));
+  // The digest of what is kept, so that `check` can hold the kept list against its record.
+  if (audit_body.empty() || audit_body.back() != '}') {
+    return InvalidArgument("list.load: the record body must be a JSON object");
+  }
+  audit_body.pop_back();
+  audit_body += (audit_body.size() > 1 ? ",\"sha256\":\"" : "\"sha256\":\"") +
+                Sha256Hex(list_json) + "\"}";
   return Log("list.load", name, std::move(audit_body));
 }
 
@@ -221,6 +229,11 @@ Status Ledger::AddClearance(std::string_view key, std::string json) {
 }
 
 Result<std::vector<store::Row>> Ledger::Clearances() { return txn_.Scan(Table::kClearances, ""); }
+
+Status Ledger::AddNearThreshold(std::string_view key, std::string json) {
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kNearThreshold, key, json));
+  return Log("structuring.near", key, std::move(json));
+}
 
 Status Ledger::AddAlert(std::string_view key, std::string json) {
   TG_RETURN_IF_ERROR(txn_.Put(Table::kAlerts, key, json));
@@ -517,23 +530,6 @@ std::string IdBody(std::string_view id) {
   return out + "}";
 }
 
-// The audit body of a shipment or hold: the request's digest, the decision as printed, and the
-// counter deltas.
-std::string MovementBody(const Movement& m) {
-  std::string out = "{\"request_sha256\":\"" + audit::Hex(audit::Sha256(m.request)) +
-                    "\",\"regime_hash\":\"" + m.regime_hash + "\",\"deltas\":[";
-  for (size_t i = 0; i < m.deltas.size(); ++i) {
-    out += (i == 0 ? "" : ",");
-    out += "{\"key\":";
-    AppendJsonString(out, m.deltas[i].key);
-    out += ",\"amount\":" + std::to_string(m.deltas[i].amount) + "}";
-  }
-  out += "],\"decision\":";
-  out += m.decision;
-  out += "}";
-  return out;
-}
-
 }  // namespace
 
 Status Ledger::KeepRegime(std::string_view content_hash, std::string_view source) {
@@ -574,11 +570,16 @@ Status Ledger::HoldReservation(const Movement& reservation_in) {
   if (shipped) {
     return AlreadyExists("id " + reservation.id + " is already recorded as a shipment");
   }
+  if (reservation.expires_at < 0) {
+    return InvalidArgument("reservation " + reservation.id + ": expires_at before 1970");
+  }
   Status s = txn_.Insert(Table::kReservations, reservation.id, ToJson(reservation));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("reservation " + reservation.id + " exists");
   }
   TG_RETURN_IF_ERROR(s);
+  TG_RETURN_IF_ERROR(
+      txn_.Put(Table::kHolds, HoldKey(reservation.expires_at, reservation.id), reservation.id));
   TG_RETURN_IF_ERROR(ApplyDeltas(reservation.deltas, +1));
   return Log("reservation.hold", reservation.id, MovementBody(reservation));
 }
@@ -596,6 +597,7 @@ Status Ledger::CommitReservation(std::string_view id) {
   }
   r->state = "committed";
   TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
+  TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
   Movement shipment = *r;
   shipment.kind = "shipment";
   shipment.state = "recorded";
@@ -605,7 +607,10 @@ Status Ledger::CommitReservation(std::string_view id) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
   }
   TG_RETURN_IF_ERROR(s);  // the deltas were applied when the reservation was held
-  return Log("reservation.commit", r->id, IdBody(r->id));
+  std::string body;
+  JsonWriter w(body);
+  w.BeginObject().Key("id").String(r->id).Key("recorded_at").Int(shipment.recorded_at).EndObject();
+  return Log("reservation.commit", r->id, std::move(body));
 }
 
 Status Ledger::ReleaseReservation(std::string_view id) {
@@ -619,27 +624,56 @@ Status Ledger::ReleaseReservation(std::string_view id) {
   }
   r->state = "released";
   TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
+  TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
   TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
   return Log("reservation.release", r->id, IdBody(r->id));
 }
 
-Result<int64_t> Ledger::ExpireReservations() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kReservations, ""));
+Result<bool> Ledger::ExpireReservations() {
+  TG_RETURN_IF_ERROR(IndexHolds());
   const int64_t now = clock_.NowUnix();
-  int64_t held = 0;
-  for (const auto& [key, value] : rows) {
-    Movement r;
-    TG_RETURN_IF_ERROR(FromJson(value, key, r));
-    if (r.state == "held" && r.expires_at > 0 && r.expires_at < now) {
-      r.state = "expired";
-      TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r.id, ToJson(r)));
-      TG_RETURN_IF_ERROR(ApplyDeltas(r.deltas, -1));
-      TG_RETURN_IF_ERROR(Log("reservation.expire", r.id, IdBody(r.id), "tierguard"));
-    } else if (r.state == "held") {
-      ++held;
+  // The holds index is in expiry order: read the expired ones, stop at the first that is not.
+  std::vector<std::string> expired;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      Table::kHolds, "", HoldKey(1, ""), [&](std::string_view key, std::string_view id) -> Result<bool> {
+        if (key >= HoldKey(now, "")) {
+          return false;
+        }
+        expired.emplace_back(id);
+        return true;
+      }));
+  for (const std::string& id : expired) {
+    TG_ASSIGN_OR_RETURN(auto r, FindReservation(id));
+    if (!r || r->state != "held") {
+      return DataLoss("holds index: reservation '" + id + "' is not held");
     }
+    r->state = "expired";
+    TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
+    TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
+    TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
+    TG_RETURN_IF_ERROR(Log("reservation.expire", r->id, IdBody(r->id), "tierguard"));
   }
-  return held;
+  TG_ASSIGN_OR_RETURN(auto any, txn_.Scan(Table::kHolds, "", 1));
+  return !any.empty();
+}
+
+Status Ledger::IndexHolds() {
+  constexpr std::string_view kIndexed = "holds-index";
+  TG_ASSIGN_OR_RETURN(auto done, txn_.Get(Table::kMeta, kIndexed));
+  if (done) {
+    return Status::Ok();
+  }
+  // A ledger from before the index: index its held reservations once.
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      Table::kReservations, "", "", [&](std::string_view key, std::string_view value) -> Result<bool> {
+        Movement r;
+        TG_RETURN_IF_ERROR(FromJson(value, key, r));
+        if (r.state == "held") {
+          TG_RETURN_IF_ERROR(txn_.Put(Table::kHolds, HoldKey(r.expires_at, r.id), r.id));
+        }
+        return true;
+      }));
+  return txn_.Put(Table::kMeta, kIndexed, "1");
 }
 
 Result<CheckReport> Ledger::Check() {

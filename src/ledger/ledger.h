@@ -99,8 +99,13 @@ class Ledger {
   // A reviewer's clearance of a screening hit (logged as "hit.clear").
   Status AddClearance(std::string_view key, std::string json);
   Result<std::vector<store::Row>> Clearances();
-  // An alert for review (new screening hits after a list update), logged as "alert".
+  // An alert for review (new screening hits after a list update, structuring), logged as
+  // "alert".
   Status AddAlert(std::string_view key, std::string json);
+  // An order that came close to a cap, kept for the structuring rule; logged as
+  // "structuring.near".
+  Status AddNearThreshold(std::string_view key, std::string json);
+  store::Transaction& txn() { return txn_; }
 
   // Shipments and reservations.
   Result<std::optional<Movement>> FindShipment(std::string_view id);
@@ -112,8 +117,9 @@ class Ledger {
   Status CommitReservation(std::string_view id);
   // A held reservation is undone. FailedPrecondition when it is committed or already released.
   Status ReleaseReservation(std::string_view id);
-  // Releases every held reservation whose expiry has passed; returns how many are still held.
-  Result<int64_t> ExpireReservations();
+  // Releases every held reservation whose expiry has passed (reading only those, through the
+  // holds index); returns whether any reservation is still held.
+  Result<bool> ExpireReservations();
 
   // The decision of a recorded shipment or reservation, as printed, from its audit record.
   Result<std::string> RecordedDecision(const Movement& movement);
@@ -128,6 +134,8 @@ class Ledger {
 
  private:
   Status ApplyDeltas(const std::vector<Delta>& deltas, int sign);
+  // Builds the holds index of a ledger written before it existed (once; marked in kMeta).
+  Status IndexHolds();
   Result<LicenseApplication> GetApplication(std::string_view id);
   Status Decide(std::string_view id, std::string_view approver, std::string_view reason,
                 const char* state);

@@ -2,7 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "src/common/country_table.h"
+#include "src/common/digest.h"
 #include "src/common/json_writer.h"
 
 namespace tg::ledger {
@@ -270,6 +274,69 @@ Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
   r.kind = rd.Str("kind");
   r.share = rd.Num("share");
   return rd.Done();
+}
+
+std::string MovementBody(const Movement& m) {
+  std::string out;
+  out.reserve(m.decision.size() + 256);
+  JsonWriter w(out);
+  w.BeginObject().Key("request_sha256").String(Sha256Hex(m.request));
+  w.Key("regime_hash").String(m.regime_hash).Key("date").String(m.date);
+  w.Key("consignee").String(m.consignee).Key("group").String(m.group);
+  w.Key("recorded_at").Int(m.recorded_at).Key("expires_at").Int(m.expires_at);
+  w.Key("deltas").BeginArray();
+  for (const Delta& d : m.deltas) {
+    w.BeginObject().Key("key").String(d.key).Key("amount").Int(d.amount).EndObject();
+  }
+  w.EndArray().Key("decision").Raw(m.decision).EndObject();
+  return out;
+}
+
+Result<MovementBodyFields> ParseMovementBody(std::string_view body) {
+  Reader rd(body, "movement record");
+  MovementBodyFields f;
+  Movement& m = f.movement;
+  f.request_sha256 = rd.Str("request_sha256");
+  m.regime_hash = rd.Str("regime_hash");
+  f.legacy = rd.Done().ok() && rd.Object()["date"].error() == simdjson::NO_SUCH_FIELD;
+  if (!f.legacy) {
+    m.date = rd.Str("date");
+    m.consignee = rd.Str("consignee");
+    m.group = rd.Str("group");
+    m.recorded_at = rd.Int("recorded_at");
+    m.expires_at = rd.Int("expires_at");
+  }
+  simdjson::dom::array arr;
+  if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {
+    for (element e : arr) {
+      object o;
+      std::string_view k;
+      int64_t amount = 0;
+      if (e.get_object().get(o) || o["key"].get_string().get(k) ||
+          o["amount"].get_int64().get(amount)) {
+        rd.Fail("deltas");
+        break;
+      }
+      m.deltas.push_back({std::string(k), amount});
+    }
+  } else {
+    rd.Fail("deltas");
+  }
+  TG_RETURN_IF_ERROR(rd.Done());
+  if (f.request_sha256.size() != 64 ||
+      f.request_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return DataLoss("movement record: request_sha256 is not a SHA-256 digest");
+  }
+  return f;
+}
+
+std::string HoldKey(int64_t expires_at, std::string_view id) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%020lld", static_cast<long long>(std::max<int64_t>(expires_at, 0)));
+  std::string key(buf);
+  key += '\x1f';
+  key.append(id);
+  return key;
 }
 
 std::string ToJson(const Movement& r) {

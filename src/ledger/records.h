@@ -38,6 +38,25 @@ struct Movement {
   std::string decision;     // JSON, as printed; in memory only (see audit_index)
 };
 
+// The audit body of a shipment or a hold: every field of its ledger row but the request, which
+// it holds by digest, then the decision as printed, verbatim and last:
+//   {"request_sha256":HEX64,"regime_hash":H,"date":D,"consignee":C,"group":G,"recorded_at":N,
+//    "expires_at":N,"deltas":[{"key":K,"amount":N},…],"decision":DECISION}
+// Records written before the row fields were added hold request_sha256, regime_hash, deltas
+// and decision only ("legacy").
+std::string MovementBody(const Movement& m);
+struct MovementBodyFields {
+  Movement movement;  // date, consignee, group, recorded_at, expires_at, deltas, regime_hash
+  std::string request_sha256;
+  bool legacy = false;
+};
+// DataLoss when `body` is not a movement body.
+Result<MovementBodyFields> ParseMovementBody(std::string_view body);
+
+// The key of a held reservation in the holds index: its expiry (20 digits, 0: never) and id,
+// so that the expired ones are read in order and the rest are not read at all.
+std::string HoldKey(int64_t expires_at, std::string_view id);
+
 std::string ToJson(const License& r);
 std::string ToJson(const LicenseApplication& r);
 std::string ToJson(const Agreement& r);

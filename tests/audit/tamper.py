@@ -105,7 +105,7 @@ def main():
         expect("rewritten", verify("rewritten", "--since", "old.cp"), 1, "the log was rewritten")
 
         # A witness cosignature: verify can require it.
-        cosigned = run("audit", "cosign", "good/checkpoint", "--key", "auditor.key")
+        cosigned = run("audit", "cosign", "good/checkpoint", "--pub", "log.pub", "--key", "auditor.key")
         expect("cosign", cosigned, 0, "auditor.test")
         shutil.copytree(good, os.path.join(tmp, "witnessed"))
         open(os.path.join(tmp, "witnessed", "checkpoint"), "w").write(cosigned.stdout)
