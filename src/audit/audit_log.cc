@@ -223,6 +223,49 @@ Result<Hash> AuditLog::Root(uint64_t size) {
   return tree->Root(size);
 }
 
+Status AuditLog::ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& visit) {
+  TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
+  if (from > size || size > tree->size()) {
+    return InvalidArgument("records [" + std::to_string(from) + ", " + std::to_string(size) +
+                           ") are not in the log of " + std::to_string(tree->size()));
+  }
+  CompactRange range;
+  uint64_t next = 0;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      store::Table::kAudit, "r/", "",
+      [&](std::string_view key, std::string_view record) -> Result<bool> {
+        if (next == size) {
+          return false;
+        }
+        if (key != RecordKey(next)) {
+          return DataLoss("audit log: record " + std::to_string(next) + " is missing (found " +
+                          std::string(key) + " in its place)");
+        }
+        const Hash leaf = LeafHash(record);
+        TG_ASSIGN_OR_RETURN(const Hash stored, nodes_.GetNode(0, next));
+        if (leaf != stored) {
+          return DataLoss("audit log: record " + std::to_string(next) +
+                          " was changed: it does not match its leaf in the tree");
+        }
+        range.Append(leaf);
+        if (next >= from) {
+          TG_RETURN_IF_ERROR(visit(next, record));
+        }
+        ++next;
+        return true;
+      }));
+  if (next != size) {
+    return DataLoss("audit log: record " + std::to_string(next) + " is missing (the log has " +
+                    std::to_string(size) + ")");
+  }
+  TG_ASSIGN_OR_RETURN(const Hash stored_root, tree->Root(size));
+  if (range.Root() != stored_root) {
+    return DataLoss("audit log: the stored tree's root at size " + std::to_string(size) +
+                    " is not the root of its records (the tree was changed)");
+  }
+  return Status::Ok();
+}
+
 Result<Hash> AuditLog::SubtreeRoot(uint64_t begin, uint64_t end) {
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
   return tree->SubtreeRootOf(begin, end);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,13 @@ class AuditLog {
   Result<uint64_t> Size();
   Result<std::string> Record(uint64_t index);
   Result<Hash> Root(uint64_t size);
+  // Reads records [0, size) in order, checking each against its leaf in the stored tree and,
+  // at the end, the root of the records against the stored tree's root; calls
+  // visit(index, record) for those in [from, size). DataLoss names the first record missing,
+  // out of place or changed, or a tree changed above its leaves: a root is signed only after
+  // this. REQUIRES: from <= size <= Size().
+  using RecordVisitor = std::function<Status(uint64_t index, std::string_view record)>;
+  Status ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& visit);
   // The hash of records [begin, end). REQUIRES: end <= Size().
   Result<Hash> SubtreeRoot(uint64_t begin, uint64_t end);
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size);

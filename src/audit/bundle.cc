@@ -45,30 +45,6 @@ Result<audit::Hash> HashLine(const std::string& line, const std::string& where) 
   return h;
 }
 
-// A compact range: the perfect subtrees covering [0, size), largest first.
-struct Range {
-  std::vector<std::pair<int, audit::Hash>> stack;  // (level, hash)
-  void Append(const audit::Hash& leaf) {
-    stack.emplace_back(0, leaf);
-    while (stack.size() >= 2 && stack[stack.size() - 1].first == stack[stack.size() - 2].first) {
-      auto right = stack.back();
-      stack.pop_back();
-      stack.back().second = audit::NodeHash(stack.back().second, right.second);
-      ++stack.back().first;
-    }
-  }
-  audit::Hash Root() const {
-    if (stack.empty()) {
-      return audit::EmptyTreeHash();
-    }
-    audit::Hash r = stack.back().second;
-    for (size_t i = stack.size() - 1; i-- > 0;) {
-      r = audit::NodeHash(stack[i].second, r);
-    }
-    return r;
-  }
-};
-
 }  // namespace
 
 Result<AuditKeys> GenerateAuditKey(std::string_view name) {
@@ -125,7 +101,7 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   TG_ASSIGN_OR_RETURN(report.from, ParseIndex(frontier[0].substr(5), "frontier line 1"));
   report.size = cp.size;
   report.origin = cp.origin;
-  Range range;
+  audit::CompactRange range;
   uint64_t covered = 0;
   for (size_t i = 1; i < frontier.size(); ++i) {
     // "LEVEL base64": a perfect subtree of 2^LEVEL leaves, largest first.
@@ -170,7 +146,7 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   if (!records || !leaves) {
     return InvalidArgument(dir + ": records.jsonl or leaves is missing from the bundle");
   }
-  Range head = range;
+  audit::CompactRange head = range;
   std::string record;
   std::string leaf;
   std::string expect;

@@ -292,4 +292,25 @@ Status MemoryNodeStore::PutNode(int level, uint64_t index, const Hash& hash) {
   return Status::Ok();
 }
 
+void CompactRange::Append(const Hash& leaf_hash) {
+  stack.emplace_back(0, leaf_hash);
+  while (stack.size() >= 2 && stack[stack.size() - 1].first == stack[stack.size() - 2].first) {
+    const Hash right = stack.back().second;
+    stack.pop_back();
+    stack.back().second = NodeHash(stack.back().second, right);
+    ++stack.back().first;
+  }
+}
+
+Hash CompactRange::Root() const {
+  if (stack.empty()) {
+    return EmptyTreeHash();
+  }
+  Hash r = stack.back().second;
+  for (size_t i = stack.size() - 1; i-- > 0;) {
+    r = NodeHash(stack[i].second, r);
+  }
+  return r;
+}
+
 }  // namespace tg::audit

@@ -78,6 +78,14 @@ bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
 bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
                        const Hash& new_root, const std::vector<Hash>& proof);
 
+// The tree head of a log read leaf by leaf, in O(log n) memory: the perfect subtrees covering
+// [0, size), largest first. Seeded with a frontier, it continues a log from its middle.
+struct CompactRange {
+  std::vector<std::pair<int, Hash>> stack;  // (level, hash), levels strictly decreasing
+  void Append(const Hash& leaf_hash);
+  Hash Root() const;
+};
+
 // A NodeStore in memory (tests, offline verification).
 class MemoryNodeStore : public NodeStore {
  public:

@@ -1,8 +1,12 @@
 // The Engine's audit-log commands: signed checkpoints, inclusion proofs, bundle export.
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <unordered_map>
 
 #include <simdjson.h>
@@ -28,6 +32,8 @@ Result<std::string> OriginOf(std::string_view private_key) {
   return std::string(rest.substr(0, rest.find('+')));
 }
 
+// Signs the tree head of `size`. REQUIRES: the caller has checked the records against the tree
+// (AuditLog::ScanRecords): a root is never signed unread.
 Result<std::string> SignedCheckpoint(audit::AuditLog& log, uint64_t size,
                                      std::string_view private_key) {
   TG_ASSIGN_OR_RETURN(std::string origin, OriginOf(private_key));
@@ -35,14 +41,57 @@ Result<std::string> SignedCheckpoint(audit::AuditLog& log, uint64_t size,
   return audit::SignNote(audit::FormatCheckpoint({origin, size, root}), private_key);
 }
 
-Status WriteFile(const std::string& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    return Status(StatusCode::kUnavailable, path + ": cannot write");
+// A bundle file written beside its final name and renamed over it once complete: a reader never
+// sees half a file, and a link planted at the final name is replaced, not followed.
+class BundleFile {
+ public:
+  BundleFile(const BundleFile&) = delete;
+  BundleFile& operator=(const BundleFile&) = delete;
+  ~BundleFile() {
+    if (file_ != nullptr) {
+      std::fclose(file_);
+      ::unlink(temp_.c_str());
+    }
   }
-  return Status::Ok();
+  static Result<std::unique_ptr<BundleFile>> Create(const std::string& path) {
+    auto f = std::unique_ptr<BundleFile>(new BundleFile());
+    f->path_ = path;
+    f->temp_ = path + ".XXXXXX";
+    const int fd = ::mkstemp(f->temp_.data());
+    if (fd < 0 || (f->file_ = ::fdopen(fd, "wb")) == nullptr) {
+      return Status(StatusCode::kUnavailable, path + ": cannot create: " + std::strerror(errno));
+    }
+    ::fchmod(fd, 0644);
+    return f;
+  }
+  Status Write(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+      return Status(StatusCode::kUnavailable, path_ + ": cannot write: " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+  Status Commit() {
+    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+    std::fclose(file_);
+    file_ = nullptr;
+    if (!ok || ::rename(temp_.c_str(), path_.c_str()) != 0) {
+      ::unlink(temp_.c_str());
+      return Status(StatusCode::kUnavailable, path_ + ": cannot write: " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  BundleFile() = default;
+  std::string path_;
+  std::string temp_;
+  std::FILE* file_ = nullptr;
+};
+
+Status WriteBundleFile(const std::string& path, std::string_view text) {
+  TG_ASSIGN_OR_RETURN(auto file, BundleFile::Create(path));
+  TG_RETURN_IF_ERROR(file->Write(text));
+  return file->Commit();
 }
 
 // "sha256:" and 64 lower-case hex digits: the only form a regime's content hash takes.
@@ -220,6 +269,9 @@ Result<std::string> Engine::AuditCheckpoint(std::string_view private_key) const 
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);
   TG_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+  TG_RETURN_IF_ERROR(log.ScanRecords(size, size, [](uint64_t, std::string_view) {
+    return Status::Ok();
+  }));
   return SignedCheckpoint(log, size, private_key);
 }
 
@@ -247,6 +299,10 @@ Result<std::string> Engine::AuditProve(std::string_view id, std::string_view pri
     TG_ASSIGN_OR_RETURN(audit::Hash root, log.Root(size));
     out += audit::FormatCheckpoint({"unsigned", size, root});
   } else {
+    // A signed proof signs the tree head: the records are checked first, as for a checkpoint.
+    TG_RETURN_IF_ERROR(log.ScanRecords(size, size, [](uint64_t, std::string_view) {
+      return Status::Ok();
+    }));
     TG_ASSIGN_OR_RETURN(std::string checkpoint, SignedCheckpoint(log, size, private_key));
     out += checkpoint;
   }
@@ -283,19 +339,23 @@ Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t 
       begin += width;
     }
   }
-  std::string records;
-  std::string leaves;
-  for (uint64_t i = from; i < to; ++i) {
-    TG_ASSIGN_OR_RETURN(std::string r, log.Record(i));
-    leaves += audit::Base64(audit::AsBytes(audit::LeafHash(r))) + "\n";
-    records += r;
-    records += '\n';
-  }
+  TG_ASSIGN_OR_RETURN(auto records, BundleFile::Create(out + "/records.jsonl"));
+  TG_ASSIGN_OR_RETURN(auto leaves, BundleFile::Create(out + "/leaves"));
+  std::string line;
+  // One pass over the whole log: records before `from` are read to check the tree, the rest
+  // are written as they are read (the bundle is never held in memory).
+  TG_RETURN_IF_ERROR(log.ScanRecords(from, to, [&](uint64_t, std::string_view r) -> Status {
+    line = audit::Base64(audit::AsBytes(audit::LeafHash(r)));
+    line += '\n';
+    TG_RETURN_IF_ERROR(leaves->Write(line));
+    TG_RETURN_IF_ERROR(records->Write(r));
+    return records->Write("\n");
+  }));
   TG_ASSIGN_OR_RETURN(std::string checkpoint, SignedCheckpoint(log, to, private_key));
-  TG_RETURN_IF_ERROR(WriteFile(out + "/frontier", frontier));
-  TG_RETURN_IF_ERROR(WriteFile(out + "/leaves", leaves));
-  TG_RETURN_IF_ERROR(WriteFile(out + "/records.jsonl", records));
-  TG_RETURN_IF_ERROR(WriteFile(out + "/checkpoint", checkpoint));
+  TG_RETURN_IF_ERROR(WriteBundleFile(out + "/frontier", frontier));
+  TG_RETURN_IF_ERROR(records->Commit());
+  TG_RETURN_IF_ERROR(leaves->Commit());
+  TG_RETURN_IF_ERROR(WriteBundleFile(out + "/checkpoint", checkpoint));
   BundleReport report;
   report.from = from;
   report.size = to;
