@@ -111,14 +111,16 @@ constexpr const char* kAuditHelp = R"(usage:
   tierguard --db DB audit export --key PREFIX.key [--from N] [--to M] OUT
                                                          writes a bundle folder OUT
   tierguard audit verify OUT --pub PREFIX.pub [--pub WITNESS.pub] [--since OLD_CHECKPOINT]
-                                                         (the first --pub is the log's key)
+                                  [--reconcile]          (the first --pub is the log's key)
   tierguard audit cosign CHECKPOINT_FILE --pub PREFIX.pub --key AUDITOR.key
                                                          checks the log's signature, then cosigns
   tierguard --db DB audit replay N                       re-run logged decision N, compare bytes
 Every decision and state change is a record in a Merkle tree (RFC 6962); checkpoints are C2SP
 signed notes (Ed25519). verify needs only the bundle and public keys; it exits 0 when every
 record hashes into the signed root (and, with --since, the old tree is a prefix of the new), and
-otherwise 1, naming the first record, proof or signature that fails.
+otherwise 1, naming the first record, proof or signature that fails. With --reconcile (a bundle
+from record 0) it also rebuilds every cap and licence balance from the records and reports any
+driven past its limit, or any decision whose usage the records before it do not add up to.
 )";
 
 constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
@@ -626,7 +628,8 @@ bool WriteNewFile(const std::string& path, const std::string& text, mode_t mode,
 int AuditOffline(const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  if (!ParseArgs(argv, {"--name", "--out", "--since", "--key"}, {}, a, error, {"--pub"})) {
+  if (!ParseArgs(argv, {"--name", "--out", "--since", "--key"}, {"--reconcile"}, a, error,
+                 {"--pub"})) {
     return Fail("audit: " + error);
   }
   const std::string verb = a.positional[0];
@@ -698,7 +701,29 @@ int AuditOffline(const std::vector<std::string>& argv) {
               static_cast<unsigned long long>(report->from),
               static_cast<unsigned long long>(report->size), report->root_hex.c_str(),
               since.empty() ? "" : "; the --since checkpoint is a prefix");
-  return kExitOk;
+  if (!HasFlag(a, "--reconcile")) {
+    return kExitOk;
+  }
+  auto balances = tg::ReconcileAuditBundle(a.positional[1]);
+  if (!balances) {
+    std::printf("FAILED: %s\n", balances.error().message().c_str());
+    return kExitLineErrors;
+  }
+  for (const std::string& f : balances->findings) {
+    std::printf("FINDING: %s\n", f.c_str());
+  }
+  if (balances->findings_count > balances->findings.size()) {
+    std::printf("FINDING: … and %llu more\n",
+                static_cast<unsigned long long>(balances->findings_count -
+                                                balances->findings.size()));
+  }
+  std::printf("reconciled: %llu records, %llu counters: %s\n",
+              static_cast<unsigned long long>(balances->records),
+              static_cast<unsigned long long>(balances->counters),
+              balances->findings_count == 0 ? "every balance within its limit, every decision "
+                                              "consistent with the records before it"
+                                            : "FINDINGS");
+  return balances->findings_count == 0 ? kExitOk : kExitLineErrors;
 }
 
 int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
@@ -774,6 +799,9 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (!replay->same) {
       std::printf("logged:   %s\nreplayed: %s\n", replay->logged.c_str(),
                   replay->replayed.c_str());
+      if (!replay->difference.empty()) {
+        std::printf("%s\n", replay->difference.c_str());
+      }
     }
     return replay->same ? kExitOk : kExitLineErrors;
   }
@@ -786,10 +814,11 @@ int Report(const tg::Engine& engine, const std::string& command) {
     if (!report) {
       return Refused("check", report.error());
     }
-    std::printf("shipments %lld, held reservations %lld, counters %lld\n",
+    std::printf("shipments %lld, held reservations %lld, counters %lld, audit records %lld\n",
                 static_cast<long long>(report->shipments),
                 static_cast<long long>(report->reservations_held),
-                static_cast<long long>(report->counters));
+                static_cast<long long>(report->counters),
+                static_cast<long long>(report->records));
     for (const std::string& p : report->problems) {
       std::printf("PROBLEM: %s\n", p.c_str());
     }

@@ -41,4 +41,19 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                                        const std::vector<std::string>& verifiers,
                                        std::string_view since = {});
 
+// What an auditor can tell from the records alone: every counter rebuilt from the movements
+// in the log, each decision's cap usage held against the records before it, and every cap,
+// licence and VEU balance held against its limit.
+struct ReconcileReport {
+  uint64_t records = 0;
+  uint64_t counters = 0;               // counters the records move
+  std::vector<std::string> findings;   // empty when the records agree with themselves
+  uint64_t findings_count = 0;         // all of them (findings keeps the first 100)
+};
+
+// Reconciles the records of a bundle that VerifyAuditBundle accepted. InvalidArgument when the
+// bundle does not start at record 0 (balances need the whole history); DataLoss when a record
+// line does not parse.
+Result<ReconcileReport> ReconcileAuditBundle(const std::string& bundle);
+
 }  // namespace tg

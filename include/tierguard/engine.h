@@ -179,13 +179,15 @@ class Engine {
 
   // Re-runs the decision of audit record `index` (a shipment or a hold) from its logged
   // request, under the regime version that made it, against the ledger state rebuilt from the
-  // records before it. `replayed` is compared byte for byte with `logged`.
+  // records before it. `replayed` is compared byte for byte with `logged`, and the counter
+  // deltas it makes with those the record logged.
   struct Replay {
     uint64_t index = 0;
     std::string id;
     std::string logged;
     std::string replayed;
-    bool same = false;
+    bool same = false;       // the decision and the counter deltas are the same
+    std::string difference;  // what differs beyond the decision's text, when it does
   };
   Result<Replay> AuditReplay(uint64_t index) const;
 

@@ -94,6 +94,7 @@ struct PartyLink {
 };
 
 struct CheckReport {
+  int64_t records = 0;  // audit log records read
   int64_t shipments = 0;
   int64_t reservations_held = 0;
   int64_t counters = 0;

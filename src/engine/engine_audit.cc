@@ -15,6 +15,7 @@
 #include "src/audit/note.h"
 #include "src/engine/engine_impl.h"
 #include "src/ledger/ledger.h"
+#include "src/ledger/reconcile.h"
 #include "src/engine/output.h"
 #include "src/engine/request_json.h"
 #include "src/regime/regime_set.h"
@@ -119,96 +120,44 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   if (index >= size) {
     return NotFound("the log has " + std::to_string(size) + " records");
   }
-  // Rebuild the ledger as it stood before record `index`, from the records themselves.
-  auto state = store::OpenMemoryStore();
-  TG_ASSIGN_OR_RETURN(auto rebuilt, state->Begin());
-  std::unordered_map<std::string, std::vector<ledger::Delta>> holds;
-  simdjson::dom::parser parser;
-  auto deltas_of = [&](std::string_view body) -> Result<std::vector<ledger::Delta>> {
-    simdjson::dom::element doc;
-    simdjson::dom::array arr;
-    if (parser.parse(body.data(), body.size()).get(doc) || doc["deltas"].get_array().get(arr)) {
-      return DataLoss("audit record: a movement without deltas");
-    }
-    std::vector<ledger::Delta> out;
-    for (simdjson::dom::element d : arr) {
-      std::string_view key;
-      int64_t amount = 0;
-      if (d["key"].get_string().get(key) || d["amount"].get_int64().get(amount)) {
-        return DataLoss("audit record: a damaged delta");
-      }
-      out.push_back({std::string(key), amount});
-    }
-    return out;
-  };
+  // The ledger as it stood before record `index`, rebuilt from the records before it (each
+  // checked against the tree as it is read).
+  ledger::LogReplayer replayer({.keep_view_tables = true});
   std::string record;
-  std::string id;  // the subject of record `index`: the request id
-  for (uint64_t i = 0; i <= index; ++i) {
-    TG_ASSIGN_OR_RETURN(record, log.Record(i));
-    simdjson::dom::element doc;
-    std::string_view kind;
-    std::string_view subject;
-    if (parser.parse(record).get(doc) || doc["kind"].get_string().get(kind) ||
-        doc["subject"].get_string().get(subject)) {
-      return DataLoss("audit record " + std::to_string(i) + " does not parse");
+  TG_RETURN_IF_ERROR(log.ScanRecords(0, index + 1, [&](uint64_t i, std::string_view r) {
+    if (i < index) {
+      replayer.Apply(i, r);
+    } else {
+      record = r;
     }
-    const std::string kind_s(kind);
-    const std::string subject_s(subject);
-    if (i == index) {
-      if (kind_s != "shipment" && kind_s != "reservation.hold") {
-        return InvalidArgument("record " + std::to_string(i) + " is a " + kind_s +
-                               ", not a decision");
-      }
-      id = subject_s;
-      break;
-    }
-    TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
-    using store::Table;
-    if (kind_s == "party.add") {
-      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kParties, subject_s, body));
-    } else if (kind_s == "party.link") {
-      PartyLink link;
-      TG_RETURN_IF_ERROR(ledger::FromJson(body, subject_s, link));
-      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kPartyLinks, link.from + '\x1f' + link.to, body));
-    } else if (kind_s == "licence.add") {
-      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kLicences, subject_s, body));
-    } else if (kind_s == "agreement.add") {
-      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kAgreements, subject_s, body));
-    } else if (kind_s == "veu.add") {
-      TG_RETURN_IF_ERROR(rebuilt->Put(Table::kVeus, subject_s, body));
-    } else if (kind_s == "shipment" || kind_s == "reservation.hold") {
-      TG_ASSIGN_OR_RETURN(auto deltas, deltas_of(body));
-      for (const auto& d : deltas) {
-        TG_RETURN_IF_ERROR(rebuilt->AddCounter(d.key, d.amount).status());
-      }
-      if (kind_s == "reservation.hold") {
-        holds[subject_s] = std::move(deltas);
-      }
-    } else if (kind_s == "reservation.release" || kind_s == "reservation.expire") {
-      for (const auto& d : holds[subject_s]) {
-        TG_RETURN_IF_ERROR(rebuilt->AddCounter(d.key, -d.amount).status());
-      }
-    }
+    return Status::Ok();
+  }));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view kind;
+  std::string_view subject;
+  if (parser.parse(record).get(doc) || doc["kind"].get_string().get(kind) ||
+      doc["subject"].get_string().get(subject)) {
+    return DataLoss("audit record " + std::to_string(index) + " does not parse");
+  }
+  if (kind != "shipment" && kind != "reservation.hold") {
+    return InvalidArgument("record " + std::to_string(index) + " is a " + std::string(kind) +
+                           ", not a decision");
   }
   Replay out;
   out.index = index;
-  out.id = id;
+  out.id = std::string(subject);
   TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
-  std::string_view digest;
-  std::string_view regime_hash;
-  const std::string body_s(body);
-  simdjson::dom::element b;
-  if (parser.parse(body_s).get(b) || b["request_sha256"].get_string().get(digest) ||
-      b["regime_hash"].get_string().get(regime_hash)) {
-    return DataLoss("audit record " + std::to_string(index) + ": no request digest or regime");
-  }
-  const std::string digest_s(digest);
-  const std::string regime_hash_s(regime_hash);
-  if (!IsContentHash(regime_hash_s) || digest_s.size() != 64 ||
-      digest_s.find_first_not_of("0123456789abcdef") != std::string::npos) {
+  TG_ASSIGN_OR_RETURN(ledger::MovementBodyFields fields, ledger::ParseMovementBody(body));
+  const std::string& digest_s = fields.request_sha256;
+  const std::string& regime_hash_s = fields.movement.regime_hash;
+  if (!IsContentHash(regime_hash_s)) {
     return DataLoss("audit record " + std::to_string(index) +
-                    ": request_sha256 or regime_hash is not a SHA-256 digest");
+                    ": regime_hash is not sha256: and 64 hex digits");
   }
+  auto state = store::OpenMemoryStore();
+  TG_ASSIGN_OR_RETURN(auto rebuilt, state->Begin());
+  TG_RETURN_IF_ERROR(replayer.WriteState(*rebuilt));
   ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
   TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(out.id));
   TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(out.id));
@@ -261,6 +210,23 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
     logged.erase(alert, logged.find("}]", alert) + 1 - alert);
   }
   out.same = logged == out.replayed;
+  // The counters it moved, too: a decision printed the same can still have logged other deltas.
+  const auto& logged_deltas = fields.movement.deltas;
+  bool same_deltas = logged_deltas.size() == decision.counter_deltas.size();
+  for (size_t i = 0; same_deltas && i < logged_deltas.size(); ++i) {
+    same_deltas = logged_deltas[i].key == decision.counter_deltas[i].first &&
+                  logged_deltas[i].amount == decision.counter_deltas[i].second;
+  }
+  if (!same_deltas) {
+    out.same = false;
+    out.difference = "the record's counter deltas differ from the replayed decision's:";
+    for (const auto& d : logged_deltas) {
+      out.difference += " logged " + d.key + " " + std::to_string(d.amount) + ";";
+    }
+    for (const auto& [key, amount] : decision.counter_deltas) {
+      out.difference += " replayed " + key + " " + std::to_string(amount) + ";";
+    }
+  }
   return out;
 }
 

@@ -9,28 +9,13 @@
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
+#include "src/ledger/reconcile.h"
 
 namespace tg::ledger {
 
 using store::Table;
 
-std::string LicenceCounter(std::string_view number, std::string_view what) {
-  std::string key = "licence:";
-  key.append(number);
-  key += ':';
-  key.append(what);
-  return key;
-}
-
 namespace {
-
-// Link keys: "FROM\x1fTO", so that a party's outgoing links scan by prefix.
-std::string LinkKey(std::string_view from, std::string_view to) {
-  std::string k(from);
-  k += '\x1f';
-  k.append(to);
-  return k;
-}
 
 // Licence and application limits within tierguard's maxima (src/common/checked.h).
 Status CheckLimits(int64_t quantity, double value_usd, double tpp, std::string_view what) {
@@ -459,7 +444,7 @@ Status Ledger::Link(const PartyLink& link) {
     }
   }
   const std::string json = ToJson(link);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kPartyLinks, LinkKey(link.from, link.to), json));
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kPartyLinks, PartyLinkKey(link.from, link.to), json));
   return Log("party.link", link.from, json);
 }
 
@@ -678,35 +663,33 @@ Status Ledger::IndexHolds() {
 
 Result<CheckReport> Ledger::Check() {
   CheckReport report;
+  // Every counter against the rows that moved it, reading the rows as a stream.
   std::map<std::string, int64_t> expected;
-  TG_ASSIGN_OR_RETURN(auto shipments, txn_.Scan(Table::kShipments, ""));
-  for (const auto& [key, value] : shipments) {
+  auto add = [&](std::string_view key, std::string_view value, bool shipment) -> Result<bool> {
     Movement m;
     Status s = FromJson(value, key, m);
     if (!s.ok()) {
       report.problems.push_back(s.message());
-      continue;
+      return true;
     }
-    ++report.shipments;
+    if (shipment) {
+      ++report.shipments;
+    } else if (m.state == "held") {
+      ++report.reservations_held;
+    } else {
+      return true;
+    }
     for (const Delta& d : m.deltas) {
       expected[d.key] += d.amount;
     }
-  }
-  TG_ASSIGN_OR_RETURN(auto reservations, txn_.Scan(Table::kReservations, ""));
-  for (const auto& [key, value] : reservations) {
-    Movement m;
-    Status s = FromJson(value, key, m);
-    if (!s.ok()) {
-      report.problems.push_back(s.message());
-      continue;
-    }
-    if (m.state == "held") {
-      ++report.reservations_held;
-      for (const Delta& d : m.deltas) {
-        expected[d.key] += d.amount;
-      }
-    }
-  }
+    return true;
+  };
+  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kShipments, "", "", [&](auto k, auto v) {
+    return add(k, v, true);
+  }));
+  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kReservations, "", "", [&](auto k, auto v) {
+    return add(k, v, false);
+  }));
   TG_ASSIGN_OR_RETURN(auto counters, txn_.ScanCounters(""));
   std::map<std::string, int64_t> actual;
   for (const auto& [key, value] : counters) {
@@ -729,6 +712,8 @@ Result<CheckReport> Ledger::Check() {
                                 std::to_string(value));
     }
   }
+  // Then every table and counter against the audit log.
+  TG_RETURN_IF_ERROR(Reconcile(txn_, report));
   return report;
 }
 

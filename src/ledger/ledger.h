@@ -21,8 +21,6 @@
 
 namespace tg::ledger {
 
-std::string LicenceCounter(std::string_view number, std::string_view what);
-
 // Read-through cache of recorded state for the determiner, for one transaction.
 class View {
  public:

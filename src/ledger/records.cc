@@ -339,6 +339,21 @@ std::string HoldKey(int64_t expires_at, std::string_view id) {
   return key;
 }
 
+std::string PartyLinkKey(std::string_view from, std::string_view to) {
+  std::string k(from);
+  k += '\x1f';
+  k.append(to);
+  return k;
+}
+
+std::string LicenceCounter(std::string_view number, std::string_view what) {
+  std::string key = "licence:";
+  key.append(number);
+  key += ':';
+  key.append(what);
+  return key;
+}
+
 std::string ToJson(const Movement& r) {
   std::string out;
   out.reserve(r.request.size() + 256);

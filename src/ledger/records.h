@@ -56,6 +56,10 @@ Result<MovementBodyFields> ParseMovementBody(std::string_view body);
 // The key of a held reservation in the holds index: its expiry (20 digits, 0: never) and id,
 // so that the expired ones are read in order and the rest are not read at all.
 std::string HoldKey(int64_t expires_at, std::string_view id);
+// The key of a party link: "FROM\x1fTO", so that a party's outgoing links scan by prefix.
+std::string PartyLinkKey(std::string_view from, std::string_view to);
+// The counter of a licence's balance: "licence:NUMBER:quantity|tpp|value".
+std::string LicenceCounter(std::string_view number, std::string_view what);
 
 std::string ToJson(const License& r);
 std::string ToJson(const LicenseApplication& r);
