@@ -506,7 +506,23 @@ Result<std::vector<std::string>> Engine::Caps() const {
 }
 
 Result<CheckReport> Engine::Check() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Check(); }, Access::kRead);
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  // The file first, all of it: damage anywhere is the first thing to say. Then everything a
+  // read can still reach, on a damaged store too.
+  const Status known = store->Damage();
+  const Status integrity = store->VerifyIntegrity();
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginInspection());
+  ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+  TG_ASSIGN_OR_RETURN(CheckReport report, ledger.Check());
+  std::vector<std::string> damage;
+  if (!known.ok()) {
+    damage.push_back("the store is damaged: " + known.message());
+  }
+  if (!integrity.ok() && integrity.message() != known.message()) {
+    damage.push_back("the store is damaged: " + integrity.message());
+  }
+  report.problems.insert(report.problems.begin(), damage.begin(), damage.end());
+  return report;
 }
 
 Result<std::vector<std::string>> Engine::Alerts() const {

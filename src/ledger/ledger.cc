@@ -684,13 +684,24 @@ Result<CheckReport> Ledger::Check() {
     }
     return true;
   };
-  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kShipments, "", "", [&](auto k, auto v) {
-    return add(k, v, true);
-  }));
-  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kReservations, "", "", [&](auto k, auto v) {
-    return add(k, v, false);
-  }));
-  TG_ASSIGN_OR_RETURN(auto counters, txn_.ScanCounters(""));
+  // A damaged row stops the phase that meets it, not the check: it is reported and the next
+  // phase runs.
+  auto phase = [&](const Status& s) {
+    if (!s.ok()) {
+      report.problems.push_back(s.message());
+    }
+    return s.ok();
+  };
+  const bool shipments_read = phase(
+      txn_.ForEach(Table::kShipments, "", "", [&](auto k, auto v) { return add(k, v, true); }));
+  const bool holds_read = phase(
+      txn_.ForEach(Table::kReservations, "", "", [&](auto k, auto v) { return add(k, v, false); }));
+  auto counters_read = txn_.ScanCounters("");
+  if (!phase(counters_read.status()) || !shipments_read || !holds_read) {
+    phase(Reconcile(txn_, report));
+    return report;
+  }
+  const auto& counters = *counters_read;
   std::map<std::string, int64_t> actual;
   for (const auto& [key, value] : counters) {
     if (key.rfind("seq:", 0) != 0) {
@@ -713,7 +724,7 @@ Result<CheckReport> Ledger::Check() {
     }
   }
   // Then every table and counter against the audit log.
-  TG_RETURN_IF_ERROR(Reconcile(txn_, report));
+  phase(Reconcile(txn_, report));
   return report;
 }
 

@@ -577,7 +577,10 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
                   Table::kPartyLinks, Table::kLists, Table::kClearances, Table::kAlerts,
                   Table::kNearThreshold}) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
-    TG_RETURN_IF_ERROR(compare.Run(t == Table::kHolds && replayer.legacy_holds()));
+    // A damaged row ends its table's comparison; the others still run.
+    if (Status s = compare.Run(t == Table::kHolds && replayer.legacy_holds()); !s.ok()) {
+      report.problems.push_back(s.message());
+    }
   }
   // Counters: every one the log moves, and none it does not.
   TG_ASSIGN_OR_RETURN(auto counters, txn.ScanCounters(""));

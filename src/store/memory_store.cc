@@ -148,6 +148,7 @@ class MemoryStore : public Store {
     return std::unique_ptr<Transaction>(new MemoryTransaction(mu_, data_));
   }
   Result<std::unique_ptr<Transaction>> BeginRead() override { return Begin(); }
+  Result<std::unique_ptr<Transaction>> BeginInspection() override { return Begin(); }
   std::string Describe() const override { return "memory"; }
   Status Damage() const override { return Status::Ok(); }
   Status VerifyIntegrity() override { return Status::Ok(); }

@@ -6,10 +6,14 @@
 // reads back as a different record. Every row therefore carries a CRC-32 of its table, key and
 // value, written with it and checked on every read; a mismatch is DataLoss naming the row, and
 // from then on the store refuses to write (nothing is built on damaged state).
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 #include "src/store/store.h"
@@ -377,6 +381,71 @@ class SqliteTransaction : public Transaction {
   bool done_ = false;
 };
 
+// What the files beside the database say about it before SQLite opens them: a damage marker
+// left by an earlier open, or a WAL shorter than its index says. SQLite's WAL index (the -shm
+// file, https://sqlite.org/walformat.html) keeps mxFrame, the frames of committed transactions,
+// and the WAL header's salts. A WAL truncated below mxFrame has lost committed transactions:
+// SQLite would rebuild its index from what is left and run on an older ledger without a word,
+// and the evidence would be gone. So the damage is written to PATH-damage, which every later
+// open reads, until someone restores the ledger and removes the file.
+Status CheckBesideFiles(const std::string& path) {
+  const std::string marker = path + "-damage";
+  if (std::FILE* f = std::fopen(marker.c_str(), "rb"); f != nullptr) {
+    char buf[512] = {0};
+    const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+    std::fclose(f);
+    return DataLoss(std::string(buf, n) + " (marked in " + marker +
+                    "; remove that file once the ledger is restored)");
+  }
+  std::FILE* shm = std::fopen((path + "-shm").c_str(), "rb");
+  std::FILE* wal = std::fopen((path + "-wal").c_str(), "rb");
+  unsigned char index[96] = {0};
+  unsigned char header[32] = {0};
+  const bool readable = shm != nullptr && wal != nullptr &&
+                        std::fread(index, 1, sizeof(index), shm) == sizeof(index) &&
+                        std::fread(header, 1, sizeof(header), wal) == sizeof(header);
+  long wal_size = 0;
+  if (readable && std::fseek(wal, 0, SEEK_END) == 0) {
+    wal_size = std::ftell(wal);
+  }
+  if (shm != nullptr) {
+    std::fclose(shm);
+  }
+  if (wal != nullptr) {
+    std::fclose(wal);
+  }
+  // Only a settled index is read: both copies of its header equal, and initialised.
+  if (!readable || std::memcmp(index, index + 48, 48) != 0 || index[12] != 1) {
+    return Status::Ok();
+  }
+  uint32_t mx_frame = 0;
+  uint16_t page_field = 0;
+  std::memcpy(&page_field, index + 14, 2);  // native byte order, as SQLite writes it
+  std::memcpy(&mx_frame, index + 16, 4);
+  const uint64_t page_size = page_field == 1 ? 65536 : page_field;
+  // The index describes this WAL only when their salts agree (a restarted WAL has new ones).
+  if (page_size < 512 || std::memcmp(index + 32, header + 16, 8) != 0) {
+    return Status::Ok();
+  }
+  const uint64_t frames =
+      wal_size > 32 ? (static_cast<uint64_t>(wal_size) - 32) / (24 + page_size) : 0;
+  if (frames >= mx_frame) {
+    return Status::Ok();
+  }
+  const std::string message = path + "-wal holds " + std::to_string(frames) +
+                              " whole frames but its index says " + std::to_string(mx_frame) +
+                              " were committed: the WAL was truncated and the last " +
+                              "transactions are lost";
+  const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd >= 0) {  // the refusal below stands even when the marker cannot be written
+    if (::write(fd, message.data(), message.size()) == static_cast<ssize_t>(message.size())) {
+      ::fsync(fd);
+    }
+    ::close(fd);
+  }
+  return DataLoss(message);
+}
+
 class SqliteStore : public Store {
  public:
   ~SqliteStore() override {
@@ -388,6 +457,8 @@ class SqliteStore : public Store {
                                              const SqliteOptions& options) {
     auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
     store->path_ = path;
+    // Before SQLite runs its WAL recovery, which would erase the evidence.
+    store->health_.Note(CheckBesideFiles(path)).ok();  // kept: Damage() reports it
     int rc = sqlite3_open_v2(path.c_str(), &store->db_,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
@@ -444,7 +515,13 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
     return Start(stmts_->begin);
   }
-  Result<std::unique_ptr<Transaction>> BeginRead() override { return Start(stmts_->begin_read); }
+  Result<std::unique_ptr<Transaction>> BeginRead() override {
+    TG_RETURN_IF_ERROR(RefuseIfDamaged());
+    return Start(stmts_->begin_read);
+  }
+  Result<std::unique_ptr<Transaction>> BeginInspection() override {
+    return Start(stmts_->begin_read);
+  }
 
   std::string Describe() const override { return "sqlite:" + path_; }
   int SchemaVersion() const override { return kSchemaVersion; }
@@ -474,7 +551,8 @@ class SqliteStore : public Store {
     if (damage.ok()) {
       return damage;
     }
-    return DataLoss(path_ + " is damaged, so it takes no writes: " + damage.message() +
+    return DataLoss(path_ + " is damaged, so it is neither read nor written: " +
+                    damage.message() +
                     " (restore it from a backup; `tierguard check` lists what it finds)");
   }
 
@@ -509,8 +587,12 @@ class SqliteStore : public Store {
       return FromSqlite(db_, rc, path_ + ": " + structure_check);
     }
     if (structure.View(0) != "ok") {
+      std::string found(structure.View(0));
+      for (char& c : found) {
+        c = c == '\n' ? ';' : c;
+      }
       return DataLoss(path_ + ": SQLite's " + std::string(structure_check + 7) + " found: " +
-                      std::string(structure.View(0)));
+                      found);
     }
     Stmt docs;
     TG_RETURN_IF_ERROR(docs.Prepare(

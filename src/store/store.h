@@ -85,11 +85,15 @@ class Store {
   // Starts a read-only transaction on a consistent snapshot; it does not hold writers up
   // (SQLite) and must not write.
   virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
+  // A read transaction even on a damaged store (which refuses Begin and BeginRead), for the
+  // check that reports what is damaged.
+  virtual Result<std::unique_ptr<Transaction>> BeginInspection() = 0;
   // "memory", "sqlite:PATH", …
   virtual std::string Describe() const = 0;
-  // OK, or DataLoss naming the first damage found: by the check at open, or by a read that met
-  // a damaged record. A damaged store refuses write transactions with that DataLoss, so nothing
-  // is written on top of damage; reads still run (each damaged record read is DataLoss).
+  // OK, or DataLoss naming the first damage found: by the checks at open, or by a read that
+  // met a damaged record. A damaged store refuses write and read transactions with that
+  // DataLoss, so nothing is written on top of damage and no answer is read from it; only
+  // BeginInspection still reads.
   virtual Status Damage() const = 0;
   // Checks the whole store without a time bound: the file's structure and every record's
   // checksum. OK, or DataLoss naming the first damage (which Damage() reports from then on).
