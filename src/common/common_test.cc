@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -7,7 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "tierguard/date.h"
-
+#include "tierguard/text.h"
+#include "src/common/checked.h"
 #include "src/common/country_table.h"
 #include "src/common/csv.h"
 #include "src/common/json_writer.h"
@@ -154,6 +156,52 @@ TEST(Lines, SplitsAtNewlinesAndNumbersFromOne) {
   Lines one("x\n");
   EXPECT_TRUE(one.Next());
   EXPECT_FALSE(one.Next());  // a final newline ends the last line, it opens none
+}
+
+TEST(CheckedArithmetic, OverflowIsAnErrorNotAWrap) {
+  EXPECT_EQ(*CheckedAdd(2, 3, "x"), 5);
+  EXPECT_THAT(CheckedAdd(INT64_MAX, 1, "LPP:C/2025"),
+              StatusIs(StatusCode::kInvalidArgument, "LPP:C/2025"));
+  EXPECT_THAT(CheckedAdd(INT64_MIN, -1, "x"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckedMul(int64_t{1} << 40, int64_t{1} << 30, "total"),
+              StatusIs(StatusCode::kInvalidArgument, "total"));
+  // The comparison a cap makes does not wrap either: near INT64_MAX it still says "exceeds".
+  EXPECT_TRUE(Exceeds(INT64_MAX - 5, 10, INT64_MAX));
+  EXPECT_FALSE(Exceeds(5, 10, 15));
+  EXPECT_TRUE(Exceeds(5, 11, 15));
+}
+
+TEST(CheckedArithmetic, ScaledFiguresStayWithinTheirMaxima) {
+  EXPECT_EQ(*ScaledFigure(15832.5, 1000.0, kMaxTotalTpp, "tpp"), 15832500);
+  EXPECT_THAT(ScaledFigure(1e30, 1000.0, kMaxTotalTpp, "license.tpp"),
+              StatusIs(StatusCode::kInvalidArgument, "license.tpp: must be a number from 0 to 1e+15"));
+  EXPECT_THAT(ScaledFigure(-1, 100.0, kMaxValueUsd, "value"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ScaledFigure(std::nan(""), 100.0, kMaxValueUsd, "value"),
+              StatusIs(StatusCode::kInvalidArgument));
+  // The largest accepted total still fits in thousandths.
+  EXPECT_EQ(*ScaledFigure(kMaxTotalTpp, 1000.0, kMaxTotalTpp, "tpp"), kMaxTotalTppMilli);
+}
+
+TEST(Utf8, RefusesEveryIllFormedSequence) {
+  EXPECT_TRUE(IsValidUtf8("plain ASCII, long enough for the eight-byte path"));
+  EXPECT_TRUE(IsValidUtf8("Şahin 北京 𝄞 Лукашэнка"));
+  EXPECT_EQ(InvalidUtf8At("Bad\xff"), 3u);
+  EXPECT_EQ(InvalidUtf8At("0123456789\xc3"), 10u);          // cut inside a character
+  EXPECT_EQ(InvalidUtf8At("\xc0\xaf"), 0u);                 // overlong '/'
+  EXPECT_EQ(InvalidUtf8At("\xed\xa0\x80"), 0u);             // a surrogate
+  EXPECT_EQ(InvalidUtf8At("\xf4\x90\x80\x80"), 0u);         // above U+10FFFF
+  EXPECT_EQ(InvalidUtf8At("ok \xe2\x82"), 3u);              // three-byte form cut short
+  EXPECT_THAT(CheckUtf8("Bad\xff", "--name"),
+              StatusIs(StatusCode::kInvalidArgument, "--name: not valid UTF-8 (byte 4 of 4)"));
+}
+
+TEST(Excerpt, CutsAtACharacterAndStaysValid) {
+  EXPECT_EQ(Excerpt("short", 40), "short");
+  const std::string cut = Excerpt("ééééé", 5);  // 2 bytes each: 2 fit
+  EXPECT_EQ(cut, "éé…");
+  EXPECT_TRUE(IsValidUtf8(Excerpt("abc\xff\xfe", 80)));
+  EXPECT_EQ(SkipByteOrderMark("\xEF\xBB\xBF{}"), "{}");
+  EXPECT_EQ(SkipByteOrderMark("{}"), "{}");
 }
 
 TEST(LookupKey, IgnoresCaseSpacesAndPunctuation) {

@@ -103,10 +103,10 @@ Status FromSqlite(sqlite3* db, int rc, std::string_view what) {
       return Status(StatusCode::kUnavailable, std::move(msg));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return DataLoss(std::move(msg));
+      return DataLoss("the file is damaged: " + msg);
     case SQLITE_IOERR:
       // A short read is a file shorter than its own pages say (a truncated WAL or database).
-      return rc == SQLITE_IOERR_SHORT_READ ? DataLoss(std::move(msg))
+      return rc == SQLITE_IOERR_SHORT_READ ? DataLoss("the file is damaged: " + msg)
                                            : Status(StatusCode::kUnavailable, std::move(msg));
     case SQLITE_CONSTRAINT:
       return AlreadyExists(std::move(msg));
@@ -569,7 +569,7 @@ class SqliteStore : public Store {
           const_cast<Clock::time_point*>(&deadline));
     }
     TG_RETURN_IF_ERROR(Exec("BEGIN DEFERRED", path_));
-    Result<bool> done = ExamineAll(budget_ms > 0 ? "PRAGMA quick_check" : "PRAGMA integrity_check");
+    Result<bool> done = ExamineAll("PRAGMA integrity_check");
     sqlite3_progress_handler(db_, 0, nullptr, nullptr);
     Exec("ROLLBACK", path_).ok();
     return done.status();

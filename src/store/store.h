@@ -106,8 +106,8 @@ std::unique_ptr<Store> OpenMemoryStore();
 
 struct SqliteOptions {
   // Time the check at open may take (SQLite's quick_check, then every record's checksum); a
-  // larger file is checked as far as the budget goes, and fully by VerifyIntegrity.
-  int integrity_budget_ms = 500;
+  // larger file is checked as far as the budget goes, and fully by VerifyIntegrity. 0: no limit.
+  int integrity_budget_ms = 250;
 };
 
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL. Creates the file and

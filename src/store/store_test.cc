@@ -2,6 +2,7 @@
 #include "src/store/store.h"
 
 #include <gmock/gmock.h>
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -147,6 +148,50 @@ TEST_P(StoreTest, ValuesMayHoldAnyBytes) {
   EXPECT_EQ(t->Get(Table::kAudit, "k")->value(), value);
 }
 
+TEST_P(StoreTest, ForEachStreamsFromAKeyInOrderAndStopsWhenAsked) {
+  auto t = Begin();
+  for (const char* k : {"r/3", "r/1", "r/2", "s/1"}) {
+    ASSERT_THAT(t->Put(Table::kAudit, k, std::string("v") + k), IsOk());
+  }
+  std::vector<std::string> seen;
+  ASSERT_THAT(t->ForEach(Table::kAudit, "r/", "r/2",
+                         [&](std::string_view key, std::string_view value) -> Result<bool> {
+                           EXPECT_EQ(value, "v" + std::string(key));
+                           seen.emplace_back(key);
+                           return true;
+                         }),
+              IsOk());
+  EXPECT_EQ(seen, (std::vector<std::string>{"r/2", "r/3"}));
+  seen.clear();
+  ASSERT_THAT(t->ForEach(Table::kAudit, "r/", "",
+                         [&](std::string_view key, std::string_view) -> Result<bool> {
+                           seen.emplace_back(key);
+                           return seen.size() < 2;
+                         }),
+              IsOk());
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_THAT(t->ForEach(Table::kAudit, "", "",
+                         [](std::string_view, std::string_view) -> Result<bool> {
+                           return DataLoss("stop here");
+                         }),
+              StatusIs(StatusCode::kDataLoss, "stop here"));
+}
+
+// Issue 12: a counter that would pass INT64_MAX is refused, never wrapped or turned into a
+// floating-point value (SQLite's integer addition overflows into a REAL).
+TEST_P(StoreTest, CounterOverflowIsRefusedAndLeavesTheCounter) {
+  {
+    auto t = Begin();
+    ASSERT_THAT(t->AddCounter("LPP:C/2025", INT64_MAX - 1), IsOk());
+    EXPECT_THAT(t->AddCounter("LPP:C/2025", 2),
+                StatusIs(StatusCode::kInvalidArgument, "LPP:C/2025"));
+    EXPECT_EQ(*t->Counter("LPP:C/2025"), INT64_MAX - 1);
+    ASSERT_THAT(t->Commit(), IsOk());
+  }
+  Reopen();
+  EXPECT_EQ(*Begin()->Counter("LPP:C/2025"), INT64_MAX - 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(Backend{"memory", false}, Backend{"sqlite", true}),
                          [](const auto& info) { return info.param.name; });
@@ -160,6 +205,127 @@ TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
   }
   EXPECT_THAT(OpenSqliteStore(path.string()), StatusIs(StatusCode::kDataLoss));
   std::filesystem::remove(path);
+}
+
+// Runs one SQL statement on the file behind the store's back, as sqlite3(1) would.
+void RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+class SqliteDamageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("tg_damage_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) +
+              ".db"))
+                .string();
+    auto store = OpenSqliteStore(path_);
+    ASSERT_THAT(store, IsOk());
+    auto t = (*store)->Begin();
+    ASSERT_THAT(t, IsOk());
+    ASSERT_THAT((*t)->Put(Table::kShipments, "S-1", "{\"deltas\":[1]}"), IsOk());
+    ASSERT_THAT((*t)->AddCounter("LPP:C/2025", 1000), IsOk());
+    ASSERT_THAT((*t)->Commit(), IsOk());
+  }
+  void TearDown() override {
+    for (const char* suffix : {"", "-wal", "-shm", "-damage"}) {
+      std::filesystem::remove(path_ + suffix);
+    }
+  }
+  std::string path_;
+};
+
+// Issue 12: a byte changed inside a record is invisible to SQLite; the row's checksum makes it
+// DataLoss, and a store found damaged takes no more writes or reads (check still inspects it).
+TEST_F(SqliteDamageTest, AChangedRecordIsDataLossAndTheStoreRefusesWork) {
+  RawSql(path_, "UPDATE docs SET value = CAST('{\"deltas\":[0]}' AS BLOB) WHERE key = 'S-1'");
+  auto store = OpenSqliteStore(path_);
+  ASSERT_THAT(store, IsOk());
+  const auto damaged = StatusIs(StatusCode::kDataLoss, "shipments record 'S-1' is damaged");
+  EXPECT_THAT((*store)->Damage(), damaged);
+  EXPECT_THAT((*store)->Begin(), StatusIs(StatusCode::kDataLoss, "neither read nor written"));
+  EXPECT_THAT((*store)->BeginRead(), StatusIs(StatusCode::kDataLoss));
+  auto inspect = (*store)->BeginInspection();
+  ASSERT_THAT(inspect, IsOk());
+  EXPECT_THAT((*inspect)->Get(Table::kShipments, "S-1"), damaged);
+}
+
+TEST_F(SqliteDamageTest, ACounterSetWithoutItsChecksumIsDataLoss) {
+  RawSql(path_, "UPDATE counters SET value = 1 WHERE key = 'LPP:C/2025'");
+  auto store = OpenSqliteStore(path_, {.integrity_budget_ms = 0});
+  ASSERT_THAT(store, IsOk());
+  EXPECT_THAT((*store)->Damage(), StatusIs(StatusCode::kDataLoss, "counter 'LPP:C/2025'"));
+}
+
+TEST_F(SqliteDamageTest, AFloatingPointCounterIsDataLoss) {
+  RawSql(path_, "UPDATE counters SET value = 9.3e18 WHERE key = 'LPP:C/2025'");
+  auto store = OpenSqliteStore(path_);
+  ASSERT_THAT(store, IsOk());
+  EXPECT_THAT((*store)->Damage(), StatusIs(StatusCode::kDataLoss, "counter 'LPP:C/2025'"));
+}
+
+// Issue 12: a WAL cut below the frames its index says were committed has lost transactions.
+// SQLite would quietly recover what is left; the store says so, and marks the file for every
+// later open.
+TEST_F(SqliteDamageTest, AWalTruncatedBelowItsCommittedFramesIsMarkedDamaged) {
+  auto store = OpenSqliteStore(path_);
+  ASSERT_THAT(store, IsOk());
+  for (int i = 0; i < 40; ++i) {  // committed, not yet checkpointed: they live in the WAL
+    auto t = (*store)->Begin();
+    ASSERT_THAT((*t)->Put(Table::kAudit, "r/" + std::to_string(i), std::string(3000, 'x')), IsOk());
+    ASSERT_THAT((*t)->Commit(), IsOk());
+  }
+  // A copy of the three files as a crash would leave them, with its WAL cut in half.
+  const std::string copy = path_ + ".copy";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::copy_file(path_ + suffix, copy + suffix,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  std::filesystem::resize_file(copy + "-wal", std::filesystem::file_size(copy + "-wal") / 2);
+  {
+    auto reopened = OpenSqliteStore(copy);
+    ASSERT_THAT(reopened, IsOk());
+    EXPECT_THAT((*reopened)->Damage(), StatusIs(StatusCode::kDataLoss, "the WAL was truncated"));
+    EXPECT_THAT((*reopened)->Begin(), StatusIs(StatusCode::kDataLoss));
+  }
+  EXPECT_TRUE(std::filesystem::exists(copy + "-damage"));
+  auto again = OpenSqliteStore(copy);  // SQLite has recovered the WAL; the marker remembers
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT((*again)->Damage(), StatusIs(StatusCode::kDataLoss, "the WAL was truncated"));
+  for (const char* suffix : {"", "-wal", "-shm", "-damage"}) {
+    std::filesystem::remove(copy + suffix);
+  }
+}
+
+// A ledger of schema version 1 gets its checksums on open and reads back as it was.
+TEST(SqliteStore, MigratesAVersionOneFileAndChecksumsItsRows) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("tg_v1_" + std::to_string(getpid()) + ".db")).string();
+  RawSql(path,
+         "CREATE TABLE docs(tbl INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL);"
+         "CREATE UNIQUE INDEX docs_by_key ON docs(tbl, key);"
+         "CREATE TABLE counters(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+         "INSERT INTO docs VALUES(3, 'L-1', CAST('{\"number\":\"L-1\"}' AS BLOB));"
+         "INSERT INTO counters VALUES('LPP:C/2025', 42);"
+         "PRAGMA user_version=1;");
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_THAT(store, IsOk());
+    EXPECT_THAT((*store)->Damage(), IsOk());
+    EXPECT_EQ((*store)->SchemaVersion(), 2);
+    auto t = (*store)->Begin();
+    ASSERT_THAT(t, IsOk());
+    EXPECT_EQ((*t)->Get(Table::kLicences, "L-1")->value(), "{\"number\":\"L-1\"}");
+    EXPECT_EQ(*(*t)->Counter("LPP:C/2025"), 42);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix);
+  }
 }
 
 }  // namespace
