@@ -247,7 +247,27 @@ Status AuditLog::ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& 
           return DataLoss("audit log: record " + std::to_string(next) +
                           " was changed: it does not match its leaf in the tree");
         }
-        range.Append(leaf);
+        // Every perfect subtree the leaf completes, against the node stored for it: proofs read
+        // the inner nodes, so a changed one must be found too, not only a changed root.
+        range.stack.emplace_back(0, leaf);
+        uint64_t node = next;
+        while (range.stack.size() >= 2 &&
+               range.stack.back().first == range.stack[range.stack.size() - 2].first) {
+          const Hash right = range.stack.back().second;
+          range.stack.pop_back();
+          auto& [level, hash] = range.stack.back();
+          hash = NodeHash(hash, right);
+          ++level;
+          node >>= 1;
+          TG_ASSIGN_OR_RETURN(const Hash stored_node, nodes_.GetNode(level, node));
+          if (stored_node != hash) {
+            return DataLoss("audit log: tree node (" + std::to_string(level) + ", " +
+                            std::to_string(node) + ") over records " +
+                            std::to_string(node << level) + " to " +
+                            std::to_string(((node + 1) << level) - 1) +
+                            " is not the hash of those records (the tree was changed)");
+          }
+        }
         if (next >= from) {
           TG_RETURN_IF_ERROR(visit(next, record));
         }

@@ -52,8 +52,9 @@ class AuditLog {
   Result<uint64_t> Size();
   Result<std::string> Record(uint64_t index);
   Result<Hash> Root(uint64_t size);
-  // Reads records [0, size) in order, checking each against its leaf in the stored tree and,
-  // at the end, the root of the records against the stored tree's root; calls
+  // Reads records [0, size) in order, checking each against its leaf in the stored tree, every
+  // perfect subtree they complete against its stored node, and at the end the root of the
+  // records against the stored tree's root; calls
   // visit(index, record) for those in [from, size). DataLoss names the first record missing,
   // out of place or changed, or a tree changed above its leaves: a root is signed only after
   // this. REQUIRES: from <= size <= Size().

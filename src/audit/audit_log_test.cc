@@ -1,11 +1,17 @@
 #include "src/audit/audit_log.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tierguard/audit.h"
+#include "src/audit/note.h"
 #include "testing/status_matchers.h"
 
 namespace tg::audit {
@@ -103,6 +109,72 @@ TEST_F(DamagedLog, AMissingTileIsReported) {
   ASSERT_THAT(txn.status(), IsOk());
   AuditLog log(**txn);
   EXPECT_THAT(log.Root(10).status(), StatusIs(StatusCode::kDataLoss));
+}
+
+// Issue 12: a root is signed only after its records are read against it. ScanRecords names
+// the record whose text no longer matches its leaf, and a tree changed above its leaves.
+TEST_F(DamagedLog, ScanRecordsNamesAChangedRecordAndAChangedTree) {
+  Damage(300, "r/0000000000000007", "{\"index\":7,\"forged\":true}");
+  auto txn = store_->BeginRead();
+  ASSERT_THAT(txn.status(), IsOk());
+  AuditLog log(**txn);
+  uint64_t visited = 0;
+  EXPECT_THAT(log.ScanRecords(0, 300, [&](uint64_t, std::string_view) {
+    ++visited;
+    return Status::Ok();
+  }), StatusIs(StatusCode::kDataLoss, "record 7 was changed"));
+  EXPECT_EQ(visited, 7u);
+}
+
+TEST_F(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
+  // The first tile keeps its 256 leaves but an inner node of it is overwritten.
+  Damage(300, "", std::nullopt);
+  {
+    auto txn = store_->Begin();
+    ASSERT_THAT(txn.status(), IsOk());
+    auto tile = (*txn)->Get(store::Table::kAudit, "t/00/0000000000000000");
+    ASSERT_THAT(tile.status(), IsOk());
+    std::string bytes = **tile;
+    bytes[256 * 32] ^= 1;  // the first node of height 1
+    ASSERT_THAT((*txn)->Put(store::Table::kAudit, "t/00/0000000000000000", bytes), IsOk());
+    ASSERT_THAT((*txn)->Commit(), IsOk());
+  }
+  auto txn = store_->BeginRead();
+  AuditLog log(**txn);
+  EXPECT_THAT(log.ScanRecords(0, 300, [](uint64_t, std::string_view) { return Status::Ok(); }),
+              StatusIs(StatusCode::kDataLoss, "tree node (1, 0) over records 0 to 1"));
+}
+
+// Issue 12: verify accepted a checkpoint whose origin was not the log key's name, and cosign
+// signed whatever it was given.
+TEST(AuditBundle, TheOriginMustBeTheLogKeysNameAndCosignVerifiesFirst) {
+  auto log_key = GenerateKey("log.test");
+  auto witness = GenerateKey("witness.test");
+  ASSERT_THAT(log_key.status(), IsOk());
+  ASSERT_THAT(witness.status(), IsOk());
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("tg_bundle_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "frontier") << "from 0\n";
+  std::ofstream(dir / "records.jsonl");
+  std::ofstream(dir / "leaves");
+  auto misnamed = SignNote(FormatCheckpoint({"someone.else", 0, EmptyTreeHash()}),
+                           log_key->private_key);
+  ASSERT_THAT(misnamed.status(), IsOk());
+  std::ofstream(dir / "checkpoint") << *misnamed;
+  EXPECT_THAT(VerifyAuditBundle(dir.string(), {log_key->verifier}),
+              StatusIs(StatusCode::kPermissionDenied,
+                       "origin 'someone.else' is not the name of the log's key 'log.test'"));
+  EXPECT_THAT(CosignCheckpoint(*misnamed, log_key->verifier, witness->private_key),
+              StatusIs(StatusCode::kPermissionDenied));
+  auto good = SignNote(FormatCheckpoint({"log.test", 0, EmptyTreeHash()}), log_key->private_key);
+  ASSERT_THAT(good.status(), IsOk());
+  std::ofstream(dir / "checkpoint") << *good;
+  EXPECT_THAT(VerifyAuditBundle(dir.string(), {log_key->verifier}), IsOk());
+  EXPECT_THAT(CosignCheckpoint(*good, witness->verifier, witness->private_key),
+              StatusIs(StatusCode::kPermissionDenied, "signature by witness.test is missing"));
+  EXPECT_THAT(CosignCheckpoint(*good, log_key->verifier, witness->private_key), IsOk());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/engine/document_reader.h"
 #include "testing/status_matchers.h"
 #include "testing/stream.h"
 
@@ -167,6 +168,52 @@ TEST(Engine, ABadRegimeFileStopsDecisionsNotTheLedger) {
   EXPECT_THAT((*engine)->Caps(), IsOk());
   EXPECT_THAT((*engine)->Check(), IsOk());
   std::filesystem::remove_all(dir);
+}
+
+// Issue 12: simdjson answers the first of two equal keys, so the second was silently
+// ignored; and ids were cut to 256 bytes, so two orders collided.
+TEST(Engine, KeysGivenTwiceAndOverLongIdsAreErrors) {
+  auto engine = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
+  ASSERT_THAT(engine, IsOk());
+  EXPECT_THAT((*engine)->ParseRequest(
+                  R"({"id": "A", "date": "2025-06-01", "consignee": {"country": "AE"},
+                      "items": [{"part": "H100", "quantity": 1, "quantity": 900000}]})", 3),
+              StatusIs(StatusCode::kInvalidArgument, "line 3: items[0].quantity: given twice"));
+  EXPECT_THAT((*engine)->ParseRequest(
+                  R"({"id": "A", "date": "2025-06-01", "date": "2026-01-01",
+                      "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})",
+                  1),
+              StatusIs(StatusCode::kInvalidArgument, "date: given twice"));
+  const std::string id(257, 'x');
+  EXPECT_THAT((*engine)->ParseRequest(R"({"id": ")" + id + R"(", "date": "2025-06-01",
+                  "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})", 1),
+              StatusIs(StatusCode::kInvalidArgument, "id: longer than 256 bytes"));
+}
+
+// The reader holds at most 1 MiB of a document: a larger line is refused as that line's error,
+// and the lines after it are read. A byte-order mark is skipped; a NUL does not end a line.
+TEST(DocumentReader, RefusesOversizedLinesAndReadsOn) {
+  std::string input = "\xEF\xBB\xBF{\"a\":1}\n";
+  input += "{\"big\":\"" + std::string(engine::kMaxDocumentBytes, 'x') + "\"}\n";
+  input += std::string("{\"b\":2}\0tail", 13) + "\n";
+  std::FILE* in = fmemopen(input.data(), input.size(), "rb");
+  ASSERT_NE(in, nullptr);
+  engine::DocumentReader reader(in);
+  std::string doc;
+  int line = 0;
+  Status error;
+  ASSERT_TRUE(reader.Next(doc, line, error));
+  EXPECT_EQ(doc, "{\"a\":1}");
+  EXPECT_THAT(error, IsOk());
+  ASSERT_TRUE(reader.Next(doc, line, error));
+  EXPECT_EQ(line, 2);
+  EXPECT_THAT(error, StatusIs(StatusCode::kInvalidArgument, "line 2: larger than 1 MiB"));
+  EXPECT_TRUE(doc.empty());
+  ASSERT_TRUE(reader.Next(doc, line, error));
+  EXPECT_EQ(line, 3);
+  EXPECT_EQ(doc.size(), 13u);  // the NUL and what follows it are kept (and fail to parse)
+  EXPECT_FALSE(reader.Next(doc, line, error));
+  std::fclose(in);
 }
 
 // Seeded random corruption of valid requests: every line still gets exactly one JSON answer,

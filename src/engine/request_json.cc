@@ -409,7 +409,7 @@ bool FindDuplicateKey(const element& e, std::string& where) {
     size_t i = 0;
     for (element v : array(e)) {
       if (FindDuplicateKey(v, where)) {
-        where.insert(0, "[" + std::to_string(i) + "]");
+        where.insert(0, "[" + std::to_string(i) + "]" + (where.front() == '[' ? "" : "."));
         return true;
       }
       ++i;

@@ -165,6 +165,29 @@ TEST_F(RegimeTest, YamlSyntaxErrorNamesTheLine) {
               StatusIs(StatusCode::kInvalidArgument, "r.yaml:"));
 }
 
+// Issue 12: four levels of ten aliases (48,000 nodes expanded) took 57 s to load.
+TEST_F(RegimeTest, AliasesThatExpandPastTheBoundAreRefused) {
+  std::string text = "id: bomb\ntitle: b\nstatus: in_force\neffective: {from: 2020-01-01}\n"
+                     "citations: [x]\nrequirements:\n"
+                     "  - {id: r0, when: &a0 {destination_in: [CN]}, citation: c, text: t}\n";
+  for (int level = 1; level <= 4; ++level) {
+    std::string refs;
+    for (int i = 0; i < 10; ++i) {
+      refs += (i == 0 ? "*a" : ", *a") + std::to_string(level - 1);
+    }
+    text += "  - {id: r" + std::to_string(level) + ", when: &a" + std::to_string(level) +
+            " {any_of: [" + refs + "]}, citation: c, text: t}\n";
+  }
+  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument,
+                                       "more than 10000 nodes with aliases expanded"));
+}
+
+TEST_F(RegimeTest, NestingDeeperThanTheBoundIsRefused) {
+  std::string deep = std::string(80, '[') + std::string(80, ']');
+  EXPECT_THAT(LoadText(std::string(kMinimal) + "summary: " + deep + "\n"),
+              StatusIs(StatusCode::kInvalidArgument, "nesting deeper than 64"));
+}
+
 TEST_F(RegimeTest, AgreementAboveTheCapsMaximumIsRefused) {
   std::string text = kMinimal;
   text += R"(caps:

@@ -2,10 +2,15 @@
 """kill -9 during a 100,000-line `ship`, at random moments, then reopen: every shipment whose
 decision was printed is on disk, nothing is half written, and every counter equals the sum of
 its shipments (`tierguard check`). Finally the rest of the book is shipped to completion.
-Bounded: three kills. Usage: crash.py TIERGUARD_BINARY [LINES]"""
+Then kill -9 at random moments inside `check`, `lists load`, `license approve` and
+`audit checkpoint` on a second ledger: after each, the ledger checks consistent against its log,
+an application is approved together with its licence or not at all, and a list is kept together
+with its record or not at all. Bounded: three kills of ship, three of each other command.
+Usage: crash.py TIERGUARD_BINARY [LINES]"""
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,7 +99,63 @@ def main():
         recorded = int(check.stdout.split()[1].rstrip(","))
         if shipped != recorded:
             failures.append(f"{shipped} shipment records in the audit log for {recorded} shipments")
-    return report("crash", failures, f"{len(acknowledged)} shipments acknowledged before the kills")
+        kills = kill_other_commands(binary, tmp, rng, failures)
+    return report("crash", failures, f"{len(acknowledged)} shipments acknowledged before the "
+                  f"ship kills; {kills} kills inside check, lists load, license approve and "
+                  f"audit checkpoint")
+
+
+def kill_other_commands(binary, tmp, rng, failures):
+    """Kills inside the other writing and signing commands; returns how many kills were made."""
+    db = os.path.join(tmp, "others.db")
+    shared = os.environ.get("TIERGUARD_SHARED_DATA",
+                            os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                         "..", "shared", "data"))
+    sdn = os.path.join(shared, "sanctions", "ofac_sdn", "sdn_2024-05-03.csv")
+
+    def run(*args, stdin=None):
+        return subprocess.run([binary, "--db", db, *args], input=stdin, capture_output=True,
+                              text=True)
+
+    run("ship", stdin="\n".join(book(3000, rng)) + "\n")
+    key = os.path.join(tmp, "others")
+    subprocess.run([binary, "audit", "keygen", "--name", "others.test", "--out", key],
+                   capture_output=True, check=True)
+    apps = [run("license", "apply", "--requester", "alice", "--eccn", "3A090.a", "--destination",
+                "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip() for _ in range(3)]
+    commands = {"check": lambda i: ["check"],
+                "lists load": lambda i: ["lists", "load", sdn],
+                "license approve": lambda i: ["license", "approve", apps[i], "--approver", "bob"],
+                "audit checkpoint": lambda i: ["audit", "checkpoint", "--key", key + ".key"]}
+    kills = 0
+    for name, args in commands.items():
+        if name == "lists load" and not os.path.exists(sdn):
+            failures.append(f"{sdn} is missing (../shared/data)")
+            continue
+        # How long the command takes, run to the end on a copy: the kills fall inside that.
+        start = time.monotonic()
+        probe = os.path.join(tmp, "probe.db")
+        shutil.copy(db, probe)
+        subprocess.run([binary, "--db", probe, *args(0)], capture_output=True)
+        took = time.monotonic() - start
+        for i in range(3):
+            p = subprocess.Popen([binary, "--db", db, *args(i)], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0, took))
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            kills += 1
+            check = run("check")
+            if check.returncode != 0:
+                failures.append(f"kill in {name}: check: {check.stdout.strip()[:400]}")
+        if name == "license approve":
+            licences = {json.loads(l)["number"] for l in run("license", "list").stdout.splitlines()}
+            for line in run("license", "applications").stdout.splitlines():
+                a = json.loads(line)
+                if (a["state"] == "approved") != (("TG-" + a["id"]) in licences):
+                    failures.append(f"kill in license approve: {a['id']} is {a['state']} but its "
+                                    f"licence is {'' if 'TG-' + a['id'] in licences else 'not '}on record")
+    return kills
 
 
 if __name__ == "__main__":
