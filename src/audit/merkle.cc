@@ -1,10 +1,11 @@
 #include "src/audit/merkle.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <bit>
 #include <cstring>
+
+#include "src/common/digest.h"
 
 namespace tg::audit {
 
@@ -15,38 +16,12 @@ uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
 
 }  // namespace
 
-Hash Sha256(std::string_view bytes) {
-  Hash h;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), h.data());
-  return h;
-}
+Hash Sha256(std::string_view bytes) { return Sha256Of({bytes}); }
 
-Hash LeafHash(std::string_view record) {
-  // One digest context per thread, reused: leaf hashing is on the path of every record.
-  struct Ctx {
-    Ctx() : ctx(EVP_MD_CTX_new()) {}
-    ~Ctx() { EVP_MD_CTX_free(ctx); }
-    EVP_MD_CTX* ctx;
-  };
-  thread_local Ctx c;
-  const unsigned char prefix = 0x00;
-  Hash h;
-  unsigned int len = 0;
-  EVP_DigestInit_ex(c.ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(c.ctx, &prefix, 1);
-  EVP_DigestUpdate(c.ctx, record.data(), record.size());
-  EVP_DigestFinal_ex(c.ctx, h.data(), &len);
-  return h;
-}
+Hash LeafHash(std::string_view record) { return Sha256Of({std::string_view("\0", 1), record}); }
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  unsigned char buf[65];
-  buf[0] = 0x01;
-  std::memcpy(buf + 1, left.data(), 32);
-  std::memcpy(buf + 33, right.data(), 32);
-  Hash h;
-  SHA256(buf, sizeof(buf), h.data());
-  return h;
+  return Sha256Of({std::string_view("\1", 1), AsBytes(left), AsBytes(right)});
 }
 
 Hash EmptyTreeHash() { return Sha256(""); }

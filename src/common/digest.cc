@@ -4,15 +4,43 @@
 
 namespace tg {
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+namespace {
+
+const EVP_MD* Sha256Algorithm() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+struct Context {
+  Context() : ctx(EVP_MD_CTX_new()) {}
+  ~Context() { EVP_MD_CTX_free(ctx); }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  EVP_MD_CTX* ctx;
+};
+
+}  // namespace
+
+std::array<uint8_t, 32> Sha256Of(std::initializer_list<std::string_view> pieces) {
+  thread_local Context c;
+  std::array<uint8_t, 32> out{};
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(c.ctx, Sha256Algorithm(), nullptr);
+  for (std::string_view p : pieces) {
+    EVP_DigestUpdate(c.ctx, p.data(), p.size());
+  }
+  EVP_DigestFinal_ex(c.ctx, out.data(), &len);
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  const auto md = Sha256Of({bytes});
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
+  out.reserve(64);
+  for (uint8_t b : md) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
   }
   return out;
 }

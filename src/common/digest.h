@@ -1,11 +1,18 @@
-// SHA-256 as lower-case hex, for content hashes of data files ("sha256:" + Sha256Hex(bytes)).
+// SHA-256: raw digests of byte strings (pieces hashed as one), and lower-case hex for content
+// hashes of data files ("sha256:" + Sha256Hex(bytes)). Thread-safe: each thread keeps its own
+// digest context, and the algorithm is fetched from OpenSSL once, not per call (OpenSSL 3's
+// one-shot SHA256() fetches it every time: 5 % of `check` under perf).
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
 namespace tg {
 
+std::array<uint8_t, 32> Sha256Of(std::initializer_list<std::string_view> pieces);
 std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace tg

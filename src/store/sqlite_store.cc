@@ -477,9 +477,9 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA page_size=16384", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", path));
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL", path));
-    // Each page's cells are checked against the page's bounds as it is read, so a damaged page
-    // is an error rather than a read out of bounds.
-    TG_RETURN_IF_ERROR(store->Exec("PRAGMA cell_size_check=ON", path));
+    // Not PRAGMA cell_size_check: with the memory map below SQLite re-checks a page on every
+    // access, and a full scan of the audit log took 1.65 s instead of 0.19 s. The check at open
+    // and the row checksums find damage instead.
     // Reads of the main file through a memory map: a fresh process proving one audit record
     // took 28 µs with read() copies and 22 µs mapped; `ship` measured the same either way.
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA mmap_size=4294967296", path));
