@@ -10,6 +10,20 @@ def report(name, failures, detail=""):
     return 1 if failures else 0
 
 
+def export_bundle(binary, db, folder, name):
+    """A new log key NAME in FOLDER and the whole log of DB exported with it; returns the bundle
+    folder and the key prefix."""
+    import os
+    import subprocess
+    key = os.path.join(folder, "log")
+    subprocess.run([binary, "audit", "keygen", "--name", name, "--out", key],
+                   capture_output=True, check=True)
+    bundle = os.path.join(folder, "bundle")
+    subprocess.run([binary, "--db", db, "audit", "export", "--key", key + ".key", bundle],
+                   capture_output=True, check=True)
+    return bundle, key
+
+
 # --- Editing a ledger behind tierguard's back, as someone with sqlite3 and the file would. ---
 # The rows carry the CRC-32 tierguard writes (src/store/sqlite_store.cc); an editor who knows it
 # recomputes it, so that what is caught is caught by the log, not by the checksum.

@@ -135,7 +135,7 @@ TEST_F(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
     auto tile = (*txn)->Get(store::Table::kAudit, "t/00/0000000000000000");
     ASSERT_THAT(tile.status(), IsOk());
     std::string bytes = **tile;
-    bytes[256 * 32] ^= 1;  // the first node of height 1
+    bytes[size_t{256} * 32] ^= 1;  // the first node of height 1
     ASSERT_THAT((*txn)->Put(store::Table::kAudit, "t/00/0000000000000000", bytes), IsOk());
     ASSERT_THAT((*txn)->Commit(), IsOk());
   }
@@ -156,8 +156,8 @@ TEST(AuditBundle, TheOriginMustBeTheLogKeysNameAndCosignVerifiesFirst) {
                    ("tg_bundle_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "frontier") << "from 0\n";
-  std::ofstream(dir / "records.jsonl");
-  std::ofstream(dir / "leaves");
+  std::ofstream records(dir / "records.jsonl");
+  std::ofstream leaves(dir / "leaves");
   auto misnamed = SignNote(FormatCheckpoint({"someone.else", 0, EmptyTreeHash()}),
                            log_key->private_key);
   ASSERT_THAT(misnamed.status(), IsOk());

@@ -276,6 +276,30 @@ Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
   return rd.Done();
 }
 
+namespace {
+
+// The "deltas" list of a movement row or record: [{"key", "amount"}…].
+void ReadDeltas(Reader& rd, std::vector<Delta>& out) {
+  simdjson::dom::array arr;
+  if (!rd.Done().ok() || rd.Object()["deltas"].get_array().get(arr)) {
+    rd.Fail("deltas");
+    return;
+  }
+  for (element e : arr) {
+    object o;
+    std::string_view k;
+    int64_t amount = 0;
+    if (e.get_object().get(o) || o["key"].get_string().get(k) ||
+        o["amount"].get_int64().get(amount)) {
+      rd.Fail("deltas");
+      return;
+    }
+    out.push_back({std::string(k), amount});
+  }
+}
+
+}  // namespace
+
 std::string MovementBody(const Movement& m) {
   std::string out;
   out.reserve(m.decision.size() + 256);
@@ -306,22 +330,7 @@ Result<MovementBodyFields> ParseMovementBody(std::string_view body) {
     m.recorded_at = rd.Int("recorded_at");
     m.expires_at = rd.Int("expires_at");
   }
-  simdjson::dom::array arr;
-  if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {
-    for (element e : arr) {
-      object o;
-      std::string_view k;
-      int64_t amount = 0;
-      if (e.get_object().get(o) || o["key"].get_string().get(k) ||
-          o["amount"].get_int64().get(amount)) {
-        rd.Fail("deltas");
-        break;
-      }
-      m.deltas.push_back({std::string(k), amount});
-    }
-  } else {
-    rd.Fail("deltas");
-  }
+  ReadDeltas(rd, m.deltas);
   TG_RETURN_IF_ERROR(rd.Done());
   if (f.request_sha256.size() != 64 ||
       f.request_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -391,22 +400,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   r.audit_index = static_cast<uint64_t>(rd.Int("audit_index"));
   r.regime_hash = rd.Str("regime_hash");
   r.deltas.clear();
-  simdjson::dom::array arr;
-  if (rd.Done().ok() && !rd.Object()["deltas"].get_array().get(arr)) {
-    for (element e : arr) {
-      object o;
-      std::string_view k;
-      int64_t amount = 0;
-      if (e.get_object().get(o) || o["key"].get_string().get(k) ||
-          o["amount"].get_int64().get(amount)) {
-        rd.Fail("deltas");
-        break;
-      }
-      r.deltas.push_back({std::string(k), amount});
-    }
-  } else {
-    rd.Fail("deltas");
-  }
+  ReadDeltas(rd, r.deltas);
   if (rd.Done().ok()) {
     r.request.assign(stored.substr(newline + 1));
     r.decision.clear();

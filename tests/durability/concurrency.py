@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import report  # noqa: E402
+from testlib import export_bundle, report  # noqa: E402
 import tempfile
 
 H100_TPP = 15832
@@ -89,12 +89,7 @@ def main():
             failures.append("check: " + check.stdout.strip())
         # How the lock went round: the number of times the writer changes in the log's order
         # (SQLite's busy handler lets the holder take it again, so a few, not hundreds).
-        key = os.path.join(tmp, "log")
-        subprocess.run([binary, "audit", "keygen", "--name", "race.test", "--out", key],
-                       capture_output=True, check=True)
-        bundle = os.path.join(tmp, "bundle")
-        subprocess.run([binary, "--db", db, "audit", "export", "--key", key + ".key", bundle],
-                       capture_output=True, check=True)
+        bundle, _ = export_bundle(binary, db, tmp, "race.test")
         writers = [json.loads(line)["subject"].split("-")[0]
                    for line in open(os.path.join(bundle, "records.jsonl"))
                    if '"kind":"shipment"' in line]

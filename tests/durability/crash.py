@@ -5,8 +5,8 @@ its shipments (`tierguard check`). Finally the rest of the book is shipped to co
 Then kill -9 at random moments inside `check`, `lists load`, `license approve` and
 `audit checkpoint` on a second ledger: after each, the ledger checks consistent against its log,
 an application is approved together with its licence or not at all, and a list is kept together
-with its record or not at all. Bounded: three kills of ship, three of each other command.
-Usage: crash.py TIERGUARD_BINARY [LINES]"""
+with its record or not at all. Bounded: three kills of ship, three of each other command (KILLS
+sets both, for a longer campaign). Usage: crash.py TIERGUARD_BINARY [LINES] [KILLS]"""
 import json
 import os
 import random
@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import report  # noqa: E402
+from testlib import export_bundle, report  # noqa: E402
 import tempfile
 import time
 
@@ -34,6 +34,7 @@ def book(n, rng):
 def main():
     binary = sys.argv[1]
     lines = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    kills = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     rng = random.Random(20261125)
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,7 +43,7 @@ def main():
         with open(path, "w") as f:
             f.write("\n".join(book(lines, rng)) + "\n")
         acknowledged = set()
-        for kill in range(3):
+        for kill in range(kills):
             out_path = os.path.join(tmp, f"out{kill}.jsonl")
             with open(path) as src, open(out_path, "w") as out:
                 p = subprocess.Popen([binary, "--db", db, "ship", "--batch", "1000"], stdin=src,
@@ -84,12 +85,7 @@ def main():
         if check.returncode != 0:
             failures.append("final check: " + check.stdout.strip())
         # The audit log survived the kills: it verifies, and holds one record per shipment.
-        key = os.path.join(tmp, "log")
-        subprocess.run([binary, "audit", "keygen", "--name", "crash.test", "--out", key],
-                       capture_output=True, check=True)
-        bundle = os.path.join(tmp, "bundle")
-        subprocess.run([binary, "--db", db, "audit", "export", "--key", key + ".key", bundle],
-                       capture_output=True, check=True)
+        bundle, key = export_bundle(binary, db, tmp, "crash.test")
         verify = subprocess.run([binary, "audit", "verify", bundle, "--pub", key + ".pub"],
                                 capture_output=True, text=True)
         if verify.returncode != 0:
@@ -99,13 +95,13 @@ def main():
         recorded = int(check.stdout.split()[1].rstrip(","))
         if shipped != recorded:
             failures.append(f"{shipped} shipment records in the audit log for {recorded} shipments")
-        kills = kill_other_commands(binary, tmp, rng, failures)
-    return report("crash", failures, f"{len(acknowledged)} shipments acknowledged before the "
-                  f"ship kills; {kills} kills inside check, lists load, license approve and "
-                  f"audit checkpoint")
+        others = kill_other_commands(binary, tmp, rng, failures, kills)
+    return report("crash", failures, f"{kills} kills of ship, {len(acknowledged)} shipments "
+                  f"acknowledged before them; {others} kills inside check, lists load, "
+                  f"license approve and audit checkpoint")
 
 
-def kill_other_commands(binary, tmp, rng, failures):
+def kill_other_commands(binary, tmp, rng, failures, kills_each):
     """Kills inside the other writing and signing commands; returns how many kills were made."""
     db = os.path.join(tmp, "others.db")
     shared = os.environ.get("TIERGUARD_SHARED_DATA",
@@ -122,7 +118,8 @@ def kill_other_commands(binary, tmp, rng, failures):
     subprocess.run([binary, "audit", "keygen", "--name", "others.test", "--out", key],
                    capture_output=True, check=True)
     apps = [run("license", "apply", "--requester", "alice", "--eccn", "3A090.a", "--destination",
-                "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip() for _ in range(3)]
+                "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip()
+            for _ in range(kills_each)]
     commands = {"check": lambda i: ["check"],
                 "lists load": lambda i: ["lists", "load", sdn],
                 "license approve": lambda i: ["license", "approve", apps[i], "--approver", "bob"],
@@ -138,7 +135,7 @@ def kill_other_commands(binary, tmp, rng, failures):
         shutil.copy(db, probe)
         subprocess.run([binary, "--db", probe, *args(0)], capture_output=True)
         took = time.monotonic() - start
-        for i in range(3):
+        for i in range(kills_each):
             p = subprocess.Popen([binary, "--db", db, *args(i)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, took))
