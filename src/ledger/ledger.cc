@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "tierguard/text.h"
 #include "src/common/checked.h"
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
@@ -191,6 +192,8 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
 
 Status Ledger::StoreList(std::string_view name, std::string_view list_json,
                          std::string audit_body) {
+  // Kept lists are read back for every decision: one that is not UTF-8 would stop them all.
+  TG_RETURN_IF_ERROR(CheckUtf8(list_json, "list " + Excerpt(name, 80)));
   TG_RETURN_IF_ERROR(txn_.Put(Table::kLists, name, list_json));
   // The digest of what is kept, so that `check` can hold the kept list against its record.
   if (audit_body.empty() || audit_body.back() != '}') {

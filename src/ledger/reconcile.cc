@@ -11,6 +11,7 @@
 #include "tierguard/audit.h"
 #include "src/audit/audit_log.h"
 #include "src/audit/merkle.h"
+#include "src/common/checked.h"
 #include "src/common/digest.h"
 #include "src/common/text.h"
 
@@ -295,7 +296,10 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
   } else {
     h.movement.state = kind == "reservation.release" ? "released" : "expired";
     for (const Delta& d : h.movement.deltas) {
-      counters_[d.key] -= d.amount;
+      int64_t& c = counters_[d.key];
+      if (__builtin_sub_overflow(c, d.amount, &c)) {
+        return InvalidArgument("counter " + d.key + " overflows");
+      }
     }
   }
   SetMovementRow(Table::kReservations, h.movement, h.request_sha256, h.legacy, index);
@@ -337,9 +341,11 @@ Status LogReplayer::ApplyDecisionCaps(uint64_t index, const std::string& id,
     for (const Delta& d : deltas) {
       consumed = consumed || d.key == counter;
     }
-    if (consumed && std::isfinite(limit) && limit >= 0 && limit <= 1e16) {
-      limits_[counter] = Limit{static_cast<int64_t>(std::llround(limit * 1000.0)),
-                               "cap " + std::string(cap) + " for " + std::string(key)};
+    if (consumed) {
+      // A bundle is untrusted input: its figures are checked before they are scaled.
+      TG_ASSIGN_OR_RETURN(const int64_t milli,
+                          ScaledFigure(limit, 1000.0, kMaxTotalTpp, "the limit of " + counter));
+      limits_[counter] = Limit{milli, "cap " + std::string(cap) + " for " + std::string(key)};
     }
   }
   return Status::Ok();
@@ -354,15 +360,16 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
       limits_[LicenceCounter(l.number, "quantity")] =
           Limit{l.quantity_limit, "licence " + l.number + " quantity (units)"};
     }
-    if (l.tpp_limit > 0) {
-      limits_[LicenceCounter(l.number, "tpp")] =
-          Limit{static_cast<int64_t>(std::llround(l.tpp_limit * 1000.0)),
-                "licence " + l.number + " TPP"};
+    TG_ASSIGN_OR_RETURN(const int64_t tpp,
+                        ScaledFigure(l.tpp_limit, 1000.0, kMaxTotalTpp, "licence tpp_limit"));
+    TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(l.value_limit_usd, 100.0,
+                                                          kMaxValueUsd, "licence value_limit"));
+    if (tpp > 0) {
+      limits_[LicenceCounter(l.number, "tpp")] = Limit{tpp, "licence " + l.number + " TPP"};
     }
-    if (l.value_limit_usd > 0) {
+    if (cents > 0) {
       limits_[LicenceCounter(l.number, "value")] =
-          Limit{static_cast<int64_t>(std::llround(l.value_limit_usd * 100.0)),
-                "licence " + l.number + " value (cents)"};
+          Limit{cents, "licence " + l.number + " value (cents)"};
     }
     return Status::Ok();
   }
@@ -370,10 +377,16 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
   TG_RETURN_IF_ERROR(FromJson(body, id, v));
   VeuLimits& lim = veus_[v.id];
   lim.national = v.kind == "national";
-  lim.national_limit = static_cast<int64_t>(std::llround(v.limit_tpp * 1000.0));
-  const double base = std::round(v.total_tpp * 1000.0);
-  lim.country_limit = static_cast<int64_t>(std::llround(base * v.country_share));
-  lim.tier2_limit = static_cast<int64_t>(std::llround(base * v.tier2_share));
+  TG_ASSIGN_OR_RETURN(lim.national_limit,
+                      ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp, "VEU limit_tpp"));
+  TG_ASSIGN_OR_RETURN(const int64_t base,
+                      ScaledFigure(v.total_tpp, 1000.0, kMaxTotalTpp, "VEU total_tpp"));
+  TG_ASSIGN_OR_RETURN(const int64_t country, ScaledFigure(static_cast<double>(base) * v.country_share,
+                                                          1.0, kMaxTotalTppMilli, "VEU country_share"));
+  TG_ASSIGN_OR_RETURN(const int64_t tier2, ScaledFigure(static_cast<double>(base) * v.tier2_share,
+                                                        1.0, kMaxTotalTppMilli, "VEU tier2_share"));
+  lim.country_limit = country;
+  lim.tier2_limit = tier2;
   return Status::Ok();
 }
 
