@@ -28,6 +28,9 @@ constexpr std::string_view kOverCapText = "The cap would be exceeded, so this pa
 constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
 constexpr std::string_view kVeuText =
     "Covered by a Validated End-User authorisation on record (15 CFR 748.15), within its limits.";
+constexpr std::string_view kDecidedAsText =
+    "The EAR decides this destination as another country: every rule, country group, tier, "
+    "headquarters rule and allocation that names that country applies to it.";
 constexpr std::string_view kNoPolicyText =
     "A licence is required; the regime states no review policy for this case.";
 
@@ -337,7 +340,8 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
       }
       break;
     case regime::Cap::Key::kDestination:
-      who = party.country.ToString();
+      // A destination decided as another counts against the other's allocation (HK: CN's).
+      who = regime.DecidedAsOn(party.country, req.date).ToString();
       break;
   }
   std::string period;
@@ -365,13 +369,12 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
   use.limit = cap.limit;
   if (cap.max_agreement_increase > 0 && cap.key == regime::Cap::Key::kDestination) {
     double recorded = 0;  // agreements on record in the ledger, beside the regime's own
+    const Country country = regime.DecidedAsOn(party.country, req.date);
     if (batch.view() != nullptr) {
-      TG_ASSIGN_OR_RETURN(recorded,
-                          batch.view()->AgreementIncrease(party.country, cap.id, req.date));
+      TG_ASSIGN_OR_RETURN(recorded, batch.view()->AgreementIncrease(country, cap.id, req.date));
     }
     const double inc = std::min(cap.max_agreement_increase,
-                                regime.AgreementIncrease(party.country, cap.id, req.date) +
-                                    recorded);
+                                regime.AgreementIncrease(country, cap.id, req.date) + recorded);
     // The regime bounds limit × (1 + max increase) by kMaxTotalTpp, so this stays in range.
     const auto raise = static_cast<TppMilli>(std::llround(static_cast<double>(cap.limit) * inc));
     TG_ASSIGN_OR_RETURN(use.limit, CheckedAdd(cap.limit, raise, cap.id + " limit"));
@@ -589,6 +592,19 @@ void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& re
               "compliance required from " + regime->compliance_date->ToString());
   }
 
+  // A country decided as another (HK as CN) is named in the reasons, with its source.
+  for (const Party* p : {&req.consignee, req.end_user.present ? &req.end_user : nullptr}) {
+    if (p == nullptr) {
+      continue;
+    }
+    for (Country c : {p->country, p->headquarters, p->parent_headquarters}) {
+      if (const auto* d = regime->DecidedAs(c, req.date); d != nullptr) {
+        AddReason(out, "decided-as", d->source, kDecidedAsText,
+                  c.ToString() + " is decided as " + d->as.ToString() + " from " +
+                      d->range.from.ToString());
+      }
+    }
+  }
   classify::ClassifyOptions options{regime->chip_classification, regime->model_classification,
                                     regime->model_threshold_ops};
   out.items.resize(req.items.size());

@@ -79,7 +79,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
   TG_ASSIGN_OR_RETURN(impl->countries, CountryTable::Load(data + "/countries.csv"));
   TG_ASSIGN_OR_RETURN(impl->groups,
-                      regime::CountryGroups::Load(data + "/country_groups.csv", impl->countries));
+                      regime::CountryGroups::Load(data + "/country_groups.csv",
+                                                                data + "/decided_as.csv",
+                                                                impl->countries));
   TG_ASSIGN_OR_RETURN(impl->classifier, classify::Classifier::Load(
                                             data + "/classifications.yaml", data + "/chips.csv"));
   // A broken regime file stops the commands that decide, not the ledger and audit commands.

@@ -64,7 +64,17 @@ double Regime::AgreementIncrease(Country c, const std::string& cap, Date date) c
   return total;
 }
 
+const CountryGroups::DecidedAs* Regime::DecidedAs(Country c, Date date) const {
+  for (const CountryGroups::DecidedAs& d : decided_as_) {
+    if (d.country == c && d.range.Contains(date)) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
 Status Regime::Resolve(const CountryGroups& groups) {
+  decided_as_ = groups.decided_as();
   epoch_starts_ = {Date::Min()};
   for (Date d : groups.Boundaries()) {
     epoch_starts_.push_back(d);
@@ -94,12 +104,12 @@ Status Regime::Resolve(const CountryGroups& groups) {
           return Status::Ok();
         }
         auto c = ParseAlpha2(term);
-        if (c && term.size() == 2 && term[0] >= 'A' && term[0] <= 'Z') {
+        if (c && term.size() == 2 && term[0] >= 'A' && term[0] <= 'Z' && groups.Known(*c)) {
           out.Add(*c);
           return Status::Ok();
         }
-        return InvalidArgument("'" + term +
-                               "' is not a set of this regime, a country group or an alpha-2 code");
+        return InvalidArgument("'" + term + "' is not a set of this regime, a country group or " +
+                               "the alpha-2 code of a country (data/countries.csv)");
       };
       for (const std::string& t : set_exprs[i].of) {
         CountrySet s;
@@ -116,6 +126,10 @@ Status Regime::Resolve(const CountryGroups& groups) {
     };
     for (size_t i = 0; i < set_exprs.size(); ++i) {
       TG_RETURN_IF_ERROR(resolve(i));
+    }
+    // A destination decided as another is in every set that one is in (HK wherever CN is).
+    for (CountrySet& set : sets) {
+      groups.ApplyDecidedAs(start, set);
     }
     epochs_.push_back(std::move(sets));
   }

@@ -182,10 +182,19 @@ class Regime {
   // Sum of agreement increases in force for the country and cap on the date.
   double AgreementIncrease(Country c, const std::string& cap, Date date) const;
 
+  // The row deciding `c` as another country on `date` (Hong Kong as China), or null.
+  const CountryGroups::DecidedAs* DecidedAs(Country c, Date date) const;
+  // The country `c` is decided as on `date`: the other, or itself.
+  Country DecidedAsOn(Country c, Date date) const {
+    const CountryGroups::DecidedAs* d = DecidedAs(c, date);
+    return d != nullptr ? d->as : c;
+  }
+
   // Resolves every set expression for every epoch; called once by the loader.
   Status Resolve(const CountryGroups& groups);
 
  private:
+  std::vector<CountryGroups::DecidedAs> decided_as_;
   std::vector<Date> epoch_starts_;                 // sorted; epoch i starts at epoch_starts_[i]
   std::vector<std::vector<CountrySet>> epochs_;  // [epoch][set id]
 };

@@ -26,7 +26,7 @@ class RegimeTest : public ::testing::Test {
     auto countries = CountryTable::Load("data/countries.csv");
     ASSERT_THAT(countries, IsOk());
     countries_ = std::move(*countries);
-    auto groups = CountryGroups::Load("data/country_groups.csv", countries_);
+    auto groups = CountryGroups::Load("data/country_groups.csv", "data/decided_as.csv", countries_);
     ASSERT_THAT(groups, IsOk());
     groups_ = std::move(*groups);
     dir_ = std::filesystem::temp_directory_path() /
@@ -78,14 +78,16 @@ TEST_F(RegimeTest, ShippedRegimesLoadAndOnlyTheInForceOnesAreChosenByDate) {
   EXPECT_FALSE(set->Find("us-ai-diffusion-2025")->select_by_date);
 }
 
-TEST_F(RegimeTest, AcDestinationSetHas46MembersFromFebruary2026) {
+// 46 countries, and Hong Kong with China (85 FR 83765).
+TEST_F(RegimeTest, AcDestinationSetHas47MembersFromFebruary2026) {
   auto set = RegimeSet::LoadDir("regimes", groups_, kEccns);
   ASSERT_THAT(set, IsOk());
   const Regime* r = set->Find("us-ac-2026");
   for (size_t i = 0; i < r->set_exprs.size(); ++i) {
     if (r->set_exprs[i].name == "ac_destinations") {
       const auto& sets = r->SetsOn(D("2026-02-03"));
-      EXPECT_EQ(sets[i].size(), 46u);
+      EXPECT_EQ(sets[i].size(), 47u);
+      EXPECT_TRUE(sets[i].Contains(C("HK")));
       EXPECT_TRUE(sets[i].Contains(C("KH")));   // D:1 keeps Cambodia in
       EXPECT_FALSE(sets[i].Contains(C("IL")));  // D:4 but also A:6
       EXPECT_TRUE(sets[i].Contains(C("AE")));
@@ -109,7 +111,10 @@ TEST_F(RegimeTest, DiffusionTiersFollowSupplement5AndD5) {
   EXPECT_EQ(r->TierOf(C("US"), sets), 1);
   EXPECT_EQ(r->TierOf(C("TW"), sets), 1);
   EXPECT_EQ(r->TierOf(C("IN"), sets), 2);
-  EXPECT_EQ(r->TierOf(C("HK"), sets), 2);  // Hong Kong is not in D:5
+  // Hong Kong is China for the EAR from 2020-12-23 (85 FR 83765): Tier 3 with it.
+  EXPECT_EQ(r->TierOf(C("HK"), sets), 3);
+  EXPECT_EQ(r->DecidedAsOn(C("HK"), D("2025-06-01")), C("CN"));
+  EXPECT_EQ(r->DecidedAsOn(C("HK"), D("2020-12-22")), C("HK"));
   EXPECT_EQ(r->TierOf(C("MO"), sets), 3);
   EXPECT_EQ(r->TierOf(C("SD"), sets), 3);
 }
