@@ -1,13 +1,13 @@
 #include "cli/args.h"
 
-#include <charconv>
-
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 
 namespace tg::cli {
 
@@ -67,14 +67,79 @@ bool HasFlag(const Args& a, const char* f) {
   return std::find(a.flags.begin(), a.flags.end(), f) != a.flags.end();
 }
 
+namespace {
+
+// Several input files read as one stream, one after another; a file whose last line has no
+// newline gets one, so that its last line and the next file's first stay two lines.
+struct Chain {
+  std::vector<std::FILE*> files;
+  size_t next = 0;
+  bool ended_with_newline = true;
+};
+
+ssize_t ChainRead(void* cookie, char* buf, size_t size) {
+  auto* chain = static_cast<Chain*>(cookie);
+  while (chain->next < chain->files.size()) {
+    const size_t n = std::fread(buf, 1, size, chain->files[chain->next]);
+    if (n > 0) {
+      chain->ended_with_newline = buf[n - 1] == '\n';
+      return static_cast<ssize_t>(n);
+    }
+    if (std::ferror(chain->files[chain->next])) {
+      return -1;
+    }
+    ++chain->next;
+    if (!chain->ended_with_newline) {
+      chain->ended_with_newline = true;
+      buf[0] = '\n';
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int ChainClose(void* cookie) {
+  auto* chain = static_cast<Chain*>(cookie);
+  for (std::FILE* f : chain->files) {
+    std::fclose(f);
+  }
+  delete chain;
+  return 0;
+}
+
+}  // namespace
+
 std::FILE* OpenInput(const Args& a, std::string& error) {
-  if (a.positional.empty() || a.positional[0] == "-") {
+  if (a.positional.empty() || (a.positional.size() == 1 && a.positional[0] == "-")) {
     return stdin;
   }
-  std::FILE* f = std::fopen(a.positional[0].c_str(), "rb");
-  if (f == nullptr) {
-    error = a.positional[0] + ": " + std::strerror(errno);
+  auto chain = std::make_unique<Chain>();
+  for (const std::string& path : a.positional) {
+    std::FILE* f = path == "-" ? nullptr : std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+      error = path + ": " + (path == "-" ? "stdin cannot be one of several inputs"
+                                         : std::strerror(errno));
+      for (std::FILE* open : chain->files) {
+        std::fclose(open);
+      }
+      return nullptr;
+    }
+    chain->files.push_back(f);
   }
+  if (chain->files.size() == 1) {
+    std::FILE* f = chain->files.front();
+    chain->files.clear();
+    return f;
+  }
+  std::FILE* f = fopencookie(chain.get(), "rb", {ChainRead, nullptr, nullptr, ChainClose});
+  if (f == nullptr) {
+    error = std::string("cannot chain the input files: ") + std::strerror(errno);
+    for (std::FILE* open : chain->files) {
+      std::fclose(open);
+    }
+    return nullptr;
+  }
+  chain.release();  // owned by the stream now: ChainClose frees it
   return f;
 }
 

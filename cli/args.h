@@ -38,7 +38,8 @@ bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::stri
                const std::vector<std::string>& flags, Args& out, std::string& error,
                const std::vector<std::string>& repeatable = {});
 bool HasFlag(const Args& a, const char* f);
-// The first positional as a file ("-" or none: stdin); nullptr with `error` when unreadable.
+// The positionals as one input stream, read one file after another (none, or one "-": stdin);
+// nullptr with `error` when one is unreadable.
 std::FILE* OpenInput(const Args& a, std::string& error);
 void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts);
 

@@ -60,8 +60,8 @@ exit codes: 0 all decided (or the command done); 1 some lines had errors, or the
 the command (nothing changed); 2 usage or set-up error
 )";
 
-constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [--summary] [FILE]
-       tierguard --db PATH reserve [--expires-in HOURS] [--summary] [FILE]
+constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [--summary] [FILE…]
+       tierguard --db PATH reserve [--expires-in HOURS] [--summary] [FILE…]
 
 Reads requests like `determine` (each needs an "id") and decides them against the recorded
 history. ship records every allowed line as a shipment: its caps and licence balances are
@@ -131,7 +131,7 @@ Linked parties, and parties with the same address or beneficial owner, form one 
 caps defined "per: group" and the structuring detector count the group together.
 )";
 
-constexpr const char* kClassifyHelp = R"(usage: tierguard classify [--as-of DATE] [--regime ID] [--part NAME | FILE]
+constexpr const char* kClassifyHelp = R"(usage: tierguard classify [--as-of DATE] [--regime ID] [--part NAME | FILE…]
 
 Reads items as a JSON array or JSON Lines (FILE, or stdin), each like
   {"part": "H100 SXM"}  or  {"chip": {"name": "x", "tpp": 5000, "die_area_mm2": 600}}
@@ -144,9 +144,10 @@ datacenter, classification (version id).
   --part NAME    classify one catalog part (data/chips.csv) instead of reading input
 )";
 
-constexpr const char* kDetermineHelp = R"(usage: tierguard determine [--summary] [--output FILE] [FILE]
+constexpr const char* kDetermineHelp = R"(usage: tierguard determine [--summary] [--output FILE] [FILE…]
 
-Reads requests (one JSON object, a JSON array, or JSON Lines; FILE or stdin) and writes one JSON
+Reads requests (one JSON object, a JSON array, or JSON Lines; the FILEs one after another, their
+lines numbered as one stream, or stdin) and writes one JSON
 decision per request, one per line, in input order. The batch is a what-if over the whole
 book: an allowed line counts against the caps for the lines after it; nothing is recorded.
 A line that cannot be decided gets {"id": ..., "error": {"code", "message"}} naming the line and

@@ -35,6 +35,7 @@ Result<CountryTable> CountryTable::Load(const std::string& path) {
   TG_ASSIGN_OR_RETURN(size_t c_aliases, csv.Column("aliases"));
   CountryTable table;
   table.names_.resize(Country::kSlots);
+  std::vector<std::pair<std::string, Country>> two_letter;  // checked once all codes are known
   for (const CsvRecord& rec : csv.records()) {
     auto code = ParseAlpha2(rec.fields[c_alpha2]);
     if (!code || rec.fields[c_alpha2] != code->ToString()) {
@@ -52,9 +53,22 @@ Result<CountryTable> CountryTable::Load(const std::string& path) {
     }
     for (const std::string& k : keys) {
       std::string key = LookupKey(k);
-      if (key.size() > 2) {  // two-letter keys are reserved for alpha-2 codes
+      if (key.size() > 2) {
         table.by_key_.emplace(key, *code);
+      } else if (key.size() == 2) {
+        two_letter.emplace_back(key, *code);
       }
+    }
+  }
+  // A two-letter alias people write (UK for GB) counts unless it is some country's own code.
+  for (const auto& [key, code] : two_letter) {
+    std::string upper = key;
+    for (char& ch : upper) {
+      ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    }
+    auto own = ParseAlpha2(upper);
+    if (own && !table.Known(*own)) {
+      table.by_key_.emplace(key, code);
     }
   }
   return table;
@@ -64,7 +78,7 @@ Result<Country> CountryTable::Lookup(std::string_view text) const {
   if (auto c = ParseAlpha2(text); c && Known(*c)) {
     return *c;
   }
-  if (text.size() > 2) {
+  if (text.size() >= 2) {
     auto it = by_key_.find(LookupKey(text));
     if (it != by_key_.end()) {
       return it->second;

@@ -2,12 +2,14 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
 #include "src/common/checked.h"
 #include "src/common/text.h"
+#include "src/screen/similarity.h"
 
 namespace tg::engine {
 
@@ -33,6 +35,44 @@ std::string Join(std::string_view path, std::string_view key) {
 
 Status Bad(std::string_view path, std::string message) {
   return InvalidArgument(std::string(path) + ": " + message);
+}
+
+// Every key of `obj` is one of `known`; an unknown one is an error naming it and the nearest
+// known key, so that a misspelt "headquarter" is never silently dropped (it would decide the
+// line as if the consignee had no foreign headquarters).
+Status CheckKeys(const object& obj, std::string_view path,
+                 std::initializer_list<std::string_view> known) {
+  for (auto field : obj) {
+    if (std::find(known.begin(), known.end(), field.key) != known.end()) {
+      continue;
+    }
+    // The nearest known key a few edits away (a known key the text begins counts as one edit:
+    // "dram" for "dram_bandwidth_gbps").
+    const std::string typed = AsciiLower(field.key);
+    std::string_view nearest;
+    int best = std::min<int>(3, static_cast<int>(typed.size()) / 2 + 1);
+    for (std::string_view k : known) {
+      int d = screen::EditDistance(typed, k);
+      if (typed.size() >= 4 && k.starts_with(typed)) {
+        d = std::min(d, 1);
+      }
+      if (d <= best && (nearest.empty() || d < best)) {
+        best = d;
+        nearest = k;
+      }
+    }
+    std::string message = "unknown key";
+    if (!nearest.empty()) {
+      message += "; did you mean " + std::string(nearest) + "?";
+    } else {
+      message += " (known: ";
+      for (std::string_view k : known) {
+        message += std::string(k) + (k == *(known.end() - 1) ? ")" : ", ");
+      }
+    }
+    return Bad(Join(path, Excerpt(field.key, 60)), message);
+  }
+  return Status::Ok();
 }
 
 // Looks up `key`; returns false when absent or null.
@@ -161,6 +201,10 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   if (e.get_object().get(obj)) {
     return Bad(key, "must be an object");
   }
+  TG_RETURN_IF_ERROR(CheckKeys(obj, key,
+                               {"id", "name", "country", "headquarters", "parent_headquarters",
+                                "nationality", "affiliations", "group", "type", "birth_date",
+                                "identifiers"}));
   out.present = true;
   element id;
   if (Field(obj, "id", id)) {
@@ -201,6 +245,7 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
   if (e.get_object().get(obj)) {
     return Bad(path, "must be an object");
   }
+  TG_RETURN_IF_ERROR(CheckKeys(obj, path, {"part", "chip", "model", "quantity", "value_usd"}));
   element part, chip, model, quantity;
   const bool has_part = Field(obj, "part", part);
   const bool has_chip = Field(obj, "chip", chip);
@@ -254,6 +299,10 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
     if (chip.get_object().get(c)) {
       return Bad(p, "must be an object");
     }
+    TG_RETURN_IF_ERROR(CheckKeys(c, p,
+                                 {"name", "tpp", "performance", "units", "die_area_mm2",
+                                  "datacenter", "dram_bandwidth_gbps", "interconnect_gbps", "hbm",
+                                  "memory_bandwidth_gbps", "package_area_mm2"}));
     ChipSpec& spec = out.chip;
     TG_RETURN_IF_ERROR(GetString(c, "name", p, false, spec.name));
     if (spec.name.empty()) {
@@ -288,6 +337,7 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
         if (f.get_object().get(fo)) {
           return Bad(fp, "must be an object");
         }
+        TG_RETURN_IF_ERROR(CheckKeys(fo, fp, {"precision", "tops", "bits"}));
         PrecisionFigure fig;
         TG_RETURN_IF_ERROR(GetString(fo, "precision", fp, false, fig.precision));
         std::optional<double> tops, bits;
@@ -315,6 +365,7 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
   if (model.get_object().get(m)) {
     return Bad(p, "must be an object");
   }
+  TG_RETURN_IF_ERROR(CheckKeys(m, p, {"name", "training_ops", "published", "origin"}));
   ModelSpec& spec = out.model;
   TG_RETURN_IF_ERROR(GetString(m, "name", p, false, spec.name));
   if (spec.name.empty()) {
@@ -329,6 +380,7 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
     if (origin.get_object().get(o)) {
       return Bad(op, "must be an object");
     }
+    TG_RETURN_IF_ERROR(CheckKeys(o, op, {"data", "weights", "compute"}));
     TG_RETURN_IF_ERROR(GetCountryList(o, "data", op, countries, spec.origin_data));
     TG_RETURN_IF_ERROR(GetCountryList(o, "weights", op, countries, spec.origin_weights));
     TG_RETURN_IF_ERROR(GetCountryList(o, "compute", op, countries, spec.origin_compute));
@@ -462,6 +514,9 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   if (std::string where; FindDuplicateKey(doc, where)) {
     return Bad(where, "given twice (a key may appear once in an object)");
   }
+  TG_RETURN_IF_ERROR(CheckKeys(req, "",
+                               {"id", "date", "regime", "kind", "exporter", "consignee",
+                                "end_user", "end_use", "license", "items"}));
   std::string date;
   TG_RETURN_IF_ERROR(GetString(req, "date", "", true, date));
   auto d = Date::Parse(date);
