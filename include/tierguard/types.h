@@ -71,6 +71,7 @@ struct Party {
   std::string group;            // party group for aggregated caps
   Country nationality;          // for natural persons
   std::vector<Country> affiliations;  // countries its supply chain is affiliated with
+  std::string region;                 // ISO 3166-2 subdivision (UA-43), where a rule needs it
   // Qualifiers of its restricted-party screening, as `screen` takes them: person | entity |
   // vessel | aircraft (empty: unknown), a birth date (YYYY or YYYY-MM-DD), identifiers
   // (registration, tax, passport, IMO numbers).
@@ -152,6 +153,9 @@ struct Classification {
   std::optional<double> training_ops;
   bool published = false;
   std::string_view note;  // why, in words, when no paragraph applies (e.g. the carve-out)
+  // Below the advanced-computing entries: the item's own entry (EAR99, or a CCL entry such as
+  // 3A991) when on record, else "unknown"; empty for items in those entries.
+  std::string_view fallback;
 };
 
 // One rule that contributed to a decision. `rule`, `citation` and `text` point into regime

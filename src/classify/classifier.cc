@@ -188,10 +188,14 @@ Status Classifier::Apply(const Version& v, const regime::Facts& facts, std::stri
 Status Classifier::Classify(const Item& item, Date date, const ClassifyOptions& options,
                             std::string_view path, Classification& out) const {
   out = Classification();
-  if (item.kind == Item::Kind::kModel) {
-    return ClassifyModel(item, date, options, path, out);
+  TG_RETURN_IF_ERROR(item.kind == Item::Kind::kModel ? ClassifyModel(item, date, options, path, out)
+                                                     : ClassifyChip(item, date, options, path, out));
+  // Below the advanced-computing entries an item still has an entry of its own, which the
+  // catalog does not hold yet: rules that depend on it (Part 746) treat it conservatively.
+  if (out.eccn_id == 0 && !(out.is_model && out.published)) {
+    out.fallback = "unknown";
   }
-  return ClassifyChip(item, date, options, path, out);
+  return Status::Ok();
 }
 
 Status Classifier::ClassifyChip(const Item& item, Date date, const ClassifyOptions& options,

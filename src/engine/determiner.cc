@@ -31,6 +31,12 @@ constexpr std::string_view kVeuText =
 constexpr std::string_view kDecidedAsText =
     "The EAR decides this destination as another country: every rule, country group, tier, "
     "headquarters rule and allocation that names that country applies to it.";
+constexpr std::string_view kUnknownFallbackText =
+    "; the item is below the advanced-computing entries and its own classification (EAR99 or a "
+    "CCL entry such as 3A991) is not on record, so it is taken as a CCL item";
+constexpr std::string_view kListedEar99Text =
+    "; EAR99, and the supplements' lists of EAR99 items are not held here, so it is taken as "
+    "listed";
 constexpr std::string_view kNoPolicyText =
     "A licence is required; the regime states no review policy for this case.";
 
@@ -314,8 +320,9 @@ regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& r
   return f;
 }
 
-Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes)
-    : classifier_(classifier), regimes_(regimes) {}
+Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
+                       const regime::Embargoes* embargoes)
+    : classifier_(classifier), regimes_(regimes), embargoes_(embargoes) {}
 
 Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regime,
                                   const regime::Cap& cap, const Party& party, TppMilli amount,
@@ -427,6 +434,21 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   const std::string subject = std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " +
                               party.country.ToString();
 
+  // Part 746 first: an embargo reaching the item needs a licence whatever the regime says, and
+  // bars every licence exception.
+  TG_ASSIGN_OR_RETURN(const regime::Embargo* embargo, EmbargoOf(req, party, cls, out, subject));
+  const ItemVerdict embargo_verdict{Outcome::kLicenseRequired,
+                                    embargo != nullptr ? embargo->policy : LicensePolicy::kNone,
+                                    {}};
+  // The stricter of the regime's verdict and the embargo's.
+  const auto with_embargo = [&]() {
+    if (embargo != nullptr && verdict.outcome != Outcome::kLicensed &&
+        Severity(embargo_verdict.outcome, embargo_verdict.policy) >
+            Severity(verdict.outcome, verdict.policy)) {
+      verdict = embargo_verdict;
+    }
+  };
+
   const regime::Requirement* requirement = nullptr;
   for (const regime::Requirement& r : regime.requirements) {
     TG_ASSIGN_OR_RETURN(bool hit, test(r));
@@ -436,6 +458,10 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
   }
   if (requirement == nullptr) {
+    if (embargo != nullptr) {
+      verdict = embargo_verdict;
+      return Status::Ok();
+    }
     verdict = ItemVerdict{};
     AddReason(out, "no-licence-requirement", FirstCitation(regime), kNoRequirementText, subject);
     return Status::Ok();
@@ -467,6 +493,9 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   }
 
   for (const regime::Exception& e : regime.exceptions) {
+    if (embargo != nullptr) {
+      break;  // 15 CFR 740.2: no licence exception where Part 746 requires a licence
+    }
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
     if (!hit) {
       continue;
@@ -494,7 +523,7 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     if (p.prohibited) {
       verdict = ItemVerdict{Outcome::kProhibited, LicensePolicy::kNone, {}};
       AddReason(out, p.id, p.citation, p.text, subject, &p.conditions);
-      return Status::Ok();
+      return Status::Ok();  // nothing is stricter
     }
     LicensePolicy policy = p.policy;
     if (p.cap >= 0 && item.total_tpp > 0) {
@@ -511,11 +540,51 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
     verdict = ItemVerdict{Outcome::kLicenseRequired, policy, {}};
     AddReason(out, p.id, p.citation, p.text, subject, &p.conditions);
+    with_embargo();
     return Status::Ok();
   }
   verdict = ItemVerdict{Outcome::kLicenseRequired, LicensePolicy::kNone, {}};
   AddReason(out, "no-review-policy", requirement->citation, kNoPolicyText, subject);
+  with_embargo();
   return Status::Ok();
+}
+
+Result<const regime::Embargo*> Determiner::EmbargoOf(const Request& req, const Party& party,
+                                                     const Classification& cls, Decision& out,
+                                                     const std::string& subject) const {
+  if (embargoes_ == nullptr) {
+    return nullptr;
+  }
+  if (party.region.empty() && embargoes_->HasRegions(party.country)) {
+    return InvalidArgument(std::string(&party == &req.consignee ? "consignee" : "end_user") +
+                           ".region: required for " + party.country.ToString() +
+                           " (ISO 3166-2): parts of it are under an embargo of their own");
+  }
+  const regime::Embargo* e = embargoes_->For(party.country, party.region, req.date);
+  if (e == nullptr || (cls.is_model && cls.published)) {
+    return nullptr;  // published weights are not subject to the EAR (15 CFR 734.7)
+  }
+  const bool ccl = cls.eccn != "none";
+  std::string detail = subject + " (" + std::string(regime::EmbargoScopeName(e->scope)) + ")";
+  switch (e->scope) {
+    case regime::Embargo::Scope::kAllItems:
+      break;
+    case regime::Embargo::Scope::kCclItems:
+      if (!ccl && cls.fallback == "EAR99") {
+        return nullptr;
+      }
+      if (!ccl) {
+        detail += kUnknownFallbackText;
+      }
+      break;
+    case regime::Embargo::Scope::kCclAndListedEar99:
+      if (!ccl) {
+        detail += cls.fallback == "EAR99" ? kListedEar99Text : kUnknownFallbackText;
+      }
+      break;
+  }
+  AddReason(out, e->id, e->citation, e->text, std::move(detail));
+  return e;
 }
 
 void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) const {

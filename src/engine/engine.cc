@@ -49,6 +49,8 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
       }
     }
   }
+  TG_ASSIGN_OR_RETURN(impl.embargoes,
+                      regime::Embargoes::Load(data + "/embargoes.yaml", impl.countries));
   impl.regimes = std::move(set);
   return Status::Ok();
 }
@@ -86,7 +88,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                             data + "/classifications.yaml", data + "/chips.csv"));
   // A broken regime file stops the commands that decide, not the ledger and audit commands.
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
-  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes);
+  impl->determiner =
+      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->embargoes);
   impl->data_dir = data;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;

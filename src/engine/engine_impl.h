@@ -11,6 +11,7 @@
 #include "src/engine/determiner.h"
 #include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
+#include "src/regime/embargoes.h"
 #include "src/regime/regime_set.h"
 #include "src/screen/index.h"
 #include "src/screen/normalize.h"
@@ -25,6 +26,7 @@ struct Engine::Impl {
   regime::CountryGroups groups;
   classify::Classifier classifier;
   regime::RegimeSet regimes;  // empty when regimes_error is set
+  regime::Embargoes embargoes;  // Part 746, on top of every regime (data/embargoes.yaml)
   Status regimes_error;       // why the regime files did not load
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;

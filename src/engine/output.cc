@@ -83,6 +83,9 @@ void WriteDecisionJson(const Decision& d, std::string& out) {
     if (!c.paragraph.empty()) {
       w.Key("paragraph").String(c.paragraph);
     }
+    if (!c.fallback.empty()) {
+      w.Key("fallback").String(c.fallback);
+    }
     if (c.tpp) {
       w.Key("tpp").Number(Round(*c.tpp, 1000));
     }
@@ -168,6 +171,9 @@ void WriteClassificationJson(const Classification& c, std::string& out) {
     w.Null();
   } else {
     w.String(c.paragraph);
+  }
+  if (!c.fallback.empty()) {
+    w.Key("fallback").String(c.fallback);
   }
   if (c.is_model) {
     w.Key("training_ops").Number(*c.training_ops);

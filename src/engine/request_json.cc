@@ -202,9 +202,9 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
     return Bad(key, "must be an object");
   }
   TG_RETURN_IF_ERROR(CheckKeys(obj, key,
-                               {"id", "name", "country", "headquarters", "parent_headquarters",
-                                "nationality", "affiliations", "group", "type", "birth_date",
-                                "identifiers"}));
+                               {"id", "name", "country", "region", "headquarters",
+                                "parent_headquarters", "nationality", "affiliations", "group",
+                                "type", "birth_date", "identifiers"}));
   out.present = true;
   element id;
   if (Field(obj, "id", id)) {
@@ -217,6 +217,21 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   }
   TG_RETURN_IF_ERROR(GetString(obj, "name", key, false, out.name));
   TG_RETURN_IF_ERROR(GetCountry(obj, "country", key, countries, true, out.country));
+  TG_RETURN_IF_ERROR(GetString(obj, "region", key, false, out.region));
+  if (!out.region.empty()) {
+    // ISO 3166-2: the country's alpha-2 code, '-', one to three letters or digits.
+    const std::string& r = out.region;
+    bool well_formed = r.size() >= 4 && r.size() <= 6 && r[2] == '-' &&
+                       std::all_of(r.begin() + 3, r.end(), [](char c) {
+                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                       });
+    if (!well_formed || r.compare(0, 2, out.country.ToString()) != 0) {
+      return Bad(Join(key, "region"), "'" + Excerpt(r, 20) +
+                                          "' is not an ISO 3166-2 subdivision of " +
+                                          out.country.ToString() + " (e.g. " +
+                                          out.country.ToString() + "-43)");
+    }
+  }
   TG_RETURN_IF_ERROR(GetCountry(obj, "headquarters", key, countries, false, out.headquarters));
   TG_RETURN_IF_ERROR(
       GetCountry(obj, "parent_headquarters", key, countries, false, out.parent_headquarters));
@@ -396,6 +411,7 @@ void ResetParty(Party& p) {
   p.country = p.headquarters = p.parent_headquarters = p.nationality = Country();
   p.group.clear();
   p.affiliations.clear();
+  p.region.clear();
   p.type.clear();
   p.birth_date.clear();
   p.identifiers.clear();

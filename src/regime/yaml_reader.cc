@@ -308,4 +308,23 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
   return c;
 }
 
+Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,
+                                      const std::string& path, const std::string& text) {
+  if (text == "presumption_of_approval") {
+    return LicensePolicy::kPresumptionOfApproval;
+  }
+  if (text == "case_by_case") {
+    return LicensePolicy::kCaseByCase;
+  }
+  if (text == "presumption_of_denial") {
+    return LicensePolicy::kPresumptionOfDenial;
+  }
+  if (text == "none") {
+    return LicensePolicy::kNone;
+  }
+  return r.Error(n, path, "'" + text +
+                              "' is not presumption_of_approval, case_by_case, "
+                              "presumption_of_denial or none");
+}
+
 }  // namespace tg::regime

@@ -52,6 +52,11 @@ class YamlReader {
   std::string file_;
 };
 
+// A licence review policy by its name in a regime file (presumption_of_approval, case_by_case,
+// presumption_of_denial, none); an error names the node otherwise.
+Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,
+                                      const std::string& path, const std::string& text);
+
 // What a condition may refer to besides literal values.
 struct ConditionScope {
   const std::vector<std::string>* eccns = nullptr;  // ECCN names by id (id 0 = "none")
