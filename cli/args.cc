@@ -139,7 +139,8 @@ std::FILE* OpenInput(const Args& a, std::string& error) {
     }
     return nullptr;
   }
-  chain.release();  // owned by the stream now: ChainClose frees it
+  // The stream owns the chain now: ChainClose frees it.
+  [[maybe_unused]] Chain* owned_by_stream = chain.release();
   return f;
 }
 
