@@ -321,8 +321,8 @@ regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& r
 }
 
 Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-                       const regime::Embargoes* embargoes)
-    : classifier_(classifier), regimes_(regimes), embargoes_(embargoes) {}
+                       const regime::Controls* controls)
+    : classifier_(classifier), regimes_(regimes), controls_(controls) {}
 
 Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regime,
                                   const regime::Cap& cap, const Party& party, TppMilli amount,
@@ -434,15 +434,15 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   const std::string subject = std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " +
                               party.country.ToString();
 
-  // Part 746 first: an embargo reaching the item needs a licence whatever the regime says, and
-  // bars every licence exception.
-  TG_ASSIGN_OR_RETURN(const regime::Embargo* embargo, EmbargoOf(req, party, cls, out, subject));
-  const ItemVerdict embargo_verdict{Outcome::kLicenseRequired,
-                                    embargo != nullptr ? embargo->policy : LicensePolicy::kNone,
-                                    {}};
+  // Parts 744 and 746 first: a control reaching the item needs a licence whatever the regime
+  // says, under the strictest of their policies, and bars every licence exception.
+  TG_ASSIGN_OR_RETURN(const LicensePolicy control_policy,
+                      SpecialControls(req, party, cls, out, subject));
+  const bool embargo = control_policy != LicensePolicy::kNone;
+  const ItemVerdict embargo_verdict{Outcome::kLicenseRequired, control_policy, {}};
   // The stricter of the regime's verdict and the embargo's.
   const auto with_embargo = [&]() {
-    if (embargo != nullptr && verdict.outcome != Outcome::kLicensed &&
+    if (embargo && verdict.outcome != Outcome::kLicensed &&
         Severity(embargo_verdict.outcome, embargo_verdict.policy) >
             Severity(verdict.outcome, verdict.policy)) {
       verdict = embargo_verdict;
@@ -458,7 +458,7 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
   }
   if (requirement == nullptr) {
-    if (embargo != nullptr) {
+    if (embargo) {
       verdict = embargo_verdict;
       return Status::Ok();
     }
@@ -493,8 +493,8 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   }
 
   for (const regime::Exception& e : regime.exceptions) {
-    if (embargo != nullptr) {
-      break;  // 15 CFR 740.2: no licence exception where Part 746 requires a licence
+    if (embargo) {
+      break;  // 15 CFR 740.2: no licence exception where Part 744 or 746 requires a licence
     }
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
     if (!hit) {
@@ -549,42 +549,46 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   return Status::Ok();
 }
 
-Result<const regime::Embargo*> Determiner::EmbargoOf(const Request& req, const Party& party,
-                                                     const Classification& cls, Decision& out,
-                                                     const std::string& subject) const {
-  if (embargoes_ == nullptr) {
-    return nullptr;
+Result<LicensePolicy> Determiner::SpecialControls(const Request& req, const Party& party,
+                                                  const Classification& cls, Decision& out,
+                                                  const std::string& subject) const {
+  if (controls_ == nullptr) {
+    return LicensePolicy::kNone;
   }
-  if (party.region.empty() && embargoes_->HasRegions(party.country)) {
+  if (party.region.empty() && controls_->HasRegions(party.country)) {
     return InvalidArgument(std::string(&party == &req.consignee ? "consignee" : "end_user") +
                            ".region: required for " + party.country.ToString() +
                            " (ISO 3166-2): parts of it are under an embargo of their own");
   }
-  const regime::Embargo* e = embargoes_->For(party.country, party.region, req.date);
-  if (e == nullptr || (cls.is_model && cls.published)) {
-    return nullptr;  // published weights are not subject to the EAR (15 CFR 734.7)
+  if (cls.is_model && cls.published) {
+    return LicensePolicy::kNone;  // published weights are not subject to the EAR (15 CFR 734.7)
   }
+  LicensePolicy strictest = LicensePolicy::kNone;
   const bool ccl = cls.eccn != "none";
-  std::string detail = subject + " (" + std::string(regime::EmbargoScopeName(e->scope)) + ")";
-  switch (e->scope) {
-    case regime::Embargo::Scope::kAllItems:
-      break;
-    case regime::Embargo::Scope::kCclItems:
-      if (!ccl && cls.fallback == "EAR99") {
-        return nullptr;
-      }
-      if (!ccl) {
-        detail += kUnknownFallbackText;
-      }
-      break;
-    case regime::Embargo::Scope::kCclAndListedEar99:
-      if (!ccl) {
-        detail += cls.fallback == "EAR99" ? kListedEar99Text : kUnknownFallbackText;
-      }
-      break;
+  for (const regime::Control* e :
+       controls_->Applicable(party.country, party.region, party.type, req.end_use, req.date)) {
+    std::string detail = subject + " (" + std::string(regime::ControlScopeName(e->scope)) + ")";
+    switch (e->scope) {
+      case regime::Control::Scope::kAllItems:
+        break;
+      case regime::Control::Scope::kCclItems:
+        if (!ccl && cls.fallback == "EAR99") {
+          continue;
+        }
+        if (!ccl) {
+          detail += kUnknownFallbackText;
+        }
+        break;
+      case regime::Control::Scope::kCclAndListedEar99:
+        if (!ccl) {
+          detail += cls.fallback == "EAR99" ? kListedEar99Text : kUnknownFallbackText;
+        }
+        break;
+    }
+    AddReason(out, e->id, e->citation, e->text, std::move(detail));
+    strictest = std::max(strictest, e->policy);
   }
-  AddReason(out, e->id, e->citation, e->text, std::move(detail));
-  return e;
+  return strictest;
 }
 
 void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) const {

@@ -11,16 +11,16 @@
 #include "tierguard/engine.h"
 #include "tierguard/types.h"
 #include "src/classify/classifier.h"
-#include "src/regime/embargoes.h"
+#include "src/regime/controls.h"
 #include "src/regime/regime_set.h"
 
 namespace tg::engine {
 
 class Determiner {
  public:
-  // `embargoes` (nullable: none) apply on top of every regime. Not owned.
+  // `controls` (nullable: none) apply on top of every regime. Not owned.
   Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-             const regime::Embargoes* embargoes);
+             const regime::Controls* controls);
 
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
   // The same under a given regime (replay uses the regime version that made a decision).
@@ -62,19 +62,19 @@ class Determiner {
                        const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                        const Party& party, const BatchState& batch,
                        std::vector<Pending>& pending, Decision& out, ItemVerdict& verdict) const;
-  // The Part 746 embargo that reaches the item for this party on the request's date (adding
-  // its reason), or null. InvalidArgument when the party is in a country with embargoed regions
-  // and does not say its region.
-  Result<const regime::Embargo*> EmbargoOf(const Request& req, const Party& party,
-                                           const Classification& cls, Decision& out,
-                                           const std::string& subject) const;
+  // The Part 744 and 746 controls that reach the item for this party (adding their reasons):
+  // the strictest of their review policies, or kNone when none does. InvalidArgument when the
+  // party is in a country with embargoed regions and does not say its region.
+  Result<LicensePolicy> SpecialControls(const Request& req, const Party& party,
+                                        const Classification& cls, Decision& out,
+                                        const std::string& subject) const;
   regime::Facts BuildFacts(const Request& req, const regime::Regime& regime,
                            const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                            const Party& party) const;
 
   const classify::Classifier& classifier_;
   const regime::RegimeSet& regimes_;
-  const regime::Embargoes* embargoes_;
+  const regime::Controls* controls_;
 };
 
 }  // namespace tg::engine

@@ -49,8 +49,10 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
       }
     }
   }
-  TG_ASSIGN_OR_RETURN(impl.embargoes,
-                      regime::Embargoes::Load(data + "/embargoes.yaml", impl.countries));
+  TG_ASSIGN_OR_RETURN(impl.controls,
+                      regime::Controls::Load({{data + "/embargoes.yaml", "embargoes"},
+                                              {data + "/end_use_controls.yaml", "controls"}},
+                                             impl.countries, impl.groups));
   impl.regimes = std::move(set);
   return Status::Ok();
 }
@@ -89,7 +91,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // A broken regime file stops the commands that decide, not the ledger and audit commands.
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
   impl->determiner =
-      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->embargoes);
+      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->controls);
   impl->data_dir = data;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;

@@ -11,7 +11,7 @@
 #include "src/engine/determiner.h"
 #include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
-#include "src/regime/embargoes.h"
+#include "src/regime/controls.h"
 #include "src/regime/regime_set.h"
 #include "src/screen/index.h"
 #include "src/screen/normalize.h"
@@ -26,7 +26,7 @@ struct Engine::Impl {
   regime::CountryGroups groups;
   classify::Classifier classifier;
   regime::RegimeSet regimes;  // empty when regimes_error is set
-  regime::Embargoes embargoes;  // Part 746, on top of every regime (data/embargoes.yaml)
+  regime::Controls controls;  // Parts 744 and 746, on top of every regime
   Status regimes_error;       // why the regime files did not load
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;

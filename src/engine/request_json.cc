@@ -9,6 +9,7 @@
 
 #include "src/common/checked.h"
 #include "src/common/text.h"
+#include "src/regime/regime.h"
 #include "src/screen/similarity.h"
 
 namespace tg::engine {
@@ -240,8 +241,11 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(GetString(obj, "group", key, false, out.group));
   TG_RETURN_IF_ERROR(GetString(obj, "type", key, false, out.type));
   if (!out.type.empty() && out.type != "person" && out.type != "entity" && out.type != "vessel" &&
-      out.type != "aircraft") {
-    return Bad(Join(key, "type"), "must be person, entity, vessel or aircraft");
+      out.type != "aircraft" && out.type != "military" && out.type != "government" &&
+      out.type != "research" && out.type != "commercial") {
+    return Bad(Join(key, "type"), "must be person, entity, vessel, aircraft (for screening) or "
+                                  "military, government, research, commercial (an entity, for "
+                                  "end-user rules)");
   }
   TG_RETURN_IF_ERROR(GetString(obj, "birth_date", key, false, out.birth_date));
   TG_RETURN_IF_ERROR(GetStringList(obj, "identifiers", key, out.identifiers));
@@ -562,6 +566,10 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   TG_RETURN_IF_ERROR(ParseParty(req, "consignee", countries, true, out.consignee));
   TG_RETURN_IF_ERROR(ParseParty(req, "end_user", countries, false, out.end_user));
   TG_RETURN_IF_ERROR(GetString(req, "end_use", "", false, out.end_use));
+  if (!out.end_use.empty() && !regime::IsEndUse(out.end_use)) {
+    return Bad("end_use", "'" + Excerpt(out.end_use, 40) + "' is not one of " +
+                              regime::EndUseList());
+  }
   TG_RETURN_IF_ERROR(GetString(req, "license", "", false, out.license));
   element items;
   if (!Field(req, "items", items)) {

@@ -36,6 +36,19 @@ std::string_view RegimeStatusName(RegimeStatus s) {
   return "unknown";
 }
 
+bool IsEndUse(std::string_view end_use) {
+  return std::find(std::begin(kEndUses), std::end(kEndUses), end_use) != std::end(kEndUses);
+}
+
+std::string EndUseList() {
+  std::string out;
+  for (std::string_view e : kEndUses) {
+    out += out.empty() ? "" : ", ";
+    out += e;
+  }
+  return out;
+}
+
 const std::vector<CountrySet>& Regime::SetsOn(Date date) const {
   auto it = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), date);
   return epochs_[static_cast<size_t>(it - epoch_starts_.begin()) - 1];

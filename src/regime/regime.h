@@ -47,6 +47,14 @@ struct NumRange {
 using SetId = int;
 
 // Everything a condition can test about one item going to one party.
+// The end uses a request may state and rules may name; anything else is an input error.
+inline constexpr std::string_view kEndUses[] = {
+    "datacenter", "military", "military_intelligence", "supercomputer", "ic_production",
+    "development", "production", "storage", "research", "consumer"};
+bool IsEndUse(std::string_view end_use);
+// "datacenter, military, …" for error messages.
+std::string EndUseList();
+
 struct Facts {
   uint64_t eccn_bit = 0;  // 1 << eccn id (0 for "none")
   bool datacenter = true;

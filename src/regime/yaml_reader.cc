@@ -286,6 +286,12 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
     }
   }
   TG_ASSIGN_OR_RETURN(c.end_uses, r.StringList(node, path, "end_use"));
+  for (const std::string& e : c.end_uses) {
+    if (!IsEndUse(e)) {
+      return r.Error(node["end_use"], path + ".end_use",
+                     "'" + e + "' is not an end use (" + EndUseList() + ")");
+    }
+  }
   for (int m = 0; m < kMetricCount; ++m) {
     const std::string key(MetricName(static_cast<Metric>(m)));
     if (node[key].IsDefined()) {

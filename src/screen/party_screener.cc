@@ -66,9 +66,13 @@ const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
   if (it != cache_.end()) {
     return it->second;
   }
+  // An end user's kind (military, government, research, commercial) is an entity to screening.
+  const bool screening_type = party.type.empty() || party.type == "person" ||
+                              party.type == "entity" || party.type == "vessel" ||
+                              party.type == "aircraft";
   auto hits = index_.Search(Query{.name = party.name,
                                   .country = country,
-                                  .type = party.type,
+                                  .type = screening_type ? party.type : std::string("entity"),
                                   .birth_date = party.birth_date,
                                   .identifiers = party.identifiers},
                             threshold_, 5);
