@@ -44,14 +44,32 @@ int DepthChange(std::string_view s, bool& in_string) {
 
 }  // namespace
 
+int DocumentReader::PeekSignificant() {
+  bool first = true;
+  for (;;) {
+    if (pos_ == len_) {
+      len_ = std::fread(buf_, 1, sizeof(buf_), in_);
+      pos_ = 0;
+      if (len_ == 0) {
+        return EOF;
+      }
+      if (first) {  // a byte-order mark can only open the input
+        pos_ = len_ - SkipByteOrderMark(std::string_view(buf_, len_)).size();
+        first = false;
+      }
+      continue;
+    }
+    const char c = buf_[pos_];
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      return static_cast<unsigned char>(c);
+    }
+    line_no_ += c == '\n' ? 1 : 0;
+    ++pos_;
+  }
+}
+
 bool DocumentReader::ReadLine(std::string& line, size_t max, bool& oversized) {
   oversized = false;
-  if (has_pushback_) {
-    line = std::move(pushback_);
-    oversized = pushback_oversized_;
-    has_pushback_ = false;
-    return true;
-  }
   line.clear();
   bool any = false;
   for (;;) {
@@ -82,9 +100,6 @@ bool DocumentReader::ReadLine(std::string& line, size_t max, bool& oversized) {
   if (!any) {
     return false;
   }
-  if (line_no_ == 0 && !oversized) {
-    line.erase(0, line.size() - SkipByteOrderMark(line).size());
-  }
   ++line_no_;
   return true;
 }
@@ -102,29 +117,19 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
   };
   if (!started_) {
     started_ = true;
-    // Find the first non-blank line to tell an array from JSON Lines.
-    while (ReadLine(text, kMaxArrayBytes, oversized)) {
-      if (oversized || !Trim(text).empty()) {
-        break;
-      }
-    }
-    if (!oversized && !Trim(text).empty() && DetectShape(text) == StreamShape::kArray) {
+    // The first byte that is not blank tells an array from JSON Lines, before any line is read.
+    if (PeekSignificant() == '[') {
       array_ = true;
-      std::string all = text + "\n";
-      std::string more;
-      while (ReadLine(more, kMaxArrayBytes, oversized) && !oversized) {
-        all += more;
-        all += '\n';
-        oversized = all.size() > kMaxArrayBytes;
-        if (oversized) {
-          break;
+      std::string all;
+      while (ReadLine(text, kMaxArrayBytes, oversized)) {
+        if (oversized || all.size() + text.size() + 1 > kMaxArrayBytes) {
+          error = InvalidArgument("input array: larger than " +
+                                  std::to_string(kMaxArrayBytes >> 20) +
+                                  " MiB; give the requests as JSON Lines");
+          return false;
         }
-      }
-      if (oversized) {
-        error = InvalidArgument("input array: larger than " +
-                                std::to_string(kMaxArrayBytes >> 20) +
-                                " MiB; give the requests as JSON Lines");
-        return false;
+        all += text;
+        all += '\n';
       }
       auto elements = SplitJsonArray(all);
       if (!elements) {
@@ -132,10 +137,6 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
         return false;
       }
       elements_ = std::move(*elements);
-    } else if (oversized || !Trim(text).empty()) {
-      pushback_ = std::move(text);
-      pushback_oversized_ = oversized || pushback_.size() > kMaxDocumentBytes;
-      has_pushback_ = true;  // line_no_ still counts it; re-reading does not advance it
     }
   }
   if (array_) {

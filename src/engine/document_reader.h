@@ -32,6 +32,9 @@ class DocumentReader {
   bool Next(std::string& doc, int& line, Status& error);
 
  private:
+  // The first byte that is not blank, skipping a byte-order mark and counting the blank lines;
+  // left unread. EOF at the end. REQUIRES: nothing read yet.
+  int PeekSignificant();
   // Reads one line without its newline; `oversized` when it ran past `max` bytes (the rest of
   // the line is then read and dropped).
   bool ReadLine(std::string& line, size_t max, bool& oversized);
@@ -45,9 +48,6 @@ class DocumentReader {
   bool array_ = false;
   std::vector<std::string> elements_;
   size_t next_element_ = 0;
-  std::string pushback_;
-  bool has_pushback_ = false;
-  bool pushback_oversized_ = false;
 };
 
 }  // namespace tg::engine

@@ -630,16 +630,6 @@ Status ParseItemJson(std::string_view json, const CountryTable& countries, std::
   return ParseItem(doc, countries, path, /*require_quantity=*/false, out);
 }
 
-StreamShape DetectShape(std::string_view head) {
-  for (char c : head) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      continue;
-    }
-    return c == '[' ? StreamShape::kArray : StreamShape::kLines;
-  }
-  return StreamShape::kLines;
-}
-
 Result<std::vector<std::string>> SplitJsonArray(std::string_view json) {
   element doc;
   TG_RETURN_IF_ERROR(ParseDocument(json, doc));

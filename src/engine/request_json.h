@@ -18,12 +18,6 @@ Status ParseRequestJson(std::string_view json, const CountryTable& countries, in
 Status ParseItemJson(std::string_view json, const CountryTable& countries, std::string_view path,
                      Item& out);
 
-// Splits a request stream: calls `fn(document, line)` for each document of a JSON array, a
-// single JSON object, or JSON Lines. Blank lines are skipped. Returns a parse error of the
-// array form only; per-line errors surface when the document is parsed.
-enum class StreamShape { kLines, kArray };
-StreamShape DetectShape(std::string_view head);
-
 // The elements of a JSON array as raw JSON texts; InvalidArgument when it is not an array.
 Result<std::vector<std::string>> SplitJsonArray(std::string_view json);
 
