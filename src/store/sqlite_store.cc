@@ -16,6 +16,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "src/common/csv.h"
 #include "src/store/store.h"
 
 namespace tg::store {
@@ -93,6 +94,16 @@ void CounterSumFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int64(
       ctx, CounterSum(std::string_view(key != nullptr ? key : "", static_cast<size_t>(key_len)),
                       sqlite3_value_int64(argv[1])));
+}
+
+Status DamagedRecord(int table, std::string_view key) {
+  return DataLoss("store: " + TableName(table) + " record '" + std::string(key) +
+                  "' is damaged (its checksum does not match)");
+}
+
+Status DamagedCounter(std::string_view key) {
+  return DataLoss("store: counter '" + std::string(key) +
+                  "' is damaged (its checksum does not match)");
 }
 
 Status FromSqlite(sqlite3* db, int rc, std::string_view what) {
@@ -346,8 +357,7 @@ class SqliteTransaction : public Transaction {
     if (DocSum(table, key, value) == sum) {
       return Status::Ok();
     }
-    return health_.Note(DataLoss("store: " + TableName(table) + " record '" + std::string(key) +
-                                 "' is damaged (its checksum does not match)"));
+    return health_.Note(DamagedRecord(table, key));
   }
 
   // The counter row's value (column `col`) and checksum (column col + 1).
@@ -356,8 +366,7 @@ class SqliteTransaction : public Transaction {
         CounterSum(key, st.Int(col)) == st.Int(col + 1)) {
       return Status::Ok();
     }
-    return health_.Note(DataLoss("store: counter '" + std::string(key) +
-                                 "' is damaged (its checksum does not match)"));
+    return health_.Note(DamagedCounter(key));
   }
 
   Status Write(Stmt& st, Table table, std::string_view key, std::string_view value,
@@ -390,12 +399,10 @@ class SqliteTransaction : public Transaction {
 // open reads, until someone restores the ledger and removes the file.
 Status CheckBesideFiles(const std::string& path) {
   const std::string marker = path + "-damage";
-  if (std::FILE* f = std::fopen(marker.c_str(), "rb"); f != nullptr) {
-    char buf[512] = {0};
-    const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
-    std::fclose(f);
-    return DataLoss(std::string(buf, n) + " (marked in " + marker +
-                    "; remove that file once the ledger is restored)");
+  if (::access(marker.c_str(), F_OK) == 0) {
+    auto text = ReadFile(marker);
+    return DataLoss((text ? *text : "damage marked, unreadable: " + text.error().message()) +
+                    " (marked in " + marker + "; remove that file once the ledger is restored)");
   }
   std::FILE* shm = std::fopen((path + "-shm").c_str(), "rb");
   std::FILE* wal = std::fopen((path + "-wal").c_str(), "rb");
@@ -556,8 +563,8 @@ class SqliteStore : public Store {
                     " (restore it from a backup; `tierguard check` lists what it finds)");
   }
 
-  // SQLite's own check of the file's structure, then every row's checksum, in one read
-  // transaction. With budget_ms > 0 it stops (as passed) when the budget runs out: the open of
+  // SQLite's own check of the file (its structure, and every index against its table), then
+  // every row's checksum, in one read transaction. With budget_ms > 0 it stops (as passed) when the budget runs out: the open of
   // a large ledger must stay quick, and its rows are still checked as they are read.
   Status CheckIntegrity(int budget_ms) {
     using Clock = std::chrono::steady_clock;
@@ -569,38 +576,36 @@ class SqliteStore : public Store {
           const_cast<Clock::time_point*>(&deadline));
     }
     TG_RETURN_IF_ERROR(Exec("BEGIN DEFERRED", path_));
-    Result<bool> done = ExamineAll("PRAGMA integrity_check");
+    Result<bool> done = ExamineAll();
     sqlite3_progress_handler(db_, 0, nullptr, nullptr);
     Exec("ROLLBACK", path_).ok();
     return done.status();
   }
 
   // The checks of CheckIntegrity; false when the progress handler interrupted them.
-  Result<bool> ExamineAll(const char* structure_check) {
+  Result<bool> ExamineAll() {
     Stmt structure;
-    TG_RETURN_IF_ERROR(structure.Prepare(db_, structure_check, 0));
+    TG_RETURN_IF_ERROR(structure.Prepare(db_, "PRAGMA integrity_check", 0));
     int rc = structure.Step();
     if (rc == SQLITE_INTERRUPT) {
       return false;
     }
     if (rc != SQLITE_ROW) {
-      return FromSqlite(db_, rc, path_ + ": " + structure_check);
+      return FromSqlite(db_, rc, path_ + ": integrity_check");
     }
     if (structure.View(0) != "ok") {
       std::string found(structure.View(0));
       for (char& c : found) {
         c = c == '\n' ? ';' : c;
       }
-      return DataLoss(path_ + ": SQLite's " + std::string(structure_check + 7) + " found: " +
-                      found);
+      return DataLoss(path_ + ": SQLite's integrity_check found: " + found);
     }
     Stmt docs;
     TG_RETURN_IF_ERROR(docs.Prepare(
         db_, "SELECT tbl,key FROM docs WHERE tg_doc_sum(tbl,key,value)<>sum LIMIT 1", 0));
     rc = docs.Step();
     if (rc == SQLITE_ROW) {
-      return DataLoss("store: " + TableName(static_cast<int>(docs.Int(0))) + " record '" +
-                      std::string(docs.View(1)) + "' is damaged (its checksum does not match)");
+      return DamagedRecord(static_cast<int>(docs.Int(0)), docs.View(1));
     }
     if (rc != SQLITE_DONE) {
       return rc == SQLITE_INTERRUPT ? Result<bool>(false) : FromSqlite(db_, rc, path_);
@@ -611,8 +616,7 @@ class SqliteStore : public Store {
              "tg_counter_sum(key,value)<>sum LIMIT 1", 0));
     rc = counters.Step();
     if (rc == SQLITE_ROW) {
-      return DataLoss("store: counter '" + std::string(counters.View(0)) +
-                      "' is damaged (its checksum does not match)");
+      return DamagedCounter(counters.View(0));
     }
     if (rc != SQLITE_DONE) {
       return rc == SQLITE_INTERRUPT ? Result<bool>(false) : FromSqlite(db_, rc, path_);

@@ -105,7 +105,7 @@ class Store {
 std::unique_ptr<Store> OpenMemoryStore();
 
 struct SqliteOptions {
-  // Time the check at open may take (SQLite's quick_check, then every record's checksum); a
+  // Time the check at open may take (SQLite's integrity_check, then every row's checksum); a
   // larger file is checked as far as the budget goes, and fully by VerifyIntegrity. 0: no limit.
   int integrity_budget_ms = 250;
 };
