@@ -13,6 +13,21 @@ std::string Country::ToString() const {
   return std::string{static_cast<char>('A' + v / 26), static_cast<char>('A' + v % 26)};
 }
 
+bool IsSubdivisionCode(std::string_view code) {
+  if (code.size() < 4 || code.size() > 6 || code[2] != '-') {
+    return false;
+  }
+  for (size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    const bool upper = c >= 'A' && c <= 'Z';
+    const bool digit = c >= '0' && c <= '9';
+    if (i != 2 && !(upper || (digit && i > 2))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<Country> ParseAlpha2(std::string_view text) {
   if (text.size() != 2) {
     return std::nullopt;

@@ -32,5 +32,8 @@ class CountryTable {
 
 // Parses two ASCII letters (any case) into a Country; nullopt for anything else.
 std::optional<Country> ParseAlpha2(std::string_view text);
+// Whether `code` has the form of an ISO 3166-2 subdivision code: an upper-case alpha-2 code,
+// '-', one to three upper-case letters or digits (UA-43).
+bool IsSubdivisionCode(std::string_view code);
 
 }  // namespace tg

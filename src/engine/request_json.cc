@@ -10,6 +10,7 @@
 #include "src/common/checked.h"
 #include "src/common/text.h"
 #include "src/regime/regime.h"
+#include "src/screen/party_screener.h"
 #include "src/screen/similarity.h"
 
 namespace tg::engine {
@@ -220,13 +221,8 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(GetCountry(obj, "country", key, countries, true, out.country));
   TG_RETURN_IF_ERROR(GetString(obj, "region", key, false, out.region));
   if (!out.region.empty()) {
-    // ISO 3166-2: the country's alpha-2 code, '-', one to three letters or digits.
     const std::string& r = out.region;
-    bool well_formed = r.size() >= 4 && r.size() <= 6 && r[2] == '-' &&
-                       std::all_of(r.begin() + 3, r.end(), [](char c) {
-                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                       });
-    if (!well_formed || r.compare(0, 2, out.country.ToString()) != 0) {
+    if (!IsSubdivisionCode(r) || r.compare(0, 2, out.country.ToString()) != 0) {
       return Bad(Join(key, "region"), "'" + Excerpt(r, 20) +
                                           "' is not an ISO 3166-2 subdivision of " +
                                           out.country.ToString() + " (e.g. " +
@@ -240,9 +236,7 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(GetCountryList(obj, "affiliations", key, countries, out.affiliations));
   TG_RETURN_IF_ERROR(GetString(obj, "group", key, false, out.group));
   TG_RETURN_IF_ERROR(GetString(obj, "type", key, false, out.type));
-  if (!out.type.empty() && out.type != "person" && out.type != "entity" && out.type != "vessel" &&
-      out.type != "aircraft" && out.type != "military" && out.type != "government" &&
-      out.type != "research" && out.type != "commercial") {
+  if (!out.type.empty() && !screen::IsScreeningType(out.type) && !regime::IsPartyKind(out.type)) {
     return Bad(Join(key, "type"), "must be person, entity, vessel, aircraft (for screening) or "
                                   "military, government, research, commercial (an entity, for "
                                   "end-user rules)");

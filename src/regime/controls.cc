@@ -8,26 +8,6 @@
 
 namespace tg::regime {
 
-namespace {
-
-// An ISO 3166-2 subdivision code: the country's alpha-2 code, '-', one to three letters or
-// digits (UA-43).
-bool IsSubdivisionCode(std::string_view code) {
-  if (code.size() < 4 || code.size() > 6 || code[2] != '-') {
-    return false;
-  }
-  for (size_t i = 0; i < code.size(); ++i) {
-    const char c = code[i];
-    const bool upper = c >= 'A' && c <= 'Z';
-    const bool digit = c >= '0' && c <= '9';
-    if (i != 2 && !(upper || (digit && i > 2))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string_view ControlScopeName(Control::Scope scope) {
   switch (scope) {
@@ -97,6 +77,12 @@ Result<Controls> Controls::Load(const std::vector<std::pair<std::string, std::st
           }
         }
         TG_ASSIGN_OR_RETURN(e.party_types, r.StringList(n, where, "party_types"));
+        for (const std::string& t : e.party_types) {
+          if (!IsPartyKind(t)) {  // a misspelt kind would make the control reach no one
+            return r.Error(n["party_types"], where + ".party_types",
+                           "'" + t + "' is not military, government, research or commercial");
+          }
+        }
         TG_ASSIGN_OR_RETURN(e.effective, r.Range(n, where, "effective"));
         TG_ASSIGN_OR_RETURN(std::string scope, r.String(n, where, "scope", true));
         if (scope == "all_items") {

@@ -40,6 +40,10 @@ bool IsEndUse(std::string_view end_use) {
   return std::find(std::begin(kEndUses), std::end(kEndUses), end_use) != std::end(kEndUses);
 }
 
+bool IsPartyKind(std::string_view type) {
+  return std::find(std::begin(kPartyKinds), std::end(kPartyKinds), type) != std::end(kPartyKinds);
+}
+
 std::string EndUseList() {
   std::string out;
   for (std::string_view e : kEndUses) {

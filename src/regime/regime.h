@@ -54,6 +54,10 @@ inline constexpr std::string_view kEndUses[] = {
 bool IsEndUse(std::string_view end_use);
 // "datacenter, military, …" for error messages.
 std::string EndUseList();
+// The kinds of end user a party's `type` may give, for end-user rules.
+inline constexpr std::string_view kPartyKinds[] = {"military", "government", "research",
+                                                   "commercial"};
+bool IsPartyKind(std::string_view type);
 
 struct Facts {
   uint64_t eccn_bit = 0;  // 1 << eccn id (0 for "none")

@@ -66,10 +66,7 @@ const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
   if (it != cache_.end()) {
     return it->second;
   }
-  // An end user's kind (military, government, research, commercial) is an entity to screening.
-  const bool screening_type = party.type.empty() || party.type == "person" ||
-                              party.type == "entity" || party.type == "vessel" ||
-                              party.type == "aircraft";
+  const bool screening_type = party.type.empty() || IsScreeningType(party.type);
   auto hits = index_.Search(Query{.name = party.name,
                                   .country = country,
                                   .type = screening_type ? party.type : std::string("entity"),
@@ -78,6 +75,10 @@ const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
                             threshold_, 5);
   // A party name that cannot be screened (not UTF-8) was refused when the request was read.
   return cache_.emplace(std::move(key), hits ? std::move(*hits) : std::vector<Hit>{}).first->second;
+}
+
+bool IsScreeningType(std::string_view type) {
+  return type == "person" || type == "entity" || type == "vessel" || type == "aircraft";
 }
 
 void PartyScreener::Apply(const Request& request, Decision& decision) {

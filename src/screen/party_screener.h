@@ -29,6 +29,10 @@ struct ListConsequence {
 // Reads data_dir/screening/list_consequences.csv.
 Result<std::vector<ListConsequence>> LoadListConsequences(const std::string& data_dir);
 
+// Whether a party's `type` is one screening knows (person, entity, vessel, aircraft); any other
+// (an end user's kind, such as military) is screened as an entity.
+bool IsScreeningType(std::string_view type);
+
 // A reviewer's decision that a party's hit on an entry is a false positive.
 struct Clearance {
   std::string party_key;     // LookupKey of the party's name
