@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "src/common/checked.h"
 #include "src/common/text.h"
@@ -438,14 +439,13 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   // says, under the strictest of their policies, and bars every licence exception.
   TG_ASSIGN_OR_RETURN(const LicensePolicy control_policy,
                       SpecialControls(req, party, cls, out, subject));
-  const bool embargo = control_policy != LicensePolicy::kNone;
-  const ItemVerdict embargo_verdict{Outcome::kLicenseRequired, control_policy, {}};
-  // The stricter of the regime's verdict and the embargo's.
-  const auto with_embargo = [&]() {
-    if (embargo && verdict.outcome != Outcome::kLicensed &&
-        Severity(embargo_verdict.outcome, embargo_verdict.policy) >
-            Severity(verdict.outcome, verdict.policy)) {
-      verdict = embargo_verdict;
+  const bool controlled = control_policy != LicensePolicy::kNone;
+  const ItemVerdict control_verdict{Outcome::kLicenseRequired, control_policy, {}};
+  // The regime's verdict, or the controls' where that is stricter.
+  const auto with_controls = [&]() {
+    if (controlled && Severity(control_verdict.outcome, control_verdict.policy) >
+                          Severity(verdict.outcome, verdict.policy)) {
+      verdict = control_verdict;
     }
   };
 
@@ -458,8 +458,8 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
   }
   if (requirement == nullptr) {
-    if (embargo) {
-      verdict = embargo_verdict;
+    if (controlled) {
+      verdict = control_verdict;
       return Status::Ok();
     }
     verdict = ItemVerdict{};
@@ -492,10 +492,9 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
   }
 
-  for (const regime::Exception& e : regime.exceptions) {
-    if (embargo) {
-      break;  // 15 CFR 740.2: no licence exception where Part 744 or 746 requires a licence
-    }
+  // 15 CFR 740.2: no licence exception where Part 744 or 746 requires a licence.
+  for (const regime::Exception& e : controlled ? std::span<const regime::Exception>()
+                                               : std::span(regime.exceptions)) {
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
     if (!hit) {
       continue;
@@ -540,12 +539,12 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
     verdict = ItemVerdict{Outcome::kLicenseRequired, policy, {}};
     AddReason(out, p.id, p.citation, p.text, subject, &p.conditions);
-    with_embargo();
+    with_controls();
     return Status::Ok();
   }
   verdict = ItemVerdict{Outcome::kLicenseRequired, LicensePolicy::kNone, {}};
   AddReason(out, "no-review-policy", requirement->citation, kNoPolicyText, subject);
-  with_embargo();
+  with_controls();
   return Status::Ok();
 }
 
