@@ -28,7 +28,7 @@ def export_bundle(binary, db, folder, name):
 # The rows carry the CRC-32 tierguard writes (src/store/sqlite_store.cc); an editor who knows it
 # recomputes it, so that what is caught is caught by the log, not by the checksum.
 
-TABLES = {"shipments": 1, "reservations": 2, "licences": 3, "applications": 4, "agreements": 5,
+TABLES = {"meta": 0, "shipments": 1, "reservations": 2, "licences": 3, "applications": 4, "agreements": 5,
           "veus": 6, "parties": 7, "party_links": 8, "alerts": 9, "near_threshold": 10,
           "audit": 11, "lists": 12, "clearances": 13, "holds": 14}
 

@@ -622,9 +622,10 @@ Result<bool> Ledger::ExpireReservations() {
   const int64_t now = clock_.NowUnix();
   // The holds index is in expiry order: read the expired ones, stop at the first that is not.
   std::vector<std::string> expired;
+  const std::string due = HoldKey(now, "");  // holds that expire before `now` sort below it
   TG_RETURN_IF_ERROR(txn_.ForEach(
       Table::kHolds, "", HoldKey(1, ""), [&](std::string_view key, std::string_view id) -> Result<bool> {
-        if (key >= HoldKey(now, "")) {
+        if (key >= due) {
           return false;
         }
         expired.emplace_back(id);
@@ -651,16 +652,21 @@ Status Ledger::IndexHolds() {
   if (done) {
     return Status::Ok();
   }
-  // A ledger from before the index: index its held reservations once.
+  // A ledger from before the index: index its held reservations once (read first, then
+  // written: ForEach allows no writes while it streams).
+  std::vector<std::pair<std::string, std::string>> held;  // hold key, id
   TG_RETURN_IF_ERROR(txn_.ForEach(
       Table::kReservations, "", "", [&](std::string_view key, std::string_view value) -> Result<bool> {
         Movement r;
         TG_RETURN_IF_ERROR(FromJson(value, key, r));
         if (r.state == "held") {
-          TG_RETURN_IF_ERROR(txn_.Put(Table::kHolds, HoldKey(r.expires_at, r.id), r.id));
+          held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
         }
         return true;
       }));
+  for (const auto& [key, id] : held) {
+    TG_RETURN_IF_ERROR(txn_.Put(Table::kHolds, key, id));
+  }
   return txn_.Put(Table::kMeta, kIndexed, "1");
 }
 

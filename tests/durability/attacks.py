@@ -278,6 +278,19 @@ def growth(c):
         c.fail(f"the holds did not expire: before {held!r}, after {freed!r}")
     c.expect(c.run("check", env=late), 0, "consistent")
 
+    c.start("a_ledger_from_before_the_holds_index_is_indexed_once")
+    c.run("reserve", "--expires-in", "1", stdin="".join(request(f"O{i}") + "\n" for i in range(3)),
+          env=early)
+    ledger = Ledger(c.db)
+    for key in ledger.keys("holds"):  # as a ledger written before the index holds them
+        ledger.delete("holds", key)
+    ledger.delete("meta", "holds-index")
+    ledger.close()
+    c.run("ship", stdin=request("LATER", consignee="OTHER") + "\n", env=late)
+    if '"key":"C/2025","used":0' not in c.run("caps", env=late).stdout:
+        c.fail("the old holds were not indexed and expired")
+    c.expect(c.run("check", env=late), 0, "consistent")
+
 
 def main():
     binary = os.path.abspath(sys.argv[1])
