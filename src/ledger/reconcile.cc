@@ -433,12 +433,45 @@ Status LogReplayer::WriteState(store::Transaction& txn) const {
 
 namespace {
 
+// Problems of one kind: the first `limit` are named in the report, the rest only counted.
+class CappedProblems {
+ public:
+  CappedProblems(CheckReport& report, int limit, std::string kind)
+      : report_(report), limit_(limit), kind_(std::move(kind)) {}
+  void Add(std::string text) {
+    if (named_ < limit_) {
+      ++named_;
+      report_.problems.push_back(std::move(text));
+    } else {
+      ++hidden_;
+    }
+  }
+  // Adds the count of those not named, if any.
+  void Finish() {
+    if (hidden_ > 0) {
+      report_.problems.push_back("… and " + std::to_string(hidden_) + " more " + kind_ +
+                                 " differences");
+    }
+  }
+
+ private:
+  CheckReport& report_;
+  int limit_;
+  std::string kind_;
+  int named_ = 0;
+  int64_t hidden_ = 0;
+};
+
 // Compares one table with what the log says it must hold.
 class TableComparison {
  public:
   TableComparison(store::Transaction& txn, audit::AuditLog& log, Table table,
                   const LogReplayer::Rows& expected, CheckReport& report)
-      : txn_(txn), log_(log), table_(table), expected_(expected), report_(report) {}
+      : txn_(txn),
+        log_(log),
+        table_(table),
+        expected_(expected),
+        problems_(report, kNamedPerTable, TableName(table)) {}
 
   Status Run(bool skip) {
     if (skip) {
@@ -450,8 +483,9 @@ class TableComparison {
           const std::string k(key);
           auto it = expected_.find(k);
           if (it == expected_.end()) {
-            Problem(TableName(table_) + " " + ShowKey(key) +
-                    " is in the ledger but no audit record wrote it (added outside tierguard)");
+            problems_.Add(TableName(table_) + " " + ShowKey(key) +
+                          " is in the ledger but no audit record wrote it (added outside "
+                          "tierguard)");
             return true;
           }
           seen.insert(k);
@@ -461,35 +495,24 @@ class TableComparison {
           TG_ASSIGN_OR_RETURN(const auto digest, ActualDigest(key, value, it->second.legacy));
           if (digest != it->second.digest) {
             TG_ASSIGN_OR_RETURN(std::string why, Explain(key, value, it->second.index));
-            Problem(TableName(table_) + " " + ShowKey(key) + " differs from audit record " +
-                    std::to_string(it->second.index) + ": " + why);
+            problems_.Add(TableName(table_) + " " + ShowKey(key) + " differs from audit record " +
+                          std::to_string(it->second.index) + ": " + why);
           }
           return true;
         }));
     for (const auto& [key, row] : expected_) {
       if (!seen.count(key)) {
-        Problem(TableName(table_) + " " + ShowKey(key) + " is missing from the ledger; audit " +
-                "record " + std::to_string(row.index) + " wrote it (deleted outside tierguard)");
+        problems_.Add(TableName(table_) + " " + ShowKey(key) + " is missing from the ledger; " +
+                      "audit record " + std::to_string(row.index) +
+                      " wrote it (deleted outside tierguard)");
       }
     }
-    if (hidden_ > 0) {
-      report_.problems.push_back("… and " + std::to_string(hidden_) + " more " +
-                                 TableName(table_) + " differences");
-    }
+    problems_.Finish();
     return Status::Ok();
   }
 
  private:
   bool Movements() const { return table_ == Table::kShipments || table_ == Table::kReservations; }
-
-  void Problem(std::string text) {
-    if (named_ < kNamedPerTable) {
-      ++named_;
-      report_.problems.push_back(std::move(text));
-    } else {
-      ++hidden_;
-    }
-  }
 
   // The digest of a row as its record's digest is made. A legacy record says less: the row is
   // compared on what it says.
@@ -555,9 +578,7 @@ class TableComparison {
   audit::AuditLog& log_;
   Table table_;
   const LogReplayer::Rows& expected_;
-  CheckReport& report_;
-  int named_ = 0;
-  int64_t hidden_ = 0;
+  CappedProblems problems_;
 };
 
 }  // namespace
@@ -598,16 +619,7 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
   // Counters: every one the log moves, and none it does not.
   TG_ASSIGN_OR_RETURN(auto counters, txn.ScanCounters(""));
   const auto& expected = replayer.counters();
-  int named = 0;
-  int64_t hidden = 0;
-  auto problem = [&](std::string text) {
-    if (named < kNamedPerTable * 2) {
-      ++named;
-      report.problems.push_back(std::move(text));
-    } else {
-      ++hidden;
-    }
-  };
+  CappedProblems problems(report, kNamedPerTable * 2, "counter");
   std::unordered_set<std::string> seen;
   for (const auto& [key, value] : counters) {
     if (key.starts_with("seq:")) {
@@ -617,19 +629,17 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
     const auto it = expected.find(key);
     const int64_t want = it == expected.end() ? 0 : it->second;
     if (value != want) {
-      problem("counter " + key + " is " + std::to_string(value) +
-              " but the log's records add up to " + std::to_string(want));
+      problems.Add("counter " + key + " is " + std::to_string(value) +
+                   " but the log's records add up to " + std::to_string(want));
     }
   }
   for (const auto& [key, value] : expected) {
     if (value != 0 && !seen.count(key)) {
-      problem("counter " + key + " is missing; the log's records add up to " +
-              std::to_string(value));
+      problems.Add("counter " + key + " is missing; the log's records add up to " +
+                   std::to_string(value));
     }
   }
-  if (hidden > 0) {
-    report.problems.push_back("… and " + std::to_string(hidden) + " more counter differences");
-  }
+  problems.Finish();
   // The regime versions that made the logged decisions are kept, unchanged, for replay.
   for (const std::string& hash : replayer.regime_hashes()) {
     TG_ASSIGN_OR_RETURN(auto source, txn.Get(Table::kAudit, "regime/" + hash));
