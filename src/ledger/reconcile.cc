@@ -180,18 +180,20 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
             std::to_string(stated_index));
   }
   auto body = BodyOf(record);
-  if (!body) {
-    Finding("record " + std::to_string(index) + ": " + body.error().message());
+  element parsed_body;
+  if (!body || doc["body"].get(parsed_body)) {
+    Finding("record " + std::to_string(index) + ": " +
+            (body ? "a record without a body" : body.error().message()));
     return;
   }
   const std::string kind_s(kind);
   const std::string id(subject);
   Status s;
   if (kind == "shipment" || kind == "reservation.hold") {
-    s = ApplyMovement(index, kind, id, *body);
+    s = ApplyMovement(index, kind, id, *body, parsed_body);
   } else if (kind == "reservation.commit" || kind == "reservation.release" ||
              kind == "reservation.expire") {
-    s = ApplyHoldChange(index, kind, id, *body);
+    s = ApplyHoldChange(index, kind, id, parsed_body);
   } else if (kind == "licence.add") {
     SetRow(Table::kLicences, id, *body, index);
     s = AddLimits(kind, id, *body);
@@ -211,10 +213,9 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
       SetRow(Table::kPartyLinks, PartyLinkKey(link.from, link.to), *body, index);
     }
   } else if (kind == "list.load") {
-    object b;
     std::string_view sha;
     ExpectedRow row{{}, index, false};  // a list loaded before its digest was logged
-    if (!parser.parse(body->data(), body->size()).get(b) && !b["sha256"].get_string().get(sha)) {
+    if (!parsed_body["sha256"].get_string().get(sha)) {
       row.checkable = sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == sha.npos;
       for (size_t i = 0; row.checkable && i < 32; ++i) {
         const auto hex = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
@@ -239,8 +240,8 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
 }
 
 Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const std::string& id,
-                                  std::string_view body) {
-  TG_ASSIGN_OR_RETURN(MovementBodyFields f, ParseMovementBody(body));
+                                  std::string_view body_text, const element& body) {
+  TG_ASSIGN_OR_RETURN(MovementBodyFields f, ParseMovementBody(body_text));
   Movement& m = f.movement;
   m.id = id;
   m.audit_index = index;
@@ -273,7 +274,7 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
 }
 
 Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const std::string& id,
-                                    std::string_view body) {
+                                    const element& body) {
   auto it = reservations_.find(id);
   if (it == reservations_.end() || it->second.movement.state != "held") {
     return FailedPrecondition("no held reservation of that id before it");
@@ -285,11 +286,8 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
     Movement shipment = h.movement;
     shipment.kind = "shipment";
     shipment.state = "recorded";
-    thread_local simdjson::dom::parser parser;
-    object b;
     bool legacy = h.legacy;
-    if (parser.parse(body.data(), body.size()).get(b) ||
-        b["recorded_at"].get_int64().get(shipment.recorded_at)) {
+    if (body["recorded_at"].get_int64().get(shipment.recorded_at)) {
       legacy = true;  // a commit logged before its time was
     }
     SetMovementRow(Table::kShipments, shipment, h.request_sha256, legacy, index);
@@ -309,12 +307,9 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
 // Each cap the decision counted must show, as "used", what the records before it add up to;
 // the limit it states is kept for the balance checks.
 Status LogReplayer::ApplyDecisionCaps(uint64_t index, const std::string& id,
-                                      std::string_view body, const std::vector<Delta>& deltas) {
-  thread_local simdjson::dom::parser parser;
+                                      const element& body, const std::vector<Delta>& deltas) {
   simdjson::dom::array caps;
-  element doc;
-  if (parser.parse(body.data(), body.size()).get(doc) ||
-      doc["decision"]["caps"].get_array().get(caps)) {
+  if (body["decision"]["caps"].get_array().get(caps)) {
     return DataLoss("its decision has no caps");
   }
   for (element c : caps) {

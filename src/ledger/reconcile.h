@@ -27,6 +27,10 @@
 #include "src/ledger/records.h"
 #include "src/store/store.h"
 
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
+
 namespace tg::ledger {
 
 class LogReplayer {
@@ -84,12 +88,14 @@ class LogReplayer {
               uint64_t index);
   void SetMovementRow(store::Table table, const Movement& m, std::string_view request_sha256,
                       bool legacy, uint64_t index);
+  // The records' bodies come parsed (`body`) with their text (`body_text`, which digests take):
+  // a record is parsed once.
   Status ApplyMovement(uint64_t index, std::string_view kind, const std::string& id,
-                       std::string_view body);
+                       std::string_view body_text, const simdjson::dom::element& body);
   Status ApplyHoldChange(uint64_t index, std::string_view kind, const std::string& id,
-                         std::string_view body);
-  Status ApplyDecisionCaps(uint64_t index, const std::string& id, std::string_view body,
-                           const std::vector<Delta>& deltas);
+                         const simdjson::dom::element& body);
+  Status ApplyDecisionCaps(uint64_t index, const std::string& id,
+                           const simdjson::dom::element& body, const std::vector<Delta>& deltas);
   Status AddLimits(std::string_view kind, const std::string& id, std::string_view body);
   void CheckLimit(const std::string& key, uint64_t index);
 
