@@ -37,6 +37,14 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry) {
   return out;
 }
 
+Result<std::string_view> RecordBody(std::string_view record) {
+  const size_t at = record.find(",\"body\":");
+  if (at == std::string_view::npos || record.size() < at + 9 || record.back() != '}') {
+    return DataLoss("audit record without a body");
+  }
+  return record.substr(at + 8, record.size() - at - 9);
+}
+
 namespace {
 
 constexpr uint64_t kTileIndexMask = (uint64_t{1} << 56) - 1;

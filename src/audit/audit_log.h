@@ -39,6 +39,9 @@ struct Entry {
 // The canonical JSON of a record: {"index","kind","time","actor","subject","body"} in that
 // order, compact, with `body` embedded as given.
 std::string CanonicalRecord(uint64_t index, const Entry& entry);
+// The raw JSON of a canonical record's body, its last field. A quote inside a JSON string is
+// always escaped, so `,"body":` occurs only as the key. DataLoss for a record without one.
+Result<std::string_view> RecordBody(std::string_view record);
 
 class AuditLog {
  public:
@@ -60,6 +63,10 @@ class AuditLog {
   // this. REQUIRES: from <= size <= Size().
   using RecordVisitor = std::function<Status(uint64_t index, std::string_view record)>;
   Status ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& visit);
+  // The same check of records [0, size), visiting none: what a signature over that tree needs.
+  Status CheckRecords(uint64_t size) {
+    return ScanRecords(size, size, [](uint64_t, std::string_view) { return Status::Ok(); });
+  }
   // The hash of records [begin, end). REQUIRES: end <= Size().
   Result<Hash> SubtreeRoot(uint64_t begin, uint64_t end);
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size);

@@ -12,6 +12,7 @@
 
 #include "src/audit/audit_log.h"
 #include "src/audit/note.h"
+#include "src/common/digest.h"
 #include "src/engine/engine_impl.h"
 #include "src/ledger/ledger.h"
 #include "src/ledger/reconcile.h"
@@ -96,17 +97,7 @@ Status WriteBundleFile(const std::string& path, std::string_view text) {
 
 // "sha256:" and 64 lower-case hex digits: the only form a regime's content hash takes.
 bool IsContentHash(std::string_view h) {
-  return h.size() == 71 && h.starts_with("sha256:") &&
-         h.find_first_not_of("0123456789abcdef", 7) == std::string_view::npos;
-}
-
-// The raw JSON value of a record's "body" (the record's last field).
-Result<std::string_view> BodyOf(std::string_view record) {
-  const size_t at = record.find(",\"body\":");
-  if (at == std::string_view::npos || record.size() < at + 9) {
-    return DataLoss("audit record without a body");
-  }
-  return record.substr(at + 8, record.size() - at - 9);
+  return h.starts_with("sha256:") && IsSha256Hex(h.substr(7));
 }
 
 }  // namespace
@@ -146,7 +137,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   Replay out;
   out.index = index;
   out.id = std::string(subject);
-  TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
+  TG_ASSIGN_OR_RETURN(std::string_view body, audit::RecordBody(record));
   TG_ASSIGN_OR_RETURN(ledger::MovementBodyFields fields, ledger::ParseMovementBody(body));
   const std::string& digest_s = fields.request_sha256;
   const std::string& regime_hash_s = fields.movement.regime_hash;
@@ -234,9 +225,7 @@ Result<std::string> Engine::AuditCheckpoint(std::string_view private_key) const 
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);
   TG_ASSIGN_OR_RETURN(uint64_t size, log.Size());
-  TG_RETURN_IF_ERROR(log.ScanRecords(size, size, [](uint64_t, std::string_view) {
-    return Status::Ok();
-  }));
+  TG_RETURN_IF_ERROR(log.CheckRecords(size));
   return SignedCheckpoint(log, size, private_key);
 }
 
@@ -265,9 +254,7 @@ Result<std::string> Engine::AuditProve(std::string_view id, std::string_view pri
     out += audit::FormatCheckpoint({"unsigned", size, root});
   } else {
     // A signed proof signs the tree head: the records are checked first, as for a checkpoint.
-    TG_RETURN_IF_ERROR(log.ScanRecords(size, size, [](uint64_t, std::string_view) {
-      return Status::Ok();
-    }));
+    TG_RETURN_IF_ERROR(log.CheckRecords(size));
     TG_ASSIGN_OR_RETURN(std::string checkpoint, SignedCheckpoint(log, size, private_key));
     out += checkpoint;
   }

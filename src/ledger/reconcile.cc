@@ -32,16 +32,6 @@ std::string TppText(int64_t milli) {
   return milli % 1000 == 0 ? std::to_string(milli / 1000) : FormatNumber(TppFromMilli(milli));
 }
 
-// The raw JSON of a canonical record's body: its last field ({"index",…,"body":B}). A quote
-// inside a JSON string is always escaped, so `,"body":` occurs only as the key.
-Result<std::string_view> BodyOf(std::string_view record) {
-  const size_t at = record.find(",\"body\":");
-  if (at == std::string_view::npos || record.size() < at + 9 || record.back() != '}') {
-    return DataLoss("a record without a body");
-  }
-  return record.substr(at + 8, record.size() - at - 9);
-}
-
 // A decimal TPP figure as printed in a decision, in thousandths.
 bool NearlyEqualMilli(double tpp, int64_t milli) {
   const double scaled = tpp * 1000.0;
@@ -179,7 +169,7 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     Finding("record " + std::to_string(index) + " says it is record " +
             std::to_string(stated_index));
   }
-  auto body = BodyOf(record);
+  auto body = audit::RecordBody(record);
   element parsed_body;
   if (!body || doc["body"].get(parsed_body)) {
     Finding("record " + std::to_string(index) + ": " +
@@ -216,7 +206,7 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     std::string_view sha;
     ExpectedRow row{{}, index, false};  // a list loaded before its digest was logged
     if (!parsed_body["sha256"].get_string().get(sha)) {
-      row.checkable = sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == sha.npos;
+      row.checkable = IsSha256Hex(sha);
       for (size_t i = 0; row.checkable && i < 32; ++i) {
         const auto hex = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
         row.digest[i] = static_cast<uint8_t>(hex(sha[2 * i]) * 16 + hex(sha[2 * i + 1]));
@@ -525,7 +515,7 @@ class TableComparison {
   Result<std::string> Explain(std::string_view key, std::string_view value, uint64_t index) {
     if (!Movements()) {
       TG_ASSIGN_OR_RETURN(std::string record, log_.Record(index));
-      TG_ASSIGN_OR_RETURN(std::string_view body, BodyOf(record));
+      TG_ASSIGN_OR_RETURN(std::string_view body, audit::RecordBody(record));
       if (table_ == Table::kLists) {
         return std::string("the kept list does not hash to the digest its load logged");
       }
@@ -534,7 +524,7 @@ class TableComparison {
     Movement m;
     TG_RETURN_IF_ERROR(FromJson(value, key, m));
     TG_ASSIGN_OR_RETURN(std::string origin, log_.Record(m.audit_index));
-    auto body = BodyOf(origin);
+    auto body = audit::RecordBody(origin);
     if (!body) {
       return std::string("its audit_index does not name its record");
     }

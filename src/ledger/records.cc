@@ -332,8 +332,7 @@ Result<MovementBodyFields> ParseMovementBody(std::string_view body) {
   }
   ReadDeltas(rd, m.deltas);
   TG_RETURN_IF_ERROR(rd.Done());
-  if (f.request_sha256.size() != 64 ||
-      f.request_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+  if (!IsSha256Hex(f.request_sha256)) {
     return DataLoss("movement record: request_sha256 is not a SHA-256 digest");
   }
   return f;
