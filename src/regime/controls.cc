@@ -119,6 +119,9 @@ Result<Controls> Controls::Load(const std::vector<std::pair<std::string, std::st
             return r.Error(n, where, "overlaps embargo '" + other.id + "' in place and dates");
           }
         }
+        for (const std::string& region : e.regions) {
+          out.countries_with_regions_.Add(*ParseAlpha2(region.substr(0, 2)));  // checked above
+        }
         out.controls_.push_back(std::move(e));
       }
     } catch (const YAML::Exception& ex) {
@@ -159,17 +162,6 @@ std::vector<const Control*> Controls::Applicable(Country country, std::string_vi
     }
   }
   return out;
-}
-
-bool Controls::HasRegions(Country country) const {
-  for (const Control& e : controls_) {
-    for (const std::string& region : e.regions) {
-      if (region.compare(0, 2, country.ToString()) == 0) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 }  // namespace tg::regime

@@ -57,11 +57,12 @@ class Controls {
                                          std::string_view party_type, std::string_view end_use,
                                          Date date) const;
   // Whether `country` has embargoed regions, so that a party there must say its region.
-  bool HasRegions(Country country) const;
+  bool HasRegions(Country country) const { return countries_with_regions_.Contains(country); }
   const std::vector<Control>& all() const { return controls_; }
 
  private:
   std::vector<Control> controls_;
+  CountrySet countries_with_regions_;  // asked for every party of every line: worked out once
   const CountryGroups* groups_ = nullptr;  // not owned; outlives this (the Engine's)
 };
 

@@ -143,22 +143,20 @@ CountrySet CountryGroups::Members(const std::string& group, Date date) const {
 
 std::vector<Date> CountryGroups::Boundaries() const {
   std::vector<Date> out;
+  const auto add = [&out](const DateRange& range) {  // its first day, and the day after its last
+    if (range.from != Date::Min()) {
+      out.push_back(range.from);
+    }
+    if (range.to != Date::Max()) {
+      out.push_back(range.to.AddDays(1));
+    }
+  };
   for (const DecidedAs& d : decided_as_) {
-    if (d.range.from != Date::Min()) {
-      out.push_back(d.range.from);
-    }
-    if (d.range.to != Date::Max()) {
-      out.push_back(d.range.to.AddDays(1));
-    }
+    add(d.range);
   }
   for (const auto& [name, rows] : groups_) {
     for (const Membership& m : rows) {
-      if (m.range.from != Date::Min()) {
-        out.push_back(m.range.from);
-      }
-      if (m.range.to != Date::Max()) {
-        out.push_back(m.range.to.AddDays(1));
-      }
+      add(m.range);
     }
   }
   std::sort(out.begin(), out.end());
