@@ -306,7 +306,8 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   if (batch < 1 || batch > 1e6) {
     return Fail(std::string(name) + ": --batch: between 1 and 1000000");
   }
-  if (hours > 24 * 366 * 100) {
+  constexpr double kMaxHoldHours = 876'600;  // 100 years of 365.25 days
+  if (hours > kMaxHoldHours) {
     return Fail(std::string(name) + ": --expires-in: at most 876,600 hours (100 years)");
   }
   options.batch_size = static_cast<size_t>(batch);
