@@ -26,6 +26,9 @@ constexpr std::string_view kProposalText =
 constexpr std::string_view kComplianceText =
     "The request date is before the regime's compliance date.";
 constexpr std::string_view kOverCapText = "The cap would be exceeded, so this path is not open.";
+constexpr std::string_view kCapWindowText =
+    "The request falls outside the cap's window: the path bound to the cap is not open, and a "
+    "review policy bound to it is what the regime states for outside the window.";
 constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
 constexpr std::string_view kVeuText =
     "Covered by a Validated End-User authorisation on record (15 CFR 748.15), within its limits.";
@@ -66,6 +69,10 @@ void AddReason(Decision& out, std::string_view rule, std::string_view citation,
 std::string_view FirstCitation(const regime::Regime& regime) {
   return regime.citations.empty() ? std::string_view(regime.id)
                                   : std::string_view(regime.citations.front());
+}
+
+bool InCapWindow(const regime::Cap& cap, Date date) {
+  return cap.period != regime::Cap::Period::kFixed || cap.fixed.Contains(date);
 }
 
 Result<int64_t> UsedWithPending(const BatchState& batch,
@@ -362,7 +369,13 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
       break;
     case regime::Cap::Period::kFixed:
       if (!cap.fixed.Contains(req.date)) {
-        return true;  // the cap does not run on this date
+        if (cap.uncapped_outside_window) {
+          return true;  // the regime says so: nothing is counted outside the window
+        }
+        AddReason(out, "cap-window", cap.citation, kCapWindowText,
+                  cap.id + " runs " + cap.fixed.ToString() + "; the request is dated " +
+                      req.date.ToString());
+        return false;
       }
       period = std::to_string(cap.fixed.from.year()) + "-" + std::to_string(cap.fixed.to.year());
       break;
@@ -504,8 +517,10 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
                                               item.total_tpp, batch, pending, is_consignee,
                                               /*consume=*/true, out));
       if (!fits) {
-        AddReason(out, e.id, e.citation, kOverCapText,
-                  regime.caps[e.cap].id + " for " + subject);
+        if (InCapWindow(regime.caps[e.cap], req.date)) {
+          AddReason(out, e.id, e.citation, kOverCapText,
+                    regime.caps[e.cap].id + " for " + subject);
+        }
         continue;
       }
     }
@@ -532,7 +547,9 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
                                               item.total_tpp, batch, pending, is_consignee,
                                               /*consume=*/false, out));
       const regime::Cap& cap = regime.caps[p.cap];
-      if (!fits) {
+      if (!fits && !InCapWindow(cap, req.date)) {
+        policy = cap.outside_window;
+      } else if (!fits) {
         policy = p.over_cap;
         AddReason(out, p.id, cap.citation, kOverCapText, cap.id + " allocation for " + subject);
       }

@@ -159,6 +159,17 @@ bool InSet(SetId id, Country c, const std::vector<CountrySet>& sets) {
   return sets[id].Contains(c);
 }
 
+// The party's nationality or one of its supply chain's affiliations is in the set.
+bool Affiliated(SetId id, const Facts& f, const std::vector<CountrySet>& sets) {
+  bool hit = !f.nationality.empty() && InSet(id, f.nationality, sets);
+  if (f.affiliations != nullptr) {
+    for (Country a : *f.affiliations) {
+      hit = hit || InSet(id, a, sets);
+    }
+  }
+  return hit;
+}
+
 }  // namespace
 
 Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySet>& sets) {
@@ -205,16 +216,11 @@ Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySe
   if (c.exporter_not_in >= 0 && InSet(c.exporter_not_in, f.exporter, sets)) {
     return not_met;
   }
-  if (c.affiliated_in >= 0) {
-    bool hit = !f.nationality.empty() && InSet(c.affiliated_in, f.nationality, sets);
-    if (f.affiliations != nullptr) {
-      for (Country a : *f.affiliations) {
-        hit = hit || InSet(c.affiliated_in, a, sets);
-      }
-    }
-    if (!hit) {
-      return not_met;
-    }
+  if (c.affiliated_in >= 0 && !Affiliated(c.affiliated_in, f, sets)) {
+    return not_met;
+  }
+  if (c.affiliated_not_in >= 0 && Affiliated(c.affiliated_not_in, f, sets)) {
+    return not_met;
   }
   if (!c.end_uses.empty() &&
       std::find(c.end_uses.begin(), c.end_uses.end(), f.end_use) == c.end_uses.end()) {

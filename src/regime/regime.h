@@ -85,6 +85,7 @@ struct Condition {
   SetId hq_any_in = -1, hq_all_in = -1, hq_none_in = -1;
   SetId exporter_in = -1, exporter_not_in = -1;
   SetId affiliated_in = -1;  // supply-chain affiliation or nationality in the set
+  SetId affiliated_not_in = -1;  // neither affiliation nor nationality in the set
   std::vector<std::string> end_uses;
   std::vector<std::pair<Metric, NumRange>> ranges;
   std::vector<Condition> any_of;
@@ -123,6 +124,10 @@ struct Cap {
   Key key = Key::kConsignee;
   Period period = Period::kCalendarYear;
   DateRange fixed;  // for kFixed
+  // Outside a fixed window: uncapped only when the regime says so; otherwise the cap's path is
+  // closed (an exception is not open) and a policy bound to it falls to `outside_window`.
+  bool uncapped_outside_window = false;
+  LicensePolicy outside_window = LicensePolicy::kNone;
   TppMilli limit = 0;
   double max_agreement_increase = 0;  // 0: agreements do not raise this cap
   std::string citation;

@@ -199,8 +199,8 @@ class Loader {
       const std::string path = "caps[" + std::to_string(i) + "]";
       const YAML::Node c = n[i];
       TG_RETURN_IF_ERROR(r_.CheckKeys(
-          c, path, {"id", "per", "period", "limit_tpp", "agreements_max_increase", "citation",
-                    "text"}));
+          c, path, {"id", "per", "period", "outside_window", "limit_tpp",
+                    "agreements_max_increase", "citation", "text"}));
       Cap cap;
       TG_ASSIGN_OR_RETURN(cap.id, r_.String(c, path, "id", true));
       for (const Cap& other : regime_->caps) {
@@ -227,9 +227,21 @@ class Loader {
       } else if (period.IsMap()) {
         cap.period = Cap::Period::kFixed;
         TG_ASSIGN_OR_RETURN(cap.fixed, r_.Range(c, path, "period"));
+        // What holds outside the window must be said, never left to mean "no cap".
+        TG_ASSIGN_OR_RETURN(std::string after, r_.String(c, path, "outside_window", true));
+        if (after == "uncapped") {
+          cap.uncapped_outside_window = true;
+        } else {
+          TG_ASSIGN_OR_RETURN(cap.outside_window, ParsePolicyName(r_, c["outside_window"],
+                                                                path + ".outside_window", after));
+        }
       } else {
         return r_.Error(period.IsDefined() ? period : c, path + ".period",
                         "expected calendar_year, quarter or {from: DATE, to: DATE}");
+      }
+      if (cap.period != Cap::Period::kFixed && c["outside_window"].IsDefined()) {
+        return r_.Error(c["outside_window"], path + ".outside_window",
+                        "only a cap with a fixed period {from, to} has a window");
       }
       TG_ASSIGN_OR_RETURN(auto limit, r_.Number(c, path, "limit_tpp"));
       if (!limit || *limit <= 0 || *limit > 1e15) {

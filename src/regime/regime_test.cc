@@ -69,11 +69,13 @@ requirements:
 TEST_F(RegimeTest, ShippedRegimesLoadAndOnlyTheInForceOnesAreChosenByDate) {
   auto set = RegimeSet::LoadDir("regimes", groups_, kEccns);
   ASSERT_THAT(set, IsOk());
-  EXPECT_EQ(set->all().size(), 5u);
+  EXPECT_EQ(set->all().size(), 6u);
+  EXPECT_EQ((*set->ForDate(D("2022-10-07")))->id, "us-ac-2022");
+  EXPECT_EQ((*set->ForDate(D("2023-11-16")))->id, "us-ac-2022");
   EXPECT_EQ((*set->ForDate(D("2023-11-17")))->id, "us-ac-2023");
   EXPECT_EQ((*set->ForDate(D("2026-01-14")))->id, "us-ac-2023");
   EXPECT_EQ((*set->ForDate(D("2026-01-15")))->id, "us-ac-2026");
-  EXPECT_THAT(set->ForDate(D("2023-11-16")), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(set->ForDate(D("2022-10-06")), StatusIs(StatusCode::kNotFound));
   ASSERT_NE(set->Find("us-ai-diffusion-2025"), nullptr);
   EXPECT_FALSE(set->Find("us-ai-diffusion-2025")->select_by_date);
 }

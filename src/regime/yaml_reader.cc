@@ -239,7 +239,7 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
       node, path,
       {"eccn", "datacenter", "model", "hbm", "published", "controlled_ai_asset", "kind",
        "destination_tier", "hq_tier", "destination_in", "destination_not_in", "hq_any_in",
-       "hq_all_in", "hq_none_in", "exporter_in", "exporter_not_in", "affiliated_in", "end_use",
+       "hq_all_in", "hq_none_in", "exporter_in", "exporter_not_in", "affiliated_in", "affiliated_not_in", "end_use",
        "tpp", "performance_density", "dram_bandwidth_gbps", "interconnect_gbps",
        "memory_bandwidth_density", "training_ops", "any_of"}));
   TG_ASSIGN_OR_RETURN(auto eccns, r.StringList(node, path, "eccn"));
@@ -276,7 +276,8 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
       {"destination_in", &c.destination_in}, {"destination_not_in", &c.destination_not_in},
       {"hq_any_in", &c.hq_any_in},           {"hq_all_in", &c.hq_all_in},
       {"hq_none_in", &c.hq_none_in},         {"exporter_in", &c.exporter_in},
-      {"exporter_not_in", &c.exporter_not_in}, {"affiliated_in", &c.affiliated_in}};
+      {"exporter_not_in", &c.exporter_not_in}, {"affiliated_in", &c.affiliated_in},
+      {"affiliated_not_in", &c.affiliated_not_in}};
   for (const auto& [key, slot] : set_keys) {
     if (node[key].IsDefined()) {
       if (!scope.add_set) {
