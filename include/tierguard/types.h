@@ -70,6 +70,7 @@ struct Party {
   Country parent_headquarters;  // ultimate parent; defaults to headquarters
   std::string group;            // party group for aggregated caps
   Country nationality;          // for natural persons
+  std::string employer;         // for natural persons: the employer's id or name
   std::vector<Country> affiliations;  // countries its supply chain is affiliated with
   std::string region;                 // ISO 3166-2 subdivision (UA-43), where a rule needs it
   // Qualifiers of its restricted-party screening, as `screen` takes them: person | entity |

@@ -329,8 +329,8 @@ regime::Facts Determiner::BuildFacts(const Request& req, const regime::Regime& r
 }
 
 Determiner::Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-                       const regime::Controls* controls)
-    : classifier_(classifier), regimes_(regimes), controls_(controls) {}
+                       const regime::Controls* controls, const regime::Letters* letters)
+    : classifier_(classifier), regimes_(regimes), controls_(controls), letters_(letters) {}
 
 Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regime,
                                   const regime::Cap& cap, const Party& party, TppMilli amount,
@@ -448,12 +448,14 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   const std::string subject = std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " +
                               party.country.ToString();
 
-  // Parts 744 and 746 first: a control reaching the item needs a licence whatever the regime
-  // says, under the strictest of their policies, and bars every licence exception.
-  TG_ASSIGN_OR_RETURN(const LicensePolicy control_policy,
-                      SpecialControls(req, party, cls, out, subject));
-  const bool controlled = control_policy != LicensePolicy::kNone;
-  const ItemVerdict control_verdict{Outcome::kLicenseRequired, control_policy, {}};
+  // Parts 744 and 746 and is-informed letters first: one reaching the item needs a licence
+  // whatever the regime says, under the strictest of their policies, and bars every licence
+  // exception.
+  TG_ASSIGN_OR_RETURN(const std::optional<LicensePolicy> control_policy,
+                      SpecialControls(req, party, cls, f, item_index, out, subject));
+  const bool controlled = control_policy.has_value();
+  const ItemVerdict control_verdict{Outcome::kLicenseRequired,
+                                    control_policy.value_or(LicensePolicy::kNone), {}};
   // The regime's verdict, or the controls' where that is stricter.
   const auto with_controls = [&]() {
     if (controlled && Severity(control_verdict.outcome, control_verdict.policy) >
@@ -565,11 +567,36 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   return Status::Ok();
 }
 
-Result<LicensePolicy> Determiner::SpecialControls(const Request& req, const Party& party,
-                                                  const Classification& cls, Decision& out,
-                                                  const std::string& subject) const {
+Result<std::optional<LicensePolicy>> Determiner::SpecialControls(
+    const Request& req, const Party& party, const Classification& cls, const regime::Facts& facts,
+    size_t item_index, Decision& out, const std::string& subject) const {
+  std::optional<LicensePolicy> strictest;
+  const auto stricter = [&](LicensePolicy p) {
+    strictest = strictest ? std::max(*strictest, p) : p;
+  };
+  if (letters_ != nullptr && !(cls.is_model && cls.published)) {
+    regime::LetterQuery q{&req.exporter, &party, cls.name, &facts, req.date};
+    for (const regime::Letters::Match& m : letters_->Applicable(q)) {
+      if (m.missing) {
+        return InvalidArgument(
+            "items[" + std::to_string(item_index) + "]." +
+            std::string(classify::MetricField(*m.missing,
+                                              req.items[item_index].kind == Item::Kind::kPart)) +
+            ": needed by letter " + m.letter->id);
+      }
+      if (m.exemption != nullptr) {
+        AddReason(out, m.exemption->id, m.exemption->citation, m.exemption->text,
+                  subject + " (exempted from letter " + m.letter->id + ")");
+        continue;
+      }
+      AddReason(out, m.letter->id, m.letter->citation, m.letter->text,
+                subject + " (is-informed letter to " +
+                    (req.exporter.name.empty() ? req.exporter.id : req.exporter.name) + ")");
+      stricter(m.letter->policy);
+    }
+  }
   if (controls_ == nullptr) {
-    return LicensePolicy::kNone;
+    return strictest;
   }
   if (party.region.empty() && controls_->HasRegions(party.country)) {
     return InvalidArgument(std::string(&party == &req.consignee ? "consignee" : "end_user") +
@@ -577,9 +604,8 @@ Result<LicensePolicy> Determiner::SpecialControls(const Request& req, const Part
                            " (ISO 3166-2): parts of it are under an embargo of their own");
   }
   if (cls.is_model && cls.published) {
-    return LicensePolicy::kNone;  // published weights are not subject to the EAR (15 CFR 734.7)
+    return strictest;  // published weights are not subject to the EAR (15 CFR 734.7)
   }
-  LicensePolicy strictest = LicensePolicy::kNone;
   const bool ccl = cls.eccn != "none";
   for (const regime::Control* e :
        controls_->Applicable(party.country, party.region, party.type, req.end_use, req.date)) {
@@ -602,7 +628,7 @@ Result<LicensePolicy> Determiner::SpecialControls(const Request& req, const Part
         break;
     }
     AddReason(out, e->id, e->citation, e->text, std::move(detail));
-    strictest = std::max(strictest, e->policy);
+    stricter(e->policy);
   }
   return strictest;
 }

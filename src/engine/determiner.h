@@ -12,15 +12,16 @@
 #include "tierguard/types.h"
 #include "src/classify/classifier.h"
 #include "src/regime/controls.h"
+#include "src/regime/letters.h"
 #include "src/regime/regime_set.h"
 
 namespace tg::engine {
 
 class Determiner {
  public:
-  // `controls` (nullable: none) apply on top of every regime. Not owned.
+  // `controls` and `letters` (nullable: none) apply on top of every regime. Not owned.
   Determiner(const classify::Classifier& classifier, const regime::RegimeSet& regimes,
-             const regime::Controls* controls);
+             const regime::Controls* controls, const regime::Letters* letters = nullptr);
 
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
   // The same under a given regime (replay uses the regime version that made a decision).
@@ -62,12 +63,16 @@ class Determiner {
                        const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                        const Party& party, const BatchState& batch,
                        std::vector<Pending>& pending, Decision& out, ItemVerdict& verdict) const;
-  // The Part 744 and 746 controls that reach the item for this party (adding their reasons):
-  // the strictest of their review policies, or kNone when none does. InvalidArgument when the
-  // party is in a country with embargoed regions and does not say its region.
-  Result<LicensePolicy> SpecialControls(const Request& req, const Party& party,
-                                        const Classification& cls, Decision& out,
-                                        const std::string& subject) const;
+  // The Part 744 and 746 controls and the is-informed letters that reach the item for this
+  // party (adding their reasons): the strictest of their review policies, or nullopt when none
+  // does (a letter may require a licence and state no policy: kNone). InvalidArgument when the
+  // party is in a country with embargoed regions and does not say its region, or a letter's
+  // parametric test needs a figure the item lacks.
+  Result<std::optional<LicensePolicy>> SpecialControls(const Request& req, const Party& party,
+                                                       const Classification& cls,
+                                                       const regime::Facts& facts,
+                                                       size_t item_index, Decision& out,
+                                                       const std::string& subject) const;
   regime::Facts BuildFacts(const Request& req, const regime::Regime& regime,
                            const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
                            const Party& party) const;
@@ -75,6 +80,7 @@ class Determiner {
   const classify::Classifier& classifier_;
   const regime::RegimeSet& regimes_;
   const regime::Controls* controls_;
+  const regime::Letters* letters_;
 };
 
 }  // namespace tg::engine

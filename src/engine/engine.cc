@@ -53,6 +53,9 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
                       regime::Controls::Load({{data + "/embargoes.yaml", "embargoes"},
                                               {data + "/end_use_controls.yaml", "controls"}},
                                              impl.countries, impl.groups));
+  TG_ASSIGN_OR_RETURN(impl.letters,
+                      regime::Letters::Load(data + "/letters", impl.countries, impl.groups,
+                                            impl.classifier.eccns()));
   impl.regimes = std::move(set);
   return Status::Ok();
 }
@@ -91,7 +94,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // A broken regime file stops the commands that decide, not the ledger and audit commands.
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
   impl->determiner =
-      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->controls);
+      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->controls,
+                                           &impl->letters);
   impl->data_dir = data;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;

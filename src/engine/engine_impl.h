@@ -12,6 +12,7 @@
 #include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/controls.h"
+#include "src/regime/letters.h"
 #include "src/regime/regime_set.h"
 #include "src/screen/index.h"
 #include "src/screen/normalize.h"
@@ -27,6 +28,7 @@ struct Engine::Impl {
   classify::Classifier classifier;
   regime::RegimeSet regimes;  // empty when regimes_error is set
   regime::Controls controls;  // Parts 744 and 746, on top of every regime
+  regime::Letters letters;    // company-specific is-informed letters, on top of every regime
   Status regimes_error;       // why the regime files did not load
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;

@@ -206,7 +206,7 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(CheckKeys(obj, key,
                                {"id", "name", "country", "region", "headquarters",
                                 "parent_headquarters", "nationality", "affiliations", "group",
-                                "type", "birth_date", "identifiers"}));
+                                "type", "birth_date", "identifiers", "employer"}));
   out.present = true;
   element id;
   if (Field(obj, "id", id)) {
@@ -242,6 +242,7 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
                                   "end-user rules)");
   }
   TG_RETURN_IF_ERROR(GetString(obj, "birth_date", key, false, out.birth_date));
+  TG_RETURN_IF_ERROR(GetString(obj, "employer", key, false, out.employer));
   TG_RETURN_IF_ERROR(GetStringList(obj, "identifiers", key, out.identifiers));
   if (out.headquarters.empty()) {
     out.headquarters = out.country;

@@ -6,6 +6,7 @@
 
 #include "src/common/country_table.h"
 #include "src/regime/country_groups.h"
+#include "src/regime/letters.h"
 #include "src/regime/regime_set.h"
 #include "testing/status_matchers.h"
 
@@ -239,6 +240,134 @@ TEST_F(RegimeTest, ConditionsNeedingAMissingFigureAreUnknownNotFalse) {
   EXPECT_EQ(Evaluate((*r)->policies[0].when, f, sets).missing, Metric::kDramBandwidth);
   f.metrics[static_cast<int>(Metric::kTpp)] = 30000;  // a known failing test decides first
   EXPECT_EQ(Evaluate((*r)->policies[0].when, f, sets).kind, Verdict::Kind::kFalse);
+}
+
+constexpr const char* kLetter = R"(letters:
+  - id: l1
+    informed: [Acme Chips]
+    effective: {from: 2025-04-09}
+    items:
+      names: [X20]
+      meets: {any_of: [{dram_bandwidth_gbps: {min: 4000}}, {interconnect_gbps: {min: 900}}]}
+    destinations: [CN, MO, D:5]
+    headquartered_in: [CN, MO, D:5]
+    policy: none
+    citation: c
+    text: t
+    exemptions:
+      - id: e1
+        effective: {from: 2025-05-01}
+        items: {names: [X20]}
+        recipients: [Partner Ltd]
+        employees_of: [informed]
+        citation: c
+        text: t
+)";
+
+class LetterTest : public RegimeTest {
+ protected:
+  Result<Letters> LoadLetters(const std::string& text) {
+    std::filesystem::create_directories(dir_ / "letters");
+    Write("letters/a.yaml", text);
+    return Letters::Load((dir_ / "letters").string(), countries_, groups_, kEccns);
+  }
+  std::vector<Letters::Match> Ask(const Letters& l, const Party& to, std::string_view item,
+                                  const Facts& f, const char* date) {
+    return l.Applicable(LetterQuery{&exporter_, &to, item, &f, D(date)});
+  }
+  Party Named(const char* name, const char* country) {
+    Party p;
+    p.name = name;
+    p.country = p.headquarters = p.parent_headquarters = C(country);
+    p.present = true;
+    return p;
+  }
+  Party exporter_ = Named("ACME CHIPS", "US");
+};
+
+TEST_F(LetterTest, ALetterBindsOnlyTheCompanyItInformsFromItsDate) {
+  auto letters = LoadLetters(kLetter);
+  ASSERT_THAT(letters, IsOk());
+  Facts f;
+  const Party buyer = Named("Buyer", "HK");  // Hong Kong is decided as China
+  EXPECT_EQ(Ask(*letters, buyer, "X20", f, "2025-04-09").size(), 1u);
+  EXPECT_TRUE(Ask(*letters, buyer, "X20", f, "2025-04-08").empty());
+  EXPECT_TRUE(Ask(*letters, buyer, "X20 PCIe", f, "2025-04-08").empty());
+  EXPECT_EQ(Ask(*letters, buyer, "X20 PCIe", f, "2025-04-10").size(), 1u);  // a family member
+  EXPECT_TRUE(Ask(*letters, buyer, "X200", f, "2025-04-10").size() == 1u &&
+              Ask(*letters, buyer, "X200", f, "2025-04-10")[0].missing.has_value());
+  exporter_ = Named("Another Co", "US");
+  EXPECT_TRUE(Ask(*letters, buyer, "X20", f, "2025-04-10").empty());
+}
+
+TEST_F(LetterTest, AParametricTestReachesOtherItemsAndAsksForMissingFigures) {
+  auto letters = LoadLetters(kLetter);
+  ASSERT_THAT(letters, IsOk());
+  Facts f;
+  f.metrics[static_cast<int>(Metric::kDramBandwidth)] = 4100;
+  const Party sg_cn = [&] { Party p = Named("Sub", "SG"); p.headquarters = C("CN"); return p; }();
+  EXPECT_EQ(Ask(*letters, sg_cn, "Y", f, "2025-06-01").size(), 1u);  // headquarters rule
+  EXPECT_TRUE(Ask(*letters, Named("Sub", "SG"), "Y", f, "2025-06-01").empty());
+  f.metrics[static_cast<int>(Metric::kDramBandwidth)] = 3000;  // below: interconnect decides
+  auto m = Ask(*letters, Named("Buyer", "CN"), "Y", f, "2025-06-01");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].missing, Metric::kInterconnect);
+  f.metrics[static_cast<int>(Metric::kInterconnect)] = 400;
+  EXPECT_TRUE(Ask(*letters, Named("Buyer", "CN"), "Y", f, "2025-06-01").empty());
+}
+
+TEST_F(LetterTest, AnExemptionFreesItsRecipientsAndEmployeesFromItsOwnDate) {
+  auto letters = LoadLetters(kLetter);
+  ASSERT_THAT(letters, IsOk());
+  Facts f;
+  Party partner = Named("Partner Ltd", "CN");
+  Party employee = Named("A. Person", "CN");
+  employee.employer = "Acme Chips";
+  Party stranger = Named("Other", "CN");
+  for (const Party* p : {&partner, &employee}) {
+    auto before = Ask(*letters, *p, "X20", f, "2025-04-30");
+    ASSERT_EQ(before.size(), 1u);
+    EXPECT_EQ(before[0].exemption, nullptr);
+    auto after = Ask(*letters, *p, "X20", f, "2025-05-01");
+    ASSERT_EQ(after.size(), 1u);
+    ASSERT_NE(after[0].exemption, nullptr);
+    EXPECT_EQ(after[0].exemption->id, "e1");
+  }
+  EXPECT_EQ(Ask(*letters, stranger, "X20", f, "2025-05-01")[0].exemption, nullptr);
+}
+
+TEST_F(LetterTest, BadLetterFilesAreRefusedNamingTheKey) {
+  const std::string base(kLetter);
+  // The same letter twice with overlapping dates.
+  std::string twice = base + base.substr(std::string("letters:\n").size());
+  EXPECT_THAT(LoadLetters(twice), StatusIs(StatusCode::kInvalidArgument, "may not overlap"));
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string t = base;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  EXPECT_THAT(LoadLetters(replace("effective: {from: 2025-05-01}", "effective: {from: 2025-01-01}")),
+              StatusIs(StatusCode::kInvalidArgument, "before its letter"));
+  EXPECT_THAT(LoadLetters(replace("destinations: [CN, MO, D:5]", "destinations: [CN, QQ]")),
+              StatusIs(StatusCode::kInvalidArgument, "destinations: 'QQ'"));
+  EXPECT_THAT(LoadLetters(replace("informed:", "informd:")),
+              StatusIs(StatusCode::kInvalidArgument, "informd: unknown key"));
+  EXPECT_THAT(LoadLetters(replace("policy: none", "policy: nope")),
+              StatusIs(StatusCode::kInvalidArgument, "policy"));
+  EXPECT_THAT(LoadLetters(replace("meets: {any_of", "meets: {destination_in: [CN], any_of")),
+              StatusIs(StatusCode::kInvalidArgument, "country tests are not allowed"));
+  EXPECT_THAT(LoadLetters(replace("employees_of: [informed]", "employees_of: [everyone]")),
+              StatusIs(StatusCode::kInvalidArgument, "'everyone' is not informed or recipients"));
+}
+
+TEST_F(LetterTest, ShippedLettersLoad) {
+  auto letters = Letters::Load("data/letters", countries_, groups_, kEccns);
+  ASSERT_THAT(letters, IsOk());
+  std::vector<std::string> ids;
+  for (const Letter& l : letters->all()) {
+    ids.push_back(l.id);
+  }
+  EXPECT_THAT(ids, ::testing::IsSupersetOf({"nvidia-h20-2025-04", "anthropic-models-2026-06-12"}));
 }
 
 }  // namespace
