@@ -93,14 +93,19 @@ the fraction F (1.0 doubles it), within the maximum the regime allows.
 )";
 
 constexpr const char* kVeuHelp = R"(usage: tierguard --db PATH veu add --id ID --kind national|universal --holder CONSIGNEE_ID
+                                  --headquarters CC [--parent-headquarters CC]
                                   --eccn E[,E…] --from DATE [--to DATE] [--regime ID]
-                                  [--country CC --limit-tpp T]            (national)
+                                  [--country CC [--limit-tpp T]]          (national)
                                   [--total-tpp T [--tier2-share F] [--country-share F]]  (universal)
-                                  [--location TEXT]…
+                                  [--location "CC: NAME"]…
        tierguard --db PATH veu list
-A shipment to the holder is licensed under the VEU while it fits: a national VEU's TPP ceiling in
-its country; a universal VEU's shares of the holder's installed base in Tier 2 (25 % in all, 7 %
-in any one country, by default; reference s2.9). Tier 3 is never covered.
+The VEU is checked against the Data Center VEU rules of --regime (else the regime in force on
+--from): no data centre in Macau or D:5; a universal holder headquartered, with its ultimate
+parent, in the US or Supp. 5(a); a national holder not headquartered in Macau or D:5.
+A shipment to the holder is licensed under the VEU while it fits: a national VEU's ceiling in
+its country (the regime's quarterly schedule, or --limit-tpp if lower); a universal VEU's shares
+of the holder's installed base in Tier 2 (the regime's maxima, or lower shares given here).
+Macau and D:5 are never covered.
 )";
 
 constexpr const char* kAuditHelp = R"(usage:
@@ -513,7 +518,7 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   std::string error;
   if (!ParseArgs(argv, {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime",
                         "--country", "--limit-tpp", "--total-tpp", "--tier2-share",
-                        "--country-share"},
+                        "--country-share", "--headquarters", "--parent-headquarters"},
                  {}, a, error, {"--location"})) {
     return Fail("veu: " + error);
   }
@@ -531,7 +536,11 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
       !NumberOpt(a, "--tier2-share", v.tier2_share, error) ||
       !NumberOpt(a, "--country-share", v.country_share, error) ||
       !DateOpt(a, "--from", v.valid_from, error) || !DateOpt(a, "--to", v.valid_to, error) ||
-      (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", v.country, error))) {
+      (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", v.country, error)) ||
+      (!Opt(a, "--headquarters").empty() &&
+       !CountryOpt(engine, a, "--headquarters", v.headquarters, error)) ||
+      (!Opt(a, "--parent-headquarters").empty() &&
+       !CountryOpt(engine, a, "--parent-headquarters", v.parent_headquarters, error))) {
     return Fail("veu add: " + error);
   }
   v.id = Opt(a, "--id");

@@ -65,14 +65,18 @@ struct Veu {
   std::string id;
   std::string kind;                 // universal | national
   std::string holder;               // the consignee id it authorises
+  Country headquarters;             // the holder's, for eligibility (15 CFR 748.15)
+  Country parent_headquarters;      // its ultimate parent's; defaults to headquarters
   std::string regime;               // empty: any regime
   std::vector<std::string> eccns;
   Country country;                  // national: the one country
   std::vector<std::string> locations;
   double limit_tpp = 0;             // national: the ceiling in `country`
   double total_tpp = 0;             // universal: the holder's declared installed base
-  double tier2_share = 0.25;        // universal
-  double country_share = 0.07;      // universal
+  // Universal: the shares of the installed base allowed in all Tier 2 destinations and in any
+  // one; 0 takes the regime's maximum (its `veu.universal`), a smaller figure is the holder's own.
+  double tier2_share = 0;
+  double country_share = 0;
   Date valid_from;
   Date valid_to = Date::Max();
 };

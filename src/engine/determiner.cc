@@ -227,7 +227,10 @@ Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regim
                                  const ItemDecision& item, const Party& party,
                                  const BatchState& batch, std::vector<Pending>& pending,
                                  Decision& out, ItemVerdict& verdict) const {
-  if (batch.view() == nullptr || party.id.empty()) {
+  // A regime without VEU rules admits none; no VEU covers a data centre where its rules bar one
+  // (Macau and D:5), whatever was recorded.
+  if (batch.view() == nullptr || party.id.empty() || !regime.veu ||
+      sets[regime.veu->locations_not_in].Contains(party.country)) {
     return false;
   }
   TG_ASSIGN_OR_RETURN(const std::vector<Veu>* veus, batch.view()->Veus());
@@ -248,8 +251,12 @@ Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regim
       if (v.country != party.country) {
         continue;
       }
-      TG_ASSIGN_OR_RETURN(const int64_t limit, ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp,
-                                                            "VEU " + v.id + " limit_tpp"));
+      TG_ASSIGN_OR_RETURN(int64_t limit, ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp,
+                                                      "VEU " + v.id + " limit_tpp"));
+      // The cumulative installed base allowed by the quarter of the request (748.15(a)(2)(iii)).
+      if (const auto quarter = regime.veu->NationalCeiling(req.date); quarter) {
+        limit = std::min(limit, *quarter);
+      }
       needs.push_back({prefix + party.country.ToString(), limit});
     } else {
       // Universal: data centres anywhere outside Tier 3, within shares of the installed base.

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <unordered_set>
 
 #include "src/common/json_writer.h"
+#include "src/common/text.h"
 #include "src/engine/document_reader.h"
 #include "src/engine/engine_impl.h"
 #include "src/engine/output.h"
@@ -404,9 +406,129 @@ Result<std::vector<std::string>> Engine::ListApplications() const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
 }
 
+namespace {
+
+// The data centres a VEU authorises, by country: the national kind's country, and the country
+// code each location starts with ("AE", "AE: Abu Dhabi 1").
+Result<std::vector<Country>> VeuSites(const CountryTable& countries, const Veu& v) {
+  std::vector<Country> sites;
+  if (!v.country.empty()) {
+    sites.push_back(v.country);
+  }
+  for (size_t i = 0; i < v.locations.size(); ++i) {
+    const std::string& loc = v.locations[i];
+    const size_t end = loc.find_first_of(": ");
+    auto c = ParseAlpha2(loc.substr(0, std::min(end, loc.size())));
+    if (!c || !countries.Known(*c)) {
+      return InvalidArgument("veu.locations[" + std::to_string(i) + "]: '" + Excerpt(loc, 60) +
+                             "' must start with the data centre's country code (AE: Abu Dhabi 1)");
+    }
+    sites.push_back(*c);
+  }
+  return sites;
+}
+
+// Data Center VEU eligibility (15 CFR 748.15) under the VEU rules of the regime the VEU names,
+// or of the regime in force on its first day; fills the shares and the national ceiling the
+// regime gives where the caller left them out.
+Status CheckVeuEligibility(const Engine::Impl& impl, Veu& v) {
+  if (v.kind != "universal" && v.kind != "national") {
+    return InvalidArgument("veu.kind: '" + Excerpt(v.kind, 40) + "' is not universal or national");
+  }
+  TG_RETURN_IF_ERROR(impl.regimes_error);
+  const regime::Regime* r = nullptr;
+  std::string which;
+  if (!v.regime.empty()) {
+    r = impl.regimes.Find(v.regime);
+    which = "regime " + v.regime;
+  } else if (auto by_date = impl.regimes.ForDate(v.valid_from); by_date) {
+    r = *by_date;
+    which = "regime " + r->id + " (in force on " + v.valid_from.ToString() + ")";
+  } else {
+    which = "no regime in force on " + v.valid_from.ToString();
+  }
+  if (r == nullptr || !r->veu) {
+    std::string with;
+    for (const auto& other : impl.regimes.all()) {
+      if (other->veu) {
+        with += (with.empty() ? "" : ", ") + other->id;
+      }
+    }
+    return InvalidArgument("veu.regime: " + which +
+                           " has no Data Center VEU rules; name one that has (" + with + ")");
+  }
+  const regime::VeuRules& rules = *r->veu;
+  if (v.headquarters.empty()) {
+    return InvalidArgument("veu.headquarters: required, to check the holder's eligibility (" +
+                           rules.citation + ")");
+  }
+  if (v.parent_headquarters.empty()) {
+    v.parent_headquarters = v.headquarters;
+  }
+  const auto& sets = r->SetsOn(v.valid_from);
+  TG_ASSIGN_OR_RETURN(const std::vector<Country> sites, VeuSites(impl.countries, v));
+  for (Country site : sites) {
+    if (sets[rules.locations_not_in].Contains(site)) {
+      return InvalidArgument("veu: a data centre in " + site.ToString() +
+                             " is not eligible: no Data Center VEU may authorise one in Macau "
+                             "or Country Group D:5 under " + r->id + " (" + rules.citation + ")");
+    }
+  }
+  const auto hq_text = [&] {
+    return v.headquarters.ToString() + (v.parent_headquarters != v.headquarters
+                                            ? " (ultimate parent " +
+                                                  v.parent_headquarters.ToString() + ")"
+                                            : "");
+  };
+  if (v.kind == "universal") {
+    if (!rules.universal) {
+      return InvalidArgument("veu.kind: " + r->id + " admits no universal VEU");
+    }
+    const auto& u = *rules.universal;
+    if (!sets[u.headquarters_in].Contains(v.headquarters) ||
+        !sets[u.headquarters_in].Contains(v.parent_headquarters)) {
+      return InvalidArgument("veu.headquarters: a universal VEU holder must be headquartered, "
+                             "with its ultimate parent, in the US or a Supp. 5(a) destination; " +
+                             v.holder + " is headquartered in " + hq_text() + " (" + u.citation +
+                             ")");
+    }
+    for (auto [share, max, name] : {std::tuple{&v.tier2_share, u.max_tier2_share, "tier2_share"},
+                                    std::tuple{&v.country_share, u.max_country_share,
+                                               "country_share"}}) {
+      if (*share == 0) {
+        *share = max;
+      } else if (*share > max) {
+        return InvalidArgument(std::string("veu.") + name + ": " + FormatNumber(*share) +
+                               " is above the " + FormatNumber(max) + " that " + r->id +
+                               " allows (" + u.citation + ")");
+      }
+    }
+  } else if (v.kind == "national") {
+    if (!rules.national) {
+      return InvalidArgument("veu.kind: " + r->id + " admits no national VEU");
+    }
+    const auto& n = *rules.national;
+    if (sets[n.headquarters_not_in].Contains(v.headquarters) ||
+        sets[n.headquarters_not_in].Contains(v.parent_headquarters)) {
+      return InvalidArgument("veu.headquarters: a national VEU holder may not be headquartered, "
+                             "nor have its ultimate parent, in Macau or Country Group D:5; " +
+                             v.holder + " is headquartered in " + hq_text() + " (" + n.citation +
+                             ")");
+    }
+    if (v.limit_tpp == 0 && !n.schedule.empty()) {
+      v.limit_tpp = TppFromMilli(n.schedule.back().second);  // the quarters' own ceilings apply too
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Engine::AddVeu(const Veu& veu) const {
   TG_RETURN_IF_ERROR(CheckReferences(*impl_, veu.eccns, veu.regime, "veu"));
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(veu); });
+  Veu checked = veu;
+  TG_RETURN_IF_ERROR(CheckVeuEligibility(*impl_, checked));
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(checked); });
 }
 
 Result<std::vector<std::string>> Engine::ListVeus() const {

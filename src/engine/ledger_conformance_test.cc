@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "tierguard/engine.h"
+#include "src/ledger/ledger.h"
+#include "src/store/store.h"
 #include "testing/status_matchers.h"
 #include "testing/stream.h"
 
@@ -287,8 +289,9 @@ TEST_P(LedgerTest, SmallBatchesGiveTheSameResultAsOne) {
 }
 
 TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
-  Veu v{.id = "NVEU-1", .kind = "national", .holder = "V-1", .eccns = {"3A090.a"},
-        .country = *engine_->ParseCountry("AE"), .limit_tpp = 50'000'000,
+  Veu v{.id = "NVEU-1", .kind = "national", .holder = "V-1",
+        .headquarters = *engine_->ParseCountry("AE"), .regime = "us-ai-diffusion-2025",
+        .eccns = {"3A090.a"}, .country = *engine_->ParseCountry("AE"), .limit_tpp = 50'000'000,
         .valid_from = D("2025-01-01")};
   ASSERT_THAT(engine_->AddVeu(v), IsOk());
   EXPECT_THAT(engine_->AddVeu(v), StatusIs(StatusCode::kAlreadyExists));
@@ -306,9 +309,16 @@ TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
 }
 
 TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
-  Veu v{.id = "UVEU-1", .kind = "universal", .holder = "U-1", .eccns = {"3A090.a"},
-        .total_tpp = 1'000'000'000, .valid_from = D("2025-01-01")};
+  Veu v{.id = "UVEU-1", .kind = "universal", .holder = "U-1",
+        .headquarters = *engine_->ParseCountry("US"), .regime = "us-ai-diffusion-2025",
+        .eccns = {"3A090.a"}, .total_tpp = 1'000'000'000, .valid_from = D("2025-01-01")};
   ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  // The shares left out are the regime's maxima, recorded with the VEU.
+  auto listed = engine_->ListVeus();
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_THAT((*listed)[0], HasSubstr("\"tier2_share\":0.25"));
+  EXPECT_THAT((*listed)[0], HasSubstr("\"country_share\":0.07"));
   auto order = [](const std::string& id, const char* country, int h100) {
     return R"({"id": ")" + id + R"(", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
            R"("consignee": {"id": "U-1", "country": ")" + country + R"("}, )"
@@ -322,6 +332,102 @@ TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
   EXPECT_THAT(out[2], HasSubstr("\"authorization\":\"UVEU-1\""));  // Tier 1: no share limit
   EXPECT_THAT(out[3], HasSubstr("presumption_of_denial"));          // Tier 3 is never covered
   ExpectConsistent();
+}
+
+TEST_P(LedgerTest, VeuEligibilityIsCheckedAgainstTheRegimesRules) {
+  const auto c = [&](const char* code) { return *engine_->ParseCountry(code); };
+  const Veu national{.id = "N", .kind = "national", .holder = "H", .headquarters = c("AE"),
+                     .regime = "us-ai-diffusion-2025", .eccns = {"3A090.a"}, .country = c("AE"),
+                     .valid_from = D("2025-01-01")};
+  const Veu universal{.id = "U", .kind = "universal", .holder = "H", .headquarters = c("US"),
+                      .regime = "us-ai-diffusion-2025", .eccns = {"3A090.a"},
+                      .total_tpp = 1e9, .valid_from = D("2025-01-01")};
+  auto with = [](Veu v, auto change) {
+    change(v);
+    return v;
+  };
+  // A data centre in D:5, in Macau, or in Hong Kong (decided as China) is never eligible.
+  for (const char* site : {"CN", "MO", "HK", "RU"}) {
+    EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.country = c(site); })),
+                StatusIs(StatusCode::kInvalidArgument, "is not eligible"))
+        << site;
+  }
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"CN: Shanghai 1"}; })),
+              StatusIs(StatusCode::kInvalidArgument, "a data centre in CN is not eligible"));
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"Shanghai"}; })),
+              StatusIs(StatusCode::kInvalidArgument, "veu.locations[0]"));
+  // Holders: universal only from the US or Supp. 5(a), parent included; national never from
+  // Macau or D:5.
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("CN"); })),
+              StatusIs(StatusCode::kInvalidArgument, "headquartered in CN"));
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("AE"); })),
+              StatusIs(StatusCode::kInvalidArgument, "Supp. 5(a)"));
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.parent_headquarters = c("CN"); })),
+              StatusIs(StatusCode::kInvalidArgument, "ultimate parent CN"));
+  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.headquarters = c("MO"); })),
+              StatusIs(StatusCode::kInvalidArgument, "Macau or Country Group D:5"));
+  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.headquarters = Country(); })),
+              StatusIs(StatusCode::kInvalidArgument, "veu.headquarters: required"));
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.country_share = 0.10; })),
+              StatusIs(StatusCode::kInvalidArgument, "above the 0.07"));
+  // A regime without VEU rules (the one in force on the date, here) admits none.
+  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.regime.clear();
+                                                            v.valid_from = D("2023-01-01"); })),
+              StatusIs(StatusCode::kInvalidArgument, "has no Data Center VEU rules"));
+  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.regime = "us-ac-2026"; })),
+              StatusIs(StatusCode::kInvalidArgument, "admits no universal VEU"));
+  // Nothing refused was recorded.
+  auto listed = engine_->ListVeus();
+  ASSERT_THAT(listed, IsOk());
+  EXPECT_TRUE(listed->empty());
+  ASSERT_THAT(engine_->AddVeu(national), IsOk());
+  ASSERT_THAT(engine_->AddVeu(universal), IsOk());
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, ANationalVeuFollowsTheQuarterlySchedule) {
+  // No ceiling given: the schedule of 748.15(a)(2)(iii)(B) decides, quarter by quarter
+  // (633,000,000 TPP in 2025 Q1 is 39,982 H100; 949,500,000 in Q2).
+  const Veu v{.id = "N", .kind = "national", .holder = "V-1",
+              .headquarters = *engine_->ParseCountry("AE"), .regime = "us-ai-diffusion-2025",
+              .eccns = {"3A090.a"}, .country = *engine_->ParseCountry("AE"),
+              .valid_from = D("2025-01-01")};
+  ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  auto out = Ship(Order("Q1a", "V-1", 39000, "", "2025-03-01") +
+                  Order("Q1b", "V-1", 1000, "", "2025-03-02") +
+                  Order("Q2", "V-1", 1000, "", "2025-04-01"));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"N\""));
+  EXPECT_THAT(out[1], Not(HasSubstr("\"authorization\":\"N\"")));  // past Q1's ceiling
+  EXPECT_THAT(out[1], HasSubstr("veu-limit"));
+  EXPECT_THAT(out[2], HasSubstr("\"authorization\":\"N\""));  // Q2 raises it
+  ExpectConsistent();
+}
+
+TEST_P(LedgerTest, AVeuRecordedForChinaNeverLicensesAShipmentThere) {
+  if (GetParam() != "sqlite") {
+    GTEST_SKIP() << "writes the record through the store file";
+  }
+  // A record written before eligibility was checked (straight through the ledger, as an older
+  // build could): decisions still refuse to let it cover a data centre in D:5.
+  engine_.reset();
+  {
+    auto store = store::OpenStore(path_);
+    ASSERT_THAT(store, IsOk());
+    auto txn = (*store)->Begin();
+    ASSERT_THAT(txn, IsOk());
+    ledger::Ledger l(**txn, clock_, "test");
+    Veu v{.id = "OLD", .kind = "national", .holder = "C-CN", .eccns = {"3A090.a"},
+          .country = Country::FromAlpha2('C', 'N'), .limit_tpp = 1e9,
+          .valid_from = D("2025-01-01")};
+    ASSERT_THAT(l.AddVeu(v), IsOk());
+    ASSERT_THAT(l.Finish(), IsOk());
+    ASSERT_THAT((*txn)->Commit(), IsOk());
+  }
+  Open();
+  auto out = Ship(R"({"id": "B", "date": "2026-03-01", "consignee": {"id": "C-CN", "country": "CN"}, "items": [{"part": "B200", "quantity": 10}]})" "\n");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_THAT(out[0], Not(HasSubstr("\"licensed\"")));
+  EXPECT_THAT(out[0], HasSubstr("presumption_of_denial"));
 }
 
 TEST_P(LedgerTest, CommandsWithoutALedgerSaySo) {

@@ -209,6 +209,8 @@ std::string ToJson(const Veu& r) {
   std::string out;
   JsonWriter w(out);
   w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("holder").String(r.holder);
+  w.Key("headquarters").String(r.headquarters.ToString());
+  w.Key("parent_headquarters").String(r.parent_headquarters.ToString());
   w.Key("regime").String(r.regime);
   Strings(w, "eccns", r.eccns);
   w.Key("country").String(r.country.ToString());
@@ -225,6 +227,9 @@ Status FromJson(std::string_view json, std::string_view key, Veu& r) {
   r.id = rd.Str("id");
   r.kind = rd.Str("kind");
   r.holder = rd.Str("holder");
+  // Records written before eligibility was checked have no headquarters.
+  r.headquarters = ParseAlpha2(rd.OptStr("headquarters")).value_or(Country());
+  r.parent_headquarters = ParseAlpha2(rd.OptStr("parent_headquarters")).value_or(Country());
   r.regime = rd.Str("regime");
   r.eccns = rd.StrList("eccns");
   const std::string country = rd.Str("country");

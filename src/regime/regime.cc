@@ -153,6 +153,19 @@ Status Regime::Resolve(const CountryGroups& groups) {
   return Status::Ok();
 }
 
+std::optional<TppMilli> VeuRules::NationalCeiling(Date date) const {
+  if (!national || national->schedule.empty()) {
+    return std::nullopt;
+  }
+  TppMilli ceiling = 0;
+  for (const auto& [from, limit] : national->schedule) {
+    if (from <= date) {
+      ceiling = limit;
+    }
+  }
+  return ceiling;
+}
+
 namespace {
 
 bool InSet(SetId id, Country c, const std::vector<CountrySet>& sets) {

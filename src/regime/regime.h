@@ -153,6 +153,32 @@ struct StructuringRule {
   std::string citation;
 };
 
+// Data Center Validated End-User rules (15 CFR 748.15), where a regime has them: where data
+// centres may be, who may hold each kind, the universal kind's shares of the holder's installed
+// base and the national kind's quarterly schedule. A regime without them admits no VEU.
+struct VeuRules {
+  SetId locations_not_in = -1;  // no authorised data centre may be in this set
+  std::string citation;
+  struct Universal {
+    SetId headquarters_in = -1;  // the holder and its ultimate parent must be headquartered here
+    double max_tier2_share = 0;    // of the installed base, in all Tier 2 destinations together
+    double max_country_share = 0;  // in any one Tier 2 destination
+    std::string citation;
+  };
+  struct National {
+    SetId headquarters_not_in = -1;  // neither the holder nor its ultimate parent here
+    // Cumulative installed-base TPP allowed per holder and country, from each quarter on
+    // (sorted by quarter start); before the first quarter nothing is allowed.
+    std::vector<std::pair<Date, TppMilli>> schedule;
+    std::string citation;
+  };
+  std::optional<Universal> universal;
+  std::optional<National> national;
+  // The national schedule's ceiling for the quarter of `date`: nullopt without a schedule, 0
+  // before its first quarter.
+  std::optional<TppMilli> NationalCeiling(Date date) const;
+};
+
 enum class RegimeStatus : uint8_t { kInForce, kNotEnforced, kProposal, kRecommendation };
 std::string_view RegimeStatusName(RegimeStatus s);
 
@@ -186,6 +212,7 @@ class Regime {
   std::vector<Cap> caps;
   std::vector<Agreement> agreements;
   std::optional<StructuringRule> structuring;
+  std::optional<VeuRules> veu;
   std::vector<SetExpr> set_exprs;
 
   std::string file;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "src/common/csv.h"
@@ -34,7 +35,7 @@ class Loader {
         {"id", "title", "summary", "status", "effective", "not_enforced_from",
          "compliance_date", "select_by_date", "citations", "classification", "sets", "tiers",
          "requirements", "exceptions", "policies", "obligations", "caps", "agreements",
-         "structuring"}));
+         "structuring", "veu"}));
     TG_ASSIGN_OR_RETURN(regime_->id, r_.String(root, "", "id", true));
     TG_ASSIGN_OR_RETURN(regime_->title, r_.String(root, "", "title", true));
     TG_ASSIGN_OR_RETURN(regime_->summary, r_.String(root, "", "summary", false));
@@ -67,6 +68,7 @@ class Loader {
     TG_RETURN_IF_ERROR(LoadCaps(root["caps"]));
     TG_RETURN_IF_ERROR(LoadAgreements(root["agreements"]));
     TG_RETURN_IF_ERROR(LoadStructuring(root["structuring"]));
+    TG_RETURN_IF_ERROR(LoadVeu(root["veu"]));
     TG_RETURN_IF_ERROR(LoadRules(root["requirements"], "requirements", regime_->requirements));
     TG_RETURN_IF_ERROR(LoadRules(root["exceptions"], "exceptions", regime_->exceptions));
     TG_RETURN_IF_ERROR(LoadRules(root["policies"], "policies", regime_->policies));
@@ -309,6 +311,90 @@ class Loader {
       TG_ASSIGN_OR_RETURN(ag.note, r_.String(a, path, "note", false));
       regime_->agreements.push_back(std::move(ag));
     }
+    return Status::Ok();
+  }
+
+  Result<double> Share(const YAML::Node& n, const std::string& path, const std::string& key) {
+    TG_ASSIGN_OR_RETURN(auto v, r_.Number(n, path, key));
+    if (!v || *v <= 0 || *v > 1) {
+      return r_.Error(n[key].IsDefined() ? n[key] : n, path + "." + key,
+                      "required: a fraction above 0 and at most 1");
+    }
+    return *v;
+  }
+
+  Status LoadVeu(const YAML::Node& n) {
+    if (!n.IsDefined()) {
+      return Status::Ok();
+    }
+    const std::string path = "veu";
+    TG_RETURN_IF_ERROR(
+        r_.CheckKeys(n, path, {"locations_not_in", "citation", "universal", "national"}));
+    VeuRules v;
+    if (!n["locations_not_in"].IsDefined()) {
+      return r_.Error(n, path + ".locations_not_in", "required: where no data centre may be");
+    }
+    TG_ASSIGN_OR_RETURN(v.locations_not_in,
+                        AddSet(n["locations_not_in"], path + ".locations_not_in"));
+    TG_ASSIGN_OR_RETURN(v.citation, r_.String(n, path, "citation", true));
+    if (const YAML::Node u = n["universal"]; u.IsDefined()) {
+      const std::string up = path + ".universal";
+      TG_RETURN_IF_ERROR(r_.CheckKeys(
+          u, up, {"headquarters_in", "max_tier2_share", "max_country_share", "citation"}));
+      VeuRules::Universal uv;
+      if (!u["headquarters_in"].IsDefined()) {
+        return r_.Error(u, up + ".headquarters_in", "required: where a holder may be headquartered");
+      }
+      TG_ASSIGN_OR_RETURN(uv.headquarters_in, AddSet(u["headquarters_in"], up + ".headquarters_in"));
+      TG_ASSIGN_OR_RETURN(uv.max_tier2_share, Share(u, up, "max_tier2_share"));
+      TG_ASSIGN_OR_RETURN(uv.max_country_share, Share(u, up, "max_country_share"));
+      TG_ASSIGN_OR_RETURN(uv.citation, r_.String(u, up, "citation", true));
+      v.universal = std::move(uv);
+    }
+    if (const YAML::Node nn = n["national"]; nn.IsDefined()) {
+      const std::string np = path + ".national";
+      TG_RETURN_IF_ERROR(r_.CheckKeys(nn, np, {"headquarters_not_in", "schedule", "citation"}));
+      VeuRules::National nv;
+      if (!nn["headquarters_not_in"].IsDefined()) {
+        return r_.Error(nn, np + ".headquarters_not_in",
+                        "required: where a holder may not be headquartered");
+      }
+      TG_ASSIGN_OR_RETURN(nv.headquarters_not_in,
+                          AddSet(nn["headquarters_not_in"], np + ".headquarters_not_in"));
+      if (const YAML::Node sch = nn["schedule"]; sch.IsDefined()) {
+        TG_RETURN_IF_ERROR(r_.RequireMap(sch, np + ".schedule"));
+        for (const auto& kv : sch) {
+          const std::string q = kv.first.as<std::string>();
+          const std::string qp = np + ".schedule." + q;
+          // YYYYQn: the quarter from which the cumulative ceiling applies.
+          int year = 0, quarter = 0;
+          if (q.size() != 6 || q[4] != 'Q' || std::sscanf(q.c_str(), "%4dQ%1d", &year, &quarter) != 2 ||
+              quarter < 1 || quarter > 4) {
+            return r_.Error(kv.first, qp, "a quarter is written YYYYQn (2025Q1)");
+          }
+          if (year < 1900 || year > 9999) {
+            return r_.Error(kv.first, qp, "not a quarter of a valid year");
+          }
+          const Date from = Date::FromCivil(year, (quarter - 1) * 3 + 1, 1);
+          YAML::Node wrap;
+          wrap["v"] = kv.second;
+          TG_ASSIGN_OR_RETURN(auto tpp, r_.Number(wrap, qp, "v"));
+          if (!tpp || *tpp <= 0 || *tpp > 1e15) {
+            return r_.Error(kv.second, qp, "a positive TPP figure below 1e15");
+          }
+          const auto milli = static_cast<TppMilli>(std::llround(*tpp * 1000.0));
+          if (!nv.schedule.empty() &&
+              (nv.schedule.back().first >= from || nv.schedule.back().second > milli)) {
+            return r_.Error(kv.first, qp,
+                            "quarters must rise and their cumulative ceilings never fall");
+          }
+          nv.schedule.emplace_back(from, milli);
+        }
+      }
+      TG_ASSIGN_OR_RETURN(nv.citation, r_.String(nn, np, "citation", true));
+      v.national = std::move(nv);
+    }
+    regime_->veu = std::move(v);
     return Status::Ok();
   }
 

@@ -82,6 +82,18 @@ def main():
                        "C-1", "--eccn", "3A090.a", "--from", "2025-01-01", code=2)
         expect_refused("is not universal or national", "veu", "add", "--id", "V-1", "--kind",
                        "regional", "--holder", "C-1", "--eccn", "3A090.a", "--from", "2025-01-01")
+        # Eligibility (15 CFR 748.15): refused at add, nothing recorded.
+        expect_refused("a data centre in CN is not eligible", "veu", "add", "--id", "V-2",
+                       "--kind", "national", "--holder", "C-1", "--headquarters", "AE",
+                       "--country", "CN", "--regime", "us-ai-diffusion-2025", "--eccn",
+                       "3A090.a", "--from", "2025-01-01")
+        expect_refused("headquartered in CN", "veu", "add", "--id", "V-3", "--kind",
+                       "universal", "--holder", "C-1", "--headquarters", "CN", "--total-tpp",
+                       "1e9", "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from",
+                       "2025-01-01")
+        expect_ok("veu", "add", "--id", "V-4", "--kind", "universal", "--holder", "C-1",
+                  "--headquarters", "US", "--total-tpp", "1e9", "--location", "AE: Abu Dhabi 1",
+                  "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from", "2025-01-01")
         check = run("check")
         if check.returncode != 0 or "consistent" not in check.stdout:
             failures.append("check: " + check.stdout)

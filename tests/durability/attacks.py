@@ -71,6 +71,7 @@ def overflow(c):
     c.expect(c.run("license", "add", "--number", "L-1", "--eccn", "3A090.a", "--destination", "AE",
                    "--tpp", "1e30", "--from", "2025-01-01", "--to", "2026-01-01"), 1, "license.tpp")
     c.expect(c.run("veu", "add", "--id", "V-1", "--kind", "national", "--holder", "C",
+                   "--headquarters", "AE", "--regime", "us-ai-diffusion-2025",
                    "--eccn", "3A090.a", "--country", "AE", "--limit-tpp", "1e30", "--from",
                    "2025-01-01"), 1, "veu.limit_tpp")
     c.expect(c.run("ship", stdin=request("OV2", items=[{"part": "H100", "quantity": 1,
