@@ -40,6 +40,7 @@ commands:
   license     add | apply | submit | approve | deny | return | list | show | applications
   agreement   add | list government-to-government agreements
   veu         add | list Validated End-User authorisations
+  nac         file | confirm | refuse | list License Exception NAC notifications
   party       add | link | show parties and party groups
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
@@ -90,6 +91,18 @@ constexpr const char* kAgreementHelp = R"(usage: tierguard --db PATH agreement a
        tierguard --db PATH agreement list
 A government-to-government agreement raises a cap (e.g. country_allocation) for one country by
 the fraction F (1.0 doubles it), within the maximum the regime allows.
+)";
+
+constexpr const char* kNacHelp = R"(usage: tierguard --db PATH nac file --id ID --party PARTY_ID --destination CC --filed DATE
+                                  [--quantity Q] [--value USD]
+       tierguard --db PATH nac confirm ID --confirmation NUMBER --date DATE
+       tierguard --db PATH nac refuse ID --date DATE
+       tierguard --db PATH nac list
+A License Exception NAC notification (15 CFR 740.8(a)(2)) is filed in SNAP-R at least 25 days
+before export and covers shipments to one party up to the notified quantity and value. ship
+records a NAC line only against a notification on record for its party and destination that
+BIS confirmed and that was filed 25 days before the line's date; otherwise the line needs a
+licence, and the decision says which notification is missing and from when one could serve.
 )";
 
 constexpr const char* kVeuHelp = R"(usage: tierguard --db PATH veu add --id ID --kind national|universal --holder CONSIGNEE_ID
@@ -513,6 +526,64 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   return kExitOk;
 }
 
+int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+  Args a;
+  std::string error;
+  if (!ParseArgs(argv, {"--id", "--party", "--destination", "--filed", "--quantity", "--value",
+                        "--confirmation", "--date"},
+                 {}, a, error)) {
+    return Fail("nac: " + error);
+  }
+  const std::string verb = a.positional.empty() ? "" : a.positional[0];
+  if (verb == "list") {
+    return PrintList("nac list", engine.ListNotifications());
+  }
+  if (verb == "confirm" || verb == "refuse") {
+    tg::Date date;
+    if (a.positional.size() != 2) {
+      return Fail("nac " + verb + ": give the notification's id (nac " + verb + " ID ...)");
+    }
+    if (!Need(a, {"--date"}, error) ||
+        (verb == "confirm" && !Need(a, {"--confirmation"}, error)) ||
+        !DateOpt(a, "--date", date, error)) {
+      return Fail("nac " + verb + ": " + error);
+    }
+    const std::string& id = a.positional[1];
+    tg::Status s = verb == "confirm"
+                       ? engine.ConfirmNotification(id, Opt(a, "--confirmation"), date)
+                       : engine.RefuseNotification(id, date);
+    if (!s.ok()) {
+      return Refused("nac " + verb, s);
+    }
+    std::printf("%s notification %s\n", verb == "confirm" ? "confirmed" : "refused", id.c_str());
+    return kExitOk;
+  }
+  if (verb != "file") {
+    return Fail("nac: unknown command '" + verb + "' (file, confirm, refuse, list)");
+  }
+  tg::Notification n;
+  double quantity = 0;
+  if (!Need(a, {"--id", "--party", "--destination", "--filed"}, error) ||
+      !NumberOpt(a, "--quantity", quantity, error) ||
+      !NumberOpt(a, "--value", n.value_limit_usd, error) ||
+      !DateOpt(a, "--filed", n.filed, error) ||
+      !CountryOpt(engine, a, "--destination", n.destination, error)) {
+    return Fail("nac file: " + error);
+  }
+  if (quantity != std::floor(quantity) || quantity > 1e12) {
+    return Fail("nac file: --quantity: a whole number of units");
+  }
+  n.quantity_limit = static_cast<int64_t>(quantity);
+  n.id = Opt(a, "--id");
+  n.party = Opt(a, "--party");
+  tg::Status s = engine.FileNotification(n);
+  if (!s.ok()) {
+    return Refused("nac file", s);
+  }
+  std::printf("filed notification %s\n", n.id.c_str());
+  return kExitOk;
+}
+
 int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
@@ -884,6 +955,7 @@ int Run(int argc, char** argv) {
                        : command == "agreement"                         ? kAgreementHelp
                        : command == "party"                             ? kPartyHelp
                        : command == "veu"                               ? kVeuHelp
+                       : command == "nac"                               ? kNacHelp
                        : command == "audit"                             ? kAuditHelp
                        : command == "match"                             ? kMatchHelp
                        : command == "screen"                            ? kScreenHelp
@@ -899,7 +971,7 @@ int Run(int argc, char** argv) {
                                           "reserve",  "commit",    "release", "license",
                                           "agreement", "party",    "caps",    "check",
                                           "alerts",   "veu",       "audit",   "match",
-                                          "screen",   "lists",     "hits"};
+                                          "screen",   "lists",     "hits",    "nac"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -941,6 +1013,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "veu") {
     return VeuCmd(**engine, rest);
+  }
+  if (command == "nac") {
+    return NacCmd(**engine, rest);
   }
   if (command == "audit") {
     return Audit(**engine, rest);

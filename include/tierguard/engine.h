@@ -153,6 +153,14 @@ class Engine {
   Status AddVeu(const Veu& veu) const;
   Result<std::vector<std::string>> ListVeus() const;
 
+  // License Exception NAC notifications (15 CFR 740.8(a)(2)): filed, then confirmed with BIS's
+  // number or refused. A NAC line is recorded only against a confirmed notification for its
+  // party and destination, filed the regime's notification_days before it, with balance left.
+  Status FileNotification(const Notification& notification) const;
+  Status ConfirmNotification(std::string_view id, std::string_view confirmation, Date date) const;
+  Status RefuseNotification(std::string_view id, Date date) const;
+  Result<std::vector<std::string>> ListNotifications() const;
+
   // InvalidArgument unless some regime has the cap with agreements allowed, and the increase
   // is within its maximum.
   Status AddAgreement(const Agreement& agreement) const;

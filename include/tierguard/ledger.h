@@ -47,6 +47,22 @@ struct LicenseApplication {
   std::string license_number;  // set when approved
 };
 
+// A License Exception NAC notification (15 CFR 740.8(a)(2)): filed in SNAP-R at least 25
+// calendar days before export; on day 25 BIS answers with a confirmation number, under which
+// shipments to the notified party may go up to the notified quantity and value, or with a
+// refusal (a licence is needed instead). filed → confirmed | refused.
+struct Notification {
+  std::string id;            // the exporter's reference for it
+  std::string party;         // the party id it notifies (the consignee or end user)
+  Country destination;
+  Date filed;
+  int64_t quantity_limit = 0;   // units it covers; 0: not limited by quantity
+  double value_limit_usd = 0;   // value it covers; 0: not limited by value
+  std::string state;            // filled by the ledger: filed | confirmed | refused
+  std::string confirmation;     // BIS's confirmation number, once confirmed
+  Date answered = Date::Max();  // the day BIS confirmed or refused it
+};
+
 struct Agreement {
   std::string id;
   Country country;

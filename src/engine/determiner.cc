@@ -29,6 +29,13 @@ constexpr std::string_view kOverCapText = "The cap would be exceeded, so this pa
 constexpr std::string_view kCapWindowText =
     "The request falls outside the cap's window: the path bound to the cap is not open, and a "
     "review policy bound to it is what the regime states for outside the window.";
+constexpr std::string_view kNotifiedText =
+    "Shipped under a License Exception NAC notification on record, confirmed by BIS, which this "
+    "export depletes.";
+constexpr std::string_view kNotNotifiedText =
+    "License Exception NAC needs a notification on record, filed in SNAP-R at least 25 days "
+    "before export and confirmed by BIS; without one the exception is not open and a licence is "
+    "required.";
 constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
 constexpr std::string_view kVeuText =
     "Covered by a Validated End-User authorisation on record (15 CFR 748.15), within its limits.";
@@ -219,6 +226,95 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
   if (named && !seen) {
     return NotFound("license: no active licence '" + req.license + "' on record");
   }
+  return false;
+}
+
+Result<bool> Determiner::TryNotification(const Request& req, const regime::Exception& e,
+                                         const ItemDecision& item, size_t item_index,
+                                         const Party& party, bool consume,
+                                         const BatchState& batch, std::vector<Pending>& pending,
+                                         Decision& out, const std::string& subject) const {
+  TG_ASSIGN_OR_RETURN(const std::vector<Notification>* notifications,
+                      batch.view()->Notifications());
+  const Item& in = req.items[item_index];
+  const std::string path = "items[" + std::to_string(item_index) + "]";
+  std::string why;  // why the last notification for this party does not serve
+  for (const Notification& n : *notifications) {
+    if (party.id.empty() || n.party != party.id || n.destination != party.country) {
+      continue;
+    }
+    const Date usable = n.filed.AddDays(e.notification_days);
+    if (n.state == "refused") {
+      why = n.id + " was refused by BIS on " + n.answered.ToString() + ": a licence is needed";
+      continue;
+    }
+    if (n.state != "confirmed") {
+      why = n.id + " (filed " + n.filed.ToString() + ") has no confirmation number yet; once "
+            "confirmed it serves from " + usable.ToString();
+      continue;
+    }
+    if (req.date < usable) {
+      why = n.id + " was filed " + n.filed.ToString() + "; NAC exports under it may go from " +
+            usable.ToString() + " (" + std::to_string(e.notification_days) + " days)";
+      continue;
+    }
+    struct Need {
+      std::string counter;
+      int64_t amount;
+      int64_t limit;
+      const char* what;
+    };
+    std::vector<Need> needs;
+    if (n.quantity_limit > 0) {
+      needs.push_back({ledger::NotificationCounter(n.id, "quantity"), item.quantity,
+                       n.quantity_limit, "units"});
+    }
+    if (n.value_limit_usd > 0) {
+      if (!in.value_usd) {
+        why = n.id + " covers a value, and " + path + ".value_usd is not given";
+        continue;
+      }
+      TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
+                                                            path + ".value_usd"));
+      TG_ASSIGN_OR_RETURN(const int64_t limit,
+                          ScaledFigure(n.value_limit_usd, 100.0, kMaxValueUsd,
+                                       "notification " + n.id + " value_limit_usd"));
+      needs.push_back({ledger::NotificationCounter(n.id, "value"), cents, limit, "cents"});
+    }
+    std::string shortfall;
+    for (const Need& need : needs) {
+      TG_ASSIGN_OR_RETURN(const int64_t used, UsedWithPending(batch, pending, need.counter));
+      if (Exceeds(used, need.amount, need.limit)) {
+        const bool cents = std::string_view(need.what) == "cents";
+        shortfall = n.id + " has " +
+                    (cents ? "$" + std::to_string((need.limit - used) / 100)
+                           : std::to_string(need.limit - used) + " units") +
+                    " left; " + path + " needs " +
+                    (cents ? "$" + std::to_string(need.amount / 100)
+                           : std::to_string(need.amount) + " units");
+      }
+    }
+    if (!shortfall.empty()) {
+      why = shortfall;
+      continue;
+    }
+    if (consume) {
+      for (const Need& need : needs) {
+        pending.push_back({need.counter, need.amount});
+      }
+    }
+    AddReason(out, "nac-notification", e.citation, kNotifiedText,
+              subject + " under notification " + n.id + " (confirmation " + n.confirmation +
+                  ", filed " + n.filed.ToString() + ")");
+    return true;
+  }
+  AddReason(out, "nac-notification", e.citation, kNotNotifiedText,
+            subject + ": " +
+                (why.empty() ? "no NAC notification on record for " +
+                                   (party.id.empty() ? std::string("this party (no id)")
+                                                     : party.id) +
+                                   " in " + party.country.ToString()
+                             : why));
   return false;
 }
 
@@ -520,6 +616,16 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
     if (!hit) {
       continue;
+    }
+    // With a ledger at hand (ship, determine --db), a notified exception rests on a
+    // notification on record; a what-if without one states the duty as a condition.
+    if (e.notification_days > 0 && batch.view() != nullptr) {
+      TG_ASSIGN_OR_RETURN(bool notified, TryNotification(req, e, item, item_index, party,
+                                                         is_consignee, batch, pending, out,
+                                                         subject));
+      if (!notified) {
+        continue;
+      }
     }
     if (e.cap >= 0 && item.total_tpp > 0) {
       TG_ASSIGN_OR_RETURN(bool fits, CheckCap(req, regime, regime.caps[e.cap], party,

@@ -531,6 +531,26 @@ Status Engine::AddVeu(const Veu& veu) const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(checked); });
 }
 
+Status Engine::FileNotification(const Notification& notification) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.FileNotification(notification); });
+}
+
+Status Engine::ConfirmNotification(std::string_view id, std::string_view confirmation,
+                                   Date date) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) {
+    return l.ConfirmNotification(id, confirmation, date);
+  });
+}
+
+Status Engine::RefuseNotification(std::string_view id, Date date) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.RefuseNotification(id, date); });
+}
+
+Result<std::vector<std::string>> Engine::ListNotifications() const {
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Notifications()); }, Access::kRead);
+}
+
 Result<std::vector<std::string>> Engine::ListVeus() const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
 }

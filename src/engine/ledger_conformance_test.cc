@@ -430,6 +430,69 @@ TEST_P(LedgerTest, AVeuRecordedForChinaNeverLicensesAShipmentThere) {
   EXPECT_THAT(out[0], HasSubstr("presumption_of_denial"));
 }
 
+TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
+  auto rtx = [](const std::string& id, const char* date, int quantity) {
+    return R"({"id": ")" + id + R"(", "date": ")" + date +
+           R"(", "consignee": {"id": "C-CN", "country": "CN"}, "items": [{"part": "RTX 4090", )"
+           R"("quantity": )" + std::to_string(quantity) + "}]}\n";
+  };
+  // Without a ledger the exception stands, with the duty as a condition (a what-if).
+  auto what_if = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
+  ASSERT_THAT(what_if, IsOk());
+  auto wi = ::tg::testing::RunOverMemory(rtx("W", "2025-06-01", 10), [&](std::FILE* in,
+                                                                          std::FILE* out) {
+    EXPECT_THAT((*what_if)->DetermineStream(in, out), IsOk());
+  });
+  ASSERT_EQ(wi.size(), 1u);
+  EXPECT_THAT(wi[0], HasSubstr("\"authorization\":\"NAC\""));
+
+  auto out = Ship(rtx("S1", "2025-06-01", 10));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"license_required\""));
+  EXPECT_THAT(out[0], HasSubstr("no NAC notification on record for C-CN in CN"));
+
+  Notification n{.id = "N-1", .party = "C-CN", .destination = *engine_->ParseCountry("CN"),
+                 .filed = D("2025-05-20"), .quantity_limit = 100};
+  ASSERT_THAT(engine_->FileNotification(n), IsOk());
+  EXPECT_THAT(engine_->FileNotification(n), StatusIs(StatusCode::kAlreadyExists));
+  out = Ship(rtx("S2", "2025-06-20", 10));
+  EXPECT_THAT(out[0], HasSubstr("has no confirmation number yet; once confirmed it serves from "
+                                "2025-06-14"));
+  EXPECT_THAT(engine_->ConfirmNotification("N-1", "", D("2025-06-14")),
+              StatusIs(StatusCode::kInvalidArgument, "confirmation number is required"));
+  EXPECT_THAT(engine_->ConfirmNotification("N-1", "C67-001", D("2025-05-01")),
+              StatusIs(StatusCode::kFailedPrecondition, "before N-1 was filed"));
+  EXPECT_THAT(engine_->ConfirmNotification("N-9", "C67-001", D("2025-06-14")),
+              StatusIs(StatusCode::kNotFound));
+  ASSERT_THAT(engine_->ConfirmNotification("N-1", "C67-001", D("2025-06-14")), IsOk());
+  EXPECT_THAT(engine_->RefuseNotification("N-1", D("2025-06-15")),
+              StatusIs(StatusCode::kFailedPrecondition, "already confirmed"));
+
+  // Before day 25 the exception is not open; from it, lines deplete the notified quantity.
+  out = Ship(rtx("S3", "2025-06-13", 10) + rtx("S4", "2025-06-14", 60) +
+             rtx("S5", "2025-06-15", 50) + rtx("S6", "2025-06-16", 40));
+  EXPECT_THAT(out[0], HasSubstr("NAC exports under it may go from 2025-06-14"));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"license_required\""));
+  EXPECT_THAT(out[1], HasSubstr("\"authorization\":\"NAC\""));
+  EXPECT_THAT(out[1], HasSubstr("under notification N-1 (confirmation C67-001"));
+  EXPECT_THAT(out[2], HasSubstr("N-1 has 40 units left; items[0] needs 50 units"));
+  EXPECT_THAT(out[2], HasSubstr("\"outcome\":\"license_required\""));
+  EXPECT_THAT(out[3], HasSubstr("\"authorization\":\"NAC\""));
+
+  // A refused notification serves nothing and says so.
+  Notification r{.id = "N-2", .party = "C-HK", .destination = *engine_->ParseCountry("HK"),
+                 .filed = D("2025-05-01"), .quantity_limit = 10};
+  ASSERT_THAT(engine_->FileNotification(r), IsOk());
+  ASSERT_THAT(engine_->RefuseNotification("N-2", D("2025-05-26")), IsOk());
+  out = Ship(R"({"id": "S7", "date": "2025-07-01", "consignee": {"id": "C-HK", "country": "HK"}, )"
+             R"("items": [{"part": "RTX 4090", "quantity": 1}]})" "\n");
+  EXPECT_THAT(out[0], HasSubstr("N-2 was refused by BIS on 2025-05-26: a licence is needed"));
+  auto listed = engine_->ListNotifications();
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_THAT((*listed)[0], HasSubstr("\"state\":\"confirmed\""));
+  ExpectConsistent();
+}
+
 TEST_P(LedgerTest, CommandsWithoutALedgerSaySo) {
   auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
   ASSERT_THAT(e, IsOk());

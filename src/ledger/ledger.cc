@@ -107,6 +107,13 @@ Result<const std::vector<Veu>*> View::Veus() {
   return &*veus_;
 }
 
+Result<const std::vector<Notification>*> View::Notifications() {
+  if (!notifications_) {
+    TG_ASSIGN_OR_RETURN(notifications_, LoadAll<Notification>(txn_, Table::kNotifications));
+  }
+  return &*notifications_;
+}
+
 Result<double> View::AgreementIncrease(Country country, std::string_view cap, Date date) {
   if (!agreements_) {
     TG_ASSIGN_OR_RETURN(agreements_, LoadAll<Agreement>(txn_, Table::kAgreements));
@@ -402,6 +409,62 @@ Status Ledger::AddVeu(const Veu& v) {
 }
 
 Result<std::vector<Veu>> Ledger::Veus() { return LoadAll<Veu>(txn_, Table::kVeus); }
+
+Status Ledger::FileNotification(Notification n) {
+  if (n.id.empty() || n.party.empty() || n.destination.empty()) {
+    return InvalidArgument("notification: needs an id, the notified party's id and a destination");
+  }
+  TG_RETURN_IF_ERROR(CheckLimits(n.quantity_limit, n.value_limit_usd, 0, "notification"));
+  if (n.quantity_limit == 0 && n.value_limit_usd == 0) {
+    return InvalidArgument("notification: needs the quantity or value it covers");
+  }
+  n.state = "filed";
+  n.confirmation.clear();
+  n.answered = Date::Max();
+  const std::string json = ToJson(n);
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kNotifications, n.id, json, "notification"));
+  return Log("nac.file", n.id, json);
+}
+
+Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date date,
+                      const char* state) {
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kNotifications, id));
+  if (!value) {
+    return NotFound("notification: no NAC notification '" + Excerpt(id, 80) + "' on record");
+  }
+  Notification n;
+  TG_RETURN_IF_ERROR(FromJson(*value, id, n));
+  if (n.state != "filed") {
+    return FailedPrecondition("notification: " + n.id + " was already " + n.state + " on " +
+                              n.answered.ToString());
+  }
+  if (date < n.filed) {
+    return FailedPrecondition("notification.date: " + date.ToString() + " is before " + n.id +
+                              " was filed (" + n.filed.ToString() + ")");
+  }
+  n.state = state;
+  n.confirmation = std::string(confirmation);
+  n.answered = date;
+  const std::string json = ToJson(n);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kNotifications, n.id, json));
+  return Log(std::string("nac.") + (n.state == "confirmed" ? "confirm" : "refuse"), n.id, json);
+}
+
+Status Ledger::ConfirmNotification(std::string_view id, std::string_view confirmation,
+                                   Date date) {
+  if (confirmation.empty()) {
+    return InvalidArgument("notification.confirmation: BIS's confirmation number is required");
+  }
+  return Answer(id, confirmation, date, "confirmed");
+}
+
+Status Ledger::RefuseNotification(std::string_view id, Date date) {
+  return Answer(id, "", date, "refused");
+}
+
+Result<std::vector<Notification>> Ledger::Notifications() {
+  return LoadAll<Notification>(txn_, Table::kNotifications);
+}
 
 Status Ledger::AddAgreement(const Agreement& agreement) {
   if (agreement.id.empty() || agreement.country.empty() || agreement.cap.empty()) {

@@ -31,6 +31,7 @@ class View {
   void Added(const std::string& key, int64_t delta);
   Result<const std::vector<License>*> Licences();
   Result<const std::vector<Veu>*> Veus();
+  Result<const std::vector<Notification>*> Notifications();
   // Sum of agreement increases for the country and cap in force on the date.
   Result<double> AgreementIncrease(Country country, std::string_view cap, Date date);
   // The party group of a party id: the smallest id of the parties it is linked to, directly or
@@ -46,6 +47,7 @@ class View {
   std::unordered_map<std::string, int64_t> counters_;
   std::optional<std::vector<License>> licences_;
   std::optional<std::vector<Veu>> veus_;
+  std::optional<std::vector<Notification>> notifications_;
   std::optional<std::vector<Agreement>> agreements_;
   std::optional<std::unordered_map<std::string, std::string>> groups_;
 };
@@ -79,6 +81,14 @@ class Ledger {
   // InvalidArgument for a bad kind, missing country or limit, shares outside (0, 1].
   Status AddVeu(const Veu& veu);
   Result<std::vector<Veu>> Veus();
+
+  // NAC notifications: filed, then confirmed (with BIS's number) or refused, each logged
+  // ("nac.file", "nac.confirm", "nac.refuse"). NotFound for an unknown id; FailedPrecondition
+  // for an answer to one already answered, or dated before its filing.
+  Status FileNotification(Notification n);
+  Status ConfirmNotification(std::string_view id, std::string_view confirmation, Date date);
+  Status RefuseNotification(std::string_view id, Date date);
+  Result<std::vector<Notification>> Notifications();
 
   Status AddAgreement(const Agreement& agreement);
   Result<std::vector<Agreement>> Agreements();
@@ -135,6 +145,7 @@ class Ledger {
   // Builds the holds index of a ledger written before it existed (once; marked in kMeta).
   Status IndexHolds();
   Result<LicenseApplication> GetApplication(std::string_view id);
+  Status Answer(std::string_view id, std::string_view confirmation, Date date, const char* state);
   Status Decide(std::string_view id, std::string_view approver, std::string_view reason,
                 const char* state);
 

@@ -100,6 +100,8 @@ std::string TableName(Table t) {
       return "clearance";
     case Table::kHolds:
       return "holds index entry";
+    case Table::kNotifications:
+      return "NAC notification";
     default:
       return "row";
   }
@@ -142,7 +144,8 @@ void LogReplayer::SetRow(Table table, const std::string& key, std::string_view v
   rows_[static_cast<int>(table)][key] = ExpectedRow{Digest(value), index, true};
   if (options_.keep_view_tables &&
       (table == Table::kLicences || table == Table::kVeus || table == Table::kAgreements ||
-       table == Table::kParties || table == Table::kPartyLinks)) {
+       table == Table::kParties || table == Table::kPartyLinks ||
+       table == Table::kNotifications)) {
     view_tables_[static_cast<int>(table)][key] = std::string(value);
   }
 }
@@ -191,6 +194,9 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     SetRow(Table::kApplications, id, *body, index);
   } else if (kind == "veu.add") {
     SetRow(Table::kVeus, id, *body, index);
+    s = AddLimits(kind, id, *body);
+  } else if (kind == "nac.file" || kind == "nac.confirm" || kind == "nac.refuse") {
+    SetRow(Table::kNotifications, id, *body, index);
     s = AddLimits(kind, id, *body);
   } else if (kind == "agreement.add") {
     SetRow(Table::kAgreements, id, *body, index);
@@ -358,6 +364,21 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
     }
     return Status::Ok();
   }
+  if (kind.starts_with("nac.")) {
+    Notification n;
+    TG_RETURN_IF_ERROR(FromJson(body, id, n));
+    if (n.quantity_limit > 0) {
+      limits_[NotificationCounter(n.id, "quantity")] =
+          Limit{n.quantity_limit, "NAC notification " + n.id + " quantity (units)"};
+    }
+    TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(n.value_limit_usd, 100.0, kMaxValueUsd,
+                                                          "notification value_limit_usd"));
+    if (cents > 0) {
+      limits_[NotificationCounter(n.id, "value")] =
+          Limit{cents, "NAC notification " + n.id + " value (cents)"};
+    }
+    return Status::Ok();
+  }
   Veu v;
   TG_RETURN_IF_ERROR(FromJson(body, id, v));
   VeuLimits& lim = veus_[v.id];
@@ -395,7 +416,8 @@ void LogReplayer::CheckLimit(const std::string& key, uint64_t index) {
     return;
   }
   if (value > limit.limit) {
-    const bool tpp = !key.starts_with("licence:") || key.ends_with(":tpp");
+    const bool tpp =
+        (!key.starts_with("licence:") && !key.starts_with("nac:")) || key.ends_with(":tpp");
     Finding("record " + std::to_string(index) + " takes " + limit.what + " to " +
             (tpp ? TppText(value) + " TPP" : std::to_string(value)) + ", past its limit of " +
             (tpp ? TppText(limit.limit) + " TPP" : std::to_string(limit.limit)));
@@ -594,7 +616,7 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
   for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicences,
                   Table::kApplications, Table::kAgreements, Table::kVeus, Table::kParties,
                   Table::kPartyLinks, Table::kLists, Table::kClearances, Table::kAlerts,
-                  Table::kNearThreshold}) {
+                  Table::kNearThreshold, Table::kNotifications}) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
     // A damaged row ends its table's comparison; the others still run.
     if (Status s = compare.Run(t == Table::kHolds && replayer.legacy_holds()); !s.ok()) {

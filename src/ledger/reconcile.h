@@ -36,7 +36,7 @@ namespace tg::ledger {
 class LogReplayer {
  public:
   struct Options {
-    // Keep the JSON of licences, VEUs, agreements, parties and party links, so that
+    // Keep the JSON of licences, VEUs, NAC notifications, agreements, parties and links, so that
     // WriteState() can rebuild the ledger a logged decision was made against (replay).
     bool keep_view_tables = false;
   };
@@ -68,8 +68,8 @@ class LogReplayer {
   // ledger cannot be rebuilt from its log).
   bool legacy_holds() const { return legacy_holds_; }
 
-  // The counters and (with keep_view_tables) the licences, VEUs, agreements, parties and links
-  // as the records so far make them, written into `txn`.
+  // The counters and (with keep_view_tables) the licences, VEUs, notifications, agreements,
+  // parties and links as the records so far make them, written into `txn`.
   Status WriteState(store::Transaction& txn) const;
 
  private:

@@ -244,6 +244,32 @@ Status FromJson(std::string_view json, std::string_view key, Veu& r) {
   return rd.Done();
 }
 
+std::string ToJson(const Notification& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("id").String(r.id).Key("party").String(r.party);
+  w.Key("destination").String(r.destination.ToString()).Key("filed").String(r.filed.ToString());
+  w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
+  w.Key("state").String(r.state).Key("confirmation").String(r.confirmation);
+  w.Key("answered").String(DateText(r.answered));
+  w.EndObject();
+  return out;
+}
+
+Status FromJson(std::string_view json, std::string_view key, Notification& r) {
+  Reader rd(json, key);
+  r.id = rd.Str("id");
+  r.party = rd.Str("party");
+  r.destination = rd.Ctry("destination");
+  r.filed = rd.Dt("filed");
+  r.quantity_limit = rd.Int("quantity_limit");
+  r.value_limit_usd = rd.Num("value_limit_usd");
+  r.state = rd.Str("state");
+  r.confirmation = rd.Str("confirmation");
+  r.answered = rd.Dt("answered", /*optional=*/true);
+  return rd.Done();
+}
+
 std::string ToJson(const PartyRecord& r) {
   std::string out;
   JsonWriter w(out);
@@ -357,6 +383,14 @@ std::string PartyLinkKey(std::string_view from, std::string_view to) {
   k += '\x1f';
   k.append(to);
   return k;
+}
+
+std::string NotificationCounter(std::string_view id, std::string_view what) {
+  std::string key = "nac:";
+  key.append(id);
+  key += ':';
+  key.append(what);
+  return key;
 }
 
 std::string LicenceCounter(std::string_view number, std::string_view what) {

@@ -60,11 +60,14 @@ std::string HoldKey(int64_t expires_at, std::string_view id);
 std::string PartyLinkKey(std::string_view from, std::string_view to);
 // The counter of a licence's balance: "licence:NUMBER:quantity|tpp|value".
 std::string LicenceCounter(std::string_view number, std::string_view what);
+// The counter of a NAC notification's balance: "nac:ID:quantity|value".
+std::string NotificationCounter(std::string_view id, std::string_view what);
 
 std::string ToJson(const License& r);
 std::string ToJson(const LicenseApplication& r);
 std::string ToJson(const Agreement& r);
 std::string ToJson(const Veu& r);
+std::string ToJson(const Notification& r);
 std::string ToJson(const PartyRecord& r);
 std::string ToJson(const PartyLink& r);
 std::string ToJson(const Movement& r);
@@ -73,6 +76,7 @@ Status FromJson(std::string_view json, std::string_view key, License& out);
 Status FromJson(std::string_view json, std::string_view key, LicenseApplication& out);
 Status FromJson(std::string_view json, std::string_view key, Agreement& out);
 Status FromJson(std::string_view json, std::string_view key, Veu& out);
+Status FromJson(std::string_view json, std::string_view key, Notification& out);
 Status FromJson(std::string_view json, std::string_view key, PartyRecord& out);
 Status FromJson(std::string_view json, std::string_view key, PartyLink& out);
 Status FromJson(std::string_view json, std::string_view key, Movement& out);

@@ -106,6 +106,9 @@ struct Requirement : RuleInfo {};
 struct Exception : RuleInfo {
   std::string authorization;
   int cap = -1;  // index into Regime::caps
+  // > 0: the exception needs a notification on record (NAC, 15 CFR 740.8(a)(2)), confirmed by
+  // BIS and filed at least this many days before the export, when a ledger is at hand.
+  int notification_days = 0;
 };
 
 struct Policy : RuleInfo {

@@ -475,9 +475,16 @@ class Loader {
 
   Status LoadOne(const YAML::Node& n, const std::string& path, Exception& rule) {
     TG_RETURN_IF_ERROR(r_.CheckKeys(n, path, {"id", "effective", "when", "citation", "text",
-                                              "conditions", "authorization", "cap"}));
+                                              "conditions", "authorization", "cap",
+                                              "notification_days"}));
     TG_RETURN_IF_ERROR(LoadCommon(n, path, rule));
     TG_ASSIGN_OR_RETURN(rule.authorization, r_.String(n, path, "authorization", true));
+    TG_ASSIGN_OR_RETURN(auto days, r_.Number(n, path, "notification_days"));
+    if (days && (*days < 1 || *days > 365 || *days != std::floor(*days))) {
+      return r_.Error(n["notification_days"], path + ".notification_days",
+                      "a whole number of days from 1 to 365");
+    }
+    rule.notification_days = static_cast<int>(days.value_or(0));
     TG_ASSIGN_OR_RETURN(rule.cap, CapIndex(n, path));
     return Status::Ok();
   }

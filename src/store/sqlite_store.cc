@@ -42,7 +42,7 @@ constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kTableNames[] = {
     "meta",     "shipments", "reservations", "licences", "applications",
     "agreements", "veus",    "parties",      "party links", "alerts",
-    "near-threshold orders", "audit log", "lists", "clearances", "holds"};
+    "near-threshold orders", "audit log", "lists", "clearances", "holds", "notifications"};
 
 std::string TableName(int table) {
   return table >= 0 && table < static_cast<int>(std::size(kTableNames))

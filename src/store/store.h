@@ -37,6 +37,7 @@ enum class Table : uint8_t {
   kLists = 12,          // restricted-party lists loaded for screening, by name
   kClearances = 13,     // screening hits a reviewer cleared
   kHolds = 14,          // held reservations by expiry ("EXPIRES20\x1fID"), so expiry reads few
+  kNotifications = 15,  // License Exception NAC notifications and BIS's answers
 };
 
 using Row = std::pair<std::string, std::string>;  // key, value

@@ -24,7 +24,8 @@ def main():
 
         def snapshot():
             return [run(*c).stdout for c in (["license", "list"], ["license", "applications"],
-                                              ["caps"], ["agreement", "list"], ["veu", "list"])]
+                                              ["caps"], ["agreement", "list"], ["veu", "list"],
+                                              ["nac", "list"])]
 
         def expect_ok(*args, stdin=None):
             r = run(*args, stdin=stdin)
@@ -91,6 +92,19 @@ def main():
                        "universal", "--holder", "C-1", "--headquarters", "CN", "--total-tpp",
                        "1e9", "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from",
                        "2025-01-01")
+        # NAC notifications: filed, then answered once; bad answers refused, nothing changed.
+        expect_ok("nac", "file", "--id", "N-1", "--party", "C-CN", "--destination", "CN",
+                  "--filed", "2025-05-20", "--quantity", "100")
+        expect_refused("needs the quantity or value", "nac", "file", "--id", "N-2", "--party",
+                       "C-CN", "--destination", "CN", "--filed", "2025-05-20")
+        expect_refused("--confirmation is required", "nac", "confirm", "N-1", "--date",
+                       "2025-06-14", code=2)
+        expect_refused("before N-1 was filed", "nac", "confirm", "N-1", "--confirmation", "X",
+                       "--date", "2025-05-01")
+        expect_refused("no NAC notification 'N-9'", "nac", "refuse", "N-9", "--date",
+                       "2025-06-14")
+        expect_ok("nac", "confirm", "N-1", "--confirmation", "C67-001", "--date", "2025-06-14")
+        expect_refused("already confirmed", "nac", "refuse", "N-1", "--date", "2025-06-15")
         expect_ok("veu", "add", "--id", "V-4", "--kind", "universal", "--holder", "C-1",
                   "--headquarters", "US", "--total-tpp", "1e9", "--location", "AE: Abu Dhabi 1",
                   "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from", "2025-01-01")
