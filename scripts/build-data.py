@@ -13,23 +13,51 @@ import os
 import re
 import unicodedata
 
-# Precision columns of the Epoch table and the bit length TPP multiplies them by
-# (TPP = dense TOPS x bit length, maximised over precisions; reference section 1.3).
-PRECISIONS = [
-    ("fp4", "FP4 performance (FLOP/s)", 4),
-    ("int4", "INT4 performance (OP/s)", 4),
-    ("fp8", "FP8 performance (FLOP/s)", 8),
-    ("int8", "INT8 performance (OP/s)", 8),
-    ("bf16", "Tensor-FP16/BF16 performance (FLOP/s)", 16),
-    ("fp16", "FP16 (half precision) performance (FLOP/s)", 16),
-    ("tf32", "TF32 (TensorFloat-32) performance (FLOP/s)", 32),
-    ("fp32", "FP32 (single precision) performance (FLOP/s)", 32),
-    ("fp64", "FP64 (double precision) performance (FLOP/s)", 64),
+# Precision columns of the Epoch table; the bit length TPP multiplies each by (TPP = dense TOPS x
+# bit length, maximised over precisions; reference section 1.3) is read from the `bit_lengths`
+# of data/classifications.yaml, the one place that states it.
+EPOCH_COLUMNS = [
+    ("fp4", "FP4 performance (FLOP/s)"),
+    ("int4", "INT4 performance (OP/s)"),
+    ("fp8", "FP8 performance (FLOP/s)"),
+    ("int8", "INT8 performance (OP/s)"),
+    ("bf16", "Tensor-FP16/BF16 performance (FLOP/s)"),
+    ("fp16", "FP16 (half precision) performance (FLOP/s)"),
+    ("tf32", "TF32 (TensorFloat-32) performance (FLOP/s)"),
+    ("fp32", "FP32 (single precision) performance (FLOP/s)"),
+    ("fp64", "FP64 (double precision) performance (FLOP/s)"),
 ]
 
+
+def read_bit_lengths(path):
+    """The `bit_lengths:` block of classifications.yaml (lines 'precision: bits')."""
+    bits, inside = {}, False
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("bit_lengths:"):
+            inside = True
+        elif inside and re.match(r"^\s+#", line):
+            continue
+        elif inside and re.match(r"^\s+\w+:\s*\d+", line):
+            key, value = line.split("#")[0].split(":")
+            bits[key.strip()] = int(value)
+        elif inside and line.strip():
+            break
+    return bits
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BITS = read_bit_lengths(os.path.join(ROOT, "data", "classifications.yaml"))
+PRECISIONS = [(key, column, BITS[key]) for key, column in EPOCH_COLUMNS]
+
+PCIE4 = (63, "interconnect 63 GB/s: PCIe 4.0 x16 host link (31.5 GB/s each way), no NVLink "
+             "(vendor specification)")
+NVLINK_BRIDGE = (112.5, "interconnect 112.5 GB/s: NVLink bridge, both ways (NVIDIA "
+                        "specification)")
+
 # (Epoch row, catalog name, aliases, designed or marketed for data centres, overrides).
-# Overrides: die (mm^2), interconnect (GB/s, aggregate bidirectional), dram (GB/s),
-# each with a note that lands in the source column.
+# Overrides: die (mm^2), interconnect (GB/s, aggregate bidirectional), dram (GB/s), figures
+# ({precision: dense TOPS}, replacing Epoch's), each with a note that lands in the source
+# column; note alone adds a remark.
 CHIPS = [
     ("NVIDIA H100 SXM5 80GB", "H100 SXM", ["H100", "H100 SXM5", "H100 SXM5 80GB"], True, {}),
     ("NVIDIA H100 PCIe", "H100 PCIe", [], True, {}),
@@ -40,7 +68,9 @@ CHIPS = [
                             "s7.2 (CN-note); figure UNVERIFIED")}),
     ("NVIDIA HGX H20", "H20", ["HGX H20"], True,
      {"die": (814, "die 814 mm2 assumed from the GH100 die (reference s7.2 gives PD 2.91 with "
-                   "814 mm2); UNVERIFIED")}),
+                   "814 mm2); UNVERIFIED"),
+      "interconnect": (900, "interconnect 900 GB/s NVLink, the figure NVIDIA's April 2025 letter "
+                            "names as the H20's (Tom's Hardware on the 8-K) [S]")}),
     ("NVIDIA GH200", "GH200", ["GH200 Grace Hopper"], True, {}),
     ("NVIDIA GH100", "GH100", [], True, {}),
     ("NVIDIA B100", "B100", [], True, {}),
@@ -67,12 +97,13 @@ CHIPS = [
     ("NVIDIA A10G", "A10G", [], True, {}),
     ("NVIDIA Tesla T4", "T4", ["Tesla T4"], True, {}),
     ("NVIDIA V100", "V100", ["Tesla V100"], True, {}),
-    ("NVIDIA GeForce RTX 4090", "RTX 4090", ["GeForce RTX 4090"], False, {}),
-    ("NVIDIA GeForce RTX 4080", "RTX 4080", ["GeForce RTX 4080"], False, {}),
-    ("NVIDIA GeForce RTX 4070", "RTX 4070", ["GeForce RTX 4070"], False, {}),
-    ("NVIDIA GeForce RTX 3090", "RTX 3090", ["GeForce RTX 3090"], False, {}),
-    ("NVIDIA RTX 6000 Ada Generation", "RTX 6000 Ada", [], False, {}),
-    ("NVIDIA RTX A6000", "RTX A6000", [], False, {}),
+    ("NVIDIA GeForce RTX 4090", "RTX 4090", ["GeForce RTX 4090"], False, {"interconnect": PCIE4}),
+    ("NVIDIA GeForce RTX 4080", "RTX 4080", ["GeForce RTX 4080"], False, {"interconnect": PCIE4}),
+    ("NVIDIA GeForce RTX 4070", "RTX 4070", ["GeForce RTX 4070"], False, {"interconnect": PCIE4}),
+    ("NVIDIA GeForce RTX 3090", "RTX 3090", ["GeForce RTX 3090"], False,
+     {"interconnect": NVLINK_BRIDGE}),
+    ("NVIDIA RTX 6000 Ada Generation", "RTX 6000 Ada", [], False, {"interconnect": PCIE4}),
+    ("NVIDIA RTX A6000", "RTX A6000", [], False, {"interconnect": NVLINK_BRIDGE}),
     ("AMD Radeon RX 7900 XTX", "RX 7900 XTX", [], False, {}),
     ("AMD Instinct MI300X", "MI300X", ["AMD MI300X", "Instinct MI300X"], True, {}),
     ("AMD Instinct MI300A", "MI300A", ["AMD MI300A"], True, {}),
@@ -80,10 +111,19 @@ CHIPS = [
     ("AMD Instinct MI350X", "MI350X", ["AMD MI350X"], True, {}),
     ("AMD Instinct MI355X", "MI355X", ["AMD MI355X"], True, {}),
     ("AMD Radeon Instinct MI250X", "MI250X", ["AMD MI250X"], True, {}),
-    ("AMD Radeon Instinct MI308X", "MI308X", ["AMD MI308X"], True, {}),
+    ("AMD Radeon Instinct MI308X", "MI308X", ["AMD MI308X", "MI308"], True,
+     {"note": "figures UNVERIFIED: no vendor specification is public, and the April 2025 "
+              "licence requirement for the MI308 implies it was below 3A090, which these "
+              "figures (TPP 10,459) contradict; DRAM 10,300 GB/s is twice the MI300X's"}),
     ("Intel Habana Gaudi2", "Gaudi 2", ["Intel Gaudi 2", "Gaudi2"], True, {}),
     ("Intel Habana Gaudi3", "Gaudi 3", ["Intel Gaudi 3", "Gaudi3"], True, {}),
-    ("Intel Data Center GPU Max 1550", "Data Center GPU Max 1550", ["Ponte Vecchio"], True, {}),
+    ("Intel Data Center GPU Max 1550", "Data Center GPU Max 1550",
+     ["Ponte Vecchio", "Max 1550", "Intel Data Center GPU Max 1550"], True,
+     {"figures": ({"int8": 1677.7216, "bf16": 838.8608, "fp16": 838.8608, "tf32": 419.4304},
+                  "matrix (XMX) peaks: 128 Xe cores x 8 XMX engines x 256 BF16 MACs x 2 x 1.6 "
+                  "GHz = 838.9 TFLOPS, INT8 twice and TF32 half that [C] from Intel's core, "
+                  "engine and clock counts (ark, as quoted by glennklockwood.com) [S]; Epoch "
+                  "lists only the vector rates, which gave TPP 1,678")}),
     ("Google TPU v4", "TPU v4", [], True, {}),
     ("Google TPU v5e", "TPU v5e", [], True, {}),
     ("Google TPU v5p", "TPU v5p", [], True, {}),
@@ -97,13 +137,33 @@ CHIPS = [
     ("Cambricon MLU370-X8", "MLU370-X8", [], True, {}),
     ("Biren BR100", "BR100", ["Biren BR100"], True, {}),
     ("MTT S4000", "MTT S4000", ["Moore Threads S4000"], True, {}),
-    ("MetaX MXC500 (OAM)", "MXC500", ["MetaX MXC500"], True, {}),
+    ("MetaX MXC500 (OAM)", "MXC500", ["MetaX MXC500"], True,
+     {"dram": (1800, "DRAM 1,800 GB/s (64 GB HBM2e) as reported for the vendor; Epoch's 18,000 "
+                     "GB/s is ten times any HBM2e part's; UNVERIFIED")}),
 ]
 
 # Parts the reference table lists that the Epoch table lacks: figures from reference s7.2.
 MANUAL = [
-    {"name": "L40S", "manufacturer": "NVIDIA", "datacenter": True, "fp16": 362, "die": 609,
-     "source": "reference s7.2 (FP16 362 dense, die 609 mm2; FP8 not listed)"},
+    {"name": "L40S", "manufacturer": "NVIDIA", "datacenter": True, "fp8": 733, "int8": 733,
+     "fp16": 362, "die": 609, "dram": 864, "interconnect": 63,
+     "source": "reference s7.2 (FP16 362 dense, die 609 mm2); NVIDIA L40S datasheet: FP8 and "
+               "INT8 1,466 with sparsity (733 dense), 864 GB/s GDDR6, PCIe 4.0 x16 (63 GB/s "
+               "both ways), no NVLink [S]"},
+    {"name": "RTX 5090", "aliases": ["GeForce RTX 5090"], "manufacturer": "NVIDIA",
+     "datacenter": False, "fp4": 1676, "die": 750, "dram": 1792, "interconnect": 126,
+     "source": "3,352 AI TOPS (FP4 with sparsity; 1,676 dense), die 750 mm2, 1,792 GB/s, PCIe "
+               "5.0 x16 (126 GB/s both ways) (NVIDIA; Tom's Hardware table of Aug 2025) [S]; "
+               "not designed or marketed for data centres"},
+    {"name": "RTX 5090D", "aliases": ["GeForce RTX 5090D", "RTX 5090 D"], "manufacturer": "NVIDIA",
+     "datacenter": False, "fp4": 1187.5, "die": 750, "dram": 1792, "interconnect": 126,
+     "source": "the China model: 2,375 AI TOPS (FP4 with sparsity; 1,187.5 dense), otherwise "
+               "the RTX 5090's die, memory and link (Tom's Hardware, Aug 2025) [S]; TPP 4,750 "
+               "stays below 4,800; not designed or marketed for data centres"},
+    {"name": "RTX 4090D", "aliases": ["GeForce RTX 4090D", "RTX 4090 D"], "manufacturer": "NVIDIA",
+     "datacenter": False, "int8": 588.375, "die": 608, "dram": 1008, "interconnect": 63,
+     "source": "the China model: TPP 4,707 as reported (tomshw.it, Apr 2024) [S], INT8 dense "
+               "taken as TPP / 8; 14,592 CUDA cores on the RTX 4090's AD102 die (608 mm2), "
+               "1,008 GB/s, PCIe 4.0 x16; not designed or marketed for data centres"},
 ]
 
 COLUMNS = ["name", "aliases", "manufacturer", "datacenter", "tpp", "performance_density",
@@ -162,13 +222,20 @@ def build_chips(shared, out):
         if "dram" in over:
             dram, note = over["dram"]
             notes.append(note)
+        if "figures" in over:
+            replaced, note = over["figures"]
+            figures.update(replaced)
+            notes.append(note)
+        if "note" in over:
+            notes.append(over["note"])
         if not datacenter:
             notes.append("not designed or marketed for data centres (consumer/workstation part)")
         rows.append(chip_row(name, aliases, r["Manufacturer"].strip(), datacenter, figures, die,
                              dram, inter, r["Release date"], "; ".join(notes)))
     for m in MANUAL:
         figures = {key: m.get(key) for key, _, _ in PRECISIONS}
-        rows.append(chip_row(m["name"], [], m["manufacturer"], m["datacenter"], figures,
+        rows.append(chip_row(m["name"], m.get("aliases", []), m["manufacturer"], m["datacenter"],
+                             figures,
                              m.get("die"), m.get("dram"), m.get("interconnect"), "",
                              m["source"]))
     with open(out, "w", newline="") as f:

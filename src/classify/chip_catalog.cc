@@ -9,14 +9,6 @@ namespace tg::classify {
 
 namespace {
 
-struct PrecisionColumn {
-  const char* name;
-  int bits;
-};
-constexpr PrecisionColumn kPrecisions[] = {{"fp4", 4},   {"int4", 4},  {"fp8", 8},
-                                           {"int8", 8},  {"bf16", 16}, {"fp16", 16},
-                                           {"tf32", 32}, {"fp32", 32}, {"fp64", 64}};
-
 bool Close(double a, double b) { return std::fabs(a - b) <= 1e-3 * std::max(1.0, std::fabs(b)); }
 
 }  // namespace
@@ -29,7 +21,8 @@ double TppFromFigures(const std::vector<PrecisionFigure>& figures, int units) {
   return best * units;
 }
 
-Result<ChipCatalog> ChipCatalog::Load(const std::string& path) {
+Result<ChipCatalog> ChipCatalog::Load(const std::string& path,
+                                      const std::vector<BitLength>& bit_lengths) {
   TG_ASSIGN_OR_RETURN(CsvTable csv, CsvTable::Load(path));
   auto col = [&](const char* name) { return csv.Column(name); };
   TG_ASSIGN_OR_RETURN(size_t c_name, col("name"));
@@ -43,8 +36,8 @@ Result<ChipCatalog> ChipCatalog::Load(const std::string& path) {
   TG_ASSIGN_OR_RETURN(size_t c_io, col("interconnect_gbps"));
   TG_ASSIGN_OR_RETURN(size_t c_source, col("source"));
   std::vector<size_t> c_prec;
-  for (const auto& p : kPrecisions) {
-    TG_ASSIGN_OR_RETURN(size_t c, col(p.name));
+  for (const BitLength& p : bit_lengths) {
+    TG_ASSIGN_OR_RETURN(size_t c, col(p.precision.c_str()));
     c_prec.push_back(c);
   }
   ChipCatalog cat;
@@ -76,9 +69,9 @@ Result<ChipCatalog> ChipCatalog::Load(const std::string& path) {
     };
     for (size_t i = 0; i < c_prec.size(); ++i) {
       std::optional<double> tops;
-      TG_RETURN_IF_ERROR(optional_number(c_prec[i], kPrecisions[i].name, tops));
+      TG_RETURN_IF_ERROR(optional_number(c_prec[i], bit_lengths[i].precision.c_str(), tops));
       if (tops) {
-        e.figures.push_back({kPrecisions[i].name, *tops, kPrecisions[i].bits});
+        e.figures.push_back({bit_lengths[i].precision, *tops, bit_lengths[i].bits});
       }
     }
     if (e.figures.empty()) {

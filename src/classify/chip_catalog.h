@@ -28,9 +28,18 @@ struct ChipEntry {
   std::string source;
 };
 
+// A precision column of the chip table and the bit length TPP multiplies its TOPS by
+// (data/classifications.yaml, `bit_lengths`).
+struct BitLength {
+  std::string precision;
+  int bits = 0;
+};
+
 class ChipCatalog {
  public:
-  static Result<ChipCatalog> Load(const std::string& path);
+  // Every precision of `bit_lengths` must be a column of the table.
+  static Result<ChipCatalog> Load(const std::string& path,
+                                  const std::vector<BitLength>& bit_lengths);
 
   // Case- and punctuation-insensitive lookup by name or alias; nullptr when unknown.
   const ChipEntry* Find(std::string_view name) const;

@@ -48,12 +48,29 @@ Status CheckFigure(std::optional<double> v, std::string_view path, std::string_v
 Result<Classifier> Classifier::Load(const std::string& classifications_yaml,
                                     const std::string& chips_csv) {
   Classifier c;
-  TG_ASSIGN_OR_RETURN(c.catalog_, ChipCatalog::Load(chips_csv));
   TG_ASSIGN_OR_RETURN(std::string text, ReadFile(classifications_yaml));
   regime::YamlReader r(classifications_yaml);
   TG_ASSIGN_OR_RETURN(YAML::Node root, r.Parse(text));
   try {
-    TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {"eccns", "versions"}));
+    TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {"bit_lengths", "eccns", "versions"}));
+    // The bit length each precision column of the chip table counts for TPP.
+    std::vector<BitLength> bit_lengths;
+    const YAML::Node bits = root["bit_lengths"];
+    if (!bits.IsMap() || bits.size() == 0) {
+      return r.Error(bits.IsDefined() ? bits : root, "bit_lengths",
+                     "required: {precision: bits, ...} for the chip table's columns");
+    }
+    for (const auto& kv : bits) {
+      const std::string precision = kv.first.as<std::string>();
+      YAML::Node wrap;
+      wrap["v"] = kv.second;
+      TG_ASSIGN_OR_RETURN(auto n, r.Number(wrap, "bit_lengths." + precision, "v"));
+      if (!n || *n < 1 || *n > 128 || *n != std::floor(*n)) {
+        return r.Error(kv.second, "bit_lengths." + precision, "a whole number of bits, 1 to 128");
+      }
+      bit_lengths.push_back({precision, static_cast<int>(*n)});
+    }
+    TG_ASSIGN_OR_RETURN(c.catalog_, ChipCatalog::Load(chips_csv, bit_lengths));
     TG_ASSIGN_OR_RETURN(auto names, r.StringList(root, "", "eccns"));
     c.eccns_.push_back("none");
     for (auto& n : names) {

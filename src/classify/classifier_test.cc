@@ -118,7 +118,9 @@ TEST(ChipCatalog, RefusesARowWhoseTppDisagreesWithItsFigures) {
   std::getline(in, row);  // H100 SXM, tpp 15832
   row.replace(row.find(",15832,"), 7, ",15000,");
   std::ofstream(path) << header << "\n" << row << "\n";
-  EXPECT_THAT(ChipCatalog::Load(path.string()),
+  EXPECT_THAT(ChipCatalog::Load(path.string(), {{"int8", 8}, {"bf16", 16}, {"fp16", 16},
+                                                {"tf32", 32}, {"fp32", 32}, {"fp64", 64},
+                                                {"fp4", 4}, {"int4", 4}, {"fp8", 8}}),
               StatusIs(StatusCode::kInvalidArgument, ":2: tpp: stored 15000"));
   std::filesystem::remove(path);
 }
