@@ -786,8 +786,20 @@ int AuditOffline(const std::vector<std::string>& argv) {
               static_cast<unsigned long long>(report->from),
               static_cast<unsigned long long>(report->size), report->root_hex.c_str(),
               since.empty() ? "" : "; the --since checkpoint is a prefix");
+  // Who got what: every request the bundle's records decided, with its recipients.
+  for (const std::string& lost : report->lost_requests) {
+    std::printf("MISSING: %s\n", lost.c_str());
+  }
+  for (const tg::BundleRecipient& r : report->recipients) {
+    std::printf("record %llu %s %s: consignee %s%s%s: %s%s%s\n",
+                static_cast<unsigned long long>(r.index), r.kind.c_str(), r.id.c_str(),
+                r.consignee.c_str(), r.end_user.empty() ? "" : ", end user ",
+                r.end_user.c_str(), r.outcome.c_str(), r.authorization.empty() ? "" : " ",
+                r.authorization.c_str());
+  }
+  const int verified = report->lost_requests.empty() ? kExitOk : kExitLineErrors;
   if (!HasFlag(a, "--reconcile")) {
-    return kExitOk;
+    return verified;
   }
   auto balances = tg::ReconcileAuditBundle(a.positional[1]);
   if (!balances) {
@@ -808,7 +820,7 @@ int AuditOffline(const std::vector<std::string>& argv) {
               balances->findings_count == 0 ? "every balance within its limit, every decision "
                                               "consistent with the records before it"
                                             : "FINDINGS");
-  return balances->findings_count == 0 ? kExitOk : kExitLineErrors;
+  return balances->findings_count == 0 ? verified : kExitLineErrors;
 }
 
 int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {

@@ -27,6 +27,9 @@ struct License {
   Date valid_to;
   std::string conditions;
   std::string state = "active";     // active | revoked
+  // Who approved it: the approver of the application it was issued on, else who recorded it
+  // (filled by the ledger when empty). Decisions under it name them.
+  std::string approved_by;
 };
 
 // A licence application: draft → submitted → approved | denied | returned_without_action.

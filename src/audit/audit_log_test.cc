@@ -158,6 +158,7 @@ TEST(AuditBundle, TheOriginMustBeTheLogKeysNameAndCosignVerifiesFirst) {
   std::ofstream(dir / "frontier") << "from 0\n";
   std::ofstream records(dir / "records.jsonl");
   std::ofstream leaves(dir / "leaves");
+  std::ofstream requests(dir / "requests.jsonl");
   auto misnamed = SignNote(FormatCheckpoint({"someone.else", 0, EmptyTreeHash()}),
                            log_key->private_key);
   ASSERT_THAT(misnamed.status(), IsOk());

@@ -5,6 +5,8 @@
 #include <optional>
 #include <sstream>
 
+#include <simdjson.h>
+
 #include "tierguard/audit.h"
 #include "src/audit/merkle.h"
 #include "src/audit/note.h"
@@ -43,6 +45,84 @@ Result<audit::Hash> HashLine(const std::string& line, const std::string& where) 
   audit::Hash h;
   std::copy(bytes->begin(), bytes->end(), h.begin());
   return h;
+}
+
+// "NAME (ID, CC)" of a party of a request, or empty when the request has none.
+std::string PartyText(simdjson::dom::element request, const char* key) {
+  simdjson::dom::object party;
+  if (request[key].get_object().get(party)) {
+    return {};
+  }
+  const auto field = [&](const char* k) {
+    std::string_view s;
+    return party[k].get_string().get(s) ? std::string_view() : s;
+  };
+  const std::string_view name = field("name");
+  const std::string_view id = field("id");
+  const std::string_view country = field("country");
+  std::string out(name.empty() ? "(no name)" : name);
+  out += " (";
+  out += id.empty() ? "no id" : id;
+  out += ", ";
+  out += country;
+  out += ")";
+  return out;
+}
+
+// Checks a request record against the request beside it and says who it was for.
+Result<BundleRecipient> CheckRequest(uint64_t index, std::string_view kind,
+                                     simdjson::dom::element record, std::string_view line,
+                                     simdjson::dom::parser& line_parser) {
+  const std::string where = "record " + std::to_string(index) + " (" + std::string(kind) + ")";
+  simdjson::dom::element beside;
+  uint64_t stated = 0;
+  std::string_view request;
+  if (line.empty() || line_parser.parse(line.data(), line.size()).get(beside) ||
+      beside["index"].get_uint64().get(stated)) {
+    return DataLoss(where + ": its request is missing from requests.jsonl or does not parse");
+  }
+  if (stated != index) {
+    return DataLoss(where + ": requests.jsonl gives the request of record " +
+                    std::to_string(stated) + " in its place (a request was added or removed)");
+  }
+  if (beside["request"].is_null()) {
+    return NotFound(where + ": its request is not in the bundle: the exporting ledger has lost "
+                            "its row, so who it was for cannot be shown");
+  }
+  if (beside["request"].get_string().get(request)) {
+    return DataLoss(where + ": its request in requests.jsonl is not a string");
+  }
+  std::string_view digest;
+  if (record["body"]["request_sha256"].get_string().get(digest)) {
+    return DataLoss(where + ": the record holds no request_sha256");
+  }
+  if (audit::Hex(audit::Sha256(request)) != digest) {
+    return DataLoss(where + ": its request in requests.jsonl does not hash to the record's "
+                            "request_sha256 (the request was changed)");
+  }
+  BundleRecipient r;
+  r.index = index;
+  r.kind = std::string(kind);
+  std::string_view text;
+  simdjson::dom::element decision = record["body"]["decision"];
+  if (!decision["outcome"].get_string().get(text)) {
+    r.outcome = std::string(text);
+  }
+  if (!decision["authorization"].get_string().get(text)) {
+    r.authorization = std::string(text);
+  }
+  // The request text lives in line_parser's document: parse it with a parser of its own.
+  thread_local simdjson::dom::parser request_parser;
+  simdjson::dom::element req;
+  if (request_parser.parse(request.data(), request.size()).get(req)) {
+    return DataLoss(where + ": its request does not parse as JSON");
+  }
+  if (!req["id"].get_string().get(text)) {
+    r.id = std::string(text);
+  }
+  r.consignee = PartyText(req, "consignee");
+  r.end_user = PartyText(req, "end_user");
+  return r;
 }
 
 }  // namespace
@@ -143,9 +223,14 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   // missing record is named before the whole is compared with the signed root.
   std::ifstream records(dir + "records.jsonl", std::ios::binary);
   std::ifstream leaves(dir + "leaves", std::ios::binary);
-  if (!records || !leaves) {
-    return InvalidArgument(dir + ": records.jsonl or leaves is missing from the bundle");
+  std::ifstream requests(dir + "requests.jsonl", std::ios::binary);
+  if (!records || !leaves || !requests) {
+    return InvalidArgument(dir + ": records.jsonl, leaves or requests.jsonl is missing from the "
+                                 "bundle");
   }
+  simdjson::dom::parser record_parser;
+  simdjson::dom::parser request_parser;
+  std::string request_line;
   audit::CompactRange head = range;
   std::string record;
   std::string leaf;
@@ -172,6 +257,25 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
     if (audit::LeafHash(record) != h) {
       return DataLoss(where + " was changed: it does not match its leaf hash");
     }
+    simdjson::dom::element parsed;
+    std::string_view kind;
+    if (record_parser.parse(record.data(), record.size()).get(parsed) ||
+        parsed["kind"].get_string().get(kind)) {
+      return DataLoss(where + " does not parse as an audit record");
+    }
+    if (kind == "shipment" || kind == "reservation.hold" || kind == "refusal") {
+      if (!std::getline(requests, request_line)) {
+        request_line.clear();
+      }
+      auto who = CheckRequest(index, kind, parsed, request_line, request_parser);
+      if (who) {
+        report.recipients.push_back(std::move(*who));
+      } else if (who.error().code() == StatusCode::kNotFound) {
+        report.lost_requests.push_back(who.error().message());
+      } else {
+        return who.error();
+      }
+    }
     if (old && index == old->size && head.Root() != old->root) {
       return DataLoss("the log was rewritten: the --since checkpoint (size " +
                       std::to_string(old->size) + ") is not a prefix of this one");
@@ -183,6 +287,10 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
     return DataLoss("the records end at " + std::to_string(index) +
                     " but the checkpoint's tree has " + std::to_string(cp.size) +
                     " (the log was truncated or extended)");
+  }
+  if (std::getline(requests, request_line)) {
+    return DataLoss("requests.jsonl holds more requests than the records carry (a request was "
+                    "added)");
   }
   if (old && old->size == cp.size && head.Root() != old->root) {
     return DataLoss("the log was rewritten: the --since checkpoint differs at the same size");

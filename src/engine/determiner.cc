@@ -220,7 +220,8 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
     verdict = ItemVerdict{Outcome::kLicensed, LicensePolicy::kNone, l.number};
     AddReason(out, "licence-on-record", l.number, kLicensedText,
               std::string(item.classification.name) + " x " + std::to_string(item.quantity) +
-                  " under " + l.number + " (valid to " + l.valid_to.ToString() + ")");
+                  " under " + l.number + " (valid to " + l.valid_to.ToString() +
+                  (l.approved_by.empty() ? "" : ", approved by " + l.approved_by) + ")");
     return true;
   }
   if (named && !seen) {

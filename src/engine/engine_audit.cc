@@ -13,6 +13,7 @@
 #include "src/audit/audit_log.h"
 #include "src/audit/note.h"
 #include "src/common/digest.h"
+#include "src/common/json_writer.h"
 #include "src/engine/engine_impl.h"
 #include "src/ledger/ledger.h"
 #include "src/ledger/reconcile.h"
@@ -130,7 +131,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
       doc["subject"].get_string().get(subject)) {
     return DataLoss("audit record " + std::to_string(index) + " does not parse");
   }
-  if (kind != "shipment" && kind != "reservation.hold") {
+  if (!ledger::IsRequestRecord(kind)) {
     return InvalidArgument("record " + std::to_string(index) + " is a " + std::string(kind) +
                            ", not a decision");
   }
@@ -149,18 +150,16 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   TG_ASSIGN_OR_RETURN(auto rebuilt, state->Begin());
   TG_RETURN_IF_ERROR(replayer.WriteState(*rebuilt));
   ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
-  TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(out.id));
-  TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(out.id));
-  if (!shipped && !held) {
-    return DataLoss("the request of record " + std::to_string(index) +
-                    " is not in the ledger");
+  auto movement = ledger::MovementOfRecord(*txn, kind, subject, index);
+  if (!movement) {
+    return DataLoss(movement.error().message());
   }
-  const std::string& request_text = shipped ? shipped->request : held->request;
+  const std::string& request_text = movement->request;
   if (audit::Hex(audit::Sha256(request_text)) != digest_s) {
     return DataLoss("the stored request of " + out.id +
                     " does not match the digest in record " + std::to_string(index));
   }
-  TG_ASSIGN_OR_RETURN(out.logged, ledger.RecordedDecision(shipped ? *shipped : *held));
+  TG_ASSIGN_OR_RETURN(out.logged, ledger.RecordedDecision(*movement));
   // The regime version that decided it: loaded now, or kept in the ledger by content hash.
   const regime::Regime* regime = nullptr;
   for (const auto& r : impl_->regimes.all()) {
@@ -293,16 +292,47 @@ Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t 
   }
   TG_ASSIGN_OR_RETURN(auto records, BundleFile::Create(out + "/records.jsonl"));
   TG_ASSIGN_OR_RETURN(auto leaves, BundleFile::Create(out + "/leaves"));
+  TG_ASSIGN_OR_RETURN(auto requests, BundleFile::Create(out + "/requests.jsonl"));
   std::string line;
+  simdjson::dom::parser parser;
   // One pass over the whole log: records before `from` are read to check the tree, the rest
-  // are written as they are read (the bundle is never held in memory).
-  TG_RETURN_IF_ERROR(log.ScanRecords(from, to, [&](uint64_t, std::string_view r) -> Status {
+  // are written as they are read (the bundle is never held in memory). A record that carries a
+  // request (by its digest) has the request itself beside it in requests.jsonl, from its row.
+  TG_RETURN_IF_ERROR(log.ScanRecords(from, to, [&](uint64_t index, std::string_view r) -> Status {
     line = audit::Base64(audit::AsBytes(audit::LeafHash(r)));
     line += '\n';
     TG_RETURN_IF_ERROR(leaves->Write(line));
     TG_RETURN_IF_ERROR(records->Write(r));
-    return records->Write("\n");
+    TG_RETURN_IF_ERROR(records->Write("\n"));
+    simdjson::dom::element doc;
+    std::string_view kind;
+    std::string_view subject;
+    if (parser.parse(r.data(), r.size()).get(doc) || doc["kind"].get_string().get(kind) ||
+        doc["subject"].get_string().get(subject)) {
+      return DataLoss("record " + std::to_string(index) + " does not parse");
+    }
+    if (!ledger::IsRequestRecord(kind)) {
+      return Status::Ok();
+    }
+    auto movement = ledger::MovementOfRecord(*txn, kind, subject, index);
+    if (!movement && movement.error().code() != StatusCode::kNotFound) {
+      return movement.error();
+    }
+    line.clear();
+    JsonWriter w(line);
+    w.BeginObject().Key("index").Int(static_cast<int64_t>(index)).Key("kind").String(kind);
+    w.Key("subject").String(subject).Key("request");
+    if (movement) {
+      w.String(movement->request);
+    } else {
+      // The log is intact but the ledger lost the row: the bundle says so, and verify names it.
+      w.Null().Key("missing").String(movement.error().message());
+    }
+    w.EndObject();
+    line += '\n';
+    return requests->Write(line);
   }));
+  TG_RETURN_IF_ERROR(requests->Commit());
   TG_ASSIGN_OR_RETURN(std::string checkpoint, SignedCheckpoint(log, to, private_key));
   TG_RETURN_IF_ERROR(WriteBundleFile(out + "/frontier", frontier));
   TG_RETURN_IF_ERROR(records->Commit());

@@ -286,25 +286,29 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         AppendField(batch_out, "expires_at", std::to_string(options.expires_at));
       }
       batch_out += '\n';
-      if (allowed) {
-        ledger::Movement m;
-        m.id = request.id;
-        m.kind = options.reserve ? "reservation" : "shipment";
-        m.state = options.reserve ? "held" : "recorded";
-        m.date = request.date.ToString();
-        m.consignee = PartyKey(request);
-        m.group = request.consignee.group;
-        m.recorded_at = impl_->clock->NowUnix();
-        m.expires_at = options.reserve ? options.expires_at : 0;
-        for (const auto& [key, amount] : decision.counter_deltas) {
-          m.deltas.push_back({key, amount});
-        }
-        m.request = doc;
-        m.decision = std::move(json);
-        m.regime_hash = regime->content_hash;
-        if (kept_regimes.insert(regime).second) {
-          TG_RETURN_IF_ERROR(ledger.KeepRegime(regime->content_hash, regime->source));
-        }
+      // Every decided request is logged with its request: an allowed one as a shipment or a
+      // hold, a refused one as a refusal (the log shows who asked for what, and the answer).
+      ledger::Movement m;
+      m.id = request.id;
+      m.kind = options.reserve ? "reservation" : "shipment";
+      m.state = options.reserve ? "held" : "recorded";
+      m.date = request.date.ToString();
+      m.consignee = PartyKey(request);
+      m.group = request.consignee.group;
+      m.recorded_at = impl_->clock->NowUnix();
+      m.expires_at = options.reserve && allowed ? options.expires_at : 0;
+      for (const auto& [key, amount] : decision.counter_deltas) {
+        m.deltas.push_back({key, amount});
+      }
+      m.request = doc;
+      m.decision = std::move(json);
+      m.regime_hash = regime->content_hash;
+      if (kept_regimes.insert(regime).second) {
+        TG_RETURN_IF_ERROR(ledger.KeepRegime(regime->content_hash, regime->source));
+      }
+      if (!allowed) {
+        TG_RETURN_IF_ERROR(ledger.RecordRefusal(m));
+      } else {
         TG_RETURN_IF_ERROR(options.reserve ? ledger.HoldReservation(m) : ledger.RecordShipment(m));
         for (const auto& [key, amount] : decision.counter_deltas) {
           view.Added(key, amount);

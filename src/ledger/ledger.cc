@@ -235,8 +235,12 @@ Status Ledger::AddAlert(std::string_view key, std::string json) {
   return Log("alert", key, std::move(json));
 }
 
-Status Ledger::AddLicense(const License& license) {
-  TG_RETURN_IF_ERROR(Validate(license));
+Status Ledger::AddLicense(const License& license_in) {
+  TG_RETURN_IF_ERROR(Validate(license_in));
+  License license = license_in;
+  if (license.approved_by.empty()) {
+    license.approved_by = actor_;
+  }
   const std::string json = ToJson(license);
   TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicences, license.number, json, "licence"));
   return Log("licence.add", license.number, json);
@@ -340,6 +344,7 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
   l.valid_from = valid_from;
   l.valid_to = a.valid_to;
   l.conditions = "issued on application " + a.id + ", approved by " + std::string(approver);
+  l.approved_by = std::string(approver);
   TG_RETURN_IF_ERROR(AddLicense(l));
   a.state = "approved";
   a.approver = std::string(approver);
@@ -633,6 +638,43 @@ Status Ledger::HoldReservation(const Movement& reservation_in) {
       txn_.Put(Table::kHolds, HoldKey(reservation.expires_at, reservation.id), reservation.id));
   TG_RETURN_IF_ERROR(ApplyDeltas(reservation.deltas, +1));
   return Log("reservation.hold", reservation.id, MovementBody(reservation));
+}
+
+Status Ledger::RecordRefusal(const Movement& refusal_in) {
+  Movement refusal = refusal_in;
+  refusal.kind = "refusal";
+  refusal.state = "refused";
+  refusal.deltas.clear();
+  refusal.expires_at = 0;
+  TG_ASSIGN_OR_RETURN(refusal.audit_index, audit_.Size());
+  TG_RETURN_IF_ERROR(
+      txn_.Insert(Table::kRefusals, RefusalKey(refusal.audit_index), ToJson(refusal)));
+  return Log("refusal", refusal.id, MovementBody(refusal));
+}
+
+bool IsRequestRecord(std::string_view kind) {
+  return kind == "shipment" || kind == "reservation.hold" || kind == "refusal";
+}
+
+Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind,
+                                  std::string_view subject, uint64_t index) {
+  std::optional<std::string> row;
+  std::string key(subject);
+  if (kind == "shipment") {
+    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kShipments, key));
+  } else if (kind == "reservation.hold") {
+    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kReservations, key));
+  } else if (kind == "refusal") {
+    key = RefusalKey(index);
+    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kRefusals, key));
+  }
+  if (!row) {
+    return NotFound("record " + std::to_string(index) + " (" + std::string(kind) + " " +
+                    Excerpt(subject, 80) + "): its request is not in the ledger");
+  }
+  Movement m;
+  TG_RETURN_IF_ERROR(FromJson(*row, key, m));
+  return m;
 }
 
 Status Ledger::CommitReservation(std::string_view id) {

@@ -21,6 +21,13 @@
 
 namespace tg::ledger {
 
+// Whether an audit record of this kind carries a request (shipment, reservation.hold, refusal).
+bool IsRequestRecord(std::string_view kind);
+// The ledger row of such a record (its request as received, its decision's place in the log);
+// NotFound when the row is gone.
+Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind,
+                                  std::string_view subject, uint64_t index);
+
 // Read-through cache of recorded state for the determiner, for one transaction.
 class View {
  public:
@@ -121,6 +128,11 @@ class Ledger {
   // Stores the shipment and applies its deltas. AlreadyExists when the id is recorded.
   Status RecordShipment(const Movement& shipment);
   Status HoldReservation(const Movement& reservation);
+  // A request ship or reserve decided and did not record (a licence is required, or it is
+  // prohibited): kept with its request and decision and logged ("refusal"), so that the log
+  // shows every request decided and who it was for. It moves no counter.
+  Status RecordRefusal(const Movement& refusal);
+
   // A held reservation becomes a shipment (its deltas stay applied).
   Status CommitReservation(std::string_view id);
   // A held reservation is undone. FailedPrecondition when it is committed or already released.

@@ -102,6 +102,8 @@ std::string TableName(Table t) {
       return "holds index entry";
     case Table::kNotifications:
       return "NAC notification";
+    case Table::kRefusals:
+      return "refusal";
     default:
       return "row";
   }
@@ -182,7 +184,7 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
   const std::string kind_s(kind);
   const std::string id(subject);
   Status s;
-  if (kind == "shipment" || kind == "reservation.hold") {
+  if (kind == "shipment" || kind == "reservation.hold" || kind == "refusal") {
     s = ApplyMovement(index, kind, id, *body, parsed_body);
   } else if (kind == "reservation.commit" || kind == "reservation.release" ||
              kind == "reservation.expire") {
@@ -242,9 +244,20 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
   m.id = id;
   m.audit_index = index;
   const bool hold = kind == "reservation.hold";
+  TG_RETURN_IF_ERROR(ApplyDecisionCaps(index, id, body, m.deltas));
+  if (kind == "refusal") {
+    if (!m.deltas.empty()) {
+      return DataLoss("a refusal that moves counters");
+    }
+    m.kind = "refusal";
+    m.state = "refused";
+    regime_hashes_.insert(m.regime_hash);
+    rows_[static_cast<int>(Table::kRefusals)][RefusalKey(index)] = ExpectedRow{
+        Digest(MovementProjection(m, f.request_sha256, f.legacy)), index, true, f.legacy};
+    return Status::Ok();
+  }
   m.kind = hold ? "reservation" : "shipment";
   m.state = hold ? "held" : "recorded";
-  TG_RETURN_IF_ERROR(ApplyDecisionCaps(index, id, body, m.deltas));
   for (const Delta& d : m.deltas) {
     int64_t& c = counters_[d.key];
     if (__builtin_add_overflow(c, d.amount, &c)) {
@@ -519,7 +532,10 @@ class TableComparison {
   }
 
  private:
-  bool Movements() const { return table_ == Table::kShipments || table_ == Table::kReservations; }
+  bool Movements() const {
+    return table_ == Table::kShipments || table_ == Table::kReservations ||
+           table_ == Table::kRefusals;
+  }
 
   // The digest of a row as its record's digest is made. A legacy record says less: the row is
   // compared on what it says.
@@ -616,7 +632,7 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
   for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicences,
                   Table::kApplications, Table::kAgreements, Table::kVeus, Table::kParties,
                   Table::kPartyLinks, Table::kLists, Table::kClearances, Table::kAlerts,
-                  Table::kNearThreshold, Table::kNotifications}) {
+                  Table::kNearThreshold, Table::kNotifications, Table::kRefusals}) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
     // A damaged row ends its table's comparison; the others still run.
     if (Status s = compare.Run(t == Table::kHolds && replayer.legacy_holds()); !s.ok()) {

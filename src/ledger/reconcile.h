@@ -104,7 +104,7 @@ class LogReplayer {
   std::vector<std::string> findings_;
   uint64_t findings_count_ = 0;
   std::map<std::string, int64_t> counters_;
-  std::array<Rows, 16> rows_;
+  std::array<Rows, store::kTableCount> rows_;
   std::unordered_map<std::string, Hold> reservations_;
   std::unordered_map<std::string, Limit> limits_;  // counter key → its limit
   // VEUs: the counter keys are made per destination, so their limits are worked out per key.

@@ -129,7 +129,7 @@ std::string ToJson(const License& r) {
   w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
   w.Key("tpp_limit").Number(r.tpp_limit).Key("valid_from").String(r.valid_from.ToString());
   w.Key("valid_to").String(r.valid_to.ToString()).Key("conditions").String(r.conditions);
-  w.Key("state").String(r.state).EndObject();
+  w.Key("state").String(r.state).Key("approved_by").String(r.approved_by).EndObject();
   return out;
 }
 
@@ -147,6 +147,7 @@ Status FromJson(std::string_view json, std::string_view key, License& r) {
   r.valid_to = rd.Dt("valid_to");
   r.conditions = rd.Str("conditions");
   r.state = rd.Str("state");
+  r.approved_by = rd.OptStr("approved_by");  // absent from licences recorded before it was kept
   return rd.Done();
 }
 
@@ -376,6 +377,12 @@ std::string HoldKey(int64_t expires_at, std::string_view id) {
   key += '\x1f';
   key.append(id);
   return key;
+}
+
+std::string RefusalKey(uint64_t audit_index) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%020llu", static_cast<unsigned long long>(audit_index));
+  return buf;
 }
 
 std::string PartyLinkKey(std::string_view from, std::string_view to) {

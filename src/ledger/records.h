@@ -56,6 +56,9 @@ Result<MovementBodyFields> ParseMovementBody(std::string_view body);
 // The key of a held reservation in the holds index: its expiry (20 digits, 0: never) and id,
 // so that the expired ones are read in order and the rest are not read at all.
 std::string HoldKey(int64_t expires_at, std::string_view id);
+// The key of a refused request: its audit index (20 digits), so that retries of one id each
+// keep their own row, in log order.
+std::string RefusalKey(uint64_t audit_index);
 // The key of a party link: "FROM\x1fTO", so that a party's outgoing links scan by prefix.
 std::string PartyLinkKey(std::string_view from, std::string_view to);
 // The counter of a licence's balance: "licence:NUMBER:quantity|tpp|value".

@@ -42,7 +42,10 @@ constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kTableNames[] = {
     "meta",     "shipments", "reservations", "licences", "applications",
     "agreements", "veus",    "parties",      "party links", "alerts",
-    "near-threshold orders", "audit log", "lists", "clearances", "holds", "notifications"};
+    "near-threshold orders", "audit log", "lists", "clearances", "holds", "notifications",
+    "refusals"};
+
+static_assert(std::size(kTableNames) == store::kTableCount, "a name for every table");
 
 std::string TableName(int table) {
   return table >= 0 && table < static_cast<int>(std::size(kTableNames))

@@ -38,7 +38,9 @@ enum class Table : uint8_t {
   kClearances = 13,     // screening hits a reviewer cleared
   kHolds = 14,          // held reservations by expiry ("EXPIRES20\x1fID"), so expiry reads few
   kNotifications = 15,  // License Exception NAC notifications and BIS's answers
+  kRefusals = 16,       // requests ship or reserve decided and did not record, by audit index
 };
+inline constexpr int kTableCount = 17;  // one more than the last table's value
 
 using Row = std::pair<std::string, std::string>;  // key, value
 

@@ -35,6 +35,9 @@ def main():
         orders += [{"id": f"D-{i}", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
                     "consignee": {"id": f"C-{i % 3}", "country": "AE"},
                     "items": [{"part": "H100", "quantity": 400}]} for i in range(12)]
+        # A refused request is logged and replays like the others.
+        orders += [{"id": "R-1", "date": "2026-03-01", "consignee": {"id": "C-CN", "country": "CN"},
+                    "items": [{"part": "B200", "quantity": 8}]}]
         run("ship", stdin="".join(json.dumps(o) + "\n" for o in orders))
         # Later changes: a second licence, more shipments, and an edited regime file.
         run("license", "add", "--number", "L-2", "--eccn", "3A090.a", "--destination", "AE",

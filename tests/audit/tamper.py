@@ -35,6 +35,11 @@ def main():
         with open(os.path.join(tmp, "old.cp"), "w") as f:
             f.write(old)
         run("--db", db, "ship", stdin=orders.replace("T-", "U-"))
+        # A refused request (B200 to China) is logged too, with who it was for.
+        run("--db", db, "ship", stdin=json.dumps({
+            "id": "R-1", "date": "2026-03-01", "items": [{"part": "B200", "quantity": 8}],
+            "consignee": {"id": "C-CN", "name": "Harbour Compute", "country": "CN"},
+            "end_user": {"id": "E-CN", "name": "Lab Nine", "country": "CN"}}) + "\n")
         run("--db", db, "audit", "export", "--key", "log.key", "good")
         good = os.path.join(tmp, "good")
 
@@ -47,6 +52,13 @@ def main():
                 failures.append(f"{name}: expected exit {code} and {text!r}, got {result.returncode}: {out.strip()[:200]}")
 
         expect("untouched", verify("good"), 0, "verified")
+        untouched = verify("good").stdout
+        expect("recipients shown", verify("good"), 0,
+               "record 80 refusal R-1: consignee Harbour Compute (C-CN, CN), end user Lab Nine "
+               "(E-CN, CN): license_required")
+        if "shipment T-3: consignee (no name) (C-3, AE): license_exception LPP" not in untouched:
+            failures.append("a shipment's recipient is not shown: " + untouched[:300])
+
         expect("untouched since", verify("good", "--since", "old.cp"), 0, "is a prefix")
 
         def variant(name, change):
@@ -54,6 +66,22 @@ def main():
             shutil.copytree(good, path)
             change(path)
             return name
+
+        def edit_requests(path, fn):
+            file = os.path.join(path, "requests.jsonl")
+            lines = open(file).read().splitlines()
+            open(file, "w").write("\n".join(fn(lines)) + "\n")
+
+        def change_recipient(lines):
+            row = json.loads(lines[-1])
+            row["request"] = row["request"].replace("Lab Nine", "Someone Else")
+            return lines[:-1] + [json.dumps(row)]
+        expect("changed request", verify(variant("request", lambda p: edit_requests(p, change_recipient))),
+               1, "does not hash to the record's request_sha256")
+        expect("dropped request", verify(variant("norequest", lambda p: edit_requests(p, lambda l: l[:3] + l[4:]))),
+               1, "in its place")
+        expect("added request", verify(variant("morerequests", lambda p: edit_requests(p, lambda l: l + [l[0]]))),
+               1, "more requests than the records carry")
 
         def edit_records(path, fn):
             lines = open(os.path.join(path, "records.jsonl")).read().splitlines()
