@@ -1,5 +1,7 @@
 #include "src/screen/party_screener.h"
 
+#include <algorithm>
+
 #include "src/common/csv.h"
 #include "src/common/text.h"
 #include "src/screen/normalize.h"
@@ -121,9 +123,37 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
       if (o > decision.outcome) {
         decision.outcome = o;
       }
+      // A licence the entry requires is reviewed under the entry's own policy (Entity List
+      // entries state one), where that is stricter than the regime's.
+      if (o == Outcome::kLicenseRequired) {
+        decision.policy = std::max(decision.policy, PolicyOfEntry(h.entry->license_policy));
+      }
       decision.screening.push_back(std::move(sh));
     }
   }
+  // What the hits made of the decision: a prohibited export has no review policy, and one that
+  // may no longer ship relies on no exception or licence.
+  if (decision.outcome == Outcome::kProhibited) {
+    decision.policy = LicensePolicy::kNone;
+  }
+  if (!IsAllowed(decision.outcome)) {
+    decision.authorization.clear();
+  }
+}
+
+LicensePolicy PolicyOfEntry(std::string_view text) {
+  const std::string lower = AsciiLower(text);
+  if (lower.find("denial") != std::string::npos) {
+    return LicensePolicy::kPresumptionOfDenial;
+  }
+  if (lower.find("case-by-case") != std::string::npos ||
+      lower.find("case by case") != std::string::npos) {
+    return LicensePolicy::kCaseByCase;
+  }
+  if (lower.find("approval") != std::string::npos) {
+    return LicensePolicy::kPresumptionOfApproval;
+  }
+  return LicensePolicy::kNone;
 }
 
 }  // namespace tg::screen

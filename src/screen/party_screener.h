@@ -18,6 +18,10 @@
 
 namespace tg::screen {
 
+// The review policy an entry's own licence policy text states ("Presumption of denial",
+// "Case-by-case review", …), or kNone when it names none of them.
+LicensePolicy PolicyOfEntry(std::string_view text);
+
 struct ListConsequence {
   std::string list;
   std::string outcome;  // prohibited | license_required | red_flag

@@ -80,6 +80,8 @@ def main():
         d = decide("determine", request("A1", "Karakum Processor Trading"),
                    request("A2", "Sakura Cloud KK", country="JP"))
         check(d["A1"]["outcome"] == "prohibited", f"SDN consignee: {d['A1']['outcome']}")
+        check(d["A1"]["license_policy"] is None and d["A1"]["authorization"] is None,
+              f"a prohibited decision states a policy or authorization: {d['A1']}")
         check(any(r["rule"] == "screening.SDN" for r in d["A1"]["reasons"]),
               f"SDN reason missing: {d['A1']['reasons']}")
         hit = d["A1"]["screening"][0]
@@ -164,6 +166,13 @@ def main():
         el = [x for x in d["A6"]["reasons"] if x["rule"] == "screening.EL"]
         check(d["A6"]["outcome"] == "license_required" and el and "licence policy" in
               el[0]["detail"], f"Entity List consignee: {d['A6']}")
+        # The entry's own policy (presumption of denial) is the decision's, also where the regime
+        # itself requires no licence (the same company ordering for a Singapore site).
+        d = decide("determine", request("A7", "32 Group China Ltd.", country="SG"))
+        check(d["A7"]["outcome"] == "license_required" and
+              d["A7"]["license_policy"] == "presumption_of_denial" and
+              d["A7"]["authorization"] is None,
+              f"Entity List policy where the regime needs no licence: {d['A7']}")
 
         # Refusals change nothing.
         before = run("hits", "list").stdout
