@@ -241,7 +241,14 @@ Result<size_t> Index::Add(const ScreeningList& list) {
           }
         }
         if (n.tokens.size() > 1) {
-          Post(n.Joined(), id);  // "Goldman Sachs" found from "GoldmanSachs"
+          const std::string joined = n.Joined();
+          Post(joined, id);  // "Goldman Sachs" found from "GoldmanSachs"
+          // And by sound, for names written without spaces in another script and romanised as
+          // one word (김정은, gimjeongeun, for KIM Jong Un): the scorer compares the joined run
+          // with that word, so the candidates must include it.
+          if (const std::string key = PhoneticKey(joined); key.size() >= 4) {
+            Post(PhoneticPostingKey(key), id);
+          }
         }
         names_.push_back(Name{entry, text, std::move(n)});
         ++added;
@@ -311,7 +318,13 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
     // has it, the rarity scaling undone for that case.
     if (n.tokens.size() > 1) {
-      add(n.Joined(), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+      const std::string joined = n.Joined();
+      add(joined, KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+      // By sound too: a romanisation splits and spells syllables its own way (김정은:
+      // gimjeong eun) where the list joins others (KIM Jong Un: kimjongun).
+      if (const std::string key = PhoneticKey(joined); key.size() >= 4) {
+        add(PhoneticPostingKey(key), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+      }
     }
   }
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {

@@ -228,6 +228,18 @@ def main():
               and (not without or without[0]["score"] < with_id[0]["score"]),
               f"identifier qualifier: {got['i1']} / {got['i2']}")
 
+        # A name written without spaces in another script and romanised apart from the listed
+        # spelling is still found: screen lists what match scores at or above the threshold.
+        sdn = os.path.join(SHARED, "sanctions/ofac_sdn/sdn_2024-05-03.csv")
+        for query, entry in (("김정은", "SDN-20157"), ("김여정", "SDN-21444")):
+            r = run("screen", "--list", sdn, with_db=False, stdin=query + "\n")
+            hits = json.loads(r.stdout)["hits"] if r.returncode == 0 else []
+            m = run("match", with_db=False, stdin=json.dumps(
+                {"name1": query, "name2": next((h["matched_name"] for h in hits
+                                                if h["entry_id"] == entry), "")}) + "\n")
+            check(any(h["entry_id"] == entry for h in hits) and '"match":true' in m.stdout,
+                  f"screen {query}: {[h['entry_id'] for h in hits]} {m.stdout.strip()}")
+
         # Every load and clearance is in the audit log.
         keys = os.path.join(tmp, "k")
         run("audit", "keygen", "--name", "test.tierguard/log", "--out", keys, with_db=False)
