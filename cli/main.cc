@@ -645,8 +645,18 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     p.name = Opt(a, "--name");
     p.address = Opt(a, "--address");
     p.beneficial_owners = a.repeated["--owner"];
-    tg::Status s = engine.AddParty(p);
-    return s.ok() ? (std::printf("added party %s\n", p.id.c_str()), kExitOk) : Refused("party add", s);
+    auto alerts = engine.AddParty(p);
+    if (!alerts) {
+      return Refused("party add", alerts.error());
+    }
+    std::printf("added party %s", p.id.c_str());
+    if (*alerts > 0) {
+      std::printf("; screened against the kept lists: %lld hit%s raised an alert (tierguard "
+                  "alerts, tierguard hits open)",
+                  static_cast<long long>(*alerts), *alerts == 1 ? "" : "s");
+    }
+    std::printf("\n");
+    return kExitOk;
   }
   if (verb == "link") {
     double share = 0;

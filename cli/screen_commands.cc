@@ -47,14 +47,20 @@ list   the kept lists: name, version, format, source, entries
 diff   the entries added, removed and changed between two list files (no ledger needed)
 )";
 
-const char* const kHitsHelp = R"(usage: tierguard [--db PATH] hits clear --party NAME --entry ENTRY_ID --reason TEXT [--expires DATE]
-       tierguard [--db PATH] hits list
+const char* const kHitsHelp = R"(usage: tierguard [--db PATH] hits clear PARTY --entry ENTRY_ID --reason TEXT [--expires DATE]
+       tierguard [--db PATH] hits revoke PARTY --entry ENTRY_ID --reason TEXT
+       tierguard [--db PATH] hits list | open
+  PARTY := --party NAME (--party-id ID | --country CC [--birth-date DATE])
 
-clear  records a reviewer's decision that a party's hit on a list entry is a false positive.
-       The hit then shows as cleared in decisions and does not change their outcome, until the
-       entry itself changes in a later list version or DATE passes. Logged in the audit log;
-       the reviewer is TIERGUARD_ACTOR (or $USER).
-list   the clearances on record
+clear   records a reviewer's decision that a party's hit on a list entry is a false positive.
+        It is keyed to that party (its id, or its name with country and birth date: never a
+        name alone, which may be anyone's) and to the entry as it stands: the hit then shows as
+        cleared in decisions and does not change their outcome, until the entry changes in a
+        later list version or DATE passes. Refused when the party has no hit on the entry.
+        Logged in the audit log; the reviewer is TIERGUARD_ACTOR (or $USER).
+revoke  withdraws a clearance (logged, with the reason).
+list    the clearances on record
+open    the hits of the parties on record that no clearance covers
 )";
 
 namespace {
@@ -170,23 +176,35 @@ int Hits(const Engine& engine, const std::vector<std::string>& argv) {
   const std::string sub = argv[0];
   Args a;
   std::string error;
-  if (!ParseArgs({argv.begin() + 1, argv.end()}, {"--party", "--entry", "--reason", "--expires"},
+  if (!ParseArgs({argv.begin() + 1, argv.end()},
+                 {"--party", "--party-id", "--country", "--birth-date", "--entry", "--reason",
+                  "--expires"},
                  {}, a, error)) {
     return Fail("hits: " + error + " (see --help)");
   }
-  if (sub == "clear") {
-    if (!Need(a, {"--party", "--entry", "--reason"}, error)) {
-      return Fail("hits clear: " + error);
+  if (sub == "clear" || sub == "revoke") {
+    HitClearance c;
+    if (!Need(a, {"--party", "--entry", "--reason"}, error) ||
+        (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", c.country, error))) {
+      return Fail("hits " + sub + ": " + error);
     }
-    Status s = engine.ClearHit(Opt(a, "--party"), Opt(a, "--entry"), Opt(a, "--reason"),
-                               Opt(a, "--expires"));
+    c.party_name = Opt(a, "--party");
+    c.party_id = Opt(a, "--party-id");
+    c.birth_date = Opt(a, "--birth-date");
+    c.entry_id = Opt(a, "--entry");
+    c.reason = Opt(a, "--reason");
+    c.expires = Opt(a, "--expires");
+    Status s = sub == "clear" ? engine.ClearHit(c) : engine.RevokeClearance(c);
     if (!s.ok()) {
-      return Refused("hits clear", s);
+      return Refused("hits " + sub, s);
     }
     return kExitOk;
   }
   if (sub == "list") {
     return PrintList("hits list", engine.ClearedHits());
+  }
+  if (sub == "open") {
+    return PrintList("hits open", engine.OpenHits());
   }
   return Fail("hits: unknown subcommand '" + sub + "' (see --help)");
 }

@@ -37,6 +37,18 @@ struct EngineOptions {
   std::string actor;
 };
 
+// A screening hit a reviewer clears (or withdraws the clearance of): the party as it is
+// screened, the entry, and why.
+struct HitClearance {
+  std::string party_id;    // when given, the clearance is keyed to it
+  std::string party_name;  // required: the name screened
+  Country country;         // required without an id
+  std::string birth_date;  // for a person
+  std::string entry_id;
+  std::string reason;
+  std::string expires;  // YYYY-MM-DD, or empty
+};
+
 struct ShipOptions {
   // Lines per transaction: each batch is committed (and synced) before its decisions are
   // written out, so every decision printed is on disk.
@@ -166,7 +178,9 @@ class Engine {
   Status AddAgreement(const Agreement& agreement) const;
   Result<std::vector<std::string>> ListAgreements() const;
 
-  Status AddParty(const PartyRecord& party) const;
+  // Adds a party and screens it against the lists kept in the ledger, in the same transaction:
+  // each hit no clearance covers becomes an alert. Returns how many alerts it raised.
+  Result<int64_t> AddParty(const PartyRecord& party) const;
   Status LinkParties(const PartyLink& link) const;
   Result<std::string> ShowParty(std::string_view id) const;  // the party, its links, its group
 
@@ -223,12 +237,16 @@ class Engine {
   Result<std::vector<std::string>> ScreeningLists() const;  // name, version, entries, source
   // The delta between two list files, as JSON (no ledger needed).
   Result<std::string> DiffListFiles(const std::string& before, const std::string& after) const;
-  // A reviewer clears a hit of `party_name` on `entry_id` as a false positive; it holds until
-  // the entry changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list
-  // has the entry.
-  Status ClearHit(std::string_view party_name, std::string_view entry_id,
-                  std::string_view reason, std::string_view expires) const;
+  // A reviewer clears a party's hit on `entry_id` as a false positive; it holds for that party
+  // only (its id, or its name with country and birth date, never a name alone) until the entry
+  // changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list has the
+  // entry; FailedPrecondition when the party has no hit on it to clear.
+  Status ClearHit(const HitClearance& clearance) const;
+  // Withdraws a clearance (logged as "hit.revoke"); NotFound when there is none.
+  Status RevokeClearance(const HitClearance& clearance) const;
   Result<std::vector<std::string>> ClearedHits() const;
+  // The hits of the parties on record that no clearance covers, as JSON lines.
+  Result<std::vector<std::string>> OpenHits() const;
 
   // OK when every regime file loaded. Otherwise the first file's error: the commands that
   // decide, classify under a regime or name a regime refuse with it; the ledger listings, the

@@ -83,6 +83,10 @@ struct ScreeningContext {
   std::unique_ptr<screen::Index> index;
   std::unique_ptr<screen::PartyScreener> screener;
 };
+// Screens a party on record against the kept lists: each hit no clearance covers becomes an
+// alert (logged). Returns the number of alerts raised.
+Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
+                                    const PartyRecord& party);
 // Null when the ledger keeps no list.
 Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
                                                         store::Transaction& txn);

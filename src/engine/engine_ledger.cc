@@ -585,8 +585,11 @@ Result<std::vector<std::string>> Engine::ListAgreements() const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
 }
 
-Status Engine::AddParty(const PartyRecord& party) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddParty(party); });
+Result<int64_t> Engine::AddParty(const PartyRecord& party) const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<int64_t> {
+    TG_RETURN_IF_ERROR(l.AddParty(party));
+    return ScreenPartyOnRecord(*impl_, l, party);
+  });
 }
 
 Status Engine::LinkParties(const PartyLink& link) const {

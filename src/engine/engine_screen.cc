@@ -437,39 +437,187 @@ Result<std::string> Engine::DiffListFiles(const std::string& before,
   return out;
 }
 
-Status Engine::ClearHit(std::string_view party_name, std::string_view entry_id,
-                        std::string_view reason, std::string_view expires) const {
-  if (party_name.empty() || entry_id.empty()) {
+namespace {
+
+// The key a clearance is kept under (its party's id, else its name, country and birth date),
+// or InvalidArgument naming what is missing.
+Result<std::string> ClearanceKey(const HitClearance& c) {
+  if (c.party_name.empty() || c.entry_id.empty()) {
     return InvalidArgument("a clearance needs the party's name and the entry id");
   }
-  if (reason.empty()) {
+  if (c.party_id.empty() && c.country.empty()) {
+    return InvalidArgument("a clearance names one party: give its id, or its country (and its "
+                           "birth date for a person); a name alone may be anyone's");
+  }
+  if (!c.birth_date.empty() && !Date::Parse(c.birth_date) &&
+      !(c.birth_date.size() == 4 && std::all_of(c.birth_date.begin(), c.birth_date.end(),
+                                                [](char ch) { return ch >= '0' && ch <= '9'; }))) {
+    return InvalidArgument("birth_date: '" + Excerpt(c.birth_date, 20) +
+                           "' is not YYYY or YYYY-MM-DD");
+  }
+  const auto keys = screen::PartyKeys(c.party_id, c.party_name,
+                                      c.country.empty() ? "" : c.country.ToString(),
+                                      c.birth_date);
+  return keys.front() + "|" + c.entry_id;  // the id's key when there is one
+}
+
+}  // namespace
+
+Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
+                                    const PartyRecord& p) {
+  TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(impl, l.txn()));
+  if (!ctx || p.name.empty()) {
+    return 0;
+  }
+  TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(l));
+  const std::string country = p.country.empty() ? "" : p.country.ToString();
+  const auto keys = screen::PartyKeys(p.id, p.name, country, "");
+  TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(screen::Query{.id = p.id, .name = p.name,
+                                                                  .country = country},
+                                                    screen::kDefaultThreshold, 10));
+  int64_t alerts = 0;
+  for (const screen::Hit& h : hits) {
+    bool cleared = false;
+    for (const screen::Clearance& c : clearances) {
+      cleared = cleared || (c.entry_id == h.entry->entry_id &&
+                            c.entry_digest == screen::EntryDigest(*h.entry) &&
+                            std::find(keys.begin(), keys.end(), c.party_key) != keys.end());
+    }
+    if (cleared) {
+      continue;
+    }
+    std::string alert;
+    JsonWriter w(alert);
+    w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
+    w.Key("party_name").String(p.name).Key("list").String(h.entry->list);
+    w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
+    w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
+    w.Key("score").Number(std::round(h.score * 1e4) / 1e4).Key("raised_by").String("party.add");
+    w.EndObject();
+    TG_RETURN_IF_ERROR(
+        l.AddAlert("screening/" + h.list->version + "/" + p.id + "/" + h.entry->entry_id, alert));
+    ++alerts;
+  }
+  return alerts;
+}
+
+Status Engine::ClearHit(const HitClearance& c) const {
+  TG_ASSIGN_OR_RETURN(const std::string key, ClearanceKey(c));
+  if (c.reason.empty()) {
     return InvalidArgument("reason: required (say why the hit is a false positive)");
   }
-  if (!expires.empty()) {
-    TG_RETURN_IF_ERROR(Date::Parse(expires).status().WithPrefix("expires"));
+  if (!c.expires.empty()) {
+    TG_RETURN_IF_ERROR(Date::Parse(c.expires).status().WithPrefix("expires"));
   }
   return InTransaction(*impl_, [&](ledger::Ledger& l) -> Status {
-    TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
-    for (const auto& [name, list] : kept) {
+    TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(*impl_, l.txn()));
+    if (!ctx) {
+      return NotFound("no list is kept in the ledger, so no entry '" + Excerpt(c.entry_id, 80) +
+                      "' (see tierguard lists load)");
+    }
+    const screen::ListEntry* entry = nullptr;
+    std::string list_name;
+    std::string list_version;
+    for (const screen::ScreeningList& list : ctx->lists) {
       for (const screen::ListEntry& e : list.entries) {
-        if (e.entry_id != entry_id) {
-          continue;
+        if (e.entry_id == c.entry_id) {
+          entry = &e;
+          list_name = e.list;
+          list_version = list.version;
         }
-        const std::string key = LookupKey(party_name);
-        std::string json;
-        JsonWriter w(json);
-        w.BeginObject().Key("party").String(party_name).Key("party_key").String(key);
-        w.Key("list").String(name).Key("list_version").String(list.version);
-        w.Key("entry_id").String(e.entry_id).Key("entry_name").String(e.name);
-        w.Key("entry_digest").String(screen::EntryDigest(e)).Key("reason").String(reason);
-        w.Key("expires").String(expires).Key("reviewer").String(impl_->actor);
-        w.Key("cleared_at").Int(impl_->clock->NowUnix()).EndObject();
-        return l.AddClearance(key + "|" + e.entry_id, std::move(json));
       }
     }
-    return NotFound("no kept list has an entry '" + std::string(entry_id) +
-                    "' (see tierguard lists list)");
+    if (entry == nullptr) {
+      return NotFound("no kept list has an entry '" + Excerpt(c.entry_id, 80) +
+                      "' (see tierguard lists list)");
+    }
+    // Only a hit can be cleared: the party, screened as decisions screen it, must match it.
+    TG_ASSIGN_OR_RETURN(auto hits,
+                        ctx->index->Search(screen::Query{.id = c.party_id, .name = c.party_name,
+                                                         .country = c.country.empty()
+                                                                        ? std::string()
+                                                                        : c.country.ToString(),
+                                                         .birth_date = c.birth_date},
+                                           screen::kDefaultThreshold, 50));
+    bool hit = false;
+    for (const screen::Hit& h : hits) {
+      hit = hit || h.entry->entry_id == c.entry_id;
+    }
+    if (!hit) {
+      return FailedPrecondition("'" + Excerpt(c.party_name, 80) + "' has no hit on " +
+                                c.entry_id + " at or above the threshold: there is nothing to clear");
+    }
+    std::string json;
+    JsonWriter w(json);
+    w.BeginObject().Key("party").String(c.party_name).Key("party_id").String(c.party_id);
+    w.Key("country").String(c.country.empty() ? "" : c.country.ToString());
+    w.Key("birth_date").String(c.birth_date);
+    w.Key("party_key").String(key.substr(0, key.size() - c.entry_id.size() - 1));
+    w.Key("list").String(list_name).Key("list_version").String(list_version);
+    w.Key("entry_id").String(entry->entry_id).Key("entry_name").String(entry->name);
+    w.Key("entry_digest").String(screen::EntryDigest(*entry)).Key("reason").String(c.reason);
+    w.Key("expires").String(c.expires).Key("reviewer").String(impl_->actor);
+    w.Key("cleared_at").Int(impl_->clock->NowUnix()).EndObject();
+    return l.AddClearance(key, std::move(json));
   });
+}
+
+Status Engine::RevokeClearance(const HitClearance& c) const {
+  TG_ASSIGN_OR_RETURN(const std::string key, ClearanceKey(c));
+  if (c.reason.empty()) {
+    return InvalidArgument("reason: required (say why the clearance is withdrawn)");
+  }
+  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Status {
+    std::string json;
+    JsonWriter w(json);
+    w.BeginObject().Key("reason").String(c.reason).Key("reviewer").String(impl_->actor);
+    w.Key("revoked_at").Int(impl_->clock->NowUnix()).EndObject();
+    return l.RemoveClearance(key, std::move(json));
+  });
+}
+
+Result<std::vector<std::string>> Engine::OpenHits() const {
+  return InTransaction(
+      *impl_,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(*impl_, l.txn()));
+        if (!ctx) {
+          return out;  // no lists kept: nothing is screened
+        }
+        TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(l));
+        TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
+        for (const PartyRecord& p : parties) {
+          const std::string country = p.country.empty() ? "" : p.country.ToString();
+          TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(
+                                             screen::Query{.id = p.id, .name = p.name,
+                                                           .country = country},
+                                             screen::kDefaultThreshold, 10));
+          const auto keys = screen::PartyKeys(p.id, p.name, country, "");
+          for (const screen::Hit& h : hits) {
+            bool cleared = false;
+            for (const screen::Clearance& c : clearances) {
+              cleared = cleared ||
+                        (c.entry_id == h.entry->entry_id &&
+                         c.entry_digest == screen::EntryDigest(*h.entry) &&
+                         std::find(keys.begin(), keys.end(), c.party_key) != keys.end());
+            }
+            if (cleared) {
+              continue;
+            }
+            std::string line;
+            JsonWriter w(line);
+            w.BeginObject().Key("party").String(p.id).Key("party_name").String(p.name);
+            w.Key("country").String(country).Key("list").String(h.entry->list);
+            w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
+            w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
+            w.Key("score").Number(std::round(h.score * 1e4) / 1e4).EndObject();
+            out.push_back(std::move(line));
+          }
+        }
+        return out;
+      },
+      Access::kRead);
 }
 
 Result<std::vector<std::string>> Engine::ClearedHits() const {

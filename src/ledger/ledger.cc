@@ -223,6 +223,15 @@ Status Ledger::AddClearance(std::string_view key, std::string json) {
   return Log("hit.clear", key, std::move(json));
 }
 
+Status Ledger::RemoveClearance(std::string_view key, std::string json) {
+  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(Table::kClearances, key));
+  if (!existing) {
+    return NotFound("no clearance '" + Excerpt(key, 120) + "' on record (see tierguard hits list)");
+  }
+  TG_RETURN_IF_ERROR(txn_.Delete(Table::kClearances, key));
+  return Log("hit.revoke", key, std::move(json));
+}
+
 Result<std::vector<store::Row>> Ledger::Clearances() { return txn_.Scan(Table::kClearances, ""); }
 
 Status Ledger::AddNearThreshold(std::string_view key, std::string json) {

@@ -113,6 +113,8 @@ class Ledger {
   Result<std::optional<std::string>> StoredList(std::string_view name);
   // A reviewer's clearance of a screening hit (logged as "hit.clear").
   Status AddClearance(std::string_view key, std::string json);
+  // Withdraws one (logged as "hit.revoke" with `json`: who and why). NotFound when none.
+  Status RemoveClearance(std::string_view key, std::string json);
   Result<std::vector<store::Row>> Clearances();
   // An alert for review (new screening hits after a list update, structuring), logged as
   // "alert".

@@ -223,6 +223,8 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     rows_[static_cast<int>(Table::kLists)][id] = row;
   } else if (kind == "hit.clear") {
     SetRow(Table::kClearances, id, *body, index);
+  } else if (kind == "hit.revoke") {
+    rows_[static_cast<int>(Table::kClearances)].erase(id);
   } else if (kind == "alert") {
     SetRow(Table::kAlerts, id, *body, index);
   } else if (kind == "structuring.near") {

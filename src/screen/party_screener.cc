@@ -100,10 +100,18 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
     for (const Hit& h : HitsFor(*party)) {
       ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,
                       h.entry->name, *h.matched_name, h.score, ""};
-      auto c = clearances_.find({LookupKey(party->name), h.entry->entry_id});
-      if (c != clearances_.end() && c->second.entry_digest == EntryDigest(*h.entry) &&
-          (c->second.expires.empty() || c->second.expires >= today)) {
-        sh.cleared = c->second.reason.empty() ? "cleared" : c->second.reason;
+      const Clearance* clearance = nullptr;
+      for (const std::string& key :
+           PartyKeys(party->id, party->name,
+                     party->country.empty() ? "" : party->country.ToString(),
+                     party->birth_date)) {
+        if (auto c = clearances_.find({key, h.entry->entry_id}); c != clearances_.end()) {
+          clearance = &c->second;
+        }
+      }
+      if (clearance != nullptr && clearance->entry_digest == EntryDigest(*h.entry) &&
+          (clearance->expires.empty() || clearance->expires >= today)) {
+        sh.cleared = clearance->reason.empty() ? "cleared" : clearance->reason;
         decision.screening.push_back(std::move(sh));
         continue;
       }
@@ -139,6 +147,21 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
   if (!IsAllowed(decision.outcome)) {
     decision.authorization.clear();
   }
+}
+
+std::vector<std::string> PartyKeys(std::string_view id, std::string_view name,
+                                   std::string_view country, std::string_view birth_date) {
+  std::vector<std::string> keys;
+  if (!id.empty()) {
+    keys.push_back("id:" + std::string(id));
+  }
+  std::string key = "name:" + LookupKey(name);
+  key += '|';
+  key.append(country);
+  key += '|';
+  key.append(birth_date);
+  keys.push_back(std::move(key));
+  return keys;
 }
 
 LicensePolicy PolicyOfEntry(std::string_view text) {

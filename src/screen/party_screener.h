@@ -37,9 +37,15 @@ Result<std::vector<ListConsequence>> LoadListConsequences(const std::string& dat
 // (an end user's kind, such as military) is screened as an entity.
 bool IsScreeningType(std::string_view type);
 
+// The keys a clearance can name a party by: "id:ID" when it has an id, and always
+// "name:NAME|CC|BIRTH" (its name's lookup key, country and birth date), so that a clearance of
+// one Abdullah Hassan never clears another with a different country or birth date.
+std::vector<std::string> PartyKeys(std::string_view id, std::string_view name,
+                                   std::string_view country, std::string_view birth_date);
+
 // A reviewer's decision that a party's hit on an entry is a false positive.
 struct Clearance {
-  std::string party_key;     // LookupKey of the party's name
+  std::string party_key;     // one of PartyKeys() of the cleared party
   std::string entry_id;
   std::string entry_digest;  // EntryDigest when cleared: the clearance lapses when it changes
   std::string reason;

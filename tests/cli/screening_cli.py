@@ -111,15 +111,50 @@ def main():
 
         # Clearing a hit: shown as cleared, outcome no longer prohibited.
         r = run("hits", "clear", "--party", "Karakum Processor Trading", "--entry", "SDN-9001",
-                "--reason", "different company: Turkmen tax id 12345")
+                "--reason", "name alone")
+        check(r.returncode == 1 and "a name alone may be anyone's" in r.stderr,
+              f"a clearance by name alone: {r.returncode} {r.stderr}")
+        r = run("hits", "clear", "--party", "Sakura Cloud KK", "--country", "JP", "--entry",
+                "SDN-9001", "--reason", "no hit")
+        check(r.returncode == 1 and "has no hit on SDN-9001" in r.stderr,
+              f"clearing a party without a hit: {r.returncode} {r.stderr}")
+        # The party on record with a hit nobody cleared is listed as open.
+        opened = [json.loads(l) for l in run("hits", "open").stdout.splitlines()]
+        check(any(o["party"] == "P-NL" and o["entry_id"] == "SDN-9003" for o in opened),
+              f"hits open: {opened}")
+        # A party added after the lists is screened when it is added: its hit is an alert.
+        r = run("party", "add", "--id", "P-KPT", "--name", "Karakum Processor Trading",
+                "--country", "TM")
+        check(r.returncode == 0 and "1 hit raised an alert" in r.stdout, f"party add: {r.stdout}")
+        alerts = [json.loads(l) for l in run("alerts").stdout.splitlines()]
+        check(any(a.get("party") == "P-KPT" and a.get("entry_id") == "SDN-9001" for a in alerts),
+              f"no alert for the party added: {alerts}")
+        r = run("hits", "clear", "--party", "Karakum Processor Trading", "--country", "AE",
+                "--entry", "SDN-9001", "--reason", "different company: Turkmen tax id 12345")
         check(r.returncode == 0, f"hits clear: {r.stderr}")
-        d = decide("determine", request("A3", "Karakum Processor Trading"))
+        d = decide("determine", request("A3", "Karakum Processor Trading"),
+                   request("A3b", "Karakum Processor Trading", country="TM"))
         check(d["A3"]["outcome"] != "prohibited", f"cleared hit still prohibits: {d['A3']}")
         check(d["A3"]["screening"][0].get("cleared", "").startswith("different company"),
               f"cleared hit not shown: {d['A3'].get('screening')}")
+        # The clearance is for that party: the same name in another country is still a hit.
+        check(d["A3b"]["outcome"] == "prohibited",
+              f"a clearance for the AE party cleared the TM one: {d['A3b']}")
+        # Revoked, it no longer holds; cleared again for the rest of this test.
+        r = run("hits", "revoke", "--party", "Karakum Processor Trading", "--country", "AE",
+                "--entry", "SDN-9001", "--reason", "tax id not confirmed")
+        check(r.returncode == 0, f"hits revoke: {r.stderr}")
+        d = decide("determine", request("A3c", "Karakum Processor Trading"))
+        check(d["A3c"]["outcome"] == "prohibited", f"revoked clearance still holds: {d['A3c']}")
+        r = run("hits", "revoke", "--party", "Karakum Processor Trading", "--country", "AE",
+                "--entry", "SDN-9001", "--reason", "again")
+        check(r.returncode == 1 and "no clearance" in r.stderr, f"revoking twice: {r.stderr}")
+        run("hits", "clear", "--party", "Karakum Processor Trading", "--country", "AE",
+            "--entry", "SDN-9001", "--reason", "different company: Turkmen tax id 12345")
         # The clearance expires …
-        r = run("hits", "clear", "--party", "Orlov Pavel", "--entry", "SDN-9002",
+        r = run("hits", "clear", "--party", "Orlov Pavel", "--country", "AE", "--entry", "SDN-9002",
                 "--reason", "namesake", "--expires", "2025-01-31")
+        check(r.returncode == 0, f"hits clear with expiry: {r.stderr}")
         d = decide("determine", request("A4", "Pavel Sergeevich Orlov"))
         check(d["A4"]["outcome"] == "prohibited", f"expired clearance still holds: {d['A4']}")
         # … and lapses when the entry changes.
@@ -176,10 +211,11 @@ def main():
 
         # Refusals change nothing.
         before = run("hits", "list").stdout
-        r = run("hits", "clear", "--party", "X", "--entry", "SDN-424242", "--reason", "r")
+        r = run("hits", "clear", "--party", "X", "--country", "AE", "--entry", "SDN-424242",
+                "--reason", "r")
         check(r.returncode == 1 and "SDN-424242" in r.stderr, f"unknown entry: {r.stderr}")
-        r = run("hits", "clear", "--party", "X", "--entry", "SDN-9001", "--reason", "r",
-                "--expires", "2025-13-45")
+        r = run("hits", "clear", "--party", "X", "--country", "AE", "--entry", "SDN-9001",
+                "--reason", "r", "--expires", "2025-13-45")
         check(r.returncode == 1 and "expires" in r.stderr, f"bad expiry: {r.stderr}")
         check(run("hits", "list").stdout == before, "a refused clearance changed the ledger")
         broken = os.path.join(tmp, "broken", "sdn.csv")
@@ -247,8 +283,11 @@ def main():
         run("audit", "export", "--key", keys + ".key", bundle)
         with open(os.path.join(bundle, "records.jsonl")) as f:
             kinds = [json.loads(l)["kind"] for l in f]
-        check(kinds.count("list.load") == 4 and kinds.count("hit.clear") == 2
-              and kinds.count("alert") == 1, f"audit kinds: {sorted(set(kinds))}")
+        check(kinds.count("list.load") == 4 and kinds.count("hit.clear") == 3
+              # alerts: v2's re-screening of P-NL, P-KPT's own add, and v3's change of SDN-9001
+              # re-screening P-KPT
+              and kinds.count("hit.revoke") == 1 and kinds.count("alert") == 3,
+              f"audit kinds: {[(k, kinds.count(k)) for k in sorted(set(kinds))]}")
         r = run("audit", "verify", bundle, "--pub", keys + ".pub", with_db=False)
         check(r.returncode == 0, f"audit verify: {r.stdout} {r.stderr}")
     return report("screening_cli", failures)
