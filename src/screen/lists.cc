@@ -656,6 +656,47 @@ Result<ScreeningList> ParseUnXml(const std::string& path, std::string_view bytes
   return list;
 }
 
+// --- text repair -------------------------------------------------------------------------
+
+// C1 control characters (U+0080-U+009F) in a published name are Windows-1252 punctuation that
+// was decoded as Latin-1 before being written as UTF-8 (the CSL writes "Gui\u0092an"): each is
+// put back as the character it stood for. The five code points cp1252 leaves undefined stay.
+std::string DecodeC1(std::string_view text) {
+  static constexpr const char* kCp1252[32] = {
+      "\u20AC", nullptr,  "\u201A", "\u0192", "\u201E", "\u2026", "\u2020", "\u2021",
+      "\u02C6", "\u2030", "\u0160", "\u2039", "\u0152", nullptr,  "\u017D", nullptr,
+      nullptr,  "\u2018", "\u2019", "\u201C", "\u201D", "\u2022", "\u2013", "\u2014",
+      "\u02DC", "\u2122", "\u0161", "\u203A", "\u0153", nullptr,  "\u017E", "\u0178"};
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F && kCp1252[next - 0x80] != nullptr) {
+        out += kCp1252[next - 0x80];
+        ++i;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+void RepairText(ScreeningList& list) {
+  for (ListEntry& e : list.entries) {
+    for (std::string* s : {&e.name, &e.license_requirement, &e.license_policy, &e.remarks}) {
+      *s = DecodeC1(*s);
+    }
+    for (auto* strings : {&e.aliases, &e.countries, &e.programs, &e.identifiers}) {
+      for (std::string& s : *strings) {
+        s = DecodeC1(s);
+      }
+    }
+  }
+}
+
 // --- detection ---------------------------------------------------------------------------
 
 Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
@@ -697,6 +738,7 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
   }
   if (list) {
     list->source = path;
+    RepairText(*list);
     if (list->entries.empty()) {
       return Bad(path, "no list entries");
     }
@@ -723,6 +765,9 @@ Result<ScreeningList> ParseListAs(std::string_view format, const std::string& pa
     list = ParseFtm(path, bytes);
   } else {
     return InvalidArgument("unknown list format '" + std::string(format) + "'");
+  }
+  if (list) {
+    RepairText(*list);
   }
   return list;
 }

@@ -133,6 +133,20 @@ TEST(Lists, CslKeepsEntityListLicencePolicy) {
   EXPECT_EQ(recent_lists["EL"], 1);
 }
 
+// Windows-1252 punctuation decoded as Latin-1 and written as UTF-8 (a C1 control character)
+// is put back: the name prints as the list meant it.
+TEST(Lists, DoubleEncodedPunctuationIsDecoded) {
+  auto list = ParseList("csl.json", "{\"results\": [{\"id\": \"e1\", \"source\": "
+                                    "\"Entity List (EL) - Bureau of Industry and Security\", "
+                                    "\"name\": \"Gui\\u0092an Huawei \\u0093Investment\\u0094\", "
+                                    "\"alt_names\": [\"Gui\\u0092an Co\\u0081\"]}]}");
+  ASSERT_THAT(list.status(), IsOk());
+  ASSERT_EQ(list->entries.size(), 1u);
+  EXPECT_EQ(list->entries[0].name, "Gui\u2019an Huawei \u201CInvestment\u201D");
+  // A code point Windows-1252 leaves undefined stays as it was.
+  EXPECT_THAT(list->entries[0].aliases, ::testing::ElementsAre("Gui\u2019an Co\u0081"));
+}
+
 TEST(Lists, CslJsonReadsTheSameRows) {
   auto list = ParseList("csl.json", R"({"results": [
       {"id": "e1", "source": "Entity List (EL) - Bureau of Industry and Security",
