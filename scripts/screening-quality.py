@@ -290,6 +290,40 @@ def main():
     md.append("### Screening\n\n| set | queries | result | target |\n| --- | ---: | --- | --- |")
     md.append(f"| nomenklatura_putin_names.txt against all lists | {len(putin)} | "
               f"{sum(found)} hit SDN-35096 ({sum(found) / len(putin):.1%}) | ≥ 95 % |")
+    # Screen against the scorer itself: every SDN primary that `match` scores at or above the
+    # threshold for a query should be among `screen`'s hits (candidate generation must not
+    # lose what the scorer accepts). Queries: both sides of the cross-script pairs.
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(os.path.join(sanctions, "ofac_sdn/sdn_2024-05-03.csv"),
+                    os.path.join(tmp, "sdn.csv"))
+        with open(os.path.join(tmp, "sdn.csv"), encoding="latin-1", newline="") as f:
+            primaries = [(r[0].strip(), r[1].strip(), r[2].strip()) for r in csv.reader(f)
+                         if len(r) > 2 and r[1].strip()]
+        queries = sorted({q for a, b, *_ in cross for q in (a, b)})
+        kinds = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+        scores = run_match(args.tierguard, [(q, name, kinds.get(t.lower(), "Organization"))
+                                            for q in queries for _, name, t in primaries],
+                           args.threshold)
+        answers = run_screen(args.tierguard, [os.path.join(tmp, "sdn.csv")], queries,
+                             args.threshold, limit=100000)
+    accepted = listed = 0
+    missed_by_query = {}
+    for qi, (q, a) in enumerate(zip(queries, answers)):
+        found = {h["entry_id"] for h in a["hits"]}
+        for pi, (num, name, _) in enumerate(primaries):
+            if scores[qi * len(primaries) + pi]["match"]:
+                accepted += 1
+                if f"SDN-{num}" in found:
+                    listed += 1
+                else:
+                    missed_by_query[q] = missed_by_query.get(q, 0) + 1
+    print(f"screen vs match, {len(queries)} cross-script queries x {len(primaries)} SDN primaries: "
+          f"screen lists {listed}/{accepted} of the (query, entry) pairs match accepts")
+    if args.show_errors:
+        for q, n in sorted(missed_by_query.items(), key=lambda x: -x[1]):
+            print(f"  screen misses {n} entries match accepts for {q}")
+    md.append(f"| screen vs match: cross-script queries against SDN primaries | {len(queries)} | "
+              f"{listed}/{accepted} accepted pairs listed | all |")
     # Alias -> primary on the 2021 snapshot, two ways. As the product screens (the list with
     # its aliases, sdn.csv + alt.csv): does screening an alias name its entry? And with the
     # primaries alone in the index: does the matcher find the primary from the alias? The

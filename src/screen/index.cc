@@ -11,7 +11,9 @@ namespace tg::screen {
 
 namespace {
 
-// Candidates scored per query: the names sharing the most (rarest) tokens with it.
+// Candidates scored per round: the names sharing the most (rarest) tokens with the query. A
+// round whose hits reach into its second half means the hits go on (a common name listed many
+// times): the next round is scored, until one ends without.
 constexpr size_t kMaxCandidates = 32;
 // A posting list longer than this is read only when the rarer tokens found few candidates;
 // otherwise its key is looked for in the kShortlist candidates with the most votes.
@@ -374,10 +376,6 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
     }
   }
-  const size_t keep = std::min(ranked.size(), kMaxCandidates);
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                    ranked.end(), by_votes);
-  ranked.resize(keep);
   // Score the candidates; keep each entry's best name.
   std::vector<std::pair<uint32_t, Hit>> best;  // by entry, a few at most
   const std::vector<int> query_years = Years({query.birth_date});
@@ -398,7 +396,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   }
   const NameKind query_kind = KindOfType(query.type);
-  for (const auto& [votes_unused, id] : ranked) {
+  // Whether candidate `id` is a hit, recorded in `best`.
+  auto score_candidate = [&](uint32_t id) -> bool {
     const Name& cand = names_[id];
     double name_score = 0;
     const EntryRef& ref = entries_[cand.entry];
@@ -446,7 +445,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
     }
     if (h.score < threshold) {
-      continue;
+      return false;
     }
     auto it = std::find_if(best.begin(), best.end(),
                            [&](const auto& b) { return b.first == cand.entry; });
@@ -455,6 +454,22 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     } else if (h.score > it->second.score) {
       it->second = h;
     }
+    return true;
+  };
+  for (size_t start = 0; start < ranked.size();) {
+    const size_t end = std::min(ranked.size(), start + kMaxCandidates);
+    std::partial_sort(ranked.begin() + static_cast<std::ptrdiff_t>(start),
+                      ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), by_votes);
+    size_t last_hit = 0;
+    for (size_t k = start; k < end; ++k) {
+      if (score_candidate(ranked[k].second)) {
+        last_hit = k + 1;
+      }
+    }
+    if (2 * last_hit <= start + end) {
+      break;  // no hit in the round's second half: the hits have ended
+    }
+    start = end;
   }
   for (auto& [entry, h] : best) {
     hits.push_back(h);
