@@ -120,6 +120,11 @@ struct Item {
   ModelSpec model;
   int64_t quantity = 1;
   std::optional<double> value_usd;  // value of the line, for licences with a value limit
+  // A computer, electronic assembly or component holding `accelerators` of the part or chip
+  // (a server, a board): then `quantity` counts systems, the item is classified under 4A090
+  // by its ICs, and the line's TPP is quantity x accelerators x the IC's. 0: not a system.
+  int64_t accelerators = 0;
+  std::string system_name;
 };
 
 struct Request {
@@ -157,6 +162,7 @@ struct Classification {
   // Below the advanced-computing entries: the item's own entry (EAR99, or a CCL entry such as
   // 3A991) when on record, else "unknown"; empty for items in those entries.
   std::string_view fallback;
+  int64_t accelerators = 0;  // a system's ICs (its TPP per unit is this times `tpp`); 0: an IC
 };
 
 // One rule that contributed to a decision. `rule`, `citation` and `text` point into regime

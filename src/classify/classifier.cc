@@ -52,7 +52,7 @@ Result<Classifier> Classifier::Load(const std::string& classifications_yaml,
   regime::YamlReader r(classifications_yaml);
   TG_ASSIGN_OR_RETURN(YAML::Node root, r.Parse(text));
   try {
-    TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {"bit_lengths", "eccns", "versions"}));
+    TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {"bit_lengths", "eccns", "systems", "versions"}));
     // The bit length each precision column of the chip table counts for TPP.
     std::vector<BitLength> bit_lengths;
     const YAML::Node bits = root["bit_lengths"];
@@ -78,6 +78,28 @@ Result<Classifier> Classifier::Load(const std::string& classifications_yaml,
     }
     if (c.eccns_.size() > 63) {
       return r.Error(root["eccns"], "eccns", "at most 63 ECCNs");
+    }
+    // Systems (computers, assemblies, components) and the entries their ICs put them under.
+    if (const YAML::Node sys = root["systems"]; sys.IsDefined()) {
+      TG_RETURN_IF_ERROR(r.CheckKeys(sys, "systems", {"eccns", "citation"}));
+      TG_RETURN_IF_ERROR(r.String(sys, "systems", "citation", true).status());
+      const YAML::Node map = sys["eccns"];
+      if (!map.IsMap()) {
+        return r.Error(sys, "systems.eccns", "expected {IC_ECCN: SYSTEM_ECCN, ...}");
+      }
+      const auto id_of = [&](const std::string& e) -> int {
+        const auto it = std::find(c.eccns_.begin(), c.eccns_.end(), e);
+        return it == c.eccns_.end() ? 0 : static_cast<int>(it - c.eccns_.begin());
+      };
+      for (const auto& kv : map) {
+        const std::string from = kv.first.as<std::string>();
+        const std::string to = kv.second.as<std::string>();
+        if (id_of(from) == 0 || id_of(to) == 0) {
+          return r.Error(kv.first, "systems.eccns." + from,
+                         "both ECCNs must be listed in eccns");
+        }
+        c.system_eccns_.emplace_back(id_of(from), id_of(to));
+      }
     }
     regime::ConditionScope scope{&c.eccns_, nullptr};
     const YAML::Node versions = root["versions"];
@@ -209,6 +231,21 @@ Status Classifier::Classify(const Item& item, Date date, const ClassifyOptions& 
                                                      : ClassifyChip(item, date, options, path, out));
   // Below the advanced-computing entries an item still has an entry of its own, which the
   // catalog does not hold yet: rules that depend on it (Part 746) treat it conservatively.
+  if (item.accelerators > 0) {
+    out.accelerators = item.accelerators;
+    if (!item.system_name.empty()) {
+      out.name = item.system_name;
+    }
+    // A computer or assembly holding advanced ICs is in the system entry their class names
+    // (4A090.a for 3A090.a); its ICs' figures decide every test.
+    for (const auto& [ic, system] : system_eccns_) {
+      if (out.eccn_id == ic) {
+        out.eccn_id = system;
+        out.eccn = eccns_[system];
+        break;
+      }
+    }
+  }
   if (out.eccn_id == 0 && !(out.is_model && out.published)) {
     out.fallback = "unknown";
   }

@@ -81,6 +81,9 @@ class Classifier {
   std::vector<std::string> eccns_;
   std::vector<Version> versions_;
   ChipCatalog catalog_;
+  // A system holding ICs of the first ECCN id is classified under the second (3A090.a ->
+  // 4A090.a), as data/classifications.yaml's `systems` says.
+  std::vector<std::pair<int, int>> system_eccns_;
 };
 
 }  // namespace tg::classify

@@ -848,7 +848,9 @@ void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& re
     }
     item.quantity = req.items[i].quantity;
     if (item.classification.tpp) {
-      auto total = TotalTpp(*item.classification.tpp, item.quantity, i);
+      // A system's TPP is its ICs' added up: quantity systems of `accelerators` ICs each.
+      const int64_t ics = item.quantity * std::max<int64_t>(1, item.classification.accelerators);
+      auto total = TotalTpp(*item.classification.tpp, ics, i);
       if (!total) {
         fail(total.error());
         return;

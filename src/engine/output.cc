@@ -90,6 +90,9 @@ void WriteDecisionJson(const Decision& d, std::string& out) {
       w.Key("tpp").Number(Round(*c.tpp, 1000));
     }
     w.Key("quantity").Int(item.quantity);
+    if (c.accelerators > 0) {
+      w.Key("accelerators").Int(c.accelerators);  // ICs per system (4A090)
+    }
     if (c.tpp) {
       w.Key("total_tpp");
       WriteTppMilli(w, item.total_tpp);

@@ -259,7 +259,8 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
   if (e.get_object().get(obj)) {
     return Bad(path, "must be an object");
   }
-  TG_RETURN_IF_ERROR(CheckKeys(obj, path, {"part", "chip", "model", "quantity", "value_usd"}));
+  TG_RETURN_IF_ERROR(
+      CheckKeys(obj, path, {"part", "chip", "model", "quantity", "value_usd", "system"}));
   element part, chip, model, quantity;
   const bool has_part = Field(obj, "part", part);
   const bool has_chip = Field(obj, "chip", chip);
@@ -294,6 +295,29 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
     return Bad(Join(path, "value_usd"), "must be between 0 and 1e13");
   }
   out.value_usd = value;
+  out.accelerators = 0;
+  out.system_name.clear();
+  if (element system; Field(obj, "system", system)) {
+    const std::string sp = Join(path, "system");
+    object so;
+    if (system.get_object().get(so)) {
+      return Bad(sp, "must be an object: {\"accelerators\": N, \"name\": \"…\"}");
+    }
+    TG_RETURN_IF_ERROR(CheckKeys(so, sp, {"accelerators", "name"}));
+    if (has_model) {
+      return Bad(sp, "a model's weights are not a computer: no system");
+    }
+    std::optional<double> n;
+    TG_RETURN_IF_ERROR(GetNumber(so, "accelerators", sp, n));
+    if (!n || *n < 1 || *n > 100000 || *n != std::floor(*n)) {
+      return Bad(Join(sp, "accelerators"), "required: a whole number of ICs from 1 to 100,000");
+    }
+    out.accelerators = static_cast<int64_t>(*n);
+    TG_RETURN_IF_ERROR(GetString(so, "name", sp, false, out.system_name));
+    if (out.system_name.size() > kMaxNameBytes) {
+      return Bad(Join(sp, "name"), "longer than 256 bytes");
+    }
+  }
   if (has_part) {
     out.kind = Item::Kind::kPart;
     std::string_view s;

@@ -16,7 +16,8 @@ namespace {
 using ::tg::testing::IsOk;
 using ::tg::testing::StatusIs;
 
-const std::vector<std::string> kEccns = {"none", "3A090.a", "3A090.b", "3A090.c", "4E091"};
+const std::vector<std::string> kEccns = {"none",  "3A090.a", "3A090.b", "3A090.c",
+                                         "4E091", "4A090.a", "4A090.b"};
 
 Date D(const char* s) { return *Date::Parse(s); }
 Country C(const char* s) { return Country::FromAlpha2(s[0], s[1]); }
