@@ -93,6 +93,8 @@ std::string DeletionKey(const std::string& text, size_t i) {
 // Words this long get deletion keys: shorter ones are found by their other keys.
 constexpr size_t kMinDeletionLength = 5;
 std::string PhoneticPostingKey(std::string_view key) { return "#" + std::string(key); }
+// The abjad key of a Latin word or name, for queries written in an abjad.
+std::string AbjadPostingKey(std::string_view key) { return "%" + std::string(key); }
 
 bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
 
@@ -226,6 +228,15 @@ Result<size_t> Index::Add(const ScreeningList& list) {
           }
           Post(t.text, id);
           Post(PhoneticPostingKey(t.key), id);
+          // The word's sound as an abjad writes it (no vowels, h a letter, w a vowel): a name
+          // written in Arabic or Hebrew script reaches the Latin spellings by it (محمد:
+          // mhmd, MOHAMED).
+          if (!t.Has(kAbjad)) {
+            if (const std::string abjad = PhoneticKey(t.text, /*abjad=*/true);
+                abjad.size() >= 3 && abjad != t.key) {
+              Post(AbjadPostingKey(abjad), id);
+            }
+          }
           if (t.text.size() > 4) {
             Post(PrefixKey(t.text), id);
           }
@@ -245,6 +256,9 @@ Result<size_t> Index::Add(const ScreeningList& list) {
         if (n.tokens.size() > 1) {
           const std::string joined = n.Joined();
           Post(joined, id);  // "Goldman Sachs" found from "GoldmanSachs"
+          if (const std::string abjad = PhoneticKey(joined, /*abjad=*/true); abjad.size() >= 3) {
+            Post(AbjadPostingKey(abjad), id);  // ABD ALLAH found from عبد الله as one run
+          }
           // And by sound, for names written without spaces in another script and romanised as
           // one word (김정은, gimjeongeun, for KIM Jong Un): the scorer compares the joined run
           // with that word, so the candidates must include it.
@@ -319,6 +333,20 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     AddHanReadings(n, add);
     // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
     // has it, the rarity scaling undone for that case.
+    // A name written in an abjad (its words' consonants): looked up among the abjad keys of
+    // the listed Latin words and names, word by word and joined.
+    bool abjad = false;
+    for (const Token& t : n.tokens) {
+      abjad = abjad || t.Has(kAbjad);
+      if (t.Has(kAbjad) && t.key.size() >= 3) {
+        add(AbjadPostingKey(t.key), KeyKind::kOther, 0.8 * t.weight);
+      }
+    }
+    if (abjad && n.tokens.size() > 1) {
+      if (const std::string key = PhoneticKey(n.Joined(), /*abjad=*/true); key.size() >= 3) {
+        add(AbjadPostingKey(key), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+      }
+    }
     if (n.tokens.size() > 1) {
       const std::string joined = n.Joined();
       add(joined, KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
