@@ -463,6 +463,32 @@ Result<std::string> ClearanceKey(const HitClearance& c) {
 
 }  // namespace
 
+namespace {
+
+// The hits of a party on record that no clearance covers (a party on record gives its name,
+// country and id; no birth date).
+Result<std::vector<screen::Hit>> OpenHitsOf(const ScreeningContext& ctx,
+                                            const std::vector<screen::Clearance>& clearances,
+                                            const PartyRecord& p) {
+  const std::string country = p.country.empty() ? "" : p.country.ToString();
+  const auto keys = screen::PartyKeys(p.id, p.name, country, "");
+  TG_ASSIGN_OR_RETURN(auto hits, ctx.index->Search(screen::Query{.id = p.id, .name = p.name,
+                                                                 .country = country},
+                                                   screen::kDefaultThreshold, 10));
+  std::erase_if(hits, [&](const screen::Hit& h) {
+    for (const screen::Clearance& c : clearances) {
+      if (c.entry_id == h.entry->entry_id && c.entry_digest == screen::EntryDigest(*h.entry) &&
+          std::find(keys.begin(), keys.end(), c.party_key) != keys.end()) {
+        return true;
+      }
+    }
+    return false;
+  });
+  return hits;
+}
+
+}  // namespace
+
 Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
                                     const PartyRecord& p) {
   TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(impl, l.txn()));
@@ -470,22 +496,9 @@ Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
     return 0;
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(l));
-  const std::string country = p.country.empty() ? "" : p.country.ToString();
-  const auto keys = screen::PartyKeys(p.id, p.name, country, "");
-  TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(screen::Query{.id = p.id, .name = p.name,
-                                                                  .country = country},
-                                                    screen::kDefaultThreshold, 10));
+  TG_ASSIGN_OR_RETURN(const auto hits, OpenHitsOf(*ctx, clearances, p));
   int64_t alerts = 0;
   for (const screen::Hit& h : hits) {
-    bool cleared = false;
-    for (const screen::Clearance& c : clearances) {
-      cleared = cleared || (c.entry_id == h.entry->entry_id &&
-                            c.entry_digest == screen::EntryDigest(*h.entry) &&
-                            std::find(keys.begin(), keys.end(), c.party_key) != keys.end());
-    }
-    if (cleared) {
-      continue;
-    }
     std::string alert;
     JsonWriter w(alert);
     w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
@@ -589,22 +602,8 @@ Result<std::vector<std::string>> Engine::OpenHits() const {
         TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
         for (const PartyRecord& p : parties) {
           const std::string country = p.country.empty() ? "" : p.country.ToString();
-          TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(
-                                             screen::Query{.id = p.id, .name = p.name,
-                                                           .country = country},
-                                             screen::kDefaultThreshold, 10));
-          const auto keys = screen::PartyKeys(p.id, p.name, country, "");
+          TG_ASSIGN_OR_RETURN(const auto hits, OpenHitsOf(*ctx, clearances, p));
           for (const screen::Hit& h : hits) {
-            bool cleared = false;
-            for (const screen::Clearance& c : clearances) {
-              cleared = cleared ||
-                        (c.entry_id == h.entry->entry_id &&
-                         c.entry_digest == screen::EntryDigest(*h.entry) &&
-                         std::find(keys.begin(), keys.end(), c.party_key) != keys.end());
-            }
-            if (cleared) {
-              continue;
-            }
             std::string line;
             JsonWriter w(line);
             w.BeginObject().Key("party").String(p.id).Key("party_name").String(p.name);
