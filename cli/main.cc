@@ -100,8 +100,8 @@ constexpr const char* kNacHelp = R"(usage: tierguard --db PATH nac file --id ID 
        tierguard --db PATH nac list
 A License Exception NAC notification (15 CFR 740.8(a)(2)) is filed in SNAP-R at least 25 days
 before export and covers shipments to one party up to the notified quantity and value. ship
-records a NAC line only against a notification on record for its party and destination that
-BIS confirmed and that was filed 25 days before the line's date; otherwise the line needs a
+records a NAC line only against a notification on record naming its consignee or end user
+(in that party's country) that BIS confirmed and that was filed 25 days before the line's date; otherwise the line needs a
 licence, and the decision says which notification is missing and from when one could serve.
 )";
 

@@ -166,8 +166,9 @@ class Engine {
   Result<std::vector<std::string>> ListVeus() const;
 
   // License Exception NAC notifications (15 CFR 740.8(a)(2)): filed, then confirmed with BIS's
-  // number or refused. A NAC line is recorded only against a confirmed notification for its
-  // party and destination, filed the regime's notification_days before it, with balance left.
+  // number or refused. A NAC line is recorded only against a confirmed notification naming its
+  // consignee or end user in that party's country, filed the regime's notification_days before
+  // it, with balance left.
   Status FileNotification(const Notification& notification) const;
   Status ConfirmNotification(std::string_view id, std::string_view confirmation, Date date) const;
   Status RefuseNotification(std::string_view id, Date date) const;

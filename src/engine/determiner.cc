@@ -239,9 +239,19 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
                       batch.view()->Notifications());
   const Item& in = req.items[item_index];
   const std::string path = "items[" + std::to_string(item_index) + "]";
-  std::string why;  // why the last notification for this party does not serve
+  std::string why;  // why the last notification for this line's parties does not serve
+  // One notification covers the line: it names the consignee or the end user (the party the
+  // exports go to), in that party's country.
+  const auto names_a_party = [&](const Notification& n) {
+    for (const Party* p : {&req.consignee, req.end_user.present ? &req.end_user : nullptr}) {
+      if (p != nullptr && !p->id.empty() && n.party == p->id && n.destination == p->country) {
+        return true;
+      }
+    }
+    return false;
+  };
   for (const Notification& n : *notifications) {
-    if (party.id.empty() || n.party != party.id || n.destination != party.country) {
+    if (!names_a_party(n)) {
       continue;
     }
     const Date usable = n.filed.AddDays(e.notification_days);
