@@ -584,8 +584,11 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   // Only the query's short words are read as acronyms: a listed acronym ("JI") spelled by the
   // initials of a query ("Jay Inslee") is a coincidence, not a match.
   acronyms(a, na, b, nb);
-  std::stable_sort(cands.begin(), cands.end(),
-                   [](const Candidate& x, const Candidate& y) { return x.sim > y.sim; });
+  // Best first; between equals, the one that explains more words (a joined run over the
+  // single word it contains: نور الله and NURULLAH before نور and NURI).
+  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
+    return x.sim != y.sim ? x.sim > y.sim : x.a_len + x.b_len > y.a_len + y.b_len;
+  });
   std::array<bool, kMaxTokens> used_a{};
   std::array<bool, kMaxTokens> used_b{};
   double matched = 0;

@@ -123,6 +123,20 @@ bool BeginsOther(std::string_view x, std::string_view y) {
   return x.size() < y.size() && y.substr(0, x.size()) == x;
 }
 
+namespace {
+
+// The abjad key with d apart from t and r apart from l: an abjad writes each with a letter of
+// its own (د ت, ر ل; ד ת, ר ל), so a transliteration never trades them, though the coarse
+// classes of PhoneticKey do ("bd allh" would read as "Peter").
+std::string FineAbjadKey(std::string word) {
+  for (char& c : word) {
+    c = c == 'd' ? '1' : c == 'r' ? '2' : c;  // outside every class: kept as they are
+  }
+  return PhoneticKey(word, true);
+}
+
+}  // namespace
+
 bool SameAbjadConsonants(const Token& x, const Token& y) {
   auto readings = [](const Token& t) {
     // Spelling k reads ch as h when bit 0 of k is set, sh as s when bit 1 is: Hebrew's ח and
@@ -155,9 +169,9 @@ bool SameAbjadConsonants(const Token& x, const Token& y) {
     }
     std::array<std::string, 8> keys;
     for (size_t k = 0; k < spellings.size(); ++k) {
-      keys[2 * k] = PhoneticKey(spellings[k], true);
+      keys[2 * k] = FineAbjadKey(spellings[k]);
       std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
-      keys[2 * k + 1] = PhoneticKey(spellings[k], true);
+      keys[2 * k + 1] = FineAbjadKey(spellings[k]);
     }
     return keys;
   };
