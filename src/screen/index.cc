@@ -338,8 +338,13 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     bool abjad = false;
     for (const Token& t : n.tokens) {
       abjad = abjad || t.Has(kAbjad);
-      if (t.Has(kAbjad) && t.key.size() >= 3) {
-        add(AbjadPostingKey(t.key), KeyKind::kOther, 0.8 * t.weight);
+      if (!t.Has(kAbjad)) {
+        continue;
+      }
+      // The word's own key reads h as silent (mhmd: "mt", too short to look up); the abjad
+      // key keeps it (mhmt), as the listed MOHAMMED's abjad key does.
+      if (const std::string key = PhoneticKey(t.text, /*abjad=*/true); key.size() >= 3) {
+        add(AbjadPostingKey(key), KeyKind::kOther, 0.8 * t.weight);
       }
     }
     if (abjad && n.tokens.size() > 1) {
