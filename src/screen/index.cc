@@ -409,6 +409,32 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
     }
   }
+  // Words written in an abjad too short to key (علي: ly, one consonant) cannot find names, but
+  // they can rank them: among the many names a long word found (MOHAMMED), those that also
+  // hold the short word's consonants (ALI) come first.
+  thread_local std::vector<std::string> short_abjad;
+  short_abjad.clear();
+  for (const NormalizedName& n : names) {
+    for (const Token& t : n.tokens) {
+      if (t.Has(kAbjad)) {
+        if (std::string key = PhoneticKey(t.text, /*abjad=*/true); !key.empty() && key.size() < 3) {
+          short_abjad.push_back(std::move(key));
+        }
+      }
+    }
+  }
+  if (!short_abjad.empty()) {
+    for (auto& [vote, id] : ranked) {
+      for (const std::string& key : short_abjad) {
+        for (const Token& t : names_[id].norm.tokens) {
+          if (!t.Has(kAbjad) && PhoneticKey(t.text, /*abjad=*/true) == key) {
+            vote += 1.0f;
+            break;
+          }
+        }
+      }
+    }
+  }
   // Score the candidates; keep each entry's best name.
   std::vector<std::pair<uint32_t, Hit>> best;  // by entry, a few at most
   const std::vector<int> query_years = Years({query.birth_date});
