@@ -94,6 +94,41 @@ Result<int64_t> UsedWithPending(const BatchState& batch,
   return used;
 }
 
+// A balance an authorisation on record keeps in a counter (a licence's, a NAC notification's):
+// the line takes `amount` of it, within `limit` (0: no limit).
+struct Balance {
+  std::string counter;
+  int64_t amount;
+  int64_t limit;
+};
+
+// The first balance the line would take past its limit, with what the records and the line's
+// earlier items already use of it; nullopt when every balance fits.
+Result<std::optional<std::pair<size_t, int64_t>>> FirstExceeded(
+    const BatchState& batch, const std::vector<Determiner::Pending>& pending,
+    std::span<const Balance> balances) {
+  for (size_t i = 0; i < balances.size(); ++i) {
+    const Balance& b = balances[i];
+    if (b.limit <= 0) {
+      continue;
+    }
+    TG_ASSIGN_OR_RETURN(const int64_t used, UsedWithPending(batch, pending, b.counter));
+    if (Exceeds(used, b.amount, b.limit)) {
+      return std::optional<std::pair<size_t, int64_t>>(std::pair{i, used});
+    }
+  }
+  return std::optional<std::pair<size_t, int64_t>>();
+}
+
+// Queues what the line takes of each limited balance.
+void Take(std::span<const Balance> balances, std::vector<Determiner::Pending>& pending) {
+  for (const Balance& b : balances) {
+    if (b.limit > 0) {
+      pending.push_back({b.counter, b.amount});
+    }
+  }
+}
+
 // The TPP of `quantity` units of `unit_tpp`, in thousandths; InvalidArgument naming the item
 // when the unit figure or the total is beyond what tierguard accepts (kMaxUnitTpp,
 // kMaxTotalTpp): such a line is refused, never wrapped into a negative total that skips caps.
@@ -166,11 +201,6 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       continue;
     }
     const Item& in = req.items[item_index];
-    struct Need {
-      const char* what;
-      int64_t amount;
-      int64_t limit;  // 0: unlimited
-    };
     int64_t cents = 0;
     if (in.value_usd) {
       TG_ASSIGN_OR_RETURN(cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
@@ -183,27 +213,23 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
     TG_ASSIGN_OR_RETURN(const int64_t value_limit,
                         ScaledFigure(l.value_limit_usd, 100.0, kMaxValueUsd,
                                      "licence " + l.number + " value_limit_usd"));
-    const Need needs[] = {{"quantity", item.quantity, l.quantity_limit},
-                          {"tpp", item.total_tpp, tpp_limit},
-                          {"value", cents, value_limit}};
+    // Quantity in units, TPP in thousandths, value in cents; shown in units, TPP and dollars.
+    static constexpr const char* kWhat[] = {"quantity", "tpp", "value"};
+    static constexpr int64_t kShownPer[] = {1, 1000, 100};
+    const Balance balances[] = {
+        {ledger::LicenceCounter(l.number, kWhat[0]), item.quantity, l.quantity_limit},
+        {ledger::LicenceCounter(l.number, kWhat[1]), item.total_tpp, tpp_limit},
+        {ledger::LicenceCounter(l.number, kWhat[2]), cents, value_limit}};
     std::string shortfall;
     if (l.value_limit_usd > 0 && !in.value_usd) {
       shortfall = "has a value limit and " + path + ".value_usd is not given";
-    }
-    for (const Need& n : needs) {
-      if (n.limit <= 0 || !shortfall.empty()) {
-        continue;
-      }
-      TG_ASSIGN_OR_RETURN(int64_t used,
-                          UsedWithPending(batch, pending, ledger::LicenceCounter(l.number, n.what)));
-      if (Exceeds(used, n.amount, n.limit)) {
-        const bool tpp = std::string_view(n.what) == "tpp";
-        const bool value = std::string_view(n.what) == "value";
-        const auto show = [&](int64_t v) {
-          return tpp ? std::to_string(v / 1000) : value ? std::to_string(v / 100) : std::to_string(v);
-        };
-        shortfall = "has " + show(n.limit - used) + " " + n.what + " left; " + path + " needs " +
-                    show(n.amount);
+    } else {
+      TG_ASSIGN_OR_RETURN(const auto exceeded, FirstExceeded(batch, pending, balances));
+      if (exceeded) {
+        const auto [i, used] = *exceeded;
+        shortfall = "has " + std::to_string((balances[i].limit - used) / kShownPer[i]) + " " +
+                    kWhat[i] + " left; " + path + " needs " +
+                    std::to_string(balances[i].amount / kShownPer[i]);
       }
     }
     if (!shortfall.empty()) {
@@ -212,11 +238,7 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       }
       continue;
     }
-    for (const Need& n : needs) {
-      if (n.limit > 0) {
-        pending.push_back({ledger::LicenceCounter(l.number, n.what), n.amount});
-      }
-    }
+    Take(balances, pending);
     verdict = ItemVerdict{Outcome::kLicensed, LicensePolicy::kNone, l.number};
     AddReason(out, "licence-on-record", l.number, kLicensedText,
               std::string(item.classification.name) + " x " + std::to_string(item.quantity) +
@@ -269,50 +291,35 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
             usable.ToString() + " (" + std::to_string(e.notification_days) + " days)";
       continue;
     }
-    struct Need {
-      std::string counter;
-      int64_t amount;
-      int64_t limit;
-      const char* what;
-    };
-    std::vector<Need> needs;
-    if (n.quantity_limit > 0) {
-      needs.push_back({ledger::NotificationCounter(n.id, "quantity"), item.quantity,
-                       n.quantity_limit, "units"});
+    if (n.value_limit_usd > 0 && !in.value_usd) {
+      why = n.id + " covers a value, and " + path + ".value_usd is not given";
+      continue;
     }
-    if (n.value_limit_usd > 0) {
-      if (!in.value_usd) {
-        why = n.id + " covers a value, and " + path + ".value_usd is not given";
-        continue;
-      }
-      TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
-                                                            path + ".value_usd"));
-      TG_ASSIGN_OR_RETURN(const int64_t limit,
-                          ScaledFigure(n.value_limit_usd, 100.0, kMaxValueUsd,
-                                       "notification " + n.id + " value_limit_usd"));
-      needs.push_back({ledger::NotificationCounter(n.id, "value"), cents, limit, "cents"});
+    int64_t cents = 0;
+    if (in.value_usd) {
+      TG_ASSIGN_OR_RETURN(cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
+                                              path + ".value_usd"));
     }
-    std::string shortfall;
-    for (const Need& need : needs) {
-      TG_ASSIGN_OR_RETURN(const int64_t used, UsedWithPending(batch, pending, need.counter));
-      if (Exceeds(used, need.amount, need.limit)) {
-        const bool cents = std::string_view(need.what) == "cents";
-        shortfall = n.id + " has " +
-                    (cents ? "$" + std::to_string((need.limit - used) / 100)
-                           : std::to_string(need.limit - used) + " units") +
-                    " left; " + path + " needs " +
-                    (cents ? "$" + std::to_string(need.amount / 100)
-                           : std::to_string(need.amount) + " units");
-      }
-    }
-    if (!shortfall.empty()) {
-      why = shortfall;
+    TG_ASSIGN_OR_RETURN(const int64_t value_limit,
+                        ScaledFigure(n.value_limit_usd, 100.0, kMaxValueUsd,
+                                     "notification " + n.id + " value_limit_usd"));
+    // Quantity in units, value in cents (shown in dollars).
+    const Balance balances[] = {
+        {ledger::NotificationCounter(n.id, "quantity"), item.quantity, n.quantity_limit},
+        {ledger::NotificationCounter(n.id, "value"), cents, value_limit}};
+    TG_ASSIGN_OR_RETURN(const auto exceeded, FirstExceeded(batch, pending, balances));
+    if (exceeded) {
+      const size_t i = exceeded->first;
+      const int64_t used = exceeded->second;
+      const auto show = [i](int64_t v) {
+        return i == 0 ? std::to_string(v) + " units" : "$" + std::to_string(v / 100);
+      };
+      why = n.id + " has " + show(balances[i].limit - used) + " left; " + path + " needs " +
+            show(balances[i].amount);
       continue;
     }
     if (consume) {
-      for (const Need& need : needs) {
-        pending.push_back({need.counter, need.amount});
-      }
+      Take(balances, pending);
     }
     AddReason(out, "nac-notification", e.citation, kNotifiedText,
               subject + " under notification " + n.id + " (confirmation " + n.confirmation +
