@@ -37,6 +37,10 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry) {
   return out;
 }
 
+bool CarriesRequest(std::string_view kind) {
+  return kind == "shipment" || kind == "reservation.hold" || kind == "refusal";
+}
+
 Result<std::string_view> RecordBody(std::string_view record) {
   const size_t at = record.find(",\"body\":");
   if (at == std::string_view::npos || record.size() < at + 9 || record.back() != '}') {

@@ -42,6 +42,9 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry);
 // The raw JSON of a canonical record's body, its last field. A quote inside a JSON string is
 // always escaped, so `,"body":` occurs only as the key. DataLoss for a record without one.
 Result<std::string_view> RecordBody(std::string_view record);
+// Whether records of this kind carry a request by its digest (shipment, reservation.hold,
+// refusal): a bundle holds the request beside each of them.
+bool CarriesRequest(std::string_view kind);
 
 class AuditLog {
  public:

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "tierguard/audit.h"
+#include "src/audit/audit_log.h"
 #include "src/audit/merkle.h"
 #include "src/audit/note.h"
 #include "src/common/text.h"
@@ -263,7 +264,7 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
         parsed["kind"].get_string().get(kind)) {
       return DataLoss(where + " does not parse as an audit record");
     }
-    if (kind == "shipment" || kind == "reservation.hold" || kind == "refusal") {
+    if (audit::CarriesRequest(kind)) {
       if (!std::getline(requests, request_line)) {
         request_line.clear();
       }

@@ -131,7 +131,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
       doc["subject"].get_string().get(subject)) {
     return DataLoss("audit record " + std::to_string(index) + " does not parse");
   }
-  if (!ledger::IsRequestRecord(kind)) {
+  if (!audit::CarriesRequest(kind)) {
     return InvalidArgument("record " + std::to_string(index) + " is a " + std::string(kind) +
                            ", not a decision");
   }
@@ -311,7 +311,7 @@ Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t 
         doc["subject"].get_string().get(subject)) {
       return DataLoss("record " + std::to_string(index) + " does not parse");
     }
-    if (!ledger::IsRequestRecord(kind)) {
+    if (!audit::CarriesRequest(kind)) {
       return Status::Ok();
     }
     auto movement = ledger::MovementOfRecord(*txn, kind, subject, index);

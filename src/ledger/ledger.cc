@@ -661,10 +661,6 @@ Status Ledger::RecordRefusal(const Movement& refusal_in) {
   return Log("refusal", refusal.id, MovementBody(refusal));
 }
 
-bool IsRequestRecord(std::string_view kind) {
-  return kind == "shipment" || kind == "reservation.hold" || kind == "refusal";
-}
-
 Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind,
                                   std::string_view subject, uint64_t index) {
   std::optional<std::string> row;

@@ -21,9 +21,7 @@
 
 namespace tg::ledger {
 
-// Whether an audit record of this kind carries a request (shipment, reservation.hold, refusal).
-bool IsRequestRecord(std::string_view kind);
-// The ledger row of such a record (its request as received, its decision's place in the log);
+// The ledger row of a record that carries a request (audit::CarriesRequest) (its request as received, its decision's place in the log);
 // NotFound when the row is gone.
 Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind,
                                   std::string_view subject, uint64_t index);

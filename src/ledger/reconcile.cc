@@ -184,7 +184,7 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
   const std::string kind_s(kind);
   const std::string id(subject);
   Status s;
-  if (kind == "shipment" || kind == "reservation.hold" || kind == "refusal") {
+  if (audit::CarriesRequest(kind)) {
     s = ApplyMovement(index, kind, id, *body, parsed_body);
   } else if (kind == "reservation.commit" || kind == "reservation.release" ||
              kind == "reservation.expire") {
