@@ -288,6 +288,25 @@ Result<std::vector<screen::Clearance>> ReadClearances(ledger::Ledger& ledger) {
   return out;
 }
 
+// Records a hit of a party on record as an alert for review: found when the list changed
+// (`list_name` as kept) or when the party was added (`raised_by`, else omitted).
+Status AddScreeningAlert(ledger::Ledger& l, const PartyRecord& p, const screen::Hit& h,
+                         std::string_view list_name, std::string_view raised_by) {
+  std::string alert;
+  JsonWriter w(alert);
+  w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
+  w.Key("party_name").String(p.name).Key("list").String(list_name);
+  w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
+  w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
+  w.Key("score").Number(std::round(h.score * 1e4) / 1e4);
+  if (!raised_by.empty()) {
+    w.Key("raised_by").String(raised_by);
+  }
+  w.EndObject();
+  return l.AddAlert("screening/" + h.list->version + "/" + p.id + "/" + h.entry->entry_id,
+                    alert);
+}
+
 // The kept lists, parsed, in name order.
 Result<std::vector<std::pair<std::string, screen::ScreeningList>>> KeptLists(ledger::Ledger& l) {
   TG_ASSIGN_OR_RETURN(auto rows, l.StoredLists());
@@ -364,16 +383,7 @@ Result<std::string> Engine::LoadScreeningList(const std::string& path,
         if (!std::binary_search(fresh.begin(), fresh.end(), h.entry->entry_id)) {
           continue;
         }
-        std::string alert;
-        JsonWriter w(alert);
-        w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
-        w.Key("party_name").String(p.name).Key("list").String(list_name);
-        w.Key("list_version").String(list.version).Key("entry_id").String(h.entry->entry_id);
-        w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
-        w.Key("score").Number(std::round(h.score * 1e4) / 1e4).EndObject();
-        TG_RETURN_IF_ERROR(l.AddAlert("screening/" + list.version + "/" + p.id + "/" +
-                                          h.entry->entry_id,
-                                      alert));
+        TG_RETURN_IF_ERROR(AddScreeningAlert(l, p, h, list_name, ""));
         ++alerts;
       }
     }
@@ -439,9 +449,10 @@ Result<std::string> Engine::DiffListFiles(const std::string& before,
 
 namespace {
 
-// The key a clearance is kept under (its party's id, else its name, country and birth date),
-// or InvalidArgument naming what is missing.
-Result<std::string> ClearanceKey(const HitClearance& c) {
+// The party key a clearance names its party by (its id, else its name, country and birth
+// date), or InvalidArgument naming what is missing. The clearance is kept under it, "|", and
+// the entry id.
+Result<std::string> ClearancePartyKey(const HitClearance& c) {
   if (c.party_name.empty() || c.entry_id.empty()) {
     return InvalidArgument("a clearance needs the party's name and the entry id");
   }
@@ -458,12 +469,8 @@ Result<std::string> ClearanceKey(const HitClearance& c) {
   const auto keys = screen::PartyKeys(c.party_id, c.party_name,
                                       c.country.empty() ? "" : c.country.ToString(),
                                       c.birth_date);
-  return keys.front() + "|" + c.entry_id;  // the id's key when there is one
+  return keys.front();  // the id's key when there is one
 }
-
-}  // namespace
-
-namespace {
 
 // The hits of a party on record that no clearance covers (a party on record gives its name,
 // country and id; no birth date).
@@ -499,23 +506,14 @@ Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
   TG_ASSIGN_OR_RETURN(const auto hits, OpenHitsOf(*ctx, clearances, p));
   int64_t alerts = 0;
   for (const screen::Hit& h : hits) {
-    std::string alert;
-    JsonWriter w(alert);
-    w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
-    w.Key("party_name").String(p.name).Key("list").String(h.entry->list);
-    w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
-    w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
-    w.Key("score").Number(std::round(h.score * 1e4) / 1e4).Key("raised_by").String("party.add");
-    w.EndObject();
-    TG_RETURN_IF_ERROR(
-        l.AddAlert("screening/" + h.list->version + "/" + p.id + "/" + h.entry->entry_id, alert));
+    TG_RETURN_IF_ERROR(AddScreeningAlert(l, p, h, h.entry->list, "party.add"));
     ++alerts;
   }
   return alerts;
 }
 
 Status Engine::ClearHit(const HitClearance& c) const {
-  TG_ASSIGN_OR_RETURN(const std::string key, ClearanceKey(c));
+  TG_ASSIGN_OR_RETURN(const std::string party_key, ClearancePartyKey(c));
   if (c.reason.empty()) {
     return InvalidArgument("reason: required (say why the hit is a false positive)");
   }
@@ -565,18 +563,18 @@ Status Engine::ClearHit(const HitClearance& c) const {
     w.BeginObject().Key("party").String(c.party_name).Key("party_id").String(c.party_id);
     w.Key("country").String(c.country.empty() ? "" : c.country.ToString());
     w.Key("birth_date").String(c.birth_date);
-    w.Key("party_key").String(key.substr(0, key.size() - c.entry_id.size() - 1));
+    w.Key("party_key").String(party_key);
     w.Key("list").String(list_name).Key("list_version").String(list_version);
     w.Key("entry_id").String(entry->entry_id).Key("entry_name").String(entry->name);
     w.Key("entry_digest").String(screen::EntryDigest(*entry)).Key("reason").String(c.reason);
     w.Key("expires").String(c.expires).Key("reviewer").String(impl_->actor);
     w.Key("cleared_at").Int(impl_->clock->NowUnix()).EndObject();
-    return l.AddClearance(key, std::move(json));
+    return l.AddClearance(party_key + "|" + c.entry_id, std::move(json));
   });
 }
 
 Status Engine::RevokeClearance(const HitClearance& c) const {
-  TG_ASSIGN_OR_RETURN(const std::string key, ClearanceKey(c));
+  TG_ASSIGN_OR_RETURN(const std::string party_key, ClearancePartyKey(c));
   if (c.reason.empty()) {
     return InvalidArgument("reason: required (say why the clearance is withdrawn)");
   }
@@ -585,7 +583,7 @@ Status Engine::RevokeClearance(const HitClearance& c) const {
     JsonWriter w(json);
     w.BeginObject().Key("reason").String(c.reason).Key("reviewer").String(impl_->actor);
     w.Key("revoked_at").Int(impl_->clock->NowUnix()).EndObject();
-    return l.RemoveClearance(key, std::move(json));
+    return l.RemoveClearance(party_key + "|" + c.entry_id, std::move(json));
   });
 }
 
