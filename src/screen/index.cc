@@ -288,6 +288,10 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // key is, to the names it lists.
   thread_local std::vector<Source> sources;
   sources.clear();
+  // Words written in an abjad too short to key (علي: ly, one consonant): they find nothing (such
+  // a key would find everything) but re-rank what the longer words found, below.
+  thread_local std::vector<std::string> short_abjad;
+  short_abjad.clear();
   auto add = [&](std::string key, KeyKind kind, double weight) {
     for (const Source& s : sources) {
       if (s.key == key) {
@@ -343,8 +347,10 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
       // The word's own key reads h as silent (mhmd: "mt", too short to look up); the abjad
       // key keeps it (mhmt), as the listed MOHAMMED's abjad key does.
-      if (const std::string key = PhoneticKey(t.text, /*abjad=*/true); key.size() >= 3) {
+      if (std::string key = PhoneticKey(t.text, /*abjad=*/true); key.size() >= 3) {
         add(AbjadPostingKey(key), KeyKind::kOther, 0.8 * t.weight);
+      } else if (!key.empty()) {
+        short_abjad.push_back(std::move(key));
       }
     }
     if (abjad && n.tokens.size() > 1) {
@@ -409,27 +415,20 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
     }
   }
-  // Words written in an abjad too short to key (علي: ly, one consonant) cannot find names, but
-  // they can rank them: among the many names a long word found (MOHAMMED), those that also
-  // hold the short word's consonants (ALI) come first.
-  thread_local std::vector<std::string> short_abjad;
-  short_abjad.clear();
-  for (const NormalizedName& n : names) {
-    for (const Token& t : n.tokens) {
-      if (t.Has(kAbjad)) {
-        if (std::string key = PhoneticKey(t.text, /*abjad=*/true); !key.empty() && key.size() < 3) {
-          short_abjad.push_back(std::move(key));
-        }
-      }
-    }
-  }
+  // The short abjad words rank: among the many names a long word found (MOHAMMED), those
+  // that also hold a short word's consonants (ALI) come first, a vote for each word held.
   if (!short_abjad.empty()) {
     for (auto& [vote, id] : ranked) {
-      for (const std::string& key : short_abjad) {
-        for (const Token& t : names_[id].norm.tokens) {
-          if (!t.Has(kAbjad) && PhoneticKey(t.text, /*abjad=*/true) == key) {
+      uint64_t held = 0;  // which short words this name holds, each counted once
+      for (const Token& t : names_[id].norm.tokens) {
+        if (t.Has(kAbjad)) {
+          continue;
+        }
+        const std::string key = PhoneticKey(t.text, /*abjad=*/true);  // once per token
+        for (size_t k = 0; k < short_abjad.size() && k < 64; ++k) {
+          if ((held >> k & 1) == 0 && short_abjad[k] == key) {
+            held |= uint64_t{1} << k;
             vote += 1.0f;
-            break;
           }
         }
       }
