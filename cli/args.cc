@@ -182,6 +182,19 @@ bool NumberOpt(Args& a, const char* key, double& out, std::string& error) {
   return true;
 }
 
+bool UnitsOpt(Args& a, const char* key, int64_t& out, std::string& error) {
+  double v = static_cast<double>(out);
+  if (!NumberOpt(a, key, v, error)) {
+    return false;
+  }
+  if (v != std::floor(v) || v > 1e12) {
+    error = std::string(key) + ": a whole number of units";
+    return false;
+  }
+  out = static_cast<int64_t>(v);
+  return true;
+}
+
 bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out,
                  std::string& error) {
   uint64_t v = 0;

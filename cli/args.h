@@ -48,6 +48,8 @@ std::string Opt(Args& a, const char* key);
 bool Need(Args& a, std::initializer_list<const char*> keys, std::string& error);
 // Optional option parsers: true when absent (out untouched) or valid.
 bool NumberOpt(Args& a, const char* key, double& out, std::string& error);  // a number >= 0
+// A count of units: a whole number from 0 to 1e12 (unchanged when the option is absent).
+bool UnitsOpt(Args& a, const char* key, int64_t& out, std::string& error);
 // A record index or count: decimal digits only (no sign, exponent or fraction), within uint64.
 bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out,
                  std::string& error);

@@ -384,7 +384,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   auto fail = [&](const std::string& e) { return Fail("license " + verb + ": " + e); };
   if (verb == "add" || verb == "apply") {
-    double quantity = 0;
+    int64_t quantity = 0;
     double value = 0;
     double tpp = 0;
     tg::Date from = tg::Date::Min();
@@ -393,14 +393,11 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     const bool add = verb == "add";
     if (!Need(a, {"--eccn", "--destination", "--to"}, error) ||
         (add && !Need(a, {"--number", "--from"}, error)) ||
-        (!add && !Need(a, {"--requester"}, error)) || !NumberOpt(a, "--quantity", quantity, error) ||
+        (!add && !Need(a, {"--requester"}, error)) || !UnitsOpt(a, "--quantity", quantity, error) ||
         !NumberOpt(a, "--value", value, error) || !NumberOpt(a, "--tpp", tpp, error) ||
         !DateOpt(a, "--from", from, error) || !DateOpt(a, "--to", to, error) ||
         !CountryOpt(engine, a, "--destination", destination, error)) {
       return fail(error);
-    }
-    if (quantity != std::floor(quantity) || quantity > 1e12) {
-      return fail("--quantity: a whole number of units");
     }
     if (add) {
       tg::License l;
@@ -409,7 +406,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
       l.eccns = Split(Opt(a, "--eccn"));
       l.destination = destination;
       l.consignee = Opt(a, "--consignee");
-      l.quantity_limit = static_cast<int64_t>(quantity);
+      l.quantity_limit = quantity;
       l.value_limit_usd = value;
       l.tpp_limit = tpp;
       l.valid_from = from;
@@ -429,7 +426,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     app.eccns = Split(Opt(a, "--eccn"));
     app.destination = destination;
     app.consignee = Opt(a, "--consignee");
-    app.quantity = static_cast<int64_t>(quantity);
+    app.quantity = quantity;
     app.value_usd = value;
     app.tpp = tpp;
     app.valid_to = to;
@@ -562,18 +559,13 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return Fail("nac: unknown command '" + verb + "' (file, confirm, refuse, list)");
   }
   tg::Notification n;
-  double quantity = 0;
   if (!Need(a, {"--id", "--party", "--destination", "--filed"}, error) ||
-      !NumberOpt(a, "--quantity", quantity, error) ||
+      !UnitsOpt(a, "--quantity", n.quantity_limit, error) ||
       !NumberOpt(a, "--value", n.value_limit_usd, error) ||
       !DateOpt(a, "--filed", n.filed, error) ||
       !CountryOpt(engine, a, "--destination", n.destination, error)) {
     return Fail("nac file: " + error);
   }
-  if (quantity != std::floor(quantity) || quantity > 1e12) {
-    return Fail("nac file: --quantity: a whole number of units");
-  }
-  n.quantity_limit = static_cast<int64_t>(quantity);
   n.id = Opt(a, "--id");
   n.party = Opt(a, "--party");
   tg::Status s = engine.FileNotification(n);

@@ -212,18 +212,9 @@ Result<Letters> Letters::Load(const std::string& dir, const CountryTable& countr
   out.groups_ = &groups;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return out;
+    return out;  // no folder: no letters
   }
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") {
-      files.push_back(entry.path().string());
-    }
-  }
-  if (ec) {
-    return InvalidArgument(dir + ": " + ec.message());
-  }
-  std::sort(files.begin(), files.end());  // the same order on every machine
+  TG_ASSIGN_OR_RETURN(const std::vector<std::string> files, YamlFilesIn(dir));
   for (const std::string& path : files) {
     TG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
     YamlReader r(path);

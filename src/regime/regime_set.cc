@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "src/common/csv.h"
 #include "src/common/digest.h"
@@ -568,17 +567,7 @@ Result<std::unique_ptr<Regime>> RegimeSet::LoadText(const std::string& name,
 
 Result<RegimeSet> RegimeSet::LoadDir(const std::string& dir, const CountryGroups& groups,
                                      const std::vector<std::string>& eccns) {
-  std::error_code ec;
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") {
-      files.push_back(entry.path().string());
-    }
-  }
-  if (ec) {
-    return NotFound(dir + ": " + ec.message());
-  }
-  std::sort(files.begin(), files.end());
+  TG_ASSIGN_OR_RETURN(const std::vector<std::string> files, YamlFilesIn(dir));
   RegimeSet set;
   for (const std::string& f : files) {
     TG_ASSIGN_OR_RETURN(auto regime, LoadFile(f, groups, eccns));

@@ -1,6 +1,7 @@
 #include "src/regime/yaml_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "src/common/text.h"
 
@@ -313,6 +314,21 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
     }
   }
   return c;
+}
+
+Result<std::vector<std::string>> YamlFilesIn(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".yaml") {
+      files.push_back(entry.path().string());
+    }
+  }
+  if (ec) {
+    return NotFound(dir + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,

@@ -52,6 +52,10 @@ class YamlReader {
   std::string file_;
 };
 
+// The *.yaml files of `dir`, sorted (the same order on every machine). NotFound when the folder
+// cannot be read.
+Result<std::vector<std::string>> YamlFilesIn(const std::string& dir);
+
 // A licence review policy by its name in a regime file (presumption_of_approval, case_by_case,
 // presumption_of_denial, none); an error names the node otherwise.
 Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,
