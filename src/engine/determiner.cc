@@ -94,6 +94,15 @@ Result<int64_t> UsedWithPending(const BatchState& batch,
   return used;
 }
 
+// The line's declared value in cents (0 when not given), which licence and notification value
+// limits are counted in.
+Result<int64_t> ValueCents(const Item& in, const std::string& path) {
+  if (!in.value_usd) {
+    return int64_t{0};
+  }
+  return ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd, path + ".value_usd");
+}
+
 // A balance an authorisation on record keeps in a counter (a licence's, a NAC notification's):
 // the line takes `amount` of it, within `limit` (0: no limit).
 struct Balance {
@@ -187,6 +196,8 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
   }
   TG_ASSIGN_OR_RETURN(const std::vector<License>* licences, batch.view()->Licences());
   const std::string path = "items[" + std::to_string(item_index) + "]";
+  const Item& in = req.items[item_index];
+  TG_ASSIGN_OR_RETURN(const int64_t cents, ValueCents(in, path));
   bool seen = false;
   for (const License& l : *licences) {
     if (named && l.number != req.license) {
@@ -199,12 +210,6 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
         return FailedPrecondition("license: " + l.number + " " + gap);
       }
       continue;
-    }
-    const Item& in = req.items[item_index];
-    int64_t cents = 0;
-    if (in.value_usd) {
-      TG_ASSIGN_OR_RETURN(cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
-                                              path + ".value_usd"));
     }
     // A licence read back from the store is checked again: its limits feed the comparison.
     TG_ASSIGN_OR_RETURN(const int64_t tpp_limit,
@@ -261,6 +266,7 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
                       batch.view()->Notifications());
   const Item& in = req.items[item_index];
   const std::string path = "items[" + std::to_string(item_index) + "]";
+  TG_ASSIGN_OR_RETURN(const int64_t cents, ValueCents(in, path));
   std::string why;  // why the last notification for this line's parties does not serve
   // One notification covers the line: it names the consignee or the end user (the party the
   // exports go to), in that party's country.
@@ -294,11 +300,6 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
     if (n.value_limit_usd > 0 && !in.value_usd) {
       why = n.id + " covers a value, and " + path + ".value_usd is not given";
       continue;
-    }
-    int64_t cents = 0;
-    if (in.value_usd) {
-      TG_ASSIGN_OR_RETURN(cents, ScaledFigure(*in.value_usd, 100.0, kMaxValueUsd,
-                                              path + ".value_usd"));
     }
     TG_ASSIGN_OR_RETURN(const int64_t value_limit,
                         ScaledFigure(n.value_limit_usd, 100.0, kMaxValueUsd,

@@ -296,7 +296,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       m.consignee = PartyKey(request);
       m.group = request.consignee.group;
       m.recorded_at = impl_->clock->NowUnix();
-      m.expires_at = options.reserve && allowed ? options.expires_at : 0;
+      m.expires_at = options.reserve ? options.expires_at : 0;  // a refusal clears it
       for (const auto& [key, amount] : decision.counter_deltas) {
         m.deltas.push_back({key, amount});
       }
