@@ -288,6 +288,15 @@ Result<std::vector<screen::Clearance>> ReadClearances(ledger::Ledger& ledger) {
   return out;
 }
 
+// The fields that name a hit: the list (`list_name`) and its version, the entry, the name
+// matched and the score.
+void WriteHit(JsonWriter& w, const screen::Hit& h, std::string_view list_name) {
+  w.Key("list").String(list_name).Key("list_version").String(h.list->version);
+  w.Key("entry_id").String(h.entry->entry_id).Key("name").String(h.entry->name);
+  w.Key("matched_name").String(*h.matched_name);
+  w.Key("score").Number(std::round(h.score * 1e4) / 1e4);
+}
+
 // Records a hit of a party on record as an alert for review: found when the list changed
 // (`list_name` as kept) or when the party was added (`raised_by`, else omitted).
 Status AddScreeningAlert(ledger::Ledger& l, const PartyRecord& p, const screen::Hit& h,
@@ -295,10 +304,8 @@ Status AddScreeningAlert(ledger::Ledger& l, const PartyRecord& p, const screen::
   std::string alert;
   JsonWriter w(alert);
   w.BeginObject().Key("kind").String("screening").Key("party").String(p.id);
-  w.Key("party_name").String(p.name).Key("list").String(list_name);
-  w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
-  w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
-  w.Key("score").Number(std::round(h.score * 1e4) / 1e4);
+  w.Key("party_name").String(p.name);
+  WriteHit(w, h, list_name);
   if (!raised_by.empty()) {
     w.Key("raised_by").String(raised_by);
   }
@@ -467,7 +474,7 @@ Result<std::string> ClearancePartyKey(const HitClearance& c) {
                            "' is not YYYY or YYYY-MM-DD");
   }
   const auto keys = screen::PartyKeys(c.party_id, c.party_name,
-                                      c.country.empty() ? "" : c.country.ToString(),
+                                      c.country.ToString(),
                                       c.birth_date);
   return keys.front();  // the id's key when there is one
 }
@@ -477,7 +484,7 @@ Result<std::string> ClearancePartyKey(const HitClearance& c) {
 Result<std::vector<screen::Hit>> OpenHitsOf(const ScreeningContext& ctx,
                                             const std::vector<screen::Clearance>& clearances,
                                             const PartyRecord& p) {
-  const std::string country = p.country.empty() ? "" : p.country.ToString();
+  const std::string country = p.country.ToString();
   const auto keys = screen::PartyKeys(p.id, p.name, country, "");
   TG_ASSIGN_OR_RETURN(auto hits, ctx.index->Search(screen::Query{.id = p.id, .name = p.name,
                                                                  .country = country},
@@ -545,9 +552,7 @@ Status Engine::ClearHit(const HitClearance& c) const {
     // Only a hit can be cleared: the party, screened as decisions screen it, must match it.
     TG_ASSIGN_OR_RETURN(auto hits,
                         ctx->index->Search(screen::Query{.id = c.party_id, .name = c.party_name,
-                                                         .country = c.country.empty()
-                                                                        ? std::string()
-                                                                        : c.country.ToString(),
+                                                         .country = c.country.ToString(),
                                                          .birth_date = c.birth_date},
                                            screen::kDefaultThreshold, 50));
     bool hit = false;
@@ -561,7 +566,7 @@ Status Engine::ClearHit(const HitClearance& c) const {
     std::string json;
     JsonWriter w(json);
     w.BeginObject().Key("party").String(c.party_name).Key("party_id").String(c.party_id);
-    w.Key("country").String(c.country.empty() ? "" : c.country.ToString());
+    w.Key("country").String(c.country.ToString());
     w.Key("birth_date").String(c.birth_date);
     w.Key("party_key").String(party_key);
     w.Key("list").String(list_name).Key("list_version").String(list_version);
@@ -599,16 +604,15 @@ Result<std::vector<std::string>> Engine::OpenHits() const {
         TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(l));
         TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
         for (const PartyRecord& p : parties) {
-          const std::string country = p.country.empty() ? "" : p.country.ToString();
+          const std::string country = p.country.ToString();
           TG_ASSIGN_OR_RETURN(const auto hits, OpenHitsOf(*ctx, clearances, p));
           for (const screen::Hit& h : hits) {
             std::string line;
             JsonWriter w(line);
             w.BeginObject().Key("party").String(p.id).Key("party_name").String(p.name);
-            w.Key("country").String(country).Key("list").String(h.entry->list);
-            w.Key("list_version").String(h.list->version).Key("entry_id").String(h.entry->entry_id);
-            w.Key("name").String(h.entry->name).Key("matched_name").String(*h.matched_name);
-            w.Key("score").Number(std::round(h.score * 1e4) / 1e4).EndObject();
+            w.Key("country").String(country);
+            WriteHit(w, h, h.entry->list);
+            w.EndObject();
             out.push_back(std::move(line));
           }
         }

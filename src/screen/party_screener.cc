@@ -49,7 +49,7 @@ PartyScreener::PartyScreener(const Index& index, const std::vector<ListConsequen
 }
 
 const std::vector<Hit>& PartyScreener::HitsFor(const Party& party) {
-  const std::string country = party.country.empty() ? "" : party.country.ToString();
+  const std::string country = party.country.ToString();
   // Each field prefixed with its length: no two queries share a key. The query itself is
   // built only when it is not cached (a batch names the same parties line after line).
   std::string key;
@@ -97,14 +97,13 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
           Reason{unread_.rule, unread_.citation, unread_.text,
                  std::string(role) + " '" + party->name + "': " + script + " script", nullptr});
     }
+    const std::vector<std::string> keys =
+        PartyKeys(party->id, party->name, party->country.ToString(), party->birth_date);
     for (const Hit& h : HitsFor(*party)) {
       ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,
                       h.entry->name, *h.matched_name, h.score, ""};
       const Clearance* clearance = nullptr;
-      for (const std::string& key :
-           PartyKeys(party->id, party->name,
-                     party->country.empty() ? "" : party->country.ToString(),
-                     party->birth_date)) {
+      for (const std::string& key : keys) {
         if (auto c = clearances_.find({key, h.entry->entry_id}); c != clearances_.end()) {
           clearance = &c->second;
         }
