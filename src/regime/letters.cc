@@ -163,18 +163,7 @@ class LetterReader {
       return r_.Error(n, path,
                       "needs destinations, headquartered_in or foreign_persons: true");
     }
-    TG_ASSIGN_OR_RETURN(auto kinds, r_.StringList(n, path, "kind"));
-    for (const std::string& k : kinds) {
-      int bit = k == "export" ? 0 : k == "reexport" ? 1 : k == "in_country_transfer" ? 2 : -1;
-      if (bit < 0) {
-        return r_.Error(n["kind"], path + ".kind",
-                        "'" + k + "' is not export, reexport or in_country_transfer");
-      }
-      static_assert(static_cast<int>(TransferKind::kExport) == 0 &&
-                    static_cast<int>(TransferKind::kReexport) == 1 &&
-                    static_cast<int>(TransferKind::kInCountryTransfer) == 2);
-      l.kinds |= static_cast<uint8_t>(1u << bit);
-    }
+    TG_ASSIGN_OR_RETURN(l.kinds, ParseTransferKinds(r_, n, path));
     TG_ASSIGN_OR_RETURN(std::string policy, r_.String(n, path, "policy", true));
     TG_ASSIGN_OR_RETURN(l.policy, ParsePolicyName(r_, n["policy"], path + ".policy", policy));
     TG_ASSIGN_OR_RETURN(l.citation, r_.String(n, path, "citation", true));

@@ -230,6 +230,27 @@ Result<uint8_t> ParseTiers(const YamlReader& r, const YAML::Node& map, const std
 
 }  // namespace
 
+Result<uint8_t> ParseTransferKinds(const YamlReader& r, const YAML::Node& node,
+                                   const std::string& path) {
+  TG_ASSIGN_OR_RETURN(auto kinds, r.StringList(node, path, "kind"));
+  uint8_t mask = 0;
+  for (const std::string& k : kinds) {
+    TransferKind kind;
+    if (k == "export") {
+      kind = TransferKind::kExport;
+    } else if (k == "reexport") {
+      kind = TransferKind::kReexport;
+    } else if (k == "in_country_transfer") {
+      kind = TransferKind::kInCountryTransfer;
+    } else {
+      return r.Error(node["kind"], path + ".kind",
+                     "'" + k + "' is not export, reexport or in_country_transfer");
+    }
+    mask |= static_cast<uint8_t>(1u << static_cast<int>(kind));
+  }
+  return mask;
+}
+
 Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
                                  const std::string& path, const ConditionScope& scope) {
   Condition c;
@@ -258,19 +279,7 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
   TG_ASSIGN_OR_RETURN(c.is_hbm, r.Bool(node, path, "hbm"));
   TG_ASSIGN_OR_RETURN(c.published, r.Bool(node, path, "published"));
   TG_ASSIGN_OR_RETURN(c.controlled_ai_asset, r.Bool(node, path, "controlled_ai_asset"));
-  TG_ASSIGN_OR_RETURN(auto kinds, r.StringList(node, path, "kind"));
-  for (const std::string& k : kinds) {
-    if (k == "export") {
-      c.kinds |= 1u << static_cast<int>(TransferKind::kExport);
-    } else if (k == "reexport") {
-      c.kinds |= 1u << static_cast<int>(TransferKind::kReexport);
-    } else if (k == "in_country_transfer") {
-      c.kinds |= 1u << static_cast<int>(TransferKind::kInCountryTransfer);
-    } else {
-      return r.Error(node["kind"], path + ".kind",
-                     "'" + k + "' is not export, reexport or in_country_transfer");
-    }
-  }
+  TG_ASSIGN_OR_RETURN(c.kinds, ParseTransferKinds(r, node, path));
   TG_ASSIGN_OR_RETURN(c.destination_tiers, ParseTiers(r, node, path, "destination_tier"));
   TG_ASSIGN_OR_RETURN(c.hq_tiers, ParseTiers(r, node, path, "hq_tier"));
   const std::pair<const char*, SetId*> set_keys[] = {

@@ -61,6 +61,11 @@ Result<std::vector<std::string>> YamlFilesIn(const std::string& dir);
 Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,
                                       const std::string& path, const std::string& text);
 
+// The `kind` list of `node` (export, reexport, in_country_transfer) as a bitmask of
+// TransferKind; 0 when absent (every kind). An error names the unknown kind.
+Result<uint8_t> ParseTransferKinds(const YamlReader& r, const YAML::Node& node,
+                                   const std::string& path);
+
 // What a condition may refer to besides literal values.
 struct ConditionScope {
   const std::vector<std::string>* eccns = nullptr;  // ECCN names by id (id 0 = "none")
