@@ -19,6 +19,17 @@ constexpr size_t kMaxCandidates = 32;
 // otherwise its key is looked for in the kShortlist candidates with the most votes.
 constexpr size_t kCommonPosting = 4000;
 constexpr size_t kShortlist = 128;
+// Candidates with at least this share of the best candidate's votes are scored, up to
+// kMaxNearTop of them, even after a round of kMaxCandidates without a hit.
+constexpr double kNearTopVotes = 0.7;
+constexpr size_t kMaxNearTop = 1024;
+// A Han name of at most this many characters is also looked up as a whole, in at most this many
+// combinations of its characters' readings.
+constexpr size_t kMaxHanRun = 4;
+constexpr size_t kMaxHanRunReadings = 256;
+// The vote of a key for the whole name (joined, or by sound): 2 when one listed name has it,
+// undoing the rarity scaling for that case.
+const double kJoinedVote = 2.0 * (1.0 + std::log1p(1.0));
 // Qualifier adjustments: a matching country or type confirms a little; a different one, known
 // on both sides, counts against.
 constexpr double kCountrySame = 0.03;
@@ -106,6 +117,10 @@ struct Source {
   double weight;
   KeyKind kind;
   std::string key;
+  // The query word the key stands for (its text, sound, prefix, deletions, other spellings):
+  // a name gets the best vote of each word, so that holding two of the query's words counts
+  // for more than holding one word spelt the ways several keys find.
+  uint16_t word;
 };
 
 // Whether a listed name holds the source's key; keys of other kinds are not checked (false).
@@ -138,13 +153,15 @@ bool Holds(const NormalizedName& name, const Source& s) {
   return false;
 }
 
-// Adds, through `add(key, kind, weight)`, the Korean and Japanese readings of the name's Han
-// characters as text keys, and of each two adjacent ones joined (the second also voiced).
+// Adds, through `add(key, kind, weight, token)`, the Korean and Japanese readings of the name's
+// Han characters as text keys (`token`: the character's index), and of each two adjacent ones
+// joined, the second also voiced (`token`: npos).
 template <typename AddKey>
 void AddHanReadings(const NormalizedName& n, AddKey&& add) {
   const HanReadings::Readings* previous = nullptr;
   const Token* previous_token = nullptr;
-  for (const Token& t : n.tokens) {
+  for (size_t i = 0; i < n.tokens.size(); ++i) {
+    const Token& t = n.tokens[i];
     const HanReadings::Readings* r =
         t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
     if (r == nullptr) {
@@ -152,9 +169,9 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
       continue;
     }
     for (const std::string& reading : r->all) {
-      add(reading, KeyKind::kText, 0.8 * t.weight);
+      add(reading, KeyKind::kText, 0.8 * t.weight, i);
       if (std::string key = PhoneticKey(reading); key.size() >= 3) {
-        add(PhoneticPostingKey(key), KeyKind::kPhonetic, 0.64 * t.weight);  // jeong: Jong
+        add(PhoneticPostingKey(key), KeyKind::kPhonetic, 0.64 * t.weight, i);  // jeong: Jong
       }
     }
     if (previous != nullptr) {
@@ -162,13 +179,42 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
       for (const std::string& first : previous->all) {
         for (const auto* second : {&r->all, &r->voiced}) {
           for (const std::string& s : *second) {
-            add(first + s, KeyKind::kText, w);
+            add(first + s, KeyKind::kText, w, std::string::npos);
           }
         }
       }
     }
     previous = r;
     previous_token = &t;
+  }
+  // A name of two to four characters, every reading of it run together by sound, as listed
+  // names are posted joined: 金正恩 as gimjeongeun finds KIM Jong Un (kimjongun).
+  std::vector<const HanReadings::Readings*> chars;
+  size_t combinations = 1;
+  for (const Token& t : n.tokens) {
+    const HanReadings::Readings* r =
+        t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
+    if (r == nullptr || r->all.empty()) {
+      return;
+    }
+    chars.push_back(r);
+    combinations *= r->all.size();
+    if (chars.size() > kMaxHanRun || combinations > kMaxHanRunReadings) {
+      return;
+    }
+  }
+  if (chars.size() < 2) {
+    return;
+  }
+  for (size_t c = 0; c < combinations; ++c) {
+    std::string joined;
+    for (size_t k = 0, rest = c; k < chars.size(); ++k) {
+      joined += chars[k]->all[rest % chars[k]->all.size()];
+      rest /= chars[k]->all.size();
+    }
+    if (const std::string key = PhoneticKey(joined); key.size() >= 4) {
+      add(PhoneticPostingKey(key), KeyKind::kOther, kJoinedVote, std::string::npos);
+    }
   }
 }
 
@@ -292,6 +338,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // a key would find everything) but re-rank what the longer words found, below.
   thread_local std::vector<std::string> short_abjad;
   short_abjad.clear();
+  uint16_t word = 0;  // the Source::word of the keys added
+  uint16_t next_word = 0;
   auto add = [&](std::string key, KeyKind kind, double weight) {
     for (const Source& s : sources) {
       if (s.key == key) {
@@ -299,22 +347,44 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
     }
     if (auto it = postings_.find(key); it != postings_.end()) {
-      const double rarity = 1.0 / (1.0 + std::log1p(static_cast<double>(it->second.size())));
-      sources.push_back({&it->second, weight * rarity, kind, std::move(key)});
+      sources.push_back({&it->second, weight, kind, std::move(key), word});
+    }
+  };
+  // A key that stands for no one query word (a Han reading, the name joined) votes on its own.
+  auto add_alone = [&](std::string key, KeyKind kind, double weight) {
+    word = next_word++;
+    add(std::move(key), kind, weight);
+  };
+  // An abjad key, and without a final h that may be a written vowel (عبد الله, "bdallh", is
+  // Abdulla as well as Abdallah), among the abjad keys of listed words and, where a word's
+  // abjad key is its phonetic key, among those. A key of two consonants finds many names: it
+  // is looked up only for a name of one word (משה: Musa), which has nothing else to find by.
+  auto add_abjad_key = [&](const std::string& key, double weight, bool one_word) {
+    for (const std::string& k : {key, key.size() >= 3 && key.back() == 'h'
+                                          ? key.substr(0, key.size() - 1)
+                                          : std::string()}) {
+      if (k.size() >= 3 || (one_word && k.size() == 2)) {
+        add(AbjadPostingKey(k), KeyKind::kOther, weight);
+        add(PhoneticPostingKey(k), KeyKind::kOther, weight);
+      }
     }
   };
   for (const NormalizedName& n : names) {
-    for (const Token& t : n.tokens) {
+    const uint16_t first_word = next_word;
+    next_word = static_cast<uint16_t>(next_word + n.tokens.size());
+    for (size_t i = 0; i < n.tokens.size(); ++i) {
+      const Token& t = n.tokens[i];
       if (!Indexed(t) && n.tokens.size() > 1) {
         continue;
       }
+      word = static_cast<uint16_t>(first_word + i);
       const double w = t.weight;
       add(t.text, KeyKind::kText, w);
       if (t.key.size() >= 3) {  // a key of one or two consonants finds everything
         add(PhoneticPostingKey(t.key), KeyKind::kPhonetic, 0.8 * w);
       }
       if (t.text.size() > 4) {
-        add(PrefixKey(t.text), KeyKind::kPrefix, 0.8 * w);
+        add(PrefixKey(t.text), KeyKind::kPrefix, 0.5 * w);  // the weakest evidence of a word
       }
       // One typo away: the query word's deletions against listed words and their deletions,
       // for words no listed name has as they are (a listed word is most likely not a typo).
@@ -334,48 +404,89 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     }
     // Han characters: each reading, and two adjacent ones read together (山田: yamada), for
     // listed names romanised from Korean or Japanese.
-    AddHanReadings(n, add);
+    AddHanReadings(n, [&](std::string key, KeyKind kind, double weight, size_t token) {
+      if (token == std::string::npos) {
+        add_alone(std::move(key), kind, weight);
+      } else {
+        word = static_cast<uint16_t>(first_word + token);
+        add(std::move(key), kind, weight);
+      }
+    });
     // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
     // has it, the rarity scaling undone for that case.
     // A name written in an abjad (its words' consonants): looked up among the abjad keys of
     // the listed Latin words and names, word by word and joined.
     bool abjad = false;
-    for (const Token& t : n.tokens) {
+    for (size_t i = 0; i < n.tokens.size(); ++i) {
+      const Token& t = n.tokens[i];
       abjad = abjad || t.Has(kAbjad);
       if (!t.Has(kAbjad)) {
         continue;
       }
+      word = static_cast<uint16_t>(first_word + i);
       // The word's own key reads h as silent (mhmd: "mt", too short to look up); the abjad
       // key keeps it (mhmt), as the listed MOHAMMED's abjad key does.
-      if (std::string key = PhoneticKey(t.text, /*abjad=*/true); key.size() >= 3) {
-        add(AbjadPostingKey(key), KeyKind::kOther, 0.8 * t.weight);
+      const bool one_word = n.tokens.size() == 1;
+      if (std::string key = PhoneticKey(t.text, /*abjad=*/true); key.size() >= 3 || one_word) {
+        add_abjad_key(key, 0.8 * t.weight, one_word);
       } else if (!key.empty()) {
         short_abjad.push_back(std::move(key));
+      }
+      // w (و, ו) read as the consonant v (דוד, "dwd": David).
+      if (std::string v = t.text; std::replace(v.begin(), v.end(), 'w', 'v'), v != t.text) {
+        add_abjad_key(PhoneticKey(v, /*abjad=*/true), 0.8 * t.weight, one_word);
       }
     }
     if (abjad && n.tokens.size() > 1) {
       if (const std::string key = PhoneticKey(n.Joined(), /*abjad=*/true); key.size() >= 3) {
-        add(AbjadPostingKey(key), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+        word = next_word++;
+        add_abjad_key(key, kJoinedVote, false);
       }
     }
     if (n.tokens.size() > 1) {
       const std::string joined = n.Joined();
-      add(joined, KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+      add_alone(joined, KeyKind::kOther, kJoinedVote);
       // By sound too: a romanisation splits and spells syllables its own way (김정은:
       // gimjeong eun) where the list joins others (KIM Jong Un: kimjongun).
       if (const std::string key = PhoneticKey(joined); key.size() >= 4) {
-        add(PhoneticPostingKey(key), KeyKind::kOther, 2.0 * (1.0 + std::log1p(1.0)));
+        add_alone(PhoneticPostingKey(key), KeyKind::kOther, kJoinedVote);
       }
     }
   }
+  // A key's vote scales by how rare its word is: by its word's commonest key, so that the
+  // spellings of one word (Alexander, Aleksandr, Alexandr) vote alike, however few names a
+  // rare spelling finds.
+  thread_local std::vector<size_t> word_names;
+  word_names.assign(next_word, 0);
+  for (const Source& s : sources) {
+    word_names[s.word] = std::max(word_names[s.word], s.posting->size());
+  }
+  for (Source& s : sources) {
+    s.weight /= 1.0 + std::log1p(static_cast<double>(word_names[s.word]));
+  }
+  // The keys of common postings last, rarest first (they may be left unread); the others a
+  // word at a time, so that a word's keys vote one after another.
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
+    const bool common_a = a.posting->size() > kCommonPosting;
+    const bool common_b = b.posting->size() > kCommonPosting;
+    if (common_a != common_b) {
+      return common_b;
+    }
+    if (!common_a && a.word != b.word) {
+      return a.word < b.word;
+    }
     return a.posting->size() < b.posting->size();
   });
-  // Votes in a dense array per thread (reset through the list of names touched): a hash map
-  // here cost more than the scoring.
+  // Votes in dense arrays per thread (reset through the list of names touched): a hash map
+  // here cost more than the scoring. A name's vote is the sum over the query's words of the
+  // best key of each: `word_vote` holds the best so far of the word that voted last.
   thread_local std::vector<float> votes;
+  thread_local std::vector<float> word_vote;
+  thread_local std::vector<uint16_t> last_word;
   thread_local std::vector<uint32_t> touched;
   votes.resize(names_.size(), 0.0f);
+  word_vote.resize(names_.size(), 0.0f);
+  last_word.resize(names_.size(), 0);
   touched.clear();
   size_t read = 0;
   for (; read < sources.size(); ++read) {
@@ -385,20 +496,32 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     }
     const auto w = static_cast<float>(s.weight);
     for (uint32_t name : *s.posting) {
-      if (votes[name] == 0.0f) {
+      if (word_vote[name] == 0.0f) {
         touched.push_back(name);
+      } else if (last_word[name] == s.word) {
+        word_vote[name] = std::max(word_vote[name], w);
+        continue;
       }
-      votes[name] += w;
+      votes[name] += word_vote[name];
+      word_vote[name] = w;
+      last_word[name] = s.word;
     }
   }
   thread_local std::vector<std::pair<double, uint32_t>> ranked;
   ranked.clear();
   for (uint32_t name : touched) {
-    ranked.emplace_back(votes[name], name);
+    ranked.emplace_back(votes[name] + word_vote[name], name);
     votes[name] = 0.0f;
+    word_vote[name] = 0.0f;
   }
-  auto by_votes = [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  // Equal votes: the name with fewer words first (it has fewer words the query lacks).
+  auto by_votes = [this](const auto& a, const auto& b) {
+    if (a.first != b.first) {
+      return a.first > b.first;
+    }
+    const size_t words_a = names_[a.second].norm.tokens.size();
+    const size_t words_b = names_[b.second].norm.tokens.size();
+    return words_a != words_b ? words_a < words_b : a.second < b.second;
   };
   if (read < sources.size()) {
     // The common keys left unread still count: rather than read their long postings, look
@@ -514,18 +637,24 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     }
     return true;
   };
+  bool any_hit = false;
   for (size_t start = 0; start < ranked.size();) {
     const size_t end = std::min(ranked.size(), start + kMaxCandidates);
     std::partial_sort(ranked.begin() + static_cast<std::ptrdiff_t>(start),
                       ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), by_votes);
-    size_t last_hit = 0;
+    bool hit = false;
     for (size_t k = start; k < end; ++k) {
-      if (score_candidate(ranked[k].second)) {
-        last_hit = k + 1;
-      }
+      hit = score_candidate(ranked[k].second) || hit;
     }
-    if (2 * last_hit <= start + end) {
-      break;  // no hit in the round's second half: the hits have ended
+    // A round without a hit ends the search, unless there were hits before and its names
+    // still hold the query's words about as well as the first one: names that hold one common
+    // word alike (Alexander) come in no better order than by their length, and the hits among
+    // them are spread out.
+    any_hit = any_hit || hit;
+    const bool near_top = any_hit && ranked[end - 1].first >= kNearTopVotes * ranked[0].first &&
+                          end < kMaxNearTop;
+    if (!hit && !near_top) {
+      break;
     }
     start = end;
   }

@@ -1,6 +1,8 @@
 // The screening index on a small list: candidates found across scripts.
 #include "src/screen/index.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,6 +92,78 @@ TEST(IndexTest, ASisterShip_IsAHitUntilItsImoNumberSaysOtherwise) {
   // Another kind of number is no IMO number.
   EXPECT_EQ(Hits(Query{.name = "Hoshikaze Maru No. 6", .identifiers = {"MMSI 431000006"}}),
             std::vector<std::string>{"V1"});
+}
+
+// The entry ids of the hits for `query` in a list of people named `names` (ids N0, N1, …).
+std::vector<std::string> HitsAmong(const std::vector<std::string>& names, const std::string& query) {
+  const Fixture* f = Loaded();
+  if (f == nullptr) {
+    ADD_FAILURE() << "data/screening does not load";
+    return {};
+  }
+  ScreeningList list;
+  list.source = "namesakes";
+  for (size_t i = 0; i < names.size(); ++i) {
+    ListEntry e;
+    e.list = "SDN";
+    e.entry_id = "N" + std::to_string(i);
+    e.name = names[i];
+    e.type = "person";
+    list.entries.push_back(std::move(e));
+  }
+  Index index(f->normalizer, f->scorer, [](std::string_view) { return std::string(); });
+  EXPECT_TRUE(index.Add(list));
+  auto hits = index.Search(Query{.name = query}, kDefaultThreshold, 1000);
+  EXPECT_TRUE(hits);
+  std::vector<std::string> ids;
+  for (const Hit& h : *hits) {
+    ids.push_back(h.entry->entry_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// Surnames that no query here shares, for names that hold the query's words but are not hits.
+std::string Surname(size_t i) {
+  const std::array<std::string_view, 8> syllables = {"bor", "vek", "tal", "mun",
+                                                      "dri", "sol", "kep", "ran"};
+  return std::string(syllables[i % 8]) + std::string(syllables[(i / 8) % 8]) +
+         std::string(syllables[(i / 64) % 8]);
+}
+
+TEST(IndexTest, EveryHitAmongManyNamesakes_IsFound) {
+  // Names holding the query's one word as written, with words the query lacks, vote ahead of
+  // the namesakes spelt another way; once a hit is found, the search goes on past them while
+  // they hold the word as well.
+  std::vector<std::string> names;
+  for (size_t i = 0; i < 120; ++i) {
+    names.push_back(Surname(i) + ", Alexander " + Surname(i + 1) + "ovich " + Surname(i + 2));
+  }
+  names.push_back("PETROV, Alexander");
+  names.push_back("SHUBIN, Alexandr");
+  names.push_back("OMELCHENKO, Aleksander");
+  EXPECT_EQ(HitsAmong(names, "Alexander"), (std::vector<std::string>{"N120", "N121", "N122"}));
+}
+
+TEST(IndexTest, ANameHoldingTwoQueryWords_RanksAboveOnesHoldingOneWordManyWays) {
+  // MOHAMED is found by its text, its prefix and its other spellings; a name that holds ALI
+  // and one spelling of Muhammad holds more of the query.
+  std::vector<std::string> names;
+  for (size_t i = 0; i < 120; ++i) {
+    names.push_back("MOHAMED, " + Surname(i) + " " + Surname(i + 3));
+  }
+  names.push_back("'ALI, Muhammad");
+  EXPECT_EQ(HitsAmong(names, "Mohamed Ali"), std::vector<std::string>{"N120"});
+}
+
+TEST(IndexTest, AHanName_FindsItsKoreanRomanisationAsAWhole) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < 60; ++i) {
+    names.push_back("KIM, " + Surname(i));
+    names.push_back("JONG, " + Surname(i + 7) + " " + Surname(i));
+  }
+  names.push_back("KIM, Jong Un");
+  EXPECT_EQ(HitsAmong(names, "金正恩"), std::vector<std::string>{"N120"});
 }
 
 }  // namespace

@@ -53,6 +53,20 @@ UChar32 UrduBase(UChar32 c) {
   }
 }
 
+// The Arabic article written joined to its word (الواحد, "alwahd") is a word of its own, as
+// Latin spellings write it (AL-WAHED; Abdul Wahed, where it joins the word before): "al" and
+// "wahd". Words of two or three letters after it stay whole (الله, "allh").
+void SplitArticle(std::vector<Token>& tokens, size_t first) {
+  for (size_t k = first; k < tokens.size(); ++k) {
+    if (tokens[k].text.size() >= 5 && tokens[k].text.starts_with("al")) {
+      Token article{"al", tokens[k].flags};
+      tokens[k].text.erase(0, 2);
+      tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(k), std::move(article));
+      ++k;
+    }
+  }
+}
+
 void Prepare(icu::UnicodeString& word) {
   icu::UnicodeString out;
   for (int32_t i = 0; i < word.length();) {
@@ -943,7 +957,12 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
     Prepare(word);
     TG_RETURN_IF_ERROR(
         AppendTokens(burmese_, khmer_, word,
-                     static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0)), raw));
+                     static_cast<uint8_t>((abjad ? kAbjad : 0) | (foreign ? kForeign : 0) |
+                                          (word_script == USCRIPT_HEBREW ? kHebrew : 0)),
+                     raw));
+    if (word_script == USCRIPT_ARABIC) {
+      SplitArticle(raw, first_token);
+    }
     if (kept) {
       for (size_t k = first_token; k < raw.size(); ++k) {
         raw[k].word = static_cast<uint8_t>(script_words.size() - 1);

@@ -29,6 +29,7 @@ enum TokenFlag : uint8_t {
   kNumber = 8,     // digits only
   kForeign = 16,   // transliterated from a script other than Latin
   kWord = 32,      // a common word of a dictionary (data/screening/dictionaries.csv)
+  kHebrew = 64,    // transliterated from Hebrew: "ch" is ח (also read h), "sh" is ש (also s)
   kAbbreviated = 128,  // written with a closing dot ("Ind.", "Comm."): may stand for a word
                        // it begins
 };

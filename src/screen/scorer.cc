@@ -46,6 +46,8 @@ constexpr double kJurisdictionPenalty = 0.75;
 constexpr size_t kMaxTokens = 24;
 // The most adjacent tokens compared joined with one token of the other name.
 constexpr size_t kMaxJoined = 4;
+// The fewest letters of an abjad word that may align with words of the other name joined.
+constexpr size_t kMinAbjadJoin = 5;
 
 struct Candidate {
   double sim;
@@ -365,20 +367,29 @@ double NameScorer::TokenSimilarity(const Token& a, const Token& b, NameKind kind
     sim = std::max(sim, 0.95 * Spelling(oa, ob));
   }
   if ((a.flags | b.flags) & kForeign) {
-    if (!BeginsOther(a.text, b.text)) {
+    // Jaro-Winkler credits shared letters in order, which an abjad's written consonants share
+    // with many longer words (khald, Khalilzadeh): there only between words of about one
+    // length (an abjad word is shorter by its unwritten vowels).
+    const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
+    const size_t shorter_length = std::min(a.text.size(), b.text.size());
+    const size_t longer_length = std::max(a.text.size(), b.text.size());
+    if (!BeginsOther(a.text, b.text) && (!abjad || longer_length <= shorter_length + 2)) {
       sim = std::max(sim, JaroWinkler(a.text, b.text));
     }
-    // Transliterations differ by system: compare how the words sound as well.
-    const bool abjad = ((a.flags | b.flags) & kAbjad) != 0;
-    const std::string ka = abjad ? PhoneticKey(a.text, true) : a.key;
-    const std::string kb = abjad ? PhoneticKey(b.text, true) : b.key;
-    // Alphabets write their vowels: there the keys' coarse classes decide only between
-    // spellings that already look alike ("vita" and "fuad" share a key).
-    const bool alike = abjad || sim >= kMinAlphabetSpelling;
-    if (alike && ((!ka.empty() && ka == kb) || (abjad && SameAbjadConsonants(a, b)))) {
-      sim = std::max(sim, 0.93);
-    } else if (!abjad && alike && !BeginsOther(ka, kb)) {
-      sim = std::max(sim, 0.9 * JaroWinkler(ka, kb));
+    // Transliterations differ by system: compare how the words sound as well. An abjad
+    // leaves its vowels out, so there its consonants decide, letter by letter; alphabets write
+    // their vowels, and there the keys' coarse classes decide only between spellings that
+    // already look alike ("vita" and "fuad" share a key).
+    if (abjad) {
+      if (SameAbjadConsonants(a, b)) {
+        sim = std::max(sim, 0.93);
+      }
+    } else if (sim >= kMinAlphabetSpelling) {
+      if (!a.key.empty() && a.key == b.key) {
+        sim = std::max(sim, 0.93);
+      } else if (!BeginsOther(a.key, b.key)) {
+        sim = std::max(sim, 0.9 * JaroWinkler(a.key, b.key));
+      }
     }
   }
   return sim;
@@ -531,7 +542,9 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
         joined.ortho = Orthographic(joined.text);
         for (size_t j = 0; j < n2; ++j) {
           const Token& other = two.tokens[j];
-          if (!within_reach(other)) {
+          // A short abjad word is one name, not two run together (משה is not "Myo Swe").
+          if (!within_reach(other) ||
+              (other.Has(kAbjad) && !joined.Has(kAbjad) && other.text.size() < kMinAbjadJoin)) {
             continue;
           }
           // Han against Han compares as written; against another script, every reading, as

@@ -136,6 +136,20 @@ TEST(ScorerTest, AbjadLetters_ReadAsConsonantOrVowel) {
   EXPECT_LT(Score("הדר", "Cheder", NameKind::kPerson), kDefaultThreshold);
 }
 
+TEST(ScorerTest, AbjadConsonants_AreComparedLetterByLetter) {
+  // The letters an abjad keeps apart stay apart: ד is not ת, ب is not ف, Thai ช is not j.
+  EXPECT_LT(Score("דוד", "TAATTA, AO", NameKind::kEntity), kDefaultThreshold);
+  EXPECT_LT(Score("عبد الله", "AL-RAHYAH, Fadi", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_LT(Score("สมชาย", "JAMMEH, Yahya", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("สมชาย", "Somchai", NameKind::kPerson), kDefaultThreshold);
+  // A short abjad word is one name, not two run together.
+  EXPECT_LT(Score("משה", "WIN, Myo Swe", NameKind::kPerson), kDefaultThreshold);
+  // Arabic writes p with ب and v with ف; its article is a word of its own.
+  EXPECT_GE(Score("فلاديمير بوتين", "Vladimir Putin", NameKind::kPerson), kDefaultThreshold);
+  EXPECT_GE(Score("عبد الواحد شفيق", "ABDUL WAHED SHAFIQ", NameKind::kPerson),
+            kDefaultThreshold);
+}
+
 TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {
   // ICU reads Han in Mandarin only ("jin da zhong", "ling mu yi lang").
   EXPECT_GE(Score("金大中", "Kim Dae Jung", NameKind::kPerson), kDefaultThreshold);

@@ -125,22 +125,51 @@ bool BeginsOther(std::string_view x, std::string_view y) {
 
 namespace {
 
-// The abjad key with d apart from t and r apart from l: an abjad writes each with a letter of
-// its own (د ت, ر ل; ד ת, ר ל), so a transliteration never trades them, though the coarse
-// classes of PhoneticKey do ("bd allh" would read as "Peter").
-std::string FineAbjadKey(std::string word) {
-  for (char& c : word) {
-    c = c == 'd' ? '1' : c == 'r' ? '2' : c;  // outside every class: kept as they are
+// A letter's class when an abjad spelling meets another: finer than PhoneticKey's, since an
+// abjad writes each of d and t, r and l, j and s with a letter of its own (د ت ر ل ج س; ד ת ר ל),
+// so that no transliteration trades them. The labials pair as the script writes them: Hebrew's
+// ב is b or v and פ is p or f; Arabic's ب is b and p (it has no p: بوتين, Putin) and ف is f and
+// v (فلاديمير, Vladimir). 0 for a vowel.
+char AbjadClass(char c, bool hebrew) {
+  switch (c) {
+    case 'b': return 'b';
+    case 'f': return 'f';
+    case 'v': return hebrew ? 'b' : 'f';
+    case 'p': return hebrew ? 'f' : 'b';
+    case 'c': case 'k': case 'q': case 'g': case 'x': return 'k';
+    case 's': case 'z': return 's';
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'w': return 0;
+    default: return c;  // d, t, r, l, j, h, m, n and digits: each its own
   }
-  return PhoneticKey(word, true);
+}
+
+// The consonant classes of a spelling. Equal classes side by side are one sound written twice
+// (Muhammad, mhmd); with a vowel between they are two (David, dwd: not Dida's one d twice).
+// `initial_y`: a word's first y is the consonant (Yusuf), not a vowel. `hebrew`: the abjad
+// spelling compared is Hebrew.
+std::string AbjadKey(std::string_view spelling, bool initial_y, bool hebrew) {
+  std::string key;
+  char last = 0;
+  for (const char letter : spelling) {
+    const char c = initial_y && key.empty() && last == 0 && letter == 'y'
+                       ? 'y'
+                       : AbjadClass(letter, hebrew);
+    if (c != 0 && c != last) {
+      key += c;
+    }
+    last = c;
+  }
+  return key;
 }
 
 }  // namespace
 
 bool SameAbjadConsonants(const Token& x, const Token& y) {
-  auto readings = [](const Token& t) {
-    // Spelling k reads ch as h when bit 0 of k is set, sh as s when bit 1 is: Hebrew's ח and
-    // ש; the other side's kh as k when bit 0 is set.
+  const bool hebrew = x.Has(kHebrew) || y.Has(kHebrew);
+  auto readings = [hebrew](const Token& t) {
+    // Spelling k takes the other reading of a letter when the letter's bit is set in k.
+    // Hebrew: ch (ח) as h (bit 0), sh (ש) as s (bit 1). The other side: kh as k (bit 0), a
+    // word's first j before a vowel as y (bit 1: Jusuf, Yusuf).
     const bool abjad = t.Has(kAbjad);
     std::array<std::string, 4> spellings;
     for (size_t i = 0; i < t.text.size(); ++i) {
@@ -153,39 +182,69 @@ bool SameAbjadConsonants(const Token& x, const Token& y) {
       size_t letters = 2;  // a digraph, unless none of these
       if (c == 't' && (next == 'z' || next == 's')) {
         written = read = "z";
-      } else if (abjad && c == 'c' && next == 'h') {
+      } else if (abjad && hebrew && c == 'c' && next == 'h') {
         written = "ch", read = "h", bit = 1;
-      } else if (abjad && c == 's' && next == 'h') {
+      } else if (abjad && hebrew && c == 's' && next == 'h') {
         written = "sh", read = "s", bit = 2;
       } else if (!abjad && c == 'k' && next == 'h') {
         written = "kh", read = "k", bit = 1;
+      } else if (!abjad && c == 'd' && next == 'j') {
+        written = read = "j";  // French dj for ج (Djamel)
       } else {
         letters = 1;
+        if (!abjad && i == 0 && c == 'j' && AbjadClass(next, hebrew) == 0 && next != '\0') {
+          read = "y", bit = 2;
+        }
       }
       i += letters - 1;
       for (size_t k = 0; k < spellings.size(); ++k) {
         spellings[k] += (k & bit) != 0 ? read : written;
       }
     }
-    std::array<std::string, 8> keys;
+    // w (و, ו) is a vowel or the consonant v. A first y is the consonant in an alphabet; in
+    // an abjad it may be a vowel after an alef that ICU's ASCII drops (אילנה, "ylnh", Ilana).
+    std::array<std::string, 16> keys;
     for (size_t k = 0; k < spellings.size(); ++k) {
-      keys[2 * k] = FineAbjadKey(spellings[k]);
-      std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
-      keys[2 * k + 1] = FineAbjadKey(spellings[k]);
+      for (size_t v = 0; v < 2; ++v) {
+        if (v == 1) {
+          std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
+        }
+        keys[4 * k + 2 * v] = AbjadKey(spellings[k], true, hebrew);
+        keys[4 * k + 2 * v + 1] =
+            abjad ? AbjadKey(spellings[k], false, hebrew) : keys[4 * k + 2 * v];
+      }
     }
     return keys;
   };
-  auto strip_h = [](std::string k) {
-    if (k.size() > 1 && k.back() == 'h') {
-      k.pop_back();
-    }
-    return k;
+  // An abjad word's final h may be a written vowel (ה, ه: Levana, lbnh) where the other word
+  // ends in a vowel, unless the consonant before it would be all that is left (Allah is not
+  // "al"; Abdullah is not Abdul).
+  auto ends_in_written_vowel = [](const Token& abjad, const Token& other) {
+    return abjad.Has(kAbjad) && !other.Has(kAbjad) && !other.text.empty() &&
+           AbjadClass(other.text.back(), false) == 0;
   };
+  const bool strip_x = ends_in_written_vowel(x, y);
+  const bool strip_y = ends_in_written_vowel(y, x);
+  auto strip_h = [](const std::string& k, bool strip) {
+    return strip && k.size() > 2 && k.back() == 'h' ? k.substr(0, k.size() - 1) : k;
+  };
+  // A word an abjad begins with a vowel letter (alef: أحمد, "ahmd") begins with a vowel in any
+  // spelling: Ahmad is not Hamid. (Ayn, which ICU's ASCII drops, is why the converse fails:
+  // عبد, "bd", is Abd.)
+  auto starts_with_vowel = [](const Token& t) {
+    return !t.text.empty() && AbjadClass(t.text[0], false) == 0 && t.text[0] != 'y' &&
+           t.text[0] != 'w';
+  };
+  for (const auto& [p, q] : {std::pair(&x, &y), std::pair(&y, &x)}) {
+    if (p->Has(kAbjad) && !q->Has(kAbjad) && starts_with_vowel(*p) && !starts_with_vowel(*q)) {
+      return false;
+    }
+  }
   const auto keys_x = readings(x);
   const auto keys_y = readings(y);
   for (const std::string& kx : keys_x) {
     for (const std::string& ky : keys_y) {
-      if (!kx.empty() && (kx == ky || strip_h(kx) == strip_h(ky))) {
+      if (!kx.empty() && (kx == ky || strip_h(kx, strip_x) == strip_h(ky, strip_y))) {
         return true;
       }
     }

@@ -57,13 +57,27 @@ TEST(SpellingsTest, BeginsOther) {
 }
 
 TEST(SpellingsTest, SameAbjadConsonants) {
-  const uint8_t hebrew = kAbjad | kForeign;
+  const uint8_t hebrew = kAbjad | kForeign | kHebrew;
+  const uint8_t arabic_or_thai = kAbjad | kForeign;
   EXPECT_TRUE(SameAbjadConsonants(Word("dwd", hebrew), Word("david")));       // ו as v
   EXPECT_TRUE(SameAbjadConsonants(Word("lbnh", hebrew), Word("levana")));     // final ה
   EXPECT_TRUE(SameAbjadConsonants(Word("shchp", hebrew), Word("shachaf")));   // ש, ח
   EXPECT_TRUE(SameAbjadConsonants(Word("chyph", hebrew), Word("haifa")));     // ח as h
   EXPECT_TRUE(SameAbjadConsonants(Word("zwr", hebrew), Word("tzur")));        // צ as tz
   EXPECT_FALSE(SameAbjadConsonants(Word("hdr", hebrew), Word("cheder")));     // ה is not ח
+  EXPECT_FALSE(SameAbjadConsonants(Word("dwd", hebrew), Word("taatta")));     // ד is not ת
+  EXPECT_FALSE(SameAbjadConsonants(Word("bd", arabic_or_thai), Word("fadi")));   // ب is not ف
+  EXPECT_FALSE(SameAbjadConsonants(Word("allh", arabic_or_thai), Word("al")));   // h of Allah
+  EXPECT_TRUE(SameAbjadConsonants(Word("ywsf", arabic_or_thai), Word("jusuf")));  // j as y
+  EXPECT_TRUE(SameAbjadConsonants(Word("ahmd", arabic_or_thai), Word("ahmed")));
+  EXPECT_FALSE(SameAbjadConsonants(Word("ahmd", arabic_or_thai), Word("hamid")));  // أ is a vowel
+  EXPECT_TRUE(SameAbjadConsonants(Word("bd", arabic_or_thai), Word("abd")));  // ع left unwritten
+  EXPECT_FALSE(SameAbjadConsonants(Word("bdallh", arabic_or_thai), Word("abdul")));
+  EXPECT_FALSE(SameAbjadConsonants(Word("mshh", hebrew), Word("mawas")));
+  EXPECT_FALSE(SameAbjadConsonants(Word("mhmwd", arabic_or_thai), Word("jumahhamid")));
+  EXPECT_TRUE(SameAbjadConsonants(Word("smchay", arabic_or_thai), Word("somchai")));
+  // Thai's ch is ช, never read as h: Somchai is not Jammeh.
+  EXPECT_FALSE(SameAbjadConsonants(Word("smchay", arabic_or_thai), Word("jammeh")));
 }
 
 TEST(SpellingsTest, SyllableKey_RomanisationsOfOneSyllableAgree) {
