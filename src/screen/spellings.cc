@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
+#include <vector>
 #include <unordered_map>
 
 #include "src/screen/similarity.h"
@@ -125,131 +127,123 @@ bool BeginsOther(std::string_view x, std::string_view y) {
 
 namespace {
 
-// A letter's class when an abjad spelling meets another: finer than PhoneticKey's, since an
-// abjad writes each of d and t, r and l, j and s with a letter of its own (د ت ر ل ج س; ד ת ר ל),
-// so that no transliteration trades them. The labials pair as the script writes them: Hebrew's
-// ב is b or v and פ is p or f; Arabic's ب is b and p (it has no p: بوتين, Putin) and ف is f and
-// v (فلاديمير, Vladimir). 0 for a vowel.
-char AbjadClass(char c, bool hebrew) {
-  switch (c) {
-    case 'b': return 'b';
-    case 'f': return 'f';
-    case 'v': return hebrew ? 'b' : 'f';
-    case 'p': return hebrew ? 'f' : 'b';
-    case 'c': case 'k': case 'q': case 'g': case 'x': return 'k';
-    case 's': case 'z': return 's';
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'w': return 0;
-    default: return c;  // d, t, r, l, j, h, m, n and digits: each its own
-  }
-}
+// A letter or two as an abjad's transliteration writes them, and one way a Latin spelling
+// writes the same sound. The abjad keeps apart what its letters keep apart (د ت, ر ل, ج س; ד ת),
+// so that no pair here trades them; the labials pair as the script writes them: Arabic's ب is b
+// and p (it has no p: بوتين, Putin) and ف f and v (فلاديمير, Vladimir), Hebrew's ב b and v and פ
+// p and f. ICU writes the Arabic letters it folds into one Latin letter as that letter (ض and
+// د as d, ظ and ز as z): those keep both readings (فضل, Fazl; ظاهر, Dahir).
+struct Correspondence {
+  std::string_view abjad;
+  std::string_view latin;
+};
 
-// The consonant classes of a spelling. Equal classes side by side are one sound written twice
-// (Muhammad, mhmd); with a vowel between they are two (David, dwd: not Dida's one d twice).
-// `initial_y`: a word's first y is the consonant (Yusuf), not a vowel. `hebrew`: the abjad
-// spelling compared is Hebrew.
-std::string AbjadKey(std::string_view spelling, bool initial_y, bool hebrew) {
-  std::string key;
-  char last = 0;
-  for (const char letter : spelling) {
-    const char c = initial_y && key.empty() && last == 0 && letter == 'y'
-                       ? 'y'
-                       : AbjadClass(letter, hebrew);
-    if (c != 0 && c != last) {
-      key += c;
+constexpr Correspondence kArabicLetters[] = {
+    {"b", "b"},   {"b", "p"},   {"p", "p"},    {"t", "t"},   {"th", "th"}, {"th", "s"},
+    {"th", "t"},  {"j", "j"},   {"j", "dj"},   {"j", "dzh"}, {"j", "g"},   {"j", "zh"},
+    {"h", "h"},   {"kh", "kh"}, {"kh", "h"},   {"kh", "k"},  {"kh", "ch"}, {"d", "d"},
+    {"d", "dh"},  {"d", "z"},   {"dh", "dh"},  {"dh", "z"},  {"dh", "d"},  {"dh", "th"},
+    {"r", "r"},   {"z", "z"},   {"z", "dh"},   {"z", "d"},   {"s", "s"},   {"s", "c"},
+    {"sh", "sh"}, {"sh", "ch"}, {"sh", "sch"}, {"gh", "gh"}, {"gh", "g"},  {"gh", "r"},
+    {"f", "f"},   {"f", "v"},   {"f", "ph"},   {"q", "q"},   {"q", "k"},   {"q", "g"},
+    {"q", "c"},   {"k", "k"},   {"k", "c"},    {"k", "ch"},  {"k", "q"},   {"l", "l"},
+    {"m", "m"},   {"n", "n"},   {"g", "g"},    {"v", "v"},   {"v", "w"},   {"ch", "ch"},
+    {"ch", "tch"}, {"zh", "zh"}, {"zh", "j"},  {"w", "w"},   {"w", "v"},   {"y", "y"},
+    {"y", "j"},
+};
+
+constexpr Correspondence kHebrewLetters[] = {
+    {"b", "b"},   {"b", "v"},   {"v", "v"},    {"v", "b"},   {"g", "g"},   {"d", "d"},
+    {"h", "h"},   {"w", "v"},   {"w", "w"},    {"z", "z"},   {"z", "tz"},  {"z", "ts"},
+    {"ch", "ch"}, {"ch", "kh"},
+    {"ch", "h"},  {"t", "t"},   {"t", "th"},   {"y", "y"},   {"y", "j"},   {"k", "k"},
+    {"k", "kh"},  {"k", "ch"},  {"k", "c"},    {"kh", "kh"}, {"kh", "ch"}, {"kh", "k"},
+    {"l", "l"},   {"m", "m"},   {"n", "n"},    {"s", "s"},   {"p", "p"},   {"p", "f"},
+    {"p", "ph"},  {"f", "f"},   {"f", "p"},    {"f", "ph"},  {"ts", "tz"}, {"ts", "ts"},
+    {"ts", "z"},  {"ts", "c"},  {"tz", "tz"},  {"tz", "ts"}, {"tz", "z"},  {"q", "k"},
+    {"q", "q"},   {"r", "r"},   {"sh", "sh"},  {"sh", "s"},
+};
+
+// Whether the abjad spelling `a` (from `i`) and the Latin spelling `l` (from `j`) can be one
+// name: every written letter of the abjad is read, every consonant of the Latin is written.
+class AbjadReading {
+ public:
+  AbjadReading(std::string_view abjad, std::string_view latin, bool hebrew)
+      : a_(abjad), l_(latin), hebrew_(hebrew), seen_((a_.size() + 1) * (l_.size() + 1), 0) {}
+
+  bool Matches() { return From(0, 0); }
+
+ private:
+  bool From(size_t i, size_t j) {
+    uint8_t& state = seen_[i * (l_.size() + 1) + j];
+    if (state == 0) {
+      state = 1;  // false while being decided: no path returns to a state
+      state = Decide(i, j) ? 2 : 1;
     }
-    last = c;
+    return state == 2;
   }
-  return key;
-}
+
+  bool Decide(size_t i, size_t j) {
+    if (i == a_.size() && j == l_.size()) {
+      return true;
+    }
+    // The Latin writes vowels the abjad leaves out, and doubles consonants it writes once.
+    if (j < l_.size() && (IsVowel(l_[j]) || (j > 0 && l_[j] == l_[j - 1]))) {
+      if (From(i, j + 1)) {
+        return true;
+      }
+    }
+    if (i == a_.size()) {
+      return false;
+    }
+    // A final h (ה, ه) or ta marbuta (ة, written t) after the Latin's last vowel: a written
+    // vowel (Levana, lbnh; Hamza, hmzt), or the h the Latin writes too (Fatimah).
+    if (i + 1 == a_.size() && (a_[i] == 'h' || (a_[i] == 't' && !hebrew_)) && j > 0 &&
+        IsVowel(l_[j - 1]) && (j == l_.size() || l_.substr(j) == "h")) {
+      return true;
+    }
+    // The abjad's vowel letters: alef a vowel, w (و, ו) o or u, y (ي, י) i or e, each a run of
+    // the Latin's vowels; ICU's other vowels (from vowel signs, or Thai) any run, or none.
+    const char c = a_[i];
+    if (c == 'a' || c == 'w' || c == 'y' || c == 'e' || c == 'i' || c == 'o' || c == 'u') {
+      size_t end = j;
+      bool fits = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+      while (end < l_.size() && IsVowel(l_[end])) {
+        const char v = l_[end++];
+        fits = fits || (c == 'w' ? v == 'o' || v == 'u' : v == 'i' || v == 'e');
+        if (fits && From(i + 1, end)) {
+          return true;
+        }
+      }
+      if (c != 'a' && c != 'w' && c != 'y' && From(i + 1, j)) {
+        return true;
+      }
+    }
+    for (const Correspondence& k : hebrew_ ? std::span<const Correspondence>(kHebrewLetters)
+                                           : std::span<const Correspondence>(kArabicLetters)) {
+      if (a_.substr(i, k.abjad.size()) == k.abjad && l_.substr(j, k.latin.size()) == k.latin &&
+          From(i + k.abjad.size(), j + k.latin.size())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string_view a_;
+  std::string_view l_;
+  bool hebrew_;
+  std::vector<uint8_t> seen_;  // per (i, j): 0 unknown, 1 no, 2 yes
+};
 
 }  // namespace
 
 bool SameAbjadConsonants(const Token& x, const Token& y) {
-  const bool hebrew = x.Has(kHebrew) || y.Has(kHebrew);
-  auto readings = [hebrew](const Token& t) {
-    // Spelling k takes the other reading of a letter when the letter's bit is set in k.
-    // Hebrew: ch (ח) as h (bit 0), sh (ש) as s (bit 1). The other side: kh as k (bit 0), a
-    // word's first j before a vowel as y (bit 1: Jusuf, Yusuf).
-    const bool abjad = t.Has(kAbjad);
-    std::array<std::string, 4> spellings;
-    for (size_t i = 0; i < t.text.size(); ++i) {
-      const char c = t.text[i];
-      const char next = i + 1 < t.text.size() ? t.text[i + 1] : '\0';
-      // The letters here as written and as read the other way, and the bit that picks.
-      std::string_view written(&t.text[i], 1);
-      std::string_view read = written;
-      size_t bit = 0;
-      size_t letters = 2;  // a digraph, unless none of these
-      if (c == 't' && (next == 'z' || next == 's')) {
-        written = read = "z";
-      } else if (abjad && hebrew && c == 'c' && next == 'h') {
-        written = "ch", read = "h", bit = 1;
-      } else if (abjad && hebrew && c == 's' && next == 'h') {
-        written = "sh", read = "s", bit = 2;
-      } else if (!abjad && c == 'k' && next == 'h') {
-        written = "kh", read = "k", bit = 1;
-      } else if (!abjad && c == 'd' && next == 'j') {
-        written = read = "j";  // French dj for ج (Djamel)
-      } else {
-        letters = 1;
-        if (!abjad && i == 0 && c == 'j' && AbjadClass(next, hebrew) == 0 && next != '\0') {
-          read = "y", bit = 2;
-        }
-      }
-      i += letters - 1;
-      for (size_t k = 0; k < spellings.size(); ++k) {
-        spellings[k] += (k & bit) != 0 ? read : written;
-      }
-    }
-    // w (و, ו) is a vowel or the consonant v. A first y is the consonant in an alphabet; in
-    // an abjad it may be a vowel after an alef that ICU's ASCII drops (אילנה, "ylnh", Ilana).
-    std::array<std::string, 16> keys;
-    for (size_t k = 0; k < spellings.size(); ++k) {
-      for (size_t v = 0; v < 2; ++v) {
-        if (v == 1) {
-          std::replace(spellings[k].begin(), spellings[k].end(), 'w', 'v');
-        }
-        keys[4 * k + 2 * v] = AbjadKey(spellings[k], true, hebrew);
-        keys[4 * k + 2 * v + 1] =
-            abjad ? AbjadKey(spellings[k], false, hebrew) : keys[4 * k + 2 * v];
-      }
-    }
-    return keys;
-  };
-  // An abjad word's final h may be a written vowel (ה, ه: Levana, lbnh) where the other word
-  // ends in a vowel, unless the consonant before it would be all that is left (Allah is not
-  // "al"; Abdullah is not Abdul).
-  auto ends_in_written_vowel = [](const Token& abjad, const Token& other) {
-    return abjad.Has(kAbjad) && !other.Has(kAbjad) && !other.text.empty() &&
-           AbjadClass(other.text.back(), false) == 0;
-  };
-  const bool strip_x = ends_in_written_vowel(x, y);
-  const bool strip_y = ends_in_written_vowel(y, x);
-  auto strip_h = [](const std::string& k, bool strip) {
-    return strip && k.size() > 2 && k.back() == 'h' ? k.substr(0, k.size() - 1) : k;
-  };
-  // A word an abjad begins with a vowel letter (alef: أحمد, "ahmd") begins with a vowel in any
-  // spelling: Ahmad is not Hamid. (Ayn, which ICU's ASCII drops, is why the converse fails:
-  // عبد, "bd", is Abd.)
-  auto starts_with_vowel = [](const Token& t) {
-    return !t.text.empty() && AbjadClass(t.text[0], false) == 0 && t.text[0] != 'y' &&
-           t.text[0] != 'w';
-  };
-  for (const auto& [p, q] : {std::pair(&x, &y), std::pair(&y, &x)}) {
-    if (p->Has(kAbjad) && !q->Has(kAbjad) && starts_with_vowel(*p) && !starts_with_vowel(*q)) {
-      return false;
-    }
+  if (x.Has(kAbjad) == y.Has(kAbjad)) {
+    return false;  // two abjads of different scripts; one script compares in its own letters
   }
-  const auto keys_x = readings(x);
-  const auto keys_y = readings(y);
-  for (const std::string& kx : keys_x) {
-    for (const std::string& ky : keys_y) {
-      if (!kx.empty() && (kx == ky || strip_h(kx, strip_x) == strip_h(ky, strip_y))) {
-        return true;
-      }
-    }
-  }
-  return false;
+  const Token& abjad = x.Has(kAbjad) ? x : y;
+  const Token& latin = x.Has(kAbjad) ? y : x;
+  return !abjad.text.empty() && AbjadReading(abjad.text, latin.text, abjad.Has(kHebrew)).Matches();
 }
 
 std::string SyllableKey(std::string_view w) {

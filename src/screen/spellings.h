@@ -36,11 +36,12 @@ bool BalticEnding(const Token& a, const Token& b);
 // rewards that, but it makes a word of its own, not another spelling.
 bool BeginsOther(std::string_view x, std::string_view y);
 
-// Abjad spellings read the other ways their letters allow: w (و, ו) as the consonant v or w
-// rather than a vowel (דוד, "dwd", is David), a final h (ה, ه) as a written vowel (לבנה,
-// "lbnh", is Levana), ח (written "ch") as h as well (חיפה, Haifa), ש (written "sh") as s as
-// well. The other side's digraphs are one letter: "tz" and "ts" for צ (z), "kh" for כ (k) as
-// well as for ח.
+// Whether a word transliterated from an abjad (Arabic, Hebrew, Syriac, Thaana, Thai) and a word
+// in Latin letters can be one word: each written letter of the abjad read as one of the Latin
+// spellings its script gives it (ب b or p, ف f or v; ב b or v, פ p or f; ח ch, kh or h; ض, which
+// ICU writes d, d or z), w (و, ו) as v or w or a run of vowels with o or u, y (ي, י) as y or
+// vowels with i or e, alef as a vowel, a final h or ة as a written vowel; every consonant of the
+// Latin written (a doubled one once), its other vowels unwritten. False for two abjad words.
 bool SameAbjadConsonants(const Token& x, const Token& y);
 
 // A romanised syllable (or run of them) with the letters romanisation systems exchange made

@@ -76,6 +76,13 @@ TEST(SpellingsTest, SameAbjadConsonants) {
   EXPECT_FALSE(SameAbjadConsonants(Word("mshh", hebrew), Word("mawas")));
   EXPECT_FALSE(SameAbjadConsonants(Word("mhmwd", arabic_or_thai), Word("jumahhamid")));
   EXPECT_TRUE(SameAbjadConsonants(Word("smchay", arabic_or_thai), Word("somchai")));
+  // A written و is read: o or u as a vowel (Mahmoud), v or w as a consonant; never a.
+  EXPECT_TRUE(SameAbjadConsonants(Word("mhmwd", arabic_or_thai), Word("mahmoud")));
+  EXPECT_FALSE(SameAbjadConsonants(Word("mhmwd", arabic_or_thai), Word("mohammad")));
+  EXPECT_FALSE(SameAbjadConsonants(Word("dwd", hebrew), Word("dida")));
+  // Letters ICU folds together keep both readings: ض (written d) is Fazl's z.
+  EXPECT_TRUE(SameAbjadConsonants(Word("fdl", arabic_or_thai), Word("fazl")));
+  EXPECT_TRUE(SameAbjadConsonants(Word("hmzt", arabic_or_thai), Word("hamza")));  // ة
   // Thai's ch is ช, never read as h: Somchai is not Jammeh.
   EXPECT_FALSE(SameAbjadConsonants(Word("smchay", arabic_or_thai), Word("jammeh")));
 }
