@@ -116,6 +116,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   }
   if (!db.empty()) {
     TG_ASSIGN_OR_RETURN(impl->store, store::OpenStore(db));
+    if (db != "memory") {
+      impl->snapshot_dir = db + ".screening";
+    }
   }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }

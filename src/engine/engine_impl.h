@@ -33,6 +33,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;
   std::unique_ptr<store::Store> store;  // null: no ledger
+  // Where screening snapshots of the kept lists are cached: a folder beside a ledger file
+  // ("L.db.screening"); empty for a ledger in memory.
+  std::string snapshot_dir;
   SystemClock system_clock;
   const Clock* clock = nullptr;
   std::string actor;

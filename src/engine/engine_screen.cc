@@ -1,8 +1,11 @@
 // The Engine's screening commands: name matching and list screening.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 
+#include "src/common/digest.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
 #include "src/ledger/ledger.h"
@@ -330,6 +333,67 @@ Result<std::vector<std::pair<std::string, screen::ScreeningList>>> KeptLists(led
 
 }  // namespace
 
+namespace {
+
+// Size and modification time of every file under `dir`, in name order: what a snapshot was
+// built from besides the lists.
+void AddFilesOf(const std::filesystem::path& dir, std::string& out) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      files.push_back(it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    const auto size = std::filesystem::file_size(f, ec);
+    const auto time = std::filesystem::last_write_time(f, ec).time_since_epoch().count();
+    out += f.string() + " " + std::to_string(size) + " " + std::to_string(time) + "\n";
+  }
+}
+
+// Names what a snapshot is built from: the lists (name order, by version), the program (a
+// rebuilt program may key names otherwise), the screening data and the system word lists and
+// Han readings the normaliser reads.
+std::string SnapshotKey(const Engine::Impl& impl,
+                        const std::vector<const screen::ScreeningList*>& lists) {
+  std::string what = "tierguard screening snapshot 1\n";
+  for (const screen::ScreeningList* list : lists) {
+    what += list->version + "\n";
+  }
+  std::error_code ec;
+  const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    what += program.string() + " " + std::to_string(std::filesystem::file_size(program, ec)) +
+            " " +
+            std::to_string(std::filesystem::last_write_time(program, ec).time_since_epoch().count());
+  }
+  AddFilesOf(std::filesystem::path(impl.data_dir) / "screening", what);
+  AddFilesOf("/usr/share/dict", what);
+  AddFilesOf("/usr/share/unicode", what);
+  return Sha256Hex(what);
+}
+
+void WriteSnapshot(const screen::Index& index, const std::string& dir, const std::string& path,
+                   const std::string& key) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !index.SaveSnapshot(path, key).ok()) {
+    return;
+  }
+  // One snapshot is kept: those of lists no longer kept, or of another program, go.
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->path() != path && it->path().extension() == ".idx") {
+      std::filesystem::remove(it->path(), ec);
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
                                                         store::Transaction& txn) {
   ledger::Ledger ledger(txn, *impl.clock, impl.actor);
@@ -341,9 +405,24 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
   for (auto& [name, list] : kept) {
     ctx->lists.push_back(std::move(list));
   }
-  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
+  std::vector<const screen::ScreeningList*> lists;
   for (const screen::ScreeningList& list : ctx->lists) {
-    TG_RETURN_IF_ERROR(ctx->index->Add(list).status());
+    lists.push_back(&list);
+  }
+  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
+  // The snapshot of these lists when one was written, else the index built and written for
+  // the next command. The snapshot is a cache: one that cannot be written (a read-only
+  // folder) or read (damaged; it is then written again) costs time, never an answer.
+  const std::string key = SnapshotKey(impl, lists);
+  const std::string path = impl.snapshot_dir.empty() ? std::string()
+                                                      : impl.snapshot_dir + "/" + key + ".idx";
+  if (path.empty() || !ctx->index->LoadSnapshot(path, key, lists).ok()) {
+    for (const screen::ScreeningList* list : lists) {
+      TG_RETURN_IF_ERROR(ctx->index->Add(*list).status());
+    }
+    if (!path.empty()) {
+      WriteSnapshot(*ctx->index, impl.snapshot_dir, path, key);
+    }
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
   TG_ASSIGN_OR_RETURN(const Engine::Impl::ScreeningTools* tools, impl.Screening());

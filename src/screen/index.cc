@@ -12,8 +12,8 @@ namespace tg::screen {
 namespace {
 
 // Candidates scored per round: the names sharing the most (rarest) tokens with the query. A
-// round whose hits reach into its second half means the hits go on (a common name listed many
-// times): the next round is scored, until one ends without.
+// round with a hit means the hits may go on (a common name listed many times): the next round
+// is scored, until one ends without.
 constexpr size_t kMaxCandidates = 32;
 // A posting list longer than this is read only when the rarer tokens found few candidates;
 // otherwise its key is looked for in the kShortlist candidates with the most votes.
@@ -113,7 +113,7 @@ bool Indexed(const Token& t) { return !t.Has(kParticle) && !t.Has(kLegalForm); }
 enum class KeyKind : uint8_t { kText, kPhonetic, kPrefix, kOther };
 
 struct Source {
-  const std::vector<uint32_t>* posting;
+  std::span<const uint32_t> posting;
   double weight;
   KeyKind kind;
   std::string key;
@@ -227,6 +227,53 @@ bool CompatibleTypes(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::span<const uint32_t> Index::Posting(const std::string& key) const {
+  if (flat_ == nullptr) {
+    auto it = postings_.find(key);
+    return it == postings_.end() ? std::span<const uint32_t>() : std::span(it->second);
+  }
+  const Flat& f = *flat_;
+  size_t low = 0;
+  size_t high = f.key_offsets.size() - 1;
+  while (low < high) {  // the first key not less than `key`
+    const size_t mid = (low + high) / 2;
+    const std::string_view k =
+        f.key_chars.substr(f.key_offsets[mid], f.key_offsets[mid + 1] - f.key_offsets[mid]);
+    if (k < key) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  if (low == f.key_offsets.size() - 1 ||
+      f.key_chars.substr(f.key_offsets[low], f.key_offsets[low + 1] - f.key_offsets[low]) !=
+          key) {
+    return {};
+  }
+  return f.postings.subspan(f.posting_offsets[low],
+                            f.posting_offsets[low + 1] - f.posting_offsets[low]);
+}
+
+const NormalizedName& Index::Norm(uint32_t id) const {
+  std::atomic<const NormalizedName*>& slot = norms_[id];
+  if (const NormalizedName* n = slot.load(std::memory_order_acquire)) {
+    return *n;
+  }
+  // Normalised as Add did; a text that no longer normalises (it did when the snapshot was
+  // written under the same program and data) scores as an empty name.
+  const Name& name = names_[id];
+  auto made = std::make_unique<NormalizedName>();
+  if (auto all = normalizer_.NormalizeAll(*name.text); all && name.alternative < all->size()) {
+    *made = std::move((*all)[name.alternative]);
+  }
+  scorer_.Prepare(*made);
+  const NormalizedName* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel)) {
+    return *made.release();
+  }
+  return *expected;  // another thread made it first
+}
+
 void Index::Post(const std::string& key, uint32_t name) {
   std::vector<uint32_t>& p = postings_[key];
   if (p.empty() || p.back() != name) {
@@ -234,11 +281,14 @@ void Index::Post(const std::string& key, uint32_t name) {
   }
 }
 
-Result<size_t> Index::Add(const ScreeningList& list) {
-  size_t added = 0;
-  for (const ListEntry& e : list.entries) {
-    const auto entry = static_cast<uint32_t>(entries_.size());
-    EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
+Index::~Index() {
+  for (std::atomic<const NormalizedName*>& n : norms_) {
+    delete n.load();
+  }
+}
+
+void Index::AddEntry(const ScreeningList& list, const ListEntry& e) {
+  EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
     for (const std::string& c : e.countries) {
       if (std::string code = countries_(c); !code.empty() &&
           std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
@@ -255,17 +305,22 @@ Result<size_t> Index::Add(const ScreeningList& list) {
         }
       }
     }
-    entries_.push_back(std::move(ref));
-    std::vector<const std::string*> texts{&e.name};
-    for (const std::string& a : e.aliases) {
-      texts.push_back(&a);
-    }
-    for (const std::string* text : texts) {
+  entries_.push_back(std::move(ref));
+}
+
+Result<size_t> Index::Add(const ScreeningList& list) {
+  size_t added = 0;
+  for (const ListEntry& e : list.entries) {
+    const auto entry = static_cast<uint32_t>(entries_.size());
+    AddEntry(list, e);
+    for (size_t text_index = 0; text_index <= e.aliases.size(); ++text_index) {
+      const std::string* text = text_index == 0 ? &e.name : &e.aliases[text_index - 1];
       auto norms = normalizer_.NormalizeAll(*text);
       if (!norms) {
         return norms.status().WithPrefix(list.source + ": " + e.entry_id);
       }
-      for (NormalizedName& n : *norms) {
+      for (size_t alternative = 0; alternative < norms->size(); ++alternative) {
+        NormalizedName& n = (*norms)[alternative];
         scorer_.Prepare(n);
         const auto id = static_cast<uint32_t>(names_.size());
         for (const Token& t : n.tokens) {
@@ -312,7 +367,10 @@ Result<size_t> Index::Add(const ScreeningList& list) {
             Post(PhoneticPostingKey(key), id);
           }
         }
-        names_.push_back(Name{entry, text, std::move(n)});
+        names_.push_back(Name{entry, text, static_cast<uint16_t>(text_index),
+                              static_cast<uint8_t>(alternative),
+                              static_cast<uint8_t>(std::min<size_t>(n.tokens.size(), 255))});
+        norms_.emplace_back(new NormalizedName(std::move(n)));
         ++added;
       }
     }
@@ -346,8 +404,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         return;
       }
     }
-    if (auto it = postings_.find(key); it != postings_.end()) {
-      sources.push_back({&it->second, weight, kind, std::move(key), word});
+    if (const std::span<const uint32_t> p = Posting(key); !p.empty()) {
+      sources.push_back({p, weight, kind, std::move(key), word});
     }
   };
   // A key that stands for no one query word (a Han reading, the name joined) votes on its own.
@@ -389,7 +447,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       // One typo away: the query word's deletions against listed words and their deletions,
       // for words no listed name has as they are (a listed word is most likely not a typo).
       if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) &&
-          postings_.find(t.text) == postings_.end()) {
+          Posting(t.text).empty()) {
         for (size_t i = 0; i < t.text.size(); ++i) {
           add(DeletionKey(t.text, i), KeyKind::kOther, 0.8 * w);
           add(t.text.substr(0, i) + t.text.substr(i + 1), KeyKind::kText, 0.8 * w);
@@ -459,7 +517,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   thread_local std::vector<size_t> word_names;
   word_names.assign(next_word, 0);
   for (const Source& s : sources) {
-    word_names[s.word] = std::max(word_names[s.word], s.posting->size());
+    word_names[s.word] = std::max(word_names[s.word], s.posting.size());
   }
   for (Source& s : sources) {
     s.weight /= 1.0 + std::log1p(static_cast<double>(word_names[s.word]));
@@ -467,15 +525,15 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // The keys of common postings last, rarest first (they may be left unread); the others a
   // word at a time, so that a word's keys vote one after another.
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
-    const bool common_a = a.posting->size() > kCommonPosting;
-    const bool common_b = b.posting->size() > kCommonPosting;
+    const bool common_a = a.posting.size() > kCommonPosting;
+    const bool common_b = b.posting.size() > kCommonPosting;
     if (common_a != common_b) {
       return common_b;
     }
     if (!common_a && a.word != b.word) {
       return a.word < b.word;
     }
-    return a.posting->size() < b.posting->size();
+    return a.posting.size() < b.posting.size();
   });
   // Votes in dense arrays per thread (reset through the list of names touched): a hash map
   // here cost more than the scoring. A name's vote is the sum over the query's words of the
@@ -491,11 +549,11 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   size_t read = 0;
   for (; read < sources.size(); ++read) {
     const Source& s = sources[read];
-    if (s.posting->size() > kCommonPosting && touched.size() >= kMaxCandidates) {
+    if (s.posting.size() > kCommonPosting && touched.size() >= kMaxCandidates) {
       break;  // the rarer keys already found enough candidates
     }
     const auto w = static_cast<float>(s.weight);
-    for (uint32_t name : *s.posting) {
+    for (uint32_t name : s.posting) {
       if (word_vote[name] == 0.0f) {
         touched.push_back(name);
       } else if (last_word[name] == s.word) {
@@ -519,8 +577,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     if (a.first != b.first) {
       return a.first > b.first;
     }
-    const size_t words_a = names_[a.second].norm.tokens.size();
-    const size_t words_b = names_[b.second].norm.tokens.size();
+    const size_t words_a = names_[a.second].tokens;
+    const size_t words_b = names_[b.second].tokens;
     return words_a != words_b ? words_a < words_b : a.second < b.second;
   };
   if (read < sources.size()) {
@@ -532,7 +590,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     ranked.resize(shortlist);
     for (auto& [vote, id] : ranked) {
       for (size_t k = read; k < sources.size(); ++k) {
-        if (Holds(names_[id].norm, sources[k])) {
+        if (Holds(Norm(id), sources[k])) {
           vote += sources[k].weight;
         }
       }
@@ -543,7 +601,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   if (!short_abjad.empty()) {
     for (auto& [vote, id] : ranked) {
       uint64_t held = 0;  // which short words this name holds, each counted once
-      for (const Token& t : names_[id].norm.tokens) {
+      for (const Token& t : Norm(id).tokens) {
         if (t.Has(kAbjad)) {
           continue;
         }
@@ -580,13 +638,14 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // Whether candidate `id` is a hit, recorded in `best`.
   auto score_candidate = [&](uint32_t id) -> bool {
     const Name& cand = names_[id];
+    const NormalizedName& cand_norm = Norm(id);
     double name_score = 0;
     const EntryRef& ref = entries_[cand.entry];
     // The listed entry's type decides how its words compare; the query's when the list says
     // none.
     const NameKind kind = ref.kind == NameKind::kUnknown ? query_kind : ref.kind;
     for (const NormalizedName& q : names) {
-      name_score = std::max(name_score, scorer_.Score(q, cand.norm, kind).score);
+      name_score = std::max(name_score, scorer_.Score(q, cand_norm, kind).score);
     }
     Hit h;
     h.list = ref.list;

@@ -5,9 +5,14 @@
 // (country, type). Immutable after building; Search may run on several threads at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -46,10 +51,25 @@ class Index {
 
   Index(const Normalizer& normalizer, const NameScorer& scorer, CountryResolver countries)
       : normalizer_(normalizer), scorer_(scorer), countries_(std::move(countries)) {}
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
 
   // Adds every entry of `list`, which must outlive the index. Names that do not normalise
   // (no letters) are skipped; returns how many names were indexed.
   Result<size_t> Add(const ScreeningList& list);
+
+  // A snapshot: the index's postings and its table of names written to `path` (atomically:
+  // a temporary file renamed), under `key`, which names what it was built from (the lists'
+  // versions, the normaliser's data and program). Loading one for the same lists, in the same
+  // order, costs a file read instead of normalising every listed name: names are normalised
+  // when a search first scores them. REQUIRES for Save: built by Add alone.
+  Status SaveSnapshot(const std::string& path, std::string_view key) const;
+  // Indexes `lists` (which must outlive the index) from the snapshot at `path`. NotFound when
+  // there is none, or it was written under another key; DataLoss when it does not fit the
+  // lists. REQUIRES: the index is empty.
+  Status LoadSnapshot(const std::string& path, std::string_view key,
+                      const std::vector<const ScreeningList*>& lists);
 
   // Hits at or above `threshold`, best first, at most `limit`; one per entry (its best name).
   // InvalidArgument when the query name is not valid UTF-8 or too long.
@@ -62,7 +82,9 @@ class Index {
   struct Name {
     uint32_t entry;
     const std::string* text;
-    NormalizedName norm;
+    uint16_t text_index;   // 0: the entry's name; k: its alias k - 1
+    uint8_t alternative;   // which of the text's normalised alternatives (NormalizeAll)
+    uint8_t tokens;        // how many tokens it has (at most 255 counted)
   };
   struct EntryRef {
     const ScreeningList* list;
@@ -74,13 +96,30 @@ class Index {
     uint8_t imo_count = 0;                 // how many of the identifiers are IMO numbers
   };
   void Post(const std::string& key, uint32_t name);
+  void AddEntry(const ScreeningList& list, const ListEntry& e);
+  // The names holding `key`, ascending; empty when none.
+  std::span<const uint32_t> Posting(const std::string& key) const;
+  // Name `id` normalised and prepared: made on first use for a name read from a snapshot.
+  // Thread-safe.
+  const NormalizedName& Norm(uint32_t id) const;
 
   const Normalizer& normalizer_;
   const NameScorer& scorer_;
   CountryResolver countries_;
   std::vector<Name> names_;
   std::vector<EntryRef> entries_;
+  // Each name's normalised form, by id: set when added, or when first scored after a snapshot.
+  mutable std::deque<std::atomic<const NormalizedName*>> norms_;
+  // Postings as Add builds them; after a snapshot is loaded, sorted keys over a flat array.
   std::unordered_map<std::string, std::vector<uint32_t>> postings_;
+  struct Flat {
+    std::vector<uint32_t> words;      // the snapshot file, 4-byte aligned
+    std::span<const uint32_t> key_offsets;      // into key_chars, one more than the keys
+    std::string_view key_chars;                 // the keys, sorted, back to back
+    std::span<const uint32_t> posting_offsets;  // into postings, one more than the keys
+    std::span<const uint32_t> postings;
+  };
+  std::unique_ptr<Flat> flat_;
 };
 
 }  // namespace tg::screen

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -92,6 +93,45 @@ TEST(IndexTest, ASisterShip_IsAHitUntilItsImoNumberSaysOtherwise) {
   // Another kind of number is no IMO number.
   EXPECT_EQ(Hits(Query{.name = "Hoshikaze Maru No. 6", .identifiers = {"MMSI 431000006"}}),
             std::vector<std::string>{"V1"});
+}
+
+// The hits of a query as entry ids and scores, for comparing two indexes.
+std::vector<std::pair<std::string, double>> Found(const Index& index, const std::string& name) {
+  std::vector<std::pair<std::string, double>> out;
+  auto hits = index.Search(Query{.name = name}, kDefaultThreshold, 10);
+  EXPECT_TRUE(hits);
+  for (const Hit& h : *hits) {
+    out.emplace_back(h.entry->entry_id, h.score);
+  }
+  return out;
+}
+
+TEST(IndexTest, ASnapshot_FindsWhatTheIndexItWasWrittenFromFinds) {
+  const Fixture* f = Loaded();
+  ASSERT_NE(f, nullptr);
+  auto no_countries = [](std::string_view) { return std::string(); };
+  Index built(f->normalizer, f->scorer, no_countries);
+  ASSERT_TRUE(built.Add(f->list));
+  const std::string path = ::testing::TempDir() + "/index.snapshot";
+  ASSERT_TRUE(built.SaveSnapshot(path, "lists v1").ok());
+
+  Index read(f->normalizer, f->scorer, no_countries);
+  ASSERT_TRUE(read.LoadSnapshot(path, "lists v1", {&f->list}).ok());
+  EXPECT_EQ(read.names(), built.names());
+  for (const char* q : {"山田太郎", "Kim Dae Jung", "Taro Yamada", "Hoshikaze Maru No. 6",
+                               "Suzuki Jiro", "Hanako Tanaka"}) {
+    EXPECT_EQ(Found(read, q), Found(built, q)) << q;
+  }
+  EXPECT_FALSE(Found(read, "Taro Yamada").empty());
+
+  // Written for other lists: not this one's.
+  Index other(f->normalizer, f->scorer, no_countries);
+  EXPECT_EQ(other.LoadSnapshot(path, "lists v2", {&f->list}).code(), StatusCode::kNotFound);
+  // Cut short: refused whole, never read past its end.
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 8);
+  Index cut(f->normalizer, f->scorer, no_countries);
+  EXPECT_EQ(cut.LoadSnapshot(path, "lists v1", {&f->list}).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(cut.names(), 0u);
 }
 
 // The entry ids of the hits for `query` in a list of people named `names` (ids N0, N1, …).

@@ -90,6 +90,25 @@ def main():
         check(d["A2"]["outcome"] != "prohibited" and "screening" not in d["A2"],
               f"clean consignee: {d['A2']}")
 
+        # The index of the kept lists is cached beside the ledger and read back by the next
+        # command; a damaged cache is rebuilt, never believed.
+        snapshots = os.path.join(db + ".screening")
+
+        def snapshot_files():
+            return sorted(f for f in os.listdir(snapshots) if f.endswith(".idx"))
+
+        check(len(snapshot_files()) == 1, f"screening snapshot written: {os.listdir(tmp)}")
+        snapshot = os.path.join(snapshots, snapshot_files()[0])
+        size = os.path.getsize(snapshot)
+        again = decide("determine", request("A1", "Karakum Processor Trading"))
+        check(again["A1"]["outcome"] == "prohibited" and again["A1"]["screening"] == d["A1"]["screening"],
+              f"decided from the snapshot: {again['A1']}")
+        with open(snapshot, "r+b") as f:
+            f.truncate(size - 12)
+        again = decide("determine", request("A1", "Karakum Processor Trading"))
+        check(again["A1"]["screening"] == d["A1"]["screening"] and os.path.getsize(snapshot) == size,
+              f"a damaged snapshot, rebuilt: {again['A1']} {os.path.getsize(snapshot)} != {size}")
+
         # ship records nothing for a prohibited line.
         d = decide("ship", request("S1", "Karakum Processor Trading"))
         check(d["S1"]["outcome"] == "prohibited" and d["S1"].get("recorded") is False,
@@ -105,6 +124,9 @@ def main():
         alerts = [json.loads(l) for l in run("alerts").stdout.splitlines()]
         check(any(a.get("party") == "P-NL" and a.get("entry_id") == "SDN-9003" for a in alerts),
               f"alert for P-NL: {alerts}")
+        decide("determine", request("A3", "Northern Light Compute"))
+        check(len(snapshot_files()) == 1 and snapshot_files()[0] != os.path.basename(snapshot),
+              f"a new list version, a new snapshot in place of the old: {snapshot_files()}")
         diff = json.loads(run("lists", "diff", v1, v2, with_db=False).stdout)
         check(diff["added"] == ["SDN-9003"] and diff["changed"] == ["SDN-9002"],
               f"lists diff: {diff}")

@@ -1,0 +1,221 @@
+// Index snapshots: the postings and the table of names of a built index, written to a file and
+// read back for the same lists, so that a command screening a few parties does not normalise
+// every listed name again.
+//
+// Layout, in 32-bit words of the machine's byte order after the 8-byte magic (a snapshot is a
+// cache beside the ledger, not a file to move between machines):
+//   the key: its length in bytes, then its bytes (padded to a word);
+//   names: count, then per name: entry, text index, alternative and token count (a word each);
+//   keys: count, count + 1 offsets into the key bytes, the key bytes (length, then the sorted
+//   keys back to back, padded to a word);
+//   postings: count of keys + 1 offsets into the posting words, then the posting words.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "src/screen/index.h"
+
+namespace tg::screen {
+
+namespace {
+
+constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '1'};
+
+void PutBytes(std::vector<uint32_t>& out, std::string_view bytes) {
+  out.push_back(static_cast<uint32_t>(bytes.size()));
+  const size_t start = out.size();
+  out.resize(start + (bytes.size() + 3) / 4, 0);
+  std::memcpy(out.data() + start, bytes.data(), bytes.size());
+}
+
+// Reads words from a snapshot, refusing to read past its end.
+class Reader {
+ public:
+  explicit Reader(std::span<const uint32_t> words) : words_(words) {}
+  bool Word(uint32_t& w) {
+    if (at_ >= words_.size()) {
+      return false;
+    }
+    w = words_[at_++];
+    return true;
+  }
+  bool Words(size_t n, std::span<const uint32_t>& out) {
+    if (n > words_.size() - at_) {
+      return false;
+    }
+    out = words_.subspan(at_, n);
+    at_ += n;
+    return true;
+  }
+  bool Bytes(std::string_view& out) {
+    uint32_t n = 0;
+    std::span<const uint32_t> w;
+    if (!Word(n) || !Words((static_cast<size_t>(n) + 3) / 4, w)) {
+      return false;
+    }
+    out = std::string_view(reinterpret_cast<const char*>(w.data()), n);
+    return true;
+  }
+  bool AtEnd() const { return at_ == words_.size(); }
+
+ private:
+  std::span<const uint32_t> words_;
+  size_t at_ = 0;
+};
+
+}  // namespace
+
+Status Index::SaveSnapshot(const std::string& path, std::string_view key) const {
+  if (flat_ != nullptr) {
+    return FailedPrecondition("an index read from a snapshot is not written to another");
+  }
+  std::vector<uint32_t> out;
+  PutBytes(out, key);
+  out.push_back(static_cast<uint32_t>(names_.size()));
+  for (const Name& n : names_) {
+    out.insert(out.end(), {n.entry, n.text_index, n.alternative, n.tokens});
+  }
+  std::vector<const std::pair<const std::string, std::vector<uint32_t>>*> sorted;
+  sorted.reserve(postings_.size());
+  for (const auto& p : postings_) {
+    sorted.push_back(&p);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  out.push_back(static_cast<uint32_t>(sorted.size()));
+  std::string chars;
+  uint32_t offset = 0;
+  for (const auto* p : sorted) {
+    out.push_back(offset);
+    offset += static_cast<uint32_t>(p->first.size());
+    chars += p->first;
+  }
+  out.push_back(offset);
+  PutBytes(out, chars);
+  uint32_t postings = 0;
+  for (const auto* p : sorted) {
+    out.push_back(postings);
+    postings += static_cast<uint32_t>(p->second.size());
+  }
+  out.push_back(postings);
+  for (const auto* p : sorted) {
+    out.insert(out.end(), p->second.begin(), p->second.end());
+  }
+  // A temporary file beside the snapshot, renamed over it: a reader sees a whole file or none.
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+    f.write(kMagic, sizeof kMagic);
+    f.write(reinterpret_cast<const char*>(out.data()),
+            static_cast<std::streamsize>(out.size() * sizeof(uint32_t)));
+    f.flush();
+    if (!f) {
+      std::remove(temp.c_str());
+      return Internal("cannot write the screening snapshot " + temp);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return Internal("cannot rename the screening snapshot to " + path);
+  }
+  return Status::Ok();
+}
+
+Status Index::LoadSnapshot(const std::string& path, std::string_view key,
+                           const std::vector<const ScreeningList*>& lists) {
+  if (!names_.empty() || !entries_.empty()) {
+    return FailedPrecondition("a snapshot is loaded into an empty index only");
+  }
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) {
+    return NotFound("no screening snapshot at " + path);
+  }
+  const auto size = static_cast<size_t>(f.tellg());
+  char magic[sizeof kMagic] = {};
+  f.seekg(0);
+  if (size < sizeof kMagic || (size - sizeof kMagic) % 4 != 0 ||
+      !f.read(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
+    return DataLoss(path + ": not a screening snapshot");
+  }
+  auto flat = std::make_unique<Flat>();
+  flat->words.resize((size - sizeof kMagic) / 4);
+  if (!f.read(reinterpret_cast<char*>(flat->words.data()),
+              static_cast<std::streamsize>(flat->words.size() * 4))) {
+    return DataLoss(path + ": cannot read the screening snapshot");
+  }
+  Reader r(flat->words);
+  std::string_view written_key;
+  if (!r.Bytes(written_key)) {
+    return DataLoss(path + ": screening snapshot cut short");
+  }
+  if (written_key != key) {
+    return NotFound(path + ": the screening snapshot is of other lists or another program");
+  }
+  for (const ScreeningList* list : lists) {
+    for (const ListEntry& e : list->entries) {
+      AddEntry(*list, e);
+    }
+  }
+  auto fail = [&](const std::string& why) {
+    entries_.clear();
+    names_.clear();
+    return DataLoss(path + ": " + why);
+  };
+  uint32_t name_count = 0;
+  std::span<const uint32_t> table;
+  if (!r.Word(name_count) || !r.Words(static_cast<size_t>(name_count) * 4, table)) {
+    return fail("screening snapshot cut short in its names");
+  }
+  names_.reserve(name_count);
+  for (size_t i = 0; i < name_count; ++i) {
+    const uint32_t entry = table[4 * i];
+    const uint32_t text_index = table[4 * i + 1];
+    if (entry >= entries_.size() || text_index > entries_[entry].entry->aliases.size() ||
+        table[4 * i + 2] > 255 || table[4 * i + 3] > 255) {
+      return fail("name " + std::to_string(i) + " of the screening snapshot fits no entry");
+    }
+    const ListEntry& e = *entries_[entry].entry;
+    names_.push_back(Name{entry, text_index == 0 ? &e.name : &e.aliases[text_index - 1],
+                          static_cast<uint16_t>(text_index),
+                          static_cast<uint8_t>(table[4 * i + 2]),
+                          static_cast<uint8_t>(table[4 * i + 3])});
+  }
+  uint32_t keys = 0;
+  if (!r.Word(keys) || !r.Words(static_cast<size_t>(keys) + 1, flat->key_offsets) ||
+      !r.Bytes(flat->key_chars) ||
+      !r.Words(static_cast<size_t>(keys) + 1, flat->posting_offsets)) {
+    return fail("screening snapshot cut short in its keys");
+  }
+  const uint32_t posting_words = flat->posting_offsets.back();
+  if (!r.Words(posting_words, flat->postings) || !r.AtEnd()) {
+    return fail("screening snapshot cut short in its postings");
+  }
+  // Offsets ascending and within bounds, names within the table: a damaged file is refused,
+  // never read out of bounds.
+  for (size_t k = 0; k < keys; ++k) {
+    if (flat->key_offsets[k] > flat->key_offsets[k + 1] ||
+        flat->posting_offsets[k] > flat->posting_offsets[k + 1]) {
+      return fail("screening snapshot offsets out of order");
+    }
+  }
+  if (flat->key_offsets[0] != 0 || flat->posting_offsets[0] != 0 ||
+      flat->key_offsets.back() != flat->key_chars.size()) {
+    return fail("screening snapshot offsets out of bounds");
+  }
+  for (const uint32_t name : flat->postings) {
+    if (name >= name_count) {
+      return fail("screening snapshot posting names no name");
+    }
+  }
+  for (size_t i = 0; i < name_count; ++i) {
+    norms_.emplace_back(nullptr);
+  }
+  flat_ = std::move(flat);
+  return Status::Ok();
+}
+
+}  // namespace tg::screen
