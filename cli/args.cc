@@ -37,20 +37,28 @@ bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::stri
                const std::vector<std::string>& flags, Args& out, std::string& error,
                const std::vector<std::string>& repeatable) {
   for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
+    // --key=value is --key value.
+    const size_t equals = argv[i].find('=');
+    const bool joined = argv[i].rfind("--", 0) == 0 && equals != std::string::npos;
+    const std::string a = joined ? argv[i].substr(0, equals) : argv[i];
     if (a.rfind("--", 0) == 0 && a.size() > 2) {
       const bool repeats = std::find(repeatable.begin(), repeatable.end(), a) != repeatable.end();
       if (repeats || std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
-        if (i + 1 >= argv.size()) {
+        if (!joined && i + 1 >= argv.size()) {
           error = a + " needs a value";
           return false;
         }
+        std::string value = joined ? argv[i].substr(equals + 1) : argv[++i];
         if (repeats) {
-          out.repeated[a].push_back(argv[++i]);
+          out.repeated[a].push_back(std::move(value));
         } else {
-          out.options[a] = argv[++i];
+          out.options[a] = std::move(value);
         }
       } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+        if (joined) {
+          error = "option " + a + " takes no value";
+          return false;
+        }
         out.flags.push_back(a);
       } else {
         error = "unknown option " + a;

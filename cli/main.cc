@@ -28,6 +28,7 @@ using namespace tg::cli;  // NOLINT(google-build-using-namespace): the CLI's own
 constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
 
 usage: tierguard [--db PATH] [--data DIR] [--regimes DIR] COMMAND [ARGS]
+       tierguard --version
 
 commands:
   classify    classify chips, HBM and model weights (ECCN 3A090.a/.b/.c, 4E091)
@@ -52,13 +53,36 @@ commands:
   hits        clear | list reviewers' clearances of screening hits
 
   --db PATH       the ledger, a SQLite file (default: $TIERGUARD_DB); ship, reserve and the
-                  ledger commands need it; with it, determine counts the recorded history
+                  ledger commands need it; with it, determine counts the recorded history.
+                  Commands that only read (determine, caps, check, alerts, audit, list and
+                  show) refuse a ledger that does not exist rather than create an empty one
   --data DIR      reference data (default: $TIERGUARD_HOME/data, else ./data)
   --regimes DIR   regime files (default: $TIERGUARD_HOME/regimes, else ./regimes)
 
+The options above may come before or after the command, and as --db=PATH.
 Run 'tierguard COMMAND --help' for a command's options.
 exit codes: 0 all decided (or the command done); 1 some lines had errors, or the ledger refused
 the command (nothing changed); 2 usage or set-up error
+)";
+
+constexpr const char* kReservationHelp = R"(usage: tierguard --db PATH commit RESERVATION_ID
+       tierguard --db PATH release RESERVATION_ID
+
+commit   records a reservation held by `reserve` as a shipment: its caps, licence balances and
+         NAC notifications are spent as reserved
+release  gives a held reservation's headroom back; nothing is shipped
+A reservation expires on its own after the hours `reserve --expires-in` gave it.
+)";
+
+constexpr const char* kReportHelp = R"(usage: tierguard --db PATH caps
+       tierguard --db PATH check
+       tierguard --db PATH alerts
+
+caps     every cap on record: its usage, its limit and the headroom left, one JSON line each
+check    verifies that every counter of the ledger equals the sum of the shipments and holds
+         behind it; exit code 1 and the differences when one does not
+alerts   the structuring alerts (orders split to stay under a threshold) and the screening
+         hits raised when a list changed or a party was added, one JSON line each
 )";
 
 constexpr const char* kShipHelp = R"(usage: tierguard --db PATH ship [--batch N] [--summary] [FILE…]
@@ -927,6 +951,31 @@ int Report(const tg::Engine& engine, const std::string& command) {
   return PrintList(command, command == "caps" ? engine.Caps() : engine.Alerts());
 }
 
+// Whether `command` with `rest` only reads the ledger: such a command refuses a ledger path
+// that does not exist, where a command that writes creates the ledger.
+bool OnlyReads(const std::string& command, const std::vector<std::string>& rest) {
+  static const char* const kReaders[] = {"determine", "caps", "check", "alerts", "audit",
+                                         "regimes",   "classify", "screen", "match"};
+  if (std::find(std::begin(kReaders), std::end(kReaders), command) != std::end(kReaders)) {
+    return true;
+  }
+  const std::string verb = rest.empty() ? "" : rest[0];
+  return verb == "list" || verb == "show" || verb == "open" || verb == "applications" ||
+         verb == "diff";
+}
+
+// The version of the program, and of the reference data and regimes it reads.
+int Version(const tg::EngineOptions& options) {
+  auto engine = tg::Engine::Open(options);
+  std::printf("tierguard %s\n", TIERGUARD_VERSION);
+  if (!engine) {
+    std::printf("data: %s\n", engine.error().message().c_str());
+    return kExitOk;
+  }
+  std::printf("%s", (*engine)->DataVersions().c_str());
+  return kExitOk;
+}
+
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Every argument may end up in the ledger and the signed log: a byte that is not UTF-8 is
@@ -938,14 +987,39 @@ int Run(int argc, char** argv) {
       return Fail(s.message());
     }
   }
+  // The global options, before or after the command, as --opt VALUE or --opt=VALUE.
   tg::EngineOptions options;
-  while (!args.empty() && (args[0] == "--data" || args[0] == "--regimes" || args[0] == "--db")) {
-    if (args.size() < 2) {
-      return Fail(args[0] + " needs a value");
+  for (size_t i = 0; i < args.size();) {
+    std::string* target = nullptr;
+    for (const auto& [name, field] : {std::pair{"--db", &options.db},
+                                      std::pair{"--data", &options.data_dir},
+                                      std::pair{"--regimes", &options.regimes_dir}}) {
+      const std::string joined = std::string(name) + "=";
+      if (args[i] == name) {
+        if (i + 1 >= args.size()) {
+          return Fail(std::string(name) + " needs a value");
+        }
+        *field = args[i + 1];
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                   args.begin() + static_cast<std::ptrdiff_t>(i + 2));
+        target = field;
+      } else if (args[i].starts_with(joined)) {
+        *field = args[i].substr(joined.size());
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+        target = field;
+      }
+      if (target != nullptr) {
+        break;
+      }
     }
-    (args[0] == "--data" ? options.data_dir : args[0] == "--db" ? options.db : options.regimes_dir) =
-        args[1];
-    args.erase(args.begin(), args.begin() + 2);
+    if (target == nullptr) {
+      ++i;
+    } else if (target->empty()) {
+      return Fail("a global option was given an empty value");
+    }
+  }
+  if (!args.empty() && args[0] == "--version") {
+    return Version(options);
   }
   // Tests pin the time: TIERGUARD_NOW is a unix time in seconds.
   std::unique_ptr<tg::FixedClock> fixed;
@@ -959,7 +1033,10 @@ int Run(int argc, char** argv) {
   }
   const std::string command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  const bool wants_help = !rest.empty() && IsHelp(rest[0]);
+  const bool wants_help =
+      (!rest.empty() && IsHelp(rest[0])) ||
+      std::any_of(rest.begin(), rest.end(),
+                  [](const std::string& a) { return a == "--help" || a == "-h"; });
   if (wants_help) {
     const char* help = command == "classify"                            ? kClassifyHelp
                        : command == "determine"                         ? kDetermineHelp
@@ -975,7 +1052,10 @@ int Run(int argc, char** argv) {
                        : command == "screen"                            ? kScreenHelp
                        : command == "lists"                             ? kListsHelp
                        : command == "hits"                              ? kHitsHelp
-                                                                        : nullptr;
+                       : command == "commit" || command == "release"    ? kReservationHelp
+                       : command == "caps" || command == "check" || command == "alerts"
+                           ? kReportHelp
+                           : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
       return kExitOk;
@@ -993,6 +1073,7 @@ int Run(int argc, char** argv) {
       (rest[0] == "keygen" || rest[0] == "verify" || rest[0] == "cosign")) {
     return AuditOffline(rest);
   }
+  options.ledger_must_exist = OnlyReads(command, rest);
   auto engine = tg::Engine::Open(options);
   if (!engine) {
     return Fail(engine.error().message());
@@ -1061,7 +1142,14 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_TOP_PAD, 4 << 20);
   try {
-    return Run(argc, argv);
+    const int code = Run(argc, argv);
+    // Output that did not reach its file (a full disk, a closed pipe) is an error, not a
+    // success with lost lines.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      std::fprintf(stderr, "tierguard: cannot write the output: %s\n", std::strerror(errno));
+      return kExitUsage;
+    }
+    return code;
   } catch (const std::exception& e) {  // out of memory, or a bug: report, never abort silently
     std::fprintf(stderr, "tierguard: internal error: %s\n", e.what());
     return kExitUsage;

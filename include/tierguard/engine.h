@@ -29,6 +29,9 @@ struct EngineOptions {
   // The ledger: a SQLite file (created on first use), or "memory". Empty: $TIERGUARD_DB, else
   // no ledger (determine is then a pure what-if, and ledger commands fail).
   std::string db;
+  // For commands that only read: a ledger file that does not exist is NotFound, not created
+  // empty (a mistyped path would otherwise read as a ledger with no history).
+  bool ledger_must_exist = false;
   // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
   // must outlive the Engine.
   const Clock* clock = nullptr;
@@ -253,6 +256,9 @@ class Engine {
   // decide, classify under a regime or name a regime refuse with it; the ledger listings, the
   // check and the audit commands still run (a broken rule file must not hide the ledger).
   Status RegimesStatus() const;
+  // What this engine reads, for `--version`: a content hash of the reference data folder and
+  // of the regimes folder, with their paths, one "name: sha256:… (path)" line each.
+  std::string DataVersions() const;
   std::vector<RegimeSummary> Regimes() const;
   // The regime resolved on `as_of`: every set expanded to its member countries, every rule
   // and cap with its citation, as indented JSON.

@@ -2,10 +2,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "tierguard/text.h"
 #include "src/classify/classifier.h"
 #include "src/common/checked.h"
+#include "src/common/digest.h"
+#include "src/common/files.h"
 #include "src/common/country_table.h"
 #include "src/engine/engine_impl.h"
 #include "src/engine/document_reader.h"
@@ -97,6 +101,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->controls,
                                            &impl->letters);
   impl->data_dir = data;
+  impl->regimes_dir = regimes;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->actor = options.actor;
   for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
@@ -115,6 +120,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     }
   }
   if (!db.empty()) {
+    std::error_code ec;
+    if (options.ledger_must_exist && db != "memory" && !std::filesystem::exists(db, ec)) {
+      return NotFound("no ledger at " + db + " (a command that only reads does not create one)");
+    }
     TG_ASSIGN_OR_RETURN(impl->store, store::OpenStore(db));
     if (db != "memory") {
       impl->snapshot_dir = db + ".screening";
@@ -130,6 +139,28 @@ Result<Request> Engine::ParseRequest(std::string_view json, int line) const {
 }
 
 Status Engine::RegimesStatus() const { return impl_->regimes_error; }
+
+namespace {
+
+// A SHA-256 over the paths (relative to `dir`) and contents of every file under `dir`, in
+// path order.
+std::string FolderDigest(const std::string& dir) {
+  std::error_code ec;
+  std::string all;
+  for (const auto& f : FilesUnder(dir)) {
+    std::ifstream in(f, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    all += std::filesystem::relative(f, dir, ec).string() + "\n" + Sha256Hex(bytes) + "\n";
+  }
+  return "sha256:" + Sha256Hex(all);
+}
+
+}  // namespace
+
+std::string Engine::DataVersions() const {
+  return "data: " + FolderDigest(impl_->data_dir) + " (" + impl_->data_dir + ")\nregimes: " +
+         FolderDigest(impl_->regimes_dir) + " (" + impl_->regimes_dir + ")\n";
+}
 
 void Engine::Decide(const Request& request, BatchState& batch, Decision& out) const {
   if (!impl_->regimes_error.ok()) {

@@ -32,6 +32,7 @@ struct Engine::Impl {
   Status regimes_error;       // why the regime files did not load
   std::unique_ptr<engine::Determiner> determiner;
   std::string data_dir;
+  std::string regimes_dir;
   std::unique_ptr<store::Store> store;  // null: no ledger
   // Where screening snapshots of the kept lists are cached: a folder beside a ledger file
   // ("L.db.screening"); empty for a ledger in memory.

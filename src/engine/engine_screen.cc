@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "src/common/digest.h"
+#include "src/common/files.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
 #include "src/ledger/ledger.h"
@@ -339,15 +340,7 @@ namespace {
 // built from besides the lists.
 void AddFilesOf(const std::filesystem::path& dir, std::string& out) {
   std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) {
-      files.push_back(it->path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
+  for (const auto& f : FilesUnder(dir)) {
     const auto size = std::filesystem::file_size(f, ec);
     const auto time = std::filesystem::last_write_time(f, ec).time_since_epoch().count();
     out += f.string() + " " + std::to_string(size) + " " + std::to_string(time) + "\n";

@@ -50,6 +50,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "screen.db")
+        open(db, "w").close()  # a ledger, empty: determine only reads one
         env = dict(os.environ, TIERGUARD_NOW="1764000000", TIERGUARD_ACTOR="reviewer-1",
                    TIERGUARD_HOME=ROOT)
 

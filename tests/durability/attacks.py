@@ -32,6 +32,7 @@ class Case:
     def start(self, name):
         self.name = name
         self.db = os.path.join(self.tmp, name + ".db")
+        open(self.db, "w").close()  # a ledger, empty: commands that only read need one
 
     def run(self, *args, stdin=None, db=True, env=None, timeout=120, regimes=None):
         cmd = [self.binary] + (["--regimes", regimes] if regimes else [])

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The command line as ../shared/spec/ and a new user write it: global options before or after
+the command and as --opt=value, --help for every command, --version, read-only commands that
+refuse a ledger that does not exist, and output that cannot be written reported as an error.
+Usage: options_cli.py TIERGUARD_BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import report  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LINE = json.dumps({"id": "L1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
+                   "consignee": {"id": "C-1", "country": "IN"},
+                   "items": [{"part": "H100 SXM", "quantity": 2}]})
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+
+    def check(cond, what):
+        if not cond:
+            failures.append(what)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TIERGUARD_HOME=ROOT)
+        db = os.path.join(tmp, "l.db")
+        book = os.path.join(tmp, "book.jsonl")
+        with open(book, "w") as f:
+            f.write(LINE + "\n")
+
+        def run(*args, stdin=None, stdout=subprocess.PIPE):
+            return subprocess.run([binary] + list(args), input=stdin, stdout=stdout,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+
+        # --db after the command, as the spec writes `ship --db L.db`, and --db=PATH before.
+        r = run("ship", "--db", db, book)
+        check(r.returncode == 0 and json.loads(r.stdout)["recorded"] is True,
+              f"ship --db after the command: {r.returncode} {r.stdout} {r.stderr}")
+        r = run(f"--db={db}", "caps")
+        caps = [json.loads(l) for l in r.stdout.splitlines()]
+        check(r.returncode == 0 and caps, f"--db=PATH caps: {r.returncode} {r.stdout} {r.stderr}")
+        r = run("caps", f"--db={db}")
+        check(r.returncode == 0 and [json.loads(l) for l in r.stdout.splitlines()] == caps,
+              f"caps --db=PATH: {r.returncode} {r.stderr}")
+        # Options of a command as --opt=value too.
+        r = run("--db", db, "ship", "--batch=10", book)
+        check(r.returncode == 0, f"ship --batch=10: {r.returncode} {r.stderr}")
+        r = run("--db", db, "ship", "--summary=yes", book)
+        check(r.returncode == 2 and "--summary takes no value" in r.stderr,
+              f"a flag given a value: {r.returncode} {r.stderr}")
+
+        # --help for every command, wherever it is, without a ledger, changing nothing.
+        for command in ["classify", "determine", "regimes", "ship", "reserve", "commit",
+                        "release", "license", "agreement", "party", "caps", "check", "alerts",
+                        "veu", "nac", "audit", "match", "screen", "lists", "hits"]:
+            r = run(command, "--help")
+            check(r.returncode == 0 and r.stdout.startswith("usage:"),
+                  f"{command} --help: {r.returncode} {r.stdout[:80]!r} {r.stderr}")
+        r = run("--db", db, "commit", "R-1", "--help")
+        check(r.returncode == 0 and "commit RESERVATION_ID" in r.stdout,
+              f"commit R-1 --help: {r.returncode} {r.stdout[:80]!r} {r.stderr}")
+
+        r = run("--version")
+        check(r.returncode == 0 and r.stdout.startswith("tierguard ") and "data: sha256:" in r.stdout
+              and "regimes: sha256:" in r.stdout, f"--version: {r.stdout} {r.stderr}")
+
+        # A mistyped ledger path: a read is refused and nothing is created.
+        missing = os.path.join(tmp, "typo.db")
+        for args in (["caps"], ["audit", "checkpoint", "--key", "k.key"], ["lists", "list"],
+                     ["determine", book]):
+            r = run("--db", missing, *args)
+            check(r.returncode == 2 and "no ledger at" in r.stderr and not os.path.exists(missing),
+                  f"{args} on a missing ledger: {r.returncode} {r.stderr}")
+
+        # Output that cannot be written is an error.
+        if os.path.exists("/dev/full"):
+            with open("/dev/full", "w") as full:
+                r = run("determine", book, stdout=full)
+            check(r.returncode != 0 and "cannot write the output" in r.stderr,
+                  f"determine > /dev/full: {r.returncode} {r.stderr}")
+    return report("options_cli", failures)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
