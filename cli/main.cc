@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <malloc.h>
 #include <memory>
+#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -24,6 +25,21 @@
 namespace {
 
 using namespace tg::cli;  // NOLINT(google-build-using-namespace): the CLI's own helpers
+
+// The time tests pin (TIERGUARD_NOW, unix seconds), read only by the tierguard-testing build:
+// a release binary must not let an environment variable back-date its audit records.
+std::optional<int64_t> TestNow() {
+#ifdef TIERGUARD_TEST_CLOCK
+  if (const char* now = std::getenv("TIERGUARD_NOW"); now != nullptr) {
+    uint64_t seconds = 0;
+    std::string error;
+    if (WholeNumber(now, "TIERGUARD_NOW", seconds, error) && seconds <= INT64_MAX) {
+      return static_cast<int64_t>(seconds);
+    }
+  }
+#endif
+  return std::nullopt;
+}
 
 constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
 
@@ -355,10 +371,8 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   options.batch_size = static_cast<size_t>(batch);
   options.reserve = reserve;
   const tg::SystemClock system;
-  options.expires_at = system.NowUnix() + static_cast<int64_t>(hours * 3600);
-  if (const char* now = std::getenv("TIERGUARD_NOW"); now != nullptr) {
-    options.expires_at = std::atoll(now) + static_cast<int64_t>(hours * 3600);
-  }
+  options.expires_at =
+      TestNow().value_or(system.NowUnix()) + static_cast<int64_t>(hours * 3600);
   std::FILE* in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail(std::string(name) + ": " + error);
@@ -1018,14 +1032,34 @@ int Run(int argc, char** argv) {
       return Fail("a global option was given an empty value");
     }
   }
+  // The environment's defaults, read here: the library reads no environment variable.
+  if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {
+    for (const auto& [dir, leaf] : {std::pair{&options.data_dir, "/data"},
+                                    std::pair{&options.regimes_dir, "/regimes"}}) {
+      if (dir->empty()) {
+        *dir = std::string(home) + leaf;
+      }
+    }
+  }
+  if (const char* db = std::getenv("TIERGUARD_DB"); options.db.empty() && db != nullptr) {
+    options.db = db;
+  }
+  for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
+    if (const char* v = std::getenv(var); options.actor.empty() && v != nullptr) {
+      options.actor = v;
+    }
+  }
   if (!args.empty() && args[0] == "--version") {
     return Version(options);
   }
-  // Tests pin the time: TIERGUARD_NOW is a unix time in seconds.
   std::unique_ptr<tg::FixedClock> fixed;
-  if (const char* now = std::getenv("TIERGUARD_NOW"); now != nullptr) {
-    fixed = std::make_unique<tg::FixedClock>(std::atoll(now));
+  if (const std::optional<int64_t> now = TestNow()) {
+    fixed = std::make_unique<tg::FixedClock>(*now);
     options.clock = fixed.get();
+  } else if (std::getenv("TIERGUARD_NOW") != nullptr) {
+    std::fputs("tierguard: warning: TIERGUARD_NOW is for tests and only the tierguard-testing "
+               "build reads it; the system clock stamps the records\n",
+               stderr);
   }
   if (args.empty() || IsHelp(args[0])) {
     std::fputs(kMainHelp, args.empty() ? stderr : stdout);

@@ -22,12 +22,13 @@ namespace tg {
 
 struct EngineOptions {
   // Folder with countries.csv, country_groups.csv, chips.csv and classifications.yaml.
-  // Default: $TIERGUARD_HOME/data, else ./data.
+  // Default: ./data. (The library reads no environment variable; the CLI turns
+  // $TIERGUARD_HOME, $TIERGUARD_DB and $TIERGUARD_ACTOR into these options.)
   std::string data_dir;
-  // Folder with one *.yaml file per regime. Default: $TIERGUARD_HOME/regimes, else ./regimes.
+  // Folder with one *.yaml file per regime. Default: ./regimes.
   std::string regimes_dir;
-  // The ledger: a SQLite file (created on first use), or "memory". Empty: $TIERGUARD_DB, else
-  // no ledger (determine is then a pure what-if, and ledger commands fail).
+  // The ledger: a SQLite file (created on first use), or "memory". Empty: no ledger
+  // (determine is then a pure what-if, and ledger commands fail).
   std::string db;
   // For commands that only read: a ledger file that does not exist is NotFound, not created
   // empty (a mistyped path would otherwise read as a ledger with no history).
@@ -35,8 +36,7 @@ struct EngineOptions {
   // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
   // must outlive the Engine.
   const Clock* clock = nullptr;
-  // Who the audit log says made the changes. Empty: $TIERGUARD_ACTOR, else $USER, else
-  // "tierguard".
+  // Who the audit log says made the changes. Empty: "tierguard".
   std::string actor;
 };
 

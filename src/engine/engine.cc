@@ -26,13 +26,7 @@ namespace tg {
 namespace {
 
 std::string DefaultDir(const std::string& given, const char* leaf) {
-  if (!given.empty()) {
-    return given;
-  }
-  if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {
-    return std::string(home) + "/" + leaf;
-  }
-  return leaf;
+  return given.empty() ? leaf : given;
 }
 
 Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl& impl) {
@@ -103,22 +97,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->data_dir = data;
   impl->regimes_dir = regimes;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
-  impl->actor = options.actor;
-  for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
-    if (const char* v = std::getenv(var); impl->actor.empty() && v != nullptr) {
-      impl->actor = v;
-    }
-  }
-  if (impl->actor.empty()) {
-    impl->actor = "tierguard";
-  }
+  impl->actor = options.actor.empty() ? "tierguard" : options.actor;
   TG_RETURN_IF_ERROR(CheckUtf8(impl->actor, "actor"));
-  std::string db = options.db;
-  if (db.empty()) {
-    if (const char* env = std::getenv("TIERGUARD_DB"); env != nullptr) {
-      db = env;
-    }
-  }
+  const std::string& db = options.db;
   if (!db.empty()) {
     std::error_code ec;
     if (options.ledger_must_exist && db != "memory" && !std::filesystem::exists(db, ec)) {

@@ -2,7 +2,7 @@
 """The command line as ../shared/spec/ and a new user write it: global options before or after
 the command and as --opt=value, --help for every command, --version, read-only commands that
 refuse a ledger that does not exist, and output that cannot be written reported as an error.
-Usage: options_cli.py TIERGUARD_BINARY"""
+Usage: options_cli.py TIERGUARD_TESTING_BINARY TIERGUARD_RELEASE_BINARY"""
 import json
 import os
 import subprocess
@@ -83,6 +83,27 @@ def main():
                 r = run("determine", book, stdout=full)
             check(r.returncode != 0 and "cannot write the output" in r.stderr,
                   f"determine > /dev/full: {r.returncode} {r.stderr}")
+        # The clock tests pin is the testing build's alone: a release binary stamps its
+        # records with the system clock whatever TIERGUARD_NOW says.
+        release = sys.argv[2]
+        pinned = dict(env, TIERGUARD_NOW="1000000")
+        for build, expect_pinned in ((binary, True), (release, False)):
+            ledger = os.path.join(tmp, os.path.basename(build) + "-clock.db")
+            key = os.path.join(tmp, os.path.basename(build) + "-log")
+            subprocess.run([build, "audit", "keygen", "--name", "log", "--out", key],
+                           capture_output=True, env=env, check=True)
+            r = subprocess.run([build, "--db", ledger, "party", "add", "--id", "P-1", "--name",
+                                "Acme", "--country", "US"], capture_output=True, text=True,
+                               env=pinned)
+            check(r.returncode == 0 and ("TIERGUARD_NOW" in r.stderr) != expect_pinned,
+                  f"{build} party add with TIERGUARD_NOW: {r.returncode} {r.stderr}")
+            bundle = os.path.join(tmp, os.path.basename(build) + "-bundle")
+            subprocess.run([build, "--db", ledger, "audit", "export", "--key", key + ".key",
+                            bundle], capture_output=True, env=env, check=True)
+            with open(os.path.join(bundle, "records.jsonl")) as f:
+                stamp = json.loads(f.readline())["time"]
+            check((stamp == 1000000) == expect_pinned,
+                  f"{build}: the record is stamped {stamp} under TIERGUARD_NOW=1000000")
     return report("options_cli", failures)
 
 
