@@ -1107,6 +1107,16 @@ int Run(int argc, char** argv) {
       (rest[0] == "keygen" || rest[0] == "verify" || rest[0] == "cosign")) {
     return AuditOffline(rest);
   }
+  static const char* const kNeedLedger[] = {"ship",  "reserve", "commit", "release", "license",
+                                            "agreement", "party", "caps", "check", "alerts",
+                                            "veu",   "nac",     "audit",  "hits"};
+  const bool needs_ledger =
+      std::find(std::begin(kNeedLedger), std::end(kNeedLedger), command) !=
+          std::end(kNeedLedger) ||
+      (command == "lists" && (rest.empty() || rest[0] != "diff"));
+  if (needs_ledger && options.db.empty()) {
+    return Fail(command + " needs a ledger: give --db PATH or set TIERGUARD_DB");
+  }
   options.ledger_must_exist = OnlyReads(command, rest);
   auto engine = tg::Engine::Open(options);
   if (!engine) {

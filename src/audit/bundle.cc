@@ -208,15 +208,15 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   if (!since.empty()) {
     auto old_cp = VerifiedCheckpoint(since, verifiers);
     if (!old_cp) {
-      return old_cp.error().WithPrefix("--since");
+      return old_cp.error().WithPrefix("since checkpoint");
     }
     old = *old_cp;
     if (old->origin != cp.origin) {
-      return InvalidArgument("--since checkpoint is for log " + old->origin + ", not " + cp.origin);
+      return InvalidArgument("since checkpoint: it is for log " + old->origin + ", not " + cp.origin);
     }
     if (old->size < report.from || old->size > cp.size) {
-      return InvalidArgument("--since checkpoint has size " + std::to_string(old->size) +
-                             "; export the bundle --from " + std::to_string(old->size) +
+      return InvalidArgument("since checkpoint: it has size " + std::to_string(old->size) +
+                             "; a bundle from record " + std::to_string(old->size) +
                              " or earlier");
     }
   }
@@ -278,7 +278,7 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
       }
     }
     if (old && index == old->size && head.Root() != old->root) {
-      return DataLoss("the log was rewritten: the --since checkpoint (size " +
+      return DataLoss("the log was rewritten: the since checkpoint (size " +
                       std::to_string(old->size) + ") is not a prefix of this one");
     }
     head.Append(h);
@@ -294,7 +294,7 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                     "added)");
   }
   if (old && old->size == cp.size && head.Root() != old->root) {
-    return DataLoss("the log was rewritten: the --since checkpoint differs at the same size");
+    return DataLoss("the log was rewritten: the since checkpoint differs at the same size");
   }
   if (head.Root() != cp.root) {
     return DataLoss("the records do not hash to the signed root (a leaf hash or the frontier "

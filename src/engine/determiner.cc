@@ -190,7 +190,7 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
   const bool named = !req.license.empty();
   if (batch.view() == nullptr) {
     if (named) {
-      return FailedPrecondition("license: shipping under a named licence needs a ledger (--db)");
+      return FailedPrecondition("license: shipping under a named licence needs a ledger, which holds its balance");
     }
     return false;
   }

@@ -187,7 +187,7 @@ Result<classify::ClassifyOptions> Engine::Impl::ClassifyOptionsFor(
 
 Result<store::Store*> Engine::Impl::Ledger() const {
   if (store == nullptr) {
-    return FailedPrecondition("this command needs a ledger: give --db PATH or set TIERGUARD_DB");
+    return FailedPrecondition("this command needs a ledger, and the engine was opened without one");
   }
   return store.get();
 }
@@ -312,7 +312,7 @@ Result<std::string> Engine::ClassifyPart(std::string_view part, Date as_of,
   item.kind = Item::Kind::kPart;
   item.part = std::string(part);
   Classification cls;
-  TG_RETURN_IF_ERROR(impl_->classifier.Classify(item, as_of, options, "--part", cls));
+  TG_RETURN_IF_ERROR(impl_->classifier.Classify(item, as_of, options, "part", cls));
   std::string out;
   engine::WriteClassificationJson(cls, out);
   return out;

@@ -28,7 +28,7 @@ namespace {
 // The log's origin line is the name of the key that signs it.
 Result<std::string> OriginOf(std::string_view private_key) {
   if (!private_key.starts_with("PRIVATE+KEY+")) {
-    return InvalidArgument("--key: expected a PRIVATE+KEY+… file (tierguard audit keygen)");
+    return InvalidArgument("signing key: expected a PRIVATE+KEY+… line, as audit keygen writes");
   }
   const std::string_view rest = private_key.substr(12);
   return std::string(rest.substr(0, rest.find('+')));
@@ -235,7 +235,7 @@ Result<std::string> Engine::AuditProve(std::string_view id, std::string_view pri
   TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(id));
   TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(id));
   if (!shipped && !held) {
-    return NotFound("--id: no recorded decision for request '" + std::string(id) + "'");
+    return NotFound("request id: no recorded decision for request '" + std::string(id) + "'");
   }
   const uint64_t index = shipped ? shipped->audit_index : held->audit_index;
   audit::AuditLog log(*txn);
@@ -270,7 +270,7 @@ Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t 
     to = size;
   }
   if (to > size || from > to) {
-    return InvalidArgument("--from/--to: the log has " + std::to_string(size) +
+    return InvalidArgument("record range: the log has " + std::to_string(size) +
                            " records; asked for [" + std::to_string(from) + ", " +
                            std::to_string(to) + ")");
   }

@@ -146,7 +146,7 @@ void WriteHits(const std::string& id, const std::string& query,
 Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
                                          const ScreenOptions& options) const {
   if (options.lists.empty()) {
-    return InvalidArgument("no lists to screen against (give --list FILE)");
+    return InvalidArgument("no lists to screen against");
   }
   std::vector<screen::ScreeningList> lists;
   lists.reserve(options.lists.size());

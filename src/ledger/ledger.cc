@@ -400,11 +400,11 @@ Status Ledger::AddVeu(const Veu& v) {
   }
   if (v.kind == "national") {
     if (v.country.empty() || !(v.limit_tpp > 0)) {
-      return InvalidArgument("veu: a national VEU needs a country and a TPP ceiling (--limit-tpp)");
+      return InvalidArgument("veu: a national VEU needs a country and a TPP ceiling (limit_tpp)");
     }
   } else if (v.kind == "universal") {
     if (!(v.total_tpp > 0)) {
-      return InvalidArgument("veu: a universal VEU needs the holder's installed base (--total-tpp)");
+      return InvalidArgument("veu: a universal VEU needs the holder's installed base (total_tpp)");
     }
     if (!(v.tier2_share > 0 && v.tier2_share <= 1) || !(v.country_share > 0 && v.country_share <= 1)) {
       return InvalidArgument("veu: shares must be in (0, 1]");

@@ -692,7 +692,7 @@ Result<ReconcileReport> ReconcileAuditBundle(const std::string& bundle) {
   }
   if (!from_zero) {
     return InvalidArgument(bundle + ": the bundle does not start at record 0; balances need the "
-                           "whole log (export it with --from 0)");
+                           "whole log (a bundle from record 0)");
   }
   std::FILE* in = std::fopen((bundle + "/records.jsonl").c_str(), "rb");
   if (in == nullptr) {

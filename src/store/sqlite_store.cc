@@ -698,7 +698,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
     return OpenMemoryStore();
   }
   if (location.empty()) {
-    return InvalidArgument("--db: empty database path");
+    return InvalidArgument("the ledger path is empty");
   }
   return OpenSqliteStore(location);
 }

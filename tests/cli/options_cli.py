@@ -77,6 +77,12 @@ def main():
             check(r.returncode == 2 and "no ledger at" in r.stderr and not os.path.exists(missing),
                   f"{args} on a missing ledger: {r.returncode} {r.stderr}")
 
+        # A ledger command without a ledger says how to give one.
+        r = subprocess.run([binary, "caps"], capture_output=True, text=True,
+                           env={k: v for k, v in env.items() if k != "TIERGUARD_DB"})
+        check(r.returncode == 2 and "caps needs a ledger: give --db PATH" in r.stderr,
+              f"caps without a ledger: {r.returncode} {r.stderr}")
+
         # Output that cannot be written is an error.
         if os.path.exists("/dev/full"):
             with open("/dev/full", "w") as full:
