@@ -654,7 +654,12 @@ class SqliteStore : public Store {
   }
 
   // Applies the missing migrations in one transaction; concurrent openers wait on the lock.
+  // A ledger already at this schema is opened without the write lock, so that a command that
+  // only reads never waits behind a writer (WAL readers do not).
   Status Migrate() {
+    if (auto current = UserVersion(); current && *current == kSchemaVersion) {
+      return Status::Ok();
+    }
     TG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", path_));
     auto version = UserVersion();
     if (!version) {
