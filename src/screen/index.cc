@@ -12,8 +12,8 @@ namespace tg::screen {
 namespace {
 
 // Candidates scored per round: the names sharing the most (rarest) tokens with the query. A
-// round with a hit means the hits may go on (a common name listed many times): the next round
-// is scored, until one ends without.
+// round whose hits reach into its second half means the hits go on (a common name listed many
+// times): the next round is scored, until one ends without.
 constexpr size_t kMaxCandidates = 32;
 // A posting list longer than this is read only when the rarer tokens found few candidates;
 // otherwise its key is looked for in the kShortlist candidates with the most votes.
@@ -255,7 +255,10 @@ std::span<const uint32_t> Index::Posting(const std::string& key) const {
 }
 
 const NormalizedName& Index::Norm(uint32_t id) const {
-  std::atomic<const NormalizedName*>& slot = norms_[id];
+  if (flat_ == nullptr) {
+    return *built_[id];  // normalised by Add
+  }
+  std::atomic<const NormalizedName*>& slot = (*read_norms_)[id];
   if (const NormalizedName* n = slot.load(std::memory_order_acquire)) {
     return *n;
   }
@@ -282,8 +285,10 @@ void Index::Post(const std::string& key, uint32_t name) {
 }
 
 Index::~Index() {
-  for (std::atomic<const NormalizedName*>& n : norms_) {
-    delete n.load();
+  if (read_norms_ != nullptr) {
+    for (std::atomic<const NormalizedName*>& n : *read_norms_) {
+      delete n.load();
+    }
   }
 }
 
@@ -370,7 +375,8 @@ Result<size_t> Index::Add(const ScreeningList& list) {
         names_.push_back(Name{entry, text, static_cast<uint16_t>(text_index),
                               static_cast<uint8_t>(alternative),
                               static_cast<uint8_t>(std::min<size_t>(n.tokens.size(), 255))});
-        norms_.emplace_back(new NormalizedName(std::move(n)));
+        name_tokens_.push_back(names_.back().tokens);
+        built_.push_back(std::make_unique<NormalizedName>(std::move(n)));
         ++added;
       }
     }
@@ -523,28 +529,35 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     s.weight /= 1.0 + std::log1p(static_cast<double>(word_names[s.word]));
   }
   // The keys of common postings last, rarest first (they may be left unread); the others a
-  // word at a time, so that a word's keys vote one after another.
+  // word at a time, its best key first, so that a name gets the vote of the first key of the
+  // word that holds it.
   std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
     const bool common_a = a.posting.size() > kCommonPosting;
     const bool common_b = b.posting.size() > kCommonPosting;
     if (common_a != common_b) {
       return common_b;
     }
-    if (!common_a && a.word != b.word) {
+    if (common_a) {
+      return a.posting.size() < b.posting.size();
+    }
+    if (a.word != b.word) {
       return a.word < b.word;
     }
-    return a.posting.size() < b.posting.size();
+    return a.weight != b.weight ? a.weight > b.weight : a.posting.size() < b.posting.size();
   });
   // Votes in dense arrays per thread (reset through the list of names touched): a hash map
-  // here cost more than the scoring. A name's vote is the sum over the query's words of the
-  // best key of each: `word_vote` holds the best so far of the word that voted last.
+  // here cost more than the scoring. `voted` marks the names a word has voted for in this
+  // search (the search's number in the high bits, the word's in the low 16).
   thread_local std::vector<float> votes;
-  thread_local std::vector<float> word_vote;
-  thread_local std::vector<uint16_t> last_word;
+  thread_local std::vector<uint32_t> voted;
   thread_local std::vector<uint32_t> touched;
+  thread_local uint32_t search = 0;
   votes.resize(names_.size(), 0.0f);
-  word_vote.resize(names_.size(), 0.0f);
-  last_word.resize(names_.size(), 0);
+  voted.resize(names_.size(), 0);
+  if (++search == 1u << 16) {  // the search numbers wrapped: forget every mark
+    std::fill(voted.begin(), voted.end(), 0);
+    search = 1;
+  }
   touched.clear();
   size_t read = 0;
   for (; read < sources.size(); ++read) {
@@ -553,33 +566,31 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       break;  // the rarer keys already found enough candidates
     }
     const auto w = static_cast<float>(s.weight);
-    for (uint32_t name : s.posting) {
-      if (word_vote[name] == 0.0f) {
-        touched.push_back(name);
-      } else if (last_word[name] == s.word) {
-        word_vote[name] = std::max(word_vote[name], w);
-        continue;
+    const uint32_t mark = search << 16 | s.word;
+    for (const uint32_t name : s.posting) {
+      if (voted[name] == mark) {
+        continue;  // this word has voted for the name with a better key
       }
-      votes[name] += word_vote[name];
-      word_vote[name] = w;
-      last_word[name] = s.word;
+      voted[name] = mark;
+      if (votes[name] == 0.0f) {
+        touched.push_back(name);
+      }
+      votes[name] += w;
     }
   }
-  thread_local std::vector<std::pair<double, uint32_t>> ranked;
+  // A candidate's votes, and in the low bits of its key its length (fewer words first when
+  // votes are equal: it has fewer words the query lacks) and its id.
+  thread_local std::vector<std::pair<double, uint64_t>> ranked;
   ranked.clear();
-  for (uint32_t name : touched) {
-    ranked.emplace_back(votes[name] + word_vote[name], name);
+  for (const uint32_t name : touched) {
+    ranked.emplace_back(votes[name], uint64_t{name_tokens_[name]} << 32 | name);
     votes[name] = 0.0f;
-    word_vote[name] = 0.0f;
   }
-  // Equal votes: the name with fewer words first (it has fewer words the query lacks).
-  auto by_votes = [this](const auto& a, const auto& b) {
-    if (a.first != b.first) {
-      return a.first > b.first;
-    }
-    const size_t words_a = names_[a.second].tokens;
-    const size_t words_b = names_[b.second].tokens;
-    return words_a != words_b ? words_a < words_b : a.second < b.second;
+  auto by_votes = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  auto id_of = [](const std::pair<double, uint64_t>& r) {
+    return static_cast<uint32_t>(r.second);
   };
   if (read < sources.size()) {
     // The common keys left unread still count: rather than read their long postings, look
@@ -588,9 +599,10 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shortlist),
                       ranked.end(), by_votes);
     ranked.resize(shortlist);
-    for (auto& [vote, id] : ranked) {
+    for (auto& [vote, rank_key] : ranked) {
+      const NormalizedName& norm = Norm(static_cast<uint32_t>(rank_key));
       for (size_t k = read; k < sources.size(); ++k) {
-        if (Holds(Norm(id), sources[k])) {
+        if (Holds(norm, sources[k])) {
           vote += sources[k].weight;
         }
       }
@@ -599,7 +611,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // The short abjad words rank: among the many names a long word found (MOHAMMED), those
   // that also hold a short word's consonants (ALI) come first, a vote for each word held.
   if (!short_abjad.empty()) {
-    for (auto& [vote, id] : ranked) {
+    for (auto& [vote, rank_key] : ranked) {
+      const auto id = static_cast<uint32_t>(rank_key);
       uint64_t held = 0;  // which short words this name holds, each counted once
       for (const Token& t : Norm(id).tokens) {
         if (t.Has(kAbjad)) {
@@ -701,18 +714,23 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     const size_t end = std::min(ranked.size(), start + kMaxCandidates);
     std::partial_sort(ranked.begin() + static_cast<std::ptrdiff_t>(start),
                       ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), by_votes);
-    bool hit = false;
+    size_t last_hit = 0;
+    size_t round_hits = 0;
     for (size_t k = start; k < end; ++k) {
-      hit = score_candidate(ranked[k].second) || hit;
+      if (score_candidate(id_of(ranked[k]))) {
+        last_hit = k + 1;
+        ++round_hits;
+      }
     }
-    // A round without a hit ends the search, unless there were hits before and its names
-    // still hold the query's words about as well as the first one: names that hold one common
-    // word alike (Alexander) come in no better order than by their length, and the hits among
-    // them are spread out.
-    any_hit = any_hit || hit;
+    // The hits go on when the round found several, or one in its second half (a common name
+    // listed many times), or when there were hits and the round's names still hold the
+    // query's words about as well as the first one: names that hold one common word alike
+    // (Alexander) come in no better order than by their length, and the hits among them are
+    // spread out.
+    any_hit = any_hit || last_hit > 0;
     const bool near_top = any_hit && ranked[end - 1].first >= kNearTopVotes * ranked[0].first &&
                           end < kMaxNearTop;
-    if (!hit && !near_top) {
+    if (round_hits < 2 && 2 * last_hit <= start + end && !near_top) {
       break;
     }
     start = end;

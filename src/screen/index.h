@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -86,6 +85,9 @@ class Index {
     uint8_t alternative;   // which of the text's normalised alternatives (NormalizeAll)
     uint8_t tokens;        // how many tokens it has (at most 255 counted)
   };
+  // Name::tokens again, a byte a name: a search reads it for every candidate, and a dense
+  // array of bytes stays in cache where the table of names does not.
+  std::vector<uint8_t> name_tokens_;
   struct EntryRef {
     const ScreeningList* list;
     const ListEntry* entry;
@@ -108,8 +110,10 @@ class Index {
   CountryResolver countries_;
   std::vector<Name> names_;
   std::vector<EntryRef> entries_;
-  // Each name's normalised form, by id: set when added, or when first scored after a snapshot.
-  mutable std::deque<std::atomic<const NormalizedName*>> norms_;
+  // Each name's normalised form, by id: made by Add; or, for an index read from a snapshot,
+  // made when first scored (null until then).
+  std::vector<std::unique_ptr<const NormalizedName>> built_;
+  std::unique_ptr<std::vector<std::atomic<const NormalizedName*>>> read_norms_;
   // Postings as Add builds them; after a snapshot is loaded, sorted keys over a flat array.
   std::unordered_map<std::string, std::vector<uint32_t>> postings_;
   struct Flat {

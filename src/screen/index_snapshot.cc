@@ -163,6 +163,7 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
   auto fail = [&](const std::string& why) {
     entries_.clear();
     names_.clear();
+    name_tokens_.clear();
     return DataLoss(path + ": " + why);
   };
   uint32_t name_count = 0;
@@ -183,6 +184,7 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
                           static_cast<uint16_t>(text_index),
                           static_cast<uint8_t>(table[4 * i + 2]),
                           static_cast<uint8_t>(table[4 * i + 3])});
+    name_tokens_.push_back(names_.back().tokens);
   }
   uint32_t keys = 0;
   if (!r.Word(keys) || !r.Words(static_cast<size_t>(keys) + 1, flat->key_offsets) ||
@@ -211,9 +213,7 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
       return fail("screening snapshot posting names no name");
     }
   }
-  for (size_t i = 0; i < name_count; ++i) {
-    norms_.emplace_back(nullptr);
-  }
+  read_norms_ = std::make_unique<std::vector<std::atomic<const NormalizedName*>>>(name_count);
   flat_ = std::move(flat);
   return Status::Ok();
 }
