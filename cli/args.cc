@@ -259,12 +259,25 @@ std::vector<std::string> Split(const std::string& text) {
   return out;
 }
 
+namespace {
+
+ListFormat list_format = ListFormat::kJson;
+size_t list_width = 0;
+
+}  // namespace
+
+void SetListFormat(ListFormat format, size_t width) {
+  list_format = format;
+  list_width = width;
+}
+
 int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines) {
   if (!lines) {
     return Refused(what, lines.error());
   }
-  for (const std::string& l : *lines) {
-    std::printf("%s\n", l.c_str());
+  std::string error;
+  if (!WriteList(*lines, list_format, list_width, stdout, error)) {
+    return Refused(what, InvalidArgument(error));
   }
   return kExitOk;
 }

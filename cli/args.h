@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cli/list_format.h"
 #include "tierguard/engine.h"
 
 namespace tg::cli {
@@ -59,7 +60,11 @@ bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out,
                 std::string& error);
 // Comma-separated values, empty pieces dropped.
 std::vector<std::string> Split(const std::string& text);
-// Prints a listing, one JSON object a line, or the reason it was refused.
+// How PrintList writes listings: the --format the command line gave, and the terminal's width
+// for a table (0 when the output is no terminal: nothing is cut).
+void SetListFormat(ListFormat format, size_t width);
+// Prints a listing (JSON objects, one a line, or as SetListFormat chose), or the reason it was
+// refused.
 int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines);
 
 }  // namespace tg::cli

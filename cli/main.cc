@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <malloc.h>
 #include <memory>
@@ -72,6 +73,9 @@ commands:
                   ledger commands need it; with it, determine counts the recorded history.
                   Commands that only read (determine, caps, check, alerts, audit, list and
                   show) refuse a ledger that does not exist rather than create an empty one
+  --format F      listings (caps, alerts, license list, agreement list, veu list, nac list,
+                  lists list, hits list, hits open) as json (JSON Lines, the default), csv or
+                  table
   --data DIR      reference data (default: $TIERGUARD_HOME/data, else ./data)
   --regimes DIR   regime files (default: $TIERGUARD_HOME/regimes, else ./regimes)
 
@@ -1031,6 +1035,30 @@ int Run(int argc, char** argv) {
     } else if (target->empty()) {
       return Fail("a global option was given an empty value");
     }
+  }
+  // --format for listings, wherever it is given.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const bool joined = args[i].starts_with("--format=");
+    if (args[i] != "--format" && !joined) {
+      continue;
+    }
+    if (!joined && i + 1 >= args.size()) {
+      return Fail("--format needs a value: json, csv or table");
+    }
+    const std::string value = joined ? args[i].substr(9) : args[i + 1];
+    ListFormat format = ListFormat::kJson;
+    if (!ParseListFormat(value, format)) {
+      return Fail("--format: '" + value + "' is not json, csv or table");
+    }
+    winsize terminal{};
+    const size_t width =
+        ::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &terminal) == 0
+            ? terminal.ws_col
+            : 0;
+    SetListFormat(format, width);
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+               args.begin() + static_cast<std::ptrdiff_t>(i + (joined ? 1 : 2)));
+    break;
   }
   // The environment's defaults, read here: the library reads no environment variable.
   if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {

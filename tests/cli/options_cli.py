@@ -3,6 +3,8 @@
 the command and as --opt=value, --help for every command, --version, read-only commands that
 refuse a ledger that does not exist, and output that cannot be written reported as an error.
 Usage: options_cli.py TIERGUARD_TESTING_BINARY TIERGUARD_RELEASE_BINARY"""
+import csv
+import io
 import json
 import os
 import subprocess
@@ -53,6 +55,28 @@ def main():
         r = run("--db", db, "ship", "--summary=yes", book)
         check(r.returncode == 2 and "--summary takes no value" in r.stderr,
               f"a flag given a value: {r.returncode} {r.stderr}")
+
+        # Listings as CSV (safe to open in a spreadsheet) and as a table, the same fields.
+        r = run("--db", db, "license", "add", "--number", "=2+3", "--eccn", "3A090.a",
+                "--destination", "AE", "--consignee", "C-77", "--quantity", "5", "--from",
+                "2026-01-01", "--to", "2027-12-31")
+        check(r.returncode == 0, f"license add: {r.stderr}")
+        as_json = [json.loads(l) for l in run("--db", db, "license", "list").stdout.splitlines()]
+        r = run("license", "list", "--format", "csv", "--db", db)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        check(r.returncode == 0 and len(rows) == len(as_json) == 1
+              and rows[0]["number"] == "'=2+3" and rows[0]["destination"] == "AE"
+              and json.loads(rows[0]["eccns"]) == as_json[0]["eccns"]
+              and int(rows[0]["quantity_left"]) == as_json[0]["quantity_left"],
+              f"license list --format csv: {r.stdout} {r.stderr} against {as_json}")
+        r = run(f"--db={db}", "caps", "--format", "table")
+        lines = r.stdout.splitlines()
+        check(r.returncode == 0 and lines[0].split()[:3] == ["cap", "key", "used"]
+              and lines[1].split()[:3] == [caps[0]["cap"], caps[0]["key"], str(caps[0]["used"])],
+              f"caps --format table: {r.stdout} {r.stderr}")
+        r = run("--db", db, "caps", "--format=xml")
+        check(r.returncode == 2 and "not json, csv or table" in r.stderr,
+              f"--format xml: {r.returncode} {r.stderr}")
 
         # --help for every command, wherever it is, without a ledger, changing nothing.
         for command in ["classify", "determine", "regimes", "ship", "reserve", "commit",
