@@ -44,7 +44,7 @@ std::optional<int64_t> TestNow() {
 
 constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
 
-usage: tierguard [--db PATH] [--data DIR] [--regimes DIR] COMMAND [ARGS]
+usage: tierguard [--db PATH] [--data DIR] [--regimes DIR] [--as NAME] COMMAND [ARGS]
        tierguard --version
 
 commands:
@@ -59,7 +59,7 @@ commands:
   agreement   add | list government-to-government agreements
   veu         add | list Validated End-User authorisations
   nac         file | confirm | refuse | list License Exception NAC notifications
-  party       add | link | show parties and party groups
+  party       add | link | show | list parties and party groups
   caps        usage and headroom of every cap on record
   check       verify that every counter equals the sum of its shipments and holds
   alerts      structuring alerts and new screening hits after a list update
@@ -73,9 +73,10 @@ commands:
                   ledger commands need it; with it, determine counts the recorded history.
                   Commands that only read (determine, caps, check, alerts, audit, list and
                   show) refuse a ledger that does not exist rather than create an empty one
+  --as NAME       who the audit log says acted (default: $TIERGUARD_ACTOR, else $USER)
   --format F      listings (caps, alerts, license list, agreement list, veu list, nac list,
-                  lists list, hits list, hits open) as json (JSON Lines, the default), csv or
-                  table
+                  party list, lists list, hits list, hits open) as json (JSON Lines, the
+                  default), csv or table
   --data DIR      reference data (default: $TIERGUARD_HOME/data, else ./data)
   --regimes DIR   regime files (default: $TIERGUARD_HOME/regimes, else ./regimes)
 
@@ -189,6 +190,7 @@ constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id 
                                     [--owner NAME]…
        tierguard --db PATH party link FROM TO --kind owns|shares_address|shares_owner [--share S]
        tierguard --db PATH party show ID
+       tierguard --db PATH party list [--format json|csv|table]
 Linked parties, and parties with the same address or beneficial owner, form one party group;
 caps defined "per: group" and the structuring detector count the group together.
 )";
@@ -714,7 +716,10 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     std::printf("%s\n", json->c_str());
     return kExitOk;
   }
-  return Fail("party: unknown command '" + verb + "' (add, link, show)");
+  if (verb == "list") {
+    return PrintList("party list", engine.ListParties());
+  }
+  return Fail("party: unknown command '" + verb + "' (add, link, show, list)");
 }
 
 std::string ReadText(const std::string& path, std::string& error) {
@@ -1011,7 +1016,8 @@ int Run(int argc, char** argv) {
     std::string* target = nullptr;
     for (const auto& [name, field] : {std::pair{"--db", &options.db},
                                       std::pair{"--data", &options.data_dir},
-                                      std::pair{"--regimes", &options.regimes_dir}}) {
+                                      std::pair{"--regimes", &options.regimes_dir},
+                                      std::pair{"--as", &options.actor}}) {
       const std::string joined = std::string(name) + "=";
       if (args[i] == name) {
         if (i + 1 >= args.size()) {

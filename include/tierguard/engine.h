@@ -186,7 +186,8 @@ class Engine {
   // each hit no clearance covers becomes an alert. Returns how many alerts it raised.
   Result<int64_t> AddParty(const PartyRecord& party) const;
   Status LinkParties(const PartyLink& link) const;
-  Result<std::string> ShowParty(std::string_view id) const;  // the party, its links, its group
+  Result<std::string> ShowParty(std::string_view id) const;
+  Result<std::vector<std::string>> ListParties() const;  // every party on record, one JSON line each  // the party, its links, its group
 
   // Every counter with its usage and, per regime that defines the cap, its limit.
   Result<std::vector<std::string>> Caps() const;

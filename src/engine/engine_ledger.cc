@@ -592,6 +592,11 @@ Result<int64_t> Engine::AddParty(const PartyRecord& party) const {
   });
 }
 
+Result<std::vector<std::string>> Engine::ListParties() const {
+  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); },
+                       Access::kRead);
+}
+
 Status Engine::LinkParties(const PartyLink& link) const {
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Link(link); });
 }

@@ -78,6 +78,23 @@ def main():
         check(r.returncode == 2 and "not json, csv or table" in r.stderr,
               f"--format xml: {r.returncode} {r.stderr}")
 
+        # --as names who acted, in the log; party list lists the parties on record.
+        r = run("party", "add", "--id", "P-7", "--name", "Acme, Inc.", "--country", "US",
+                "--as", "clerk-7", "--db", db)
+        check(r.returncode == 0, f"party add --as: {r.stderr}")
+        key = os.path.join(tmp, "as-log")
+        subprocess.run([binary, "audit", "keygen", "--name", "log", "--out", key],
+                       capture_output=True, env=env, check=True)
+        bundle = os.path.join(tmp, "as-bundle")
+        run("--db", db, "audit", "export", "--key", key + ".key", bundle)
+        with open(os.path.join(bundle, "records.jsonl")) as f:
+            added = [json.loads(l) for l in f if '"party.add"' in l]
+        check([r["actor"] for r in added] == ["clerk-7"], f"the actor of party add: {added}")
+        r = run("--db", db, "party", "list", "--format", "csv")
+        parties = list(csv.DictReader(io.StringIO(r.stdout)))
+        check(r.returncode == 0 and [(p["id"], p["name"], p["country"]) for p in parties]
+              == [("P-7", "Acme, Inc.", "US")], f"party list --format csv: {r.stdout} {r.stderr}")
+
         # --help for every command, wherever it is, without a ledger, changing nothing.
         for command in ["classify", "determine", "regimes", "ship", "reserve", "commit",
                         "release", "license", "agreement", "party", "caps", "check", "alerts",
