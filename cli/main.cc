@@ -1012,12 +1012,14 @@ int Run(int argc, char** argv) {
   }
   // The global options, before or after the command, as --opt VALUE or --opt=VALUE.
   tg::EngineOptions options;
+  std::string format_text;
   for (size_t i = 0; i < args.size();) {
-    std::string* target = nullptr;
+    const char* given = nullptr;
     for (const auto& [name, field] : {std::pair{"--db", &options.db},
                                       std::pair{"--data", &options.data_dir},
                                       std::pair{"--regimes", &options.regimes_dir},
-                                      std::pair{"--as", &options.actor}}) {
+                                      std::pair{"--as", &options.actor},
+                                      std::pair{"--format", &format_text}}) {
       const std::string joined = std::string(name) + "=";
       if (args[i] == name) {
         if (i + 1 >= args.size()) {
@@ -1026,35 +1028,27 @@ int Run(int argc, char** argv) {
         *field = args[i + 1];
         args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
                    args.begin() + static_cast<std::ptrdiff_t>(i + 2));
-        target = field;
       } else if (args[i].starts_with(joined)) {
         *field = args[i].substr(joined.size());
         args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-        target = field;
+      } else {
+        continue;
       }
-      if (target != nullptr) {
-        break;
+      if (field->empty()) {
+        return Fail(std::string(name) + " was given an empty value");
       }
+      given = name;
+      break;
     }
-    if (target == nullptr) {
+    if (given == nullptr) {
       ++i;
-    } else if (target->empty()) {
-      return Fail("a global option was given an empty value");
     }
   }
-  // --format for listings, wherever it is given.
-  for (size_t i = 0; i < args.size(); ++i) {
-    const bool joined = args[i].starts_with("--format=");
-    if (args[i] != "--format" && !joined) {
-      continue;
-    }
-    if (!joined && i + 1 >= args.size()) {
-      return Fail("--format needs a value: json, csv or table");
-    }
-    const std::string value = joined ? args[i].substr(9) : args[i + 1];
+  // --format for listings.
+  if (!format_text.empty()) {
     ListFormat format = ListFormat::kJson;
-    if (!ParseListFormat(value, format)) {
-      return Fail("--format: '" + value + "' is not json, csv or table");
+    if (!ParseListFormat(format_text, format)) {
+      return Fail("--format: '" + format_text + "' is not json, csv or table");
     }
     winsize terminal{};
     const size_t width =
@@ -1062,9 +1056,6 @@ int Run(int argc, char** argv) {
             ? terminal.ws_col
             : 0;
     SetListFormat(format, width);
-    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-               args.begin() + static_cast<std::ptrdiff_t>(i + (joined ? 1 : 2)));
-    break;
   }
   // The environment's defaults, read here: the library reads no environment variable.
   if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {

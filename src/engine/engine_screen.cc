@@ -332,10 +332,6 @@ Result<std::vector<std::pair<std::string, screen::ScreeningList>>> KeptLists(led
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // Size and modification time of every file under `dir`, in name order: what a snapshot was
 // built from besides the lists.
 void AddFilesOf(const std::filesystem::path& dir, std::string& out) {
@@ -406,9 +402,8 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
   // The snapshot of these lists when one was written, else the index built and written for
   // the next command. The snapshot is a cache: one that cannot be written (a read-only
   // folder) or read (damaged; it is then written again) costs time, never an answer.
-  const std::string key = SnapshotKey(impl, lists);
-  const std::string path = impl.snapshot_dir.empty() ? std::string()
-                                                      : impl.snapshot_dir + "/" + key + ".idx";
+  const std::string key = impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, lists);
+  const std::string path = key.empty() ? std::string() : impl.snapshot_dir + "/" + key + ".idx";
   if (path.empty() || !ctx->index->LoadSnapshot(path, key, lists).ok()) {
     for (const screen::ScreeningList* list : lists) {
       TG_RETURN_IF_ERROR(ctx->index->Add(*list).status());

@@ -19,8 +19,8 @@ constexpr size_t kMaxCandidates = 32;
 // otherwise its key is looked for in the kShortlist candidates with the most votes.
 constexpr size_t kCommonPosting = 4000;
 constexpr size_t kShortlist = 128;
-// Candidates with at least this share of the best candidate's votes are scored, up to
-// kMaxNearTop of them, even after a round of kMaxCandidates without a hit.
+// Once a hit is found, candidates with at least this share of the best candidate's votes are
+// scored, up to kMaxNearTop of them, even after a round of kMaxCandidates without a hit.
 constexpr double kNearTopVotes = 0.7;
 constexpr size_t kMaxNearTop = 1024;
 // A Han name of at most this many characters is also looked up as a whole, in at most this many
@@ -160,10 +160,16 @@ template <typename AddKey>
 void AddHanReadings(const NormalizedName& n, AddKey&& add) {
   const HanReadings::Readings* previous = nullptr;
   const Token* previous_token = nullptr;
+  std::vector<const HanReadings::Readings*> chars;  // every token's, while all have some
+  bool all_read = true;
   for (size_t i = 0; i < n.tokens.size(); ++i) {
     const Token& t = n.tokens[i];
     const HanReadings::Readings* r =
         t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
+    all_read = all_read && r != nullptr && !r->all.empty();
+    if (all_read) {
+      chars.push_back(r);
+    }
     if (r == nullptr) {
       previous = nullptr;
       continue;
@@ -189,22 +195,15 @@ void AddHanReadings(const NormalizedName& n, AddKey&& add) {
   }
   // A name of two to four characters, every reading of it run together by sound, as listed
   // names are posted joined: 金正恩 as gimjeongeun finds KIM Jong Un (kimjongun).
-  std::vector<const HanReadings::Readings*> chars;
-  size_t combinations = 1;
-  for (const Token& t : n.tokens) {
-    const HanReadings::Readings* r =
-        t.han != 0 && !t.mandarin_only ? HanReadings::OfDefault(t.han) : nullptr;
-    if (r == nullptr || r->all.empty()) {
-      return;
-    }
-    chars.push_back(r);
-    combinations *= r->all.size();
-    if (chars.size() > kMaxHanRun || combinations > kMaxHanRunReadings) {
-      return;
-    }
-  }
-  if (chars.size() < 2) {
+  if (!all_read || chars.size() < 2 || chars.size() > kMaxHanRun) {
     return;
+  }
+  size_t combinations = 1;
+  for (const HanReadings::Readings* r : chars) {
+    combinations *= r->all.size();
+    if (combinations > kMaxHanRunReadings) {
+      return;
+    }
   }
   for (size_t c = 0; c < combinations; ++c) {
     std::string joined;
@@ -454,9 +453,9 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       // for words no listed name has as they are (a listed word is most likely not a typo).
       if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) &&
           Posting(t.text).empty()) {
-        for (size_t i = 0; i < t.text.size(); ++i) {
-          add(DeletionKey(t.text, i), KeyKind::kOther, 0.8 * w);
-          add(t.text.substr(0, i) + t.text.substr(i + 1), KeyKind::kText, 0.8 * w);
+        for (size_t at = 0; at < t.text.size(); ++at) {
+          add(DeletionKey(t.text, at), KeyKind::kOther, 0.8 * w);
+          add(t.text.substr(0, at) + t.text.substr(at + 1), KeyKind::kText, 0.8 * w);
         }
         // The query word may lack a letter: it is then a deletion key of the listed word.
         add("-" + t.text, KeyKind::kOther, 0.8 * w);
@@ -476,8 +475,6 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         add(std::move(key), kind, weight);
       }
     });
-    // The whole name written as one word ("GoldmanSachs"): a vote of 2 when one listed name
-    // has it, the rarity scaling undone for that case.
     // A name written in an abjad (its words' consonants): looked up among the abjad keys of
     // the listed Latin words and names, word by word and joined.
     bool abjad = false;
@@ -507,6 +504,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         add_abjad_key(key, kJoinedVote, false);
       }
     }
+    // The whole name written as one word ("GoldmanSachs").
     if (n.tokens.size() > 1) {
       const std::string joined = n.Joined();
       add_alone(joined, KeyKind::kOther, kJoinedVote);
@@ -599,11 +597,11 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shortlist),
                       ranked.end(), by_votes);
     ranked.resize(shortlist);
-    for (auto& [vote, rank_key] : ranked) {
-      const NormalizedName& norm = Norm(static_cast<uint32_t>(rank_key));
+    for (auto& ranked_name : ranked) {
+      const NormalizedName& norm = Norm(id_of(ranked_name));
       for (size_t k = read; k < sources.size(); ++k) {
         if (Holds(norm, sources[k])) {
-          vote += sources[k].weight;
+          ranked_name.first += sources[k].weight;
         }
       }
     }
@@ -611,10 +609,9 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // The short abjad words rank: among the many names a long word found (MOHAMMED), those
   // that also hold a short word's consonants (ALI) come first, a vote for each word held.
   if (!short_abjad.empty()) {
-    for (auto& [vote, rank_key] : ranked) {
-      const auto id = static_cast<uint32_t>(rank_key);
+    for (auto& ranked_name : ranked) {
       uint64_t held = 0;  // which short words this name holds, each counted once
-      for (const Token& t : Norm(id).tokens) {
+      for (const Token& t : Norm(id_of(ranked_name)).tokens) {
         if (t.Has(kAbjad)) {
           continue;
         }
@@ -622,7 +619,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
         for (size_t k = 0; k < short_abjad.size() && k < 64; ++k) {
           if ((held >> k & 1) == 0 && short_abjad[k] == key) {
             held |= uint64_t{1} << k;
-            vote += 1.0f;
+            ranked_name.first += 1.0;
           }
         }
       }

@@ -4,11 +4,10 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <array>
 #include <memory>
 #include <span>
-#include <vector>
 #include <unordered_map>
+#include <vector>
 
 #include "src/screen/similarity.h"
 
@@ -155,8 +154,8 @@ constexpr Correspondence kArabicLetters[] = {
 constexpr Correspondence kHebrewLetters[] = {
     {"b", "b"},   {"b", "v"},   {"v", "v"},    {"v", "b"},   {"g", "g"},   {"d", "d"},
     {"h", "h"},   {"w", "v"},   {"w", "w"},    {"z", "z"},   {"z", "tz"},  {"z", "ts"},
-    {"ch", "ch"}, {"ch", "kh"},
-    {"ch", "h"},  {"t", "t"},   {"t", "th"},   {"y", "y"},   {"y", "j"},   {"k", "k"},
+    {"ch", "ch"}, {"ch", "kh"}, {"ch", "h"},   {"t", "t"},   {"t", "th"},  {"y", "y"},
+    {"y", "j"},   {"k", "k"},
     {"k", "kh"},  {"k", "ch"},  {"k", "c"},    {"kh", "kh"}, {"kh", "ch"}, {"kh", "k"},
     {"l", "l"},   {"m", "m"},   {"n", "n"},    {"s", "s"},   {"p", "p"},   {"p", "f"},
     {"p", "ph"},  {"f", "f"},   {"f", "p"},    {"f", "ph"},  {"ts", "tz"}, {"ts", "ts"},
@@ -205,9 +204,9 @@ class AbjadReading {
     // The abjad's vowel letters: alef a vowel, w (و, ו) o or u, y (ي, י) i or e, each a run of
     // the Latin's vowels; ICU's other vowels (from vowel signs, or Thai) any run, or none.
     const char c = a_[i];
-    if (c == 'a' || c == 'w' || c == 'y' || c == 'e' || c == 'i' || c == 'o' || c == 'u') {
+    if (IsVowel(c) || c == 'w' || c == 'y') {
       size_t end = j;
-      bool fits = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+      bool fits = IsVowel(c);
       while (end < l_.size() && IsVowel(l_[end])) {
         const char v = l_[end++];
         fits = fits || (c == 'w' ? v == 'o' || v == 'u' : v == 'i' || v == 'e');
@@ -215,7 +214,7 @@ class AbjadReading {
           return true;
         }
       }
-      if (c != 'a' && c != 'w' && c != 'y' && From(i + 1, j)) {
+      if (IsVowel(c) && c != 'a' && From(i + 1, j)) {
         return true;
       }
     }
