@@ -2,6 +2,14 @@
 reads ("NAME: N passed, N failed"); return the exit code."""
 
 
+class Failures(list):
+    """What went wrong, collected by check(cond, what); report() prints them."""
+
+    def check(self, cond, what):
+        if not cond:
+            self.append(what)
+
+
 def report(name, failures, detail=""):
     for f in failures:
         print("FAIL:", f)

@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import report  # noqa: E402
+from testlib import Failures, export_bundle, report  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LINE = json.dumps({"id": "L1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
@@ -22,11 +22,8 @@ LINE = json.dumps({"id": "L1", "date": "2025-06-01", "regime": "us-ai-diffusion-
 
 def main():
     binary = sys.argv[1]
-    failures = []
-
-    def check(cond, what):
-        if not cond:
-            failures.append(what)
+    failures = Failures()
+    check = failures.check
 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TIERGUARD_HOME=ROOT)
@@ -82,11 +79,8 @@ def main():
         r = run("party", "add", "--id", "P-7", "--name", "Acme, Inc.", "--country", "US",
                 "--as", "clerk-7", "--db", db)
         check(r.returncode == 0, f"party add --as: {r.stderr}")
-        key = os.path.join(tmp, "as-log")
-        subprocess.run([binary, "audit", "keygen", "--name", "log", "--out", key],
-                       capture_output=True, env=env, check=True)
-        bundle = os.path.join(tmp, "as-bundle")
-        run("--db", db, "audit", "export", "--key", key + ".key", bundle)
+        os.mkdir(os.path.join(tmp, "as"))
+        bundle, _ = export_bundle(binary, db, os.path.join(tmp, "as"), "log")
         with open(os.path.join(bundle, "records.jsonl")) as f:
             added = [json.loads(l) for l in f if '"party.add"' in l]
         check([r["actor"] for r in added] == ["clerk-7"], f"the actor of party add: {added}")
@@ -135,18 +129,15 @@ def main():
         release = sys.argv[2]
         pinned = dict(env, TIERGUARD_NOW="1000000")
         for build, expect_pinned in ((binary, True), (release, False)):
-            ledger = os.path.join(tmp, os.path.basename(build) + "-clock.db")
-            key = os.path.join(tmp, os.path.basename(build) + "-log")
-            subprocess.run([build, "audit", "keygen", "--name", "log", "--out", key],
-                           capture_output=True, env=env, check=True)
+            folder = os.path.join(tmp, os.path.basename(build) + "-clock")
+            os.mkdir(folder)
+            ledger = os.path.join(folder, "l.db")
             r = subprocess.run([build, "--db", ledger, "party", "add", "--id", "P-1", "--name",
                                 "Acme", "--country", "US"], capture_output=True, text=True,
                                env=pinned)
             check(r.returncode == 0 and ("TIERGUARD_NOW" in r.stderr) != expect_pinned,
                   f"{build} party add with TIERGUARD_NOW: {r.returncode} {r.stderr}")
-            bundle = os.path.join(tmp, os.path.basename(build) + "-bundle")
-            subprocess.run([build, "--db", ledger, "audit", "export", "--key", key + ".key",
-                            bundle], capture_output=True, env=env, check=True)
+            bundle, _ = export_bundle(build, ledger, folder, "log")
             with open(os.path.join(bundle, "records.jsonl")) as f:
                 stamp = json.loads(f.readline())["time"]
             check((stamp == 1000000) == expect_pinned,

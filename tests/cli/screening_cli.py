@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import report  # noqa: E402
+from testlib import Failures, report  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("TIERGUARD_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
@@ -42,11 +42,8 @@ def request(rid, consignee, date="2025-06-01", country="AE", **qualifiers):
 
 def main():
     binary = sys.argv[1]
-    failures = []
-
-    def check(cond, what):
-        if not cond:
-            failures.append(what)
+    failures = Failures()
+    check = failures.check
 
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "screen.db")

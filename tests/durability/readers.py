@@ -12,7 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import report  # noqa: E402
+from testlib import Failures, report  # noqa: E402
 
 LINE = json.dumps({"id": "L1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
                    "consignee": {"id": "C-1", "country": "IN"},
@@ -21,11 +21,8 @@ LINE = json.dumps({"id": "L1", "date": "2025-06-01", "regime": "us-ai-diffusion-
 
 def main():
     binary = sys.argv[1]
-    failures = []
-
-    def check(cond, what):
-        if not cond:
-            failures.append(what)
+    failures = Failures()
+    check = failures.check
 
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "l.db")
