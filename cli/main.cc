@@ -717,6 +717,9 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (verb == "list") {
+    if (a.positional.size() != 1) {
+      return Fail("party list: takes no arguments, got '" + a.positional[1] + "'");
+    }
     return PrintList("party list", engine.ListParties());
   }
   return Fail("party: unknown command '" + verb + "' (add, link, show, list)");

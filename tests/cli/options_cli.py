@@ -88,6 +88,9 @@ def main():
         parties = list(csv.DictReader(io.StringIO(r.stdout)))
         check(r.returncode == 0 and [(p["id"], p["name"], p["country"]) for p in parties]
               == [("P-7", "Acme, Inc.", "US")], f"party list --format csv: {r.stdout} {r.stderr}")
+        r = run("--db", db, "party", "list", "P-7")
+        check(r.returncode == 2 and "takes no arguments, got 'P-7'" in r.stderr,
+              f"party list with an argument: {r.returncode} {r.stderr}")
 
         # --help for every command, wherever it is, without a ledger, changing nothing.
         for command in ["classify", "determine", "regimes", "ship", "reserve", "commit",
