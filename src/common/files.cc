@@ -1,6 +1,10 @@
 #include "src/common/files.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 
 namespace tg {
 
@@ -15,6 +19,36 @@ std::vector<std::filesystem::path> FilesUnder(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+std::string FileStamp(const std::filesystem::path& file) {
+  std::error_code size_error;
+  std::error_code time_error;
+  const auto size = std::filesystem::file_size(file, size_error);
+  const auto time = std::filesystem::last_write_time(file, time_error);
+  if (size_error || time_error) {
+    return file.string() + "\n";
+  }
+  return file.string() + " " + std::to_string(size) + " " +
+         std::to_string(time.time_since_epoch().count()) + "\n";
+}
+
+Status ReplaceFile(const std::string& path, std::string_view bytes) {
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.flush();
+    if (!f) {
+      std::remove(temp.c_str());
+      return Internal("cannot write " + temp);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return Internal("cannot rename " + temp + " to " + path);
+  }
+  return Status::Ok();
 }
 
 }  // namespace tg

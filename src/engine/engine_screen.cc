@@ -242,7 +242,11 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
 
 Result<const Engine::Impl::ScreeningTools*> Engine::Impl::Screening() const {
   std::call_once(screening_once_, [this] {
-    auto normalizer = screen::Normalizer::Load(data_dir);
+    if (!snapshot_dir.empty()) {
+      std::error_code ec;  // without the folder the caches are not kept; nothing else changes
+      std::filesystem::create_directories(snapshot_dir, ec);
+    }
+    auto normalizer = screen::Normalizer::Load(data_dir, snapshot_dir);
     auto scorer = screen::NameScorer::Load(data_dir);
     auto consequences = screen::LoadListConsequences(data_dir);
     screening_error_ = !normalizer ? normalizer.status()
@@ -335,11 +339,8 @@ Result<std::vector<std::pair<std::string, screen::ScreeningList>>> KeptLists(led
 // Size and modification time of every file under `dir`, in name order: what a snapshot was
 // built from besides the lists.
 void AddFilesOf(const std::filesystem::path& dir, std::string& out) {
-  std::error_code ec;
   for (const auto& f : FilesUnder(dir)) {
-    const auto size = std::filesystem::file_size(f, ec);
-    const auto time = std::filesystem::last_write_time(f, ec).time_since_epoch().count();
-    out += f.string() + " " + std::to_string(size) + " " + std::to_string(time) + "\n";
+    out += FileStamp(f);
   }
 }
 
@@ -355,9 +356,7 @@ std::string SnapshotKey(const Engine::Impl& impl,
   std::error_code ec;
   const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    what += program.string() + " " + std::to_string(std::filesystem::file_size(program, ec)) +
-            " " +
-            std::to_string(std::filesystem::last_write_time(program, ec).time_since_epoch().count());
+    what += FileStamp(program);
   }
   AddFilesOf(std::filesystem::path(impl.data_dir) / "screening", what);
   AddFilesOf("/usr/share/dict", what);

@@ -261,12 +261,16 @@ const NormalizedName& Index::Norm(uint32_t id) const {
   if (const NormalizedName* n = slot.load(std::memory_order_acquire)) {
     return *n;
   }
-  // Normalised as Add did; a text that no longer normalises (it did when the snapshot was
-  // written under the same program and data) scores as an empty name.
+  // As the snapshot stores it, else normalised as Add did; a text that no longer normalises
+  // (it did when the snapshot was written under the same program and data) scores as an empty
+  // name.
   const Name& name = names_[id];
   auto made = std::make_unique<NormalizedName>();
-  if (auto all = normalizer_.NormalizeAll(*name.text); all && name.alternative < all->size()) {
-    *made = std::move((*all)[name.alternative]);
+  if (!StoredNorm(id, *made)) {
+    *made = NormalizedName();
+    if (auto all = normalizer_.NormalizeAll(*name.text); all && name.alternative < all->size()) {
+      *made = std::move((*all)[name.alternative]);
+    }
   }
   scorer_.Prepare(*made);
   const NormalizedName* expected = nullptr;

@@ -122,7 +122,12 @@ class Index {
     std::string_view key_chars;                 // the keys, sorted, back to back
     std::span<const uint32_t> posting_offsets;  // into postings, one more than the keys
     std::span<const uint32_t> postings;
+    std::span<const uint32_t> norm_offsets;  // per name, into norms
+    std::span<const uint32_t> norms;         // normalised names written in other scripts
   };
+  // Name `id` as the snapshot stores it normalised (unprepared); false when it stores none
+  // (a name in ASCII) or the stored words do not read as a name.
+  bool StoredNorm(uint32_t id, NormalizedName& out) const;
   std::unique_ptr<Flat> flat_;
 };
 

@@ -8,22 +8,30 @@
 //   names: count, then per name: entry, text index, alternative and token count (a word each);
 //   keys: count, count + 1 offsets into the key bytes, the key bytes (length, then the sorted
 //   keys back to back, padded to a word);
-//   postings: count of keys + 1 offsets into the posting words, then the posting words.
-#include <unistd.h>
-
+//   postings: count of keys + 1 offsets into the posting words, then the posting words;
+//   normalised names: for every name an offset into the words that follow (kNotStored for a
+//   name written in ASCII, normalised again when first scored, which is cheap), then the words:
+//   per name its vessel flag, its tokens (count; per token flags, script word, Han character,
+//   jurisdictions as two words, then text, key and orthographic form as bytes) and its script
+//   words (count; per word its script and letters, count then one word each). A name in
+//   another script is read from here because normalising it again would start ICU's
+//   transliterators, which cost more than the rest of a one-line screening.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
 
+#include "src/common/files.h"
+#include "src/common/text.h"
 #include "src/screen/index.h"
 
 namespace tg::screen {
 
 namespace {
 
-constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '1'};
+constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '2'};
+constexpr uint32_t kNotStored = UINT32_MAX;
 
 void PutBytes(std::vector<uint32_t>& out, std::string_view bytes) {
   out.push_back(static_cast<uint32_t>(bytes.size()));
@@ -61,11 +69,74 @@ class Reader {
     return true;
   }
   bool AtEnd() const { return at_ == words_.size(); }
+  void Seek(size_t at) { at_ = std::min(at, words_.size()); }
 
  private:
   std::span<const uint32_t> words_;
   size_t at_ = 0;
 };
+
+void PutNorm(std::vector<uint32_t>& out, const NormalizedName& n) {
+  out.push_back(n.vessel ? 1 : 0);
+  out.push_back(static_cast<uint32_t>(n.tokens.size()));
+  for (const Token& t : n.tokens) {
+    out.insert(out.end(), {t.flags, t.word, static_cast<uint32_t>(t.han),
+                           static_cast<uint32_t>(t.jurisdictions),
+                           static_cast<uint32_t>(t.jurisdictions >> 32)});
+    PutBytes(out, t.text);
+    PutBytes(out, t.key);
+    PutBytes(out, t.ortho);
+  }
+  out.push_back(static_cast<uint32_t>(n.script_words.size()));
+  for (const ScriptWord& w : n.script_words) {
+    out.push_back(w.script);
+    out.push_back(static_cast<uint32_t>(w.letters.size()));
+    out.insert(out.end(), w.letters.begin(), w.letters.end());
+  }
+}
+
+// False when the words run out or hold a value no name has.
+bool ReadNorm(Reader& r, NormalizedName& n) {
+  uint32_t vessel = 0;
+  uint32_t tokens = 0;
+  if (!r.Word(vessel) || vessel > 1 || !r.Word(tokens)) {
+    return false;
+  }
+  n.vessel = vessel == 1;
+  for (uint32_t i = 0; i < tokens; ++i) {
+    std::span<const uint32_t> fixed;
+    std::string_view text;
+    std::string_view key;
+    std::string_view ortho;
+    if (!r.Words(5, fixed) || fixed[0] > 255 || fixed[1] > 255 || !r.Bytes(text) ||
+        !r.Bytes(key) || !r.Bytes(ortho)) {
+      return false;
+    }
+    Token& t = n.tokens.emplace_back();
+    t.flags = static_cast<uint8_t>(fixed[0]);
+    t.word = static_cast<uint8_t>(fixed[1]);
+    t.han = static_cast<char32_t>(fixed[2]);
+    t.jurisdictions = uint64_t{fixed[3]} | (uint64_t{fixed[4]} << 32);
+    t.text = text;
+    t.key = key;
+    t.ortho = ortho;
+  }
+  uint32_t words = 0;
+  if (!r.Word(words)) {
+    return false;
+  }
+  for (uint32_t i = 0; i < words; ++i) {
+    uint32_t script = 0;
+    uint32_t letters = 0;
+    std::span<const uint32_t> chars;
+    if (!r.Word(script) || script > UINT16_MAX || !r.Word(letters) || !r.Words(letters, chars)) {
+      return false;
+    }
+    n.script_words.push_back(
+        ScriptWord{std::u32string(chars.begin(), chars.end()), static_cast<uint16_t>(script)});
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -105,24 +176,20 @@ Status Index::SaveSnapshot(const std::string& path, std::string_view key) const 
   for (const auto* p : sorted) {
     out.insert(out.end(), p->second.begin(), p->second.end());
   }
-  // A temporary file beside the snapshot, renamed over it: a reader sees a whole file or none.
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-    f.write(kMagic, sizeof kMagic);
-    f.write(reinterpret_cast<const char*>(out.data()),
-            static_cast<std::streamsize>(out.size() * sizeof(uint32_t)));
-    f.flush();
-    if (!f) {
-      std::remove(temp.c_str());
-      return Internal("cannot write the screening snapshot " + temp);
+  std::vector<uint32_t> norms;
+  for (size_t id = 0; id < names_.size(); ++id) {
+    if (IsAscii(*names_[id].text)) {
+      out.push_back(kNotStored);
+    } else {
+      out.push_back(static_cast<uint32_t>(norms.size()));
+      PutNorm(norms, *built_[id]);
     }
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    return Internal("cannot rename the screening snapshot to " + path);
-  }
-  return Status::Ok();
+  out.push_back(static_cast<uint32_t>(norms.size()));
+  out.insert(out.end(), norms.begin(), norms.end());
+  std::string bytes(kMagic, sizeof kMagic);
+  bytes.append(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(uint32_t));
+  return ReplaceFile(path, bytes);
 }
 
 Status Index::LoadSnapshot(const std::string& path, std::string_view key,
@@ -193,8 +260,18 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
     return fail("screening snapshot cut short in its keys");
   }
   const uint32_t posting_words = flat->posting_offsets.back();
-  if (!r.Words(posting_words, flat->postings) || !r.AtEnd()) {
+  if (!r.Words(posting_words, flat->postings)) {
     return fail("screening snapshot cut short in its postings");
+  }
+  uint32_t norm_words = 0;
+  if (!r.Words(name_count, flat->norm_offsets) || !r.Word(norm_words) ||
+      !r.Words(norm_words, flat->norms) || !r.AtEnd()) {
+    return fail("screening snapshot cut short in its normalised names");
+  }
+  for (const uint32_t offset : flat->norm_offsets) {
+    if (offset != kNotStored && offset >= norm_words) {
+      return fail("screening snapshot offsets out of bounds");
+    }
   }
   // Offsets ascending and within bounds, names within the table: a damaged file is refused,
   // never read out of bounds.
@@ -216,6 +293,17 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
   read_norms_ = std::make_unique<std::vector<std::atomic<const NormalizedName*>>>(name_count);
   flat_ = std::move(flat);
   return Status::Ok();
+}
+
+bool Index::StoredNorm(uint32_t id, NormalizedName& out) const {
+  const uint32_t offset = flat_->norm_offsets[id];
+  if (offset == kNotStored) {
+    return false;
+  }
+  Reader r(flat_->norms);
+  r.Seek(offset);
+  out = NormalizedName();
+  return ReadNorm(r, out);
 }
 
 }  // namespace tg::screen

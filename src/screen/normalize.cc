@@ -1,7 +1,11 @@
 #include "src/screen/normalize.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -10,6 +14,7 @@
 #include <unicode/uscript.h>
 
 #include "src/common/csv.h"
+#include "src/common/files.h"
 #include "src/common/text.h"
 #include "src/screen/similarity.h"
 
@@ -323,6 +328,43 @@ Status ReadWords(const std::string& path, const std::string& package,
     }
   }
   return Status::Ok();
+}
+
+// The fingerprints of the dictionaries' words (rows: path, language, package), sorted and
+// unique. Read from the file `cache` when it was written from the same files, else from the
+// files and then written to `cache` for the next start: reading 5 MB of word lists and sorting
+// their fingerprints was most of the normaliser's loading.
+Result<std::vector<uint64_t>> DictionaryWords(
+    const std::vector<std::vector<std::string>>& dictionaries, const std::string& cache) {
+  std::string key = "tierguard word fingerprints 1\n";
+  for (const auto& row : dictionaries) {
+    key += FileStamp(row[0]);
+  }
+  key += '\0';  // no path holds one: the key ends here, the fingerprints follow
+  std::vector<uint64_t> words;
+  if (!cache.empty()) {
+    if (Result<std::string> bytes = ReadFile(cache);
+        bytes && bytes->starts_with(key) && (bytes->size() - key.size()) % 8 == 0) {
+      words.resize((bytes->size() - key.size()) / 8);
+      std::memcpy(words.data(), bytes->data() + key.size(), bytes->size() - key.size());
+      if (std::adjacent_find(words.begin(), words.end(), std::greater_equal<uint64_t>()) ==
+          words.end()) {
+        return words;
+      }
+      words.clear();  // not sorted and unique: damaged, read again
+    }
+  }
+  for (const auto& row : dictionaries) {
+    TG_RETURN_IF_ERROR(ReadWords(row[0], row[2], words));
+  }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  if (!cache.empty()) {
+    // A cache: one that cannot be written costs the next start time, never an answer.
+    (void)ReplaceFile(cache, key + std::string(reinterpret_cast<const char*>(words.data()),
+                                               words.size() * sizeof(uint64_t)));
+  }
+  return words;
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
@@ -652,28 +694,87 @@ Status ValidateUtf8(std::string_view text) {
   return Status::Ok();
 }
 
-Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
-  Normalizer n;
-  const std::string dir = data_dir + "/screening/";
-  TG_ASSIGN_OR_RETURN(n.burmese_, BurmeseRomanizer::Load(dir + "burmese.csv"));
-  TG_ASSIGN_OR_RETURN(n.khmer_, KhmerRomanizer::Load(dir + "khmer.csv"));
-  TG_ASSIGN_OR_RETURN(n.generic_words_, GenericWords::Load(dir + "generic_words.csv"));
-  // Table entries go through Tokenize after transliteration, like the names they must match.
-  Normalizer plain;
-  plain.burmese_ = n.burmese_;
-  plain.khmer_ = n.khmer_;
-  auto tokens_of = [&](const std::string& entry) -> Result<std::string> {
-    TG_ASSIGN_OR_RETURN(NormalizedName name, plain.Normalize(entry));
-    return name.Text();
+namespace {
+
+// A row written in Latin letters, in ASCII: its accents dropped (NFD without the marks), which
+// needs none of ICU's transliterators. Nullopt when a letter has no ASCII base (ß, ø, ł) or
+// belongs to another script.
+std::optional<std::string> LatinInAscii(std::string_view text) {
+  if (IsAscii(text)) {
+    return std::string(text);
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) {
+    return std::nullopt;
+  }
+  const icu::UnicodeString decomposed = nfd->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
+      status);
+  std::string out;
+  for (int32_t i = 0; U_SUCCESS(status) && i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (u_charType(c) != U_NON_SPACING_MARK) {
+      return std::nullopt;
+    }
+  }
+  return U_SUCCESS(status) ? std::optional<std::string>(std::move(out)) : std::nullopt;
+}
+
+// Whether every letter of UTF-8 `text` is Latin (or of no script: digits, punctuation).
+bool InLatinLetters(std::string_view text) {
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (U_FAILURE(status) || (script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
+                              script != USCRIPT_INHERITED)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Normalizer::AllPhrases {
+  Normalizer plain;  // the romanisers without tables: what a row is read with
+  std::vector<std::vector<std::string>> forms;
+  std::vector<std::vector<std::string>> titles;
+  std::string titles_path;
+  std::once_flag once;
+  PhraseTables tables;
+  Status status;
+};
+
+Status Normalizer::AddPhrases(const Normalizer& plain,
+                              const std::vector<std::vector<std::string>>& forms,
+                              const std::vector<std::vector<std::string>>& titles,
+                              const std::string& titles_path, bool latin_only,
+                              PhraseTables& out) {
+  // Read as names are read, after romanisation, so that "Co., Ltd." is the phrase "co ltd".
+  // With `latin_only`, a row of another script is left out.
+  auto phrase_of = [&](const std::string& row) -> Result<std::optional<NormalizedName>> {
+    std::optional<std::string> ascii = latin_only ? LatinInAscii(row) : std::nullopt;
+    if (ascii) {
+      return std::optional<NormalizedName>(plain.Tokenize(*ascii));
+    }
+    if (latin_only && !InLatinLetters(row)) {
+      return std::optional<NormalizedName>();
+    }
+    TG_ASSIGN_OR_RETURN(NormalizedName name, plain.Normalize(row));
+    return std::optional<NormalizedName>(std::move(name));
   };
-  TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 3));
+  // Bits are given in row order over every row, so that a name read with either table has
+  // the same bit for a country.
   std::unordered_map<std::string, int> country_bits;
   for (const auto& row : forms) {
-    TG_ASSIGN_OR_RETURN(NormalizedName form, plain.Normalize(row[0]));
-    const std::string phrase = form.Text();
-    const uint8_t script = form.tokens.empty() ? 0 : form.tokens[0].flags & (kForeign | kAbjad);
-    n.longest_form_ = std::max(n.longest_form_, 1 + static_cast<size_t>(std::count(
-                                                         phrase.begin(), phrase.end(), ' ')));
     uint64_t jurisdictions = 0;
     for (const std::string& country : SplitList(row[2], ' ')) {
       // Past 64 countries bits are shared: two forms of countries that share one are then
@@ -681,25 +782,77 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
       auto [it, added] = country_bits.emplace(country, static_cast<int>(country_bits.size()));
       jurisdictions |= uint64_t{1} << (it->second % 64);
     }
-    n.legal_forms_[phrase] = LegalForm{row[1], jurisdictions, script};
-    if (script == 0) {
+    TG_ASSIGN_OR_RETURN(std::optional<NormalizedName> form, phrase_of(row[0]));
+    if (!form) {
+      continue;
+    }
+    const std::string phrase = form->Text();
+    const uint8_t script = form->tokens.empty() ? 0 : form->tokens[0].flags & (kForeign | kAbjad);
+    out.longest_form = std::max(
+        out.longest_form, 1 + static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')));
+    out.legal_forms[phrase] = LegalForm{row[1], jurisdictions, script};
+  }
+  for (const auto& row : titles) {
+    if (row[1] != "person" && row[1] != "vessel") {
+      return InvalidArgument(titles_path + ": title '" + row[0] + "': `of` is '" + row[1] +
+                             "', neither person nor vessel");
+    }
+    TG_ASSIGN_OR_RETURN(std::optional<NormalizedName> title, phrase_of(row[0]));
+    if (!title) {
+      continue;
+    }
+    const std::string phrase = title->Text();
+    out.longest_title = std::max(
+        out.longest_title, 1 + static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')));
+    out.titles[phrase] = row[1] == "vessel";
+  }
+  return Status::Ok();
+}
+
+Result<const Normalizer::PhraseTables*> Normalizer::AllPhraseTables() const {
+  if (all_phrases_ == nullptr) {
+    return &latin_phrases_;  // a normaliser without tables
+  }
+  AllPhrases& all = *all_phrases_;
+  std::call_once(all.once, [&all] {
+    all.status = AddPhrases(all.plain, all.forms, all.titles, all.titles_path,
+                            /*latin_only=*/false, all.tables);
+  });
+  if (!all.status.ok()) {
+    return all.status;
+  }
+  return &all.tables;
+}
+
+Result<Normalizer> Normalizer::Load(const std::string& data_dir, const std::string& cache_dir) {
+  Normalizer n;
+  const std::string dir = data_dir + "/screening/";
+  TG_ASSIGN_OR_RETURN(n.burmese_, BurmeseRomanizer::Load(dir + "burmese.csv"));
+  TG_ASSIGN_OR_RETURN(n.khmer_, KhmerRomanizer::Load(dir + "khmer.csv"));
+  TG_ASSIGN_OR_RETURN(n.generic_words_, GenericWords::Load(dir + "generic_words.csv"));
+  TG_ASSIGN_OR_RETURN(auto forms, ReadList(dir + "legal_forms.csv", 3));
+  TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 2));
+  auto all = std::make_shared<AllPhrases>();
+  all->plain.burmese_ = n.burmese_;
+  all->plain.khmer_ = n.khmer_;
+  all->titles_path = dir + "titles.csv";
+  TG_RETURN_IF_ERROR(
+      AddPhrases(all->plain, forms, titles, all->titles_path, /*latin_only=*/true,
+                 n.latin_phrases_));
+  for (const auto& [phrase, form] : n.latin_phrases_.legal_forms) {
+    if (form.script == 0) {
       n.latin_forms_.push_back(phrase);
     }
   }
   std::sort(n.latin_forms_.begin(), n.latin_forms_.end());
-  n.latin_forms_.erase(std::unique(n.latin_forms_.begin(), n.latin_forms_.end()),
-                       n.latin_forms_.end());
-  TG_ASSIGN_OR_RETURN(auto titles, ReadList(dir + "titles.csv", 2));
-  for (const auto& row : titles) {
-    TG_ASSIGN_OR_RETURN(std::string phrase, tokens_of(row[0]));
-    if (row[1] != "person" && row[1] != "vessel") {
-      return InvalidArgument(dir + "titles.csv: title '" + row[0] + "': `of` is '" + row[1] +
-                             "', neither person nor vessel");
-    }
-    n.longest_title_ = std::max(n.longest_title_, 1 + static_cast<size_t>(std::count(
-                                                           phrase.begin(), phrase.end(), ' ')));
-    n.titles_[phrase] = row[1] == "vessel";
-  }
+  all->forms = std::move(forms);
+  all->titles = std::move(titles);
+  n.all_phrases_ = std::move(all);
+  // Table entries go through Tokenize after transliteration, like the names they must match.
+  auto tokens_of = [&](const std::string& entry) -> Result<std::string> {
+    TG_ASSIGN_OR_RETURN(NormalizedName name, n.all_phrases_->plain.Normalize(entry));
+    return name.Text();
+  };
   TG_ASSIGN_OR_RETURN(auto forms_of_words, ReadList(dir + "word_forms.csv", 2));
   for (const auto& row : forms_of_words) {
     TG_ASSIGN_OR_RETURN(std::string word, tokens_of(row[0]));
@@ -715,11 +868,9 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir) {
     n.particles_.insert(word);
   }
   TG_ASSIGN_OR_RETURN(auto dictionaries, ReadList(dir + "dictionaries.csv", 3));
-  for (const auto& row : dictionaries) {
-    TG_RETURN_IF_ERROR(ReadWords(row[0], row[2], n.words_));
-  }
-  std::sort(n.words_.begin(), n.words_.end());
-  n.words_.erase(std::unique(n.words_.begin(), n.words_.end()), n.words_.end());
+  TG_ASSIGN_OR_RETURN(n.words_, DictionaryWords(
+                                    dictionaries, cache_dir.empty() ? cache_dir
+                                                                    : cache_dir + "/words.fp"));
   return n;
 }
 
@@ -750,10 +901,10 @@ Result<std::vector<NormalizedName>> Normalizer::NormalizeAll(std::string_view na
 NormalizedName Normalizer::Tokenize(std::string_view ascii, uint8_t flags_of_all) const {
   std::vector<Token> raw;
   Split(ascii, flags_of_all, raw);
-  return Finish(std::move(raw));
+  return Finish(std::move(raw), latin_phrases_);
 }
 
-NormalizedName Normalizer::Finish(std::vector<Token> in) const {
+NormalizedName Normalizer::Finish(std::vector<Token> in, const PhraseTables& phrases) const {
   // Word forms first, then tens and units written apart joined ("forty four" → 44).
   std::vector<Token> raw;
   auto tens_before = [&raw] {
@@ -795,18 +946,18 @@ NormalizedName Normalizer::Finish(std::vector<Token> in) const {
   };
   for (size_t i = 0; i < raw.size();) {
     bool replaced = false;
-    for (size_t len = std::min(std::max(longest_form_, longest_title_), raw.size() - i);
+    for (size_t len = std::min(std::max(phrases.longest_form, phrases.longest_title), raw.size() - i);
          len > 0 && !replaced; --len) {
       const std::string p = phrase(i, len);
-      if (auto title = len <= longest_title_ ? titles_.find(p) : titles_.end();
-          title != titles_.end() && raw.size() > len) {
+      if (auto title = len <= phrases.longest_title ? phrases.titles.find(p) : phrases.titles.end();
+          title != phrases.titles.end() && raw.size() > len) {
         name.vessel = name.vessel || (i == 0 && title->second);
         i += len;  // a title, unless it is the whole name
         replaced = true;
-      } else if (len <= longest_form_ && (i > 0 || len < raw.size())) {
+      } else if (len <= phrases.longest_form && (i > 0 || len < raw.size())) {
         const LegalForm* form = nullptr;
-        if (auto it = legal_forms_.find(p);
-            it != legal_forms_.end() &&
+        if (auto it = phrases.legal_forms.find(p);
+            it != phrases.legal_forms.end() &&
             (it->second.script == 0 || it->second.script == (raw[i].flags & (kForeign | kAbjad)))) {
           form = &it->second;
         } else if (i + len == raw.size() || len == 1) {
@@ -866,7 +1017,7 @@ const Normalizer::LegalForm* Normalizer::MisspeltForm(const std::string& phrase,
     }
   }
   // Looked up last: the dictionary is the costly test.
-  return form != nullptr && !IsWord(word) ? &legal_forms_.at(*form) : nullptr;
+  return form != nullptr && !IsWord(word) ? &latin_phrases_.legal_forms.at(*form) : nullptr;
 }
 
 bool Normalizer::IsWord(const std::string& word) const {
@@ -891,7 +1042,7 @@ std::optional<std::string> Normalizer::WithLegalFormsApart(std::string_view name
       for (char& c : form) {
         c = static_cast<char>(c - 'A' + 'a');
       }
-      if (legal_forms_.count(form) != 0) {
+      if (latin_phrases_.legal_forms.count(form) != 0) {
         if (!out) {
           out.emplace(name);
         }
@@ -969,7 +1120,8 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
       }
     }
   }
-  NormalizedName out = Finish(std::move(raw));
+  TG_ASSIGN_OR_RETURN(const PhraseTables* phrases, AllPhraseTables());
+  NormalizedName out = Finish(std::move(raw), *phrases);
   out.script_words = std::move(script_words);
   return out;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,8 +90,10 @@ Status ValidateUtf8(std::string_view text);
 class Normalizer {
  public:
   // Reads data_dir/screening/{burmese,khmer,generic_words,legal_forms,titles,particles,
-  // word_forms}.csv and the word lists that dictionaries.csv names.
-  static Result<Normalizer> Load(const std::string& data_dir);
+  // word_forms}.csv and the word lists that dictionaries.csv names. With a `cache_dir`, the
+  // word lists' fingerprints are kept there (words.fp) and read back while the lists are
+  // unchanged.
+  static Result<Normalizer> Load(const std::string& data_dir, const std::string& cache_dir = "");
 
   // InvalidArgument for invalid UTF-8 or a name over kMaxNameBytes. A name with no letters or
   // digits gives no tokens.
@@ -107,8 +110,9 @@ class Normalizer {
   // A legal form glued in capitals to the name before it set apart: "SiemensAG" is
   // "Siemens AG"; nullopt when the name has none.
   std::optional<std::string> WithLegalFormsApart(std::string_view name) const;
-  // Drops titles, classes legal forms and marks particles and numbers.
-  NormalizedName Finish(std::vector<Token> raw) const;
+  struct PhraseTables;
+  // Drops titles, classes legal forms (of `phrases`) and marks particles and numbers.
+  NormalizedName Finish(std::vector<Token> raw, const PhraseTables& phrases) const;
   struct LegalForm;
   // The legal form a phrase of Latin words that is none stands for: a form cut short where the
   // name ends (`ends_name`; SWIFT lines hold 35 characters: "JOINT STOCK COMPAN"), or a long
@@ -122,7 +126,7 @@ class Normalizer {
   KhmerRomanizer khmer_;
   GenericWords generic_words_;
 
-  // Phrases (token sequences joined by ' ') mapped to a legal-form class.
+  // Titles and legal forms by phrase (token sequences joined by ' ').
   struct LegalForm {
     std::string form_class;
     uint64_t jurisdictions;
@@ -130,11 +134,28 @@ class Normalizer {
     // (Georgian შპს and Hebrew שחף both transliterate to "shp").
     uint8_t script;
   };
-  std::unordered_map<std::string, LegalForm> legal_forms_;
+  struct PhraseTables {
+    std::unordered_map<std::string, LegalForm> legal_forms;
+    std::unordered_map<std::string, bool> titles;  // to whether it begins a ship's name
+    size_t longest_form = 1;                        // in tokens
+    size_t longest_title = 1;
+  };
+  // The rows of the tables written in Latin letters: all that a name written in ASCII can
+  // match, since a row of another script matches only words of its script.
+  PhraseTables latin_phrases_;
   std::vector<std::string> latin_forms_;  // the phrases of forms written in Latin, sorted
-  size_t longest_form_ = 1;  // in tokens
-  std::unordered_map<std::string, bool> titles_;  // to whether it begins a ship's name
-  size_t longest_title_ = 1;
+  // Every row, made on the first name not written in ASCII: romanising the rows of other
+  // scripts starts ICU's transliterators (Han's alone takes 90 ms), which a command whose
+  // names are all ASCII then never pays for. Shared by copies; thread-safe.
+  struct AllPhrases;
+  std::shared_ptr<AllPhrases> all_phrases_;
+  Result<const PhraseTables*> AllPhraseTables() const;
+  // Adds the legal forms and titles of the rows to `out`; with `latin_only`, only the rows
+  // written in Latin letters.
+  static Status AddPhrases(const Normalizer& plain,
+                           const std::vector<std::vector<std::string>>& forms,
+                           const std::vector<std::vector<std::string>>& titles,
+                           const std::string& titles_path, bool latin_only, PhraseTables& out);
   std::unordered_set<std::string> particles_;
   // Common words of the dictionaries (lower-case ASCII, three letters or more), kept as sorted
   // 64-bit fingerprints: a hash set of a million strings took a second to build at every

@@ -2,6 +2,18 @@
 // the data tables of data/screening.
 #include "src/screen/normalize.h"
 
+#include "src/common/csv.h"
+#include "src/common/text.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -206,6 +218,76 @@ TEST(NormalizerTest, ALegalFormCutShortOrMisspelt_IsTheForm) {
   EXPECT_EQ(Text("Compan Trading"), "compan trading");
   EXPECT_EQ(Text("Acme Incorporate"), "acme incorporate");
   EXPECT_EQ(Text("Acme Comp"), "acme comp");
+}
+
+// The rows of the legal-form and title tables written in Latin letters with accents: a name in
+// ASCII is read with them folded without ICU's transliterators, a name with accents with them
+// romanised by ICU; both must read the row as the same phrase.
+TEST(NormalizerTest, ATableRowWithAccents_ReadsAlikeInAsciiAndAsWritten) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> to_ascii(
+      icu::Transliterator::createInstance("Latin-ASCII", UTRANS_FORWARD, status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  int rows = 0;
+  for (const char* table : {"data/screening/legal_forms.csv", "data/screening/titles.csv"}) {
+    auto csv = CsvTable::Load(table);
+    ASSERT_TRUE(csv) << csv.status().message();
+    for (const CsvRecord& r : csv->records()) {
+      const std::string& row = r.fields[0];
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(row);
+      to_ascii->transliterate(u);
+      std::string ascii;
+      u.toUTF8String(ascii);
+      if (IsAscii(row) || !IsAscii(ascii)) {
+        continue;  // in ASCII already, or in another script
+      }
+      ++rows;
+      const bool title = std::string_view(table).ends_with("titles.csv");
+      const std::string as_written = title ? row + " Ivanov" : "Acme " + row;
+      const std::string in_ascii = title ? ascii + " Ivanov" : "Acme " + ascii;
+      EXPECT_EQ(Text(in_ascii), Text(as_written)) << table << ":" << r.line;
+      EXPECT_EQ(Text(in_ascii), title ? "ivanov" : "acme " + r.fields[1]) << table << ":" << r.line;
+    }
+  }
+  EXPECT_GE(rows, 5);
+}
+
+TEST(NormalizerTest, TheWordListsCache_ReadsAsTheWordLists) {
+  const std::string dir = ::testing::TempDir() + "/words_cache";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto kinds = [](const Normalizer& n) {
+    std::vector<bool> words;
+    auto name = n.Normalize("Mining Exports Ivanovich Zolotarev Star");
+    EXPECT_TRUE(name);
+    for (const Token& t : name->tokens) {
+      words.push_back(t.Has(kWord));
+    }
+    return words;
+  };
+  const std::vector<bool> expected = {true, true, false, false, true};
+  auto written = Normalizer::Load("data", dir);
+  ASSERT_TRUE(written);
+  EXPECT_EQ(kinds(*written), expected);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/words.fp"));
+  auto read = Normalizer::Load("data", dir);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(kinds(*read), expected);
+  // Damaged past its key: refused and written again, never read as other words.
+  const auto size = std::filesystem::file_size(dir + "/words.fp");
+  auto good = ReadFile(dir + "/words.fp");
+  ASSERT_TRUE(good);
+  {
+    std::fstream f(dir + "/words.fp", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 4096));
+    f.write(std::string(4096, '\x7f').data(), 4096);
+  }
+  auto damaged = Normalizer::Load("data", dir);
+  ASSERT_TRUE(damaged);
+  EXPECT_EQ(kinds(*damaged), expected);
+  auto rewritten = ReadFile(dir + "/words.fp");
+  ASSERT_TRUE(rewritten);
+  EXPECT_EQ(*rewritten, *good);
 }
 
 }  // namespace
