@@ -1,11 +1,10 @@
 // Audit-log throughput on the SQLite store: appends per second (durable: one commit per batch),
 // inclusion-proof time on the resulting log, and raw SHA-256 speed for comparison.
 // Usage: audit_bench DB RECORDS [BATCH]   (DB is created; RECORDS of ~1 kB, like a decision)
-#include <malloc.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <random>
@@ -65,8 +64,11 @@ int main(int argc, char** argv) {
     }
     tg::audit::AuditLog log(**txn);
     for (uint64_t i = 0; i < batch && done < n; ++i, ++done) {
-      tg::audit::Entry e{.kind = "shipment", .actor = "bench", .time = 1764000000,
-                         .subject = "B-" + std::to_string(done), .body = body};
+      tg::audit::Entry e{.kind = "shipment",
+                         .actor = "bench",
+                         .time = 1764000000,
+                         .subject = "B-" + std::to_string(done),
+                         .body = body};
       auto index = log.Append(e);
       if (!index) {
         return Fail(index.error());
@@ -115,10 +117,11 @@ int main(int argc, char** argv) {
       hashes += proof->size();
     }
     const double proof_s = Seconds(start);
-    std::printf("inclusion proofs (%s): %d at tree size %llu in %.3f s = %.1f us each (%.1f "
-                "hashes)\n",
-                cold ? "cold" : "warm", proofs, static_cast<unsigned long long>(n), proof_s,
-                1e6 * proof_s / proofs, static_cast<double>(hashes) / proofs);
+    std::printf(
+        "inclusion proofs (%s): %d at tree size %llu in %.3f s = %.1f us each (%.1f "
+        "hashes)\n",
+        cold ? "cold" : "warm", proofs, static_cast<unsigned long long>(n), proof_s,
+        1e6 * proof_s / proofs, static_cast<double>(hashes) / proofs);
   }
 
   std::string record(1100, 'r');

@@ -5,13 +5,13 @@
 //   BM_ParseDecideFormat   the whole per-line path of `tierguard determine`
 // The book is bench/make-book.py's mix; set TG_BENCH_BOOK to a JSON Lines file to use another.
 // Run from the repository root (it reads data/ and regimes/).
-#include <benchmark/benchmark.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "tierguard/engine.h"
 

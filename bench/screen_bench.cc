@@ -4,15 +4,14 @@
 // go to PostgreSQL's pg_trgm (a GIN trigram index, `name % query ORDER BY similarity`) as the
 // common baseline.
 // Usage: screen_bench SHARED_DATA_DIR [SYNTH] [--pg CONNINFO]
-#include <libpq-fe.h>
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <libpq-fe.h>
+#include <malloc.h>
 #include <map>
 #include <random>
 #include <string>
@@ -97,9 +96,14 @@ std::string Typo(std::string s, std::mt19937_64& rng) {
   }
   const size_t at = 1 + rng() % (s.size() - 2);
   switch (rng() % 3) {
-    case 0: s.erase(at, 1); break;
-    case 1: std::swap(s[at], s[at + 1]); break;
-    default: s[at] = static_cast<char>('a' + rng() % 26);
+    case 0:
+      s.erase(at, 1);
+      break;
+    case 1:
+      std::swap(s[at], s[at + 1]);
+      break;
+    default:
+      s[at] = static_cast<char>('a' + rng() % 26);
   }
   return s;
 }
@@ -107,7 +111,7 @@ std::string Typo(std::string s, std::mt19937_64& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);  // as cli/main.cc does
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);       // as cli/main.cc does
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it comes
   if (argc < 2) {
     Die("usage: screen_bench SHARED_DATA_DIR [SYNTH] [--pg CONNINFO]");
@@ -131,8 +135,11 @@ int main(int argc, char** argv) {
   auto no_countries = [](std::string_view) { return std::string(); };
 
   // 1. The real lists.
-  const char* files[] = {"ofac_sdn/sdn_2024-05-03.csv", "ofac_non_sdn/cons_prim.csv",
-                         "un/UN_consolidated.xml", "bis/dpl.txt", "csl_us/csl_sample_2019.csv",
+  const char* files[] = {"ofac_sdn/sdn_2024-05-03.csv",
+                         "ofac_non_sdn/cons_prim.csv",
+                         "un/UN_consolidated.xml",
+                         "bis/dpl.txt",
+                         "csl_us/csl_sample_2019.csv",
                          "csl_us/consolidated_sample.csv",
                          "opensanctions/yente_t1_eu_fsf_entities.ftm.json"};
   std::vector<ScreeningList> lists;
@@ -143,8 +150,7 @@ int main(int argc, char** argv) {
     if (!list) {
       Die(list.error().message());
     }
-    std::printf("load %-48s %6zu entries in %6.1f ms\n", f, list->entries.size(),
-                1e3 * Seconds(t));
+    std::printf("load %-48s %6zu entries in %6.1f ms\n", f, list->entries.size(), 1e3 * Seconds(t));
     lists.push_back(std::move(*list));
   }
   const double load_s = Seconds(start);
@@ -155,8 +161,8 @@ int main(int argc, char** argv) {
       Die(n.error().message());
     }
   }
-  std::printf("all lists: loaded in %.3f s, indexed %zu names of %zu entries in %.3f s\n",
-              load_s, index.names(), index.entries(), Seconds(start));
+  std::printf("all lists: loaded in %.3f s, indexed %zu names of %zu entries in %.3f s\n", load_s,
+              index.names(), index.entries(), Seconds(start));
 
   // Queries: aliases of the 2021 snapshot (real spellings), with typos half of the time.
   std::mt19937_64 rng(20261125);

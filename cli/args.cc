@@ -32,7 +32,6 @@ int Fail(const std::string& message) {
 
 bool IsHelp(const std::string& a) { return a == "--help" || a == "-h" || a == "help"; }
 
-
 bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& with_value,
                const std::vector<std::string>& flags, Args& out, std::string& error,
                const std::vector<std::string>& repeatable) {
@@ -125,8 +124,8 @@ std::FILE* OpenInput(const Args& a, std::string& error) {
   for (const std::string& path : a.positional) {
     std::FILE* f = path == "-" ? nullptr : std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
-      error = path + ": " + (path == "-" ? "stdin cannot be one of several inputs"
-                                         : std::strerror(errno));
+      error = path + ": " +
+              (path == "-" ? "stdin cannot be one of several inputs" : std::strerror(errno));
       for (std::FILE* open : chain->files) {
         std::fclose(open);
       }
@@ -234,8 +233,7 @@ bool DateOpt(Args& a, const char* key, Date& out, std::string& error) {
   return true;
 }
 
-bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out,
-                std::string& error) {
+bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out, std::string& error) {
   auto c = engine.ParseCountry(Opt(a, key));
   if (!c) {
     error = std::string(key) + ": " + c.error().message();

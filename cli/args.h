@@ -10,8 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cli/list_format.h"
 #include "tierguard/engine.h"
+
+#include "cli/list_format.h"
 
 namespace tg::cli {
 
@@ -56,8 +57,7 @@ bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out
                  std::string& error);
 bool IndexOpt(Args& a, const char* key, uint64_t& out, std::string& error);
 bool DateOpt(Args& a, const char* key, Date& out, std::string& error);
-bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out,
-                std::string& error);
+bool CountryOpt(const Engine& engine, Args& a, const char* key, Country& out, std::string& error);
 // Comma-separated values, empty pieces dropped.
 std::vector<std::string> Split(const std::string& text);
 // How PrintList writes listings: the --format the command line gave, and the terminal's width

@@ -1,9 +1,9 @@
 #include "cli/list_format.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
+
+#include <simdjson.h>
 
 namespace tg::cli {
 
@@ -110,7 +110,8 @@ bool WriteList(const std::vector<std::string>& records, ListFormat format, size_
     for (const auto& row : rows) {
       for (size_t c = 0; c < columns.size(); ++c) {
         auto it = row.find(columns[c]);
-        const std::string cell = it == row.end() ? "" : CsvCell(it->second.text, it->second.is_text);
+        const std::string cell =
+            it == row.end() ? "" : CsvCell(it->second.text, it->second.is_text);
         std::fprintf(out, "%s%s", c == 0 ? "" : ",", cell.c_str());
       }
       std::fprintf(out, "\r\n");

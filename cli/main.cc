@@ -4,24 +4,25 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 #include <malloc.h>
+#include <map>
 #include <memory>
 #include <optional>
-#include <cstdio>
-#include <cstring>
-#include <map>
 #include <string>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <vector>
+
+#include "tierguard/engine.h"
+#include "tierguard/text.h"
 
 #include "cli/args.h"
 #include "cli/screen_commands.h"
-#include "tierguard/engine.h"
-#include "tierguard/text.h"
 
 namespace {
 
@@ -42,7 +43,8 @@ std::optional<int64_t> TestNow() {
   return std::nullopt;
 }
 
-constexpr const char* kMainHelp = R"(tierguard: export-control decisions for AI chips and model weights
+constexpr const char* kMainHelp =
+    R"(tierguard: export-control decisions for AI chips and model weights
 
 usage: tierguard [--db PATH] [--data DIR] [--regimes DIR] [--as NAME] COMMAND [ARGS]
        tierguard --version
@@ -131,14 +133,16 @@ constexpr const char* kLicenseHelp = R"(usage: tierguard --db PATH license COMMA
   list | show NUMBER | applications
 )";
 
-constexpr const char* kAgreementHelp = R"(usage: tierguard --db PATH agreement add --id ID --country CC --cap CAP --increase F
+constexpr const char* kAgreementHelp =
+    R"(usage: tierguard --db PATH agreement add --id ID --country CC --cap CAP --increase F
                                         --from DATE [--to DATE] --citation TEXT
        tierguard --db PATH agreement list
 A government-to-government agreement raises a cap (e.g. country_allocation) for one country by
 the fraction F (1.0 doubles it), within the maximum the regime allows.
 )";
 
-constexpr const char* kNacHelp = R"(usage: tierguard --db PATH nac file --id ID --party PARTY_ID --destination CC --filed DATE
+constexpr const char* kNacHelp =
+    R"(usage: tierguard --db PATH nac file --id ID --party PARTY_ID --destination CC --filed DATE
                                   [--quantity Q] [--value USD]
        tierguard --db PATH nac confirm ID --confirmation NUMBER --date DATE
        tierguard --db PATH nac refuse ID --date DATE
@@ -150,7 +154,8 @@ records a NAC line only against a notification on record naming its consignee or
 licence, and the decision says which notification is missing and from when one could serve.
 )";
 
-constexpr const char* kVeuHelp = R"(usage: tierguard --db PATH veu add --id ID --kind national|universal --holder CONSIGNEE_ID
+constexpr const char* kVeuHelp =
+    R"(usage: tierguard --db PATH veu add --id ID --kind national|universal --holder CONSIGNEE_ID
                                   --headquarters CC [--parent-headquarters CC]
                                   --eccn E[,E…] --from DATE [--to DATE] [--regime ID]
                                   [--country CC [--limit-tpp T]]          (national)
@@ -186,7 +191,8 @@ from record 0) it also rebuilds every cap and licence balance from the records a
 driven past its limit, or any decision whose usage the records before it do not add up to.
 )";
 
-constexpr const char* kPartyHelp = R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
+constexpr const char* kPartyHelp =
+    R"(usage: tierguard --db PATH party add --id ID --name NAME --country CC [--address TEXT]
                                     [--owner NAME]…
        tierguard --db PATH party link FROM TO --kind owns|shares_address|shares_owner [--share S]
        tierguard --db PATH party show ID
@@ -195,7 +201,8 @@ Linked parties, and parties with the same address or beneficial owner, form one 
 caps defined "per: group" and the structuring detector count the group together.
 )";
 
-constexpr const char* kClassifyHelp = R"(usage: tierguard classify [--as-of DATE] [--regime ID] [--part NAME | FILE…]
+constexpr const char* kClassifyHelp =
+    R"(usage: tierguard classify [--as-of DATE] [--regime ID] [--part NAME | FILE…]
 
 Reads items as a JSON array or JSON Lines (FILE, or stdin), each like
   {"part": "H100 SXM"}  or  {"chip": {"name": "x", "tpp": 5000, "die_area_mm2": 600}}
@@ -208,7 +215,8 @@ datacenter, classification (version id).
   --part NAME    classify one catalog part (data/chips.csv) instead of reading input
 )";
 
-constexpr const char* kDetermineHelp = R"(usage: tierguard determine [--summary] [--output FILE] [FILE…]
+constexpr const char* kDetermineHelp =
+    R"(usage: tierguard determine [--summary] [--output FILE] [FILE…]
 
 Reads requests (one JSON object, a JSON array, or JSON Lines; the FILEs one after another, their
 lines numbered as one stream, or stdin) and writes one JSON
@@ -297,8 +305,7 @@ int Determine(const tg::Engine& engine, const std::vector<std::string>& argv) {
   }
   if (HasFlag(a, "--summary")) {
     std::fprintf(stderr, "\ndecided %lld order lines in %.3f s (%lld with errors)\n\n",
-                 static_cast<long long>(stats->lines), secs,
-                 static_cast<long long>(stats->errors));
+                 static_cast<long long>(stats->lines), secs, static_cast<long long>(stats->errors));
     PrintCounts("by outcome:", stats->by_outcome);
     PrintCounts("by regime:", stats->by_regime);
     PrintCounts("by authorization (licence exceptions):", stats->by_authorization);
@@ -377,8 +384,7 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   options.batch_size = static_cast<size_t>(batch);
   options.reserve = reserve;
   const tg::SystemClock system;
-  options.expires_at =
-      TestNow().value_or(system.NowUnix()) + static_cast<int64_t>(hours * 3600);
+  options.expires_at = TestNow().value_or(system.NowUnix()) + static_cast<int64_t>(hours * 3600);
   std::FILE* in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail(std::string(name) + ": " + error);
@@ -395,8 +401,7 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   }
   if (HasFlag(a, "--summary")) {
     std::fprintf(stderr, "\n%s: %lld order lines in %.3f s (%lld with errors)\n\n", name,
-                 static_cast<long long>(stats->lines), secs,
-                 static_cast<long long>(stats->errors));
+                 static_cast<long long>(stats->lines), secs, static_cast<long long>(stats->errors));
     PrintCounts("by outcome (allowed outcomes are recorded):", stats->by_outcome);
   }
   return stats->errors > 0 ? kExitLineErrors : kExitOk;
@@ -488,7 +493,8 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     const std::string& id = a.positional[1];
     if (verb == "submit") {
       tg::Status s = engine.SubmitApplication(id);
-      return s.ok() ? (std::printf("submitted %s\n", id.c_str()), kExitOk) : Refused("license submit", s);
+      return s.ok() ? (std::printf("submitted %s\n", id.c_str()), kExitOk)
+                    : Refused("license submit", s);
     }
     if (!Need(a, {"--approver"}, error)) {
       return fail(error);
@@ -508,8 +514,9 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (!Need(a, {"--reason"}, error)) {
       return fail(error);
     }
-    tg::Status s = verb == "deny" ? engine.DenyApplication(id, Opt(a, "--approver"), Opt(a, "--reason"))
-                                  : engine.ReturnApplication(id, Opt(a, "--approver"), Opt(a, "--reason"));
+    tg::Status s = verb == "deny"
+                       ? engine.DenyApplication(id, Opt(a, "--approver"), Opt(a, "--reason"))
+                       : engine.ReturnApplication(id, Opt(a, "--approver"), Opt(a, "--reason"));
     if (!s.ok()) {
       return Refused("license " + verb, s);
     }
@@ -570,8 +577,9 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
 int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  if (!ParseArgs(argv, {"--id", "--party", "--destination", "--filed", "--quantity", "--value",
-                        "--confirmation", "--date"},
+  if (!ParseArgs(argv,
+                 {"--id", "--party", "--destination", "--filed", "--quantity", "--value",
+                  "--confirmation", "--date"},
                  {}, a, error)) {
     return Fail("nac: " + error);
   }
@@ -584,8 +592,7 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (a.positional.size() != 2) {
       return Fail("nac " + verb + ": give the notification's id (nac " + verb + " ID ...)");
     }
-    if (!Need(a, {"--date"}, error) ||
-        (verb == "confirm" && !Need(a, {"--confirmation"}, error)) ||
+    if (!Need(a, {"--date"}, error) || (verb == "confirm" && !Need(a, {"--confirmation"}, error)) ||
         !DateOpt(a, "--date", date, error)) {
       return Fail("nac " + verb + ": " + error);
     }
@@ -623,9 +630,10 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
 int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
-  if (!ParseArgs(argv, {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime",
-                        "--country", "--limit-tpp", "--total-tpp", "--tier2-share",
-                        "--country-share", "--headquarters", "--parent-headquarters"},
+  if (!ParseArgs(argv,
+                 {"--id", "--kind", "--holder", "--eccn", "--from", "--to", "--regime", "--country",
+                  "--limit-tpp", "--total-tpp", "--tier2-share", "--country-share",
+                  "--headquarters", "--parent-headquarters"},
                  {}, a, error, {"--location"})) {
     return Fail("veu: " + error);
   }
@@ -674,7 +682,8 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "add") {
     tg::PartyRecord p;
-    if (!Need(a, {"--id", "--country"}, error) || !CountryOpt(engine, a, "--country", p.country, error)) {
+    if (!Need(a, {"--id", "--country"}, error) ||
+        !CountryOpt(engine, a, "--country", p.country, error)) {
       return Fail("party add: " + error);
     }
     p.id = Opt(a, "--id");
@@ -687,9 +696,10 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     }
     std::printf("added party %s", p.id.c_str());
     if (*alerts > 0) {
-      std::printf("; screened against the kept lists: %lld hit%s raised an alert (tierguard "
-                  "alerts, tierguard hits open)",
-                  static_cast<long long>(*alerts), *alerts == 1 ? "" : "s");
+      std::printf(
+          "; screened against the kept lists: %lld hit%s raised an alert (tierguard "
+          "alerts, tierguard hits open)",
+          static_cast<long long>(*alerts), *alerts == 1 ? "" : "s");
     }
     std::printf("\n");
     return kExitOk;
@@ -698,7 +708,8 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     double share = 0;
     if (a.positional.size() != 3 || !Need(a, {"--kind"}, error) ||
         !NumberOpt(a, "--share", share, error)) {
-      return Fail("party link: " + (error.empty() ? std::string("needs FROM TO --kind KIND") : error));
+      return Fail("party link: " +
+                  (error.empty() ? std::string("needs FROM TO --kind KIND") : error));
     }
     tg::PartyLink link{a.positional[1], a.positional[2], Opt(a, "--kind"), share};
     tg::Status s = engine.LinkParties(link);
@@ -801,8 +812,8 @@ int AuditOffline(const std::vector<std::string>& argv) {
     if (!error.empty()) {
       return Fail("audit cosign: " + error);
     }
-    auto signed_note = tg::CosignCheckpoint(note, log.substr(0, log.find('\n')),
-                                            key.substr(0, key.find('\n')));
+    auto signed_note =
+        tg::CosignCheckpoint(note, log.substr(0, log.find('\n')), key.substr(0, key.find('\n')));
     if (!signed_note) {
       return Refused("audit cosign", signed_note.error());
     }
@@ -845,9 +856,8 @@ int AuditOffline(const std::vector<std::string>& argv) {
   for (const tg::BundleRecipient& r : report->recipients) {
     std::printf("record %llu %s %s: consignee %s%s%s: %s%s%s\n",
                 static_cast<unsigned long long>(r.index), r.kind.c_str(), r.id.c_str(),
-                r.consignee.c_str(), r.end_user.empty() ? "" : ", end user ",
-                r.end_user.c_str(), r.outcome.c_str(), r.authorization.empty() ? "" : " ",
-                r.authorization.c_str());
+                r.consignee.c_str(), r.end_user.empty() ? "" : ", end user ", r.end_user.c_str(),
+                r.outcome.c_str(), r.authorization.empty() ? "" : " ", r.authorization.c_str());
   }
   const int verified = report->lost_requests.empty() ? kExitOk : kExitLineErrors;
   if (!HasFlag(a, "--reconcile")) {
@@ -862,9 +872,9 @@ int AuditOffline(const std::vector<std::string>& argv) {
     std::printf("FINDING: %s\n", f.c_str());
   }
   if (balances->findings_count > balances->findings.size()) {
-    std::printf("FINDING: … and %llu more\n",
-                static_cast<unsigned long long>(balances->findings_count -
-                                                balances->findings.size()));
+    std::printf(
+        "FINDING: … and %llu more\n",
+        static_cast<unsigned long long>(balances->findings_count - balances->findings.size()));
   }
   std::printf("reconciled: %llu records, %llu counters: %s\n",
               static_cast<unsigned long long>(balances->records),
@@ -946,8 +956,7 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
                 replay->same ? "the replayed decision is identical, byte for byte"
                              : "THE REPLAYED DECISION DIFFERS");
     if (!replay->same) {
-      std::printf("logged:   %s\nreplayed: %s\n", replay->logged.c_str(),
-                  replay->replayed.c_str());
+      std::printf("logged:   %s\nreplayed: %s\n", replay->logged.c_str(), replay->replayed.c_str());
       if (!replay->difference.empty()) {
         std::printf("%s\n", replay->difference.c_str());
       }
@@ -966,8 +975,7 @@ int Report(const tg::Engine& engine, const std::string& command) {
     std::printf("shipments %lld, held reservations %lld, counters %lld, audit records %lld\n",
                 static_cast<long long>(report->shipments),
                 static_cast<long long>(report->reservations_held),
-                static_cast<long long>(report->counters),
-                static_cast<long long>(report->records));
+                static_cast<long long>(report->counters), static_cast<long long>(report->records));
     for (const std::string& p : report->problems) {
       std::printf("PROBLEM: %s\n", p.c_str());
     }
@@ -980,7 +988,7 @@ int Report(const tg::Engine& engine, const std::string& command) {
 // Whether `command` with `rest` only reads the ledger: such a command refuses a ledger path
 // that does not exist, where a command that writes creates the ledger.
 bool OnlyReads(const std::string& command, const std::vector<std::string>& rest) {
-  static const char* const kReaders[] = {"determine", "caps", "check", "alerts", "audit",
+  static const char* const kReaders[] = {"determine", "caps",     "check",  "alerts", "audit",
                                          "regimes",   "classify", "screen", "match"};
   if (std::find(std::begin(kReaders), std::end(kReaders), command) != std::end(kReaders)) {
     return true;
@@ -1008,7 +1016,8 @@ int Run(int argc, char** argv) {
   // refused here, naming the argument, rather than breaking every later read of the record.
   for (size_t i = 0; i < args.size(); ++i) {
     const bool value = i > 0 && args[i - 1].starts_with("--");
-    if (tg::Status s = tg::CheckUtf8(args[i], value ? args[i - 1] : "argument " + std::to_string(i + 1));
+    if (tg::Status s =
+            tg::CheckUtf8(args[i], value ? args[i - 1] : "argument " + std::to_string(i + 1));
         !s.ok()) {
       return Fail(s.message());
     }
@@ -1018,11 +1027,10 @@ int Run(int argc, char** argv) {
   std::string format_text;
   for (size_t i = 0; i < args.size();) {
     const char* given = nullptr;
-    for (const auto& [name, field] : {std::pair{"--db", &options.db},
-                                      std::pair{"--data", &options.data_dir},
-                                      std::pair{"--regimes", &options.regimes_dir},
-                                      std::pair{"--as", &options.actor},
-                                      std::pair{"--format", &format_text}}) {
+    for (const auto& [name, field] :
+         {std::pair{"--db", &options.db}, std::pair{"--data", &options.data_dir},
+          std::pair{"--regimes", &options.regimes_dir}, std::pair{"--as", &options.actor},
+          std::pair{"--format", &format_text}}) {
       const std::string joined = std::string(name) + "=";
       if (args[i] == name) {
         if (i + 1 >= args.size()) {
@@ -1062,8 +1070,8 @@ int Run(int argc, char** argv) {
   }
   // The environment's defaults, read here: the library reads no environment variable.
   if (const char* home = std::getenv("TIERGUARD_HOME"); home != nullptr && *home != '\0') {
-    for (const auto& [dir, leaf] : {std::pair{&options.data_dir, "/data"},
-                                    std::pair{&options.regimes_dir, "/regimes"}}) {
+    for (const auto& [dir, leaf] :
+         {std::pair{&options.data_dir, "/data"}, std::pair{&options.regimes_dir, "/regimes"}}) {
       if (dir->empty()) {
         *dir = std::string(home) + leaf;
       }
@@ -1085,9 +1093,10 @@ int Run(int argc, char** argv) {
     fixed = std::make_unique<tg::FixedClock>(*now);
     options.clock = fixed.get();
   } else if (std::getenv("TIERGUARD_NOW") != nullptr) {
-    std::fputs("tierguard: warning: TIERGUARD_NOW is for tests and only the tierguard-testing "
-               "build reads it; the system clock stamps the records\n",
-               stderr);
+    std::fputs(
+        "tierguard: warning: TIERGUARD_NOW is for tests and only the tierguard-testing "
+        "build reads it; the system clock stamps the records\n",
+        stderr);
   }
   if (args.empty() || IsHelp(args[0])) {
     std::fputs(kMainHelp, args.empty() ? stderr : stdout);
@@ -1095,26 +1104,26 @@ int Run(int argc, char** argv) {
   }
   const std::string command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  const bool wants_help =
-      (!rest.empty() && IsHelp(rest[0])) ||
-      std::any_of(rest.begin(), rest.end(),
-                  [](const std::string& a) { return a == "--help" || a == "-h"; });
+  const bool wants_help = (!rest.empty() && IsHelp(rest[0])) ||
+                          std::any_of(rest.begin(), rest.end(), [](const std::string& a) {
+                            return a == "--help" || a == "-h";
+                          });
   if (wants_help) {
-    const char* help = command == "classify"                            ? kClassifyHelp
-                       : command == "determine"                         ? kDetermineHelp
-                       : command == "regimes"                           ? kRegimesHelp
-                       : command == "ship" || command == "reserve"      ? kShipHelp
-                       : command == "license"                           ? kLicenseHelp
-                       : command == "agreement"                         ? kAgreementHelp
-                       : command == "party"                             ? kPartyHelp
-                       : command == "veu"                               ? kVeuHelp
-                       : command == "nac"                               ? kNacHelp
-                       : command == "audit"                             ? kAuditHelp
-                       : command == "match"                             ? kMatchHelp
-                       : command == "screen"                            ? kScreenHelp
-                       : command == "lists"                             ? kListsHelp
-                       : command == "hits"                              ? kHitsHelp
-                       : command == "commit" || command == "release"    ? kReservationHelp
+    const char* help = command == "classify"                         ? kClassifyHelp
+                       : command == "determine"                      ? kDetermineHelp
+                       : command == "regimes"                        ? kRegimesHelp
+                       : command == "ship" || command == "reserve"   ? kShipHelp
+                       : command == "license"                        ? kLicenseHelp
+                       : command == "agreement"                      ? kAgreementHelp
+                       : command == "party"                          ? kPartyHelp
+                       : command == "veu"                            ? kVeuHelp
+                       : command == "nac"                            ? kNacHelp
+                       : command == "audit"                          ? kAuditHelp
+                       : command == "match"                          ? kMatchHelp
+                       : command == "screen"                         ? kScreenHelp
+                       : command == "lists"                          ? kListsHelp
+                       : command == "hits"                           ? kHitsHelp
+                       : command == "commit" || command == "release" ? kReservationHelp
                        : command == "caps" || command == "check" || command == "alerts"
                            ? kReportHelp
                            : nullptr;
@@ -1123,11 +1132,10 @@ int Run(int argc, char** argv) {
       return kExitOk;
     }
   }
-  static const char* const kCommands[] = {"classify", "determine", "regimes", "ship",
-                                          "reserve",  "commit",    "release", "license",
-                                          "agreement", "party",    "caps",    "check",
-                                          "alerts",   "veu",       "audit",   "match",
-                                          "screen",   "lists",     "hits",    "nac"};
+  static const char* const kCommands[] = {
+      "classify", "determine", "regimes", "ship",  "reserve", "commit", "release",
+      "license",  "agreement", "party",   "caps",  "check",   "alerts", "veu",
+      "audit",    "match",     "screen",  "lists", "hits",    "nac"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -1135,12 +1143,11 @@ int Run(int argc, char** argv) {
       (rest[0] == "keygen" || rest[0] == "verify" || rest[0] == "cosign")) {
     return AuditOffline(rest);
   }
-  static const char* const kNeedLedger[] = {"ship",  "reserve", "commit", "release", "license",
-                                            "agreement", "party", "caps", "check", "alerts",
-                                            "veu",   "nac",     "audit",  "hits"};
+  static const char* const kNeedLedger[] = {"ship",      "reserve", "commit", "release", "license",
+                                            "agreement", "party",   "caps",   "check",   "alerts",
+                                            "veu",       "nac",     "audit",  "hits"};
   const bool needs_ledger =
-      std::find(std::begin(kNeedLedger), std::end(kNeedLedger), command) !=
-          std::end(kNeedLedger) ||
+      std::find(std::begin(kNeedLedger), std::end(kNeedLedger), command) != std::end(kNeedLedger) ||
       (command == "lists" && (rest.empty() || rest[0] != "diff"));
   if (needs_ledger && options.db.empty()) {
     return Fail(command + " needs a ledger: give --db PATH or set TIERGUARD_DB");

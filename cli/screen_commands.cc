@@ -1,7 +1,8 @@
 #include "cli/screen_commands.h"
 
-#include "cli/args.h"
 #include "src/screen/scorer.h"
+
+#include "cli/args.h"
 
 namespace tg::cli {
 
@@ -15,7 +16,8 @@ threshold are the ones `screen` uses (docs/screening-quality.md says how it was 
   --threshold T   score at or above which a pair is a match (default: the engine's)
 )";
 
-const char* const kScreenHelp = R"(usage: tierguard screen --list FILE [--list FILE ...] [--threshold T] [--limit K] [FILE]
+const char* const kScreenHelp =
+    R"(usage: tierguard screen --list FILE [--list FILE ...] [--threshold T] [--limit K] [FILE]
 
 Screens names against restricted-party lists. Each --list is a list file in any format
 tierguard reads (the format is detected from the content): OFAC legacy CSV (sdn.csv, with its
@@ -47,7 +49,8 @@ list   the kept lists: name, version, format, source, entries
 diff   the entries added, removed and changed between two list files (no ledger needed)
 )";
 
-const char* const kHitsHelp = R"(usage: tierguard [--db PATH] hits clear PARTY --entry ENTRY_ID --reason TEXT [--expires DATE]
+const char* const kHitsHelp =
+    R"(usage: tierguard [--db PATH] hits clear PARTY --entry ENTRY_ID --reason TEXT [--expires DATE]
        tierguard [--db PATH] hits revoke PARTY --entry ENTRY_ID --reason TEXT
        tierguard [--db PATH] hits list | open
   PARTY := --party NAME (--party-id ID | --country CC [--birth-date DATE])

@@ -12,8 +12,8 @@
 namespace tg::testing {
 
 // Calls fn(in, out) with `input` as `in`; returns what it wrote to `out`, line by line.
-inline std::vector<std::string> RunOverMemory(const std::string& input,
-                                              const std::function<void(std::FILE*, std::FILE*)>& fn) {
+inline std::vector<std::string> RunOverMemory(
+    const std::string& input, const std::function<void(std::FILE*, std::FILE*)>& fn) {
   std::string copy = input;
   std::FILE* in = fmemopen(copy.data(), copy.size(), "r");
   char* buf = nullptr;

@@ -37,8 +37,8 @@ struct BundleRecipient {
 };
 
 struct BundleReport {
-  uint64_t from = 0;     // first record in the bundle
-  uint64_t size = 0;     // tree size of the bundle's checkpoint
+  uint64_t from = 0;  // first record in the bundle
+  uint64_t size = 0;  // tree size of the bundle's checkpoint
   std::string origin;
   std::string root_hex;
   std::vector<BundleRecipient> recipients;  // filled by VerifyAuditBundle
@@ -52,9 +52,9 @@ struct BundleReport {
 // records are numbered without gaps and hash, with the bundle's frontier, to the signed root;
 // every record that carries a request has that request in requests.jsonl, hashing to the
 // record's request_sha256 (its recipients are reported); with `since` (an older signed
-// checkpoint), the older tree is a prefix of this one. Errors name the first record, proof or signature that fails: PermissionDenied for
-// a signature, DataLoss for records that do not hash to the root, InvalidArgument for a
-// malformed bundle.
+// checkpoint), the older tree is a prefix of this one. Errors name the first record, proof or
+// signature that fails: PermissionDenied for a signature, DataLoss for records that do not hash to
+// the root, InvalidArgument for a malformed bundle.
 Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                                        const std::vector<std::string>& verifiers,
                                        std::string_view since = {});
@@ -64,9 +64,9 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
 // licence and VEU balance held against its limit.
 struct ReconcileReport {
   uint64_t records = 0;
-  uint64_t counters = 0;               // counters the records move
-  std::vector<std::string> findings;   // empty when the records agree with themselves
-  uint64_t findings_count = 0;         // all of them (findings keeps the first 100)
+  uint64_t counters = 0;              // counters the records move
+  std::vector<std::string> findings;  // empty when the records agree with themselves
+  uint64_t findings_count = 0;        // all of them (findings keeps the first 100)
 };
 
 // Reconciles the records of a bundle that VerifyAuditBundle accepted. InvalidArgument when the

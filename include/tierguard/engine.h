@@ -106,8 +106,8 @@ struct RegimeSummary {
 struct StreamStats {
   int64_t lines = 0;
   int64_t errors = 0;
-  std::unordered_map<std::string, int64_t> by_outcome;     // outcome name → count
-  std::unordered_map<std::string, int64_t> by_regime;      // regime id → count
+  std::unordered_map<std::string, int64_t> by_outcome;  // outcome name → count
+  std::unordered_map<std::string, int64_t> by_regime;   // regime id → count
   std::unordered_map<std::string, int64_t> by_authorization;
 };
 
@@ -187,7 +187,8 @@ class Engine {
   Result<int64_t> AddParty(const PartyRecord& party) const;
   Status LinkParties(const PartyLink& link) const;
   Result<std::string> ShowParty(std::string_view id) const;
-  Result<std::vector<std::string>> ListParties() const;  // every party on record, one JSON line each  // the party, its links, its group
+  Result<std::vector<std::string>> ListParties()
+      const;  // every party on record, one JSON line each  // the party, its links, its group
 
   // Every counter with its usage and, per regime that defines the cap, its limit.
   Result<std::vector<std::string>> Caps() const;

@@ -16,17 +16,17 @@ namespace tg {
 // A licence on record. Limits of 0 mean "no limit of this kind". Usage is kept by the ledger.
 struct License {
   std::string number;
-  std::string regime;               // empty: any regime
-  std::vector<std::string> eccns;   // ECCNs it covers
+  std::string regime;              // empty: any regime
+  std::vector<std::string> eccns;  // ECCNs it covers
   Country destination;
-  std::string consignee;            // consignee id; empty: any consignee in `destination`
+  std::string consignee;  // consignee id; empty: any consignee in `destination`
   int64_t quantity_limit = 0;
   double value_limit_usd = 0;
   double tpp_limit = 0;
   Date valid_from;
   Date valid_to;
   std::string conditions;
-  std::string state = "active";     // active | revoked
+  std::string state = "active";  // active | revoked
   // Who approved it: the approver of the application it was issued on, else who recorded it
   // (filled by the ledger when empty). Decisions under it name them.
   std::string approved_by;
@@ -43,8 +43,8 @@ struct LicenseApplication {
   int64_t quantity = 0;
   double value_usd = 0;
   double tpp = 0;
-  Date valid_to;        // requested expiry of the licence
-  std::string state;    // filled by the ledger
+  Date valid_to;      // requested expiry of the licence
+  std::string state;  // filled by the ledger
   std::string approver;
   std::string reason;
   std::string license_number;  // set when approved
@@ -55,8 +55,8 @@ struct LicenseApplication {
 // shipments to the notified party may go up to the notified quantity and value, or with a
 // refusal (a licence is needed instead). filed → confirmed | refused.
 struct Notification {
-  std::string id;            // the exporter's reference for it
-  std::string party;         // the party id it notifies (the consignee or end user)
+  std::string id;     // the exporter's reference for it
+  std::string party;  // the party id it notifies (the consignee or end user)
   Country destination;
   Date filed;
   int64_t quantity_limit = 0;   // units it covers; 0: not limited by quantity
@@ -69,8 +69,8 @@ struct Notification {
 struct Agreement {
   std::string id;
   Country country;
-  std::string cap;          // the regime cap it raises, e.g. "country_allocation"
-  double increase = 0;      // 1.0 doubles it
+  std::string cap;      // the regime cap it raises, e.g. "country_allocation"
+  double increase = 0;  // 1.0 doubles it
   Date from;
   Date to = Date::Max();
   std::string citation;
@@ -82,16 +82,16 @@ struct Agreement {
 // of it in Tier 2 in all, `country_share` in any one Tier 2 country).
 struct Veu {
   std::string id;
-  std::string kind;                 // universal | national
-  std::string holder;               // the consignee id it authorises
-  Country headquarters;             // the holder's, for eligibility (15 CFR 748.15)
-  Country parent_headquarters;      // its ultimate parent's; defaults to headquarters
-  std::string regime;               // empty: any regime
+  std::string kind;             // universal | national
+  std::string holder;           // the consignee id it authorises
+  Country headquarters;         // the holder's, for eligibility (15 CFR 748.15)
+  Country parent_headquarters;  // its ultimate parent's; defaults to headquarters
+  std::string regime;           // empty: any regime
   std::vector<std::string> eccns;
-  Country country;                  // national: the one country
+  Country country;  // national: the one country
   std::vector<std::string> locations;
-  double limit_tpp = 0;             // national: the ceiling in `country`
-  double total_tpp = 0;             // universal: the holder's declared installed base
+  double limit_tpp = 0;  // national: the ceiling in `country`
+  double total_tpp = 0;  // universal: the holder's declared installed base
   // Universal: the shares of the installed base allowed in all Tier 2 destinations and in any
   // one; 0 takes the regime's maximum (its `veu.universal`), a smaller figure is the holder's own.
   double tier2_share = 0;

@@ -58,7 +58,7 @@ Status Internal(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return v_.index() == 0; }
@@ -91,12 +91,12 @@ Status AsStatus(const Result<T>& r) {
 #define TG_CONCAT_INNER_(a, b) a##b
 #define TG_CONCAT_(a, b) TG_CONCAT_INNER_(a, b)
 
-#define TG_RETURN_IF_ERROR(expr)                                 \
-  do {                                                           \
-    ::tg::Status tg_status_ = ::tg::internal::AsStatus((expr));  \
-    if (!tg_status_.ok()) {                                      \
-      return tg_status_;                                         \
-    }                                                            \
+#define TG_RETURN_IF_ERROR(expr)                                \
+  do {                                                          \
+    ::tg::Status tg_status_ = ::tg::internal::AsStatus((expr)); \
+    if (!tg_status_.ok()) {                                     \
+      return tg_status_;                                        \
+    }                                                           \
   } while (0)
 
 #define TG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -66,11 +66,11 @@ struct Party {
   std::string id;
   std::string name;
   Country country;
-  Country headquarters;         // defaults to country
-  Country parent_headquarters;  // ultimate parent; defaults to headquarters
-  std::string group;            // party group for aggregated caps
-  Country nationality;          // for natural persons
-  std::string employer;         // for natural persons: the employer's id or name
+  Country headquarters;               // defaults to country
+  Country parent_headquarters;        // ultimate parent; defaults to headquarters
+  std::string group;                  // party group for aggregated caps
+  Country nationality;                // for natural persons
+  std::string employer;               // for natural persons: the employer's id or name
   std::vector<Country> affiliations;  // countries its supply chain is affiliated with
   std::string region;                 // ISO 3166-2 subdivision (UA-43), where a rule needs it
   // Qualifiers of its restricted-party screening, as `screen` takes them: person | entity |
@@ -98,7 +98,7 @@ struct ChipSpec {
   bool datacenter = true;
   std::optional<double> dram_bandwidth_gbps;
   std::optional<double> interconnect_gbps;  // aggregate bidirectional I/O, GB/s (3A090 of 2022)
-  bool hbm = false;                          // a high-bandwidth-memory stack (3A090.c)
+  bool hbm = false;                         // a high-bandwidth-memory stack (3A090.c)
   std::optional<double> memory_bandwidth_gbps;
   std::optional<double> package_area_mm2;
 };
@@ -145,7 +145,7 @@ struct Request {
 struct Classification {
   std::string_view name;  // points into the request or the chip catalog
   std::string_view eccn = "none";
-  int eccn_id = 0;  // index of `eccn` in the classification catalog; 0 is "none"
+  int eccn_id = 0;             // index of `eccn` in the classification catalog; 0 is "none"
   std::string_view paragraph;  // e.g. "3A090.a.1"; empty when none
   std::string_view version;    // classification version id
   std::optional<double> tpp;
@@ -203,7 +203,7 @@ struct ScreeningHit {
   std::string name;          // the entry's name
   std::string matched_name;  // the name or alias that matched
   double score = 0;
-  std::string cleared;       // non-empty: a reviewer cleared this hit (the clearance's reason)
+  std::string cleared;  // non-empty: a reviewer cleared this hit (the clearance's reason)
 };
 
 struct Decision {

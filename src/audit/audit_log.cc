@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "tierguard/text.h"
+
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
 

@@ -1,16 +1,16 @@
 #include "src/audit/audit_log.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tierguard/audit.h"
+
 #include "src/audit/note.h"
 #include "testing/status_matchers.h"
 
@@ -21,8 +21,11 @@ using ::tg::testing::IsOk;
 using ::tg::testing::StatusIs;
 
 Entry MakeEntry(uint64_t i) {
-  return Entry{.kind = "shipment", .actor = "test", .time = 1764000000 + static_cast<int64_t>(i),
-               .subject = "S-" + std::to_string(i), .body = "{\"n\":" + std::to_string(i) + "}"};
+  return Entry{.kind = "shipment",
+               .actor = "test",
+               .time = 1764000000 + static_cast<int64_t>(i),
+               .subject = "S-" + std::to_string(i),
+               .body = "{\"n\":" + std::to_string(i) + "}"};
 }
 
 // Appends `n` more records in transactions of `batch` and, beside them, builds the same tree in
@@ -62,8 +65,8 @@ TEST(AuditLog, TiledTreeAgreesWithTheTreeInMemory) {
   ASSERT_THAT(txn.status(), IsOk());
   AuditLog log(**txn);
   ASSERT_EQ(*log.Size(), total);
-  for (uint64_t size : {uint64_t{1}, uint64_t{256}, uint64_t{257}, uint64_t{65536},
-                        uint64_t{65537}, total}) {
+  for (uint64_t size :
+       {uint64_t{1}, uint64_t{256}, uint64_t{257}, uint64_t{65536}, uint64_t{65537}, total}) {
     EXPECT_EQ(*log.Root(size), *reference.Root(size)) << size;
     for (uint64_t index : {uint64_t{0}, size / 3, size - 1}) {
       EXPECT_EQ(*log.InclusionProof(index, size), *reference.InclusionProof(index, size))
@@ -119,10 +122,12 @@ TEST_F(DamagedLog, ScanRecordsNamesAChangedRecordAndAChangedTree) {
   ASSERT_THAT(txn.status(), IsOk());
   AuditLog log(**txn);
   uint64_t visited = 0;
-  EXPECT_THAT(log.ScanRecords(0, 300, [&](uint64_t, std::string_view) {
-    ++visited;
-    return Status::Ok();
-  }), StatusIs(StatusCode::kDataLoss, "record 7 was changed"));
+  EXPECT_THAT(log.ScanRecords(0, 300,
+                              [&](uint64_t, std::string_view) {
+                                ++visited;
+                                return Status::Ok();
+                              }),
+              StatusIs(StatusCode::kDataLoss, "record 7 was changed"));
   EXPECT_EQ(visited, 7u);
 }
 
@@ -152,15 +157,15 @@ TEST(AuditBundle, TheOriginMustBeTheLogKeysNameAndCosignVerifiesFirst) {
   auto witness = GenerateKey("witness.test");
   ASSERT_THAT(log_key.status(), IsOk());
   ASSERT_THAT(witness.status(), IsOk());
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("tg_bundle_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("tg_bundle_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "frontier") << "from 0\n";
   std::ofstream records(dir / "records.jsonl");
   std::ofstream leaves(dir / "leaves");
   std::ofstream requests(dir / "requests.jsonl");
-  auto misnamed = SignNote(FormatCheckpoint({"someone.else", 0, EmptyTreeHash()}),
-                           log_key->private_key);
+  auto misnamed =
+      SignNote(FormatCheckpoint({"someone.else", 0, EmptyTreeHash()}), log_key->private_key);
   ASSERT_THAT(misnamed.status(), IsOk());
   std::ofstream(dir / "checkpoint") << *misnamed;
   EXPECT_THAT(VerifyAuditBundle(dir.string(), {log_key->verifier}),

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "tierguard/audit.h"
+
 #include "src/audit/audit_log.h"
 #include "src/audit/merkle.h"
 #include "src/audit/note.h"
@@ -32,8 +33,7 @@ Result<uint64_t> ParseIndex(std::string_view text, const std::string& where) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return InvalidArgument(where + ": '" + Excerpt(text, 24) +
-                           "' is not a whole number");
+    return InvalidArgument(where + ": '" + Excerpt(text, 24) + "' is not a whole number");
   }
   return v;
 }
@@ -87,8 +87,9 @@ Result<BundleRecipient> CheckRequest(uint64_t index, std::string_view kind,
                     std::to_string(stated) + " in its place (a request was added or removed)");
   }
   if (beside["request"].is_null()) {
-    return NotFound(where + ": its request is not in the bundle: the exporting ledger has lost "
-                            "its row, so who it was for cannot be shown");
+    return NotFound(where +
+                    ": its request is not in the bundle: the exporting ledger has lost "
+                    "its row, so who it was for cannot be shown");
   }
   if (beside["request"].get_string().get(request)) {
     return DataLoss(where + ": its request in requests.jsonl is not a string");
@@ -98,8 +99,9 @@ Result<BundleRecipient> CheckRequest(uint64_t index, std::string_view kind,
     return DataLoss(where + ": the record holds no request_sha256");
   }
   if (audit::Hex(audit::Sha256(request)) != digest) {
-    return DataLoss(where + ": its request in requests.jsonl does not hash to the record's "
-                            "request_sha256 (the request was changed)");
+    return DataLoss(where +
+                    ": its request in requests.jsonl does not hash to the record's "
+                    "request_sha256 (the request was changed)");
   }
   BundleRecipient r;
   r.index = index;
@@ -159,8 +161,7 @@ Result<audit::Checkpoint> VerifiedCheckpoint(std::string_view note,
 
 Result<std::string> CosignCheckpoint(std::string_view checkpoint, std::string_view log_verifier,
                                      std::string_view private_key) {
-  TG_RETURN_IF_ERROR(
-      VerifiedCheckpoint(checkpoint, {std::string(log_verifier)}).status());
+  TG_RETURN_IF_ERROR(VerifiedCheckpoint(checkpoint, {std::string(log_verifier)}).status());
   return audit::AddSignature(checkpoint, private_key);
 }
 
@@ -192,7 +193,8 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
       return InvalidArgument(where + ": expected LEVEL HASH");
     }
     TG_ASSIGN_OR_RETURN(const uint64_t level, ParseIndex(frontier[i].substr(0, space), where));
-    if (level > 63 || (!range.stack.empty() && static_cast<int>(level) >= range.stack.back().first)) {
+    if (level > 63 ||
+        (!range.stack.empty() && static_cast<int>(level) >= range.stack.back().first)) {
       return InvalidArgument(where + ": level " + std::to_string(level) +
                              " must be below 64 and below the line before");
     }
@@ -212,12 +214,12 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
     }
     old = *old_cp;
     if (old->origin != cp.origin) {
-      return InvalidArgument("since checkpoint: it is for log " + old->origin + ", not " + cp.origin);
+      return InvalidArgument("since checkpoint: it is for log " + old->origin + ", not " +
+                             cp.origin);
     }
     if (old->size < report.from || old->size > cp.size) {
       return InvalidArgument("since checkpoint: it has size " + std::to_string(old->size) +
-                             "; a bundle from record " + std::to_string(old->size) +
-                             " or earlier");
+                             "; a bundle from record " + std::to_string(old->size) + " or earlier");
     }
   }
   // One streaming pass over records and leaf hashes: a changed, swapped, renumbered or
@@ -226,8 +228,9 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
   std::ifstream leaves(dir + "leaves", std::ios::binary);
   std::ifstream requests(dir + "requests.jsonl", std::ios::binary);
   if (!records || !leaves || !requests) {
-    return InvalidArgument(dir + ": records.jsonl, leaves or requests.jsonl is missing from the "
-                                 "bundle");
+    return InvalidArgument(dir +
+                           ": records.jsonl, leaves or requests.jsonl is missing from the "
+                           "bundle");
   }
   simdjson::dom::parser record_parser;
   simdjson::dom::parser request_parser;
@@ -246,15 +249,16 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
     const std::string where = "record " + std::to_string(index) + " (records.jsonl line " +
                               std::to_string(index - report.from + 1) + ")";
     if (has_record != has_leaf) {
-      return DataLoss(where + ": the records and the leaf hashes differ in number (a record "
-                              "was added or deleted)");
+      return DataLoss(where +
+                      ": the records and the leaf hashes differ in number (a record "
+                      "was added or deleted)");
     }
     expect = "{\"index\":" + std::to_string(index) + ",";
     if (!record.starts_with(expect)) {
       return DataLoss(where + " is missing or out of order");
     }
-    TG_ASSIGN_OR_RETURN(audit::Hash h, HashLine(leaf, "leaves line " +
-                                                          std::to_string(index - report.from + 1)));
+    TG_ASSIGN_OR_RETURN(audit::Hash h,
+                        HashLine(leaf, "leaves line " + std::to_string(index - report.from + 1)));
     if (audit::LeafHash(record) != h) {
       return DataLoss(where + " was changed: it does not match its leaf hash");
     }
@@ -290,15 +294,17 @@ Result<BundleReport> VerifyAuditBundle(const std::string& bundle,
                     " (the log was truncated or extended)");
   }
   if (std::getline(requests, request_line)) {
-    return DataLoss("requests.jsonl holds more requests than the records carry (a request was "
-                    "added)");
+    return DataLoss(
+        "requests.jsonl holds more requests than the records carry (a request was "
+        "added)");
   }
   if (old && old->size == cp.size && head.Root() != old->root) {
     return DataLoss("the log was rewritten: the since checkpoint differs at the same size");
   }
   if (head.Root() != cp.root) {
-    return DataLoss("the records do not hash to the signed root (a leaf hash or the frontier "
-                    "was changed)");
+    return DataLoss(
+        "the records do not hash to the signed root (a leaf hash or the frontier "
+        "was changed)");
   }
   report.root_hex = audit::Hex(cp.root);
   return report;

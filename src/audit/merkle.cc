@@ -1,9 +1,9 @@
 #include "src/audit/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <bit>
 #include <cstring>
+
+#include <openssl/evp.h>
 
 #include "src/common/digest.h"
 
@@ -249,8 +249,8 @@ bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_roo
 
 Result<Hash> MemoryNodeStore::GetNode(int level, uint64_t index) {
   if (static_cast<size_t>(level) >= levels_.size() || index >= levels_[level].size()) {
-    return DataLoss("missing tree node (" + std::to_string(level) + ", " +
-                    std::to_string(index) + ")");
+    return DataLoss("missing tree node (" + std::to_string(level) + ", " + std::to_string(index) +
+                    ")");
   }
   return levels_[level][index];
 }

@@ -50,8 +50,8 @@ class MerkleTree {
   // The hash of leaves [begin, end). REQUIRES: begin < end <= size().
   Result<Hash> SubtreeRootOf(uint64_t begin, uint64_t end) {
     if (begin >= end || end > size_) {
-      return InvalidArgument("no subtree [" + std::to_string(begin) + ", " +
-                             std::to_string(end) + ")");
+      return InvalidArgument("no subtree [" + std::to_string(begin) + ", " + std::to_string(end) +
+                             ")");
     }
     return SubtreeHash(begin, end);
   }

@@ -14,19 +14,23 @@ using ::tg::testing::StatusIs;
 // The leaves of the RFC 6962 test data (certificate-transparency), and the tree heads of their
 // prefixes of size 1 to 8.
 std::vector<std::string> TestLeaves() {
-  return {"", std::string(1, '\x00'), "\x10", "\x20\x21", "\x30\x31", "\x40\x41\x42\x43",
+  return {"",
+          std::string(1, '\x00'),
+          "\x10",
+          "\x20\x21",
+          "\x30\x31",
+          "\x40\x41\x42\x43",
           "\x50\x51\x52\x53\x54\x55\x56\x57",
           "\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"};
 }
-const char* const kRoots[] = {
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+const char* const kRoots[] = {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                              "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                              "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                              "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                              "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                              "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                              "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                              "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
 
 TEST(MerkleTree, EmptyTreeIsTheHashOfNothing) {
   EXPECT_EQ(Hex(EmptyTreeHash()),
@@ -75,10 +79,10 @@ TEST_F(MerkleProofs, EveryInclusionProofUpTo300Verifies) {
       ASSERT_TRUE(VerifyInclusion(index, size, leaves_[index], *proof, roots_[size - 1]))
           << index << " in " << size;
       if (size > 1) {  // the wrong leaf, or a wrong index, does not verify
-        ASSERT_FALSE(VerifyInclusion(index, size, leaves_[(index + 1) % size], *proof,
-                                     roots_[size - 1]));
-        ASSERT_FALSE(VerifyInclusion((index + 1) % size, size, leaves_[index], *proof,
-                                     roots_[size - 1]));
+        ASSERT_FALSE(
+            VerifyInclusion(index, size, leaves_[(index + 1) % size], *proof, roots_[size - 1]));
+        ASSERT_FALSE(
+            VerifyInclusion((index + 1) % size, size, leaves_[index], *proof, roots_[size - 1]));
       }
     }
   }
@@ -110,8 +114,8 @@ TEST_F(MerkleProofs, TamperedProofsFail) {
 }
 
 TEST(Base64, RoundTrips) {
-  const std::vector<std::string> samples = {"", "a", "ab", "abc", "abcd",
-                                            std::string("\x00\xff\x10", 3)};
+  const std::vector<std::string> samples = {"",    "a",    "ab",
+                                            "abc", "abcd", std::string("\x00\xff\x10", 3)};
   for (const std::string& s : samples) {
     auto back = FromBase64(Base64(s));
     ASSERT_THAT(back, IsOk());

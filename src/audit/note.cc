@@ -1,9 +1,9 @@
 #include "src/audit/note.h"
 
-#include <openssl/evp.h>
-
 #include <cstring>
 #include <memory>
+
+#include <openssl/evp.h>
 
 namespace tg::audit {
 
@@ -93,9 +93,8 @@ Result<Parsed> ParseKey(std::string_view text, std::string_view what) {
 }
 
 Result<Pkey> PrivateFromSeed(std::string_view seed) {
-  Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                        reinterpret_cast<const unsigned char*>(seed.data()),
-                                        seed.size()));
+  Pkey key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), seed.size()));
   if (!key) {
     return InvalidArgument("private key: not an Ed25519 seed");
   }
@@ -124,17 +123,15 @@ Result<std::string> Sign(EVP_PKEY* key, std::string_view text) {
 }
 
 bool Verify(std::string_view pub, std::string_view text, std::string_view sig) {
-  Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                       reinterpret_cast<const unsigned char*>(pub.data()),
-                                       pub.size()));
+  Pkey key(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(pub.data()), pub.size()));
   if (!key) {
     return false;
   }
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   return EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
-                          sig.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                          text.size()) == 1;
+         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                          reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1;
 }
 
 Result<std::string> SignatureLine(std::string_view text, std::string_view private_key) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tierguard/status.h"
+
 #include "src/audit/merkle.h"
 
 namespace tg::audit {

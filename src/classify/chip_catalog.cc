@@ -54,8 +54,7 @@ Result<ChipCatalog> ChipCatalog::Load(const std::string& path,
       return InvalidArgument(csv.Where(rec, "datacenter") + ": expected true or false");
     }
     e.datacenter = dc == "true";
-    auto optional_number = [&](size_t c, const char* name,
-                               std::optional<double>& out) -> Status {
+    auto optional_number = [&](size_t c, const char* name, std::optional<double>& out) -> Status {
       if (rec.fields[c].empty()) {
         return Status::Ok();
       }
@@ -106,8 +105,8 @@ Result<ChipCatalog> ChipCatalog::Load(const std::string& path,
       std::string key = LookupKey(key_text);
       auto [it, inserted] = cat.by_key_.emplace(key, index);
       if (!inserted && it->second != index) {
-        return InvalidArgument(csv.Where(rec, "aliases") + ": '" + key_text +
-                               "' already names " + cat.entries_[it->second].name);
+        return InvalidArgument(csv.Where(rec, "aliases") + ": '" + key_text + "' already names " +
+                               cat.entries_[it->second].name);
       }
     }
     cat.entries_.push_back(std::move(e));

@@ -95,8 +95,7 @@ Result<Classifier> Classifier::Load(const std::string& classifications_yaml,
         const std::string from = kv.first.as<std::string>();
         const std::string to = kv.second.as<std::string>();
         if (id_of(from) == 0 || id_of(to) == 0) {
-          return r.Error(kv.first, "systems.eccns." + from,
-                         "both ECCNs must be listed in eccns");
+          return r.Error(kv.first, "systems.eccns." + from, "both ECCNs must be listed in eccns");
         }
         c.system_eccns_.emplace_back(id_of(from), id_of(to));
       }
@@ -109,8 +108,9 @@ Result<Classifier> Classifier::Load(const std::string& classifications_yaml,
     for (size_t i = 0; i < versions.size(); ++i) {
       const std::string path = "versions[" + std::to_string(i) + "]";
       const YAML::Node n = versions[i];
-      TG_RETURN_IF_ERROR(r.CheckKeys(n, path, {"id", "family", "effective", "citation",
-                                               "threshold_ops", "exclusions", "paragraphs"}));
+      TG_RETURN_IF_ERROR(r.CheckKeys(
+          n, path,
+          {"id", "family", "effective", "citation", "threshold_ops", "exclusions", "paragraphs"}));
       Version v;
       TG_ASSIGN_OR_RETURN(v.id, r.String(n, path, "id", true));
       TG_ASSIGN_OR_RETURN(std::string family, r.String(n, path, "family", true));
@@ -217,8 +217,7 @@ Status Classifier::Apply(const Version& v, const regime::Facts& facts, std::stri
     if (verdict.kind == regime::Verdict::Kind::kUnknown) {
       return InvalidArgument(std::string(path) + "." +
                              std::string(MetricField(verdict.missing, subject == "part")) +
-                             ": needed to test " + p.paragraph + " (" + p.text + ") under " +
-                             v.id);
+                             ": needed to test " + p.paragraph + " (" + p.text + ") under " + v.id);
     }
   }
   return Status::Ok();
@@ -227,8 +226,9 @@ Status Classifier::Apply(const Version& v, const regime::Facts& facts, std::stri
 Status Classifier::Classify(const Item& item, Date date, const ClassifyOptions& options,
                             std::string_view path, Classification& out) const {
   out = Classification();
-  TG_RETURN_IF_ERROR(item.kind == Item::Kind::kModel ? ClassifyModel(item, date, options, path, out)
-                                                     : ClassifyChip(item, date, options, path, out));
+  TG_RETURN_IF_ERROR(item.kind == Item::Kind::kModel
+                         ? ClassifyModel(item, date, options, path, out)
+                         : ClassifyChip(item, date, options, path, out));
   // Below the advanced-computing entries an item still has an entry of its own, which the
   // catalog does not hold yet: rules that depend on it (Part 746) treat it conservatively.
   if (item.accelerators > 0) {
@@ -291,7 +291,8 @@ Status Classifier::ClassifyChip(const Item& item, Date date, const ClassifyOptio
     } else if (!c.performance.empty()) {
       for (size_t i = 0; i < c.performance.size(); ++i) {
         const PrecisionFigure& f = c.performance[i];
-        const std::string where = std::string(path) + ".chip.performance[" + std::to_string(i) + "]";
+        const std::string where =
+            std::string(path) + ".chip.performance[" + std::to_string(i) + "]";
         if (!std::isfinite(f.tops) || f.tops <= 0 || f.tops > 1e9) {
           return InvalidArgument(where + ".tops: must be a positive number below 1e9");
         }
@@ -317,8 +318,9 @@ Status Classifier::ClassifyChip(const Item& item, Date date, const ClassifyOptio
   facts.metrics[static_cast<int>(Metric::kTpp)] = out.tpp;
   facts.metrics[static_cast<int>(Metric::kPerformanceDensity)] = out.performance_density;
   facts.metrics[static_cast<int>(Metric::kMemoryBandwidthDensity)] = out.memory_bandwidth_density;
-  TG_ASSIGN_OR_RETURN(const Version* v, VersionFor(hbm ? Family::kHbm : Family::kChip, date,
-                                                   hbm ? std::string_view() : options.chip_version));
+  TG_ASSIGN_OR_RETURN(const Version* v,
+                      VersionFor(hbm ? Family::kHbm : Family::kChip, date,
+                                 hbm ? std::string_view() : options.chip_version));
   if (v == nullptr) {
     out.note = "no classification version of this family is in force on the date";
     return Status::Ok();

@@ -11,6 +11,7 @@
 #include "tierguard/date.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
 #include "src/classify/chip_catalog.h"
 #include "src/regime/regime.h"
 
@@ -42,8 +43,8 @@ struct Version {
 };
 
 struct ClassifyOptions {
-  std::string_view chip_version;   // pinned version id; empty: by date
-  std::string_view model_version;  // pinned version id; empty: by date
+  std::string_view chip_version;              // pinned version id; empty: by date
+  std::string_view model_version;             // pinned version id; empty: by date
   std::optional<double> model_threshold_ops;  // overrides the version's threshold
 };
 

@@ -1,10 +1,10 @@
 #include "src/classify/classifier.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "testing/status_matchers.h"
 
@@ -50,12 +50,18 @@ TEST_F(ClassifierTest, ReferenceChipTableFigures) {
     const char* paragraph;
   };
   const Row rows[] = {
-      {"A100 SXM 80GB", 4992, 6.04, "3A090.a.1"}, {"H100 SXM", 15832, 19.45, "3A090.a.1"},
-      {"H100 PCIe", 12096, 14.86, "3A090.a.1"},   {"L40", 2896.64, 4.76, "3A090.b.1"},
-      {"L20", 1913.6, 3.14, ""},                  {"L4", 1936, 6.59, "3A090.a.2"},
-      {"RTX 4090", 5284.8, 8.69, "3A090.a.1"},    {"MI300X", 20919.2, 20.57, "3A090.a.1"},
-      {"MI250X", 6128, 8.46, "3A090.a.1"},        {"Gaudi 2", 7200, 8.72, "3A090.a.1"},
-      {"B200", 36000, 0, "3A090.a.1"},            {"H20", 2368, 2.91, ""},
+      {"A100 SXM 80GB", 4992, 6.04, "3A090.a.1"},
+      {"H100 SXM", 15832, 19.45, "3A090.a.1"},
+      {"H100 PCIe", 12096, 14.86, "3A090.a.1"},
+      {"L40", 2896.64, 4.76, "3A090.b.1"},
+      {"L20", 1913.6, 3.14, ""},
+      {"L4", 1936, 6.59, "3A090.a.2"},
+      {"RTX 4090", 5284.8, 8.69, "3A090.a.1"},
+      {"MI300X", 20919.2, 20.57, "3A090.a.1"},
+      {"MI250X", 6128, 8.46, "3A090.a.1"},
+      {"Gaudi 2", 7200, 8.72, "3A090.a.1"},
+      {"B200", 36000, 0, "3A090.a.1"},
+      {"H20", 2368, 2.91, ""},
   };
   for (const Row& row : rows) {
     Classification c = Part(row.part);
@@ -118,9 +124,15 @@ TEST(ChipCatalog, RefusesARowWhoseTppDisagreesWithItsFigures) {
   std::getline(in, row);  // H100 SXM, tpp 15832
   row.replace(row.find(",15832,"), 7, ",15000,");
   std::ofstream(path) << header << "\n" << row << "\n";
-  EXPECT_THAT(ChipCatalog::Load(path.string(), {{"int8", 8}, {"bf16", 16}, {"fp16", 16},
-                                                {"tf32", 32}, {"fp32", 32}, {"fp64", 64},
-                                                {"fp4", 4}, {"int4", 4}, {"fp8", 8}}),
+  EXPECT_THAT(ChipCatalog::Load(path.string(), {{"int8", 8},
+                                                {"bf16", 16},
+                                                {"fp16", 16},
+                                                {"tf32", 32},
+                                                {"fp32", 32},
+                                                {"fp64", 64},
+                                                {"fp4", 4},
+                                                {"int4", 4},
+                                                {"fp8", 8}}),
               StatusIs(StatusCode::kInvalidArgument, ":2: tpp: stored 15000"));
   std::filesystem::remove(path);
 }

@@ -9,6 +9,7 @@
 
 #include "tierguard/date.h"
 #include "tierguard/text.h"
+
 #include "src/common/checked.h"
 #include "src/common/country_table.h"
 #include "src/common/csv.h"
@@ -85,8 +86,16 @@ TEST(CsvTable, SkipsLeadingCommentsAndCrLf) {
 TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
   std::string out;
   JsonWriter w(out);
-  w.BeginObject().Key("k").String("a\nb\x01\"").Key("n").Number(2.5).Key("i").Number(15832)
-      .Key("z").Null().EndObject();
+  w.BeginObject()
+      .Key("k")
+      .String("a\nb\x01\"")
+      .Key("n")
+      .Number(2.5)
+      .Key("i")
+      .Number(15832)
+      .Key("z")
+      .Null()
+      .EndObject();
   EXPECT_EQ(out, "{\"k\":\"a\\nb\\u0001\\\"\",\"n\":2.5,\"i\":15832,\"z\":null}");
 }
 
@@ -173,9 +182,11 @@ TEST(CheckedArithmetic, OverflowIsAnErrorNotAWrap) {
 
 TEST(CheckedArithmetic, ScaledFiguresStayWithinTheirMaxima) {
   EXPECT_EQ(*ScaledFigure(15832.5, 1000.0, kMaxTotalTpp, "tpp"), 15832500);
-  EXPECT_THAT(ScaledFigure(1e30, 1000.0, kMaxTotalTpp, "license.tpp"),
-              StatusIs(StatusCode::kInvalidArgument, "license.tpp: must be a number from 0 to 1e+15"));
-  EXPECT_THAT(ScaledFigure(-1, 100.0, kMaxValueUsd, "value"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      ScaledFigure(1e30, 1000.0, kMaxTotalTpp, "license.tpp"),
+      StatusIs(StatusCode::kInvalidArgument, "license.tpp: must be a number from 0 to 1e+15"));
+  EXPECT_THAT(ScaledFigure(-1, 100.0, kMaxValueUsd, "value"),
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ScaledFigure(std::nan(""), 100.0, kMaxValueUsd, "value"),
               StatusIs(StatusCode::kInvalidArgument));
   // The largest accepted total still fits in thousandths.
@@ -186,11 +197,11 @@ TEST(Utf8, RefusesEveryIllFormedSequence) {
   EXPECT_TRUE(IsValidUtf8("plain ASCII, long enough for the eight-byte path"));
   EXPECT_TRUE(IsValidUtf8("Şahin 北京 𝄞 Лукашэнка"));
   EXPECT_EQ(InvalidUtf8At("Bad\xff"), 3u);
-  EXPECT_EQ(InvalidUtf8At("0123456789\xc3"), 10u);          // cut inside a character
-  EXPECT_EQ(InvalidUtf8At("\xc0\xaf"), 0u);                 // overlong '/'
-  EXPECT_EQ(InvalidUtf8At("\xed\xa0\x80"), 0u);             // a surrogate
-  EXPECT_EQ(InvalidUtf8At("\xf4\x90\x80\x80"), 0u);         // above U+10FFFF
-  EXPECT_EQ(InvalidUtf8At("ok \xe2\x82"), 3u);              // three-byte form cut short
+  EXPECT_EQ(InvalidUtf8At("0123456789\xc3"), 10u);   // cut inside a character
+  EXPECT_EQ(InvalidUtf8At("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(InvalidUtf8At("\xed\xa0\x80"), 0u);      // a surrogate
+  EXPECT_EQ(InvalidUtf8At("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(InvalidUtf8At("ok \xe2\x82"), 3u);       // three-byte form cut short
   EXPECT_THAT(CheckUtf8("Bad\xff", "--name"),
               StatusIs(StatusCode::kInvalidArgument, "--name: not valid UTF-8 (byte 4 of 4)"));
 }

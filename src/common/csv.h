@@ -22,8 +22,7 @@ struct CsvRecord {
 // The records of CSV text (RFC 4180 quoting) with any single-byte separator, no header implied.
 // With `leading_comments`, lines starting with '#' before the first record are skipped.
 Result<std::vector<CsvRecord>> ParseCsvRecords(std::string_view text, const std::string& file,
-                                               char separator = ',',
-                                               bool leading_comments = false);
+                                               char separator = ',', bool leading_comments = false);
 
 // A CSV file with a header row. Lines starting with '#' before the header are comments.
 class CsvTable {

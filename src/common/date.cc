@@ -51,8 +51,7 @@ Date Date::FromCivil(int year, int month, int day) {
 
 Result<Date> Date::Parse(std::string_view text) {
   auto bad = [&] {
-    return InvalidArgument("'" + Excerpt(text, 40) +
-                           "' is not a date in YYYY-MM-DD form");
+    return InvalidArgument("'" + Excerpt(text, 40) + "' is not a date in YYYY-MM-DD form");
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return bad();

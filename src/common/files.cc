@@ -1,10 +1,9 @@
 #include "src/common/files.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 namespace tg {
 

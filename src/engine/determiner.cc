@@ -36,7 +36,8 @@ constexpr std::string_view kNotNotifiedText =
     "License Exception NAC needs a notification on record, filed in SNAP-R at least 25 days "
     "before export and confirmed by BIS; without one the exception is not open and a licence is "
     "required.";
-constexpr std::string_view kLicensedText = "Covered by a licence on record, which this export depletes.";
+constexpr std::string_view kLicensedText =
+    "Covered by a licence on record, which this export depletes.";
 constexpr std::string_view kVeuText =
     "Covered by a Validated End-User authorisation on record (15 CFR 748.15), within its limits.";
 constexpr std::string_view kDecidedAsText =
@@ -52,9 +53,7 @@ constexpr std::string_view kNoPolicyText =
     "A licence is required; the regime states no review policy for this case.";
 
 // Severity for combining item verdicts: outcome first, then licence policy.
-int Severity(Outcome o, LicensePolicy p) {
-  return static_cast<int>(o) * 8 + static_cast<int>(p);
-}
+int Severity(Outcome o, LicensePolicy p) { return static_cast<int>(o) * 8 + static_cast<int>(p); }
 
 void AddReason(Decision& out, std::string_view rule, std::string_view citation,
                std::string_view text, std::string detail = {},
@@ -190,7 +189,8 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
   const bool named = !req.license.empty();
   if (batch.view() == nullptr) {
     if (named) {
-      return FailedPrecondition("license: shipping under a named licence needs a ledger, which holds its balance");
+      return FailedPrecondition(
+          "license: shipping under a named licence needs a ledger, which holds its balance");
     }
     return false;
   }
@@ -212,9 +212,9 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       continue;
     }
     // A licence read back from the store is checked again: its limits feed the comparison.
-    TG_ASSIGN_OR_RETURN(const int64_t tpp_limit,
-                        ScaledFigure(l.tpp_limit, 1000.0, kMaxTotalTpp,
-                                     "licence " + l.number + " tpp_limit"));
+    TG_ASSIGN_OR_RETURN(
+        const int64_t tpp_limit,
+        ScaledFigure(l.tpp_limit, 1000.0, kMaxTotalTpp, "licence " + l.number + " tpp_limit"));
     TG_ASSIGN_OR_RETURN(const int64_t value_limit,
                         ScaledFigure(l.value_limit_usd, 100.0, kMaxValueUsd,
                                      "licence " + l.number + " value_limit_usd"));
@@ -259,9 +259,9 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
 
 Result<bool> Determiner::TryNotification(const Request& req, const regime::Exception& e,
                                          const ItemDecision& item, size_t item_index,
-                                         const Party& party, bool consume,
-                                         const BatchState& batch, std::vector<Pending>& pending,
-                                         Decision& out, const std::string& subject) const {
+                                         const Party& party, bool consume, const BatchState& batch,
+                                         std::vector<Pending>& pending, Decision& out,
+                                         const std::string& subject) const {
   TG_ASSIGN_OR_RETURN(const std::vector<Notification>* notifications,
                       batch.view()->Notifications());
   const Item& in = req.items[item_index];
@@ -288,8 +288,10 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
       continue;
     }
     if (n.state != "confirmed") {
-      why = n.id + " (filed " + n.filed.ToString() + ") has no confirmation number yet; once "
-            "confirmed it serves from " + usable.ToString();
+      why = n.id + " (filed " + n.filed.ToString() +
+            ") has no confirmation number yet; once "
+            "confirmed it serves from " +
+            usable.ToString();
       continue;
     }
     if (req.date < usable) {
@@ -327,13 +329,13 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
                   ", filed " + n.filed.ToString() + ")");
     return true;
   }
-  AddReason(out, "nac-notification", e.citation, kNotNotifiedText,
-            subject + ": " +
-                (why.empty() ? "no NAC notification on record for " +
-                                   (party.id.empty() ? std::string("this party (no id)")
-                                                     : party.id) +
-                                   " in " + party.country.ToString()
-                             : why));
+  AddReason(
+      out, "nac-notification", e.citation, kNotNotifiedText,
+      subject + ": " +
+          (why.empty() ? "no NAC notification on record for " +
+                             (party.id.empty() ? std::string("this party (no id)") : party.id) +
+                             " in " + party.country.ToString()
+                       : why));
   return false;
 }
 
@@ -399,8 +401,8 @@ Result<bool> Determiner::TryVeus(const Request& req, const regime::Regime& regim
       if (Exceeds(used, item.total_tpp, n.limit)) {
         fits = false;
         AddReason(out, "veu-limit", v.id, kOverCapText,
-                  n.key.substr(4) + ": " + std::to_string((n.limit - used) / 1000) +
-                      " TPP left, " + std::to_string(item.total_tpp / 1000) + " requested");
+                  n.key.substr(4) + ": " + std::to_string((n.limit - used) / 1000) + " TPP left, " +
+                      std::to_string(item.total_tpp / 1000) + " requested");
       }
     }
     if (!fits) {
@@ -546,10 +548,9 @@ Result<bool> Determiner::CheckCap(const Request& req, const regime::Regime& regi
 }
 
 Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
-                              const std::vector<regime::CountrySet>& sets,
-                              const ItemDecision& item, const Party& party, bool is_consignee,
-                              size_t item_index, const BatchState& batch,
-                              std::vector<Pending>& pending, Decision& out,
+                              const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
+                              const Party& party, bool is_consignee, size_t item_index,
+                              const BatchState& batch, std::vector<Pending>& pending, Decision& out,
                               ItemVerdict& verdict) const {
   const Item& in = req.items[item_index];
   const Classification& cls = item.classification;
@@ -560,15 +561,15 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     }
     Verdict v = regime::Evaluate(rule.when, f, sets);
     if (v.kind == Verdict::Kind::kUnknown) {
-      return InvalidArgument("items[" + std::to_string(item_index) + "]." +
-                             std::string(classify::MetricField(
-                                 v.missing, in.kind == Item::Kind::kPart)) +
-                             ": needed by rule " + rule.id + " of " + regime.id);
+      return InvalidArgument(
+          "items[" + std::to_string(item_index) + "]." +
+          std::string(classify::MetricField(v.missing, in.kind == Item::Kind::kPart)) +
+          ": needed by rule " + rule.id + " of " + regime.id);
     }
     return v.kind == Verdict::Kind::kTrue;
   };
-  const std::string subject = std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " +
-                              party.country.ToString();
+  const std::string subject =
+      std::string(cls.name) + " (" + std::string(cls.eccn) + ") to " + party.country.ToString();
 
   // Parts 744 and 746 and is-informed letters first: one reaching the item needs a licence
   // whatever the regime says, under the strictest of their policies, and bars every licence
@@ -576,8 +577,8 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   TG_ASSIGN_OR_RETURN(const std::optional<LicensePolicy> control_policy,
                       SpecialControls(req, party, cls, f, item_index, out, subject));
   const bool controlled = control_policy.has_value();
-  const ItemVerdict control_verdict{Outcome::kLicenseRequired,
-                                    control_policy.value_or(LicensePolicy::kNone), {}};
+  const ItemVerdict control_verdict{
+      Outcome::kLicenseRequired, control_policy.value_or(LicensePolicy::kNone), {}};
   // The regime's verdict, or the controls' where that is stricter.
   const auto with_controls = [&]() {
     if (controlled && Severity(control_verdict.outcome, control_verdict.policy) >
@@ -630,8 +631,8 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   }
 
   // 15 CFR 740.2: no licence exception where Part 744 or 746 requires a licence.
-  for (const regime::Exception& e : controlled ? std::span<const regime::Exception>()
-                                               : std::span(regime.exceptions)) {
+  for (const regime::Exception& e :
+       controlled ? std::span<const regime::Exception>() : std::span(regime.exceptions)) {
     TG_ASSIGN_OR_RETURN(bool hit, test(e));
     if (!hit) {
       continue;
@@ -639,9 +640,9 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
     // With a ledger at hand (ship, determine --db), a notified exception rests on a
     // notification on record; a what-if without one states the duty as a condition.
     if (e.notification_days > 0 && batch.view() != nullptr) {
-      TG_ASSIGN_OR_RETURN(bool notified, TryNotification(req, e, item, item_index, party,
-                                                         is_consignee, batch, pending, out,
-                                                         subject));
+      TG_ASSIGN_OR_RETURN(bool notified,
+                          TryNotification(req, e, item, item_index, party, is_consignee, batch,
+                                          pending, out, subject));
       if (!notified) {
         continue;
       }
@@ -652,8 +653,7 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
                                               /*consume=*/true, out));
       if (!fits) {
         if (InCapWindow(regime.caps[e.cap], req.date)) {
-          AddReason(out, e.id, e.citation, kOverCapText,
-                    regime.caps[e.cap].id + " for " + subject);
+          AddReason(out, e.id, e.citation, kOverCapText, regime.caps[e.cap].id + " for " + subject);
         }
         continue;
       }
@@ -710,11 +710,10 @@ Result<std::optional<LicensePolicy>> Determiner::SpecialControls(
     regime::LetterQuery q{&req.exporter, &party, cls.name, &facts, req.date};
     for (const regime::Letters::Match& m : letters_->Applicable(q)) {
       if (m.missing) {
-        return InvalidArgument(
-            "items[" + std::to_string(item_index) + "]." +
-            std::string(classify::MetricField(*m.missing,
-                                              req.items[item_index].kind == Item::Kind::kPart)) +
-            ": needed by letter " + m.letter->id);
+        return InvalidArgument("items[" + std::to_string(item_index) + "]." +
+                               std::string(classify::MetricField(
+                                   *m.missing, req.items[item_index].kind == Item::Kind::kPart)) +
+                               ": needed by letter " + m.letter->id);
       }
       if (m.exemption != nullptr) {
         AddReason(out, m.exemption->id, m.exemption->citation, m.exemption->text,
@@ -800,8 +799,8 @@ void Determiner::Decide(const Request& req, BatchState& batch, Decision& out) co
         known += known.empty() ? "" : ", ";
         known += r->id;
       }
-      fail(NotFound("regime: unknown regime '" + Excerpt(req.regime, 80) + "' (known: " +
-                    known + ")"));
+      fail(NotFound("regime: unknown regime '" + Excerpt(req.regime, 80) + "' (known: " + known +
+                    ")"));
       return;
     }
   }

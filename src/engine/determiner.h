@@ -10,6 +10,7 @@
 
 #include "tierguard/engine.h"
 #include "tierguard/types.h"
+
 #include "src/classify/classifier.h"
 #include "src/regime/controls.h"
 #include "src/regime/letters.h"
@@ -61,17 +62,16 @@ class Determiner {
   // Looks for a VEU authorisation of the consignee that covers the item within its limits.
   Result<bool> TryVeus(const Request& req, const regime::Regime& regime,
                        const std::vector<regime::CountrySet>& sets, const ItemDecision& item,
-                       const Party& party, const BatchState& batch,
-                       std::vector<Pending>& pending, Decision& out, ItemVerdict& verdict) const;
+                       const Party& party, const BatchState& batch, std::vector<Pending>& pending,
+                       Decision& out, ItemVerdict& verdict) const;
   // For an exception that needs a notification (NAC): looks for one on record for the party and
   // destination, confirmed, filed `notification_days` before the request, with balance left;
   // queues its depletion when `consume`. Adds a reason either way: under which notification,
   // or why none serves (and from when one could).
   Result<bool> TryNotification(const Request& req, const regime::Exception& e,
                                const ItemDecision& item, size_t item_index, const Party& party,
-                               bool consume, const BatchState& batch,
-                               std::vector<Pending>& pending, Decision& out,
-                               const std::string& subject) const;
+                               bool consume, const BatchState& batch, std::vector<Pending>& pending,
+                               Decision& out, const std::string& subject) const;
   // The Part 744 and 746 controls and the is-informed letters that reach the item for this
   // party (adding their reasons): the strictest of their review policies, or nullopt when none
   // does (a letter may require a licence and state no policy: kNone). InvalidArgument when the

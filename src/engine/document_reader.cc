@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "src/common/text.h"
-
 #include "src/engine/request_json.h"
 
 namespace tg::engine {
@@ -123,9 +122,9 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
       std::string all;
       while (ReadLine(text, kMaxArrayBytes, oversized)) {
         if (oversized || all.size() + text.size() + 1 > kMaxArrayBytes) {
-          error = InvalidArgument("input array: larger than " +
-                                  std::to_string(kMaxArrayBytes >> 20) +
-                                  " MiB; give the requests as JSON Lines");
+          error =
+              InvalidArgument("input array: larger than " + std::to_string(kMaxArrayBytes >> 20) +
+                              " MiB; give the requests as JSON Lines");
           return false;
         }
         all += text;

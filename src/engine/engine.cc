@@ -6,13 +6,14 @@
 #include <iterator>
 
 #include "tierguard/text.h"
+
 #include "src/classify/classifier.h"
 #include "src/common/checked.h"
+#include "src/common/country_table.h"
 #include "src/common/digest.h"
 #include "src/common/files.h"
-#include "src/common/country_table.h"
-#include "src/engine/engine_impl.h"
 #include "src/engine/document_reader.h"
+#include "src/engine/engine_impl.h"
 #include "src/engine/output.h"
 #include "src/engine/request_json.h"
 #include "src/ledger/ledger.h"
@@ -20,8 +21,6 @@
 #include "src/regime/regime_set.h"
 
 namespace tg {
-
-
 
 namespace {
 
@@ -42,8 +41,8 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
         found = found || v.id == *pin;
       }
       if (!found) {
-        return InvalidArgument(r->file + ": classification: no version '" + *pin + "' in " +
-                               data + "/classifications.yaml");
+        return InvalidArgument(r->file + ": classification: no version '" + *pin + "' in " + data +
+                               "/classifications.yaml");
       }
     }
   }
@@ -51,9 +50,8 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
                       regime::Controls::Load({{data + "/embargoes.yaml", "embargoes"},
                                               {data + "/end_use_controls.yaml", "controls"}},
                                              impl.countries, impl.groups));
-  TG_ASSIGN_OR_RETURN(impl.letters,
-                      regime::Letters::Load(data + "/letters", impl.countries, impl.groups,
-                                            impl.classifier.eccns()));
+  TG_ASSIGN_OR_RETURN(impl.letters, regime::Letters::Load(data + "/letters", impl.countries,
+                                                          impl.groups, impl.classifier.eccns()));
   impl.regimes = std::move(set);
   return Status::Ok();
 }
@@ -85,15 +83,13 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   TG_ASSIGN_OR_RETURN(impl->countries, CountryTable::Load(data + "/countries.csv"));
   TG_ASSIGN_OR_RETURN(impl->groups,
                       regime::CountryGroups::Load(data + "/country_groups.csv",
-                                                                data + "/decided_as.csv",
-                                                                impl->countries));
-  TG_ASSIGN_OR_RETURN(impl->classifier, classify::Classifier::Load(
-                                            data + "/classifications.yaml", data + "/chips.csv"));
+                                                  data + "/decided_as.csv", impl->countries));
+  TG_ASSIGN_OR_RETURN(impl->classifier, classify::Classifier::Load(data + "/classifications.yaml",
+                                                                   data + "/chips.csv"));
   // A broken regime file stops the commands that decide, not the ledger and audit commands.
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
-  impl->determiner =
-      std::make_unique<engine::Determiner>(impl->classifier, impl->regimes, &impl->controls,
-                                           &impl->letters);
+  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes,
+                                                          &impl->controls, &impl->letters);
   impl->data_dir = data;
   impl->regimes_dir = regimes;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
@@ -139,8 +135,8 @@ std::string FolderDigest(const std::string& dir) {
 }  // namespace
 
 std::string Engine::DataVersions() const {
-  return "data: " + FolderDigest(impl_->data_dir) + " (" + impl_->data_dir + ")\nregimes: " +
-         FolderDigest(impl_->regimes_dir) + " (" + impl_->regimes_dir + ")\n";
+  return "data: " + FolderDigest(impl_->data_dir) + " (" + impl_->data_dir +
+         ")\nregimes: " + FolderDigest(impl_->regimes_dir) + " (" + impl_->regimes_dir + ")\n";
 }
 
 void Engine::Decide(const Request& request, BatchState& batch, Decision& out) const {

@@ -1,12 +1,11 @@
 // The Engine's audit-log commands: signed checkpoints, inclusion proofs, bundle export.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <simdjson.h>
 
@@ -15,10 +14,10 @@
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
 #include "src/engine/engine_impl.h"
-#include "src/ledger/ledger.h"
-#include "src/ledger/reconcile.h"
 #include "src/engine/output.h"
 #include "src/engine/request_json.h"
+#include "src/ledger/ledger.h"
+#include "src/ledger/reconcile.h"
 #include "src/regime/regime_set.h"
 
 namespace tg {
@@ -156,8 +155,8 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   }
   const std::string& request_text = movement->request;
   if (audit::Hex(audit::Sha256(request_text)) != digest_s) {
-    return DataLoss("the stored request of " + out.id +
-                    " does not match the digest in record " + std::to_string(index));
+    return DataLoss("the stored request of " + out.id + " does not match the digest in record " +
+                    std::to_string(index));
   }
   TG_ASSIGN_OR_RETURN(out.logged, ledger.RecordedDecision(*movement));
   // The regime version that decided it: loaded now, or kept in the ledger by content hash.
@@ -172,9 +171,9 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
       return DataLoss("regime " + regime_hash_s + " is not kept in the ledger");
     }
     // From memory: the kept text never touches the file system.
-    TG_ASSIGN_OR_RETURN(kept, regime::RegimeSet::LoadText("kept regime " + regime_hash_s, *source,
-                                                          impl_->groups,
-                                                          impl_->classifier.eccns()));
+    TG_ASSIGN_OR_RETURN(
+        kept, regime::RegimeSet::LoadText("kept regime " + regime_hash_s, *source, impl_->groups,
+                                          impl_->classifier.eccns()));
     if (kept->content_hash != regime_hash_s) {
       return DataLoss("the regime kept as " + regime_hash_s + " hashes to " + kept->content_hash);
     }
@@ -260,8 +259,8 @@ Result<std::string> Engine::AuditProve(std::string_view id, std::string_view pri
   return out;
 }
 
-Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t from,
-                                         uint64_t to, const std::string& out) const {
+Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
+                                         const std::string& out) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);

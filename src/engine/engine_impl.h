@@ -6,12 +6,13 @@
 #include <mutex>
 
 #include "tierguard/engine.h"
+
 #include "src/classify/classifier.h"
 #include "src/common/country_table.h"
 #include "src/engine/determiner.h"
 #include "src/ledger/ledger.h"
-#include "src/regime/country_groups.h"
 #include "src/regime/controls.h"
+#include "src/regime/country_groups.h"
 #include "src/regime/letters.h"
 #include "src/regime/regime_set.h"
 #include "src/screen/index.h"

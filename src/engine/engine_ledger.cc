@@ -68,7 +68,9 @@ std::string QuoteJson(std::string_view s) {
   return out;
 }
 
-std::string PartyKey(const Request& r) { return !r.consignee.id.empty() ? r.consignee.id : r.consignee.name; }
+std::string PartyKey(const Request& r) {
+  return !r.consignee.id.empty() ? r.consignee.id : r.consignee.name;
+}
 
 // Records a near-threshold order for the structuring rule and raises an alert when the group
 // has enough of them in the window. Adds a reason to the decision when it alerts.
@@ -140,8 +142,8 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   }
   a.EndArray().EndObject();
   TG_RETURN_IF_ERROR(ledger.AddAlert(prefix + date + '\x1f' + req.id, std::move(alert)));
-  std::string detail = "group " + group + ": " + std::to_string(orders.size()) +
-                       " orders within " + std::to_string(rule.window_days) + " days (";
+  std::string detail = "group " + group + ": " + std::to_string(orders.size()) + " orders within " +
+                       std::to_string(rule.window_days) + " days (";
   for (size_t i = 0; i < ids.size(); ++i) {
     detail += (i == 0 ? "" : ", ") + ids[i];
   }
@@ -251,8 +253,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         TG_ASSIGN_OR_RETURN(held, ledger.FindReservation(request.id));
       }
       if (shipped || (held && options.reserve && held->state == "held")) {
-        TG_ASSIGN_OR_RETURN(std::string again,
-                            ledger.RecordedDecision(shipped ? *shipped : *held));
+        TG_ASSIGN_OR_RETURN(std::string again, ledger.RecordedDecision(shipped ? *shipped : *held));
         AppendField(again, options.reserve && !shipped ? "reserved" : "recorded", "true");
         AppendField(again, "duplicate", "true");
         batch_out += again;
@@ -260,10 +261,9 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
         continue;
       }
       if (held) {
-        fail_line(FailedPrecondition("line " + std::to_string(line) + ": id: " + request.id +
-                                     " is a " + held->state + " reservation; " +
-                                     (held->state == "held" ? "commit or release it"
-                                                            : "use a new id")));
+        fail_line(FailedPrecondition(
+            "line " + std::to_string(line) + ": id: " + request.id + " is a " + held->state +
+            " reservation; " + (held->state == "held" ? "commit or release it" : "use a new id")));
         continue;
       }
       Decide(request, batch, decision);
@@ -362,22 +362,28 @@ Result<std::string> LicenseJson(ledger::Ledger& l, const License& license) {
 }  // namespace
 
 Result<std::vector<std::string>> Engine::ListLicences() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-    TG_ASSIGN_OR_RETURN(auto list, l.Licences());
-    std::vector<std::string> out;
-    for (const License& license : list) {
-      TG_ASSIGN_OR_RETURN(std::string json, LicenseJson(l, license));
-      out.push_back(std::move(json));
-    }
-    return out;
-  }, Access::kRead);
+  return InTransaction(
+      *impl_,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+        TG_ASSIGN_OR_RETURN(auto list, l.Licences());
+        std::vector<std::string> out;
+        for (const License& license : list) {
+          TG_ASSIGN_OR_RETURN(std::string json, LicenseJson(l, license));
+          out.push_back(std::move(json));
+        }
+        return out;
+      },
+      Access::kRead);
 }
 
 Result<std::string> Engine::ShowLicense(std::string_view number) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
-    TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
-    return LicenseJson(l, license);
-  }, Access::kRead);
+  return InTransaction(
+      *impl_,
+      [&](ledger::Ledger& l) -> Result<std::string> {
+        TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
+        return LicenseJson(l, license);
+      },
+      Access::kRead);
 }
 
 Result<std::string> Engine::ApplyForLicense(const LicenseApplication& application,
@@ -391,9 +397,8 @@ Status Engine::SubmitApplication(std::string_view id) const {
 
 Result<std::string> Engine::ApproveApplication(std::string_view id, std::string_view approver,
                                                std::string_view number, Date valid_from) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) {
-    return l.Approve(id, approver, number, valid_from);
-  });
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return l.Approve(id, approver, number, valid_from); });
 }
 
 Status Engine::DenyApplication(std::string_view id, std::string_view approver,
@@ -407,7 +412,8 @@ Status Engine::ReturnApplication(std::string_view id, std::string_view approver,
 }
 
 Result<std::vector<std::string>> Engine::ListApplications() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
 }
 
 namespace {
@@ -475,14 +481,15 @@ Status CheckVeuEligibility(const Engine::Impl& impl, Veu& v) {
     if (sets[rules.locations_not_in].Contains(site)) {
       return InvalidArgument("veu: a data centre in " + site.ToString() +
                              " is not eligible: no Data Center VEU may authorise one in Macau "
-                             "or Country Group D:5 under " + r->id + " (" + rules.citation + ")");
+                             "or Country Group D:5 under " +
+                             r->id + " (" + rules.citation + ")");
     }
   }
   const auto hq_text = [&] {
-    return v.headquarters.ToString() + (v.parent_headquarters != v.headquarters
-                                            ? " (ultimate parent " +
-                                                  v.parent_headquarters.ToString() + ")"
-                                            : "");
+    return v.headquarters.ToString() +
+           (v.parent_headquarters != v.headquarters
+                ? " (ultimate parent " + v.parent_headquarters.ToString() + ")"
+                : "");
   };
   if (v.kind == "universal") {
     if (!rules.universal) {
@@ -491,14 +498,14 @@ Status CheckVeuEligibility(const Engine::Impl& impl, Veu& v) {
     const auto& u = *rules.universal;
     if (!sets[u.headquarters_in].Contains(v.headquarters) ||
         !sets[u.headquarters_in].Contains(v.parent_headquarters)) {
-      return InvalidArgument("veu.headquarters: a universal VEU holder must be headquartered, "
-                             "with its ultimate parent, in the US or a Supp. 5(a) destination; " +
-                             v.holder + " is headquartered in " + hq_text() + " (" + u.citation +
-                             ")");
+      return InvalidArgument(
+          "veu.headquarters: a universal VEU holder must be headquartered, "
+          "with its ultimate parent, in the US or a Supp. 5(a) destination; " +
+          v.holder + " is headquartered in " + hq_text() + " (" + u.citation + ")");
     }
-    for (auto [share, max, name] : {std::tuple{&v.tier2_share, u.max_tier2_share, "tier2_share"},
-                                    std::tuple{&v.country_share, u.max_country_share,
-                                               "country_share"}}) {
+    for (auto [share, max, name] :
+         {std::tuple{&v.tier2_share, u.max_tier2_share, "tier2_share"},
+          std::tuple{&v.country_share, u.max_country_share, "country_share"}}) {
       if (*share == 0) {
         *share = max;
       } else if (*share > max) {
@@ -514,10 +521,10 @@ Status CheckVeuEligibility(const Engine::Impl& impl, Veu& v) {
     const auto& n = *rules.national;
     if (sets[n.headquarters_not_in].Contains(v.headquarters) ||
         sets[n.headquarters_not_in].Contains(v.parent_headquarters)) {
-      return InvalidArgument("veu.headquarters: a national VEU holder may not be headquartered, "
-                             "nor have its ultimate parent, in Macau or Country Group D:5; " +
-                             v.holder + " is headquartered in " + hq_text() + " (" + n.citation +
-                             ")");
+      return InvalidArgument(
+          "veu.headquarters: a national VEU holder may not be headquartered, "
+          "nor have its ultimate parent, in Macau or Country Group D:5; " +
+          v.holder + " is headquartered in " + hq_text() + " (" + n.citation + ")");
     }
     if (v.limit_tpp == 0 && !n.schedule.empty()) {
       v.limit_tpp = TppFromMilli(n.schedule.back().second);  // the quarters' own ceilings apply too
@@ -541,9 +548,8 @@ Status Engine::FileNotification(const Notification& notification) const {
 
 Status Engine::ConfirmNotification(std::string_view id, std::string_view confirmation,
                                    Date date) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) {
-    return l.ConfirmNotification(id, confirmation, date);
-  });
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return l.ConfirmNotification(id, confirmation, date); });
 }
 
 Status Engine::RefuseNotification(std::string_view id, Date date) const {
@@ -556,7 +562,8 @@ Result<std::vector<std::string>> Engine::ListNotifications() const {
 }
 
 Result<std::vector<std::string>> Engine::ListVeus() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
 }
 
 Status Engine::AddAgreement(const Agreement& agreement) const {
@@ -575,14 +582,15 @@ Status Engine::AddAgreement(const Agreement& agreement) const {
   }
   if (agreement.increase > max_increase) {
     return InvalidArgument("agreement.increase: " + std::to_string(agreement.increase) +
-                           " exceeds the most any regime allows (" +
-                           std::to_string(max_increase) + ")");
+                           " exceeds the most any regime allows (" + std::to_string(max_increase) +
+                           ")");
   }
   return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddAgreement(agreement); });
 }
 
 Result<std::vector<std::string>> Engine::ListAgreements() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
 }
 
 Result<int64_t> Engine::AddParty(const PartyRecord& party) const {
@@ -593,8 +601,8 @@ Result<int64_t> Engine::AddParty(const PartyRecord& party) const {
 }
 
 Result<std::vector<std::string>> Engine::ListParties() const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); },
-                       Access::kRead);
+  return InTransaction(
+      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); }, Access::kRead);
 }
 
 Status Engine::LinkParties(const PartyLink& link) const {

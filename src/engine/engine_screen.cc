@@ -1,18 +1,18 @@
 // The Engine's screening commands: name matching and list screening.
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+
+#include <simdjson.h>
 
 #include "src/common/digest.h"
 #include "src/common/files.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
-#include "src/ledger/ledger.h"
 #include "src/engine/document_reader.h"
 #include "src/engine/engine_impl.h"
 #include "src/engine/output.h"
+#include "src/ledger/ledger.h"
 #include "src/screen/index.h"
 #include "src/screen/lists.h"
 
@@ -225,9 +225,8 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     }
     if (!hits) {
       ++stats.errors;
-      engine::WriteErrorJson(query.id, line,
-                             hits.error().WithPrefix("line " + std::to_string(line)),
-                             sink.Buffer());
+      engine::WriteErrorJson(
+          query.id, line, hits.error().WithPrefix("line " + std::to_string(line)), sink.Buffer());
     } else {
       ++stats.by_outcome[hits->empty() ? "clear" : "hit"];
       WriteHits(query.id, query.name, *hits, sink.Buffer());
@@ -253,8 +252,8 @@ Result<const Engine::Impl::ScreeningTools*> Engine::Impl::Screening() const {
                        : !scorer   ? scorer.status()
                                    : consequences.status();
     if (screening_error_.ok()) {
-      screening_ = std::make_unique<ScreeningTools>(ScreeningTools{
-          std::move(*normalizer), std::move(*scorer), std::move(*consequences)});
+      screening_ = std::make_unique<ScreeningTools>(
+          ScreeningTools{std::move(*normalizer), std::move(*scorer), std::move(*consequences)});
     }
   });
   if (!screening_error_.ok()) {
@@ -318,8 +317,7 @@ Status AddScreeningAlert(ledger::Ledger& l, const PartyRecord& p, const screen::
     w.Key("raised_by").String(raised_by);
   }
   w.EndObject();
-  return l.AddAlert("screening/" + h.list->version + "/" + p.id + "/" + h.entry->entry_id,
-                    alert);
+  return l.AddAlert("screening/" + h.list->version + "/" + p.id + "/" + h.entry->entry_id, alert);
 }
 
 // The kept lists, parsed, in name order.
@@ -449,9 +447,10 @@ Result<std::string> Engine::LoadScreeningList(const std::string& path,
     TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
     int64_t alerts = 0;
     for (const PartyRecord& p : parties) {
-      TG_ASSIGN_OR_RETURN(auto hits, index->Search(screen::Query{.id = p.id, .name = p.name,
-                                                                 .country = p.country.ToString()},
-                                                   screen::kDefaultThreshold, 10));
+      TG_ASSIGN_OR_RETURN(
+          auto hits,
+          index->Search(screen::Query{.id = p.id, .name = p.name, .country = p.country.ToString()},
+                        screen::kDefaultThreshold, 10));
       for (const screen::Hit& h : hits) {
         if (!std::binary_search(fresh.begin(), fresh.end(), h.entry->entry_id)) {
           continue;
@@ -506,10 +505,10 @@ Result<std::string> Engine::DiffListFiles(const std::string& before,
   std::string out;
   JsonWriter w(out);
   w.BeginObject().Key("before").String(a.version).Key("after").String(b.version);
-  for (const auto& [key, ids] : {std::pair<const char*, const std::vector<std::string>*>{
-                                     "added", &d.added},
-                                 {"removed", &d.removed},
-                                 {"changed", &d.changed}}) {
+  for (const auto& [key, ids] :
+       {std::pair<const char*, const std::vector<std::string>*>{"added", &d.added},
+        {"removed", &d.removed},
+        {"changed", &d.changed}}) {
     w.Key(key).BeginArray();
     for (const std::string& id : *ids) {
       w.String(id);
@@ -530,8 +529,9 @@ Result<std::string> ClearancePartyKey(const HitClearance& c) {
     return InvalidArgument("a clearance needs the party's name and the entry id");
   }
   if (c.party_id.empty() && c.country.empty()) {
-    return InvalidArgument("a clearance names one party: give its id, or its country (and its "
-                           "birth date for a person); a name alone may be anyone's");
+    return InvalidArgument(
+        "a clearance names one party: give its id, or its country (and its "
+        "birth date for a person); a name alone may be anyone's");
   }
   if (!c.birth_date.empty() && !Date::Parse(c.birth_date) &&
       !(c.birth_date.size() == 4 && std::all_of(c.birth_date.begin(), c.birth_date.end(),
@@ -539,9 +539,7 @@ Result<std::string> ClearancePartyKey(const HitClearance& c) {
     return InvalidArgument("birth_date: '" + Excerpt(c.birth_date, 20) +
                            "' is not YYYY or YYYY-MM-DD");
   }
-  const auto keys = screen::PartyKeys(c.party_id, c.party_name,
-                                      c.country.ToString(),
-                                      c.birth_date);
+  const auto keys = screen::PartyKeys(c.party_id, c.party_name, c.country.ToString(), c.birth_date);
   return keys.front();  // the id's key when there is one
 }
 
@@ -552,9 +550,9 @@ Result<std::vector<screen::Hit>> OpenHitsOf(const ScreeningContext& ctx,
                                             const PartyRecord& p) {
   const std::string country = p.country.ToString();
   const auto keys = screen::PartyKeys(p.id, p.name, country, "");
-  TG_ASSIGN_OR_RETURN(auto hits, ctx.index->Search(screen::Query{.id = p.id, .name = p.name,
-                                                                 .country = country},
-                                                   screen::kDefaultThreshold, 10));
+  TG_ASSIGN_OR_RETURN(
+      auto hits, ctx.index->Search(screen::Query{.id = p.id, .name = p.name, .country = country},
+                                   screen::kDefaultThreshold, 10));
   std::erase_if(hits, [&](const screen::Hit& h) {
     for (const screen::Clearance& c : clearances) {
       if (c.entry_id == h.entry->entry_id && c.entry_digest == screen::EntryDigest(*h.entry) &&
@@ -616,18 +614,18 @@ Status Engine::ClearHit(const HitClearance& c) const {
                       "' (see tierguard lists list)");
     }
     // Only a hit can be cleared: the party, screened as decisions screen it, must match it.
-    TG_ASSIGN_OR_RETURN(auto hits,
-                        ctx->index->Search(screen::Query{.id = c.party_id, .name = c.party_name,
-                                                         .country = c.country.ToString(),
-                                                         .birth_date = c.birth_date},
-                                           screen::kDefaultThreshold, 50));
+    TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(screen::Query{.id = c.party_id,
+                                                                    .name = c.party_name,
+                                                                    .country = c.country.ToString(),
+                                                                    .birth_date = c.birth_date},
+                                                      screen::kDefaultThreshold, 50));
     bool hit = false;
     for (const screen::Hit& h : hits) {
       hit = hit || h.entry->entry_id == c.entry_id;
     }
     if (!hit) {
-      return FailedPrecondition("'" + Excerpt(c.party_name, 80) + "' has no hit on " +
-                                c.entry_id + " at or above the threshold: there is nothing to clear");
+      return FailedPrecondition("'" + Excerpt(c.party_name, 80) + "' has no hit on " + c.entry_id +
+                                " at or above the threshold: there is nothing to clear");
     }
     std::string json;
     JsonWriter w(json);

@@ -1,12 +1,12 @@
 #include "tierguard/engine.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "src/engine/document_reader.h"
 #include "testing/status_matchers.h"
@@ -74,11 +74,11 @@ TEST(Engine, FormatsTheSpecifiedDecisionFields) {
   const Decision d = DecideOk(*engine, *req, batch);
   std::string json;
   engine->FormatDecision(d, json);
-  for (const char* field : {"\"id\":\"o1\"", "\"regime\":\"us-ai-diffusion-2025\"",
-                            "\"outcome\":\"license_exception\"", "\"authorization\":\"LPP\"",
-                            "\"license_policy\":null", "\"destination_tier\":2",
-                            "\"total_tpp\":15832000", "\"key\":\"C-77/2025\"",
-                            "\"limit\":26900000", "\"citation\":\"15 CFR 740.29\""}) {
+  for (const char* field :
+       {"\"id\":\"o1\"", "\"regime\":\"us-ai-diffusion-2025\"", "\"outcome\":\"license_exception\"",
+        "\"authorization\":\"LPP\"", "\"license_policy\":null", "\"destination_tier\":2",
+        "\"total_tpp\":15832000", "\"key\":\"C-77/2025\"", "\"limit\":26900000",
+        "\"citation\":\"15 CFR 740.29\""}) {
     EXPECT_THAT(json, HasSubstr(field));
   }
 }
@@ -89,9 +89,10 @@ TEST(Engine, StreamAcceptsAnArrayAndPrettyPrintedObjects) {
   auto array = RunStream(*engine, "[" + one + ",\n" + one + "]\n");
   ASSERT_EQ(array.size(), 2u);
   EXPECT_THAT(array[1], HasSubstr("license_required"));  // the second sees the first
-  auto pretty = RunStream(*engine, "{\n  \"id\": \"p\",\n  \"date\": \"2026-03-01\",\n"
-                                   "  \"consignee\": {\"country\": \"JP\"},\n"
-                                   "  \"items\": [{\"part\": \"H100\", \"quantity\": 1}]\n}\n");
+  auto pretty = RunStream(*engine,
+                          "{\n  \"id\": \"p\",\n  \"date\": \"2026-03-01\",\n"
+                          "  \"consignee\": {\"country\": \"JP\"},\n"
+                          "  \"items\": [{\"part\": \"H100\", \"quantity\": 1}]\n}\n");
   ASSERT_EQ(pretty.size(), 1u);
   EXPECT_THAT(pretty[0], HasSubstr("no_license_required"));
 }
@@ -117,7 +118,8 @@ TEST(Engine, ShowRegimeResolvesSetsToCountries) {
 
 // A policy analyst's variant: copy a regime file, change numbers, add a Tier 1 member.
 TEST(Engine, AnalystVariantByEditingNumbersOnly) {
-  const auto dir = std::filesystem::temp_directory_path() / ("tg_variant_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("tg_variant_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::string text = Slurp("regimes/us-ai-diffusion-2025.yaml");
   auto replace = [&](const std::string& from, const std::string& to) {
@@ -134,13 +136,15 @@ TEST(Engine, AnalystVariantByEditingNumbersOnly) {
   Decision d;
   auto sg = engine->ParseRequest(
       R"({"date": "2025-06-01", "regime": "my-variant", "consignee": {"id": "S", "country": "SG"},
-          "items": [{"part": "H100", "quantity": 10}]})", 1);
+          "items": [{"part": "H100", "quantity": 10}]})",
+      1);
   ASSERT_THAT(sg, IsOk());
   engine->Decide(*sg, batch, d);
   EXPECT_EQ(d.authorization, "AIA");  // Singapore is Tier 1 in the variant
   auto ae = engine->ParseRequest(
       R"({"date": "2025-06-01", "regime": "my-variant", "consignee": {"id": "A", "country": "AE"},
-          "items": [{"part": "H100", "quantity": 400}]})", 2);
+          "items": [{"part": "H100", "quantity": 400}]})",
+      2);
   ASSERT_THAT(ae, IsOk());
   engine->Decide(*ae, batch, d);  // 6.3 M TPP exceeds the variant's 5 M LPP
   EXPECT_EQ(d.outcome, Outcome::kLicenseRequired);
@@ -158,7 +162,8 @@ TEST(Engine, ABadRegimeFileStopsDecisionsNotTheLedger) {
   const auto bad = StatusIs(StatusCode::kInvalidArgument, "bad.yaml:4: requirments: unknown key");
   EXPECT_THAT((*engine)->RegimesStatus(), bad);
   auto request = (*engine)->ParseRequest(
-      R"({"date": "2025-06-01", "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})", 1);
+      R"({"date": "2025-06-01", "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})",
+      1);
   ASSERT_THAT(request, IsOk());
   BatchState batch;
   Decision d;
@@ -177,7 +182,8 @@ TEST(Engine, KeysGivenTwiceAndOverLongIdsAreErrors) {
   ASSERT_THAT(engine, IsOk());
   EXPECT_THAT((*engine)->ParseRequest(
                   R"({"id": "A", "date": "2025-06-01", "consignee": {"country": "AE"},
-                      "items": [{"part": "H100", "quantity": 1, "quantity": 900000}]})", 3),
+                      "items": [{"part": "H100", "quantity": 1, "quantity": 900000}]})",
+                  3),
               StatusIs(StatusCode::kInvalidArgument, "line 3: items[0].quantity: given twice"));
   EXPECT_THAT((*engine)->ParseRequest(
                   R"({"id": "A", "date": "2025-06-01", "date": "2026-01-01",
@@ -186,7 +192,8 @@ TEST(Engine, KeysGivenTwiceAndOverLongIdsAreErrors) {
               StatusIs(StatusCode::kInvalidArgument, "date: given twice"));
   const std::string id(257, 'x');
   EXPECT_THAT((*engine)->ParseRequest(R"({"id": ")" + id + R"(", "date": "2025-06-01",
-                  "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})", 1),
+                  "consignee": {"country": "AE"}, "items": [{"part": "H100", "quantity": 1}]})",
+                                      1),
               StatusIs(StatusCode::kInvalidArgument, "id: longer than 256 bytes"));
 }
 

@@ -1,13 +1,14 @@
 // The ledger's behaviour through the Engine, run against every store backend.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "tierguard/engine.h"
+
 #include "src/ledger/ledger.h"
 #include "src/store/store.h"
 #include "testing/status_matchers.h"
@@ -32,9 +33,10 @@ Date D(const char* s) { return *Date::Parse(s); }
 class LedgerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_ledger_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
-                .string();
+    path_ =
+        (std::filesystem::temp_directory_path() /
+         ("tg_ledger_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
+            .string();
     Open();
   }
   void TearDown() override {
@@ -45,16 +47,18 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
   }
   void Open() {
     engine_.reset();
-    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes",
-                           .db = GetParam() == "memory" ? "memory" : path_, .clock = &clock_});
+    auto e = Engine::Open({.data_dir = "data",
+                           .regimes_dir = "regimes",
+                           .db = GetParam() == "memory" ? "memory" : path_,
+                           .clock = &clock_});
     ASSERT_THAT(e, IsOk());
     engine_ = std::move(*e);
   }
   // Ships (or reserves) the lines; returns the output lines.
   std::vector<std::string> Ship(const std::string& input, bool reserve = false,
                                 size_t batch = 1000) {
-    ShipOptions options{.batch_size = batch, .reserve = reserve,
-                        .expires_at = clock_.NowUnix() + 3600};
+    ShipOptions options{
+        .batch_size = batch, .reserve = reserve, .expires_at = clock_.NowUnix() + 3600};
     return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
       EXPECT_THAT(engine_->ShipStream(in, out, options), IsOk());
     });
@@ -118,8 +122,12 @@ TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
 }
 
 TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
-  License l{.number = "L-1", .eccns = {"3A090.a"}, .destination = *engine_->ParseCountry("AE"),
-            .consignee = "C-9", .quantity_limit = 5000, .valid_from = D("2025-01-01"),
+  License l{.number = "L-1",
+            .eccns = {"3A090.a"},
+            .destination = *engine_->ParseCountry("AE"),
+            .consignee = "C-9",
+            .quantity_limit = 5000,
+            .valid_from = D("2025-01-01"),
             .valid_to = D("2026-12-31")};
   ASSERT_THAT(engine_->AddLicense(l), IsOk());
   EXPECT_THAT(engine_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
@@ -145,8 +153,10 @@ TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
 }
 
 TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprove) {
-  LicenseApplication app{.requester = "alice", .eccns = {"3A090.a"},
-                         .destination = *engine_->ParseCountry("SA"), .quantity = 100,
+  LicenseApplication app{.requester = "alice",
+                         .eccns = {"3A090.a"},
+                         .destination = *engine_->ParseCountry("SA"),
+                         .quantity = 100,
                          .valid_to = D("2027-01-01")};
   auto id = engine_->ApplyForLicense(app, /*submit=*/false);
   ASSERT_THAT(id, IsOk());
@@ -209,8 +219,11 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
   const std::string input = big + "\n";
   EXPECT_THAT(Determine(input)[0], HasSubstr("presumption_of_denial"));
   // ...until an agreement doubles it.
-  Agreement ag{.id = "G2G-SA", .country = *engine_->ParseCountry("SA"),
-               .cap = "country_allocation", .increase = 1.0, .from = D("2025-06-01"),
+  Agreement ag{.id = "G2G-SA",
+               .country = *engine_->ParseCountry("SA"),
+               .cap = "country_allocation",
+               .increase = 1.0,
+               .from = D("2025-06-01"),
                .citation = "test"};
   ASSERT_THAT(engine_->AddAgreement(ag), IsOk());
   Agreement too_much = ag;
@@ -229,10 +242,12 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
 TEST_P(LedgerTest, PartyGroupsShareAGroupCap) {
   const Country ae = *engine_->ParseCountry("AE");
   ASSERT_THAT(engine_->AddParty({.id = "P-1", .name = "Alpha", .country = ae}), IsOk());
-  ASSERT_THAT(engine_->AddParty({.id = "P-2", .name = "Beta", .country = ae,
-                                 .address = "1 Harbour Rd, Dubai"}), IsOk());
-  ASSERT_THAT(engine_->AddParty({.id = "P-3", .name = "Gamma", .country = ae,
-                                 .address = "1 harbour rd., DUBAI"}), IsOk());
+  ASSERT_THAT(engine_->AddParty(
+                  {.id = "P-2", .name = "Beta", .country = ae, .address = "1 Harbour Rd, Dubai"}),
+              IsOk());
+  ASSERT_THAT(engine_->AddParty(
+                  {.id = "P-3", .name = "Gamma", .country = ae, .address = "1 harbour rd., DUBAI"}),
+              IsOk());
   ASSERT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-2", .kind = "owns", .share = 0.6}),
               IsOk());
   EXPECT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-404", .kind = "owns", .share = 0.6}),
@@ -257,9 +272,9 @@ TEST_P(LedgerTest, OrdersSplitJustUnderTheCapRaiseAStructuringAlert) {
                 IsOk());
   }
   // Each consignee takes 1,650 H100 (26.1 M TPP), 97 % of its 26.9 M LPP headroom, in one week.
-  auto out = Ship(Order("O1", "K-1", 1650, "", "2025-06-01") +
-                  Order("O2", "K-2", 1650, "", "2025-06-03") +
-                  Order("O3", "K-3", 1650, "", "2025-06-05"));
+  auto out =
+      Ship(Order("O1", "K-1", 1650, "", "2025-06-01") + Order("O2", "K-2", 1650, "", "2025-06-03") +
+           Order("O3", "K-3", 1650, "", "2025-06-05"));
   ASSERT_EQ(out.size(), 3u);
   EXPECT_THAT(out[1], Not(HasSubstr("structuring-alert")));
   EXPECT_THAT(out[2], HasSubstr("structuring-alert"));
@@ -289,9 +304,14 @@ TEST_P(LedgerTest, SmallBatchesGiveTheSameResultAsOne) {
 }
 
 TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
-  Veu v{.id = "NVEU-1", .kind = "national", .holder = "V-1",
-        .headquarters = *engine_->ParseCountry("AE"), .regime = "us-ai-diffusion-2025",
-        .eccns = {"3A090.a"}, .country = *engine_->ParseCountry("AE"), .limit_tpp = 50'000'000,
+  Veu v{.id = "NVEU-1",
+        .kind = "national",
+        .holder = "V-1",
+        .headquarters = *engine_->ParseCountry("AE"),
+        .regime = "us-ai-diffusion-2025",
+        .eccns = {"3A090.a"},
+        .country = *engine_->ParseCountry("AE"),
+        .limit_tpp = 50'000'000,
         .valid_from = D("2025-01-01")};
   ASSERT_THAT(engine_->AddVeu(v), IsOk());
   EXPECT_THAT(engine_->AddVeu(v), StatusIs(StatusCode::kAlreadyExists));
@@ -309,9 +329,14 @@ TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
 }
 
 TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
-  Veu v{.id = "UVEU-1", .kind = "universal", .holder = "U-1",
-        .headquarters = *engine_->ParseCountry("US"), .regime = "us-ai-diffusion-2025",
-        .eccns = {"3A090.a"}, .total_tpp = 1'000'000'000, .valid_from = D("2025-01-01")};
+  Veu v{.id = "UVEU-1",
+        .kind = "universal",
+        .holder = "U-1",
+        .headquarters = *engine_->ParseCountry("US"),
+        .regime = "us-ai-diffusion-2025",
+        .eccns = {"3A090.a"},
+        .total_tpp = 1'000'000'000,
+        .valid_from = D("2025-01-01")};
   ASSERT_THAT(engine_->AddVeu(v), IsOk());
   // The shares left out are the regime's maxima, recorded with the VEU.
   auto listed = engine_->ListVeus();
@@ -320,9 +345,13 @@ TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
   EXPECT_THAT((*listed)[0], HasSubstr("\"tier2_share\":0.25"));
   EXPECT_THAT((*listed)[0], HasSubstr("\"country_share\":0.07"));
   auto order = [](const std::string& id, const char* country, int h100) {
-    return R"({"id": ")" + id + R"(", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
-           R"("consignee": {"id": "U-1", "country": ")" + country + R"("}, )"
-           R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
+    return R"({"id": ")" + id +
+           R"(", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
+           R"("consignee": {"id": "U-1", "country": ")" +
+           country +
+           R"("}, )"
+           R"("items": [{"part": "H100", "quantity": )" +
+           std::to_string(h100) + "}]}\n";
   };
   // 7 % of 1,000,000,000 TPP in one Tier 2 country: 4,000 H100 (63.3 M) fit, 1,000 more do not.
   auto out = Ship(order("U1", "IN", 4000) + order("U2", "IN", 1000) + order("U3", "JP", 20000) +
@@ -330,18 +359,28 @@ TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
   EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"UVEU-1\""));
   EXPECT_THAT(out[1], Not(HasSubstr("\"authorization\":\"UVEU-1\"")));
   EXPECT_THAT(out[2], HasSubstr("\"authorization\":\"UVEU-1\""));  // Tier 1: no share limit
-  EXPECT_THAT(out[3], HasSubstr("presumption_of_denial"));          // Tier 3 is never covered
+  EXPECT_THAT(out[3], HasSubstr("presumption_of_denial"));         // Tier 3 is never covered
   ExpectConsistent();
 }
 
 TEST_P(LedgerTest, VeuEligibilityIsCheckedAgainstTheRegimesRules) {
   const auto c = [&](const char* code) { return *engine_->ParseCountry(code); };
-  const Veu national{.id = "N", .kind = "national", .holder = "H", .headquarters = c("AE"),
-                     .regime = "us-ai-diffusion-2025", .eccns = {"3A090.a"}, .country = c("AE"),
+  const Veu national{.id = "N",
+                     .kind = "national",
+                     .holder = "H",
+                     .headquarters = c("AE"),
+                     .regime = "us-ai-diffusion-2025",
+                     .eccns = {"3A090.a"},
+                     .country = c("AE"),
                      .valid_from = D("2025-01-01")};
-  const Veu universal{.id = "U", .kind = "universal", .holder = "H", .headquarters = c("US"),
-                      .regime = "us-ai-diffusion-2025", .eccns = {"3A090.a"},
-                      .total_tpp = 1e9, .valid_from = D("2025-01-01")};
+  const Veu universal{.id = "U",
+                      .kind = "universal",
+                      .holder = "H",
+                      .headquarters = c("US"),
+                      .regime = "us-ai-diffusion-2025",
+                      .eccns = {"3A090.a"},
+                      .total_tpp = 1e9,
+                      .valid_from = D("2025-01-01")};
   auto with = [](Veu v, auto change) {
     change(v);
     return v;
@@ -371,8 +410,11 @@ TEST_P(LedgerTest, VeuEligibilityIsCheckedAgainstTheRegimesRules) {
   EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.country_share = 0.10; })),
               StatusIs(StatusCode::kInvalidArgument, "above the 0.07"));
   // A regime without VEU rules (the one in force on the date, here) admits none.
-  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.regime.clear();
-                                                            v.valid_from = D("2023-01-01"); })),
+  EXPECT_THAT(engine_->AddVeu(with(national,
+                                   [&](Veu& v) {
+                                     v.regime.clear();
+                                     v.valid_from = D("2023-01-01");
+                                   })),
               StatusIs(StatusCode::kInvalidArgument, "has no Data Center VEU rules"));
   EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.regime = "us-ac-2026"; })),
               StatusIs(StatusCode::kInvalidArgument, "admits no universal VEU"));
@@ -388,9 +430,13 @@ TEST_P(LedgerTest, VeuEligibilityIsCheckedAgainstTheRegimesRules) {
 TEST_P(LedgerTest, ANationalVeuFollowsTheQuarterlySchedule) {
   // No ceiling given: the schedule of 748.15(a)(2)(iii)(B) decides, quarter by quarter
   // (633,000,000 TPP in 2025 Q1 is 39,982 H100; 949,500,000 in Q2).
-  const Veu v{.id = "N", .kind = "national", .holder = "V-1",
-              .headquarters = *engine_->ParseCountry("AE"), .regime = "us-ai-diffusion-2025",
-              .eccns = {"3A090.a"}, .country = *engine_->ParseCountry("AE"),
+  const Veu v{.id = "N",
+              .kind = "national",
+              .holder = "V-1",
+              .headquarters = *engine_->ParseCountry("AE"),
+              .regime = "us-ai-diffusion-2025",
+              .eccns = {"3A090.a"},
+              .country = *engine_->ParseCountry("AE"),
               .valid_from = D("2025-01-01")};
   ASSERT_THAT(engine_->AddVeu(v), IsOk());
   auto out = Ship(Order("Q1a", "V-1", 39000, "", "2025-03-01") +
@@ -416,15 +462,21 @@ TEST_P(LedgerTest, AVeuRecordedForChinaNeverLicensesAShipmentThere) {
     auto txn = (*store)->Begin();
     ASSERT_THAT(txn, IsOk());
     ledger::Ledger l(**txn, clock_, "test");
-    Veu v{.id = "OLD", .kind = "national", .holder = "C-CN", .eccns = {"3A090.a"},
-          .country = Country::FromAlpha2('C', 'N'), .limit_tpp = 1e9,
+    Veu v{.id = "OLD",
+          .kind = "national",
+          .holder = "C-CN",
+          .eccns = {"3A090.a"},
+          .country = Country::FromAlpha2('C', 'N'),
+          .limit_tpp = 1e9,
           .valid_from = D("2025-01-01")};
     ASSERT_THAT(l.AddVeu(v), IsOk());
     ASSERT_THAT(l.Finish(), IsOk());
     ASSERT_THAT((*txn)->Commit(), IsOk());
   }
   Open();
-  auto out = Ship(R"({"id": "B", "date": "2026-03-01", "consignee": {"id": "C-CN", "country": "CN"}, "items": [{"part": "B200", "quantity": 10}]})" "\n");
+  auto out = Ship(
+      R"({"id": "B", "date": "2026-03-01", "consignee": {"id": "C-CN", "country": "CN"}, "items": [{"part": "B200", "quantity": 10}]})"
+      "\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_THAT(out[0], Not(HasSubstr("\"licensed\"")));
   EXPECT_THAT(out[0], HasSubstr("presumption_of_denial"));
@@ -434,15 +486,16 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
   auto rtx = [](const std::string& id, const char* date, int quantity) {
     return R"({"id": ")" + id + R"(", "date": ")" + date +
            R"(", "consignee": {"id": "C-CN", "country": "CN"}, "items": [{"part": "RTX 4090", )"
-           R"("quantity": )" + std::to_string(quantity) + "}]}\n";
+           R"("quantity": )" +
+           std::to_string(quantity) + "}]}\n";
   };
   // Without a ledger the exception stands, with the duty as a condition (a what-if).
   auto what_if = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
   ASSERT_THAT(what_if, IsOk());
-  auto wi = ::tg::testing::RunOverMemory(rtx("W", "2025-06-01", 10), [&](std::FILE* in,
-                                                                          std::FILE* out) {
-    EXPECT_THAT((*what_if)->DetermineStream(in, out), IsOk());
-  });
+  auto wi =
+      ::tg::testing::RunOverMemory(rtx("W", "2025-06-01", 10), [&](std::FILE* in, std::FILE* out) {
+        EXPECT_THAT((*what_if)->DetermineStream(in, out), IsOk());
+      });
   ASSERT_EQ(wi.size(), 1u);
   EXPECT_THAT(wi[0], HasSubstr("\"authorization\":\"NAC\""));
 
@@ -450,8 +503,11 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
   EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"license_required\""));
   EXPECT_THAT(out[0], HasSubstr("no NAC notification on record for C-CN in CN"));
 
-  Notification n{.id = "N-1", .party = "C-CN", .destination = *engine_->ParseCountry("CN"),
-                 .filed = D("2025-05-20"), .quantity_limit = 100};
+  Notification n{.id = "N-1",
+                 .party = "C-CN",
+                 .destination = *engine_->ParseCountry("CN"),
+                 .filed = D("2025-05-20"),
+                 .quantity_limit = 100};
   ASSERT_THAT(engine_->FileNotification(n), IsOk());
   EXPECT_THAT(engine_->FileNotification(n), StatusIs(StatusCode::kAlreadyExists));
   out = Ship(rtx("S2", "2025-06-20", 10));
@@ -479,12 +535,16 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
   EXPECT_THAT(out[3], HasSubstr("\"authorization\":\"NAC\""));
 
   // A refused notification serves nothing and says so.
-  Notification r{.id = "N-2", .party = "C-HK", .destination = *engine_->ParseCountry("HK"),
-                 .filed = D("2025-05-01"), .quantity_limit = 10};
+  Notification r{.id = "N-2",
+                 .party = "C-HK",
+                 .destination = *engine_->ParseCountry("HK"),
+                 .filed = D("2025-05-01"),
+                 .quantity_limit = 10};
   ASSERT_THAT(engine_->FileNotification(r), IsOk());
   ASSERT_THAT(engine_->RefuseNotification("N-2", D("2025-05-26")), IsOk());
   out = Ship(R"({"id": "S7", "date": "2025-07-01", "consignee": {"id": "C-HK", "country": "HK"}, )"
-             R"("items": [{"part": "RTX 4090", "quantity": 1}]})" "\n");
+             R"("items": [{"part": "RTX 4090", "quantity": 1}]})"
+             "\n");
   EXPECT_THAT(out[0], HasSubstr("N-2 was refused by BIS on 2025-05-26: a licence is needed"));
   auto listed = engine_->ListNotifications();
   ASSERT_THAT(listed, IsOk());

@@ -329,8 +329,8 @@ void DescribeCondition(const regime::Condition& c, const regime::Regime& r,
   }
 }
 
-void DescribeRule(const regime::RuleInfo& rule, const std::string& extra,
-                  const regime::Regime& r, const std::vector<regime::CountrySet>& sets,
+void DescribeRule(const regime::RuleInfo& rule, const std::string& extra, const regime::Regime& r,
+                  const std::vector<regime::CountrySet>& sets,
                   const std::vector<std::string>& eccns, std::string& out) {
   out += "  - " + rule.id + extra + "  [" + rule.citation + "]\n";
   out += "    " + rule.text + "\n";
@@ -370,8 +370,8 @@ std::string DescribeRegime(const regime::Regime& r, Date as_of,
     out += "; compliance from " + r.compliance_date->ToString();
   }
   out += r.select_by_date ? "; chosen by date" : "; chosen by name";
-  out += "\nfile: " + r.file + " (" + r.content_hash + ")\nresolved as of " + as_of.ToString() +
-         "\n";
+  out +=
+      "\nfile: " + r.file + " (" + r.content_hash + ")\nresolved as of " + as_of.ToString() + "\n";
   if (!r.summary.empty()) {
     out += "\n" + r.summary + "\n";
   }
@@ -396,14 +396,13 @@ std::string DescribeRegime(const regime::Regime& r, Date as_of,
     out += "\ncaps:\n";
     for (const regime::Cap& c : r.caps) {
       out += "  - " + c.id + ": " + TppText(c.limit) + " TPP per " +
-             (c.key == regime::Cap::Key::kConsignee
-                  ? "consignee"
-                  : c.key == regime::Cap::Key::kDestination ? "destination" : "party group") +
+             (c.key == regime::Cap::Key::kConsignee     ? "consignee"
+              : c.key == regime::Cap::Key::kDestination ? "destination"
+                                                        : "party group") +
              ", " +
-             (c.period == regime::Cap::Period::kCalendarYear
-                  ? "calendar year"
-                  : c.period == regime::Cap::Period::kQuarter ? "quarter"
-                                                              : c.fixed.ToString()) +
+             (c.period == regime::Cap::Period::kCalendarYear ? "calendar year"
+              : c.period == regime::Cap::Period::kQuarter    ? "quarter"
+                                                             : c.fixed.ToString()) +
              "  [" + c.citation + "]\n";
       if (c.max_agreement_increase > 0) {
         char buf[64];
@@ -425,10 +424,9 @@ std::string DescribeRegime(const regime::Regime& r, Date as_of,
   }
   out += "\nlicence exceptions (first that holds and fits its cap):\n";
   for (const auto& rule : r.exceptions) {
-    DescribeRule(rule, " -> " + rule.authorization + (rule.cap >= 0 ? " within " +
-                                                                          r.caps[rule.cap].id
-                                                                    : ""),
-                 r, sets, eccns, out);
+    DescribeRule(
+        rule, " -> " + rule.authorization + (rule.cap >= 0 ? " within " + r.caps[rule.cap].id : ""),
+        r, sets, eccns, out);
   }
   out += "\nlicence review policies (first match applies):\n";
   for (const auto& rule : r.policies) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tierguard/types.h"
+
 #include "src/classify/classifier.h"
 #include "src/regime/regime.h"
 

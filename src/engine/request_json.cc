@@ -1,11 +1,11 @@
 #include "src/engine/request_json.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+
+#include <simdjson.h>
 
 #include "src/common/checked.h"
 #include "src/common/text.h"
@@ -203,10 +203,10 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   if (e.get_object().get(obj)) {
     return Bad(key, "must be an object");
   }
-  TG_RETURN_IF_ERROR(CheckKeys(obj, key,
-                               {"id", "name", "country", "region", "headquarters",
-                                "parent_headquarters", "nationality", "affiliations", "group",
-                                "type", "birth_date", "identifiers", "employer"}));
+  TG_RETURN_IF_ERROR(CheckKeys(
+      obj, key,
+      {"id", "name", "country", "region", "headquarters", "parent_headquarters", "nationality",
+       "affiliations", "group", "type", "birth_date", "identifiers", "employer"}));
   out.present = true;
   element id;
   if (Field(obj, "id", id)) {
@@ -223,10 +223,9 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   if (!out.region.empty()) {
     const std::string& r = out.region;
     if (!IsSubdivisionCode(r) || r.compare(0, 2, out.country.ToString()) != 0) {
-      return Bad(Join(key, "region"), "'" + Excerpt(r, 20) +
-                                          "' is not an ISO 3166-2 subdivision of " +
-                                          out.country.ToString() + " (e.g. " +
-                                          out.country.ToString() + "-43)");
+      return Bad(Join(key, "region"),
+                 "'" + Excerpt(r, 20) + "' is not an ISO 3166-2 subdivision of " +
+                     out.country.ToString() + " (e.g. " + out.country.ToString() + "-43)");
     }
   }
   TG_RETURN_IF_ERROR(GetCountry(obj, "headquarters", key, countries, false, out.headquarters));
@@ -237,9 +236,10 @@ Status ParseParty(const object& req, std::string_view key, const CountryTable& c
   TG_RETURN_IF_ERROR(GetString(obj, "group", key, false, out.group));
   TG_RETURN_IF_ERROR(GetString(obj, "type", key, false, out.type));
   if (!out.type.empty() && !screen::IsScreeningType(out.type) && !regime::IsPartyKind(out.type)) {
-    return Bad(Join(key, "type"), "must be person, entity, vessel, aircraft (for screening) or "
-                                  "military, government, research, commercial (an entity, for "
-                                  "end-user rules)");
+    return Bad(Join(key, "type"),
+               "must be person, entity, vessel, aircraft (for screening) or "
+               "military, government, research, commercial (an entity, for "
+               "end-user rules)");
   }
   TG_RETURN_IF_ERROR(GetString(obj, "birth_date", key, false, out.birth_date));
   TG_RETURN_IF_ERROR(GetString(obj, "employer", key, false, out.employer));
@@ -337,10 +337,10 @@ Status ParseItem(const element& e, const CountryTable& countries, std::string_vi
     if (chip.get_object().get(c)) {
       return Bad(p, "must be an object");
     }
-    TG_RETURN_IF_ERROR(CheckKeys(c, p,
-                                 {"name", "tpp", "performance", "units", "die_area_mm2",
-                                  "datacenter", "dram_bandwidth_gbps", "interconnect_gbps", "hbm",
-                                  "memory_bandwidth_gbps", "package_area_mm2"}));
+    TG_RETURN_IF_ERROR(CheckKeys(
+        c, p,
+        {"name", "tpp", "performance", "units", "die_area_mm2", "datacenter", "dram_bandwidth_gbps",
+         "interconnect_gbps", "hbm", "memory_bandwidth_gbps", "package_area_mm2"}));
     ChipSpec& spec = out.chip;
     TG_RETURN_IF_ERROR(GetString(c, "name", p, false, spec.name));
     if (spec.name.empty()) {
@@ -554,8 +554,8 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
     return Bad(where, "given twice (a key may appear once in an object)");
   }
   TG_RETURN_IF_ERROR(CheckKeys(req, "",
-                               {"id", "date", "regime", "kind", "exporter", "consignee",
-                                "end_user", "end_use", "license", "items"}));
+                               {"id", "date", "regime", "kind", "exporter", "consignee", "end_user",
+                                "end_use", "license", "items"}));
   std::string date;
   TG_RETURN_IF_ERROR(GetString(req, "date", "", true, date));
   auto d = Date::Parse(date);
@@ -573,8 +573,8 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   } else if (kind == "in_country_transfer") {
     out.kind = TransferKind::kInCountryTransfer;
   } else {
-    return Bad("kind", "'" + Excerpt(kind, 40) +
-                           "' is not export, reexport or in_country_transfer");
+    return Bad("kind",
+               "'" + Excerpt(kind, 40) + "' is not export, reexport or in_country_transfer");
   }
   TG_RETURN_IF_ERROR(ParseParty(req, "exporter", countries, false, out.exporter));
   if (!out.exporter.present) {
@@ -586,8 +586,8 @@ Status ParseRequestElement(const element& doc, const CountryTable& countries, Re
   TG_RETURN_IF_ERROR(ParseParty(req, "end_user", countries, false, out.end_user));
   TG_RETURN_IF_ERROR(GetString(req, "end_use", "", false, out.end_use));
   if (!out.end_use.empty() && !regime::IsEndUse(out.end_use)) {
-    return Bad("end_use", "'" + Excerpt(out.end_use, 40) + "' is not one of " +
-                              regime::EndUseList());
+    return Bad("end_use",
+               "'" + Excerpt(out.end_use, 40) + "' is not one of " + regime::EndUseList());
   }
   TG_RETURN_IF_ERROR(GetString(req, "license", "", false, out.license));
   element items;

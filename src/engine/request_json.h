@@ -6,6 +6,7 @@
 
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
 #include "src/common/country_table.h"
 
 namespace tg::engine {

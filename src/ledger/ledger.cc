@@ -6,6 +6,7 @@
 #include <map>
 
 #include "tierguard/text.h"
+
 #include "src/common/checked.h"
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
@@ -192,8 +193,11 @@ Result<std::string> View::GroupOf(const std::string& party) {
 
 Status Ledger::Log(std::string_view kind, std::string_view subject, std::string body,
                    std::string_view actor) {
-  audit::Entry e{.kind = std::string(kind), .actor = std::string(actor.empty() ? actor_ : actor),
-                 .time = clock_.NowUnix(), .subject = std::string(subject), .body = std::move(body)};
+  audit::Entry e{.kind = std::string(kind),
+                 .actor = std::string(actor.empty() ? actor_ : actor),
+                 .time = clock_.NowUnix(),
+                 .subject = std::string(subject),
+                 .body = std::move(body)};
   return audit_.Append(e).status();
 }
 
@@ -207,8 +211,8 @@ Status Ledger::StoreList(std::string_view name, std::string_view list_json,
     return InvalidArgument("list.load: the record body must be a JSON object");
   }
   audit_body.pop_back();
-  audit_body += (audit_body.size() > 1 ? ",\"sha256\":\"" : "\"sha256\":\"") +
-                Sha256Hex(list_json) + "\"}";
+  audit_body +=
+      (audit_body.size() > 1 ? ",\"sha256\":\"" : "\"sha256\":\"") + Sha256Hex(list_json) + "\"}";
   return Log("list.load", name, std::move(audit_body));
 }
 
@@ -275,10 +279,13 @@ Result<std::vector<std::pair<std::string, double>>> Ledger::LicenseBalance(const
   out.emplace_back("quantity_used", static_cast<double>(qty));
   out.emplace_back("tpp_used", static_cast<double>(tpp) / 1000.0);
   out.emplace_back("value_used_usd", static_cast<double>(cents) / 100.0);
-  out.emplace_back("quantity_left", l.quantity_limit > 0 ? static_cast<double>(l.quantity_limit - qty) : -1);
-  out.emplace_back("tpp_left", l.tpp_limit > 0 ? l.tpp_limit - static_cast<double>(tpp) / 1000.0 : -1);
-  out.emplace_back("value_left_usd",
-                   l.value_limit_usd > 0 ? l.value_limit_usd - static_cast<double>(cents) / 100.0 : -1);
+  out.emplace_back("quantity_left",
+                   l.quantity_limit > 0 ? static_cast<double>(l.quantity_limit - qty) : -1);
+  out.emplace_back("tpp_left",
+                   l.tpp_limit > 0 ? l.tpp_limit - static_cast<double>(tpp) / 1000.0 : -1);
+  out.emplace_back("value_left_usd", l.value_limit_usd > 0
+                                         ? l.value_limit_usd - static_cast<double>(cents) / 100.0
+                                         : -1);
   return out;
 }
 
@@ -392,7 +399,9 @@ Status Ledger::Return(std::string_view id, std::string_view approver, std::strin
   return Decide(id, approver, reason, "returned_without_action");
 }
 
-Result<std::vector<LicenseApplication>> Ledger::Applications() { return LoadAll<LicenseApplication>(txn_, Table::kApplications); }
+Result<std::vector<LicenseApplication>> Ledger::Applications() {
+  return LoadAll<LicenseApplication>(txn_, Table::kApplications);
+}
 
 Status Ledger::AddVeu(const Veu& v) {
   if (v.id.empty() || v.holder.empty() || v.eccns.empty()) {
@@ -406,7 +415,8 @@ Status Ledger::AddVeu(const Veu& v) {
     if (!(v.total_tpp > 0)) {
       return InvalidArgument("veu: a universal VEU needs the holder's installed base (total_tpp)");
     }
-    if (!(v.tier2_share > 0 && v.tier2_share <= 1) || !(v.country_share > 0 && v.country_share <= 1)) {
+    if (!(v.tier2_share > 0 && v.tier2_share <= 1) ||
+        !(v.country_share > 0 && v.country_share <= 1)) {
       return InvalidArgument("veu: shares must be in (0, 1]");
     }
   } else {
@@ -464,8 +474,7 @@ Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date d
   return Log(std::string("nac.") + (n.state == "confirmed" ? "confirm" : "refuse"), n.id, json);
 }
 
-Status Ledger::ConfirmNotification(std::string_view id, std::string_view confirmation,
-                                   Date date) {
+Status Ledger::ConfirmNotification(std::string_view id, std::string_view confirmation, Date date) {
   if (confirmation.empty()) {
     return InvalidArgument("notification.confirmation: BIS's confirmation number is required");
   }
@@ -495,7 +504,9 @@ Status Ledger::AddAgreement(const Agreement& agreement) {
   return Log("agreement.add", agreement.id, json);
 }
 
-Result<std::vector<Agreement>> Ledger::Agreements() { return LoadAll<Agreement>(txn_, Table::kAgreements); }
+Result<std::vector<Agreement>> Ledger::Agreements() {
+  return LoadAll<Agreement>(txn_, Table::kAgreements);
+}
 
 Status Ledger::AddParty(const PartyRecord& party) {
   if (party.id.empty() || party.country.empty()) {
@@ -733,14 +744,14 @@ Result<bool> Ledger::ExpireReservations() {
   // The holds index is in expiry order: read the expired ones, stop at the first that is not.
   std::vector<std::string> expired;
   const std::string due = HoldKey(now, "");  // holds that expire before `now` sort below it
-  TG_RETURN_IF_ERROR(txn_.ForEach(
-      Table::kHolds, "", HoldKey(1, ""), [&](std::string_view key, std::string_view id) -> Result<bool> {
-        if (key >= due) {
-          return false;
-        }
-        expired.emplace_back(id);
-        return true;
-      }));
+  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kHolds, "", HoldKey(1, ""),
+                                  [&](std::string_view key, std::string_view id) -> Result<bool> {
+                                    if (key >= due) {
+                                      return false;
+                                    }
+                                    expired.emplace_back(id);
+                                    return true;
+                                  }));
   for (const std::string& id : expired) {
     TG_ASSIGN_OR_RETURN(auto r, FindReservation(id));
     if (!r || r->state != "held") {
@@ -765,15 +776,16 @@ Status Ledger::IndexHolds() {
   // A ledger from before the index: index its held reservations once (read first, then
   // written: ForEach allows no writes while it streams).
   std::vector<std::pair<std::string, std::string>> held;  // hold key, id
-  TG_RETURN_IF_ERROR(txn_.ForEach(
-      Table::kReservations, "", "", [&](std::string_view key, std::string_view value) -> Result<bool> {
-        Movement r;
-        TG_RETURN_IF_ERROR(FromJson(value, key, r));
-        if (r.state == "held") {
-          held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
-        }
-        return true;
-      }));
+  TG_RETURN_IF_ERROR(
+      txn_.ForEach(Table::kReservations, "", "",
+                   [&](std::string_view key, std::string_view value) -> Result<bool> {
+                     Movement r;
+                     TG_RETURN_IF_ERROR(FromJson(value, key, r));
+                     if (r.state == "held") {
+                       held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
+                     }
+                     return true;
+                   }));
   for (const auto& [key, id] : held) {
     TG_RETURN_IF_ERROR(txn_.Put(Table::kHolds, key, id));
   }

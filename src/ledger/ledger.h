@@ -15,14 +15,15 @@
 #include "tierguard/clock.h"
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
+
 #include "src/audit/audit_log.h"
 #include "src/ledger/records.h"
 #include "src/store/store.h"
 
 namespace tg::ledger {
 
-// The ledger row of a record that carries a request (audit::CarriesRequest) (its request as received, its decision's place in the log);
-// NotFound when the row is gone.
+// The ledger row of a record that carries a request (audit::CarriesRequest) (its request as
+// received, its decision's place in the log); NotFound when the row is gone.
 Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind,
                                   std::string_view subject, uint64_t index);
 

@@ -1,14 +1,15 @@
 #include "src/ledger/reconcile.h"
 
-#include <simdjson.h>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include <simdjson.h>
+
 #include "tierguard/audit.h"
+
 #include "src/audit/audit_log.h"
 #include "src/audit/merkle.h"
 #include "src/common/checked.h"
@@ -146,8 +147,7 @@ void LogReplayer::SetRow(Table table, const std::string& key, std::string_view v
   rows_[static_cast<int>(table)][key] = ExpectedRow{Digest(value), index, true};
   if (options_.keep_view_tables &&
       (table == Table::kLicences || table == Table::kVeus || table == Table::kAgreements ||
-       table == Table::kParties || table == Table::kPartyLinks ||
-       table == Table::kNotifications)) {
+       table == Table::kParties || table == Table::kPartyLinks || table == Table::kNotifications)) {
     view_tables_[static_cast<int>(table)][key] = std::string(value);
   }
 }
@@ -230,8 +230,7 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
   } else if (kind == "structuring.near") {
     SetRow(Table::kNearThreshold, id, *body, index);
   } else {
-    Finding("record " + std::to_string(index) + " has an unknown kind '" + Excerpt(kind, 40) +
-            "'");
+    Finding("record " + std::to_string(index) + " has an unknown kind '" + Excerpt(kind, 40) + "'");
   }
   if (!s.ok()) {
     Finding("record " + std::to_string(index) + " (" + kind_s + " " + Excerpt(id, 80) +
@@ -317,8 +316,8 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
 
 // Each cap the decision counted must show, as "used", what the records before it add up to;
 // the limit it states is kept for the balance checks.
-Status LogReplayer::ApplyDecisionCaps(uint64_t index, const std::string& id,
-                                      const element& body, const std::vector<Delta>& deltas) {
+Status LogReplayer::ApplyDecisionCaps(uint64_t index, const std::string& id, const element& body,
+                                      const std::vector<Delta>& deltas) {
   simdjson::dom::array caps;
   if (body["decision"]["caps"].get_array().get(caps)) {
     return DataLoss("its decision has no caps");
@@ -357,8 +356,7 @@ Status LogReplayer::ApplyDecisionCaps(uint64_t index, const std::string& id,
   return Status::Ok();
 }
 
-Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
-                              std::string_view body) {
+Status LogReplayer::AddLimits(std::string_view kind, const std::string& id, std::string_view body) {
   if (kind == "licence.add") {
     License l;
     TG_RETURN_IF_ERROR(FromJson(body, id, l));
@@ -368,8 +366,8 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
     }
     TG_ASSIGN_OR_RETURN(const int64_t tpp,
                         ScaledFigure(l.tpp_limit, 1000.0, kMaxTotalTpp, "licence tpp_limit"));
-    TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(l.value_limit_usd, 100.0,
-                                                          kMaxValueUsd, "licence value_limit"));
+    TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(l.value_limit_usd, 100.0, kMaxValueUsd,
+                                                          "licence value_limit"));
     if (tpp > 0) {
       limits_[LicenceCounter(l.number, "tpp")] = Limit{tpp, "licence " + l.number + " TPP"};
     }
@@ -402,8 +400,9 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id,
                       ScaledFigure(v.limit_tpp, 1000.0, kMaxTotalTpp, "VEU limit_tpp"));
   TG_ASSIGN_OR_RETURN(const int64_t base,
                       ScaledFigure(v.total_tpp, 1000.0, kMaxTotalTpp, "VEU total_tpp"));
-  TG_ASSIGN_OR_RETURN(const int64_t country, ScaledFigure(static_cast<double>(base) * v.country_share,
-                                                          1.0, kMaxTotalTppMilli, "VEU country_share"));
+  TG_ASSIGN_OR_RETURN(const int64_t country,
+                      ScaledFigure(static_cast<double>(base) * v.country_share, 1.0,
+                                   kMaxTotalTppMilli, "VEU country_share"));
   TG_ASSIGN_OR_RETURN(const int64_t tier2, ScaledFigure(static_cast<double>(base) * v.tier2_share,
                                                         1.0, kMaxTotalTppMilli, "VEU tier2_share"));
   lim.country_limit = country;
@@ -423,9 +422,9 @@ void LogReplayer::CheckLimit(const std::string& key, uint64_t index) {
       return;
     }
     const std::string where = key.substr(colon + 1);
-    limit.limit = v->second.national      ? v->second.national_limit
-                  : where == "tier2"      ? v->second.tier2_limit
-                                          : v->second.country_limit;
+    limit.limit = v->second.national ? v->second.national_limit
+                  : where == "tier2" ? v->second.tier2_limit
+                                     : v->second.country_limit;
     limit.what = "VEU " + key.substr(4);
   } else {
     return;
@@ -592,8 +591,8 @@ class TableComparison {
       logged.recorded_at = m.recorded_at;  // a committed hold: the commit's time
     }
     const std::string want = ToJson(logged);
-    const std::string diff = FirstJsonDifference(want.substr(0, want.find('\n')),
-                                                 row.substr(0, row.find('\n')));
+    const std::string diff =
+        FirstJsonDifference(want.substr(0, want.find('\n')), row.substr(0, row.find('\n')));
     return diff == "the row is written differently from its record"
                ? std::string("its state or time differs from what the log's records make it")
                : diff;
@@ -626,10 +625,9 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
     report.problems.push_back(f);
   }
   if (replayer.findings_count() > replayer.findings().size()) {
-    report.problems.push_back("… and " +
-                              std::to_string(replayer.findings_count() -
-                                             replayer.findings().size()) +
-                              " more findings in the log's records");
+    report.problems.push_back(
+        "… and " + std::to_string(replayer.findings_count() - replayer.findings().size()) +
+        " more findings in the log's records");
   }
   for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicences,
                   Table::kApplications, Table::kAgreements, Table::kVeus, Table::kParties,
@@ -685,13 +683,15 @@ namespace tg {
 Result<ReconcileReport> ReconcileAuditBundle(const std::string& bundle) {
   std::FILE* frontier = std::fopen((bundle + "/frontier").c_str(), "rb");
   char head[64] = {0};
-  const bool from_zero = frontier != nullptr && std::fgets(head, sizeof(head), frontier) != nullptr &&
+  const bool from_zero = frontier != nullptr &&
+                         std::fgets(head, sizeof(head), frontier) != nullptr &&
                          std::string_view(head) == "from 0\n";
   if (frontier != nullptr) {
     std::fclose(frontier);
   }
   if (!from_zero) {
-    return InvalidArgument(bundle + ": the bundle does not start at record 0; balances need the "
+    return InvalidArgument(bundle +
+                           ": the bundle does not start at record 0; balances need the "
                            "whole log (a bundle from record 0)");
   }
   std::FILE* in = std::fopen((bundle + "/records.jsonl").c_str(), "rb");

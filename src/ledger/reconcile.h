@@ -24,6 +24,7 @@
 
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
+
 #include "src/ledger/records.h"
 #include "src/store/store.h"
 
@@ -84,8 +85,7 @@ class LogReplayer {
   };
 
   void Finding(std::string text);
-  void SetRow(store::Table table, const std::string& key, std::string_view value,
-              uint64_t index);
+  void SetRow(store::Table table, const std::string& key, std::string_view value, uint64_t index);
   void SetMovementRow(store::Table table, const Movement& m, std::string_view request_sha256,
                       bool legacy, uint64_t index);
   // The records' bodies come parsed (`body`) with their text (`body_text`, which digests take):

@@ -1,9 +1,9 @@
 #include "src/ledger/records.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstdio>
+
+#include <simdjson.h>
 
 #include "src/common/country_table.h"
 #include "src/common/digest.h"
@@ -372,7 +372,8 @@ Result<MovementBodyFields> ParseMovementBody(std::string_view body) {
 
 std::string HoldKey(int64_t expires_at, std::string_view id) {
   char buf[24];
-  std::snprintf(buf, sizeof(buf), "%020lld", static_cast<long long>(std::max<int64_t>(expires_at, 0)));
+  std::snprintf(buf, sizeof(buf), "%020lld",
+                static_cast<long long>(std::max<int64_t>(expires_at, 0)));
   std::string key(buf);
   key += '\x1f';
   key.append(id);

@@ -34,8 +34,8 @@ struct Movement {
   std::vector<Delta> deltas;
   uint64_t audit_index = 0;  // the audit record holding the decision
   std::string regime_hash;   // content hash of the regime file that decided it
-  std::string request;      // JSON, as received
-  std::string decision;     // JSON, as printed; in memory only (see audit_index)
+  std::string request;       // JSON, as received
+  std::string decision;      // JSON, as printed; in memory only (see audit_index)
 };
 
 // The audit body of a shipment or a hold: every field of its ledger row but the request, which

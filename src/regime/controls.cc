@@ -8,7 +8,6 @@
 
 namespace tg::regime {
 
-
 std::string_view ControlScopeName(Control::Scope scope) {
   switch (scope) {
     case Control::Scope::kAllItems:
@@ -38,9 +37,10 @@ Result<Controls> Controls::Load(const std::vector<std::pair<std::string, std::st
       for (size_t i = 0; i < list.size(); ++i) {
         const std::string where = list_key + "[" + std::to_string(i) + "]";
         const YAML::Node n = list[i];
-        TG_RETURN_IF_ERROR(r.CheckKeys(n, where, {"id", "destinations", "groups", "regions",
-                                                  "end_uses", "party_types", "effective",
-                                                  "scope", "policy", "citation", "text"}));
+        TG_RETURN_IF_ERROR(
+            r.CheckKeys(n, where,
+                        {"id", "destinations", "groups", "regions", "end_uses", "party_types",
+                         "effective", "scope", "policy", "citation", "text"}));
         Control e;
         TG_ASSIGN_OR_RETURN(e.id, r.String(n, where, "id", true));
         TG_ASSIGN_OR_RETURN(auto codes, r.StringList(n, where, "destinations"));
@@ -143,8 +143,7 @@ std::vector<const Control*> Controls::Applicable(Country country, std::string_vi
     if (!e.end_uses.empty() || !e.party_types.empty()) {
       const bool stated =
           std::find(e.end_uses.begin(), e.end_uses.end(), end_use) != e.end_uses.end() ||
-          std::find(e.party_types.begin(), e.party_types.end(), party_type) !=
-              e.party_types.end();
+          std::find(e.party_types.begin(), e.party_types.end(), party_type) != e.party_types.end();
       if (!stated) {
         continue;
       }

@@ -16,6 +16,7 @@
 #include "tierguard/date.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
 #include "src/common/country_table.h"
 #include "src/regime/country_groups.h"
 
@@ -23,9 +24,9 @@ namespace tg::regime {
 
 struct Control {
   enum class Scope : uint8_t {
-    kAllItems,            // every item subject to the EAR
-    kCclItems,            // items on the Commerce Control List (not EAR99)
-    kCclAndListedEar99,   // CCL items and the EAR99 items the supplements list
+    kAllItems,           // every item subject to the EAR
+    kCclItems,           // items on the Commerce Control List (not EAR99)
+    kCclAndListedEar99,  // CCL items and the EAR99 items the supplements list
   };
   std::string id;
   std::vector<Country> destinations;  // whole countries (and those decided as them: HK as CN)
@@ -62,7 +63,7 @@ class Controls {
 
  private:
   std::vector<Control> controls_;
-  CountrySet countries_with_regions_;  // asked for every party of every line: worked out once
+  CountrySet countries_with_regions_;      // asked for every party of every line: worked out once
   const CountryGroups* groups_ = nullptr;  // not owned; outlives this (the Engine's)
 };
 

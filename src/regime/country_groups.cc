@@ -47,8 +47,7 @@ Result<Country> KnownCountry(const CsvTable& csv, const CsvRecord& rec, size_t c
                              const char* name, const CountryTable& countries) {
   auto country = ParseAlpha2(rec.fields[column]);
   if (!country || !countries.Known(*country)) {
-    return InvalidArgument(csv.Where(rec, name) + ": unknown country '" + rec.fields[column] +
-                           "'");
+    return InvalidArgument(csv.Where(rec, name) + ": unknown country '" + rec.fields[column] + "'");
   }
   return *country;
 }

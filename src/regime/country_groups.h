@@ -11,6 +11,7 @@
 #include "tierguard/date.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
 #include "src/common/country_table.h"
 
 namespace tg::regime {
@@ -63,9 +64,7 @@ class CountryGroups {
     DateRange range;
     std::string source;
   };
-  const std::vector<Membership>& Rows(const std::string& group) const {
-    return groups_.at(group);
-  }
+  const std::vector<Membership>& Rows(const std::string& group) const { return groups_.at(group); }
 
  private:
   std::map<std::string, std::vector<Membership>> groups_;

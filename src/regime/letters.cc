@@ -111,8 +111,8 @@ class LetterReader {
   }
 
   Result<LetterExemption> Exemption(const YAML::Node& n, const std::string& path) const {
-    TG_RETURN_IF_ERROR(r_.CheckKeys(n, path, {"id", "effective", "items", "recipients",
-                                              "employees_of", "citation", "text"}));
+    TG_RETURN_IF_ERROR(r_.CheckKeys(
+        n, path, {"id", "effective", "items", "recipients", "employees_of", "citation", "text"}));
     LetterExemption e;
     TG_ASSIGN_OR_RETURN(e.id, r_.String(n, path, "id", true));
     TG_ASSIGN_OR_RETURN(e.effective, r_.Range(n, path, "effective"));
@@ -139,9 +139,10 @@ class LetterReader {
   }
 
   Result<Letter> One(const YAML::Node& n, const std::string& path) const {
-    TG_RETURN_IF_ERROR(r_.CheckKeys(
-        n, path, {"id", "informed", "effective", "items", "destinations", "headquartered_in",
-                  "foreign_persons", "kind", "policy", "citation", "text", "exemptions"}));
+    TG_RETURN_IF_ERROR(
+        r_.CheckKeys(n, path,
+                     {"id", "informed", "effective", "items", "destinations", "headquartered_in",
+                      "foreign_persons", "kind", "policy", "citation", "text", "exemptions"}));
     Letter l;
     TG_ASSIGN_OR_RETURN(l.id, r_.String(n, path, "id", true));
     TG_ASSIGN_OR_RETURN(l.informed, r_.StringList(n, path, "informed"));
@@ -160,8 +161,7 @@ class LetterReader {
     l.foreign_persons = foreign.value_or(false);
     if (l.destinations.empty() && l.groups.empty() && l.hq_countries.empty() &&
         l.hq_groups.empty() && !l.foreign_persons) {
-      return r_.Error(n, path,
-                      "needs destinations, headquartered_in or foreign_persons: true");
+      return r_.Error(n, path, "needs destinations, headquartered_in or foreign_persons: true");
     }
     TG_ASSIGN_OR_RETURN(l.kinds, ParseTransferKinds(r_, n, path));
     TG_ASSIGN_OR_RETURN(std::string policy, r_.String(n, path, "policy", true));
@@ -195,8 +195,7 @@ class LetterReader {
 }  // namespace
 
 Result<Letters> Letters::Load(const std::string& dir, const CountryTable& countries,
-                              const CountryGroups& groups,
-                              const std::vector<std::string>& eccns) {
+                              const CountryGroups& groups, const std::vector<std::string>& eccns) {
   Letters out;
   out.groups_ = &groups;
   std::error_code ec;

@@ -16,6 +16,7 @@
 #include "tierguard/date.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
 #include "src/common/country_table.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/regime.h"
@@ -79,8 +80,7 @@ class Letters {
   // file, line and key; two letters of one id whose dates overlap, and an exemption dated
   // before its letter, are refused.
   static Result<Letters> Load(const std::string& dir, const CountryTable& countries,
-                              const CountryGroups& groups,
-                              const std::vector<std::string>& eccns);
+                              const CountryGroups& groups, const std::vector<std::string>& eccns);
 
   struct Match {
     const Letter* letter = nullptr;

@@ -6,9 +6,12 @@
 namespace tg::regime {
 
 namespace {
-constexpr std::array<std::string_view, kMetricCount> kMetricNames = {
-    "tpp", "performance_density", "dram_bandwidth_gbps", "interconnect_gbps",
-    "memory_bandwidth_density", "training_ops"};
+constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"tpp",
+                                                                     "performance_density",
+                                                                     "dram_bandwidth_gbps",
+                                                                     "interconnect_gbps",
+                                                                     "memory_bandwidth_density",
+                                                                     "training_ops"};
 }  // namespace
 
 std::string_view MetricName(Metric m) { return kMetricNames[static_cast<int>(m)]; }
@@ -191,8 +194,9 @@ Verdict Evaluate(const Condition& c, const Facts& f, const std::vector<CountrySe
   if (c.eccns != 0 && (c.eccns & f.eccn_bit) == 0) {
     return not_met;
   }
-  if ((c.datacenter && *c.datacenter != f.datacenter) || (c.is_model && *c.is_model != f.is_model) ||
-      (c.is_hbm && *c.is_hbm != f.is_hbm) || (c.published && *c.published != f.published) ||
+  if ((c.datacenter && *c.datacenter != f.datacenter) ||
+      (c.is_model && *c.is_model != f.is_model) || (c.is_hbm && *c.is_hbm != f.is_hbm) ||
+      (c.published && *c.published != f.published) ||
       (c.controlled_ai_asset && *c.controlled_ai_asset != f.controlled_ai_asset)) {
     return not_met;
   }

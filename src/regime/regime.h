@@ -18,6 +18,7 @@
 
 #include "tierguard/date.h"
 #include "tierguard/types.h"
+
 #include "src/regime/country_groups.h"
 
 namespace tg::regime {
@@ -49,8 +50,10 @@ using SetId = int;
 // Everything a condition can test about one item going to one party.
 // The end uses a request may state and rules may name; anything else is an input error.
 inline constexpr std::string_view kEndUses[] = {
-    "datacenter", "military", "military_intelligence", "supercomputer", "ic_production",
-    "development", "production", "storage", "research", "consumer"};
+    "datacenter",    "military",      "military_intelligence",
+    "supercomputer", "ic_production", "development",
+    "production",    "storage",       "research",
+    "consumer"};
 bool IsEndUse(std::string_view end_use);
 // "datacenter, military, …" for error messages.
 std::string EndUseList();
@@ -78,13 +81,13 @@ struct Facts {
 struct Condition {
   uint64_t eccns = 0;  // bitmask of ECCN ids; 0 = any
   std::optional<bool> datacenter, is_model, is_hbm, published, controlled_ai_asset;
-  uint8_t kinds = 0;            // bitmask of TransferKind; 0 = any
+  uint8_t kinds = 0;              // bitmask of TransferKind; 0 = any
   uint8_t destination_tiers = 0;  // bitmask of 1 << tier; 0 = any
   uint8_t hq_tiers = 0;
   SetId destination_in = -1, destination_not_in = -1;
   SetId hq_any_in = -1, hq_all_in = -1, hq_none_in = -1;
   SetId exporter_in = -1, exporter_not_in = -1;
-  SetId affiliated_in = -1;  // supply-chain affiliation or nationality in the set
+  SetId affiliated_in = -1;      // supply-chain affiliation or nationality in the set
   SetId affiliated_not_in = -1;  // neither affiliation nor nationality in the set
   std::vector<std::string> end_uses;
   std::vector<std::pair<Metric, NumRange>> ranges;
@@ -163,7 +166,7 @@ struct VeuRules {
   SetId locations_not_in = -1;  // no authorised data centre may be in this set
   std::string citation;
   struct Universal {
-    SetId headquarters_in = -1;  // the holder and its ultimate parent must be headquartered here
+    SetId headquarters_in = -1;    // the holder and its ultimate parent must be headquartered here
     double max_tier2_share = 0;    // of the installed base, in all Tier 2 destinations together
     double max_country_share = 0;  // in any one Tier 2 destination
     std::string citation;
@@ -242,7 +245,7 @@ class Regime {
 
  private:
   std::vector<CountryGroups::DecidedAs> decided_as_;
-  std::vector<Date> epoch_starts_;                 // sorted; epoch i starts at epoch_starts_[i]
+  std::vector<Date> epoch_starts_;               // sorted; epoch i starts at epoch_starts_[i]
   std::vector<std::vector<CountrySet>> epochs_;  // [epoch][set id]
 };
 

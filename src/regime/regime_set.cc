@@ -1,6 +1,5 @@
 #include "src/regime/regime_set.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,9 +11,7 @@
 
 namespace tg::regime {
 
-
 namespace {
-
 
 class Loader {
  public:
@@ -29,12 +26,27 @@ class Loader {
     regime_->file = r_.file();
     regime_->content_hash = "sha256:" + Sha256Hex(text);
     regime_->source = text;
-    TG_RETURN_IF_ERROR(r_.CheckKeys(
-        root, "",
-        {"id", "title", "summary", "status", "effective", "not_enforced_from",
-         "compliance_date", "select_by_date", "citations", "classification", "sets", "tiers",
-         "requirements", "exceptions", "policies", "obligations", "caps", "agreements",
-         "structuring", "veu"}));
+    TG_RETURN_IF_ERROR(r_.CheckKeys(root, "",
+                                    {"id",
+                                     "title",
+                                     "summary",
+                                     "status",
+                                     "effective",
+                                     "not_enforced_from",
+                                     "compliance_date",
+                                     "select_by_date",
+                                     "citations",
+                                     "classification",
+                                     "sets",
+                                     "tiers",
+                                     "requirements",
+                                     "exceptions",
+                                     "policies",
+                                     "obligations",
+                                     "caps",
+                                     "agreements",
+                                     "structuring",
+                                     "veu"}));
     TG_ASSIGN_OR_RETURN(regime_->id, r_.String(root, "", "id", true));
     TG_ASSIGN_OR_RETURN(regime_->title, r_.String(root, "", "title", true));
     TG_ASSIGN_OR_RETURN(regime_->summary, r_.String(root, "", "summary", false));
@@ -88,7 +100,8 @@ class Loader {
       return Status::Ok();
     }
     TG_RETURN_IF_ERROR(r_.CheckKeys(n, "classification", {"chip", "model", "model_threshold_ops"}));
-    TG_ASSIGN_OR_RETURN(regime_->chip_classification, r_.String(n, "classification", "chip", false));
+    TG_ASSIGN_OR_RETURN(regime_->chip_classification,
+                        r_.String(n, "classification", "chip", false));
     TG_ASSIGN_OR_RETURN(regime_->model_classification,
                         r_.String(n, "classification", "model", false));
     TG_ASSIGN_OR_RETURN(regime_->model_threshold_ops,
@@ -118,9 +131,10 @@ class Loader {
     for (const auto* list : {&e.of, &e.except}) {
       for (const std::string& term : *list) {
         if (!IsKnownTerm(term)) {
-          return r_.Error(n, path, "'" + term +
-                                       "' is not a set of this regime, a country group or an "
-                                       "alpha-2 code");
+          return r_.Error(n, path,
+                          "'" + term +
+                              "' is not a set of this regime, a country group or an "
+                              "alpha-2 code");
         }
       }
     }
@@ -136,8 +150,7 @@ class Loader {
         return true;
       }
     }
-    return term.size() == 2 && term[0] >= 'A' && term[0] <= 'Z' && term[1] >= 'A' &&
-           term[1] <= 'Z';
+    return term.size() == 2 && term[0] >= 'A' && term[0] <= 'Z' && term[1] >= 'A' && term[1] <= 'Z';
   }
 
   Result<SetId> AddSet(const YAML::Node& n, const std::string& path) {
@@ -199,9 +212,9 @@ class Loader {
     for (size_t i = 0; i < n.size(); ++i) {
       const std::string path = "caps[" + std::to_string(i) + "]";
       const YAML::Node c = n[i];
-      TG_RETURN_IF_ERROR(r_.CheckKeys(
-          c, path, {"id", "per", "period", "outside_window", "limit_tpp",
-                    "agreements_max_increase", "citation", "text"}));
+      TG_RETURN_IF_ERROR(r_.CheckKeys(c, path,
+                                      {"id", "per", "period", "outside_window", "limit_tpp",
+                                       "agreements_max_increase", "citation", "text"}));
       Cap cap;
       TG_ASSIGN_OR_RETURN(cap.id, r_.String(c, path, "id", true));
       for (const Cap& other : regime_->caps) {
@@ -234,7 +247,7 @@ class Loader {
           cap.uncapped_outside_window = true;
         } else {
           TG_ASSIGN_OR_RETURN(cap.outside_window, ParsePolicyName(r_, c["outside_window"],
-                                                                path + ".outside_window", after));
+                                                                  path + ".outside_window", after));
         }
       } else {
         return r_.Error(period.IsDefined() ? period : c, path + ".period",
@@ -342,9 +355,11 @@ class Loader {
           u, up, {"headquarters_in", "max_tier2_share", "max_country_share", "citation"}));
       VeuRules::Universal uv;
       if (!u["headquarters_in"].IsDefined()) {
-        return r_.Error(u, up + ".headquarters_in", "required: where a holder may be headquartered");
+        return r_.Error(u, up + ".headquarters_in",
+                        "required: where a holder may be headquartered");
       }
-      TG_ASSIGN_OR_RETURN(uv.headquarters_in, AddSet(u["headquarters_in"], up + ".headquarters_in"));
+      TG_ASSIGN_OR_RETURN(uv.headquarters_in,
+                          AddSet(u["headquarters_in"], up + ".headquarters_in"));
       TG_ASSIGN_OR_RETURN(uv.max_tier2_share, Share(u, up, "max_tier2_share"));
       TG_ASSIGN_OR_RETURN(uv.max_country_share, Share(u, up, "max_country_share"));
       TG_ASSIGN_OR_RETURN(uv.citation, r_.String(u, up, "citation", true));
@@ -367,8 +382,9 @@ class Loader {
           const std::string qp = np + ".schedule." + q;
           // YYYYQn: the quarter from which the cumulative ceiling applies.
           int year = 0, quarter = 0;
-          if (q.size() != 6 || q[4] != 'Q' || std::sscanf(q.c_str(), "%4dQ%1d", &year, &quarter) != 2 ||
-              quarter < 1 || quarter > 4) {
+          if (q.size() != 6 || q[4] != 'Q' ||
+              std::sscanf(q.c_str(), "%4dQ%1d", &year, &quarter) != 2 || quarter < 1 ||
+              quarter > 4) {
             return r_.Error(kv.first, qp, "a quarter is written YYYYQn (2025Q1)");
           }
           if (year < 1900 || year > 9999) {
@@ -436,9 +452,8 @@ class Loader {
   Status LoadCommon(const YAML::Node& n, const std::string& path, RuleInfo& rule) {
     TG_ASSIGN_OR_RETURN(rule.id, r_.String(n, path, "id", true));
     TG_ASSIGN_OR_RETURN(rule.effective, r_.Range(n, path, "effective"));
-    ConditionScope scope{&eccns_, [this](const YAML::Node& s, const std::string& p) {
-                           return AddSet(s, p);
-                         }};
+    ConditionScope scope{
+        &eccns_, [this](const YAML::Node& s, const std::string& p) { return AddSet(s, p); }};
     TG_ASSIGN_OR_RETURN(rule.when, ParseCondition(r_, n["when"], path + ".when", scope));
     TG_ASSIGN_OR_RETURN(rule.citation, r_.String(n, path, "citation", true));
     TG_ASSIGN_OR_RETURN(rule.text, r_.String(n, path, "text", true));
@@ -473,9 +488,9 @@ class Loader {
   }
 
   Status LoadOne(const YAML::Node& n, const std::string& path, Exception& rule) {
-    TG_RETURN_IF_ERROR(r_.CheckKeys(n, path, {"id", "effective", "when", "citation", "text",
-                                              "conditions", "authorization", "cap",
-                                              "notification_days"}));
+    TG_RETURN_IF_ERROR(r_.CheckKeys(n, path,
+                                    {"id", "effective", "when", "citation", "text", "conditions",
+                                     "authorization", "cap", "notification_days"}));
     TG_RETURN_IF_ERROR(LoadCommon(n, path, rule));
     TG_ASSIGN_OR_RETURN(rule.authorization, r_.String(n, path, "authorization", true));
     TG_ASSIGN_OR_RETURN(auto days, r_.Number(n, path, "notification_days"));
@@ -489,9 +504,9 @@ class Loader {
   }
 
   Status LoadOne(const YAML::Node& n, const std::string& path, Policy& rule) {
-    TG_RETURN_IF_ERROR(r_.CheckKeys(n, path, {"id", "effective", "when", "citation", "text",
-                                              "conditions", "policy", "outcome", "cap",
-                                              "over_cap"}));
+    TG_RETURN_IF_ERROR(r_.CheckKeys(n, path,
+                                    {"id", "effective", "when", "citation", "text", "conditions",
+                                     "policy", "outcome", "cap", "over_cap"}));
     TG_RETURN_IF_ERROR(LoadCommon(n, path, rule));
     TG_ASSIGN_OR_RETURN(std::string outcome, r_.String(n, path, "outcome", false));
     if (!outcome.empty() && outcome != "prohibited" && outcome != "license_required") {
@@ -509,8 +524,8 @@ class Loader {
       if (rule.cap < 0) {
         return r_.Error(n["over_cap"], path + ".over_cap", "needs a cap");
       }
-      TG_ASSIGN_OR_RETURN(rule.over_cap, ParsePolicyName(r_, n["over_cap"], path + ".over_cap",
-                                                         over));
+      TG_ASSIGN_OR_RETURN(rule.over_cap,
+                          ParsePolicyName(r_, n["over_cap"], path + ".over_cap", over));
     }
     return Status::Ok();
   }
@@ -577,8 +592,8 @@ Result<RegimeSet> RegimeSet::LoadDir(const std::string& dir, const CountryGroups
       }
       if (other->select_by_date && regime->select_by_date &&
           other->effective.Overlaps(regime->effective)) {
-        return InvalidArgument(f + ": effective " + regime->effective.ToString() +
-                               " overlaps " + other->file + " (" + other->effective.ToString() +
+        return InvalidArgument(f + ": effective " + regime->effective.ToString() + " overlaps " +
+                               other->file + " (" + other->effective.ToString() +
                                "); two regimes chosen by date cannot share a day");
       }
     }
@@ -607,8 +622,7 @@ Result<const Regime*> RegimeSet::ForDate(Date date) const {
       return r.get();
     }
   }
-  return NotFound("no regime is in force on " + date.ToString() +
-                  "; name one with \"regime\"");
+  return NotFound("no regime is in force on " + date.ToString() + "; name one with \"regime\"");
 }
 
 }  // namespace tg::regime

@@ -8,6 +8,7 @@
 
 #include "tierguard/date.h"
 #include "tierguard/status.h"
+
 #include "src/regime/country_groups.h"
 #include "src/regime/regime.h"
 

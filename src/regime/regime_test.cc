@@ -1,8 +1,8 @@
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "src/common/country_table.h"
 #include "src/regime/country_groups.h"
@@ -176,9 +176,10 @@ TEST_F(RegimeTest, YamlSyntaxErrorNamesTheLine) {
 
 // Issue 12: four levels of ten aliases (48,000 nodes expanded) took 57 s to load.
 TEST_F(RegimeTest, AliasesThatExpandPastTheBoundAreRefused) {
-  std::string text = "id: bomb\ntitle: b\nstatus: in_force\neffective: {from: 2020-01-01}\n"
-                     "citations: [x]\nrequirements:\n"
-                     "  - {id: r0, when: &a0 {destination_in: [CN]}, citation: c, text: t}\n";
+  std::string text =
+      "id: bomb\ntitle: b\nstatus: in_force\neffective: {from: 2020-01-01}\n"
+      "citations: [x]\nrequirements:\n"
+      "  - {id: r0, when: &a0 {destination_in: [CN]}, citation: c, text: t}\n";
   for (int level = 1; level <= 4; ++level) {
     std::string refs;
     for (int i = 0; i < 10; ++i) {
@@ -204,8 +205,8 @@ TEST_F(RegimeTest, AgreementAboveTheCapsMaximumIsRefused) {
 agreements:
   - {country: AE, cap: alloc, increase: 1.5, citation: c}
 )";
-  EXPECT_THAT(LoadText(text), StatusIs(StatusCode::kInvalidArgument,
-                                       "agreements[0].increase: exceeds"));
+  EXPECT_THAT(LoadText(text),
+              StatusIs(StatusCode::kInvalidArgument, "agreements[0].increase: exceeds"));
 }
 
 TEST_F(RegimeTest, PolicyNameTypoIsRefused) {
@@ -306,7 +307,11 @@ TEST_F(LetterTest, AParametricTestReachesOtherItemsAndAsksForMissingFigures) {
   ASSERT_THAT(letters, IsOk());
   Facts f;
   f.metrics[static_cast<int>(Metric::kDramBandwidth)] = 4100;
-  const Party sg_cn = [&] { Party p = Named("Sub", "SG"); p.headquarters = C("CN"); return p; }();
+  const Party sg_cn = [&] {
+    Party p = Named("Sub", "SG");
+    p.headquarters = C("CN");
+    return p;
+  }();
   EXPECT_EQ(Ask(*letters, sg_cn, "Y", f, "2025-06-01").size(), 1u);  // headquarters rule
   EXPECT_TRUE(Ask(*letters, Named("Sub", "SG"), "Y", f, "2025-06-01").empty());
   f.metrics[static_cast<int>(Metric::kDramBandwidth)] = 3000;  // below: interconnect decides
@@ -347,8 +352,9 @@ TEST_F(LetterTest, BadLetterFilesAreRefusedNamingTheKey) {
     t.replace(t.find(from), from.size(), to);
     return t;
   };
-  EXPECT_THAT(LoadLetters(replace("effective: {from: 2025-05-01}", "effective: {from: 2025-01-01}")),
-              StatusIs(StatusCode::kInvalidArgument, "before its letter"));
+  EXPECT_THAT(
+      LoadLetters(replace("effective: {from: 2025-05-01}", "effective: {from: 2025-01-01}")),
+      StatusIs(StatusCode::kInvalidArgument, "before its letter"));
   EXPECT_THAT(LoadLetters(replace("destinations: [CN, MO, D:5]", "destinations: [CN, QQ]")),
               StatusIs(StatusCode::kInvalidArgument, "destinations: 'QQ'"));
   EXPECT_THAT(LoadLetters(replace("informed:", "informd:")),

@@ -63,8 +63,8 @@ Result<YAML::Node> YamlReader::Parse(const std::string& text) const {
 Status YamlReader::Error(const YAML::Node& n, const std::string& path,
                          const std::string& msg) const {
   const int line = n.IsDefined() ? n.Mark().line + 1 : 0;
-  return InvalidArgument(file_ + ":" + (line > 0 ? std::to_string(line) + ":" : "") + " " +
-                         path + ": " + msg);
+  return InvalidArgument(file_ + ":" + (line > 0 ? std::to_string(line) + ":" : "") + " " + path +
+                         ": " + msg);
 }
 
 Status YamlReader::RequireMap(const YAML::Node& n, const std::string& path) const {
@@ -194,8 +194,8 @@ Result<DateRange> YamlReader::Range(const YAML::Node& map, const std::string& pa
     range.to = *to;
   }
   if (range.to < range.from) {
-    return Error(n, where, "'to' " + range.to.ToString() + " is before 'from' " +
-                               range.from.ToString());
+    return Error(n, where,
+                 "'to' " + range.to.ToString() + " is before 'from' " + range.from.ToString());
   }
   return range;
 }
@@ -257,13 +257,33 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
   if (!node.IsDefined() || node.IsNull()) {
     return c;  // an absent condition always holds
   }
-  TG_RETURN_IF_ERROR(r.CheckKeys(
-      node, path,
-      {"eccn", "datacenter", "model", "hbm", "published", "controlled_ai_asset", "kind",
-       "destination_tier", "hq_tier", "destination_in", "destination_not_in", "hq_any_in",
-       "hq_all_in", "hq_none_in", "exporter_in", "exporter_not_in", "affiliated_in", "affiliated_not_in", "end_use",
-       "tpp", "performance_density", "dram_bandwidth_gbps", "interconnect_gbps",
-       "memory_bandwidth_density", "training_ops", "any_of"}));
+  TG_RETURN_IF_ERROR(r.CheckKeys(node, path,
+                                 {"eccn",
+                                  "datacenter",
+                                  "model",
+                                  "hbm",
+                                  "published",
+                                  "controlled_ai_asset",
+                                  "kind",
+                                  "destination_tier",
+                                  "hq_tier",
+                                  "destination_in",
+                                  "destination_not_in",
+                                  "hq_any_in",
+                                  "hq_all_in",
+                                  "hq_none_in",
+                                  "exporter_in",
+                                  "exporter_not_in",
+                                  "affiliated_in",
+                                  "affiliated_not_in",
+                                  "end_use",
+                                  "tpp",
+                                  "performance_density",
+                                  "dram_bandwidth_gbps",
+                                  "interconnect_gbps",
+                                  "memory_bandwidth_density",
+                                  "training_ops",
+                                  "any_of"}));
   TG_ASSIGN_OR_RETURN(auto eccns, r.StringList(node, path, "eccn"));
   for (const std::string& e : eccns) {
     const auto& names = *scope.eccns;
@@ -282,12 +302,15 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
   TG_ASSIGN_OR_RETURN(c.kinds, ParseTransferKinds(r, node, path));
   TG_ASSIGN_OR_RETURN(c.destination_tiers, ParseTiers(r, node, path, "destination_tier"));
   TG_ASSIGN_OR_RETURN(c.hq_tiers, ParseTiers(r, node, path, "hq_tier"));
-  const std::pair<const char*, SetId*> set_keys[] = {
-      {"destination_in", &c.destination_in}, {"destination_not_in", &c.destination_not_in},
-      {"hq_any_in", &c.hq_any_in},           {"hq_all_in", &c.hq_all_in},
-      {"hq_none_in", &c.hq_none_in},         {"exporter_in", &c.exporter_in},
-      {"exporter_not_in", &c.exporter_not_in}, {"affiliated_in", &c.affiliated_in},
-      {"affiliated_not_in", &c.affiliated_not_in}};
+  const std::pair<const char*, SetId*> set_keys[] = {{"destination_in", &c.destination_in},
+                                                     {"destination_not_in", &c.destination_not_in},
+                                                     {"hq_any_in", &c.hq_any_in},
+                                                     {"hq_all_in", &c.hq_all_in},
+                                                     {"hq_none_in", &c.hq_none_in},
+                                                     {"exporter_in", &c.exporter_in},
+                                                     {"exporter_not_in", &c.exporter_not_in},
+                                                     {"affiliated_in", &c.affiliated_in},
+                                                     {"affiliated_not_in", &c.affiliated_not_in}};
   for (const auto& [key, slot] : set_keys) {
     if (node[key].IsDefined()) {
       if (!scope.add_set) {
@@ -316,9 +339,9 @@ Result<Condition> ParseCondition(const YamlReader& r, const YAML::Node& node,
       return r.Error(any, path + ".any_of", "expected a non-empty list of conditions");
     }
     for (size_t i = 0; i < any.size(); ++i) {
-      TG_ASSIGN_OR_RETURN(Condition sub, ParseCondition(r, any[i], path + ".any_of[" +
-                                                                       std::to_string(i) + "]",
-                                                        scope));
+      TG_ASSIGN_OR_RETURN(
+          Condition sub,
+          ParseCondition(r, any[i], path + ".any_of[" + std::to_string(i) + "]", scope));
       c.any_of.push_back(std::move(sub));
     }
   }
@@ -354,9 +377,10 @@ Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,
   if (text == "none") {
     return LicensePolicy::kNone;
   }
-  return r.Error(n, path, "'" + text +
-                              "' is not presumption_of_approval, case_by_case, "
-                              "presumption_of_denial or none");
+  return r.Error(n, path,
+                 "'" + text +
+                     "' is not presumption_of_approval, case_by_case, "
+                     "presumption_of_denial or none");
 }
 
 }  // namespace tg::regime

@@ -4,16 +4,17 @@
 // and src/classify; keeps yaml-cpp out of every other header.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "tierguard/date.h"
 #include "tierguard/status.h"
+
 #include "src/regime/regime.h"
 
 namespace tg::regime {
@@ -31,8 +32,8 @@ class YamlReader {
                    std::initializer_list<std::string_view> allowed) const;
   Status RequireMap(const YAML::Node& n, const std::string& path) const;
 
-  Result<std::string> String(const YAML::Node& map, const std::string& path,
-                             const std::string& key, bool required) const;
+  Result<std::string> String(const YAML::Node& map, const std::string& path, const std::string& key,
+                             bool required) const;
   Result<std::optional<double>> Number(const YAML::Node& map, const std::string& path,
                                        const std::string& key) const;
   Result<std::optional<bool>> Bool(const YAML::Node& map, const std::string& path,

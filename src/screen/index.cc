@@ -55,7 +55,8 @@ std::vector<int> Years(const std::vector<std::string>& dates) {
                                       [](char c) { return c >= '0' && c <= '9'; });
       const bool bounded = (i == 0 || d[i - 1] < '0' || d[i - 1] > '9') &&
                            (i + 4 == d.size() || d[i + 4] < '0' || d[i + 4] > '9');
-      if (digits && bounded && (d[i] == '1' || d[i] == '2') && (d[i + 1] == '9' || d[i + 1] == '0')) {
+      if (digits && bounded && (d[i] == '1' || d[i] == '2') &&
+          (d[i + 1] == '9' || d[i + 1] == '0')) {
         out.push_back(std::stoi(d.substr(i, 4)));
       }
     }
@@ -141,8 +142,8 @@ bool Holds(const NormalizedName& name, const Source& s) {
         }
         break;
       case KeyKind::kPrefix:
-        if (t.text.size() > 4 && std::string_view(t.text).substr(0, 4) ==
-                                     std::string_view(s.key).substr(1)) {
+        if (t.text.size() > 4 &&
+            std::string_view(t.text).substr(0, 4) == std::string_view(s.key).substr(1)) {
           return true;
         }
         break;
@@ -245,8 +246,7 @@ std::span<const uint32_t> Index::Posting(const std::string& key) const {
     }
   }
   if (low == f.key_offsets.size() - 1 ||
-      f.key_chars.substr(f.key_offsets[low], f.key_offsets[low + 1] - f.key_offsets[low]) !=
-          key) {
+      f.key_chars.substr(f.key_offsets[low], f.key_offsets[low + 1] - f.key_offsets[low]) != key) {
     return {};
   }
   return f.postings.subspan(f.posting_offsets[low],
@@ -297,22 +297,23 @@ Index::~Index() {
 
 void Index::AddEntry(const ScreeningList& list, const ListEntry& e) {
   EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
-    for (const std::string& c : e.countries) {
-      if (std::string code = countries_(c); !code.empty() &&
-          std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
-        ref.countries.push_back(std::move(code));
+  for (const std::string& c : e.countries) {
+    if (std::string code = countries_(c);
+        !code.empty() &&
+        std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
+      ref.countries.push_back(std::move(code));
+    }
+  }
+  ref.birth_years = Years(e.birth_dates);
+  for (const bool imo : {true, false}) {
+    for (const std::string& id : e.identifiers) {
+      std::string key = IsImo(id) == imo ? IdentifierKey(id) : "";
+      if (!key.empty() && (!imo || ref.imo_count < 255)) {
+        ref.identifiers.push_back(std::move(key));
+        ref.imo_count += imo ? 1 : 0;
       }
     }
-    ref.birth_years = Years(e.birth_dates);
-    for (const bool imo : {true, false}) {
-      for (const std::string& id : e.identifiers) {
-        std::string key = IsImo(id) == imo ? IdentifierKey(id) : "";
-        if (!key.empty() && (!imo || ref.imo_count < 255)) {
-          ref.identifiers.push_back(std::move(key));
-          ref.imo_count += imo ? 1 : 0;
-        }
-      }
-    }
+  }
   entries_.push_back(std::move(ref));
 }
 
@@ -387,8 +388,7 @@ Result<size_t> Index::Add(const ScreeningList& list) {
   return added;
 }
 
-Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
-                                       size_t limit) const {
+Result<std::vector<Hit>> Index::Search(const Query& query, double threshold, size_t limit) const {
   TG_ASSIGN_OR_RETURN(std::vector<NormalizedName> names, normalizer_.NormalizeAll(query.name));
   for (NormalizedName& n : names) {
     scorer_.Prepare(n);
@@ -427,9 +427,9 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   // abjad key is its phonetic key, among those. A key of two consonants finds many names: it
   // is looked up only for a name of one word (משה: Musa), which has nothing else to find by.
   auto add_abjad_key = [&](const std::string& key, double weight, bool one_word) {
-    for (const std::string& k : {key, key.size() >= 3 && key.back() == 'h'
-                                          ? key.substr(0, key.size() - 1)
-                                          : std::string()}) {
+    for (const std::string& k :
+         {key,
+          key.size() >= 3 && key.back() == 'h' ? key.substr(0, key.size() - 1) : std::string()}) {
       if (k.size() >= 3 || (one_word && k.size() == 2)) {
         add(AbjadPostingKey(k), KeyKind::kOther, weight);
         add(PhoneticPostingKey(k), KeyKind::kOther, weight);
@@ -455,8 +455,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
       }
       // One typo away: the query word's deletions against listed words and their deletions,
       // for words no listed name has as they are (a listed word is most likely not a typo).
-      if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) &&
-          Posting(t.text).empty()) {
+      if (t.text.size() + 1 >= kMinDeletionLength && !t.Has(kNumber) && Posting(t.text).empty()) {
         for (size_t at = 0; at < t.text.size(); ++at) {
           add(DeletionKey(t.text, at), KeyKind::kOther, 0.8 * w);
           add(t.text.substr(0, at) + t.text.substr(at + 1), KeyKind::kText, 0.8 * w);
@@ -591,9 +590,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
   auto by_votes = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
-  auto id_of = [](const std::pair<double, uint64_t>& r) {
-    return static_cast<uint32_t>(r.second);
-  };
+  auto id_of = [](const std::pair<double, uint64_t>& r) { return static_cast<uint32_t>(r.second); };
   if (read < sources.size()) {
     // The common keys left unread still count: rather than read their long postings, look
     // for the keys in the leading candidates' own tokens, then rank again.
@@ -691,8 +688,7 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     }
     h.score = std::clamp(name_score + h.country + h.type + h.birth + h.identifier, 0.0, 1.0);
     for (const std::string& id : query_ids) {
-      if (std::find(ref.identifiers.begin(), ref.identifiers.end(), id) !=
-              ref.identifiers.end() &&
+      if (std::find(ref.identifiers.begin(), ref.identifiers.end(), id) != ref.identifiers.end() &&
           name_score >= 0.5 && h.score < kIdentifierFloor) {
         h.identifier = kIdentifierFloor - h.score;
         h.score = kIdentifierFloor;
@@ -729,8 +725,8 @@ Result<std::vector<Hit>> Index::Search(const Query& query, double threshold,
     // (Alexander) come in no better order than by their length, and the hits among them are
     // spread out.
     any_hit = any_hit || last_hit > 0;
-    const bool near_top = any_hit && ranked[end - 1].first >= kNearTopVotes * ranked[0].first &&
-                          end < kMaxNearTop;
+    const bool near_top =
+        any_hit && ranked[end - 1].first >= kNearTopVotes * ranked[0].first && end < kMaxNearTop;
     if (round_hits < 2 && 2 * last_hit <= start + end && !near_top) {
       break;
     }

@@ -24,8 +24,8 @@ namespace tg::screen {
 struct Query {
   std::string id;
   std::string name;
-  std::string country;  // alpha-2, or empty
-  std::string type;     // person | entity | vessel | aircraft, or empty
+  std::string country;                   // alpha-2, or empty
+  std::string type;                      // person | entity | vessel | aircraft, or empty
   std::string birth_date;                // YYYY or YYYY-MM-DD, or empty
   std::vector<std::string> identifiers;  // IMO, registration, tax, passport numbers …
 };
@@ -34,12 +34,12 @@ struct Hit {
   const ScreeningList* list = nullptr;
   const ListEntry* entry = nullptr;
   const std::string* matched_name = nullptr;  // the entry's name or alias that matched
-  double score = 0;        // name score adjusted by the qualifiers, in [0, 1]
+  double score = 0;                           // name score adjusted by the qualifiers, in [0, 1]
   double name_score = 0;
-  double country = 0;      // adjustment for the country (+ same, - different, 0 unknown)
-  double type = 0;         // adjustment for the party type
-  double birth = 0;        // adjustment for the birth year (+ same, - different)
-  double identifier = 0;   // raise for an identifier both sides give; - for another IMO number
+  double country = 0;     // adjustment for the country (+ same, - different, 0 unknown)
+  double type = 0;        // adjustment for the party type
+  double birth = 0;       // adjustment for the birth year (+ same, - different)
+  double identifier = 0;  // raise for an identifier both sides give; - for another IMO number
 };
 
 class Index {
@@ -81,9 +81,9 @@ class Index {
   struct Name {
     uint32_t entry;
     const std::string* text;
-    uint16_t text_index;   // 0: the entry's name; k: its alias k - 1
-    uint8_t alternative;   // which of the text's normalised alternatives (NormalizeAll)
-    uint8_t tokens;        // how many tokens it has (at most 255 counted)
+    uint16_t text_index;  // 0: the entry's name; k: its alias k - 1
+    uint8_t alternative;  // which of the text's normalised alternatives (NormalizeAll)
+    uint8_t tokens;       // how many tokens it has (at most 255 counted)
   };
   // Name::tokens again, a byte a name: a search reads it for every candidate, and a dense
   // array of bytes stays in cache where the table of names does not.
@@ -91,8 +91,8 @@ class Index {
   struct EntryRef {
     const ScreeningList* list;
     const ListEntry* entry;
-    std::vector<std::string> countries;  // alpha-2, as far as known
-    std::vector<int> birth_years;        // every four-digit year in the birth dates
+    std::vector<std::string> countries;    // alpha-2, as far as known
+    std::vector<int> birth_years;          // every four-digit year in the birth dates
     std::vector<std::string> identifiers;  // IdentifierKey of each, its IMO numbers first
     NameKind kind;                         // of the entry's type
     uint8_t imo_count = 0;                 // how many of the identifiers are IMO numbers
@@ -117,7 +117,7 @@ class Index {
   // Postings as Add builds them; after a snapshot is loaded, sorted keys over a flat array.
   std::unordered_map<std::string, std::vector<uint32_t>> postings_;
   struct Flat {
-    std::vector<uint32_t> words;      // the snapshot file, 4-byte aligned
+    std::vector<uint32_t> words;                // the snapshot file, 4-byte aligned
     std::span<const uint32_t> key_offsets;      // into key_chars, one more than the keys
     std::string_view key_chars;                 // the keys, sorted, back to back
     std::span<const uint32_t> posting_offsets;  // into postings, one more than the keys

@@ -108,8 +108,8 @@ bool ReadNorm(Reader& r, NormalizedName& n) {
     std::string_view text;
     std::string_view key;
     std::string_view ortho;
-    if (!r.Words(5, fixed) || fixed[0] > 255 || fixed[1] > 255 || !r.Bytes(text) ||
-        !r.Bytes(key) || !r.Bytes(ortho)) {
+    if (!r.Words(5, fixed) || fixed[0] > 255 || fixed[1] > 255 || !r.Bytes(text) || !r.Bytes(key) ||
+        !r.Bytes(ortho)) {
       return false;
     }
     Token& t = n.tokens.emplace_back();
@@ -204,8 +204,8 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
   const auto size = static_cast<size_t>(f.tellg());
   char magic[sizeof kMagic] = {};
   f.seekg(0);
-  if (size < sizeof kMagic || (size - sizeof kMagic) % 4 != 0 ||
-      !f.read(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
+  if (size < sizeof kMagic || (size - sizeof kMagic) % 4 != 0 || !f.read(magic, sizeof magic) ||
+      std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
     return DataLoss(path + ": not a screening snapshot");
   }
   auto flat = std::make_unique<Flat>();
@@ -248,15 +248,13 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
     }
     const ListEntry& e = *entries_[entry].entry;
     names_.push_back(Name{entry, text_index == 0 ? &e.name : &e.aliases[text_index - 1],
-                          static_cast<uint16_t>(text_index),
-                          static_cast<uint8_t>(table[4 * i + 2]),
+                          static_cast<uint16_t>(text_index), static_cast<uint8_t>(table[4 * i + 2]),
                           static_cast<uint8_t>(table[4 * i + 3])});
     name_tokens_.push_back(names_.back().tokens);
   }
   uint32_t keys = 0;
   if (!r.Word(keys) || !r.Words(static_cast<size_t>(keys) + 1, flat->key_offsets) ||
-      !r.Bytes(flat->key_chars) ||
-      !r.Words(static_cast<size_t>(keys) + 1, flat->posting_offsets)) {
+      !r.Bytes(flat->key_chars) || !r.Words(static_cast<size_t>(keys) + 1, flat->posting_offsets)) {
     return fail("screening snapshot cut short in its keys");
   }
   const uint32_t posting_words = flat->posting_offsets.back();

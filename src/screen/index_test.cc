@@ -120,7 +120,7 @@ TEST(IndexTest, ASnapshot_FindsWhatTheIndexItWasWrittenFromFinds) {
   ASSERT_TRUE(read.LoadSnapshot(path, "lists v1", {&f->list}).ok());
   EXPECT_EQ(read.names(), built.names());
   for (const char* q : {"山田太郎", "Kim Dae Jung", "Taro Yamada", "Hoshikaze Maru No. 6",
-                               "Suzuki Jiro", "Hanako Tanaka"}) {
+                        "Suzuki Jiro", "Hanako Tanaka"}) {
     EXPECT_EQ(Found(read, q), Found(built, q)) << q;
   }
   EXPECT_FALSE(Found(read, "Taro Yamada").empty());
@@ -156,7 +156,8 @@ TEST(IndexTest, ASnapshot_KeepsTheNamesOfOtherScriptsNormalised) {
 }
 
 // The entry ids of the hits for `query` in a list of people named `names` (ids N0, N1, …).
-std::vector<std::string> HitsAmong(const std::vector<std::string>& names, const std::string& query) {
+std::vector<std::string> HitsAmong(const std::vector<std::string>& names,
+                                   const std::string& query) {
   const Fixture* f = Loaded();
   if (f == nullptr) {
     ADD_FAILURE() << "data/screening does not load";
@@ -187,7 +188,7 @@ std::vector<std::string> HitsAmong(const std::vector<std::string>& names, const 
 // Surnames that no query here shares, for names that hold the query's words but are not hits.
 std::string Surname(size_t i) {
   const std::array<std::string_view, 8> syllables = {"bor", "vek", "tal", "mun",
-                                                      "dri", "sol", "kep", "ran"};
+                                                     "dri", "sol", "kep", "ran"};
   return std::string(syllables[i % 8]) + std::string(syllables[(i / 8) % 8]) +
          std::string(syllables[(i / 64) % 8]);
 }

@@ -1,13 +1,13 @@
 #include "src/screen/lists.h"
 
-#include <expat.h>
-#include <simdjson.h>
-
 #include <algorithm>
+#include <expat.h>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include <simdjson.h>
 
 #include "src/common/csv.h"
 #include "src/common/digest.h"
@@ -40,7 +40,8 @@ std::string OfacField(const std::string& f) {
 
 // OFAC files end with a Ctrl-Z byte.
 std::string_view StripEof(std::string_view bytes) {
-  while (!bytes.empty() && (bytes.back() == '\x1a' || bytes.back() == '\n' || bytes.back() == '\r')) {
+  while (!bytes.empty() &&
+         (bytes.back() == '\x1a' || bytes.back() == '\n' || bytes.back() == '\r')) {
     bytes.remove_suffix(1);
   }
   return bytes;
@@ -88,9 +89,9 @@ Result<std::vector<CsvRecord>> OfacRecords(const std::string& path, std::string_
   TG_ASSIGN_OR_RETURN(std::vector<CsvRecord> rows, ParseCsvRecords(StripEof(bytes), path));
   for (const CsvRecord& r : rows) {
     if (r.fields.size() < min_fields) {
-      return Bad(path + ":" + std::to_string(r.line),
-                 "expected " + std::to_string(min_fields) + " fields, found " +
-                     std::to_string(r.fields.size()));
+      return Bad(path + ":" + std::to_string(r.line), "expected " + std::to_string(min_fields) +
+                                                          " fields, found " +
+                                                          std::to_string(r.fields.size()));
     }
     if (!ParseNumber(Trim(r.fields[0]))) {
       return Bad(path + ":" + std::to_string(r.line) + ": ent_num",
@@ -102,17 +103,17 @@ Result<std::vector<CsvRecord>> OfacRecords(const std::string& path, std::string_
 
 // Identifiers written in OFAC remarks ("IMO 9187629; Tax ID No. 6164205270 (Russia).").
 void RemarkIdentifiers(const std::string& remarks, std::vector<std::string>& out) {
-  static constexpr std::string_view kLabels[] = {"IMO ", "Tax ID No. ", "Registration Number ",
-                                                 "Registration ID ", "MMSI ", "Passport ",
-                                                 "National ID No. ", "SWIFT/BIC "};
+  static constexpr std::string_view kLabels[] = {
+      "IMO ",  "Tax ID No. ", "Registration Number ", "Registration ID ",
+      "MMSI ", "Passport ",   "National ID No. ",     "SWIFT/BIC "};
   for (std::string_view label : kLabels) {
     for (size_t at = remarks.find(label); at != std::string::npos;
          at = remarks.find(label, at + 1)) {
       size_t b = at + label.size();
       size_t e = b;
       while (e < remarks.size() && remarks[e] != ' ' && remarks[e] != ';' && remarks[e] != ',' &&
-             remarks[e] != '(' && !(remarks[e] == '.' && (e + 1 == remarks.size() ||
-                                                          remarks[e + 1] == ' '))) {
+             remarks[e] != '(' &&
+             !(remarks[e] == '.' && (e + 1 == remarks.size() || remarks[e + 1] == ' '))) {
         ++e;
       }
       if (e > b) {
@@ -199,9 +200,8 @@ Result<ScreeningList> ParseOfac(const std::string& path, std::string_view bytes,
     for (size_t at = e.remarks.find("DOB "); at != std::string::npos;
          at = e.remarks.find("DOB ", at + 1)) {
       const size_t end = e.remarks.find(';', at);
-      e.birth_dates.push_back(Trim(e.remarks.substr(at + 4, end == std::string::npos
-                                                                 ? std::string::npos
-                                                                 : end - at - 4)));
+      e.birth_dates.push_back(Trim(
+          e.remarks.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4)));
     }
     // Aliases written inline in Remarks: "a.k.a. 'BNC'".
     for (size_t at = e.remarks.find("a.k.a. '"); at != std::string::npos;
@@ -222,12 +222,27 @@ Result<ScreeningList> ParseOfac(const std::string& path, std::string_view bytes,
 // The short name of a CSL source list.
 std::string CslList(const std::string& source) {
   static const std::pair<std::string_view, std::string_view> kCodes[] = {
-      {"(EL)", "EL"},   {"(UVL)", "UVL"}, {"(MEU)", "MEU"}, {"(DPL)", "DPL"},
-      {"(SDN)", "SDN"}, {"(SSI)", "SSI"}, {"(ISN)", "ISN"}, {"(DTC)", "DTC"},
-      {"(FSE)", "FSE"}, {"(PLC)", "PLC"}, {"(CAP)", "CAP"}, {"(NS-MBS)", "NS-MBS"},
-      {"(CMIC)", "CMIC"}, {"Entity List", "EL"}, {"Unverified List", "UVL"},
-      {"Military End User", "MEU"}, {"Denied Persons", "DPL"}, {"Specially Designated", "SDN"},
-      {"Debarred", "DTC"}, {"Nonproliferation", "ISN"}, {"Sectoral", "SSI"}};
+      {"(EL)", "EL"},
+      {"(UVL)", "UVL"},
+      {"(MEU)", "MEU"},
+      {"(DPL)", "DPL"},
+      {"(SDN)", "SDN"},
+      {"(SSI)", "SSI"},
+      {"(ISN)", "ISN"},
+      {"(DTC)", "DTC"},
+      {"(FSE)", "FSE"},
+      {"(PLC)", "PLC"},
+      {"(CAP)", "CAP"},
+      {"(NS-MBS)", "NS-MBS"},
+      {"(CMIC)", "CMIC"},
+      {"Entity List", "EL"},
+      {"Unverified List", "UVL"},
+      {"Military End User", "MEU"},
+      {"Denied Persons", "DPL"},
+      {"Specially Designated", "SDN"},
+      {"Debarred", "DTC"},
+      {"Nonproliferation", "ISN"},
+      {"Sectoral", "SSI"}};
   for (const auto& [marker, code] : kCodes) {
     if (source.find(marker) != std::string::npos) {
       return std::string(code);
@@ -283,10 +298,10 @@ Result<ScreeningList> ParseCslCsv(const std::string& path, std::string_view byte
   TG_RETURN_IF_ERROR(table.Column("name").status());
   TG_RETURN_IF_ERROR(table.Column("source").status());
   std::vector<std::string> header;
-  for (const char* k : {"_id", "source", "entity_number", "type", "programs", "name",
-                        "addresses", "start_date", "end_date", "license_requirement",
-                        "license_policy", "remarks", "alt_names", "citizenships",
-                        "dates_of_birth", "nationalities", "ids"}) {
+  for (const char* k :
+       {"_id", "source", "entity_number", "type", "programs", "name", "addresses", "start_date",
+        "end_date", "license_requirement", "license_policy", "remarks", "alt_names", "citizenships",
+        "dates_of_birth", "nationalities", "ids"}) {
     header.emplace_back(k);
   }
   ScreeningList list;
@@ -409,9 +424,9 @@ Result<ScreeningList> ParseDpl(const std::string& path, std::string_view bytes) 
   for (size_t i = 1; i < rows.size(); ++i) {
     const CsvRecord& r = rows[i];
     if (r.fields.size() != header.size()) {
-      return Bad(path + ":" + std::to_string(r.line),
-                 "expected " + std::to_string(header.size()) + " fields, found " +
-                     std::to_string(r.fields.size()));
+      return Bad(path + ":" + std::to_string(r.line), "expected " + std::to_string(header.size()) +
+                                                          " fields, found " +
+                                                          std::to_string(r.fields.size()));
     }
     ListEntry e;
     e.list = "DPL";
@@ -492,8 +507,10 @@ Result<ScreeningList> ParseFtm(const std::string& path, std::string_view bytes) 
         e.aliases.push_back(std::move(a));
       }
     }
-    e.type = schema == "Person" ? "person" : schema == "Vessel" ? "vessel"
-             : schema == "Airplane" ? "aircraft" : "entity";
+    e.type = schema == "Person"     ? "person"
+             : schema == "Vessel"   ? "vessel"
+             : schema == "Airplane" ? "aircraft"
+                                    : "entity";
     e.programs = values("program");
     for (const char* k : {"country", "nationality", "jurisdiction", "citizenship"}) {
       for (std::string& c : values(k)) {
@@ -517,18 +534,62 @@ Result<ScreeningList> ParseFtm(const std::string& path, std::string_view bytes) 
 // Elements the UN list may hold, by the element they sit in; anything else is an error (a
 // schema change must be looked at, not silently skipped).
 const std::set<std::string>& KnownUnElements() {
-  static const std::set<std::string> kKnown = {
-      "CONSOLIDATED_LIST", "INDIVIDUALS", "ENTITIES", "INDIVIDUAL", "ENTITY", "DATAID",
-      "VERSIONNUM", "FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME", "UN_LIST_TYPE",
-      "REFERENCE_NUMBER", "LISTED_ON", "NAME_ORIGINAL_SCRIPT", "COMMENTS1", "TITLE",
-      "DESIGNATION", "NATIONALITY", "LIST_TYPE", "LAST_DAY_UPDATED", "VALUE",
-      "INDIVIDUAL_ALIAS", "ENTITY_ALIAS", "QUALITY", "ALIAS_NAME", "DATE_OF_BIRTH", "CITY_OF_BIRTH",
-      "COUNTRY_OF_BIRTH", "INDIVIDUAL_ADDRESS", "ENTITY_ADDRESS", "STREET", "CITY",
-      "STATE_PROVINCE", "ZIP_CODE", "COUNTRY", "NOTE", "INDIVIDUAL_DATE_OF_BIRTH", "TYPE_OF_DATE",
-      "DATE", "YEAR", "FROM_YEAR", "TO_YEAR", "INDIVIDUAL_PLACE_OF_BIRTH",
-      "INDIVIDUAL_DOCUMENT", "TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2", "NUMBER",
-      "ISSUING_COUNTRY", "DATE_OF_ISSUE", "CITY_OF_ISSUE", "COUNTRY_OF_ISSUE", "SORT_KEY",
-      "SORT_KEY_LAST_MOD", "GENDER", "SUBMITTED_BY"};
+  static const std::set<std::string> kKnown = {"CONSOLIDATED_LIST",
+                                               "INDIVIDUALS",
+                                               "ENTITIES",
+                                               "INDIVIDUAL",
+                                               "ENTITY",
+                                               "DATAID",
+                                               "VERSIONNUM",
+                                               "FIRST_NAME",
+                                               "SECOND_NAME",
+                                               "THIRD_NAME",
+                                               "FOURTH_NAME",
+                                               "UN_LIST_TYPE",
+                                               "REFERENCE_NUMBER",
+                                               "LISTED_ON",
+                                               "NAME_ORIGINAL_SCRIPT",
+                                               "COMMENTS1",
+                                               "TITLE",
+                                               "DESIGNATION",
+                                               "NATIONALITY",
+                                               "LIST_TYPE",
+                                               "LAST_DAY_UPDATED",
+                                               "VALUE",
+                                               "INDIVIDUAL_ALIAS",
+                                               "ENTITY_ALIAS",
+                                               "QUALITY",
+                                               "ALIAS_NAME",
+                                               "DATE_OF_BIRTH",
+                                               "CITY_OF_BIRTH",
+                                               "COUNTRY_OF_BIRTH",
+                                               "INDIVIDUAL_ADDRESS",
+                                               "ENTITY_ADDRESS",
+                                               "STREET",
+                                               "CITY",
+                                               "STATE_PROVINCE",
+                                               "ZIP_CODE",
+                                               "COUNTRY",
+                                               "NOTE",
+                                               "INDIVIDUAL_DATE_OF_BIRTH",
+                                               "TYPE_OF_DATE",
+                                               "DATE",
+                                               "YEAR",
+                                               "FROM_YEAR",
+                                               "TO_YEAR",
+                                               "INDIVIDUAL_PLACE_OF_BIRTH",
+                                               "INDIVIDUAL_DOCUMENT",
+                                               "TYPE_OF_DOCUMENT",
+                                               "TYPE_OF_DOCUMENT2",
+                                               "NUMBER",
+                                               "ISSUING_COUNTRY",
+                                               "DATE_OF_ISSUE",
+                                               "CITY_OF_ISSUE",
+                                               "COUNTRY_OF_ISSUE",
+                                               "SORT_KEY",
+                                               "SORT_KEY_LAST_MOD",
+                                               "GENDER",
+                                               "SUBMITTED_BY"};
   return kKnown;
 }
 
@@ -699,14 +760,13 @@ void RepairText(ScreeningList& list) {
 
 // --- detection ---------------------------------------------------------------------------
 
-Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
-                            bool with_companions) {
+Result<ScreeningList> Parse(const std::string& path, std::string_view bytes, bool with_companions) {
   size_t i = 0;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     i = 3;  // a UTF-8 byte-order mark
   }
-  while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' ||
-                              bytes[i] == '\t')) {
+  while (i < bytes.size() &&
+         (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
     ++i;
   }
   const std::string_view body = bytes.substr(i);
@@ -718,7 +778,8 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
   Result<ScreeningList> list = Status::Ok();
   if (body[0] == '<') {
     list = ParseUnXml(path, body);
-  } else if (body[0] == '[' || (body[0] == '{' && first_line.find("\"results\"") != std::string::npos)) {
+  } else if (body[0] == '[' ||
+             (body[0] == '{' && first_line.find("\"results\"") != std::string::npos)) {
     list = ParseCslJson(path, body);
   } else if (body[0] == '{') {
     list = ParseFtm(path, body);
@@ -730,8 +791,9 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes,
   } else if (!first_line.empty() && first_line[0] >= '0' && first_line[0] <= '9') {
     list = ParseOfac(path, body, with_companions);
   } else {
-    return Bad(path + ":1", "not a list format tierguard reads (OFAC CSV, CSL CSV or JSON, UN "
-                            "XML, Denied Persons List, FtM JSON Lines)");
+    return Bad(path + ":1",
+               "not a list format tierguard reads (OFAC CSV, CSL CSV or JSON, UN "
+               "XML, Denied Persons List, FtM JSON Lines)");
   }
   if (list && list->version.empty()) {
     list->version = "sha256:" + Sha256Hex(bytes);
@@ -792,16 +854,15 @@ struct ArrayField {
   const char* key;
   std::vector<std::string> ListEntry::*field;
 };
-constexpr StringField kStrings[] = {
-    {"list", &ListEntry::list},
-    {"id", &ListEntry::entry_id},
-    {"name", &ListEntry::name},
-    {"type", &ListEntry::type},
-    {"license_requirement", &ListEntry::license_requirement},
-    {"license_policy", &ListEntry::license_policy},
-    {"start", &ListEntry::start_date},
-    {"end", &ListEntry::end_date},
-    {"remarks", &ListEntry::remarks}};
+constexpr StringField kStrings[] = {{"list", &ListEntry::list},
+                                    {"id", &ListEntry::entry_id},
+                                    {"name", &ListEntry::name},
+                                    {"type", &ListEntry::type},
+                                    {"license_requirement", &ListEntry::license_requirement},
+                                    {"license_policy", &ListEntry::license_policy},
+                                    {"start", &ListEntry::start_date},
+                                    {"end", &ListEntry::end_date},
+                                    {"remarks", &ListEntry::remarks}};
 constexpr ArrayField kArrays[] = {{"aliases", &ListEntry::aliases},
                                   {"programs", &ListEntry::programs},
                                   {"countries", &ListEntry::countries},
@@ -897,8 +958,8 @@ std::string DefaultListName(const ScreeningList& list) {
 
 std::string EntryDigest(const ListEntry& e) {
   std::string text = e.list + "\n" + e.name + "\n" + e.type + "\n";
-  for (const auto* field : {&e.aliases, &e.programs, &e.countries, &e.birth_dates,
-                            &e.identifiers}) {
+  for (const auto* field :
+       {&e.aliases, &e.programs, &e.countries, &e.birth_dates, &e.identifiers}) {
     std::vector<std::string> sorted = *field;
     std::sort(sorted.begin(), sorted.end());
     for (const std::string& s : sorted) {

@@ -23,16 +23,16 @@ struct ListEntry {
   std::string list;      // the list the entry is on: SDN, NONSDN, UN, DPL, EL, UVL, MEU, …
   std::string entry_id;  // unique within the loaded list: "SDN-35096", "UN-QDi.001", …
   std::string name;      // as published
-  std::vector<std::string> aliases;       // a.k.a., f.k.a., original-script names
-  std::string type;                       // person | entity | vessel | aircraft | ""
-  std::vector<std::string> programs;      // sanctions programmes
-  std::vector<std::string> countries;     // as published (names or codes)
-  std::vector<std::string> birth_dates;   // as published
-  std::vector<std::string> identifiers;   // IMO numbers, registration and tax numbers, …
-  std::string license_requirement;        // CSL: Entity List and MEU rows
+  std::vector<std::string> aliases;      // a.k.a., f.k.a., original-script names
+  std::string type;                      // person | entity | vessel | aircraft | ""
+  std::vector<std::string> programs;     // sanctions programmes
+  std::vector<std::string> countries;    // as published (names or codes)
+  std::vector<std::string> birth_dates;  // as published
+  std::vector<std::string> identifiers;  // IMO numbers, registration and tax numbers, …
+  std::string license_requirement;       // CSL: Entity List and MEU rows
   std::string license_policy;
-  std::string start_date;                 // listed on / effective (YYYY-MM-DD when known)
-  std::string end_date;                   // expiry (DPL), "" when none
+  std::string start_date;  // listed on / effective (YYYY-MM-DD when known)
+  std::string end_date;    // expiry (DPL), "" when none
   std::string remarks;
 };
 

@@ -2,12 +2,12 @@
 // folder's README), and on damaged input.
 #include "src/screen/lists.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "testing/status_matchers.h"
 
@@ -136,10 +136,11 @@ TEST(Lists, CslKeepsEntityListLicencePolicy) {
 // Windows-1252 punctuation decoded as Latin-1 and written as UTF-8 (a C1 control character)
 // is put back: the name prints as the list meant it.
 TEST(Lists, DoubleEncodedPunctuationIsDecoded) {
-  auto list = ParseList("csl.json", "{\"results\": [{\"id\": \"e1\", \"source\": "
-                                    "\"Entity List (EL) - Bureau of Industry and Security\", "
-                                    "\"name\": \"Gui\\u0092an Huawei \\u0093Investment\\u0094\", "
-                                    "\"alt_names\": [\"Gui\\u0092an Co\\u0081\"]}]}");
+  auto list = ParseList("csl.json",
+                        "{\"results\": [{\"id\": \"e1\", \"source\": "
+                        "\"Entity List (EL) - Bureau of Industry and Security\", "
+                        "\"name\": \"Gui\\u0092an Huawei \\u0093Investment\\u0094\", "
+                        "\"alt_names\": [\"Gui\\u0092an Co\\u0081\"]}]}");
   ASSERT_THAT(list.status(), IsOk());
   ASSERT_EQ(list->entries.size(), 1u);
   EXPECT_EQ(list->entries[0].name, "Gui\u2019an Huawei \u201CInvestment\u201D");
@@ -195,8 +196,9 @@ TEST(Lists, DeltaBetweenTwoSdnVersions) {
 
 TEST(Lists, BadInputIsAnErrorNamingTheFileAndLine) {
   EXPECT_THAT(ParseList("empty.csv", "").status(), StatusIs(StatusCode::kInvalidArgument));
-  auto truncated = ParseList("sdn.csv", "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,"
-                                        "-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n173,\"ANGLO-CARIB");
+  auto truncated = ParseList("sdn.csv",
+                             "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,"
+                             "-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n173,\"ANGLO-CARIB");
   EXPECT_THAT(truncated.status(), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(truncated.status().message(), HasSubstr("sdn.csv:2"));
   auto short_row = ParseList("sdn.csv", "36,\"AEROCARIBBEAN AIRLINES\",-0- \r\n");
@@ -208,11 +210,11 @@ TEST(Lists, BadInputIsAnErrorNamingTheFileAndLine) {
   EXPECT_THAT(unknown.status().message(), HasSubstr("un.xml:5: unknown element <SHOE_SIZE>"));
   auto broken = ParseList("un.xml", "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>");
   EXPECT_THAT(broken.status().message(), HasSubstr("malformed XML"));
-  auto ftm = ParseList("x.ftm.json", "{\"id\": \"a\", \"schema\": \"Person\", \"properties\": "
-                                     "{\"name\": [\"A\"]}}\n{\"id\": 5}\n");
+  auto ftm = ParseList("x.ftm.json",
+                       "{\"id\": \"a\", \"schema\": \"Person\", \"properties\": "
+                       "{\"name\": [\"A\"]}}\n{\"id\": 5}\n");
   EXPECT_THAT(ftm.status().message(), HasSubstr("x.ftm.json:2"));
-  EXPECT_THAT(ParseList("x.txt", "hello\n").status().message(),
-              HasSubstr("not a list format"));
+  EXPECT_THAT(ParseList("x.txt", "hello\n").status().message(), HasSubstr("not a list format"));
 }
 
 }  // namespace

@@ -6,12 +6,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
+#include <utility>
 
 #include "src/common/csv.h"
 #include "src/common/files.h"
@@ -30,8 +30,8 @@ bool IsAsciiAlnum(char c) {
 icu::Transliterator* ToLatin() {
   thread_local std::unique_ptr<icu::Transliterator> t = [] {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
-        "Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+    std::unique_ptr<icu::Transliterator> made(
+        icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
     return U_SUCCESS(status) ? std::move(made) : nullptr;
   }();
   return t.get();
@@ -48,13 +48,20 @@ bool IsAbjad(UScriptCode script) {
 // the Arabic letters they extend (ٹ → ت, ڈ → د, ڑ → ر, ں → ن, ے → ي, ھ → ه).
 UChar32 UrduBase(UChar32 c) {
   switch (c) {
-    case 0x0679: return 0x062A;
-    case 0x0688: return 0x062F;
-    case 0x0691: return 0x0631;
-    case 0x06BA: return 0x0646;
-    case 0x06D2: return 0x064A;
-    case 0x06BE: return 0x0647;
-    default: return c;
+    case 0x0679:
+      return 0x062A;
+    case 0x0688:
+      return 0x062F;
+    case 0x0691:
+      return 0x0631;
+    case 0x06BA:
+      return 0x0646;
+    case 0x06D2:
+      return 0x064A;
+    case 0x06BE:
+      return 0x0647;
+    default:
+      return c;
   }
 }
 
@@ -287,9 +294,9 @@ Result<std::vector<std::vector<std::string>>> ReadList(const std::string& path, 
 
 uint64_t WordFingerprint(std::string_view word) { return std::hash<std::string_view>()(word); }
 
-// Adds the fingerprints of the lower-case words of a word list (one a line, UTF-8) to `words`, accents of the
-// Latin-1 letters folded; capitalised entries, words with other letters and words shorter than
-// three letters are left out.
+// Adds the fingerprints of the lower-case words of a word list (one a line, UTF-8) to `words`,
+// accents of the Latin-1 letters folded; capitalised entries, words with other letters and words
+// shorter than three letters are left out.
 Status ReadWords(const std::string& path, const std::string& package,
                  std::vector<uint64_t>& words) {
   Result<std::string> read = ReadFile(path);
@@ -381,9 +388,17 @@ std::string_view Trim(std::string_view s) {
 
 // Words that introduce a former or other name, matched case-insensitively as whole words
 // (longest first where one begins another).
-constexpr std::string_view kNameMarkers[] = {
-    "formerly known as", "also known as", "formerly", "previously", "f.k.a.", "f/k/a", "fka",
-    "a.k.a.", "a/k/a", "aka", "ex"};
+constexpr std::string_view kNameMarkers[] = {"formerly known as",
+                                             "also known as",
+                                             "formerly",
+                                             "previously",
+                                             "f.k.a.",
+                                             "f/k/a",
+                                             "fka",
+                                             "a.k.a.",
+                                             "a/k/a",
+                                             "aka",
+                                             "ex"};
 
 // The length of the marker that starts at `at` of the lower-cased text, or 0. A marker stands
 // after the start, a space, '(' or ',' and before a space, '-' or ':' ("ex-Atlas", "EX ATLAS").
@@ -684,8 +699,8 @@ Status ValidateUtf8(std::string_view text) {
       }
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                          (len == 4 && cp < 0x10000);
+    const bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return InvalidArgument("not valid UTF-8 at byte " + std::to_string(i));
     }
@@ -708,9 +723,10 @@ std::optional<std::string> LatinInAscii(std::string_view text) {
   if (U_FAILURE(status)) {
     return std::nullopt;
   }
-  const icu::UnicodeString decomposed = nfd->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
-      status);
+  const icu::UnicodeString decomposed =
+      nfd->normalize(icu::UnicodeString::fromUTF8(
+                         icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
+                     status);
   std::string out;
   for (int32_t i = 0; U_SUCCESS(status) && i < decomposed.length();) {
     const UChar32 c = decomposed.char32At(i);
@@ -726,15 +742,15 @@ std::optional<std::string> LatinInAscii(std::string_view text) {
 
 // Whether every letter of UTF-8 `text` is Latin (or of no script: digits, punctuation).
 bool InLatinLetters(std::string_view text) {
-  const icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   for (int32_t i = 0; i < u.length();) {
     const UChar32 c = u.char32At(i);
     i += U16_LENGTH(c);
     UErrorCode status = U_ZERO_ERROR;
     const UScriptCode script = uscript_getScript(c, &status);
-    if (U_FAILURE(status) || (script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
-                              script != USCRIPT_INHERITED)) {
+    if (U_FAILURE(status) ||
+        (script != USCRIPT_LATIN && script != USCRIPT_COMMON && script != USCRIPT_INHERITED)) {
       return false;
     }
   }
@@ -756,8 +772,7 @@ struct Normalizer::AllPhrases {
 Status Normalizer::AddPhrases(const Normalizer& plain,
                               const std::vector<std::vector<std::string>>& forms,
                               const std::vector<std::vector<std::string>>& titles,
-                              const std::string& titles_path, bool latin_only,
-                              PhraseTables& out) {
+                              const std::string& titles_path, bool latin_only, PhraseTables& out) {
   // Read as names are read, after romanisation, so that "Co., Ltd." is the phrase "co ltd".
   // With `latin_only`, a row of another script is left out.
   auto phrase_of = [&](const std::string& row) -> Result<std::optional<NormalizedName>> {
@@ -836,9 +851,8 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir, const std::stri
   all->plain.burmese_ = n.burmese_;
   all->plain.khmer_ = n.khmer_;
   all->titles_path = dir + "titles.csv";
-  TG_RETURN_IF_ERROR(
-      AddPhrases(all->plain, forms, titles, all->titles_path, /*latin_only=*/true,
-                 n.latin_phrases_));
+  TG_RETURN_IF_ERROR(AddPhrases(all->plain, forms, titles, all->titles_path, /*latin_only=*/true,
+                                n.latin_phrases_));
   for (const auto& [phrase, form] : n.latin_phrases_.legal_forms) {
     if (form.script == 0) {
       n.latin_forms_.push_back(phrase);
@@ -868,9 +882,9 @@ Result<Normalizer> Normalizer::Load(const std::string& data_dir, const std::stri
     n.particles_.insert(word);
   }
   TG_ASSIGN_OR_RETURN(auto dictionaries, ReadList(dir + "dictionaries.csv", 3));
-  TG_ASSIGN_OR_RETURN(n.words_, DictionaryWords(
-                                    dictionaries, cache_dir.empty() ? cache_dir
-                                                                    : cache_dir + "/words.fp"));
+  TG_ASSIGN_OR_RETURN(
+      n.words_,
+      DictionaryWords(dictionaries, cache_dir.empty() ? cache_dir : cache_dir + "/words.fp"));
   return n;
 }
 
@@ -946,7 +960,8 @@ NormalizedName Normalizer::Finish(std::vector<Token> in, const PhraseTables& phr
   };
   for (size_t i = 0; i < raw.size();) {
     bool replaced = false;
-    for (size_t len = std::min(std::max(phrases.longest_form, phrases.longest_title), raw.size() - i);
+    for (size_t len =
+             std::min(std::max(phrases.longest_form, phrases.longest_title), raw.size() - i);
          len > 0 && !replaced; --len) {
       const std::string p = phrase(i, len);
       if (auto title = len <= phrases.longest_title ? phrases.titles.find(p) : phrases.titles.end();
@@ -1069,9 +1084,9 @@ Result<NormalizedName> Normalizer::Normalize(std::string_view name) const {
   }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
-  icu::UnicodeString text = nfkc->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
-      status);
+  icu::UnicodeString text = nfkc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                                name.data(), static_cast<int32_t>(name.size()))),
+                                            status);
   if (U_FAILURE(status)) {
     return InvalidArgument(std::string("cannot normalise name: ") + u_errorName(status));
   }

@@ -49,7 +49,7 @@ struct Token {
   // The Han character the token romanises (in Mandarin, as ICU does), whose other readings
   // the scorer tries (src/screen/han_readings.h); 0 for other tokens.
   char32_t han = 0;
-  std::string key;   // PhoneticKey(text), set by the Normalizer
+  std::string key;    // PhoneticKey(text), set by the Normalizer
   std::string ortho;  // Orthographic(text), set by the Normalizer
   // Set by NameScorer::Prepare: the token's weight, and its name-variant groups (0: none).
   float weight = -1;
@@ -73,8 +73,8 @@ struct ScriptWord {
 struct NormalizedName {
   std::vector<Token> tokens;
   std::vector<ScriptWord> script_words;  // empty for names in Latin letters
-  bool prepared = false;  // NameScorer::Prepare has run
-  bool vessel = false;    // begins with a ship's prefix (MV, MT, …; data/screening/titles.csv)
+  bool prepared = false;                 // NameScorer::Prepare has run
+  bool vessel = false;  // begins with a ship's prefix (MV, MT, …; data/screening/titles.csv)
   // The tokens' text joined without spaces, for word-joining comparisons.
   std::string Joined() const;
   // The tokens' text joined with single spaces.
@@ -137,7 +137,7 @@ class Normalizer {
   struct PhraseTables {
     std::unordered_map<std::string, LegalForm> legal_forms;
     std::unordered_map<std::string, bool> titles;  // to whether it begins a ship's name
-    size_t longest_form = 1;                        // in tokens
+    size_t longest_form = 1;                       // in tokens
     size_t longest_title = 1;
   };
   // The rows of the tables written in Latin letters: all that a name written in ASCII can

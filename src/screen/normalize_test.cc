@@ -2,20 +2,19 @@
 // the data tables of data/screening.
 #include "src/screen/normalize.h"
 
-#include "src/common/csv.h"
-#include "src/common/text.h"
-
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "src/common/csv.h"
+#include "src/common/text.h"
 
 namespace tg::screen {
 namespace {

@@ -22,8 +22,8 @@ Result<std::vector<ListConsequence>> LoadListConsequences(const std::string& dat
       return InvalidArgument(table.Where(r, "outcome") + ": '" + outcome +
                              "' is not prohibited, license_required or red_flag");
     }
-    out.push_back({r.fields[list_c], outcome, "screening." + r.fields[list_c],
-                   r.fields[citation_c], r.fields[text_c]});
+    out.push_back({r.fields[list_c], outcome, "screening." + r.fields[list_c], r.fields[citation_c],
+                   r.fields[text_c]});
   }
   return out;
 }
@@ -84,9 +84,9 @@ bool IsScreeningType(std::string_view type) {
 }
 
 void PartyScreener::Apply(const Request& request, Decision& decision) {
-  const std::pair<const char*, const Party*> parties[] = {
-      {"exporter", &request.exporter}, {"consignee", &request.consignee},
-      {"end_user", &request.end_user}};
+  const std::pair<const char*, const Party*> parties[] = {{"exporter", &request.exporter},
+                                                          {"consignee", &request.consignee},
+                                                          {"end_user", &request.end_user}};
   const std::string today = request.date.ToString();
   for (const auto& [role, party] : parties) {
     if (!party->present || party->name.empty()) {
@@ -100,8 +100,15 @@ void PartyScreener::Apply(const Request& request, Decision& decision) {
     const std::vector<std::string> keys =
         PartyKeys(party->id, party->name, party->country.ToString(), party->birth_date);
     for (const Hit& h : HitsFor(*party)) {
-      ScreeningHit sh{role, party->name, h.entry->list, h.list->version, h.entry->entry_id,
-                      h.entry->name, *h.matched_name, h.score, ""};
+      ScreeningHit sh{role,
+                      party->name,
+                      h.entry->list,
+                      h.list->version,
+                      h.entry->entry_id,
+                      h.entry->name,
+                      *h.matched_name,
+                      h.score,
+                      ""};
       const Clearance* clearance = nullptr;
       for (const std::string& key : keys) {
         if (auto c = clearances_.find({key, h.entry->entry_id}); c != clearances_.end()) {

@@ -13,8 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "src/screen/index.h"
 #include "tierguard/types.h"
+
+#include "src/screen/index.h"
 
 namespace tg::screen {
 
@@ -45,11 +46,11 @@ std::vector<std::string> PartyKeys(std::string_view id, std::string_view name,
 
 // A reviewer's decision that a party's hit on an entry is a false positive.
 struct Clearance {
-  std::string party_key;     // one of PartyKeys() of the cleared party
+  std::string party_key;  // one of PartyKeys() of the cleared party
   std::string entry_id;
   std::string entry_digest;  // EntryDigest when cleared: the clearance lapses when it changes
   std::string reason;
-  std::string expires;       // YYYY-MM-DD, or "" for no expiry
+  std::string expires;  // YYYY-MM-DD, or "" for no expiry
 };
 
 class PartyScreener {

@@ -8,8 +8,8 @@
 #include "src/common/csv.h"
 #include "src/common/text.h"
 #include "src/screen/han_readings.h"
-#include "src/screen/spellings.h"
 #include "src/screen/similarity.h"
+#include "src/screen/spellings.h"
 
 namespace tg::screen {
 
@@ -281,8 +281,8 @@ double NameScorer::Weight(const Token& t) const {
   if (it == token_counts_.end() || it->second <= 5) {
     return 1.0;
   }
-  const double idf = (log_total_ - std::log(static_cast<double>(it->second))) /
-                     (log_total_ - std::log(5.0));
+  const double idf =
+      (log_total_ - std::log(static_cast<double>(it->second))) / (log_total_ - std::log(5.0));
   return 0.45 + 0.55 * std::clamp(idf, 0.0, 1.0);
 }
 
@@ -422,8 +422,7 @@ NameScore NameScorer::Best(const std::vector<NormalizedName>& a,
   return best;
 }
 
-NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
-                            NameKind kind) const {
+NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b, NameKind kind) const {
   if (!a.prepared || !b.prepared) {
     NormalizedName pa = a;
     NormalizedName pb = b;
@@ -574,8 +573,7 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
   // A short token that spells the initials of adjacent tokens: "JC" and "Jean Claude", "PLA"
   // and "People's Liberation Army". Credited like an initial: the spelled words' weight beyond
   // the acronym's own stays unexplained.
-  auto acronyms = [&](const NormalizedName& one, size_t n1, const NormalizedName& two,
-                      size_t n2) {
+  auto acronyms = [&](const NormalizedName& one, size_t n1, const NormalizedName& two, size_t n2) {
     for (size_t i = 0; i < n1; ++i) {
       const std::string& t = one.tokens[i].text;
       if (t.size() < 2 || t.size() > 4 || one.tokens[i].Has(kNumber)) {
@@ -588,8 +586,8 @@ NameScore NameScorer::Score(const NormalizedName& a, const NormalizedName& b,
         }
         if (spells) {
           const auto len = static_cast<uint8_t>(t.size());
-          cands.push_back(Candidate{0.9, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j),
-                                    len, true});
+          cands.push_back(
+              Candidate{0.9, static_cast<uint8_t>(i), 1, static_cast<uint8_t>(j), len, true});
         }
       }
     }

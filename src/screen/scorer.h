@@ -17,8 +17,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "src/screen/normalize.h"
 #include "tierguard/status.h"
+
+#include "src/screen/normalize.h"
 
 namespace tg::screen {
 
@@ -65,8 +66,7 @@ class NameScorer {
   NameScore Best(const std::vector<NormalizedName>& a, const std::vector<NormalizedName>& b,
                  NameKind kind = NameKind::kUnknown) const;
   // Similarity of two tokens in [0, 1].
-  double TokenSimilarity(const Token& a, const Token& b,
-                         NameKind kind = NameKind::kUnknown) const;
+  double TokenSimilarity(const Token& a, const Token& b, NameKind kind = NameKind::kUnknown) const;
   // A token's weight: rarer words weigh more.
   double Weight(const Token& t) const;
 

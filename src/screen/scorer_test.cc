@@ -61,9 +61,9 @@ TEST(ScorerTest, DifferentCommonWords_BesideAProperName_AreDifferentCompanies) {
   // Without the kind a one-letter difference is read as a spelling.
   EXPECT_GE(Score(a, b), kDefaultThreshold);
   // A misspelt word that is no word still matches.
-  EXPECT_GE(Score("Ashcorran Minning Supplies Ltd", "Ashcorran Mining Supplies Ltd",
-                  NameKind::kEntity),
-            kDefaultThreshold);
+  EXPECT_GE(
+      Score("Ashcorran Minning Supplies Ltd", "Ashcorran Mining Supplies Ltd", NameKind::kEntity),
+      kDefaultThreshold);
 }
 
 TEST(ScorerTest, CompanyNamesOfCommonWordsAlone_StayTolerant) {
@@ -98,16 +98,14 @@ TEST(ScorerTest, AnotherNumberOfOneSeries_IsAHitForReview) {
 }
 
 TEST(ScorerTest, FormerNames_MatchAsAlternatives) {
-  EXPECT_GE(Score("M/T Rosalind Meadow (f.k.a. Meadow Spirit)", "Meadow Spirit",
-                  NameKind::kEntity),
+  EXPECT_GE(Score("M/T Rosalind Meadow (f.k.a. Meadow Spirit)", "Meadow Spirit", NameKind::kEntity),
             kDefaultThreshold);
   EXPECT_LT(Score("MV Bahari Tamu (ex Gulf Sunbird)", "MV Gulf Sunbird II", NameKind::kEntity),
             kDefaultThreshold);
 }
 
 TEST(ScorerTest, PossessiveS_IsIgnored) {
-  EXPECT_GE(Score("Deutsche Bank's AG", "Deutsche Bank AG", NameKind::kEntity),
-            kDefaultThreshold);
+  EXPECT_GE(Score("Deutsche Bank's AG", "Deutsche Bank AG", NameKind::kEntity), kDefaultThreshold);
 }
 
 TEST(ScorerTest, BurmeseScript_MatchesItsDocumentRomanisation) {
@@ -146,8 +144,7 @@ TEST(ScorerTest, AbjadConsonants_AreComparedLetterByLetter) {
   EXPECT_LT(Score("משה", "WIN, Myo Swe", NameKind::kPerson), kDefaultThreshold);
   // Arabic writes p with ب and v with ف; its article is a word of its own.
   EXPECT_GE(Score("فلاديمير بوتين", "Vladimir Putin", NameKind::kPerson), kDefaultThreshold);
-  EXPECT_GE(Score("عبد الواحد شفيق", "ABDUL WAHED SHAFIQ", NameKind::kPerson),
-            kDefaultThreshold);
+  EXPECT_GE(Score("عبد الواحد شفيق", "ABDUL WAHED SHAFIQ", NameKind::kPerson), kDefaultThreshold);
 }
 
 TEST(ScorerTest, HanNames_MatchTheirKoreanAndJapaneseReadings) {

@@ -125,9 +125,9 @@ int EditDistance(std::u32string_view a, std::u32string_view b) {
 
 std::string Orthographic(std::string_view w) {
   static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
-      {"tsch", "ch"}, {"sch", "sh"}, {"tch", "ch"}, {"tj", "ch"}, {"dzh", "j"}, {"dj", "j"},
-      {"ph", "f"},    {"ck", "k"},   {"kh", "h"},   {"oe", "u"},  {"ou", "u"},  {"w", "v"},
-      {"y", "i"},     {"x", "ks"}};
+      {"tsch", "ch"}, {"sch", "sh"}, {"tch", "ch"}, {"tj", "ch"}, {"dzh", "j"},
+      {"dj", "j"},    {"ph", "f"},   {"ck", "k"},   {"kh", "h"},  {"oe", "u"},
+      {"ou", "u"},    {"w", "v"},    {"y", "i"},    {"x", "ks"}};
   std::string out;
   out.reserve(w.size() + 2);
   for (size_t i = 0; i < w.size();) {
@@ -155,17 +155,44 @@ namespace {
 // The class of a consonant; 0 for letters that are dropped.
 char ClassOf(char c, bool abjad) {
   switch (c) {
-    case 'b': case 'p': case 'f': case 'v': return 'p';
-    case 'w': return abjad ? 0 : 'p';
-    case 'c': case 'k': case 'q': case 'g': case 'x': return 'k';
-    case 's': case 'z': case 'j': return 's';
-    case 'd': case 't': return 't';
-    case 'l': case 'r': return 'l';
-    case 'm': return 'm';
-    case 'n': return 'n';
-    case 'h': return abjad ? 'h' : 0;  // abjads write h (ح, ه, ה) as a letter of its own
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return 0;
-    default: return c;  // digits
+    case 'b':
+    case 'p':
+    case 'f':
+    case 'v':
+      return 'p';
+    case 'w':
+      return abjad ? 0 : 'p';
+    case 'c':
+    case 'k':
+    case 'q':
+    case 'g':
+    case 'x':
+      return 'k';
+    case 's':
+    case 'z':
+    case 'j':
+      return 's';
+    case 'd':
+    case 't':
+      return 't';
+    case 'l':
+    case 'r':
+      return 'l';
+    case 'm':
+      return 'm';
+    case 'n':
+      return 'n';
+    case 'h':
+      return abjad ? 'h' : 0;  // abjads write h (ح, ه, ה) as a letter of its own
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'y':
+      return 0;
+    default:
+      return c;  // digits
   }
 }
 

@@ -2,12 +2,12 @@
 // fixed cases and on random words; Jaro-Winkler on the standard textbook pairs.
 #include "src/screen/similarity.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace tg::screen {
 namespace {
@@ -38,9 +38,9 @@ TEST(EditDistanceTest, KnownCases) {
   EXPECT_EQ(EditDistance("abc", ""), 3);
   EXPECT_EQ(EditDistance("", "ab"), 2);
   EXPECT_EQ(EditDistance("putin", "putin"), 0);
-  EXPECT_EQ(EditDistance("putin", "ptuin"), 1);    // one transposition
+  EXPECT_EQ(EditDistance("putin", "ptuin"), 1);  // one transposition
   EXPECT_EQ(EditDistance("castro", "castillo"), 3);
-  EXPECT_EQ(EditDistance("ca", "abc"), 3);         // OSA, not unrestricted Damerau (2)
+  EXPECT_EQ(EditDistance("ca", "abc"), 3);  // OSA, not unrestricted Damerau (2)
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
 }
 

@@ -1,11 +1,10 @@
 #include "src/screen/spellings.h"
 
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
 #include <memory>
 #include <span>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 #include <unordered_map>
 #include <vector>
 
@@ -49,9 +48,9 @@ char32_t InOtherForm(char32_t c, bool to_simplified) {
 
 std::string BritishSpelling(std::string_view w) {
   static constexpr std::pair<std::string_view, std::string_view> kEndings[] = {
-      {"ization", "isation"}, {"izations", "isations"}, {"ize", "ise"}, {"izes", "ises"},
-      {"yze", "yse"},         {"or", "our"},            {"ors", "ours"}, {"ter", "tre"},
-      {"ters", "tres"}};
+      {"ization", "isation"}, {"izations", "isations"}, {"ize", "ise"},
+      {"izes", "ises"},       {"yze", "yse"},           {"or", "our"},
+      {"ors", "ours"},        {"ter", "tre"},           {"ters", "tres"}};
   for (const auto& [american, british] : kEndings) {
     if (w.size() > american.size() + 2 && w.substr(w.size() - american.size()) == american) {
       return std::string(w.substr(0, w.size() - american.size())) + std::string(british);
@@ -138,29 +137,27 @@ struct Correspondence {
 };
 
 constexpr Correspondence kArabicLetters[] = {
-    {"b", "b"},   {"b", "p"},   {"p", "p"},    {"t", "t"},   {"th", "th"}, {"th", "s"},
-    {"th", "t"},  {"j", "j"},   {"j", "dj"},   {"j", "dzh"}, {"j", "g"},   {"j", "zh"},
-    {"h", "h"},   {"kh", "kh"}, {"kh", "h"},   {"kh", "k"},  {"kh", "ch"}, {"d", "d"},
-    {"d", "dh"},  {"d", "z"},   {"dh", "dh"},  {"dh", "z"},  {"dh", "d"},  {"dh", "th"},
-    {"r", "r"},   {"z", "z"},   {"z", "dh"},   {"z", "d"},   {"s", "s"},   {"s", "c"},
-    {"sh", "sh"}, {"sh", "ch"}, {"sh", "sch"}, {"gh", "gh"}, {"gh", "g"},  {"gh", "r"},
-    {"f", "f"},   {"f", "v"},   {"f", "ph"},   {"q", "q"},   {"q", "k"},   {"q", "g"},
-    {"q", "c"},   {"k", "k"},   {"k", "c"},    {"k", "ch"},  {"k", "q"},   {"l", "l"},
-    {"m", "m"},   {"n", "n"},   {"g", "g"},    {"v", "v"},   {"v", "w"},   {"ch", "ch"},
-    {"ch", "tch"}, {"zh", "zh"}, {"zh", "j"},  {"w", "w"},   {"w", "v"},   {"y", "y"},
+    {"b", "b"},    {"b", "p"},   {"p", "p"},    {"t", "t"},   {"th", "th"}, {"th", "s"},
+    {"th", "t"},   {"j", "j"},   {"j", "dj"},   {"j", "dzh"}, {"j", "g"},   {"j", "zh"},
+    {"h", "h"},    {"kh", "kh"}, {"kh", "h"},   {"kh", "k"},  {"kh", "ch"}, {"d", "d"},
+    {"d", "dh"},   {"d", "z"},   {"dh", "dh"},  {"dh", "z"},  {"dh", "d"},  {"dh", "th"},
+    {"r", "r"},    {"z", "z"},   {"z", "dh"},   {"z", "d"},   {"s", "s"},   {"s", "c"},
+    {"sh", "sh"},  {"sh", "ch"}, {"sh", "sch"}, {"gh", "gh"}, {"gh", "g"},  {"gh", "r"},
+    {"f", "f"},    {"f", "v"},   {"f", "ph"},   {"q", "q"},   {"q", "k"},   {"q", "g"},
+    {"q", "c"},    {"k", "k"},   {"k", "c"},    {"k", "ch"},  {"k", "q"},   {"l", "l"},
+    {"m", "m"},    {"n", "n"},   {"g", "g"},    {"v", "v"},   {"v", "w"},   {"ch", "ch"},
+    {"ch", "tch"}, {"zh", "zh"}, {"zh", "j"},   {"w", "w"},   {"w", "v"},   {"y", "y"},
     {"y", "j"},
 };
 
 constexpr Correspondence kHebrewLetters[] = {
-    {"b", "b"},   {"b", "v"},   {"v", "v"},    {"v", "b"},   {"g", "g"},   {"d", "d"},
-    {"h", "h"},   {"w", "v"},   {"w", "w"},    {"z", "z"},   {"z", "tz"},  {"z", "ts"},
-    {"ch", "ch"}, {"ch", "kh"}, {"ch", "h"},   {"t", "t"},   {"t", "th"},  {"y", "y"},
-    {"y", "j"},   {"k", "k"},
-    {"k", "kh"},  {"k", "ch"},  {"k", "c"},    {"kh", "kh"}, {"kh", "ch"}, {"kh", "k"},
-    {"l", "l"},   {"m", "m"},   {"n", "n"},    {"s", "s"},   {"p", "p"},   {"p", "f"},
-    {"p", "ph"},  {"f", "f"},   {"f", "p"},    {"f", "ph"},  {"ts", "tz"}, {"ts", "ts"},
-    {"ts", "z"},  {"ts", "c"},  {"tz", "tz"},  {"tz", "ts"}, {"tz", "z"},  {"q", "k"},
-    {"q", "q"},   {"r", "r"},   {"sh", "sh"},  {"sh", "s"},
+    {"b", "b"},  {"b", "v"},   {"v", "v"},   {"v", "b"},   {"g", "g"},   {"d", "d"},   {"h", "h"},
+    {"w", "v"},  {"w", "w"},   {"z", "z"},   {"z", "tz"},  {"z", "ts"},  {"ch", "ch"}, {"ch", "kh"},
+    {"ch", "h"}, {"t", "t"},   {"t", "th"},  {"y", "y"},   {"y", "j"},   {"k", "k"},   {"k", "kh"},
+    {"k", "ch"}, {"k", "c"},   {"kh", "kh"}, {"kh", "ch"}, {"kh", "k"},  {"l", "l"},   {"m", "m"},
+    {"n", "n"},  {"s", "s"},   {"p", "p"},   {"p", "f"},   {"p", "ph"},  {"f", "f"},   {"f", "p"},
+    {"f", "ph"}, {"ts", "tz"}, {"ts", "ts"}, {"ts", "z"},  {"ts", "c"},  {"tz", "tz"}, {"tz", "ts"},
+    {"tz", "z"}, {"q", "k"},   {"q", "q"},   {"r", "r"},   {"sh", "sh"}, {"sh", "s"},
 };
 
 // Whether the abjad spelling `a` (from `i`) and the Latin spelling `l` (from `j`) can be one

@@ -34,10 +34,10 @@ TEST(SpellingsTest, SingularAndPlural) {
 TEST(SpellingsTest, VowelsApart_OneOrTwoVowelsOfFiveLettersOrMore) {
   EXPECT_TRUE(VowelsApart("osama", "usama"));
   EXPECT_TRUE(VowelsApart("rashad", "rushed"));
-  EXPECT_FALSE(VowelsApart("osama", "osama"));   // not apart
-  EXPECT_FALSE(VowelsApart("laden", "lamen"));   // a consonant apart
-  EXPECT_FALSE(VowelsApart("bob", "bib"));       // too short
-  EXPECT_FALSE(VowelsApart("abaca", "ebece"));   // three vowels apart
+  EXPECT_FALSE(VowelsApart("osama", "osama"));  // not apart
+  EXPECT_FALSE(VowelsApart("laden", "lamen"));  // a consonant apart
+  EXPECT_FALSE(VowelsApart("bob", "bib"));      // too short
+  EXPECT_FALSE(VowelsApart("abaca", "ebece"));  // three vowels apart
 }
 
 TEST(SpellingsTest, BalticEnding) {
@@ -59,15 +59,15 @@ TEST(SpellingsTest, BeginsOther) {
 TEST(SpellingsTest, SameAbjadConsonants) {
   const uint8_t hebrew = kAbjad | kForeign | kHebrew;
   const uint8_t arabic_or_thai = kAbjad | kForeign;
-  EXPECT_TRUE(SameAbjadConsonants(Word("dwd", hebrew), Word("david")));       // ו as v
-  EXPECT_TRUE(SameAbjadConsonants(Word("lbnh", hebrew), Word("levana")));     // final ה
-  EXPECT_TRUE(SameAbjadConsonants(Word("shchp", hebrew), Word("shachaf")));   // ש, ח
-  EXPECT_TRUE(SameAbjadConsonants(Word("chyph", hebrew), Word("haifa")));     // ח as h
-  EXPECT_TRUE(SameAbjadConsonants(Word("zwr", hebrew), Word("tzur")));        // צ as tz
-  EXPECT_FALSE(SameAbjadConsonants(Word("hdr", hebrew), Word("cheder")));     // ה is not ח
-  EXPECT_FALSE(SameAbjadConsonants(Word("dwd", hebrew), Word("taatta")));     // ד is not ת
-  EXPECT_FALSE(SameAbjadConsonants(Word("bd", arabic_or_thai), Word("fadi")));   // ب is not ف
-  EXPECT_FALSE(SameAbjadConsonants(Word("allh", arabic_or_thai), Word("al")));   // h of Allah
+  EXPECT_TRUE(SameAbjadConsonants(Word("dwd", hebrew), Word("david")));           // ו as v
+  EXPECT_TRUE(SameAbjadConsonants(Word("lbnh", hebrew), Word("levana")));         // final ה
+  EXPECT_TRUE(SameAbjadConsonants(Word("shchp", hebrew), Word("shachaf")));       // ש, ח
+  EXPECT_TRUE(SameAbjadConsonants(Word("chyph", hebrew), Word("haifa")));         // ח as h
+  EXPECT_TRUE(SameAbjadConsonants(Word("zwr", hebrew), Word("tzur")));            // צ as tz
+  EXPECT_FALSE(SameAbjadConsonants(Word("hdr", hebrew), Word("cheder")));         // ה is not ח
+  EXPECT_FALSE(SameAbjadConsonants(Word("dwd", hebrew), Word("taatta")));         // ד is not ת
+  EXPECT_FALSE(SameAbjadConsonants(Word("bd", arabic_or_thai), Word("fadi")));    // ب is not ف
+  EXPECT_FALSE(SameAbjadConsonants(Word("allh", arabic_or_thai), Word("al")));    // h of Allah
   EXPECT_TRUE(SameAbjadConsonants(Word("ywsf", arabic_or_thai), Word("jusuf")));  // j as y
   EXPECT_TRUE(SameAbjadConsonants(Word("ahmd", arabic_or_thai), Word("ahmed")));
   EXPECT_FALSE(SameAbjadConsonants(Word("ahmd", arabic_or_thai), Word("hamid")));  // أ is a vowel
@@ -91,7 +91,7 @@ TEST(SpellingsTest, SyllableKey_RomanisationsOfOneSyllableAgree) {
   EXPECT_EQ(SyllableKey("zhang"), SyllableKey("chang"));  // Pinyin, Wade-Giles
   EXPECT_EQ(SyllableKey("xiao"), SyllableKey("hsiao"));
   EXPECT_EQ(SyllableKey("cai"), SyllableKey("tsai"));
-  EXPECT_EQ(SyllableKey("jeong"), SyllableKey("jong"));   // Korean RR, McCune-Reischauer
+  EXPECT_EQ(SyllableKey("jeong"), SyllableKey("jong"));  // Korean RR, McCune-Reischauer
   EXPECT_EQ(SyllableKey("gim"), SyllableKey("kim"));
   EXPECT_NE(SyllableKey("zheng"), SyllableKey("zhang"));
   EXPECT_NE(SyllableKey("gang"), SyllableKey("chang"));

@@ -96,8 +96,8 @@ class MemoryTransaction : public Transaction {
   Result<int64_t> AddCounter(std::string_view key, int64_t delta) override {
     TG_ASSIGN_OR_RETURN(int64_t v, Counter(key));
     if (__builtin_add_overflow(v, delta, &v)) {
-      return InvalidArgument("counter " + std::string(key) + ": adding " +
-                             std::to_string(delta) + " does not fit in 64 bits");
+      return InvalidArgument("counter " + std::string(key) + ": adding " + std::to_string(delta) +
+                             " does not fit in 64 bits");
     }
     counters_[std::string(key)] = v;
     return v;

@@ -6,15 +6,15 @@
 // reads back as a different record. Every row therefore carries a CRC-32 of its table, key and
 // value, written with it and checked on every read; a mismatch is DataLoss naming the row, and
 // from then on the store refuses to write (nothing is built on damaged state).
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <unistd.h>
-#include <zlib.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <mutex>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <sqlite3.h>
 
 #include "src/common/csv.h"
 #include "src/store/store.h"
@@ -39,11 +39,23 @@ constexpr const char* kMigrations[] = {
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 constexpr int kBusyTimeoutMs = 60000;
 
-constexpr const char* kTableNames[] = {
-    "meta",     "shipments", "reservations", "licences", "applications",
-    "agreements", "veus",    "parties",      "party links", "alerts",
-    "near-threshold orders", "audit log", "lists", "clearances", "holds", "notifications",
-    "refusals"};
+constexpr const char* kTableNames[] = {"meta",
+                                       "shipments",
+                                       "reservations",
+                                       "licences",
+                                       "applications",
+                                       "agreements",
+                                       "veus",
+                                       "parties",
+                                       "party links",
+                                       "alerts",
+                                       "near-threshold orders",
+                                       "audit log",
+                                       "lists",
+                                       "clearances",
+                                       "holds",
+                                       "notifications",
+                                       "refusals"};
 
 static_assert(std::size(kTableNames) == store::kTableCount, "a name for every table");
 
@@ -110,7 +122,8 @@ Status DamagedCounter(std::string_view key) {
 }
 
 Status FromSqlite(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  std::string msg =
+      std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -163,8 +176,8 @@ class Stmt {
 };
 
 struct Statements {
-  Stmt get, insert, put, del, scan, counter, set_counter, scan_counters, begin, begin_read,
-      commit, rollback;
+  Stmt get, insert, put, del, scan, counter, set_counter, scan_counters, begin, begin_read, commit,
+      rollback;
 };
 
 // The first damage seen, shared by the store and its transactions.
@@ -469,9 +482,9 @@ class SqliteStore : public Store {
     store->path_ = path;
     // Before SQLite runs its WAL recovery, which would erase the evidence.
     store->health_.Note(CheckBesideFiles(path)).ok();  // kept: Damage() reports it
-    int rc = sqlite3_open_v2(path.c_str(), &store->db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &store->db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       return Status(StatusCode::kUnavailable,
                     path + ": cannot open database: " + sqlite3_errstr(rc));
@@ -500,17 +513,20 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(s.get.Prepare(db, "SELECT value,sum FROM docs WHERE tbl=?1 AND key=?2"));
     TG_RETURN_IF_ERROR(
         s.insert.Prepare(db, "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4)"));
-    TG_RETURN_IF_ERROR(s.put.Prepare(
-        db, "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4) "
-            "ON CONFLICT(tbl,key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
+    TG_RETURN_IF_ERROR(
+        s.put.Prepare(db,
+                      "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4) "
+                      "ON CONFLICT(tbl,key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
     TG_RETURN_IF_ERROR(s.del.Prepare(db, "DELETE FROM docs WHERE tbl=?1 AND key=?2"));
     TG_RETURN_IF_ERROR(s.scan.Prepare(
-        db, "SELECT key,value,sum FROM docs WHERE tbl=?1 AND key>=?2 AND key<?3 ORDER BY key "
-            "LIMIT ?4"));
+        db,
+        "SELECT key,value,sum FROM docs WHERE tbl=?1 AND key>=?2 AND key<?3 ORDER BY key "
+        "LIMIT ?4"));
     TG_RETURN_IF_ERROR(s.counter.Prepare(db, "SELECT value,sum FROM counters WHERE key=?1"));
     TG_RETURN_IF_ERROR(s.set_counter.Prepare(
-        db, "INSERT INTO counters(key,value,sum) VALUES(?1,?2,?3) "
-            "ON CONFLICT(key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
+        db,
+        "INSERT INTO counters(key,value,sum) VALUES(?1,?2,?3) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
     TG_RETURN_IF_ERROR(s.scan_counters.Prepare(
         db, "SELECT key,value,sum FROM counters WHERE key>=?1 AND key<?2 ORDER BY key"));
     TG_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE"));
@@ -561,14 +577,14 @@ class SqliteStore : public Store {
     if (damage.ok()) {
       return damage;
     }
-    return DataLoss(path_ + " is damaged, so it is neither read nor written: " +
-                    damage.message() +
+    return DataLoss(path_ + " is damaged, so it is neither read nor written: " + damage.message() +
                     " (restore it from a backup; `tierguard check` lists what it finds)");
   }
 
   // SQLite's own check of the file (its structure, and every index against its table), then
-  // every row's checksum, in one read transaction. With budget_ms > 0 it stops (as passed) when the budget runs out: the open of
-  // a large ledger must stay quick, and its rows are still checked as they are read.
+  // every row's checksum, in one read transaction. With budget_ms > 0 it stops (as passed) when the
+  // budget runs out: the open of a large ledger must stay quick, and its rows are still checked as
+  // they are read.
   Status CheckIntegrity(int budget_ms) {
     using Clock = std::chrono::steady_clock;
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
@@ -614,9 +630,11 @@ class SqliteStore : public Store {
       return rc == SQLITE_INTERRUPT ? Result<bool>(false) : FromSqlite(db_, rc, path_);
     }
     Stmt counters;
-    TG_RETURN_IF_ERROR(counters.Prepare(
-        db_, "SELECT key FROM counters WHERE typeof(value)<>'integer' OR "
-             "tg_counter_sum(key,value)<>sum LIMIT 1", 0));
+    TG_RETURN_IF_ERROR(
+        counters.Prepare(db_,
+                         "SELECT key FROM counters WHERE typeof(value)<>'integer' OR "
+                         "tg_counter_sum(key,value)<>sum LIMIT 1",
+                         0));
     rc = counters.Step();
     if (rc == SQLITE_ROW) {
       return DamagedCounter(counters.View(0));

@@ -1,12 +1,12 @@
 // One conformance suite for every Store backend.
 #include "src/store/store.h"
 
-#include <gmock/gmock.h>
-#include <sqlite3.h>
-#include <gtest/gtest.h>
+#include <filesystem>
 #include <unistd.h>
 
-#include <filesystem>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "testing/status_matchers.h"
 
@@ -30,10 +30,10 @@ struct Backend {
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_store_" + std::to_string(getpid()) + "_" +
-              std::to_string(NextFileNumber()) + ".db"))
-                .string();
+    path_ =
+        (std::filesystem::temp_directory_path() /
+         ("tg_store_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
+            .string();
     Reopen();
   }
   void TearDown() override {
@@ -197,7 +197,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          [](const auto& info) { return info.param.name; });
 
 TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
-  const auto path = std::filesystem::temp_directory_path() / ("tg_notdb_" + std::to_string(getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("tg_notdb_" + std::to_string(getpid()));
   {
     FILE* f = std::fopen(path.c_str(), "w");
     std::fputs("this is not a database, just some text that is long enough to be a header.....", f);
@@ -220,10 +221,10 @@ void RawSql(const std::string& path, const std::string& sql) {
 class SqliteDamageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_damage_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) +
-              ".db"))
-                .string();
+    path_ =
+        (std::filesystem::temp_directory_path() /
+         ("tg_damage_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
+            .string();
     auto store = OpenSqliteStore(path_);
     ASSERT_THAT(store, IsOk());
     auto t = (*store)->Begin();
@@ -304,8 +305,9 @@ TEST_F(SqliteDamageTest, AWalTruncatedBelowItsCommittedFramesIsMarkedDamaged) {
 
 // A ledger of schema version 1 gets its checksums on open and reads back as it was.
 TEST(SqliteStore, MigratesAVersionOneFileAndChecksumsItsRows) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("tg_v1_" + std::to_string(getpid()) + ".db")).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tg_v1_" + std::to_string(getpid()) + ".db"))
+          .string();
   RawSql(path,
          "CREATE TABLE docs(tbl INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL);"
          "CREATE UNIQUE INDEX docs_by_key ON docs(tbl, key);"
