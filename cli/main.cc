@@ -361,7 +361,7 @@ int Regimes(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("regimes: unknown verb '" + verb + "' (list, show, for)");
 }
 
-int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool reserve) {
+int Ship(const tg::Session& session, const std::vector<std::string>& argv, bool reserve) {
   Args a;
   std::string error;
   const char* name = reserve ? "reserve" : "ship";
@@ -390,7 +390,7 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
     return Fail(std::string(name) + ": " + error);
   }
   const auto start = std::chrono::steady_clock::now();
-  auto stats = engine.ShipStream(in, stdout, options);
+  auto stats = session.ShipStream(in, stdout, options);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (in != stdin) {
@@ -407,12 +407,12 @@ int Ship(const tg::Engine& engine, const std::vector<std::string>& argv, bool re
   return stats->errors > 0 ? kExitLineErrors : kExitOk;
 }
 
-int Reservation(const tg::Engine& engine, const std::vector<std::string>& argv, bool commit) {
+int Reservation(const tg::Session& session, const std::vector<std::string>& argv, bool commit) {
   const char* name = commit ? "commit" : "release";
   if (argv.size() != 1) {
     return Fail(std::string(name) + ": needs one reservation id");
   }
-  tg::Status s = commit ? engine.CommitReservation(argv[0]) : engine.ReleaseReservation(argv[0]);
+  tg::Status s = commit ? session.CommitReservation(argv[0]) : session.ReleaseReservation(argv[0]);
   if (!s.ok()) {
     return Refused(name, s);
   }
@@ -420,7 +420,7 @@ int Reservation(const tg::Engine& engine, const std::vector<std::string>& argv, 
   return kExitOk;
 }
 
-int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int License(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv,
@@ -445,7 +445,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
         (!add && !Need(a, {"--requester"}, error)) || !UnitsOpt(a, "--quantity", quantity, error) ||
         !NumberOpt(a, "--value", value, error) || !NumberOpt(a, "--tpp", tpp, error) ||
         !DateOpt(a, "--from", from, error) || !DateOpt(a, "--to", to, error) ||
-        !CountryOpt(engine, a, "--destination", destination, error)) {
+        !CountryOpt(session.engine(), a, "--destination", destination, error)) {
       return fail(error);
     }
     if (add) {
@@ -461,7 +461,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
       l.valid_from = from;
       l.valid_to = to;
       l.conditions = Opt(a, "--conditions");
-      tg::Status s = engine.AddLicense(l);
+      tg::Status s = session.AddLicense(l);
       if (!s.ok()) {
         return Refused("license add", s);
       }
@@ -479,7 +479,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     app.value_usd = value;
     app.tpp = tpp;
     app.valid_to = to;
-    auto id = engine.ApplyForLicense(app, !HasFlag(a, "--draft"));
+    auto id = session.ApplyForLicense(app, !HasFlag(a, "--draft"));
     if (!id) {
       return Refused("license apply", id.error());
     }
@@ -492,7 +492,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
     }
     const std::string& id = a.positional[1];
     if (verb == "submit") {
-      tg::Status s = engine.SubmitApplication(id);
+      tg::Status s = session.SubmitApplication(id);
       return s.ok() ? (std::printf("submitted %s\n", id.c_str()), kExitOk)
                     : Refused("license submit", s);
     }
@@ -504,7 +504,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
       if (!DateOpt(a, "--from", from, error)) {
         return fail(error);
       }
-      auto number = engine.ApproveApplication(id, Opt(a, "--approver"), Opt(a, "--number"), from);
+      auto number = session.ApproveApplication(id, Opt(a, "--approver"), Opt(a, "--number"), from);
       if (!number) {
         return Refused("license approve", number.error());
       }
@@ -515,8 +515,8 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
       return fail(error);
     }
     tg::Status s = verb == "deny"
-                       ? engine.DenyApplication(id, Opt(a, "--approver"), Opt(a, "--reason"))
-                       : engine.ReturnApplication(id, Opt(a, "--approver"), Opt(a, "--reason"));
+                       ? session.DenyApplication(id, Opt(a, "--approver"), Opt(a, "--reason"))
+                       : session.ReturnApplication(id, Opt(a, "--approver"), Opt(a, "--reason"));
     if (!s.ok()) {
       return Refused("license " + verb, s);
     }
@@ -525,13 +525,13 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
   }
   if (verb == "list" || verb == "applications") {
     return PrintList("license " + verb,
-                     verb == "list" ? engine.ListLicences() : engine.ListApplications());
+                     verb == "list" ? session.ListLicences() : session.ListApplications());
   }
   if (verb == "show") {
     if (a.positional.size() != 2) {
       return fail("needs a licence number");
     }
-    auto json = engine.ShowLicense(a.positional[1]);
+    auto json = session.ShowLicense(a.positional[1]);
     if (!json) {
       return Refused("license show", json.error());
     }
@@ -541,7 +541,7 @@ int License(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("license: unknown command '" + verb + "' (see license --help)");
 }
 
-int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int AgreementCmd(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv, {"--id", "--country", "--cap", "--increase", "--from", "--to", "--citation"},
@@ -550,7 +550,7 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "list") {
-    return PrintList("agreement list", engine.ListAgreements());
+    return PrintList("agreement list", session.ListAgreements());
   }
   if (verb != "add") {
     return Fail("agreement: unknown command '" + verb + "' (add, list)");
@@ -559,14 +559,15 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   double increase = 0;
   if (!Need(a, {"--id", "--country", "--cap", "--increase", "--from", "--citation"}, error) ||
       !NumberOpt(a, "--increase", increase, error) || !DateOpt(a, "--from", ag.from, error) ||
-      !DateOpt(a, "--to", ag.to, error) || !CountryOpt(engine, a, "--country", ag.country, error)) {
+      !DateOpt(a, "--to", ag.to, error) ||
+      !CountryOpt(session.engine(), a, "--country", ag.country, error)) {
     return Fail("agreement add: " + error);
   }
   ag.id = Opt(a, "--id");
   ag.cap = Opt(a, "--cap");
   ag.increase = increase;
   ag.citation = Opt(a, "--citation");
-  tg::Status s = engine.AddAgreement(ag);
+  tg::Status s = session.AddAgreement(ag);
   if (!s.ok()) {
     return Refused("agreement add", s);
   }
@@ -574,7 +575,7 @@ int AgreementCmd(const tg::Engine& engine, const std::vector<std::string>& argv)
   return kExitOk;
 }
 
-int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int NacCmd(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv,
@@ -585,7 +586,7 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "list") {
-    return PrintList("nac list", engine.ListNotifications());
+    return PrintList("nac list", session.ListNotifications());
   }
   if (verb == "confirm" || verb == "refuse") {
     tg::Date date;
@@ -598,8 +599,8 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     }
     const std::string& id = a.positional[1];
     tg::Status s = verb == "confirm"
-                       ? engine.ConfirmNotification(id, Opt(a, "--confirmation"), date)
-                       : engine.RefuseNotification(id, date);
+                       ? session.ConfirmNotification(id, Opt(a, "--confirmation"), date)
+                       : session.RefuseNotification(id, date);
     if (!s.ok()) {
       return Refused("nac " + verb, s);
     }
@@ -614,12 +615,12 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
       !UnitsOpt(a, "--quantity", n.quantity_limit, error) ||
       !NumberOpt(a, "--value", n.value_limit_usd, error) ||
       !DateOpt(a, "--filed", n.filed, error) ||
-      !CountryOpt(engine, a, "--destination", n.destination, error)) {
+      !CountryOpt(session.engine(), a, "--destination", n.destination, error)) {
     return Fail("nac file: " + error);
   }
   n.id = Opt(a, "--id");
   n.party = Opt(a, "--party");
-  tg::Status s = engine.FileNotification(n);
+  tg::Status s = session.FileNotification(n);
   if (!s.ok()) {
     return Refused("nac file", s);
   }
@@ -627,7 +628,7 @@ int NacCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
-int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int VeuCmd(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv,
@@ -639,7 +640,7 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   }
   const std::string verb = a.positional.empty() ? "" : a.positional[0];
   if (verb == "list") {
-    return PrintList("veu list", engine.ListVeus());
+    return PrintList("veu list", session.ListVeus());
   }
   if (verb != "add") {
     return Fail("veu: unknown command '" + verb + "' (add, list)");
@@ -651,11 +652,12 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
       !NumberOpt(a, "--tier2-share", v.tier2_share, error) ||
       !NumberOpt(a, "--country-share", v.country_share, error) ||
       !DateOpt(a, "--from", v.valid_from, error) || !DateOpt(a, "--to", v.valid_to, error) ||
-      (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", v.country, error)) ||
+      (!Opt(a, "--country").empty() &&
+       !CountryOpt(session.engine(), a, "--country", v.country, error)) ||
       (!Opt(a, "--headquarters").empty() &&
-       !CountryOpt(engine, a, "--headquarters", v.headquarters, error)) ||
+       !CountryOpt(session.engine(), a, "--headquarters", v.headquarters, error)) ||
       (!Opt(a, "--parent-headquarters").empty() &&
-       !CountryOpt(engine, a, "--parent-headquarters", v.parent_headquarters, error))) {
+       !CountryOpt(session.engine(), a, "--parent-headquarters", v.parent_headquarters, error))) {
     return Fail("veu add: " + error);
   }
   v.id = Opt(a, "--id");
@@ -664,7 +666,7 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   v.regime = Opt(a, "--regime");
   v.eccns = Split(Opt(a, "--eccn"));
   v.locations = a.repeated["--location"];
-  tg::Status s = engine.AddVeu(v);
+  tg::Status s = session.AddVeu(v);
   if (!s.ok()) {
     return Refused("veu add", s);
   }
@@ -672,7 +674,7 @@ int VeuCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
-int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int PartyCmd(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv, {"--id", "--name", "--country", "--address", "--kind", "--share"}, {}, a,
@@ -683,14 +685,14 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
   if (verb == "add") {
     tg::PartyRecord p;
     if (!Need(a, {"--id", "--country"}, error) ||
-        !CountryOpt(engine, a, "--country", p.country, error)) {
+        !CountryOpt(session.engine(), a, "--country", p.country, error)) {
       return Fail("party add: " + error);
     }
     p.id = Opt(a, "--id");
     p.name = Opt(a, "--name");
     p.address = Opt(a, "--address");
     p.beneficial_owners = a.repeated["--owner"];
-    auto alerts = engine.AddParty(p);
+    auto alerts = session.AddParty(p);
     if (!alerts) {
       return Refused("party add", alerts.error());
     }
@@ -712,7 +714,7 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
                   (error.empty() ? std::string("needs FROM TO --kind KIND") : error));
     }
     tg::PartyLink link{a.positional[1], a.positional[2], Opt(a, "--kind"), share};
-    tg::Status s = engine.LinkParties(link);
+    tg::Status s = session.LinkParties(link);
     return s.ok() ? (std::printf("linked %s -> %s\n", link.from.c_str(), link.to.c_str()), kExitOk)
                   : Refused("party link", s);
   }
@@ -720,7 +722,7 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (a.positional.size() != 2) {
       return Fail("party show: needs a party id");
     }
-    auto json = engine.ShowParty(a.positional[1]);
+    auto json = session.ShowParty(a.positional[1]);
     if (!json) {
       return Refused("party show", json.error());
     }
@@ -731,7 +733,7 @@ int PartyCmd(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (a.positional.size() != 1) {
       return Fail("party list: takes no arguments, got '" + a.positional[1] + "'");
     }
-    return PrintList("party list", engine.ListParties());
+    return PrintList("party list", session.ListParties());
   }
   return Fail("party: unknown command '" + verb + "' (add, link, show, list)");
 }
@@ -885,7 +887,7 @@ int AuditOffline(const std::vector<std::string>& argv) {
   return balances->findings_count == 0 ? verified : kExitLineErrors;
 }
 
-int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
+int Audit(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
   if (!ParseArgs(argv, {"--key", "--id", "--from", "--to"}, {}, a, error)) {
@@ -904,7 +906,7 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (key.empty()) {
       return Fail("audit checkpoint: --key is required");
     }
-    auto note = engine.AuditCheckpoint(key);
+    auto note = session.AuditCheckpoint(key);
     if (!note) {
       return Refused("audit checkpoint", note.error());
     }
@@ -915,7 +917,7 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (!Need(a, {"--id"}, error)) {
       return Fail("audit prove: " + error);
     }
-    auto proof = engine.AuditProve(Opt(a, "--id"), key);
+    auto proof = session.AuditProve(Opt(a, "--id"), key);
     if (!proof) {
       return Refused("audit prove", proof.error());
     }
@@ -930,7 +932,7 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
       return Fail("audit export: needs --key PREFIX.key and OUT" +
                   (error.empty() ? std::string() : ": " + error));
     }
-    auto report = engine.AuditExport(key, from, to, a.positional[1]);
+    auto report = session.AuditExport(key, from, to, a.positional[1]);
     if (!report) {
       return Refused("audit export", report.error());
     }
@@ -948,7 +950,7 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
     if (!WholeNumber(a.positional[1], "audit replay: N", n, error)) {
       return Fail(error);
     }
-    auto replay = engine.AuditReplay(n);
+    auto replay = session.AuditReplay(n);
     if (!replay) {
       return Refused("audit replay", replay.error());
     }
@@ -966,9 +968,9 @@ int Audit(const tg::Engine& engine, const std::vector<std::string>& argv) {
   return Fail("audit: unknown command '" + verb + "' (see audit --help)");
 }
 
-int Report(const tg::Engine& engine, const std::string& command) {
+int Report(const tg::Session& session, const std::string& command) {
   if (command == "check") {
-    auto report = engine.Check();
+    auto report = session.Check();
     if (!report) {
       return Refused("check", report.error());
     }
@@ -982,7 +984,7 @@ int Report(const tg::Engine& engine, const std::string& command) {
     std::printf("%s\n", report->problems.empty() ? "consistent" : "INCONSISTENT");
     return report->problems.empty() ? kExitOk : kExitLineErrors;
   }
-  return PrintList(command, command == "caps" ? engine.Caps() : engine.Alerts());
+  return PrintList(command, command == "caps" ? session.Caps() : session.Alerts());
 }
 
 // Whether `command` with `rest` only reads the ledger: such a command refuses a ledger path
@@ -1024,12 +1026,13 @@ int Run(int argc, char** argv) {
   }
   // The global options, before or after the command, as --opt VALUE or --opt=VALUE.
   tg::EngineOptions options;
+  tg::SessionOptions session_options;
   std::string format_text;
   for (size_t i = 0; i < args.size();) {
     const char* given = nullptr;
     for (const auto& [name, field] :
          {std::pair{"--db", &options.db}, std::pair{"--data", &options.data_dir},
-          std::pair{"--regimes", &options.regimes_dir}, std::pair{"--as", &options.actor},
+          std::pair{"--regimes", &options.regimes_dir}, std::pair{"--as", &session_options.actor},
           std::pair{"--format", &format_text}}) {
       const std::string joined = std::string(name) + "=";
       if (args[i] == name) {
@@ -1081,9 +1084,13 @@ int Run(int argc, char** argv) {
     options.db = db;
   }
   for (const char* var : {"TIERGUARD_ACTOR", "USER"}) {
-    if (const char* v = std::getenv(var); options.actor.empty() && v != nullptr) {
-      options.actor = v;
+    if (const char* v = std::getenv(var); session_options.actor.empty() && v != nullptr) {
+      session_options.actor = v;
     }
+  }
+  // The actor is written into every audit record: refused here rather than at the first write.
+  if (tg::Status s = tg::CheckUtf8(session_options.actor, "actor"); !s.ok()) {
+    return Fail(s.message());
   }
   if (!args.empty() && args[0] == "--version") {
     return Version(options);
@@ -1091,7 +1098,7 @@ int Run(int argc, char** argv) {
   std::unique_ptr<tg::FixedClock> fixed;
   if (const std::optional<int64_t> now = TestNow()) {
     fixed = std::make_unique<tg::FixedClock>(*now);
-    options.clock = fixed.get();
+    session_options.clock = fixed.get();
   } else if (std::getenv("TIERGUARD_NOW") != nullptr) {
     std::fputs(
         "tierguard: warning: TIERGUARD_NOW is for tests and only the tierguard-testing "
@@ -1164,6 +1171,7 @@ int Run(int argc, char** argv) {
     }
     std::fprintf(stderr, "tierguard: warning: the regimes did not load: %s\n", s.message().c_str());
   }
+  const tg::Session session(**engine, session_options);
   if (command == "classify") {
     return Classify(**engine, rest);
   }
@@ -1171,28 +1179,28 @@ int Run(int argc, char** argv) {
     return Determine(**engine, rest);
   }
   if (command == "ship" || command == "reserve") {
-    return Ship(**engine, rest, command == "reserve");
+    return Ship(session, rest, command == "reserve");
   }
   if (command == "commit" || command == "release") {
-    return Reservation(**engine, rest, command == "commit");
+    return Reservation(session, rest, command == "commit");
   }
   if (command == "license") {
-    return License(**engine, rest);
+    return License(session, rest);
   }
   if (command == "agreement") {
-    return AgreementCmd(**engine, rest);
+    return AgreementCmd(session, rest);
   }
   if (command == "party") {
-    return PartyCmd(**engine, rest);
+    return PartyCmd(session, rest);
   }
   if (command == "veu") {
-    return VeuCmd(**engine, rest);
+    return VeuCmd(session, rest);
   }
   if (command == "nac") {
-    return NacCmd(**engine, rest);
+    return NacCmd(session, rest);
   }
   if (command == "audit") {
-    return Audit(**engine, rest);
+    return Audit(session, rest);
   }
   if (command == "match") {
     return Match(**engine, rest);
@@ -1201,13 +1209,13 @@ int Run(int argc, char** argv) {
     return Screen(**engine, rest);
   }
   if (command == "lists") {
-    return Lists(**engine, rest);
+    return Lists(session, rest);
   }
   if (command == "hits") {
-    return Hits(**engine, rest);
+    return Hits(session, rest);
   }
   if (command == "caps" || command == "check" || command == "alerts") {
-    return Report(**engine, command);
+    return Report(session, command);
   }
   return Regimes(**engine, rest);
 }

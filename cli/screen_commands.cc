@@ -134,7 +134,7 @@ int Screen(const Engine& engine, const std::vector<std::string>& argv) {
   return stats->errors > 0 ? kExitLineErrors : kExitOk;
 }
 
-int Lists(const Engine& engine, const std::vector<std::string>& argv) {
+int Lists(const Session& session, const std::vector<std::string>& argv) {
   if (argv.empty()) {
     return Fail("lists: give load, list or diff (see --help)");
   }
@@ -148,7 +148,7 @@ int Lists(const Engine& engine, const std::vector<std::string>& argv) {
     if (a.positional.size() != 1) {
       return Fail("lists load: give one list FILE");
     }
-    auto summary = engine.LoadScreeningList(a.positional[0], Opt(a, "--name"));
+    auto summary = session.LoadScreeningList(a.positional[0], Opt(a, "--name"));
     if (!summary) {
       return Refused("lists load", summary.error());
     }
@@ -156,13 +156,13 @@ int Lists(const Engine& engine, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   if (sub == "list") {
-    return PrintList("lists list", engine.ScreeningLists());
+    return PrintList("lists list", session.ScreeningLists());
   }
   if (sub == "diff") {
     if (a.positional.size() != 2) {
       return Fail("lists diff: give OLD_FILE and NEW_FILE");
     }
-    auto delta = engine.DiffListFiles(a.positional[0], a.positional[1]);
+    auto delta = session.engine().DiffListFiles(a.positional[0], a.positional[1]);
     if (!delta) {
       return Refused("lists diff", delta.error());
     }
@@ -172,7 +172,7 @@ int Lists(const Engine& engine, const std::vector<std::string>& argv) {
   return Fail("lists: unknown subcommand '" + sub + "' (see --help)");
 }
 
-int Hits(const Engine& engine, const std::vector<std::string>& argv) {
+int Hits(const Session& session, const std::vector<std::string>& argv) {
   if (argv.empty()) {
     return Fail("hits: give clear or list (see --help)");
   }
@@ -188,7 +188,8 @@ int Hits(const Engine& engine, const std::vector<std::string>& argv) {
   if (sub == "clear" || sub == "revoke") {
     HitClearance c;
     if (!Need(a, {"--party", "--entry", "--reason"}, error) ||
-        (!Opt(a, "--country").empty() && !CountryOpt(engine, a, "--country", c.country, error))) {
+        (!Opt(a, "--country").empty() &&
+         !CountryOpt(session.engine(), a, "--country", c.country, error))) {
       return Fail("hits " + sub + ": " + error);
     }
     c.party_name = Opt(a, "--party");
@@ -197,17 +198,17 @@ int Hits(const Engine& engine, const std::vector<std::string>& argv) {
     c.entry_id = Opt(a, "--entry");
     c.reason = Opt(a, "--reason");
     c.expires = Opt(a, "--expires");
-    Status s = sub == "clear" ? engine.ClearHit(c) : engine.RevokeClearance(c);
+    Status s = sub == "clear" ? session.ClearHit(c) : session.RevokeClearance(c);
     if (!s.ok()) {
       return Refused("hits " + sub, s);
     }
     return kExitOk;
   }
   if (sub == "list") {
-    return PrintList("hits list", engine.ClearedHits());
+    return PrintList("hits list", session.ClearedHits());
   }
   if (sub == "open") {
-    return PrintList("hits open", engine.OpenHits());
+    return PrintList("hits open", session.OpenHits());
   }
   return Fail("hits: unknown subcommand '" + sub + "' (see --help)");
 }

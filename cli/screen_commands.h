@@ -13,8 +13,8 @@ int Match(const Engine& engine, const std::vector<std::string>& argv);
 extern const char* const kScreenHelp;
 int Screen(const Engine& engine, const std::vector<std::string>& argv);
 extern const char* const kListsHelp;
-int Lists(const Engine& engine, const std::vector<std::string>& argv);
+int Lists(const Session& session, const std::vector<std::string>& argv);
 extern const char* const kHitsHelp;
-int Hits(const Engine& engine, const std::vector<std::string>& argv);
+int Hits(const Session& session, const std::vector<std::string>& argv);
 
 }  // namespace tg::cli

@@ -1,7 +1,14 @@
-// Engine: the one façade over tierguard's stages (parse, classify, select regime, determine,
-// format). The CLI and the server call nothing else. An Engine loads its reference data and
-// regimes once in Open() and is immutable afterwards: every const method is safe to call from
-// several threads at once. BatchState is per batch and not thread-safe.
+// Engine and Session: the one façade over tierguard's stages (parse, classify, select regime,
+// determine, format) and its ledger. The CLI and the server call nothing else.
+//
+// An Engine holds what every caller shares: the reference data and regimes, loaded once in
+// Open(), the store, and the screening tools. It is immutable afterwards: every method is safe
+// to call from several threads at once. The commands that need no one to act (classify,
+// determine, screen, match, the regimes) are the Engine's.
+//
+// A Session carries who acts and by which clock: the commands that record or read the ledger
+// and the audit log are a Session's, made per CLI run or per HTTP request over one Engine.
+// BatchState is per batch and not thread-safe.
 #pragma once
 
 #include <cstdio>
@@ -23,7 +30,8 @@ namespace tg {
 struct EngineOptions {
   // Folder with countries.csv, country_groups.csv, chips.csv and classifications.yaml.
   // Default: ./data. (The library reads no environment variable; the CLI turns
-  // $TIERGUARD_HOME, $TIERGUARD_DB and $TIERGUARD_ACTOR into these options.)
+  // $TIERGUARD_HOME and $TIERGUARD_DB into these options, and $TIERGUARD_ACTOR into a
+  // session's.)
   std::string data_dir;
   // Folder with one *.yaml file per regime. Default: ./regimes.
   std::string regimes_dir;
@@ -33,11 +41,15 @@ struct EngineOptions {
   // For commands that only read: a ledger file that does not exist is NotFound, not created
   // empty (a mistyped path would otherwise read as a ledger with no history).
   bool ledger_must_exist = false;
-  // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
-  // must outlive the Engine.
-  const Clock* clock = nullptr;
+};
+
+// Who acts, and by which clock: given to each Session, made per CLI run or per HTTP request.
+struct SessionOptions {
   // Who the audit log says made the changes. Empty: "tierguard".
   std::string actor;
+  // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
+  // must outlive the Session.
+  const Clock* clock = nullptr;
 };
 
 // A screening hit a reviewer clears (or withdraws the clearance of): the party as it is
@@ -142,8 +154,65 @@ class Engine {
   Result<std::string> ClassifyPart(std::string_view part, Date as_of,
                                    std::string_view regime) const;
 
-  // Ledger commands. Each runs in one transaction: a refused command changes nothing. They
-  // return FailedPrecondition when the engine has no ledger.
+  // Screening. Match: pairs of names as JSON Lines ({"name1", "name2", "schema"}) in, one
+  // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed
+  // name, "match" at `threshold`.
+  Result<StreamStats> MatchStream(std::FILE* in, std::FILE* out, double threshold) const;
+  // Screen: loads the list files (every format of ../shared/spec/screening.md), then reads
+  // queries, JSON Lines ({"id", "name", "country", "type"}) or one name a line, and writes one
+  // {"id", "query", "hits": […]} line per query, hits at or above `threshold`, best first, at
+  // most `limit`. by_outcome counts queries with and without hits.
+  struct ScreenOptions {
+    std::vector<std::string> lists;
+    double threshold = 0;
+    size_t limit = 10;
+  };
+  Result<StreamStats> ScreenStream(std::FILE* in, std::FILE* out,
+                                   const ScreenOptions& options) const;
+
+  // The delta between two list files, as JSON (no ledger needed).
+  Result<std::string> DiffListFiles(const std::string& before, const std::string& after) const;
+
+  // OK when every regime file loaded. Otherwise the first file's error: the commands that
+  // decide, classify under a regime or name a regime refuse with it; the ledger listings, the
+  // check and the audit commands still run (a broken rule file must not hide the ledger).
+  Status RegimesStatus() const;
+  // What this engine reads, for `--version`: a content hash of the reference data folder and
+  // of the regimes folder, with their paths, one "name: sha256:… (path)" line each.
+  std::string DataVersions() const;
+  std::vector<RegimeSummary> Regimes() const;
+  // The regime resolved on `as_of`: every set expanded to its member countries, every rule
+  // and cap with its citation, as indented JSON.
+  Result<std::string> ShowRegime(std::string_view id, Date as_of) const;
+
+  // A country by alpha-2, alpha-3 or name; NotFound names the text.
+  Result<Country> ParseCountry(std::string_view text) const;
+
+  // Help for request authors: the regime chosen for a date (NotFound when none).
+  Result<std::string> RegimeForDate(Date date) const;
+
+  struct Impl;  // opaque: the engine's loaded data and store
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A Session runs the commands that read or change the ledger and its audit log, as one actor
+// by one clock, over the shared Engine (which must outlive it). Cheap to make: one per CLI run
+// or HTTP request. Several sessions may run at once on several threads; one session is used by
+// one thread at a time.
+class Session {
+ public:
+  explicit Session(const Engine& engine, SessionOptions options = {});
+
+  const std::string& actor() const { return actor_; }
+  const Clock& clock() const { return *clock_; }
+  const Engine& engine() const { return *engine_; }
+
+  // Each command runs in one transaction: a refused command changes nothing. They return
+  // FailedPrecondition when the engine has no ledger.
 
   // Like DetermineStream, but records each allowed request (or holds it, with
   // options.reserve) and adds "recorded": true|false to its decision. The same id sent twice is
@@ -219,30 +288,12 @@ class Engine {
   };
   Result<Replay> AuditReplay(uint64_t index) const;
 
-  // Screening. Match: pairs of names as JSON Lines ({"name1", "name2", "schema"}) in, one
-  // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed
-  // name, "match" at `threshold`.
-  Result<StreamStats> MatchStream(std::FILE* in, std::FILE* out, double threshold) const;
-  // Screen: loads the list files (every format of ../shared/spec/screening.md), then reads
-  // queries, JSON Lines ({"id", "name", "country", "type"}) or one name a line, and writes one
-  // {"id", "query", "hits": […]} line per query, hits at or above `threshold`, best first, at
-  // most `limit`. by_outcome counts queries with and without hits.
-  struct ScreenOptions {
-    std::vector<std::string> lists;
-    double threshold = 0;
-    size_t limit = 10;
-  };
-  Result<StreamStats> ScreenStream(std::FILE* in, std::FILE* out,
-                                   const ScreenOptions& options) const;
-
   // Lists kept in the ledger for determine and ship to screen against. LoadScreeningList
   // reads a list file, keeps it under `name` (empty: the list's own, e.g. SDN), logs its
   // version and delta against the version kept before, and re-screens the parties on record
   // against the added and changed entries: new hits become alerts. Returns a JSON summary.
   Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
   Result<std::vector<std::string>> ScreeningLists() const;  // name, version, entries, source
-  // The delta between two list files, as JSON (no ledger needed).
-  Result<std::string> DiffListFiles(const std::string& before, const std::string& after) const;
   // A reviewer clears a party's hit on `entry_id` as a false positive; it holds for that party
   // only (its id, or its name with country and birth date, never a name alone) until the entry
   // changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list has the
@@ -254,29 +305,11 @@ class Engine {
   // The hits of the parties on record that no clearance covers, as JSON lines.
   Result<std::vector<std::string>> OpenHits() const;
 
-  // OK when every regime file loaded. Otherwise the first file's error: the commands that
-  // decide, classify under a regime or name a regime refuse with it; the ledger listings, the
-  // check and the audit commands still run (a broken rule file must not hide the ledger).
-  Status RegimesStatus() const;
-  // What this engine reads, for `--version`: a content hash of the reference data folder and
-  // of the regimes folder, with their paths, one "name: sha256:… (path)" line each.
-  std::string DataVersions() const;
-  std::vector<RegimeSummary> Regimes() const;
-  // The regime resolved on `as_of`: every set expanded to its member countries, every rule
-  // and cap with its citation, as indented JSON.
-  Result<std::string> ShowRegime(std::string_view id, Date as_of) const;
-
-  // A country by alpha-2, alpha-3 or name; NotFound names the text.
-  Result<Country> ParseCountry(std::string_view text) const;
-
-  // Help for request authors: the regime chosen for a date (NotFound when none).
-  Result<std::string> RegimeForDate(Date date) const;
-
-  struct Impl;  // opaque: the engine's loaded data and store
-
  private:
-  explicit Engine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  const Engine* engine_;
+  const Engine::Impl* impl_;
+  std::string actor_;
+  const Clock* clock_;
 };
 
 }  // namespace tg

@@ -74,6 +74,12 @@ Status BatchState::Add(const std::string& key, int64_t amount) {
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Session::Session(const Engine& engine, SessionOptions options)
+    : engine_(&engine),
+      impl_(&engine.impl()),
+      actor_(options.actor.empty() ? "tierguard" : std::move(options.actor)),
+      clock_(options.clock != nullptr ? options.clock : &engine.impl().system_clock) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
@@ -92,9 +98,6 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                           &impl->controls, &impl->letters);
   impl->data_dir = data;
   impl->regimes_dir = regimes;
-  impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
-  impl->actor = options.actor.empty() ? "tierguard" : options.actor;
-  TG_RETURN_IF_ERROR(CheckUtf8(impl->actor, "actor"));
   const std::string& db = options.db;
   if (!db.empty()) {
     std::error_code ec;

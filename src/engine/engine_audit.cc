@@ -102,7 +102,7 @@ bool IsContentHash(std::string_view h) {
 
 }  // namespace
 
-Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
+Result<Session::Replay> Session::AuditReplay(uint64_t index) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);
@@ -148,7 +148,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   auto state = store::OpenMemoryStore();
   TG_ASSIGN_OR_RETURN(auto rebuilt, state->Begin());
   TG_RETURN_IF_ERROR(replayer.WriteState(*rebuilt));
-  ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+  ledger::Ledger ledger(*txn, *clock_, actor_);
   auto movement = ledger::MovementOfRecord(*txn, kind, subject, index);
   if (!movement) {
     return DataLoss(movement.error().message());
@@ -218,7 +218,7 @@ Result<Engine::Replay> Engine::AuditReplay(uint64_t index) const {
   return out;
 }
 
-Result<std::string> Engine::AuditCheckpoint(std::string_view private_key) const {
+Result<std::string> Session::AuditCheckpoint(std::string_view private_key) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);
@@ -227,10 +227,10 @@ Result<std::string> Engine::AuditCheckpoint(std::string_view private_key) const 
   return SignedCheckpoint(log, size, private_key);
 }
 
-Result<std::string> Engine::AuditProve(std::string_view id, std::string_view private_key) const {
+Result<std::string> Session::AuditProve(std::string_view id, std::string_view private_key) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
-  ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+  ledger::Ledger ledger(*txn, *clock_, actor_);
   TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(id));
   TG_ASSIGN_OR_RETURN(auto held, ledger.FindReservation(id));
   if (!shipped && !held) {
@@ -259,8 +259,8 @@ Result<std::string> Engine::AuditProve(std::string_view id, std::string_view pri
   return out;
 }
 
-Result<BundleReport> Engine::AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
-                                         const std::string& out) const {
+Result<BundleReport> Session::AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
+                                          const std::string& out) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   audit::AuditLog log(*txn);

@@ -39,8 +39,6 @@ struct Engine::Impl {
   // ("L.db.screening"); empty for a ledger in memory.
   std::string snapshot_dir;
   SystemClock system_clock;
-  const Clock* clock = nullptr;
-  std::string actor;
 
   // The classification versions a regime pins (none for an empty id); NotFound when unknown.
   Result<classify::ClassifyOptions> ClassifyOptionsFor(std::string_view regime_id) const;
@@ -65,14 +63,15 @@ struct Engine::Impl {
 
 enum class Access : uint8_t { kRead, kWrite };
 
-// Runs `fn(ledger)` in one transaction; a write transaction commits when `fn` succeeds, a read
-// transaction takes no write lock and is discarded.
+// Runs `fn(ledger)` in one transaction, as the session's actor by its clock; a write
+// transaction commits when `fn` succeeds, a read transaction takes no write lock and is
+// discarded.
 template <typename Fn>
-auto InTransaction(const Engine::Impl& impl, Fn fn, Access access = Access::kWrite)
+auto InTransaction(const Session& session, Fn fn, Access access = Access::kWrite)
     -> decltype(fn(std::declval<ledger::Ledger&>())) {
-  TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
+  TG_ASSIGN_OR_RETURN(store::Store * store, session.engine().impl().Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, access == Access::kWrite ? store->Begin() : store->BeginRead());
-  ledger::Ledger ledger(*txn, *impl.clock, impl.actor);
+  ledger::Ledger ledger(*txn, session.clock(), session.actor());
   auto result = fn(ledger);
   if (access == Access::kWrite && internal::AsStatus(result).ok()) {
     TG_RETURN_IF_ERROR(ledger.Finish());

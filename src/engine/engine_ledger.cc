@@ -159,8 +159,8 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 
 }  // namespace
 
-Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
-                                       const ShipOptions& options) const {
+Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
+                                        const ShipOptions& options) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   if (options.batch_size == 0) {
@@ -215,7 +215,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
     }
     TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
     ledger::View view(*txn);
-    ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+    ledger::Ledger ledger(*txn, *clock_, actor_);
     TG_ASSIGN_OR_RETURN(const bool holds, ledger.ExpireReservations());
     BatchState batch;
     batch.set_view(&view);
@@ -266,7 +266,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
             " reservation; " + (held->state == "held" ? "commit or release it" : "use a new id")));
         continue;
       }
-      Decide(request, batch, decision);
+      engine_->Decide(request, batch, decision);
       if (!decision.error.ok()) {
         fail_line(decision.error);
         continue;
@@ -295,7 +295,7 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
       m.date = request.date.ToString();
       m.consignee = PartyKey(request);
       m.group = request.consignee.group;
-      m.recorded_at = impl_->clock->NowUnix();
+      m.recorded_at = clock_->NowUnix();
       m.expires_at = options.reserve ? options.expires_at : 0;  // a refusal clears it
       for (const auto& [key, amount] : decision.counter_deltas) {
         m.deltas.push_back({key, amount});
@@ -332,17 +332,17 @@ Result<StreamStats> Engine::ShipStream(std::FILE* in, std::FILE* out,
   return stats;
 }
 
-Status Engine::CommitReservation(std::string_view id) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.CommitReservation(id); });
+Status Session::CommitReservation(std::string_view id) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.CommitReservation(id); });
 }
 
-Status Engine::ReleaseReservation(std::string_view id) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.ReleaseReservation(id); });
+Status Session::ReleaseReservation(std::string_view id) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.ReleaseReservation(id); });
 }
 
-Status Engine::AddLicense(const License& license) const {
+Status Session::AddLicense(const License& license) const {
   TG_RETURN_IF_ERROR(CheckReferences(*impl_, license.eccns, license.regime, "license"));
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddLicense(license); });
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddLicense(license); });
 }
 
 namespace {
@@ -361,9 +361,9 @@ Result<std::string> LicenseJson(ledger::Ledger& l, const License& license) {
 
 }  // namespace
 
-Result<std::vector<std::string>> Engine::ListLicences() const {
+Result<std::vector<std::string>> Session::ListLicences() const {
   return InTransaction(
-      *impl_,
+      *this,
       [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
         TG_ASSIGN_OR_RETURN(auto list, l.Licences());
         std::vector<std::string> out;
@@ -376,9 +376,9 @@ Result<std::vector<std::string>> Engine::ListLicences() const {
       Access::kRead);
 }
 
-Result<std::string> Engine::ShowLicense(std::string_view number) const {
+Result<std::string> Session::ShowLicense(std::string_view number) const {
   return InTransaction(
-      *impl_,
+      *this,
       [&](ledger::Ledger& l) -> Result<std::string> {
         TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
         return LicenseJson(l, license);
@@ -386,34 +386,34 @@ Result<std::string> Engine::ShowLicense(std::string_view number) const {
       Access::kRead);
 }
 
-Result<std::string> Engine::ApplyForLicense(const LicenseApplication& application,
-                                            bool submit) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Apply(application, submit); });
+Result<std::string> Session::ApplyForLicense(const LicenseApplication& application,
+                                             bool submit) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Apply(application, submit); });
 }
 
-Status Engine::SubmitApplication(std::string_view id) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Submit(id); });
+Status Session::SubmitApplication(std::string_view id) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Submit(id); });
 }
 
-Result<std::string> Engine::ApproveApplication(std::string_view id, std::string_view approver,
-                                               std::string_view number, Date valid_from) const {
+Result<std::string> Session::ApproveApplication(std::string_view id, std::string_view approver,
+                                                std::string_view number, Date valid_from) const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return l.Approve(id, approver, number, valid_from); });
+      *this, [&](ledger::Ledger& l) { return l.Approve(id, approver, number, valid_from); });
 }
 
-Status Engine::DenyApplication(std::string_view id, std::string_view approver,
-                               std::string_view reason) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Deny(id, approver, reason); });
+Status Session::DenyApplication(std::string_view id, std::string_view approver,
+                                std::string_view reason) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Deny(id, approver, reason); });
 }
 
-Status Engine::ReturnApplication(std::string_view id, std::string_view approver,
-                                 std::string_view reason) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Return(id, approver, reason); });
+Status Session::ReturnApplication(std::string_view id, std::string_view approver,
+                                  std::string_view reason) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Return(id, approver, reason); });
 }
 
-Result<std::vector<std::string>> Engine::ListApplications() const {
+Result<std::vector<std::string>> Session::ListApplications() const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
 }
 
 namespace {
@@ -535,38 +535,38 @@ Status CheckVeuEligibility(const Engine::Impl& impl, Veu& v) {
 
 }  // namespace
 
-Status Engine::AddVeu(const Veu& veu) const {
+Status Session::AddVeu(const Veu& veu) const {
   TG_RETURN_IF_ERROR(CheckReferences(*impl_, veu.eccns, veu.regime, "veu"));
   Veu checked = veu;
   TG_RETURN_IF_ERROR(CheckVeuEligibility(*impl_, checked));
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddVeu(checked); });
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddVeu(checked); });
 }
 
-Status Engine::FileNotification(const Notification& notification) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.FileNotification(notification); });
+Status Session::FileNotification(const Notification& notification) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.FileNotification(notification); });
 }
 
-Status Engine::ConfirmNotification(std::string_view id, std::string_view confirmation,
-                                   Date date) const {
+Status Session::ConfirmNotification(std::string_view id, std::string_view confirmation,
+                                    Date date) const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return l.ConfirmNotification(id, confirmation, date); });
+      *this, [&](ledger::Ledger& l) { return l.ConfirmNotification(id, confirmation, date); });
 }
 
-Status Engine::RefuseNotification(std::string_view id, Date date) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.RefuseNotification(id, date); });
+Status Session::RefuseNotification(std::string_view id, Date date) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.RefuseNotification(id, date); });
 }
 
-Result<std::vector<std::string>> Engine::ListNotifications() const {
+Result<std::vector<std::string>> Session::ListNotifications() const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Notifications()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return JsonLines(l.Notifications()); }, Access::kRead);
 }
 
-Result<std::vector<std::string>> Engine::ListVeus() const {
+Result<std::vector<std::string>> Session::ListVeus() const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
 }
 
-Status Engine::AddAgreement(const Agreement& agreement) const {
+Status Session::AddAgreement(const Agreement& agreement) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   double max_increase = 0;
   for (const auto& r : impl_->regimes.all()) {
@@ -585,34 +585,34 @@ Status Engine::AddAgreement(const Agreement& agreement) const {
                            " exceeds the most any regime allows (" + std::to_string(max_increase) +
                            ")");
   }
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.AddAgreement(agreement); });
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddAgreement(agreement); });
 }
 
-Result<std::vector<std::string>> Engine::ListAgreements() const {
+Result<std::vector<std::string>> Session::ListAgreements() const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
 }
 
-Result<int64_t> Engine::AddParty(const PartyRecord& party) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<int64_t> {
+Result<int64_t> Session::AddParty(const PartyRecord& party) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) -> Result<int64_t> {
     TG_RETURN_IF_ERROR(l.AddParty(party));
     return ScreenPartyOnRecord(*impl_, l, party);
   });
 }
 
-Result<std::vector<std::string>> Engine::ListParties() const {
+Result<std::vector<std::string>> Session::ListParties() const {
   return InTransaction(
-      *impl_, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); }, Access::kRead);
 }
 
-Status Engine::LinkParties(const PartyLink& link) const {
-  return InTransaction(*impl_, [&](ledger::Ledger& l) { return l.Link(link); });
+Status Session::LinkParties(const PartyLink& link) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Link(link); });
 }
 
-Result<std::string> Engine::ShowParty(std::string_view id) const {
+Result<std::string> Session::ShowParty(std::string_view id) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
-  ledger::Ledger l(*txn, *impl_->clock, impl_->actor);
+  ledger::Ledger l(*txn, *clock_, actor_);
   ledger::View view(*txn);
   TG_ASSIGN_OR_RETURN(PartyRecord party, l.GetParty(id));
   TG_ASSIGN_OR_RETURN(auto links, l.LinksOf(id));
@@ -638,7 +638,7 @@ Result<std::string> Engine::ShowParty(std::string_view id) const {
   return out;
 }
 
-Result<std::vector<std::string>> Engine::Caps() const {
+Result<std::vector<std::string>> Session::Caps() const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   TG_ASSIGN_OR_RETURN(auto counters, txn->ScanCounters(""));
@@ -667,14 +667,14 @@ Result<std::vector<std::string>> Engine::Caps() const {
   return out;
 }
 
-Result<CheckReport> Engine::Check() const {
+Result<CheckReport> Session::Check() const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   // The file first, all of it: damage anywhere is the first thing to say. Then everything a
   // read can still reach, on a damaged store too.
   const Status known = store->Damage();
   const Status integrity = store->VerifyIntegrity();
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginInspection());
-  ledger::Ledger ledger(*txn, *impl_->clock, impl_->actor);
+  ledger::Ledger ledger(*txn, *clock_, actor_);
   TG_ASSIGN_OR_RETURN(CheckReport report, ledger.Check());
   std::vector<std::string> damage;
   if (!known.ok()) {
@@ -687,7 +687,7 @@ Result<CheckReport> Engine::Check() const {
   return report;
 }
 
-Result<std::vector<std::string>> Engine::Alerts() const {
+Result<std::vector<std::string>> Session::Alerts() const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   TG_ASSIGN_OR_RETURN(auto rows, txn->Scan(store::Table::kAlerts, ""));

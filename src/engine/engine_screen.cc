@@ -382,7 +382,8 @@ void WriteSnapshot(const screen::Index& index, const std::string& dir, const std
 
 Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
                                                         store::Transaction& txn) {
-  ledger::Ledger ledger(txn, *impl.clock, impl.actor);
+  // Read only: no record is stamped or signed with the clock and actor.
+  ledger::Ledger ledger(txn, impl.system_clock, "");
   TG_ASSIGN_OR_RETURN(auto kept, KeptLists(ledger));
   if (kept.empty()) {
     return std::unique_ptr<ScreeningContext>();
@@ -426,14 +427,14 @@ void WriteDelta(JsonWriter& w, const screen::ListDelta& d) {
 
 }  // namespace
 
-Result<std::string> Engine::LoadScreeningList(const std::string& path,
-                                              std::string_view name) const {
+Result<std::string> Session::LoadScreeningList(const std::string& path,
+                                               std::string_view name) const {
   TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
   const std::string list_name = name.empty() ? screen::DefaultListName(list) : std::string(name);
   // Index the list before taking the write lock: it is the slow part.
   TG_ASSIGN_OR_RETURN(std::unique_ptr<screen::Index> index, impl_->MakeIndex());
   TG_RETURN_IF_ERROR(index->Add(list).status());
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Result<std::string> {
+  return InTransaction(*this, [&](ledger::Ledger& l) -> Result<std::string> {
     TG_ASSIGN_OR_RETURN(auto previous_json, l.StoredList(list_name));
     screen::ScreeningList previous;
     if (previous_json) {
@@ -478,9 +479,9 @@ Result<std::string> Engine::LoadScreeningList(const std::string& path,
   });
 }
 
-Result<std::vector<std::string>> Engine::ScreeningLists() const {
+Result<std::vector<std::string>> Session::ScreeningLists() const {
   return InTransaction(
-      *impl_,
+      *this,
       [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
         TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
         std::vector<std::string> out;
@@ -583,7 +584,7 @@ Result<int64_t> ScreenPartyOnRecord(const Engine::Impl& impl, ledger::Ledger& l,
   return alerts;
 }
 
-Status Engine::ClearHit(const HitClearance& c) const {
+Status Session::ClearHit(const HitClearance& c) const {
   TG_ASSIGN_OR_RETURN(const std::string party_key, ClearancePartyKey(c));
   if (c.reason.empty()) {
     return InvalidArgument("reason: required (say why the hit is a false positive)");
@@ -591,7 +592,7 @@ Status Engine::ClearHit(const HitClearance& c) const {
   if (!c.expires.empty()) {
     TG_RETURN_IF_ERROR(Date::Parse(c.expires).status().WithPrefix("expires"));
   }
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Status {
+  return InTransaction(*this, [&](ledger::Ledger& l) -> Status {
     TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(*impl_, l.txn()));
     if (!ctx) {
       return NotFound("no list is kept in the ledger, so no entry '" + Excerpt(c.entry_id, 80) +
@@ -636,29 +637,29 @@ Status Engine::ClearHit(const HitClearance& c) const {
     w.Key("list").String(list_name).Key("list_version").String(list_version);
     w.Key("entry_id").String(entry->entry_id).Key("entry_name").String(entry->name);
     w.Key("entry_digest").String(screen::EntryDigest(*entry)).Key("reason").String(c.reason);
-    w.Key("expires").String(c.expires).Key("reviewer").String(impl_->actor);
-    w.Key("cleared_at").Int(impl_->clock->NowUnix()).EndObject();
+    w.Key("expires").String(c.expires).Key("reviewer").String(actor_);
+    w.Key("cleared_at").Int(clock_->NowUnix()).EndObject();
     return l.AddClearance(party_key + "|" + c.entry_id, std::move(json));
   });
 }
 
-Status Engine::RevokeClearance(const HitClearance& c) const {
+Status Session::RevokeClearance(const HitClearance& c) const {
   TG_ASSIGN_OR_RETURN(const std::string party_key, ClearancePartyKey(c));
   if (c.reason.empty()) {
     return InvalidArgument("reason: required (say why the clearance is withdrawn)");
   }
-  return InTransaction(*impl_, [&](ledger::Ledger& l) -> Status {
+  return InTransaction(*this, [&](ledger::Ledger& l) -> Status {
     std::string json;
     JsonWriter w(json);
-    w.BeginObject().Key("reason").String(c.reason).Key("reviewer").String(impl_->actor);
-    w.Key("revoked_at").Int(impl_->clock->NowUnix()).EndObject();
+    w.BeginObject().Key("reason").String(c.reason).Key("reviewer").String(actor_);
+    w.Key("revoked_at").Int(clock_->NowUnix()).EndObject();
     return l.RemoveClearance(party_key + "|" + c.entry_id, std::move(json));
   });
 }
 
-Result<std::vector<std::string>> Engine::OpenHits() const {
+Result<std::vector<std::string>> Session::OpenHits() const {
   return InTransaction(
-      *impl_,
+      *this,
       [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
         std::vector<std::string> out;
         TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(*impl_, l.txn()));
@@ -685,9 +686,9 @@ Result<std::vector<std::string>> Engine::OpenHits() const {
       Access::kRead);
 }
 
-Result<std::vector<std::string>> Engine::ClearedHits() const {
+Result<std::vector<std::string>> Session::ClearedHits() const {
   return InTransaction(
-      *impl_,
+      *this,
       [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
         TG_ASSIGN_OR_RETURN(auto rows, l.Clearances());
         std::vector<std::string> out;

@@ -170,8 +170,8 @@ TEST(Engine, ABadRegimeFileStopsDecisionsNotTheLedger) {
   (*engine)->Decide(*request, batch, d);
   EXPECT_THAT(d.error, bad);
   EXPECT_THAT((*engine)->ShowRegime("x", *Date::Parse("2025-06-01")), bad);
-  EXPECT_THAT((*engine)->Caps(), IsOk());
-  EXPECT_THAT((*engine)->Check(), IsOk());
+  EXPECT_THAT(Session(**engine).Caps(), IsOk());
+  EXPECT_THAT(Session(**engine).Check(), IsOk());
   std::filesystem::remove_all(dir);
 }
 

@@ -1,6 +1,7 @@
 // The ledger's behaviour through the Engine, run against every store backend.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -40,19 +41,21 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
     Open();
   }
   void TearDown() override {
+    session_.reset();
     engine_.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(path_ + suffix);
     }
   }
   void Open() {
+    session_.reset();
     engine_.reset();
     auto e = Engine::Open({.data_dir = "data",
                            .regimes_dir = "regimes",
-                           .db = GetParam() == "memory" ? "memory" : path_,
-                           .clock = &clock_});
+                           .db = GetParam() == "memory" ? "memory" : path_});
     ASSERT_THAT(e, IsOk());
     engine_ = std::move(*e);
+    session_.emplace(*engine_, SessionOptions{.clock = &clock_});
   }
   // Ships (or reserves) the lines; returns the output lines.
   std::vector<std::string> Ship(const std::string& input, bool reserve = false,
@@ -60,7 +63,7 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
     ShipOptions options{
         .batch_size = batch, .reserve = reserve, .expires_at = clock_.NowUnix() + 3600};
     return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
-      EXPECT_THAT(engine_->ShipStream(in, out, options), IsOk());
+      EXPECT_THAT(session_->ShipStream(in, out, options), IsOk());
     });
   }
   std::vector<std::string> Determine(const std::string& input) {
@@ -76,7 +79,7 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
            R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
   }
   void ExpectConsistent() {
-    auto report = engine_->Check();
+    auto report = session_->Check();
     ASSERT_THAT(report, IsOk());
     EXPECT_THAT(report->problems, ::testing::IsEmpty());
   }
@@ -84,6 +87,7 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
   std::string path_;
   FixedClock clock_{1764000000};
   std::unique_ptr<Engine> engine_;
+  std::optional<Session> session_;
 };
 
 TEST_P(LedgerTest, RecordedShipmentsConsumeTheLppCapAcrossRuns) {
@@ -107,7 +111,7 @@ TEST_P(LedgerTest, TheSameIdIsRecordedOnce) {
   EXPECT_THAT(out[1], HasSubstr("\"duplicate\":true"));
   auto again = Ship(order);
   EXPECT_THAT(again[0], HasSubstr("\"duplicate\":true"));
-  auto caps = engine_->Caps();
+  auto caps = session_->Caps();
   ASSERT_THAT(caps, IsOk());
   ASSERT_EQ(caps->size(), 1u);
   EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));  // once, not three times
@@ -117,7 +121,7 @@ TEST_P(LedgerTest, TheSameIdIsRecordedOnce) {
 TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
   Ship(Order("S1", "C-1", 1000));
   EXPECT_THAT(Determine(Order("W1", "C-1", 1000))[0], HasSubstr("license_required"));
-  auto caps = engine_->Caps();
+  auto caps = session_->Caps();
   EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));
 }
 
@@ -129,12 +133,12 @@ TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
             .quantity_limit = 5000,
             .valid_from = D("2025-01-01"),
             .valid_to = D("2026-12-31")};
-  ASSERT_THAT(engine_->AddLicense(l), IsOk());
-  EXPECT_THAT(engine_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
+  ASSERT_THAT(session_->AddLicense(l), IsOk());
+  EXPECT_THAT(session_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
   auto out = Ship(Order("A", "C-9", 3800, "", "2026-03-01", "us-ac-2026"));
   EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"licensed\""));
   EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"L-1\""));
-  auto show = engine_->ShowLicense("L-1");
+  auto show = session_->ShowLicense("L-1");
   EXPECT_THAT(*show, HasSubstr("\"quantity_left\":1200"));
   // Without naming the licence, the next order no longer fits it: licence required.
   out = Ship(Order("B", "C-9", 2000, "", "2026-03-02", "us-ac-2026"));
@@ -148,7 +152,7 @@ TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
   EXPECT_THAT(out[0], HasSubstr("L-1 expired on 2026-12-31"));
   out = Ship(Order("F", "C-8", 10, R"("license": "L-1", )", "2026-03-02", "us-ac-2026"));
   EXPECT_THAT(out[0], HasSubstr("is for consignee C-9, not C-8"));
-  EXPECT_THAT(*engine_->ShowLicense("L-1"), HasSubstr("\"quantity_left\":1200"));  // unchanged
+  EXPECT_THAT(*session_->ShowLicense("L-1"), HasSubstr("\"quantity_left\":1200"));  // unchanged
   ExpectConsistent();
 }
 
@@ -158,28 +162,28 @@ TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprov
                          .destination = *engine_->ParseCountry("SA"),
                          .quantity = 100,
                          .valid_to = D("2027-01-01")};
-  auto id = engine_->ApplyForLicense(app, /*submit=*/false);
+  auto id = session_->ApplyForLicense(app, /*submit=*/false);
   ASSERT_THAT(id, IsOk());
-  EXPECT_THAT(engine_->ApproveApplication(*id, "bob", "", D("2026-01-01")),
+  EXPECT_THAT(session_->ApproveApplication(*id, "bob", "", D("2026-01-01")),
               StatusIs(StatusCode::kFailedPrecondition, "is draft, not submitted"));
-  ASSERT_THAT(engine_->SubmitApplication(*id), IsOk());
-  EXPECT_THAT(engine_->ApproveApplication(*id, "alice", "", D("2026-01-01")),
+  ASSERT_THAT(session_->SubmitApplication(*id), IsOk());
+  EXPECT_THAT(session_->ApproveApplication(*id, "alice", "", D("2026-01-01")),
               StatusIs(StatusCode::kPermissionDenied, "may not approve"));
-  auto number = engine_->ApproveApplication(*id, "bob", "BIS-77", D("2026-01-01"));
+  auto number = session_->ApproveApplication(*id, "bob", "BIS-77", D("2026-01-01"));
   ASSERT_THAT(number, IsOk());
   EXPECT_EQ(*number, "BIS-77");
-  EXPECT_THAT(engine_->DenyApplication(*id, "bob", "late"),
+  EXPECT_THAT(session_->DenyApplication(*id, "bob", "late"),
               StatusIs(StatusCode::kFailedPrecondition, "is approved"));
-  EXPECT_THAT(engine_->ShowLicense("BIS-77"), IsOk());
-  auto other = engine_->ApplyForLicense(app, /*submit=*/true);
-  ASSERT_THAT(engine_->DenyApplication(*other, "carol", "end user unverified"), IsOk());
-  auto third = engine_->ApplyForLicense(app, /*submit=*/true);
-  ASSERT_THAT(engine_->ReturnApplication(*third, "carol", "incomplete"), IsOk());
-  auto list = engine_->ListApplications();
+  EXPECT_THAT(session_->ShowLicense("BIS-77"), IsOk());
+  auto other = session_->ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(session_->DenyApplication(*other, "carol", "end user unverified"), IsOk());
+  auto third = session_->ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(session_->ReturnApplication(*third, "carol", "incomplete"), IsOk());
+  auto list = session_->ListApplications();
   ASSERT_EQ(list->size(), 3u);
   EXPECT_THAT((*list)[1], HasSubstr("\"state\":\"denied\""));
   EXPECT_THAT((*list)[2], HasSubstr("\"state\":\"returned_without_action\""));
-  EXPECT_THAT(engine_->ApproveApplication("APP-999", "bob", "", D("2026-01-01")),
+  EXPECT_THAT(session_->ApproveApplication("APP-999", "bob", "", D("2026-01-01")),
               StatusIs(StatusCode::kNotFound));
 }
 
@@ -189,25 +193,25 @@ TEST_P(LedgerTest, ReservationsHoldCapsUntilCommittedReleasedOrExpired) {
   // The hold counts for the next order.
   auto next = Ship(Order("S1", "C-1", 700));
   EXPECT_THAT(next[0], HasSubstr("license_required"));
-  ASSERT_THAT(engine_->ReleaseReservation("R1"), IsOk());
+  ASSERT_THAT(session_->ReleaseReservation("R1"), IsOk());
   next = Ship(Order("S2", "C-1", 700));
   EXPECT_THAT(next[0], HasSubstr("\"authorization\":\"LPP\""));
-  EXPECT_THAT(engine_->ReleaseReservation("R1"),
+  EXPECT_THAT(session_->ReleaseReservation("R1"),
               StatusIs(StatusCode::kFailedPrecondition, "is released"));
 
   Ship(Order("R2", "C-2", 1000), /*reserve=*/true);
-  ASSERT_THAT(engine_->CommitReservation("R2"), IsOk());
-  EXPECT_THAT(engine_->ReleaseReservation("R2"),
+  ASSERT_THAT(session_->CommitReservation("R2"), IsOk());
+  EXPECT_THAT(session_->ReleaseReservation("R2"),
               StatusIs(StatusCode::kFailedPrecondition, "is committed"));
   EXPECT_THAT(Ship(Order("R2", "C-2", 1000))[0], HasSubstr("\"duplicate\":true"));
 
   Ship(Order("R3", "C-3", 1000), /*reserve=*/true);
   clock_.Set(clock_.NowUnix() + 7200);  // past the one-hour hold
-  EXPECT_THAT(engine_->CommitReservation("R3"),
+  EXPECT_THAT(session_->CommitReservation("R3"),
               StatusIs(StatusCode::kFailedPrecondition, "expired"));
   next = Ship(Order("S3", "C-3", 1600));  // the lapsed hold no longer counts
   EXPECT_THAT(next[0], HasSubstr("\"authorization\":\"LPP\""));
-  EXPECT_THAT(engine_->CommitReservation("nope"), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(session_->CommitReservation("nope"), StatusIs(StatusCode::kNotFound));
   ExpectConsistent();
 }
 
@@ -225,15 +229,15 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
                .increase = 1.0,
                .from = D("2025-06-01"),
                .citation = "test"};
-  ASSERT_THAT(engine_->AddAgreement(ag), IsOk());
+  ASSERT_THAT(session_->AddAgreement(ag), IsOk());
   Agreement too_much = ag;
   too_much.id = "G2G-X";
   too_much.increase = 1.5;
-  EXPECT_THAT(engine_->AddAgreement(too_much), StatusIs(StatusCode::kInvalidArgument, "exceeds"));
+  EXPECT_THAT(session_->AddAgreement(too_much), StatusIs(StatusCode::kInvalidArgument, "exceeds"));
   Agreement bad_cap = ag;
   bad_cap.id = "G2G-Y";
   bad_cap.cap = "LPP";
-  EXPECT_THAT(engine_->AddAgreement(bad_cap), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(session_->AddAgreement(bad_cap), StatusIs(StatusCode::kInvalidArgument));
   const std::string after = Determine(input)[0];
   EXPECT_THAT(after, HasSubstr("presumption_of_approval"));
   EXPECT_THAT(after, HasSubstr("\"limit\":1580000000"));
@@ -241,20 +245,20 @@ TEST_P(LedgerTest, AnAgreementOnRecordRaisesTheCountryAllocation) {
 
 TEST_P(LedgerTest, PartyGroupsShareAGroupCap) {
   const Country ae = *engine_->ParseCountry("AE");
-  ASSERT_THAT(engine_->AddParty({.id = "P-1", .name = "Alpha", .country = ae}), IsOk());
-  ASSERT_THAT(engine_->AddParty(
+  ASSERT_THAT(session_->AddParty({.id = "P-1", .name = "Alpha", .country = ae}), IsOk());
+  ASSERT_THAT(session_->AddParty(
                   {.id = "P-2", .name = "Beta", .country = ae, .address = "1 Harbour Rd, Dubai"}),
               IsOk());
-  ASSERT_THAT(engine_->AddParty(
+  ASSERT_THAT(session_->AddParty(
                   {.id = "P-3", .name = "Gamma", .country = ae, .address = "1 harbour rd., DUBAI"}),
               IsOk());
-  ASSERT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-2", .kind = "owns", .share = 0.6}),
+  ASSERT_THAT(session_->LinkParties({.from = "P-1", .to = "P-2", .kind = "owns", .share = 0.6}),
               IsOk());
-  EXPECT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-404", .kind = "owns", .share = 0.6}),
+  EXPECT_THAT(session_->LinkParties({.from = "P-1", .to = "P-404", .kind = "owns", .share = 0.6}),
               StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(engine_->LinkParties({.from = "P-1", .to = "P-2", .kind = "cousin"}),
+  EXPECT_THAT(session_->LinkParties({.from = "P-1", .to = "P-2", .kind = "cousin"}),
               StatusIs(StatusCode::kInvalidArgument));
-  auto show = engine_->ShowParty("P-3");
+  auto show = session_->ShowParty("P-3");
   ASSERT_THAT(show, IsOk());
   EXPECT_THAT(*show, HasSubstr("\"group\":\"P-1\""));  // P-3 shares P-2's address
   // The recommended regime's LPP (10 M TPP) is per group: 400 H100 each to P-1 and P-3 share it.
@@ -268,7 +272,7 @@ TEST_P(LedgerTest, PartyGroupsShareAGroupCap) {
 TEST_P(LedgerTest, OrdersSplitJustUnderTheCapRaiseAStructuringAlert) {
   const Country ae = *engine_->ParseCountry("AE");
   for (const char* id : {"K-1", "K-2", "K-3"}) {
-    ASSERT_THAT(engine_->AddParty({.id = id, .country = ae, .beneficial_owners = {"J. Doe"}}),
+    ASSERT_THAT(session_->AddParty({.id = id, .country = ae, .beneficial_owners = {"J. Doe"}}),
                 IsOk());
   }
   // Each consignee takes 1,650 H100 (26.1 M TPP), 97 % of its 26.9 M LPP headroom, in one week.
@@ -279,7 +283,7 @@ TEST_P(LedgerTest, OrdersSplitJustUnderTheCapRaiseAStructuringAlert) {
   EXPECT_THAT(out[1], Not(HasSubstr("structuring-alert")));
   EXPECT_THAT(out[2], HasSubstr("structuring-alert"));
   EXPECT_THAT(out[2], HasSubstr("O1, O2, O3"));
-  auto alerts = engine_->Alerts();
+  auto alerts = session_->Alerts();
   ASSERT_THAT(alerts, IsOk());
   ASSERT_EQ(alerts->size(), 1u);
   EXPECT_THAT((*alerts)[0], HasSubstr("\"group\":\"K-1\""));
@@ -313,12 +317,12 @@ TEST_P(LedgerTest, ANationalVeuLicensesShipmentsUpToItsCeiling) {
         .country = *engine_->ParseCountry("AE"),
         .limit_tpp = 50'000'000,
         .valid_from = D("2025-01-01")};
-  ASSERT_THAT(engine_->AddVeu(v), IsOk());
-  EXPECT_THAT(engine_->AddVeu(v), StatusIs(StatusCode::kAlreadyExists));
+  ASSERT_THAT(session_->AddVeu(v), IsOk());
+  EXPECT_THAT(session_->AddVeu(v), StatusIs(StatusCode::kAlreadyExists));
   Veu bad = v;
   bad.id = "NVEU-2";
   bad.country = Country();
-  EXPECT_THAT(engine_->AddVeu(bad), StatusIs(StatusCode::kInvalidArgument, "needs a country"));
+  EXPECT_THAT(session_->AddVeu(bad), StatusIs(StatusCode::kInvalidArgument, "needs a country"));
   // 3,000 H100 = 47,496,000 TPP fit the 50 M ceiling; 500 more do not, and fall to LPP.
   auto out = Ship(Order("V1", "V-1", 3000) + Order("V2", "V-1", 500));
   EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"licensed\""));
@@ -337,9 +341,9 @@ TEST_P(LedgerTest, AUniversalVeuKeepsWithinItsTier2Shares) {
         .eccns = {"3A090.a"},
         .total_tpp = 1'000'000'000,
         .valid_from = D("2025-01-01")};
-  ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  ASSERT_THAT(session_->AddVeu(v), IsOk());
   // The shares left out are the regime's maxima, recorded with the VEU.
-  auto listed = engine_->ListVeus();
+  auto listed = session_->ListVeus();
   ASSERT_THAT(listed, IsOk());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_THAT((*listed)[0], HasSubstr("\"tier2_share\":0.25"));
@@ -387,43 +391,43 @@ TEST_P(LedgerTest, VeuEligibilityIsCheckedAgainstTheRegimesRules) {
   };
   // A data centre in D:5, in Macau, or in Hong Kong (decided as China) is never eligible.
   for (const char* site : {"CN", "MO", "HK", "RU"}) {
-    EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.country = c(site); })),
+    EXPECT_THAT(session_->AddVeu(with(national, [&](Veu& v) { v.country = c(site); })),
                 StatusIs(StatusCode::kInvalidArgument, "is not eligible"))
         << site;
   }
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"CN: Shanghai 1"}; })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"CN: Shanghai 1"}; })),
               StatusIs(StatusCode::kInvalidArgument, "a data centre in CN is not eligible"));
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"Shanghai"}; })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.locations = {"Shanghai"}; })),
               StatusIs(StatusCode::kInvalidArgument, "veu.locations[0]"));
   // Holders: universal only from the US or Supp. 5(a), parent included; national never from
   // Macau or D:5.
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("CN"); })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("CN"); })),
               StatusIs(StatusCode::kInvalidArgument, "headquartered in CN"));
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("AE"); })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.headquarters = c("AE"); })),
               StatusIs(StatusCode::kInvalidArgument, "Supp. 5(a)"));
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.parent_headquarters = c("CN"); })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.parent_headquarters = c("CN"); })),
               StatusIs(StatusCode::kInvalidArgument, "ultimate parent CN"));
-  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.headquarters = c("MO"); })),
+  EXPECT_THAT(session_->AddVeu(with(national, [&](Veu& v) { v.headquarters = c("MO"); })),
               StatusIs(StatusCode::kInvalidArgument, "Macau or Country Group D:5"));
-  EXPECT_THAT(engine_->AddVeu(with(national, [&](Veu& v) { v.headquarters = Country(); })),
+  EXPECT_THAT(session_->AddVeu(with(national, [&](Veu& v) { v.headquarters = Country(); })),
               StatusIs(StatusCode::kInvalidArgument, "veu.headquarters: required"));
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.country_share = 0.10; })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.country_share = 0.10; })),
               StatusIs(StatusCode::kInvalidArgument, "above the 0.07"));
   // A regime without VEU rules (the one in force on the date, here) admits none.
-  EXPECT_THAT(engine_->AddVeu(with(national,
-                                   [&](Veu& v) {
-                                     v.regime.clear();
-                                     v.valid_from = D("2023-01-01");
-                                   })),
+  EXPECT_THAT(session_->AddVeu(with(national,
+                                    [&](Veu& v) {
+                                      v.regime.clear();
+                                      v.valid_from = D("2023-01-01");
+                                    })),
               StatusIs(StatusCode::kInvalidArgument, "has no Data Center VEU rules"));
-  EXPECT_THAT(engine_->AddVeu(with(universal, [&](Veu& v) { v.regime = "us-ac-2026"; })),
+  EXPECT_THAT(session_->AddVeu(with(universal, [&](Veu& v) { v.regime = "us-ac-2026"; })),
               StatusIs(StatusCode::kInvalidArgument, "admits no universal VEU"));
   // Nothing refused was recorded.
-  auto listed = engine_->ListVeus();
+  auto listed = session_->ListVeus();
   ASSERT_THAT(listed, IsOk());
   EXPECT_TRUE(listed->empty());
-  ASSERT_THAT(engine_->AddVeu(national), IsOk());
-  ASSERT_THAT(engine_->AddVeu(universal), IsOk());
+  ASSERT_THAT(session_->AddVeu(national), IsOk());
+  ASSERT_THAT(session_->AddVeu(universal), IsOk());
   ExpectConsistent();
 }
 
@@ -438,7 +442,7 @@ TEST_P(LedgerTest, ANationalVeuFollowsTheQuarterlySchedule) {
               .eccns = {"3A090.a"},
               .country = *engine_->ParseCountry("AE"),
               .valid_from = D("2025-01-01")};
-  ASSERT_THAT(engine_->AddVeu(v), IsOk());
+  ASSERT_THAT(session_->AddVeu(v), IsOk());
   auto out = Ship(Order("Q1a", "V-1", 39000, "", "2025-03-01") +
                   Order("Q1b", "V-1", 1000, "", "2025-03-02") +
                   Order("Q2", "V-1", 1000, "", "2025-04-01"));
@@ -508,19 +512,19 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
                  .destination = *engine_->ParseCountry("CN"),
                  .filed = D("2025-05-20"),
                  .quantity_limit = 100};
-  ASSERT_THAT(engine_->FileNotification(n), IsOk());
-  EXPECT_THAT(engine_->FileNotification(n), StatusIs(StatusCode::kAlreadyExists));
+  ASSERT_THAT(session_->FileNotification(n), IsOk());
+  EXPECT_THAT(session_->FileNotification(n), StatusIs(StatusCode::kAlreadyExists));
   out = Ship(rtx("S2", "2025-06-20", 10));
   EXPECT_THAT(out[0], HasSubstr("has no confirmation number yet; once confirmed it serves from "
                                 "2025-06-14"));
-  EXPECT_THAT(engine_->ConfirmNotification("N-1", "", D("2025-06-14")),
+  EXPECT_THAT(session_->ConfirmNotification("N-1", "", D("2025-06-14")),
               StatusIs(StatusCode::kInvalidArgument, "confirmation number is required"));
-  EXPECT_THAT(engine_->ConfirmNotification("N-1", "C67-001", D("2025-05-01")),
+  EXPECT_THAT(session_->ConfirmNotification("N-1", "C67-001", D("2025-05-01")),
               StatusIs(StatusCode::kFailedPrecondition, "before N-1 was filed"));
-  EXPECT_THAT(engine_->ConfirmNotification("N-9", "C67-001", D("2025-06-14")),
+  EXPECT_THAT(session_->ConfirmNotification("N-9", "C67-001", D("2025-06-14")),
               StatusIs(StatusCode::kNotFound));
-  ASSERT_THAT(engine_->ConfirmNotification("N-1", "C67-001", D("2025-06-14")), IsOk());
-  EXPECT_THAT(engine_->RefuseNotification("N-1", D("2025-06-15")),
+  ASSERT_THAT(session_->ConfirmNotification("N-1", "C67-001", D("2025-06-14")), IsOk());
+  EXPECT_THAT(session_->RefuseNotification("N-1", D("2025-06-15")),
               StatusIs(StatusCode::kFailedPrecondition, "already confirmed"));
 
   // Before day 25 the exception is not open; from it, lines deplete the notified quantity.
@@ -540,13 +544,13 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
                  .destination = *engine_->ParseCountry("HK"),
                  .filed = D("2025-05-01"),
                  .quantity_limit = 10};
-  ASSERT_THAT(engine_->FileNotification(r), IsOk());
-  ASSERT_THAT(engine_->RefuseNotification("N-2", D("2025-05-26")), IsOk());
+  ASSERT_THAT(session_->FileNotification(r), IsOk());
+  ASSERT_THAT(session_->RefuseNotification("N-2", D("2025-05-26")), IsOk());
   out = Ship(R"({"id": "S7", "date": "2025-07-01", "consignee": {"id": "C-HK", "country": "HK"}, )"
              R"("items": [{"part": "RTX 4090", "quantity": 1}]})"
              "\n");
   EXPECT_THAT(out[0], HasSubstr("N-2 was refused by BIS on 2025-05-26: a licence is needed"));
-  auto listed = engine_->ListNotifications();
+  auto listed = session_->ListNotifications();
   ASSERT_THAT(listed, IsOk());
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_THAT((*listed)[0], HasSubstr("\"state\":\"confirmed\""));
@@ -558,7 +562,7 @@ TEST_P(LedgerTest, CommandsWithoutALedgerSaySo) {
   // the message names what is missing, not a flag of one front end.
   auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
   ASSERT_THAT(e, IsOk());
-  EXPECT_THAT((*e)->Check(), StatusIs(StatusCode::kFailedPrecondition, "needs a ledger"));
+  EXPECT_THAT(Session(**e).Check(), StatusIs(StatusCode::kFailedPrecondition, "needs a ledger"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LedgerTest, ::testing::Values("memory", "sqlite"),
