@@ -1,5 +1,7 @@
 #include "src/common/digest.h"
 
+#include <zlib.h>
+
 #include <openssl/evp.h>
 
 namespace tg {
@@ -43,6 +45,10 @@ std::string Sha256Hex(std::string_view bytes) {
     out += kHex[b & 15];
   }
   return out;
+}
+
+uint32_t Crc32(const void* data, size_t size) {
+  return static_cast<uint32_t>(crc32_z(0, static_cast<const Bytef*>(data), size));
 }
 
 }  // namespace tg

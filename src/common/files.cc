@@ -1,6 +1,8 @@
 #include "src/common/files.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
@@ -33,7 +35,11 @@ std::string FileStamp(const std::filesystem::path& file) {
 }
 
 Status ReplaceFile(const std::string& path, std::string_view bytes) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  // Unique to the process and the call: two threads writing the same cache must not share a
+  // temporary file, or one would rename the other's half-written bytes into place.
+  static std::atomic<uint64_t> calls{0};
+  const std::string temp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(calls++);
   {
     std::ofstream f(temp, std::ios::binary | std::ios::trunc);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -3,7 +3,8 @@
 // every listed name again.
 //
 // Layout, in 32-bit words of the machine's byte order after the 8-byte magic (a snapshot is a
-// cache beside the ledger, not a file to move between machines):
+// cache beside the ledger, not a file to move between machines); the first word is a CRC-32 of
+// the words after it, so that a torn or damaged file is refused, never read as other postings:
 //   the key: its length in bytes, then its bytes (padded to a word);
 //   names: count, then per name: entry, text index, alternative and token count (a word each);
 //   keys: count, count + 1 offsets into the key bytes, the key bytes (length, then the sorted
@@ -22,6 +23,7 @@
 #include <fstream>
 #include <string>
 
+#include "src/common/digest.h"
 #include "src/common/files.h"
 #include "src/common/text.h"
 #include "src/screen/index.h"
@@ -30,7 +32,7 @@ namespace tg::screen {
 
 namespace {
 
-constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '2'};
+constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '3'};
 constexpr uint32_t kNotStored = UINT32_MAX;
 
 void PutBytes(std::vector<uint32_t>& out, std::string_view bytes) {
@@ -187,7 +189,9 @@ Status Index::SaveSnapshot(const std::string& path, std::string_view key) const 
   }
   out.push_back(static_cast<uint32_t>(norms.size()));
   out.insert(out.end(), norms.begin(), norms.end());
+  const uint32_t crc = Crc32(out.data(), out.size() * sizeof(uint32_t));
   std::string bytes(kMagic, sizeof kMagic);
+  bytes.append(reinterpret_cast<const char*>(&crc), sizeof crc);
   bytes.append(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(uint32_t));
   return ReplaceFile(path, bytes);
 }
@@ -214,7 +218,11 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
               static_cast<std::streamsize>(flat->words.size() * 4))) {
     return DataLoss(path + ": cannot read the screening snapshot");
   }
-  Reader r(flat->words);
+  if (flat->words.empty() ||
+      flat->words[0] != Crc32(flat->words.data() + 1, (flat->words.size() - 1) * 4)) {
+    return DataLoss(path + ": the screening snapshot's checksum does not hold");
+  }
+  Reader r(std::span<const uint32_t>(flat->words).subspan(1));
   std::string_view written_key;
   if (!r.Bytes(written_key)) {
     return DataLoss(path + ": screening snapshot cut short");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -128,6 +129,19 @@ TEST(IndexTest, ASnapshot_FindsWhatTheIndexItWasWrittenFromFinds) {
   // Written for other lists: not this one's.
   Index other(f->normalizer, f->scorer, no_countries);
   EXPECT_EQ(other.LoadSnapshot(path, "lists v2", {&f->list}).code(), StatusCode::kNotFound);
+  // One byte changed: the checksum refuses it, rather than reading other postings.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(-3, std::ios::end);
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(-3, std::ios::end);
+    c = static_cast<char>(c ^ 0x10);
+    f.write(&c, 1);
+  }
+  Index flipped(f->normalizer, f->scorer, no_countries);
+  EXPECT_EQ(flipped.LoadSnapshot(path, "lists v1", {&f->list}).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(flipped.names(), 0u);
   // Cut short: refused whole, never read past its end.
   std::filesystem::resize_file(path, std::filesystem::file_size(path) - 8);
   Index cut(f->normalizer, f->scorer, no_countries);

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "src/common/csv.h"
+#include "src/common/digest.h"
 #include "src/common/files.h"
 #include "src/common/text.h"
 #include "src/screen/similarity.h"
@@ -350,15 +351,18 @@ Result<std::vector<uint64_t>> DictionaryWords(
   key += '\0';  // no path holds one: the key ends here, the fingerprints follow
   std::vector<uint64_t> words;
   if (!cache.empty()) {
-    if (Result<std::string> bytes = ReadFile(cache);
-        bytes && bytes->starts_with(key) && (bytes->size() - key.size()) % 8 == 0) {
-      words.resize((bytes->size() - key.size()) / 8);
-      std::memcpy(words.data(), bytes->data() + key.size(), bytes->size() - key.size());
-      if (std::adjacent_find(words.begin(), words.end(), std::greater_equal<uint64_t>()) ==
-          words.end()) {
+    // After the key: a CRC-32 of the fingerprints, then the fingerprints.
+    if (Result<std::string> bytes = ReadFile(cache); bytes && bytes->starts_with(key) &&
+                                                     bytes->size() >= key.size() + 4 &&
+                                                     (bytes->size() - key.size() - 4) % 8 == 0) {
+      uint32_t crc = 0;
+      std::memcpy(&crc, bytes->data() + key.size(), 4);
+      words.resize((bytes->size() - key.size() - 4) / 8);
+      std::memcpy(words.data(), bytes->data() + key.size() + 4, words.size() * 8);
+      if (crc == Crc32(words.data(), words.size() * 8)) {
         return words;
       }
-      words.clear();  // not sorted and unique: damaged, read again
+      words.clear();  // torn or damaged: read the word lists again
     }
   }
   for (const auto& row : dictionaries) {
@@ -368,8 +372,10 @@ Result<std::vector<uint64_t>> DictionaryWords(
   words.erase(std::unique(words.begin(), words.end()), words.end());
   if (!cache.empty()) {
     // A cache: one that cannot be written costs the next start time, never an answer.
-    (void)ReplaceFile(cache, key + std::string(reinterpret_cast<const char*>(words.data()),
-                                               words.size() * sizeof(uint64_t)));
+    const uint32_t crc = Crc32(words.data(), words.size() * sizeof(uint64_t));
+    (void)ReplaceFile(cache, key + std::string(reinterpret_cast<const char*>(&crc), sizeof crc) +
+                                 std::string(reinterpret_cast<const char*>(words.data()),
+                                             words.size() * sizeof(uint64_t)));
   }
   return words;
 }

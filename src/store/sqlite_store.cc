@@ -469,9 +469,51 @@ Status CheckBesideFiles(const std::string& path) {
   return DataLoss(message);
 }
 
+// Prepares the statements every transaction runs, on connection `db`.
+Status PrepareStatements(sqlite3* db, Statements& s) {
+  TG_RETURN_IF_ERROR(s.get.Prepare(db, "SELECT value,sum FROM docs WHERE tbl=?1 AND key=?2"));
+  TG_RETURN_IF_ERROR(
+      s.insert.Prepare(db, "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4)"));
+  TG_RETURN_IF_ERROR(
+      s.put.Prepare(db,
+                    "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4) "
+                    "ON CONFLICT(tbl,key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
+  TG_RETURN_IF_ERROR(s.del.Prepare(db, "DELETE FROM docs WHERE tbl=?1 AND key=?2"));
+  TG_RETURN_IF_ERROR(s.scan.Prepare(
+      db,
+      "SELECT key,value,sum FROM docs WHERE tbl=?1 AND key>=?2 AND key<?3 ORDER BY key "
+      "LIMIT ?4"));
+  TG_RETURN_IF_ERROR(s.counter.Prepare(db, "SELECT value,sum FROM counters WHERE key=?1"));
+  TG_RETURN_IF_ERROR(s.set_counter.Prepare(
+      db,
+      "INSERT INTO counters(key,value,sum) VALUES(?1,?2,?3) "
+      "ON CONFLICT(key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
+  TG_RETURN_IF_ERROR(s.scan_counters.Prepare(
+      db, "SELECT key,value,sum FROM counters WHERE key>=?1 AND key<?2 ORDER BY key"));
+  TG_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE"));
+  TG_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED"));
+  TG_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT"));
+  TG_RETURN_IF_ERROR(s.rollback.Prepare(db, "ROLLBACK"));
+  return Status::Ok();
+}
+
+// A connection for read transactions beside the writer's. In WAL mode a reader sees the last
+// commit while the writer goes on, so a long determine or report never holds up a ship (on
+// the writer's connection it held the one mutex for its whole run).
+struct ReadConnection {
+  ~ReadConnection() {
+    stmts.reset();
+    sqlite3_close_v2(db);
+  }
+  sqlite3* db = nullptr;
+  std::unique_ptr<Statements> stmts;
+  std::mutex in_use;  // held by the transaction reading through it
+};
+
 class SqliteStore : public Store {
  public:
   ~SqliteStore() override {
+    readers_.clear();
     stmts_.reset();
     sqlite3_close_v2(db_);
   }
@@ -508,45 +550,23 @@ class SqliteStore : public Store {
     TG_RETURN_IF_ERROR(store->Exec("PRAGMA mmap_size=4294967296", path));
     TG_RETURN_IF_ERROR(store->Migrate());
     store->stmts_ = std::make_unique<Statements>();
-    Statements& s = *store->stmts_;
-    sqlite3* db = store->db_;
-    TG_RETURN_IF_ERROR(s.get.Prepare(db, "SELECT value,sum FROM docs WHERE tbl=?1 AND key=?2"));
-    TG_RETURN_IF_ERROR(
-        s.insert.Prepare(db, "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4)"));
-    TG_RETURN_IF_ERROR(
-        s.put.Prepare(db,
-                      "INSERT INTO docs(tbl,key,value,sum) VALUES(?1,?2,?3,?4) "
-                      "ON CONFLICT(tbl,key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
-    TG_RETURN_IF_ERROR(s.del.Prepare(db, "DELETE FROM docs WHERE tbl=?1 AND key=?2"));
-    TG_RETURN_IF_ERROR(s.scan.Prepare(
-        db,
-        "SELECT key,value,sum FROM docs WHERE tbl=?1 AND key>=?2 AND key<?3 ORDER BY key "
-        "LIMIT ?4"));
-    TG_RETURN_IF_ERROR(s.counter.Prepare(db, "SELECT value,sum FROM counters WHERE key=?1"));
-    TG_RETURN_IF_ERROR(s.set_counter.Prepare(
-        db,
-        "INSERT INTO counters(key,value,sum) VALUES(?1,?2,?3) "
-        "ON CONFLICT(key) DO UPDATE SET value=excluded.value, sum=excluded.sum"));
-    TG_RETURN_IF_ERROR(s.scan_counters.Prepare(
-        db, "SELECT key,value,sum FROM counters WHERE key>=?1 AND key<?2 ORDER BY key"));
-    TG_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE"));
-    TG_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED"));
-    TG_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT"));
-    TG_RETURN_IF_ERROR(s.rollback.Prepare(db, "ROLLBACK"));
+    TG_RETURN_IF_ERROR(PrepareStatements(store->db_, *store->stmts_));
     store->health_.Note(store->CheckIntegrity(options.integrity_budget_ms)).ok();  // kept
     return std::unique_ptr<Store>(std::move(store));
   }
 
   Result<std::unique_ptr<Transaction>> Begin() override {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
-    return Start(stmts_->begin);
+    return Start(std::unique_lock<std::mutex>(mu_), db_, *stmts_, stmts_->begin);
   }
   Result<std::unique_ptr<Transaction>> BeginRead() override {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
-    return Start(stmts_->begin_read);
+    TG_ASSIGN_OR_RETURN(ReadConnection * reader, FreeReader());
+    std::unique_lock<std::mutex> lock(reader->in_use, std::adopt_lock);
+    return Start(std::move(lock), reader->db, *reader->stmts, reader->stmts->begin_read);
   }
   Result<std::unique_ptr<Transaction>> BeginInspection() override {
-    return Start(stmts_->begin_read);
+    return Start(std::unique_lock<std::mutex>(mu_), db_, *stmts_, stmts_->begin_read);
   }
 
   std::string Describe() const override { return "sqlite:" + path_; }
@@ -561,15 +581,43 @@ class SqliteStore : public Store {
  private:
   SqliteStore() = default;
 
-  Result<std::unique_ptr<Transaction>> Start(Stmt& begin) {
-    std::unique_lock<std::mutex> lock(mu_);
+  // Begins a transaction on connection `db`, whose lock the transaction holds until it ends.
+  Result<std::unique_ptr<Transaction>> Start(std::unique_lock<std::mutex> lock, sqlite3* db,
+                                             Statements& stmts, Stmt& begin) {
     const int rc = begin.Step();
     begin.Reset();
     if (rc != SQLITE_DONE) {
-      return health_.Note(FromSqlite(db_, rc, "begin"));
+      return health_.Note(FromSqlite(db, rc, "begin"));
     }
-    return std::unique_ptr<Transaction>(
-        new SqliteTransaction(std::move(lock), db_, *stmts_, health_));
+    return std::unique_ptr<Transaction>(new SqliteTransaction(std::move(lock), db, stmts, health_));
+  }
+
+  // A read connection no transaction is using, locked for the caller; one is opened when all
+  // are in use, so there are as many as reads ever ran at once.
+  Result<ReadConnection*> FreeReader() {
+    std::lock_guard<std::mutex> guard(readers_mu_);
+    for (const auto& r : readers_) {
+      if (r->in_use.try_lock()) {
+        return r.get();
+      }
+    }
+    auto r = std::make_unique<ReadConnection>();
+    const int rc = sqlite3_open_v2(path_.c_str(), &r->db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      return Status(StatusCode::kUnavailable,
+                    path_ + ": cannot open a read connection: " + sqlite3_errstr(rc));
+    }
+    sqlite3_busy_timeout(r->db, kBusyTimeoutMs);
+    if (sqlite3_exec(r->db, "PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr) !=
+        SQLITE_OK) {
+      return FromSqlite(r->db, sqlite3_errcode(r->db), path_);
+    }
+    r->stmts = std::make_unique<Statements>();
+    TG_RETURN_IF_ERROR(PrepareStatements(r->db, *r->stmts));
+    r->in_use.lock();
+    readers_.push_back(std::move(r));
+    return readers_.back().get();
   }
 
   Status RefuseIfDamaged() const {
@@ -704,8 +752,10 @@ class SqliteStore : public Store {
 
   std::string path_;
   sqlite3* db_ = nullptr;
-  std::mutex mu_;  // one transaction at a time on this connection
+  std::mutex mu_;  // one write (or inspection) transaction at a time on this connection
   std::unique_ptr<Statements> stmts_;
+  std::mutex readers_mu_;  // guards the list; each reader has its own lock
+  std::vector<std::unique_ptr<ReadConnection>> readers_;
   Health health_;
 };
 

@@ -1,0 +1,179 @@
+// Sessions over one shared Engine on one SQLite ledger, from several threads: what the server
+// will do with one session per request. scripts/sanitize runs these under ThreadSanitizer.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <sys/ioctl.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tierguard/engine.h"
+
+#include "testing/status_matchers.h"
+#include "testing/stream.h"
+
+namespace tg {
+namespace {
+
+using ::tg::testing::IsOk;
+
+// A ledger file of its own, removed with its WAL and caches at the end.
+class LedgerFile {
+ public:
+  explicit LedgerFile(const std::string& name)
+      : path_((std::filesystem::temp_directory_path() /
+               ("tg_sessions_" + name + "_" + std::to_string(getpid()) + ".db"))
+                  .string()) {
+    Remove();
+  }
+  ~LedgerFile() { Remove(); }
+  const std::string& Path() const { return path_; }
+
+ private:
+  void Remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_ + suffix);
+    }
+    std::filesystem::remove_all(path_ + ".screening");
+  }
+  std::string path_;
+};
+
+// An engine on `db` with BIS's Denied Persons List kept in the ledger, so that every
+// decision screens its parties (and the first ones build the screening snapshot at once).
+std::unique_ptr<Engine> OpenEngine(const std::string& db) {
+  auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = db});
+  EXPECT_THAT(e, IsOk());
+  if (!e) {
+    return nullptr;
+  }
+  const char* shared = std::getenv("TIERGUARD_SHARED_DATA");
+  const std::string dpl =
+      std::string(shared != nullptr ? shared : "../shared/data") + "/sanctions/bis/dpl.txt";
+  EXPECT_THAT(Session(**e).LoadScreeningList(dpl, ""), IsOk());
+  return std::move(*e);
+}
+
+// An order of 100 H100s for consignee C-1 in the UAE under the AI Diffusion rule, whose
+// per-consignee cap (26.9 M TPP) holds fewer than all the orders the tests send.
+std::string Order(const std::string& id) {
+  return R"({"id": ")" + id +
+         R"(", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
+         R"("consignee": {"id": "C-1", "name": "Gulf Compute Trading LLC", "country": "AE"}, "items": [{"part": "H100", "quantity": 100}]})"
+         "\n";
+}
+
+// How many of `lines` (ship's output) say the order was recorded.
+int Recorded(const std::vector<std::string>& lines) {
+  int n = 0;
+  for (const std::string& line : lines) {
+    n += line.find("\"recorded\":true") != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
+// Eight threads, one Session each, ship orders against one cap through one Engine, while
+// determine runs beside them: the cap holds exactly as many orders as one thread shipping
+// them all in turn records, and the ledger checks clean.
+TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
+  constexpr int kThreads = 8;
+  constexpr int kOrdersEach = 4;
+  int sequential = 0;
+  {
+    LedgerFile file("sequential");
+    auto engine = OpenEngine(file.Path());
+    ASSERT_NE(engine, nullptr);
+    std::string all;
+    for (int i = 0; i < kThreads * kOrdersEach; ++i) {
+      all += Order("S-" + std::to_string(i));
+    }
+    const Session session(*engine);
+    sequential = Recorded(::tg::testing::RunOverMemory(all, [&](std::FILE* in, std::FILE* out) {
+      EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
+    }));
+  }
+  ASSERT_GT(sequential, 0);
+  ASSERT_LT(sequential, kThreads * kOrdersEach) << "the cap must refuse some orders";
+
+  LedgerFile file("threads");
+  auto engine = OpenEngine(file.Path());
+  ASSERT_NE(engine, nullptr);
+  std::atomic<int> recorded{0};
+  std::atomic<int> answered{0};
+  std::atomic<int> decided{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const Session session(*engine, {.actor = "clerk-" + std::to_string(t)});
+      for (int k = 0; k < kOrdersEach; ++k) {
+        const std::string id = "T" + std::to_string(t) + "-" + std::to_string(k);
+        auto lines = ::tg::testing::RunOverMemory(Order(id), [&](std::FILE* in, std::FILE* out) {
+          EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
+        });
+        recorded += Recorded(lines);
+        answered += static_cast<int>(lines.size());
+        // A what-if beside the shipments, reading the ledger as it stands.
+        auto what_if =
+            ::tg::testing::RunOverMemory(Order("W" + id), [&](std::FILE* in, std::FILE* out) {
+              EXPECT_THAT(engine->DetermineStream(in, out), IsOk());
+            });
+        decided += static_cast<int>(what_if.size());
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(answered.load(), kThreads * kOrdersEach);
+  EXPECT_EQ(decided.load(), kThreads * kOrdersEach);
+  EXPECT_EQ(recorded.load(), sequential);
+  auto report = Session(*engine).Check();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_THAT(report->problems, ::testing::IsEmpty());
+}
+
+// A read that lasts (a determine whose input is still coming) holds no lock a shipment needs:
+// the shipment is recorded while the determine waits for its next line.
+TEST(Sessions, ALongReadDoesNotHoldUpAShipment) {
+  LedgerFile file("long_read");
+  auto engine = OpenEngine(file.Path());
+  ASSERT_NE(engine, nullptr);
+  const Session session(*engine);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  std::FILE* determine_in = ::fdopen(pipe_fds[0], "r");
+  std::FILE* determine_out = std::tmpfile();
+  ASSERT_NE(determine_in, nullptr);
+  ASSERT_NE(determine_out, nullptr);
+  auto determine = std::async(std::launch::async, [&] {
+    return engine->DetermineStream(determine_in, determine_out).status();
+  });
+  // The determine has opened its read transaction and waits for its first line.
+  const std::string first = Order("D-1");
+  ASSERT_EQ(::write(pipe_fds[1], first.data(), first.size()), static_cast<ssize_t>(first.size()));
+
+  auto ship = std::async(std::launch::async, [&] {
+    return Recorded(::tg::testing::RunOverMemory(Order("S-1"), [&](std::FILE* in, std::FILE* out) {
+      EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
+    }));
+  });
+  // Generous: a shipment takes milliseconds; waiting for the determine would take forever.
+  const bool shipped = ship.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  EXPECT_TRUE(shipped) << "the shipment waited for the determine's read transaction";
+  ::close(pipe_fds[1]);  // the determine ends (and a waiting shipment goes on)
+  EXPECT_THAT(determine.get(), IsOk());
+  EXPECT_EQ(ship.get(), 1);
+  std::fclose(determine_in);
+  std::fclose(determine_out);
+}
+
+}  // namespace
+}  // namespace tg
