@@ -107,7 +107,8 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   JsonWriter w(near);
   w.BeginObject().Key("id").String(req.id).Key("consignee").String(PartyKey(req));
   w.Key("date").String(date).Key("cap").String(use->cap).Key("key").String(use->key);
-  w.Key("requested").Int(use->requested).Key("headroom").Int(use->limit - use->used).EndObject();
+  w.Key("requested_tpp").Number(TppFromMilli(use->requested));
+  w.Key("headroom_tpp").Number(TppFromMilli(use->limit - use->used)).EndObject();
   TG_RETURN_IF_ERROR(ledger.AddNearThreshold(prefix + date + '\x1f' + req.id, std::move(near)));
 
   const std::string since = req.date.AddDays(-rule.window_days).ToString();

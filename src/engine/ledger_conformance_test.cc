@@ -287,6 +287,10 @@ TEST_P(LedgerTest, OrdersSplitJustUnderTheCapRaiseAStructuringAlert) {
   ASSERT_THAT(alerts, IsOk());
   ASSERT_EQ(alerts->size(), 1u);
   EXPECT_THAT((*alerts)[0], HasSubstr("\"group\":\"K-1\""));
+  // Its evidence in TPP, as decisions give it: 1,650 H100 of 15,832 TPP each, out of the whole
+  // 26.9 M headroom.
+  EXPECT_THAT((*alerts)[0], HasSubstr("\"requested_tpp\":" + std::to_string(1650 * 15832) + ","));
+  EXPECT_THAT((*alerts)[0], HasSubstr("\"headroom_tpp\":26900000"));
   // An order far below the headroom is not near the threshold.
   out = Ship(Order("O4", "K-4", 100, "", "2025-06-06"));
   EXPECT_THAT(out[0], Not(HasSubstr("structuring-alert")));

@@ -57,7 +57,8 @@ std::vector<int> Years(const std::vector<std::string>& dates) {
                            (i + 4 == d.size() || d[i + 4] < '0' || d[i + 4] > '9');
       if (digits && bounded && (d[i] == '1' || d[i] == '2') &&
           (d[i + 1] == '9' || d[i + 1] == '0')) {
-        out.push_back(std::stoi(d.substr(i, 4)));
+        out.push_back((d[i] - '0') * 1000 + (d[i + 1] - '0') * 100 + (d[i + 2] - '0') * 10 +
+                      (d[i + 3] - '0'));
       }
     }
   }

@@ -127,7 +127,11 @@ Status FromSqlite(sqlite3* db, int rc, std::string_view what) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status(StatusCode::kUnavailable, std::move(msg));
+      // SQLite's busy handler has already retried, sleeping longer each time, for the bound.
+      return Status(StatusCode::kUnavailable,
+                    msg + " (another process held the ledger's lock for more than " +
+                        std::to_string(kBusyTimeoutMs / 1000) +
+                        " s; nothing was changed, try again)");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return DataLoss("the file is damaged: " + msg);
