@@ -57,7 +57,9 @@ commands:
   reserve     decide and hold order lines; then commit ID or release ID
   commit      commit a held reservation as a shipment
   release     release a held reservation
-  license     add | apply | submit | approve | deny | return | list | show | applications
+  shipments   list the recorded shipments (by consignee, dates, page)
+  reservation list the reservations (by state, consignee, dates, page)
+  license     add | apply | submit | approve | deny | return | revoke | list | show | applications
   agreement   add | list government-to-government agreements
   veu         add | list Validated End-User authorisations
   nac         file | confirm | refuse | list License Exception NAC notifications
@@ -77,8 +79,8 @@ commands:
                   show) refuse a ledger that does not exist rather than create an empty one
   --as NAME       who the audit log says acted (default: $TIERGUARD_ACTOR, else $USER)
   --format F      listings (caps, alerts, license list, agreement list, veu list, nac list,
-                  party list, lists list, hits list, hits open) as json (JSON Lines, the
-                  default), csv or table
+                  party list, shipments list, reservation list, lists list, hits list,
+                  hits open) as json (JSON Lines, the default), csv or table
   --data DIR      reference data (default: $TIERGUARD_HOME/data, else ./data)
   --regimes DIR   regime files (default: $TIERGUARD_HOME/regimes, else ./regimes)
 
@@ -90,11 +92,24 @@ the command (nothing changed); 2 usage or set-up error
 
 constexpr const char* kReservationHelp = R"(usage: tierguard --db PATH commit RESERVATION_ID
        tierguard --db PATH release RESERVATION_ID
+       tierguard --db PATH reservation list [--state held|committed|released|expired]
+                 [--consignee ID] [--from DATE] [--to DATE] [--after ID] [--limit N]
 
 commit   records a reservation held by `reserve` as a shipment: its caps, licence balances and
          NAC notifications are spent as reserved
 release  gives a held reservation's headroom back; nothing is shipped
 A reservation expires on its own after the hours `reserve --expires-in` gave it.
+list     the reservations in id order (with --format json, csv or table); --after the last id
+         of one page gives the next
+)";
+
+constexpr const char* kShipmentsHelp =
+    R"(usage: tierguard --db PATH shipments list [--consignee ID] [--from DATE] [--to DATE]
+                 [--after ID] [--limit N]
+The recorded shipments in id order, one line each: id, date, consignee, its party group, when
+it was recorded and the audit record that holds its decision (`audit prove ID`, `audit replay
+INDEX`). Dates are the orders' dates, both ends included; --after the last id of one page
+gives the next. --format json, csv or table.
 )";
 
 constexpr const char* kReportHelp = R"(usage: tierguard --db PATH caps
@@ -130,6 +145,7 @@ constexpr const char* kLicenseHelp = R"(usage: tierguard --db PATH license COMMA
   approve ID --approver WHO [--number N] [--from DATE]   (the approver may not be the requester)
   deny ID --approver WHO --reason TEXT
   return ID --approver WHO --reason TEXT                  (returned without action)
+  revoke NUMBER --reason TEXT     (no later order is licensed under it; what shipped stays)
   list | show NUMBER | applications
 )";
 
@@ -420,6 +436,42 @@ int Reservation(const tg::Session& session, const std::vector<std::string>& argv
   return kExitOk;
 }
 
+// `shipments list` and `reservation list`, with their filters and paging.
+int Movements(const tg::Session& session, const std::vector<std::string>& argv, bool reservations) {
+  const std::string name = reservations ? "reservation" : "shipments";
+  Args a;
+  std::string error;
+  std::vector<std::string> options = {"--consignee", "--from", "--to", "--after", "--limit"};
+  if (reservations) {
+    options.push_back("--state");
+  }
+  if (!ParseArgs(argv, options, {}, a, error)) {
+    return Fail(name + ": " + error + " (see " + name + " --help)");
+  }
+  if (a.positional.size() != 1 || a.positional[0] != "list") {
+    return Fail(name + ": the command is '" + name + " list' (see " + name + " --help)");
+  }
+  tg::MovementFilter filter{.reservations = reservations,
+                            .consignee = Opt(a, "--consignee"),
+                            .state = Opt(a, "--state"),
+                            .after = Opt(a, "--after")};
+  tg::Date from = tg::Date::Min();
+  tg::Date to = tg::Date::Min();
+  uint64_t limit = 0;
+  if (!DateOpt(a, "--from", from, error) || !DateOpt(a, "--to", to, error) ||
+      !IndexOpt(a, "--limit", limit, error)) {
+    return Fail(name + " list: " + error);
+  }
+  if (!Opt(a, "--from").empty()) {
+    filter.from = from;
+  }
+  if (!Opt(a, "--to").empty()) {
+    filter.to = to;
+  }
+  filter.limit = static_cast<size_t>(limit);
+  return PrintList(name + " list", session.ListMovements(filter));
+}
+
 int License(const tg::Session& session, const std::vector<std::string>& argv) {
   Args a;
   std::string error;
@@ -521,6 +573,20 @@ int License(const tg::Session& session, const std::vector<std::string>& argv) {
       return Refused("license " + verb, s);
     }
     std::printf("%s %s\n", verb == "deny" ? "denied" : "returned", id.c_str());
+    return kExitOk;
+  }
+  if (verb == "revoke") {
+    if (a.positional.size() != 2) {
+      return fail("needs one licence number");
+    }
+    if (!Need(a, {"--reason"}, error)) {
+      return fail(error);
+    }
+    tg::Status s = session.RevokeLicense(a.positional[1], Opt(a, "--reason"));
+    if (!s.ok()) {
+      return Refused("license revoke", s);
+    }
+    std::printf("revoked licence %s\n", a.positional[1].c_str());
     return kExitOk;
   }
   if (verb == "list" || verb == "applications") {
@@ -1116,33 +1182,34 @@ int Run(int argc, char** argv) {
                             return a == "--help" || a == "-h";
                           });
   if (wants_help) {
-    const char* help = command == "classify"                         ? kClassifyHelp
-                       : command == "determine"                      ? kDetermineHelp
-                       : command == "regimes"                        ? kRegimesHelp
-                       : command == "ship" || command == "reserve"   ? kShipHelp
-                       : command == "license"                        ? kLicenseHelp
-                       : command == "agreement"                      ? kAgreementHelp
-                       : command == "party"                          ? kPartyHelp
-                       : command == "veu"                            ? kVeuHelp
-                       : command == "nac"                            ? kNacHelp
-                       : command == "audit"                          ? kAuditHelp
-                       : command == "match"                          ? kMatchHelp
-                       : command == "screen"                         ? kScreenHelp
-                       : command == "lists"                          ? kListsHelp
-                       : command == "hits"                           ? kHitsHelp
-                       : command == "commit" || command == "release" ? kReservationHelp
-                       : command == "caps" || command == "check" || command == "alerts"
-                           ? kReportHelp
-                           : nullptr;
+    const char* help =
+        command == "classify"                                                     ? kClassifyHelp
+        : command == "determine"                                                  ? kDetermineHelp
+        : command == "regimes"                                                    ? kRegimesHelp
+        : command == "ship" || command == "reserve"                               ? kShipHelp
+        : command == "license"                                                    ? kLicenseHelp
+        : command == "agreement"                                                  ? kAgreementHelp
+        : command == "party"                                                      ? kPartyHelp
+        : command == "veu"                                                        ? kVeuHelp
+        : command == "nac"                                                        ? kNacHelp
+        : command == "audit"                                                      ? kAuditHelp
+        : command == "match"                                                      ? kMatchHelp
+        : command == "screen"                                                     ? kScreenHelp
+        : command == "lists"                                                      ? kListsHelp
+        : command == "hits"                                                       ? kHitsHelp
+        : command == "commit" || command == "release" || command == "reservation" ? kReservationHelp
+        : command == "shipments"                                                  ? kShipmentsHelp
+        : command == "caps" || command == "check" || command == "alerts"          ? kReportHelp
+                                                                                  : nullptr;
     if (help != nullptr) {
       std::fputs(help, stdout);
       return kExitOk;
     }
   }
   static const char* const kCommands[] = {
-      "classify", "determine", "regimes", "ship",  "reserve", "commit", "release",
-      "license",  "agreement", "party",   "caps",  "check",   "alerts", "veu",
-      "audit",    "match",     "screen",  "lists", "hits",    "nac"};
+      "classify",  "determine", "regimes", "ship",  "reserve",   "commit",     "release", "license",
+      "agreement", "party",     "caps",    "check", "alerts",    "veu",        "audit",   "match",
+      "screen",    "lists",     "hits",    "nac",   "shipments", "reservation"};
   if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands)) {
     return Fail("unknown command '" + command + "' (see tierguard --help)");
   }
@@ -1150,9 +1217,9 @@ int Run(int argc, char** argv) {
       (rest[0] == "keygen" || rest[0] == "verify" || rest[0] == "cosign")) {
     return AuditOffline(rest);
   }
-  static const char* const kNeedLedger[] = {"ship",      "reserve", "commit", "release", "license",
-                                            "agreement", "party",   "caps",   "check",   "alerts",
-                                            "veu",       "nac",     "audit",  "hits"};
+  static const char* const kNeedLedger[] = {
+      "ship",  "reserve", "commit", "release", "license", "agreement", "party",     "caps",
+      "check", "alerts",  "veu",    "nac",     "audit",   "hits",      "shipments", "reservation"};
   const bool needs_ledger =
       std::find(std::begin(kNeedLedger), std::end(kNeedLedger), command) != std::end(kNeedLedger) ||
       (command == "lists" && (rest.empty() || rest[0] != "diff"));
@@ -1183,6 +1250,9 @@ int Run(int argc, char** argv) {
   }
   if (command == "commit" || command == "release") {
     return Reservation(session, rest, command == "commit");
+  }
+  if (command == "shipments" || command == "reservation") {
+    return Movements(session, rest, command == "reservation");
   }
   if (command == "license") {
     return License(session, rest);

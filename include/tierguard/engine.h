@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -62,6 +63,17 @@ struct HitClearance {
   std::string entry_id;
   std::string reason;
   std::string expires;  // YYYY-MM-DD, or empty
+};
+
+// Which shipments (or reservations) a listing gives, in id order.
+struct MovementFilter {
+  bool reservations = false;  // the reservations (held, committed, released, expired)
+  std::string consignee;      // a consignee id; empty: any
+  std::string state;          // reservations: held | committed | released | expired; empty: any
+  std::optional<Date> from;   // order dates from (inclusive)
+  std::optional<Date> to;     // order dates to (inclusive)
+  std::string after;          // the last id of the previous page; empty: from the first
+  size_t limit = 0;           // at most this many; 0: all
 };
 
 struct ShipOptions {
@@ -218,10 +230,15 @@ class Session {
   // options.reserve) and adds "recorded": true|false to its decision. The same id sent twice is
   // recorded once; the second answer is the recorded decision with "duplicate": true.
   Result<StreamStats> ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options) const;
+  // The shipments or reservations `filter` selects: one JSON object each (id, kind, state, date,
+  // consignee, group, recorded_at, expires_at, audit_index: the record that holds its decision).
+  Result<std::vector<std::string>> ListMovements(const MovementFilter& filter) const;
   Status CommitReservation(std::string_view id) const;
   Status ReleaseReservation(std::string_view id) const;
 
   Status AddLicense(const License& license) const;
+  // No later order is licensed under a revoked licence; what shipped under it stays recorded.
+  Status RevokeLicense(std::string_view number, std::string_view reason) const;
   Result<std::vector<std::string>> ListLicences() const;  // one JSON object each, with balances
   Result<std::string> ShowLicense(std::string_view number) const;
   Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;

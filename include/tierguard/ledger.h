@@ -27,6 +27,7 @@ struct License {
   Date valid_to;
   std::string conditions;
   std::string state = "active";  // active | revoked
+  std::string revocation;        // why it was revoked (state "revoked")
   // Who approved it: the approver of the application it was issued on, else who recorded it
   // (filled by the ledger when empty). Decisions under it name them.
   std::string approved_by;

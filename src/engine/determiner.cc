@@ -203,6 +203,13 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
     if (named && l.number != req.license) {
       continue;
     }
+    if (l.state != "active") {
+      if (named) {
+        return FailedPrecondition("license: " + l.number + " is " + l.state +
+                                  (l.revocation.empty() ? "" : " (" + l.revocation + ")"));
+      }
+      continue;  // only an active licence licenses anything
+    }
     seen = true;
     const std::string gap = LicenceGap(l, req, regime, item.classification, party);
     if (!gap.empty()) {

@@ -341,6 +341,49 @@ Status Session::ReleaseReservation(std::string_view id) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.ReleaseReservation(id); });
 }
 
+Result<std::vector<std::string>> Session::ListMovements(const MovementFilter& filter) const {
+  static constexpr std::string_view kStates[] = {"held", "committed", "released", "expired"};
+  if (!filter.state.empty() &&
+      (!filter.reservations ||
+       std::find(std::begin(kStates), std::end(kStates), filter.state) == std::end(kStates))) {
+    return InvalidArgument("state: '" + filter.state +
+                           "' is none of held, committed, released, expired (of reservations)");
+  }
+  const std::string from = filter.from ? filter.from->ToString() : "";
+  const std::string to = filter.to ? filter.to->ToString() : "";
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        TG_RETURN_IF_ERROR(l.ForEachMovement(
+            filter.reservations, filter.after, [&](const ledger::Movement& m) -> Result<bool> {
+              const bool wanted = (filter.consignee.empty() || m.consignee == filter.consignee) &&
+                                  (filter.state.empty() || m.state == filter.state) &&
+                                  (from.empty() || m.date >= from) && (to.empty() || m.date <= to);
+              if (wanted) {
+                std::string json;
+                JsonWriter w(json);
+                w.BeginObject().Key("id").String(m.id).Key("kind").String(m.kind);
+                w.Key("state").String(m.state).Key("date").String(m.date);
+                w.Key("consignee").String(m.consignee).Key("group").String(m.group);
+                w.Key("recorded_at").Int(m.recorded_at);
+                if (filter.reservations) {
+                  w.Key("expires_at").Int(m.expires_at);
+                }
+                w.Key("audit_index").Int(static_cast<int64_t>(m.audit_index)).EndObject();
+                out.push_back(std::move(json));
+              }
+              return filter.limit == 0 || out.size() < filter.limit;
+            }));
+        return out;
+      },
+      Access::kRead);
+}
+
+Status Session::RevokeLicense(std::string_view number, std::string_view reason) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.RevokeLicense(number, reason); });
+}
+
 Status Session::AddLicense(const License& license) const {
   TG_RETURN_IF_ERROR(CheckReferences(*impl_, license.eccns, license.regime, "license"));
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddLicense(license); });

@@ -78,6 +78,16 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
            R"(", "consignee": {"id": ")" + consignee + R"(", "country": "AE"}, )" + extra +
            R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
   }
+  // A licence for 5,000 units of 3A090.a to consignee C-9 in the UAE, 2025 to 2026.
+  License LicenceForC9(const std::string& number) {
+    return License{.number = number,
+                   .eccns = {"3A090.a"},
+                   .destination = *engine_->ParseCountry("AE"),
+                   .consignee = "C-9",
+                   .quantity_limit = 5000,
+                   .valid_from = D("2025-01-01"),
+                   .valid_to = D("2026-12-31")};
+  }
   void ExpectConsistent() {
     auto report = session_->Check();
     ASSERT_THAT(report, IsOk());
@@ -126,13 +136,7 @@ TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
 }
 
 TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
-  License l{.number = "L-1",
-            .eccns = {"3A090.a"},
-            .destination = *engine_->ParseCountry("AE"),
-            .consignee = "C-9",
-            .quantity_limit = 5000,
-            .valid_from = D("2025-01-01"),
-            .valid_to = D("2026-12-31")};
+  const License l = LicenceForC9("L-1");
   ASSERT_THAT(session_->AddLicense(l), IsOk());
   EXPECT_THAT(session_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
   auto out = Ship(Order("A", "C-9", 3800, "", "2026-03-01", "us-ac-2026"));
@@ -154,6 +158,64 @@ TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
   EXPECT_THAT(out[0], HasSubstr("is for consignee C-9, not C-8"));
   EXPECT_THAT(*session_->ShowLicense("L-1"), HasSubstr("\"quantity_left\":1200"));  // unchanged
   ExpectConsistent();
+}
+
+TEST_P(LedgerTest, ARevokedLicenceLicensesNothingMoreAndWhatShippedStays) {
+  const License l = LicenceForC9("L-2");
+  ASSERT_THAT(session_->AddLicense(l), IsOk());
+  auto out = Ship(Order("A", "C-9", 100, "", "2026-03-01", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"L-2\""));
+  EXPECT_THAT(session_->RevokeLicense("L-2", ""), StatusIs(StatusCode::kInvalidArgument, "reason"));
+  EXPECT_THAT(session_->RevokeLicense("L-404", "end user diverted chips"),
+              StatusIs(StatusCode::kNotFound));
+  ASSERT_THAT(session_->RevokeLicense("L-2", "end user diverted chips"), IsOk());
+  EXPECT_THAT(session_->RevokeLicense("L-2", "again"),
+              StatusIs(StatusCode::kFailedPrecondition, "revoked already"));
+  auto show = session_->ShowLicense("L-2");
+  ASSERT_THAT(show, IsOk());
+  EXPECT_THAT(*show, HasSubstr("\"state\":\"revoked\""));
+  EXPECT_THAT(*show, HasSubstr("\"revocation\":\"end user diverted chips\""));
+  EXPECT_THAT(*show, HasSubstr("\"quantity_used\":100"));  // what shipped under it stays
+  out = Ship(Order("B", "C-9", 100, "", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("\"outcome\":\"license_required\""));
+  out = Ship(Order("C", "C-9", 100, R"("license": "L-2", )", "2026-03-02", "us-ac-2026"));
+  EXPECT_THAT(out[0], HasSubstr("L-2 is revoked (end user diverted chips)"));
+  EXPECT_THAT(out[0], HasSubstr("\"error\""));  // an error line: nothing recorded
+  auto shipped = session_->ListMovements({});
+  ASSERT_THAT(shipped, IsOk());
+  EXPECT_EQ(shipped->size(), 1u);
+  ExpectConsistent();  // the ledger's licence row is the one its log rebuilds
+}
+
+TEST_P(LedgerTest, ShipmentsAndReservationsListByConsigneeDateStateAndPage) {
+  Ship(Order("S1", "C-1", 10, "", "2025-06-01") + Order("S2", "C-2", 10, "", "2025-06-02") +
+       Order("S3", "C-1", 10, "", "2025-06-03"));
+  Ship(Order("R1", "C-1", 10, "", "2025-06-04") + Order("R2", "C-2", 10, "", "2025-06-05"),
+       /*reserve=*/true);
+  ASSERT_THAT(session_->ReleaseReservation("R2"), IsOk());
+  auto ids = [&](const MovementFilter& filter) {
+    std::vector<std::string> out;
+    auto rows = session_->ListMovements(filter);
+    EXPECT_THAT(rows, IsOk());
+    for (const std::string& row : rows ? *rows : std::vector<std::string>{}) {
+      const size_t at = row.find("\"id\":\"") + 6;
+      out.push_back(row.substr(at, row.find('"', at) - at));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids({}), (V{"S1", "S2", "S3"}));
+  EXPECT_EQ(ids({.consignee = "C-1"}), (V{"S1", "S3"}));
+  EXPECT_EQ(ids({.from = D("2025-06-02"), .to = D("2025-06-02")}), (V{"S2"}));
+  EXPECT_EQ(ids({.limit = 2}), (V{"S1", "S2"}));
+  EXPECT_EQ(ids({.after = "S2"}), (V{"S3"}));
+  EXPECT_EQ(ids({.reservations = true}), (V{"R1", "R2"}));
+  EXPECT_EQ(ids({.reservations = true, .state = "held"}), (V{"R1"}));
+  EXPECT_EQ(ids({.reservations = true, .state = "released"}), (V{"R2"}));
+  EXPECT_THAT(session_->ListMovements({.state = "held"}),
+              StatusIs(StatusCode::kInvalidArgument, "of reservations"));
+  EXPECT_THAT(session_->ListMovements({.reservations = true, .state = "lost"}),
+              StatusIs(StatusCode::kInvalidArgument, "'lost'"));
 }
 
 TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprove) {

@@ -94,9 +94,7 @@ void View::Added(const std::string& key, int64_t delta) {
 
 Result<const std::vector<License>*> View::Licences() {
   if (!licences_) {
-    TG_ASSIGN_OR_RETURN(std::vector<License> list, LoadAll<License>(txn_, Table::kLicences));
-    std::erase_if(list, [](const License& l) { return l.state != "active"; });
-    licences_ = std::move(list);
+    TG_ASSIGN_OR_RETURN(licences_, LoadAll<License>(txn_, Table::kLicences));
   }
   return &*licences_;
 }
@@ -257,6 +255,22 @@ Status Ledger::AddLicense(const License& license_in) {
   const std::string json = ToJson(license);
   TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicences, license.number, json, "licence"));
   return Log("licence.add", license.number, json);
+}
+
+Status Ledger::RevokeLicense(std::string_view number, std::string_view reason) {
+  if (reason.empty()) {
+    return InvalidArgument("license.revocation: a reason is required");
+  }
+  TG_ASSIGN_OR_RETURN(License license, GetLicense(number));
+  if (license.state != "active") {
+    return FailedPrecondition("license: licence '" + license.number + "' is " + license.state +
+                              " already");
+  }
+  license.state = "revoked";
+  license.revocation = std::string(reason);
+  const std::string json = ToJson(license);
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kLicences, license.number, json));
+  return Log("licence.revoke", license.number, json);
 }
 
 Result<std::vector<License>> Ledger::Licences() { return LoadAll<License>(txn_, Table::kLicences); }
@@ -579,6 +593,19 @@ Result<std::optional<Movement>> Ledger::FindShipment(std::string_view id) {
   Movement m;
   TG_RETURN_IF_ERROR(FromJson(*value, id, m));
   return std::optional<Movement>(std::move(m));
+}
+
+Status Ledger::ForEachMovement(bool reservations, std::string_view after,
+                               const std::function<Result<bool>(const Movement&)>& visit) {
+  return txn_.ForEach(reservations ? Table::kReservations : Table::kShipments, "", after,
+                      [&](std::string_view key, std::string_view value) -> Result<bool> {
+                        if (!after.empty() && key == after) {
+                          return true;  // from the first id after it
+                        }
+                        Movement m;
+                        TG_RETURN_IF_ERROR(FromJson(value, key, m));
+                        return visit(m);
+                      });
 }
 
 Result<std::optional<Movement>> Ledger::FindReservation(std::string_view id) {

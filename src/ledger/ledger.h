@@ -7,6 +7,7 @@
 // Not thread-safe; one Ledger per transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,8 @@ class View {
   Result<int64_t> Counter(const std::string& key);
   // Applies a delta to the cached value after the caller wrote it to the store.
   void Added(const std::string& key, int64_t delta);
+  // Every licence, revoked ones too (so that an order naming one is told so); only an
+  // active licence licenses anything.
   Result<const std::vector<License>*> Licences();
   Result<const std::vector<Veu>*> Veus();
   Result<const std::vector<Notification>*> Notifications();
@@ -67,6 +70,11 @@ class Ledger {
 
   // Licences. AddLicense: AlreadyExists for a taken number, InvalidArgument for bad fields.
   Status AddLicense(const License& license);
+  // Revokes an active licence (logged as "licence.revoke" with the licence as it now stands):
+  // no later order is licensed under it; what was shipped under it stays. InvalidArgument
+  // without a reason, NotFound for an unknown number, FailedPrecondition when it is revoked
+  // already.
+  Status RevokeLicense(std::string_view number, std::string_view reason);
   Result<std::vector<License>> Licences();
   Result<License> GetLicense(std::string_view number);  // NotFound
   // Remaining balance (limit − used) per kind, for display; -1 when unlimited.
@@ -125,6 +133,10 @@ class Ledger {
 
   // Shipments and reservations.
   Result<std::optional<Movement>> FindShipment(std::string_view id);
+  // The shipments (or the reservations) in id order, from the first id after `after` (empty:
+  // the first), read one at a time; `visit` returns false to stop.
+  Status ForEachMovement(bool reservations, std::string_view after,
+                         const std::function<Result<bool>(const Movement&)>& visit);
   Result<std::optional<Movement>> FindReservation(std::string_view id);
   // Stores the shipment and applies its deltas. AlreadyExists when the id is recorded.
   Status RecordShipment(const Movement& shipment);

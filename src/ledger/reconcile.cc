@@ -192,6 +192,8 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
   } else if (kind == "licence.add") {
     SetRow(Table::kLicences, id, *body, index);
     s = AddLimits(kind, id, *body);
+  } else if (kind == "licence.revoke") {
+    SetRow(Table::kLicences, id, *body, index);
   } else if (kind.starts_with("application.")) {
     SetRow(Table::kApplications, id, *body, index);
   } else if (kind == "veu.add") {

@@ -129,7 +129,11 @@ std::string ToJson(const License& r) {
   w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
   w.Key("tpp_limit").Number(r.tpp_limit).Key("valid_from").String(r.valid_from.ToString());
   w.Key("valid_to").String(r.valid_to.ToString()).Key("conditions").String(r.conditions);
-  w.Key("state").String(r.state).Key("approved_by").String(r.approved_by).EndObject();
+  w.Key("state").String(r.state).Key("approved_by").String(r.approved_by);
+  if (!r.revocation.empty()) {  // only revoked licences carry it: the others' bytes stay
+    w.Key("revocation").String(r.revocation);
+  }
+  w.EndObject();
   return out;
 }
 
@@ -148,6 +152,7 @@ Status FromJson(std::string_view json, std::string_view key, License& r) {
   r.conditions = rd.Str("conditions");
   r.state = rd.Str("state");
   r.approved_by = rd.OptStr("approved_by");  // absent from licences recorded before it was kept
+  r.revocation = rd.OptStr("revocation");
   return rd.Done();
 }
 

@@ -2,6 +2,7 @@
 """The ledger commands as a compliance officer runs them: each refused command exits 1 with a
 message naming what is wrong, and changes nothing (the ledger's listings are the same before
 and after). Usage: ledger_cli.py TIERGUARD_BINARY"""
+import json
 import os
 import subprocess
 import sys
@@ -108,6 +109,21 @@ def main():
         expect_ok("veu", "add", "--id", "V-4", "--kind", "universal", "--holder", "C-1",
                   "--headquarters", "US", "--total-tpp", "1e9", "--location", "AE: Abu Dhabi 1",
                   "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from", "2025-01-01")
+        # Listings of what shipped and what was held, and a licence revoked.
+        listed = expect_ok("reservation", "list", "--state", "committed").stdout
+        if [json.loads(line)["id"] for line in listed.splitlines()] != ["R1"]:
+            failures.append("reservation list --state committed: " + listed)
+        expect_refused("is none of held, committed", "reservation", "list", "--state", "lost")
+        expect_refused("--limit: 'many' is not a whole number", "shipments", "list", "--limit",
+                       "many", code=2)
+        table = expect_ok("--format", "table", "shipments", "list").stdout
+        if not table.startswith("id ") or "R1" not in table:
+            failures.append("shipments list --format table: " + table)
+        expect_refused("--reason is required", "license", "revoke", "L-1", "--reason", "", code=2)
+        expect_ok("license", "revoke", "L-1", "--reason", "end user diverted chips")
+        expect_refused("L-1 is revoked (end user diverted chips)", "ship",
+                       stdin=ship.replace("6000", "10"))
+        expect_refused("revoked already", "license", "revoke", "L-1", "--reason", "again")
         check = run("check")
         if check.returncode != 0 or "consistent" not in check.stdout:
             failures.append("check: " + check.stdout)
