@@ -60,7 +60,7 @@ clear   records a reviewer's decision that a party's hit on a list entry is a fa
         name alone, which may be anyone's) and to the entry as it stands: the hit then shows as
         cleared in decisions and does not change their outcome, until the entry changes in a
         later list version or DATE passes. Refused when the party has no hit on the entry.
-        Logged in the audit log; the reviewer is TIERGUARD_ACTOR (or $USER).
+        Logged in the audit log; the reviewer is who --as names (else $TIERGUARD_ACTOR, $USER).
 revoke  withdraws a clearance (logged, with the reason).
 list    the clearances on record
 open    the hits of the parties on record that no clearance covers
