@@ -12,7 +12,7 @@
 
 #include "tierguard/engine.h"
 
-#include "cli/list_format.h"
+#include "list_format.h"
 
 namespace tg::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/list_format.h"
+#include "list_format.h"
 
 #include <algorithm>
 #include <map>

@@ -21,8 +21,8 @@
 #include "tierguard/engine.h"
 #include "tierguard/text.h"
 
-#include "cli/args.h"
-#include "cli/screen_commands.h"
+#include "args.h"
+#include "screen_commands.h"
 
 namespace {
 

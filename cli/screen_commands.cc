@@ -1,8 +1,6 @@
-#include "cli/screen_commands.h"
+#include "screen_commands.h"
 
-#include "src/screen/scorer.h"
-
-#include "cli/args.h"
+#include "args.h"
 
 namespace tg::cli {
 
@@ -69,7 +67,7 @@ open    the hits of the parties on record that no clearance covers
 namespace {
 
 bool ThresholdOpt(Args& a, double& threshold, std::string& error) {
-  threshold = screen::kDefaultThreshold;
+  threshold = kDefaultScreeningThreshold;
   if (!NumberOpt(a, "--threshold", threshold, error)) {
     return false;
   }

@@ -194,6 +194,10 @@ struct ItemDecision {
 };
 
 // A restricted-party list entry that one of the request's parties matched.
+// The one default screening threshold: a name score at or above it is a match (screen hits,
+// `match`, the hits that decide). Chosen as docs/screening-quality.md describes.
+inline constexpr double kDefaultScreeningThreshold = 0.80;
+
 struct ScreeningHit {
   std::string party;  // exporter | consignee | end_user
   std::string party_name;

@@ -12,10 +12,10 @@
 #include "src/common/country_table.h"
 #include "src/common/digest.h"
 #include "src/common/files.h"
-#include "src/engine/document_reader.h"
+#include "src/decide/document_reader.h"
+#include "src/decide/output.h"
+#include "src/decide/request_json.h"
 #include "src/engine/engine_impl.h"
-#include "src/engine/output.h"
-#include "src/engine/request_json.h"
 #include "src/ledger/ledger.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/regime_set.h"
@@ -58,21 +58,6 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
 
 }  // namespace
 
-Result<int64_t> BatchState::Used(const std::string& key) const {
-  int64_t recorded = 0;
-  if (view_ != nullptr) {
-    TG_ASSIGN_OR_RETURN(recorded, view_->Counter(key));
-  }
-  auto it = used_.find(key);
-  return recorded + (it == used_.end() ? 0 : it->second);
-}
-
-Status BatchState::Add(const std::string& key, int64_t amount) {
-  int64_t& used = used_[key];
-  TG_ASSIGN_OR_RETURN(used, CheckedAdd(used, amount, key));
-  return Status::Ok();
-}
-
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Session::Session(const Engine& engine, SessionOptions options)
@@ -94,7 +79,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                                    data + "/chips.csv"));
   // A broken regime file stops the commands that decide, not the ledger and audit commands.
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
-  impl->determiner = std::make_unique<engine::Determiner>(impl->classifier, impl->regimes,
+  impl->determiner = std::make_unique<decide::Determiner>(impl->classifier, impl->regimes,
                                                           &impl->controls, &impl->letters);
   impl->data_dir = data;
   impl->regimes_dir = regimes;
@@ -114,7 +99,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 
 Result<Request> Engine::ParseRequest(std::string_view json, int line) const {
   Request r;
-  TG_RETURN_IF_ERROR(engine::ParseRequestJson(json, impl_->countries, line, r));
+  TG_RETURN_IF_ERROR(decide::ParseRequestJson(json, impl_->countries, line, r));
   return r;
 }
 
@@ -167,7 +152,7 @@ void Engine::Decide(const Request& request, BatchState& batch, Decision& out) co
 }
 
 void Engine::FormatDecision(const Decision& decision, std::string& out) const {
-  engine::WriteDecisionJson(decision, out);
+  decide::WriteDecisionJson(decision, out);
 }
 
 Result<classify::ClassifyOptions> Engine::Impl::ClassifyOptionsFor(
@@ -193,8 +178,8 @@ Result<store::Store*> Engine::Impl::Ledger() const {
 
 Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
-  engine::DocumentReader reader(in);
-  engine::LineSink sink(out);
+  decide::DocumentReader reader(in);
+  decide::LineSink sink(out);
   StreamStats stats;
   BatchState batch;
   // With a ledger, the recorded history counts too: read it in a transaction that is never
@@ -227,11 +212,11 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
     if (!read_error.ok()) {
       request.id.clear();  // not parsed: the error must not carry the previous line's id
     }
-    Status s = read_error.ok() ? engine::ParseRequestJson(doc, impl_->countries, line, request)
+    Status s = read_error.ok() ? decide::ParseRequestJson(doc, impl_->countries, line, request)
                                : read_error;
     if (!s.ok()) {
       ++stats.errors;
-      engine::WriteErrorJson(request.id, line, s, sink.Buffer());
+      decide::WriteErrorJson(request.id, line, s, sink.Buffer());
       sink.EndLine();
       continue;
     }
@@ -245,7 +230,7 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
         ++by_authorization[decision.authorization];
       }
     }
-    engine::WriteDecisionJson(decision, sink.Buffer());
+    decide::WriteDecisionJson(decision, sink.Buffer());
     sink.EndLine();
   }
   if (!read_error.ok()) {
@@ -269,8 +254,8 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
 Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
                                            std::string_view regime_id) const {
   TG_ASSIGN_OR_RETURN(classify::ClassifyOptions options, impl_->ClassifyOptionsFor(regime_id));
-  engine::DocumentReader reader(in);
-  engine::LineSink sink(out);
+  decide::DocumentReader reader(in);
+  decide::LineSink sink(out);
   StreamStats stats;
   std::string doc;
   int line = 0;
@@ -281,20 +266,20 @@ Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date a
     ++stats.lines;
     if (!read_error.ok()) {
       ++stats.errors;
-      engine::WriteErrorJson("", line, read_error, sink.Buffer());
+      decide::WriteErrorJson("", line, read_error, sink.Buffer());
       sink.EndLine();
       continue;
     }
-    Status s = engine::ParseItemJson(doc, impl_->countries, "item", item);
+    Status s = decide::ParseItemJson(doc, impl_->countries, "item", item);
     if (s.ok()) {
       s = impl_->classifier.Classify(item, as_of, options, "item", cls);
     }
     if (!s.ok()) {
       ++stats.errors;
-      engine::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.Buffer());
+      decide::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.Buffer());
     } else {
       ++stats.by_outcome[std::string(cls.eccn)];
-      engine::WriteClassificationJson(cls, sink.Buffer());
+      decide::WriteClassificationJson(cls, sink.Buffer());
     }
     sink.EndLine();
   }
@@ -313,7 +298,7 @@ Result<std::string> Engine::ClassifyPart(std::string_view part, Date as_of,
   Classification cls;
   TG_RETURN_IF_ERROR(impl_->classifier.Classify(item, as_of, options, "part", cls));
   std::string out;
-  engine::WriteClassificationJson(cls, out);
+  decide::WriteClassificationJson(cls, out);
   return out;
 }
 
@@ -332,7 +317,7 @@ Result<std::string> Engine::ShowRegime(std::string_view id, Date as_of) const {
   if (r == nullptr) {
     return NotFound("unknown regime '" + std::string(id) + "'");
   }
-  return engine::DescribeRegime(*r, as_of, impl_->classifier.eccns());
+  return decide::DescribeRegime(*r, as_of, impl_->classifier.eccns());
 }
 
 Result<Country> Engine::ParseCountry(std::string_view text) const {

@@ -13,9 +13,9 @@
 #include "src/audit/note.h"
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
+#include "src/decide/output.h"
+#include "src/decide/request_json.h"
 #include "src/engine/engine_impl.h"
-#include "src/engine/output.h"
-#include "src/engine/request_json.h"
 #include "src/ledger/ledger.h"
 #include "src/ledger/reconcile.h"
 #include "src/regime/regime_set.h"
@@ -180,7 +180,7 @@ Result<Session::Replay> Session::AuditReplay(uint64_t index) const {
     regime = kept.get();
   }
   Request request;
-  TG_RETURN_IF_ERROR(engine::ParseRequestJson(request_text, impl_->countries, 0, request));
+  TG_RETURN_IF_ERROR(decide::ParseRequestJson(request_text, impl_->countries, 0, request));
   ledger::View view(*rebuilt);
   BatchState batch;
   batch.set_view(&view);
@@ -190,7 +190,7 @@ Result<Session::Replay> Session::AuditReplay(uint64_t index) const {
   if (!decision.error.ok()) {
     return decision.error;
   }
-  engine::WriteDecisionJson(decision, out.replayed);
+  decide::WriteDecisionJson(decision, out.replayed);
   // A structuring alert is added by the ledger after the decision; it is not part of it.
   std::string logged = out.logged;
   const size_t alert = logged.find(",{\"rule\":\"structuring-alert\"");

@@ -9,7 +9,7 @@
 
 #include "src/classify/classifier.h"
 #include "src/common/country_table.h"
-#include "src/engine/determiner.h"
+#include "src/decide/determiner.h"
 #include "src/ledger/ledger.h"
 #include "src/regime/controls.h"
 #include "src/regime/country_groups.h"
@@ -31,7 +31,7 @@ struct Engine::Impl {
   regime::Controls controls;  // Parts 744 and 746, on top of every regime
   regime::Letters letters;    // company-specific is-informed letters, on top of every regime
   Status regimes_error;       // why the regime files did not load
-  std::unique_ptr<engine::Determiner> determiner;
+  std::unique_ptr<decide::Determiner> determiner;
   std::string data_dir;
   std::string regimes_dir;
   std::unique_ptr<store::Store> store;  // null: no ledger

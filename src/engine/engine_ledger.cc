@@ -9,10 +9,10 @@
 
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
-#include "src/engine/document_reader.h"
+#include "src/decide/document_reader.h"
+#include "src/decide/output.h"
+#include "src/decide/request_json.h"
 #include "src/engine/engine_impl.h"
-#include "src/engine/output.h"
-#include "src/engine/request_json.h"
 #include "src/ledger/ledger.h"
 
 namespace tg {
@@ -173,7 +173,7 @@ Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
     TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
     TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *read));
   }
-  engine::DocumentReader reader(in);
+  decide::DocumentReader reader(in);
   StreamStats stats;
   std::string batch_out;  // the open batch's answers, written only after it commits
   batch_out.reserve(4 << 20);
@@ -230,14 +230,14 @@ Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
       ++stats.lines;
       auto fail_line = [&](const Status& s) {
         ++stats.errors;
-        engine::WriteErrorJson(request.id, line, s, batch_out);
+        decide::WriteErrorJson(request.id, line, s, batch_out);
         batch_out += '\n';
       };
       if (!docs[k].refused.ok()) {
         request.id.clear();  // not parsed: the error must not carry the previous line's id
       }
       Status s = docs[k].refused.ok()
-                     ? engine::ParseRequestJson(doc, impl_->countries, line, request)
+                     ? decide::ParseRequestJson(doc, impl_->countries, line, request)
                      : docs[k].refused;
       if (!s.ok()) {
         fail_line(s);
@@ -279,7 +279,7 @@ Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
         TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, ledger, decision));
       }
       json.clear();
-      engine::WriteDecisionJson(decision, json);
+      decide::WriteDecisionJson(decision, json);
       // The answer, then the stored decision (moved, not copied).
       batch_out += json;
       AppendField(batch_out, options.reserve ? "reserved" : "recorded", allowed ? "true" : "false");

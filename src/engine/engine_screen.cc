@@ -9,9 +9,9 @@
 #include "src/common/files.h"
 #include "src/common/json_writer.h"
 #include "src/common/text.h"
-#include "src/engine/document_reader.h"
+#include "src/decide/document_reader.h"
+#include "src/decide/output.h"
 #include "src/engine/engine_impl.h"
-#include "src/engine/output.h"
 #include "src/ledger/ledger.h"
 #include "src/screen/index.h"
 #include "src/screen/lists.h"
@@ -43,8 +43,8 @@ Status StringField(simdjson::dom::object obj, std::string_view key, bool require
 
 Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double threshold) const {
   TG_ASSIGN_OR_RETURN(const Impl::ScreeningTools* tools, impl_->Screening());
-  engine::DocumentReader reader(in);
-  engine::LineSink sink(out);
+  decide::DocumentReader reader(in);
+  decide::LineSink sink(out);
   simdjson::dom::parser parser;
   StreamStats stats;
   std::string doc;
@@ -83,7 +83,7 @@ Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double th
     std::string& buf = sink.Buffer();
     if (!score) {
       ++stats.errors;
-      engine::WriteErrorJson("", line, score.status().WithPrefix("line " + std::to_string(line)),
+      decide::WriteErrorJson("", line, score.status().WithPrefix("line " + std::to_string(line)),
                              buf);
     } else {
       const bool match = *score >= threshold;
@@ -158,8 +158,8 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
   for (const screen::ScreeningList& list : lists) {
     TG_RETURN_IF_ERROR(index->Add(list).status());
   }
-  engine::DocumentReader reader(in);
-  engine::LineSink sink(out);
+  decide::DocumentReader reader(in);
+  decide::LineSink sink(out);
   simdjson::dom::parser parser;
   StreamStats stats;
   std::string doc;
@@ -225,7 +225,7 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
     }
     if (!hits) {
       ++stats.errors;
-      engine::WriteErrorJson(
+      decide::WriteErrorJson(
           query.id, line, hits.error().WithPrefix("line " + std::to_string(line)), sink.Buffer());
     } else {
       ++stats.by_outcome[hits->empty() ? "clear" : "hit"];

@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "src/engine/document_reader.h"
+#include "src/decide/document_reader.h"
 #include "testing/status_matchers.h"
 #include "testing/stream.h"
 
@@ -201,11 +201,11 @@ TEST(Engine, KeysGivenTwiceAndOverLongIdsAreErrors) {
 // and the lines after it are read. A byte-order mark is skipped; a NUL does not end a line.
 TEST(DocumentReader, RefusesOversizedLinesAndReadsOn) {
   std::string input = "\xEF\xBB\xBF{\"a\":1}\n";
-  input += "{\"big\":\"" + std::string(engine::kMaxDocumentBytes, 'x') + "\"}\n";
+  input += "{\"big\":\"" + std::string(decide::kMaxDocumentBytes, 'x') + "\"}\n";
   input += std::string("{\"b\":2}\0tail", 12) + "\n";
   std::FILE* in = fmemopen(input.data(), input.size(), "rb");
   ASSERT_NE(in, nullptr);
-  engine::DocumentReader reader(in);
+  decide::DocumentReader reader(in);
   std::string doc;
   int line = 0;
   Status error;

@@ -18,14 +18,14 @@
 #include <vector>
 
 #include "tierguard/status.h"
+#include "tierguard/types.h"
 
 #include "src/screen/normalize.h"
 
 namespace tg::screen {
 
-// The one default threshold: a score at or above it is a match (screen hits, `match`).
-// Chosen as docs/screening-quality.md describes.
-inline constexpr double kDefaultThreshold = 0.80;
+// The default threshold (tierguard/types.h): a score at or above it is a match.
+inline constexpr double kDefaultThreshold = kDefaultScreeningThreshold;
 
 // What kind of party a name is of, as far as known. Company and vessel names are made of
 // common words, and two different words there are two different names ("Mining" and "Dining");

@@ -1,4 +1,4 @@
-#include "src/engine/request_json.h"
+#include "src/decide/request_json.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,7 @@
 #include "src/screen/party_screener.h"
 #include "src/screen/similarity.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 namespace {
 
@@ -663,4 +663,4 @@ Result<std::vector<std::string>> SplitJsonArray(std::string_view json) {
   return out;
 }
 
-}  // namespace tg::engine
+}  // namespace tg::decide

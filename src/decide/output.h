@@ -9,7 +9,7 @@
 #include "src/classify/classifier.h"
 #include "src/regime/regime.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 // Buffered line output to a FILE*, written in 1 MiB blocks (Flush writes the rest).
 class LineSink {
@@ -45,4 +45,4 @@ void WriteErrorJson(std::string_view id, int line, const Status& error, std::str
 std::string DescribeRegime(const regime::Regime& r, Date as_of,
                            const std::vector<std::string>& eccns);
 
-}  // namespace tg::engine
+}  // namespace tg::decide

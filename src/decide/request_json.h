@@ -9,7 +9,7 @@
 
 #include "src/common/country_table.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 // Parses one request object. `line` > 0 prefixes errors with "line N: ".
 Status ParseRequestJson(std::string_view json, const CountryTable& countries, int line,
@@ -22,4 +22,4 @@ Status ParseItemJson(std::string_view json, const CountryTable& countries, std::
 // The elements of a JSON array as raw JSON texts; InvalidArgument when it is not an array.
 Result<std::vector<std::string>> SplitJsonArray(std::string_view json);
 
-}  // namespace tg::engine
+}  // namespace tg::decide

@@ -16,7 +16,7 @@
 #include "src/regime/letters.h"
 #include "src/regime/regime_set.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 class Determiner {
  public:
@@ -92,4 +92,4 @@ class Determiner {
   const regime::Letters* letters_;
 };
 
-}  // namespace tg::engine
+}  // namespace tg::decide

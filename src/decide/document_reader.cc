@@ -1,11 +1,11 @@
-#include "src/engine/document_reader.h"
+#include "src/decide/document_reader.h"
 
 #include <cstring>
 
 #include "src/common/text.h"
-#include "src/engine/request_json.h"
+#include "src/decide/request_json.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 namespace {
 
@@ -186,4 +186,4 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
   return false;
 }
 
-}  // namespace tg::engine
+}  // namespace tg::decide

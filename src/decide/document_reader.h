@@ -12,7 +12,7 @@
 
 #include "tierguard/status.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 // The largest request (or item, or query) accepted: far above any real order line.
 inline constexpr size_t kMaxDocumentBytes = 1 << 20;
@@ -50,4 +50,4 @@ class DocumentReader {
   size_t next_element_ = 0;
 };
 
-}  // namespace tg::engine
+}  // namespace tg::decide

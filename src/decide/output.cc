@@ -1,11 +1,11 @@
-#include "src/engine/output.h"
+#include "src/decide/output.h"
 
 #include <cmath>
 #include <cstdio>
 
 #include "src/common/json_writer.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 namespace {
 
@@ -447,4 +447,4 @@ std::string DescribeRegime(const regime::Regime& r, Date as_of,
   return out;
 }
 
-}  // namespace tg::engine
+}  // namespace tg::decide

@@ -1,4 +1,4 @@
-#include "src/engine/determiner.h"
+#include "src/decide/determiner.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "src/common/text.h"
 #include "src/ledger/ledger.h"
 
-namespace tg::engine {
+namespace tg::decide {
 
 namespace {
 
@@ -966,4 +966,4 @@ void Determiner::DecideUnder(const regime::Regime& regime_ref, const Request& re
   }
 }
 
-}  // namespace tg::engine
+}  // namespace tg::decide
