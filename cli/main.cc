@@ -22,6 +22,7 @@
 #include "tierguard/text.h"
 
 #include "args.h"
+#include "progress.h"
 #include "screen_commands.h"
 
 namespace {
@@ -307,7 +308,9 @@ int Determine(const tg::Engine& engine, const std::vector<std::string>& argv) {
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  auto stats = engine.DetermineStream(in, out);
+  ProgressLine progress("decided");
+  auto stats = engine.DetermineStream(in, out, progress.Fn());
+  progress.Finish();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (in != stdin) {
@@ -406,7 +409,9 @@ int Ship(const tg::Session& session, const std::vector<std::string>& argv, bool 
     return Fail(std::string(name) + ": " + error);
   }
   const auto start = std::chrono::steady_clock::now();
-  auto stats = session.ShipStream(in, stdout, options);
+  ProgressLine progress(reserve ? "decided and held" : "decided and recorded");
+  auto stats = session.ShipStream(in, stdout, options, progress.Fn());
+  progress.Finish();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (in != stdin) {

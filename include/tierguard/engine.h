@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -87,6 +88,10 @@ struct ShipOptions {
   int64_t expires_at = 0;  // reservations: unix time after which an uncommitted hold lapses
 };
 
+// Told how many lines a stream has decided so far: every 4,096 lines, for a progress display.
+// Empty: nothing is told.
+using ProgressFn = std::function<void(int64_t lines_decided)>;
+
 struct RegimeSummary {
   std::string id;
   std::string title;
@@ -126,7 +131,8 @@ class Engine {
 
   // Reads requests (one JSON object, a JSON array, or JSON Lines) and writes one decision
   // per request, one per line, in input order. Returns per-outcome counts.
-  Result<StreamStats> DetermineStream(std::FILE* in, std::FILE* out) const;
+  Result<StreamStats> DetermineStream(std::FILE* in, std::FILE* out,
+                                      const ProgressFn& progress = {}) const;
 
   // Classifies items given as JSON (an array, JSON Lines, or one object), writing one JSON
   // object per item. `regime` (optional) pins the regime's classification versions.
@@ -199,7 +205,8 @@ class Session {
   // Like DetermineStream, but records each allowed request (or holds it, with
   // options.reserve) and adds "recorded": true|false to its decision. The same id sent twice is
   // recorded once; the second answer is the recorded decision with "duplicate": true.
-  Result<StreamStats> ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options) const;
+  Result<StreamStats> ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options,
+                                 const ProgressFn& progress = {}) const;
   // The shipments or reservations `filter` selects: one JSON object each (id, kind, state, date,
   // consignee, group, recorded_at, expires_at, audit_index: the record that holds its decision).
   Result<std::vector<std::string>> ListMovements(const MovementFilter& filter) const;

@@ -176,7 +176,8 @@ Result<store::Store*> Engine::Impl::Ledger() const {
   return store.get();
 }
 
-Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const {
+Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out,
+                                            const ProgressFn& progress) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   decide::DocumentReader reader(in);
   decide::LineSink sink(out);
@@ -209,6 +210,9 @@ Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out) const
   std::unordered_map<std::string, int64_t> by_authorization;
   while (reader.Next(doc, line, read_error)) {
     ++stats.lines;
+    if (progress && stats.lines % kProgressEvery == 0) {
+      progress(stats.lines);
+    }
     if (!read_error.ok()) {
       request.id.clear();  // not parsed: the error must not carry the previous line's id
     }

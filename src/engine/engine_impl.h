@@ -63,6 +63,10 @@ struct Engine::Impl {
 
 enum class Access : uint8_t { kRead, kWrite };
 
+// How often the streams tell their ProgressFn: often enough for a display, rarely enough to
+// cost nothing.
+inline constexpr int64_t kProgressEvery = 4096;
+
 // Runs `fn(ledger)` in one transaction, as the session's actor by its clock; a write
 // transaction commits when `fn` succeeds, a read transaction takes no write lock and is
 // discarded.

@@ -160,8 +160,8 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 
 }  // namespace
 
-Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
-                                        const ShipOptions& options) const {
+Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options,
+                                        const ProgressFn& progress) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   if (options.batch_size == 0) {
@@ -228,6 +228,9 @@ Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out,
       const std::string& doc = docs[k].text;
       line = docs[k].line;
       ++stats.lines;
+      if (progress && stats.lines % kProgressEvery == 0) {
+        progress(stats.lines);
+      }
       auto fail_line = [&](const Status& s) {
         ++stats.errors;
         decide::WriteErrorJson(request.id, line, s, batch_out);

@@ -44,6 +44,21 @@ constexpr const char* kUaeOrder =
     R"({"id": "o1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
     R"("consignee": {"id": "C-77", "country": "AE"}, "items": [{"part": "H100", "quantity": 1000}]})";
 
+TEST(Engine, ALongStreamTellsItsProgress) {
+  auto engine = OpenEngine();
+  ASSERT_NE(engine, nullptr);
+  std::string input;
+  for (int i = 0; i < 9000; ++i) {
+    input += std::string(kUaeOrder) + "\n";
+  }
+  std::vector<int64_t> told;
+  auto lines = ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+    EXPECT_THAT(engine->DetermineStream(in, out, [&](int64_t n) { told.push_back(n); }), IsOk());
+  });
+  EXPECT_EQ(lines.size(), 9000u);
+  EXPECT_EQ(told, (std::vector<int64_t>{4096, 8192}));
+}
+
 // Decides `req` in `batch`, expecting no error.
 Decision DecideOk(const Engine& engine, const Request& req, BatchState& batch) {
   Decision d;
