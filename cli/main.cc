@@ -596,7 +596,7 @@ int License(const tg::Session& session, const std::vector<std::string>& argv) {
   }
   if (verb == "list" || verb == "applications") {
     return PrintList("license " + verb,
-                     verb == "list" ? session.ListLicences() : session.ListApplications());
+                     verb == "list" ? session.ListLicenses() : session.ListApplications());
   }
   if (verb == "show") {
     if (a.positional.size() != 2) {

@@ -216,7 +216,7 @@ class Session {
   Status AddLicense(const License& license) const;
   // No later order is licensed under a revoked licence; what shipped under it stays recorded.
   Status RevokeLicense(std::string_view number, std::string_view reason) const;
-  Result<std::vector<std::string>> ListLicences() const;  // one JSON object each, with balances
+  Result<std::vector<std::string>> ListLicenses() const;  // one JSON object each, with balances
   Result<std::string> ShowLicense(std::string_view number) const;
   Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;
   Status SubmitApplication(std::string_view id) const;

@@ -26,7 +26,7 @@ inline constexpr int64_t kMaxTotalTppMilli = 1'000'000'000'000'000'000;
 // A line's or a licence's value in US dollars (10^15 cents).
 inline constexpr double kMaxValueUsd = 1e13;
 // Units a licence or an application may cover.
-inline constexpr int64_t kMaxLicenceQuantity = 1'000'000'000'000;
+inline constexpr int64_t kMaxLicenseQuantity = 1'000'000'000'000;
 
 // a + b, or InvalidArgument "WHAT: ... would overflow".
 inline Result<int64_t> CheckedAdd(int64_t a, int64_t b, std::string_view what) {

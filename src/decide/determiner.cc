@@ -156,7 +156,7 @@ Result<TppMilli> TotalTpp(double unit_tpp, int64_t quantity, size_t item_index) 
 }
 
 // Why licence `l` does not cover this item for this party on this date; empty when it does.
-std::string LicenceGap(const License& l, const Request& req, const regime::Regime& regime,
+std::string LicenseGap(const License& l, const Request& req, const regime::Regime& regime,
                        const Classification& cls, const Party& party) {
   if (!l.regime.empty() && l.regime != regime.id) {
     return "is for regime " + l.regime + ", not " + regime.id;
@@ -181,7 +181,7 @@ std::string LicenceGap(const License& l, const Request& req, const regime::Regim
 
 }  // namespace
 
-Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& regime,
+Result<bool> Determiner::TryLicenses(const Request& req, const regime::Regime& regime,
                                      const ItemDecision& item, size_t item_index,
                                      const Party& party, const BatchState& batch,
                                      std::vector<Pending>& pending, Decision& out,
@@ -194,12 +194,12 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
     }
     return false;
   }
-  TG_ASSIGN_OR_RETURN(const std::vector<License>* licences, batch.view()->Licences());
+  TG_ASSIGN_OR_RETURN(const std::vector<License>* licenses, batch.view()->Licenses());
   const std::string path = "items[" + std::to_string(item_index) + "]";
   const Item& in = req.items[item_index];
   TG_ASSIGN_OR_RETURN(const int64_t cents, ValueCents(in, path));
   bool seen = false;
-  for (const License& l : *licences) {
+  for (const License& l : *licenses) {
     if (named && l.number != req.license) {
       continue;
     }
@@ -211,7 +211,7 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
       continue;  // only an active licence licenses anything
     }
     seen = true;
-    const std::string gap = LicenceGap(l, req, regime, item.classification, party);
+    const std::string gap = LicenseGap(l, req, regime, item.classification, party);
     if (!gap.empty()) {
       if (named) {
         return FailedPrecondition("license: " + l.number + " " + gap);
@@ -229,9 +229,9 @@ Result<bool> Determiner::TryLicences(const Request& req, const regime::Regime& r
     static constexpr const char* kWhat[] = {"quantity", "tpp", "value"};
     static constexpr int64_t kShownPer[] = {1, 1000, 100};
     const Balance balances[] = {
-        {ledger::LicenceCounter(l.number, kWhat[0]), item.quantity, l.quantity_limit},
-        {ledger::LicenceCounter(l.number, kWhat[1]), item.total_tpp, tpp_limit},
-        {ledger::LicenceCounter(l.number, kWhat[2]), cents, value_limit}};
+        {ledger::LicenseCounter(l.number, kWhat[0]), item.quantity, l.quantity_limit},
+        {ledger::LicenseCounter(l.number, kWhat[1]), item.total_tpp, tpp_limit},
+        {ledger::LicenseCounter(l.number, kWhat[2]), cents, value_limit}};
     std::string shortfall;
     if (l.value_limit_usd > 0 && !in.value_usd) {
       shortfall = "has a value limit and " + path + ".value_usd is not given";
@@ -614,7 +614,7 @@ Status Determiner::DecideItem(const Request& req, const regime::Regime& regime,
   AddReason(out, requirement->id, requirement->citation, requirement->text, subject);
 
   if (is_consignee) {
-    TG_ASSIGN_OR_RETURN(bool licensed, TryLicences(req, regime, item, item_index, party, batch,
+    TG_ASSIGN_OR_RETURN(bool licensed, TryLicenses(req, regime, item, item_index, party, batch,
                                                    pending, out, verdict));
     if (!licensed && req.license.empty()) {
       TG_ASSIGN_OR_RETURN(licensed,

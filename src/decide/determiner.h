@@ -55,7 +55,7 @@ class Determiner {
                         Decision& out) const;
   // Looks for a licence on record (the one the request names, or any that fits) covering the
   // item for the consignee; on success fills `verdict` and queues the licence's depletion.
-  Result<bool> TryLicences(const Request& req, const regime::Regime& regime,
+  Result<bool> TryLicenses(const Request& req, const regime::Regime& regime,
                            const ItemDecision& item, size_t item_index, const Party& party,
                            const BatchState& batch, std::vector<Pending>& pending, Decision& out,
                            ItemVerdict& verdict) const;

@@ -408,11 +408,11 @@ Result<std::string> LicenseJson(ledger::Ledger& l, const License& license) {
 
 }  // namespace
 
-Result<std::vector<std::string>> Session::ListLicences() const {
+Result<std::vector<std::string>> Session::ListLicenses() const {
   return InTransaction(
       *this,
       [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-        TG_ASSIGN_OR_RETURN(auto list, l.Licences());
+        TG_ASSIGN_OR_RETURN(auto list, l.Licenses());
         std::vector<std::string> out;
         for (const License& license : list) {
           TG_ASSIGN_OR_RETURN(std::string json, LicenseJson(l, license));

@@ -79,7 +79,7 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
            R"("items": [{"part": "H100", "quantity": )" + std::to_string(h100) + "}]}\n";
   }
   // A licence for 5,000 units of 3A090.a to consignee C-9 in the UAE, 2025 to 2026.
-  License LicenceForC9(const std::string& number) {
+  License LicenseForC9(const std::string& number) {
     return License{.number = number,
                    .eccns = {"3A090.a"},
                    .destination = *engine_->ParseCountry("AE"),
@@ -135,8 +135,8 @@ TEST_P(LedgerTest, DetermineWithALedgerCountsHistoryButRecordsNothing) {
   EXPECT_THAT((*caps)[0], HasSubstr("\"used\":15832000"));
 }
 
-TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
-  const License l = LicenceForC9("L-1");
+TEST_P(LedgerTest, ALicenseIsDepletedAndThenRefusesWhatItCannotCover) {
+  const License l = LicenseForC9("L-1");
   ASSERT_THAT(session_->AddLicense(l), IsOk());
   EXPECT_THAT(session_->AddLicense(l), StatusIs(StatusCode::kAlreadyExists));
   auto out = Ship(Order("A", "C-9", 3800, "", "2026-03-01", "us-ac-2026"));
@@ -160,8 +160,8 @@ TEST_P(LedgerTest, ALicenceIsDepletedAndThenRefusesWhatItCannotCover) {
   ExpectConsistent();
 }
 
-TEST_P(LedgerTest, ARevokedLicenceLicensesNothingMoreAndWhatShippedStays) {
-  const License l = LicenceForC9("L-2");
+TEST_P(LedgerTest, ARevokedLicenseLicensesNothingMoreAndWhatShippedStays) {
+  const License l = LicenseForC9("L-2");
   ASSERT_THAT(session_->AddLicense(l), IsOk());
   auto out = Ship(Order("A", "C-9", 100, "", "2026-03-01", "us-ac-2026"));
   EXPECT_THAT(out[0], HasSubstr("\"authorization\":\"L-2\""));

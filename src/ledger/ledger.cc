@@ -22,7 +22,7 @@ namespace {
 // Licence and application limits within tierguard's maxima (src/common/checked.h).
 Status CheckLimits(int64_t quantity, double value_usd, double tpp, std::string_view what) {
   const std::string w(what);
-  if (quantity < 0 || quantity > kMaxLicenceQuantity) {
+  if (quantity < 0 || quantity > kMaxLicenseQuantity) {
     return InvalidArgument(w + ".quantity: must be from 0 to 1e12 units");
   }
   TG_RETURN_IF_ERROR(ScaledFigure(value_usd, 100.0, kMaxValueUsd, w + ".value_usd").status());
@@ -92,11 +92,11 @@ void View::Added(const std::string& key, int64_t delta) {
   }
 }
 
-Result<const std::vector<License>*> View::Licences() {
-  if (!licences_) {
-    TG_ASSIGN_OR_RETURN(licences_, LoadAll<License>(txn_, Table::kLicences));
+Result<const std::vector<License>*> View::Licenses() {
+  if (!licenses_) {
+    TG_ASSIGN_OR_RETURN(licenses_, LoadAll<License>(txn_, Table::kLicenses));
   }
-  return &*licences_;
+  return &*licenses_;
 }
 
 Result<const std::vector<Veu>*> View::Veus() {
@@ -253,7 +253,7 @@ Status Ledger::AddLicense(const License& license_in) {
     license.approved_by = actor_;
   }
   const std::string json = ToJson(license);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicences, license.number, json, "licence"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicenses, license.number, json, "licence"));
   return Log("licence.add", license.number, json);
 }
 
@@ -269,14 +269,14 @@ Status Ledger::RevokeLicense(std::string_view number, std::string_view reason) {
   license.state = "revoked";
   license.revocation = std::string(reason);
   const std::string json = ToJson(license);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kLicences, license.number, json));
+  TG_RETURN_IF_ERROR(txn_.Put(Table::kLicenses, license.number, json));
   return Log("licence.revoke", license.number, json);
 }
 
-Result<std::vector<License>> Ledger::Licences() { return LoadAll<License>(txn_, Table::kLicences); }
+Result<std::vector<License>> Ledger::Licenses() { return LoadAll<License>(txn_, Table::kLicenses); }
 
 Result<License> Ledger::GetLicense(std::string_view number) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicences, number));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicenses, number));
   if (!value) {
     return NotFound("license: no licence '" + std::string(number) + "' on record");
   }
@@ -287,9 +287,9 @@ Result<License> Ledger::GetLicense(std::string_view number) {
 
 Result<std::vector<std::pair<std::string, double>>> Ledger::LicenseBalance(const License& l) {
   std::vector<std::pair<std::string, double>> out;
-  TG_ASSIGN_OR_RETURN(int64_t qty, txn_.Counter(LicenceCounter(l.number, "quantity")));
-  TG_ASSIGN_OR_RETURN(int64_t tpp, txn_.Counter(LicenceCounter(l.number, "tpp")));
-  TG_ASSIGN_OR_RETURN(int64_t cents, txn_.Counter(LicenceCounter(l.number, "value")));
+  TG_ASSIGN_OR_RETURN(int64_t qty, txn_.Counter(LicenseCounter(l.number, "quantity")));
+  TG_ASSIGN_OR_RETURN(int64_t tpp, txn_.Counter(LicenseCounter(l.number, "tpp")));
+  TG_ASSIGN_OR_RETURN(int64_t cents, txn_.Counter(LicenseCounter(l.number, "value")));
   out.emplace_back("quantity_used", static_cast<double>(qty));
   out.emplace_back("tpp_used", static_cast<double>(tpp) / 1000.0);
   out.emplace_back("value_used_usd", static_cast<double>(cents) / 100.0);

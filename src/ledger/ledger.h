@@ -38,7 +38,7 @@ class View {
   void Added(const std::string& key, int64_t delta);
   // Every licence, revoked ones too (so that an order naming one is told so); only an
   // active licence licenses anything.
-  Result<const std::vector<License>*> Licences();
+  Result<const std::vector<License>*> Licenses();
   Result<const std::vector<Veu>*> Veus();
   Result<const std::vector<Notification>*> Notifications();
   // Sum of agreement increases for the country and cap in force on the date.
@@ -54,7 +54,7 @@ class View {
 
   store::Transaction& txn_;
   std::unordered_map<std::string, int64_t> counters_;
-  std::optional<std::vector<License>> licences_;
+  std::optional<std::vector<License>> licenses_;
   std::optional<std::vector<Veu>> veus_;
   std::optional<std::vector<Notification>> notifications_;
   std::optional<std::vector<Agreement>> agreements_;
@@ -75,7 +75,7 @@ class Ledger {
   // without a reason, NotFound for an unknown number, FailedPrecondition when it is revoked
   // already.
   Status RevokeLicense(std::string_view number, std::string_view reason);
-  Result<std::vector<License>> Licences();
+  Result<std::vector<License>> Licenses();
   Result<License> GetLicense(std::string_view number);  // NotFound
   // Remaining balance (limit − used) per kind, for display; -1 when unlimited.
   Result<std::vector<std::pair<std::string, double>>> LicenseBalance(const License& license);

@@ -79,7 +79,7 @@ std::string TableName(Table t) {
       return "shipment";
     case Table::kReservations:
       return "reservation";
-    case Table::kLicences:
+    case Table::kLicenses:
       return "licence";
     case Table::kApplications:
       return "application";
@@ -146,7 +146,7 @@ void LogReplayer::SetRow(Table table, const std::string& key, std::string_view v
                          uint64_t index) {
   rows_[static_cast<int>(table)][key] = ExpectedRow{Digest(value), index, true};
   if (options_.keep_view_tables &&
-      (table == Table::kLicences || table == Table::kVeus || table == Table::kAgreements ||
+      (table == Table::kLicenses || table == Table::kVeus || table == Table::kAgreements ||
        table == Table::kParties || table == Table::kPartyLinks || table == Table::kNotifications)) {
     view_tables_[static_cast<int>(table)][key] = std::string(value);
   }
@@ -190,10 +190,10 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
              kind == "reservation.expire") {
     s = ApplyHoldChange(index, kind, id, parsed_body);
   } else if (kind == "licence.add") {
-    SetRow(Table::kLicences, id, *body, index);
+    SetRow(Table::kLicenses, id, *body, index);
     s = AddLimits(kind, id, *body);
   } else if (kind == "licence.revoke") {
-    SetRow(Table::kLicences, id, *body, index);
+    SetRow(Table::kLicenses, id, *body, index);
   } else if (kind.starts_with("application.")) {
     SetRow(Table::kApplications, id, *body, index);
   } else if (kind == "veu.add") {
@@ -363,7 +363,7 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id, std:
     License l;
     TG_RETURN_IF_ERROR(FromJson(body, id, l));
     if (l.quantity_limit > 0) {
-      limits_[LicenceCounter(l.number, "quantity")] =
+      limits_[LicenseCounter(l.number, "quantity")] =
           Limit{l.quantity_limit, "licence " + l.number + " quantity (units)"};
     }
     TG_ASSIGN_OR_RETURN(const int64_t tpp,
@@ -371,10 +371,10 @@ Status LogReplayer::AddLimits(std::string_view kind, const std::string& id, std:
     TG_ASSIGN_OR_RETURN(const int64_t cents, ScaledFigure(l.value_limit_usd, 100.0, kMaxValueUsd,
                                                           "licence value_limit"));
     if (tpp > 0) {
-      limits_[LicenceCounter(l.number, "tpp")] = Limit{tpp, "licence " + l.number + " TPP"};
+      limits_[LicenseCounter(l.number, "tpp")] = Limit{tpp, "licence " + l.number + " TPP"};
     }
     if (cents > 0) {
-      limits_[LicenceCounter(l.number, "value")] =
+      limits_[LicenseCounter(l.number, "value")] =
           Limit{cents, "licence " + l.number + " value (cents)"};
     }
     return Status::Ok();
@@ -631,7 +631,7 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
         "… and " + std::to_string(replayer.findings_count() - replayer.findings().size()) +
         " more findings in the log's records");
   }
-  for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicences,
+  for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicenses,
                   Table::kApplications, Table::kAgreements, Table::kVeus, Table::kParties,
                   Table::kPartyLinks, Table::kLists, Table::kClearances, Table::kAlerts,
                   Table::kNearThreshold, Table::kNotifications, Table::kRefusals}) {

@@ -406,7 +406,7 @@ std::string NotificationCounter(std::string_view id, std::string_view what) {
   return key;
 }
 
-std::string LicenceCounter(std::string_view number, std::string_view what) {
+std::string LicenseCounter(std::string_view number, std::string_view what) {
   std::string key = "licence:";
   key.append(number);
   key += ':';

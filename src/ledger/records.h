@@ -62,7 +62,7 @@ std::string RefusalKey(uint64_t audit_index);
 // The key of a party link: "FROM\x1fTO", so that a party's outgoing links scan by prefix.
 std::string PartyLinkKey(std::string_view from, std::string_view to);
 // The counter of a licence's balance: "licence:NUMBER:quantity|tpp|value".
-std::string LicenceCounter(std::string_view number, std::string_view what);
+std::string LicenseCounter(std::string_view number, std::string_view what);
 // The counter of a NAC notification's balance: "nac:ID:quantity|value".
 std::string NotificationCounter(std::string_view id, std::string_view what);
 

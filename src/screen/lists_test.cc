@@ -111,7 +111,7 @@ TEST(Lists, DeniedPersonsKeepTheirDates) {
   EXPECT_EQ(first.end_date, "2056-06-29");
 }
 
-TEST(Lists, CslKeepsEntityListLicencePolicy) {
+TEST(Lists, CslKeepsEntityListLicensePolicy) {
   auto list = LoadList(Shared("csl_us/csl_sample_2019.csv"));
   ASSERT_THAT(list.status(), IsOk());
   EXPECT_EQ(list->entries.size(), 115u);

@@ -25,7 +25,7 @@ enum class Table : uint8_t {
   kMeta = 0,
   kShipments = 1,
   kReservations = 2,
-  kLicences = 3,
+  kLicenses = 3,
   kApplications = 4,
   kAgreements = 5,
   kVeus = 6,

@@ -69,14 +69,14 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreTest, PutThenGetInTheSameAndALaterTransaction) {
   {
     auto t = Begin();
-    ASSERT_THAT(t->Put(Table::kLicences, "L-1", "{\"a\":1}"), IsOk());
-    EXPECT_EQ(t->Get(Table::kLicences, "L-1")->value(), "{\"a\":1}");
+    ASSERT_THAT(t->Put(Table::kLicenses, "L-1", "{\"a\":1}"), IsOk());
+    EXPECT_EQ(t->Get(Table::kLicenses, "L-1")->value(), "{\"a\":1}");
     EXPECT_FALSE(t->Get(Table::kShipments, "L-1")->has_value());  // tables are separate
     ASSERT_THAT(t->Commit(), IsOk());
   }
   Reopen();
   auto t = Begin();
-  EXPECT_EQ(t->Get(Table::kLicences, "L-1")->value(), "{\"a\":1}");
+  EXPECT_EQ(t->Get(Table::kLicenses, "L-1")->value(), "{\"a\":1}");
 }
 
 TEST_P(StoreTest, InsertOfAnExistingKeyIsAlreadyExists) {
@@ -89,11 +89,11 @@ TEST_P(StoreTest, InsertOfAnExistingKeyIsAlreadyExists) {
 TEST_P(StoreTest, UncommittedTransactionLeavesNothing) {
   {
     auto t = Begin();
-    ASSERT_THAT(t->Put(Table::kLicences, "L-1", "v"), IsOk());
+    ASSERT_THAT(t->Put(Table::kLicenses, "L-1", "v"), IsOk());
     ASSERT_THAT(t->AddCounter("cap", 5), IsOk());
   }
   auto t = Begin();
-  EXPECT_FALSE(t->Get(Table::kLicences, "L-1")->has_value());
+  EXPECT_FALSE(t->Get(Table::kLicenses, "L-1")->has_value());
   EXPECT_EQ(*t->Counter("cap"), 0);
 }
 
@@ -322,7 +322,7 @@ TEST(SqliteStore, MigratesAVersionOneFileAndChecksumsItsRows) {
     EXPECT_EQ((*store)->SchemaVersion(), 2);
     auto t = (*store)->Begin();
     ASSERT_THAT(t, IsOk());
-    EXPECT_EQ((*t)->Get(Table::kLicences, "L-1")->value(), "{\"number\":\"L-1\"}");
+    EXPECT_EQ((*t)->Get(Table::kLicenses, "L-1")->value(), "{\"number\":\"L-1\"}");
     EXPECT_EQ(*(*t)->Counter("LPP:C/2025"), 42);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) {
