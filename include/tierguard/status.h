@@ -54,24 +54,57 @@ Status PermissionDenied(std::string message);
 Status DataLoss(std::string message);
 Status Internal(std::string message);
 
-// Result<T> holds a T or a non-OK Status; its API follows std::expected.
+namespace internal {
+// Reports a broken invariant on stderr and aborts: a bug in tierguard, never a reaction to
+// input (input errors are a Status).
+[[noreturn]] void CheckFailed(const char* condition, const char* file, int line);
+}  // namespace internal
+
+}  // namespace tg
+
+// An invariant of the code: TG_CHECK(index < size). Not for input, which gets a Status.
+#define TG_CHECK(condition)                                        \
+  do {                                                             \
+    if (!(condition)) {                                            \
+      ::tg::internal::CheckFailed(#condition, __FILE__, __LINE__); \
+    }                                                              \
+  } while (0)
+
+namespace tg {
+
+// Result<T> holds a T or a non-OK Status; its API follows std::expected. Reading the value of
+// an error, or the error of a value, is a broken invariant (TG_CHECK), not an exception.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    TG_CHECK(!std::get<1>(v_).ok());
+  }
 
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& value() & {
+    TG_CHECK(has_value());
+    return *std::get_if<0>(&v_);
+  }
+  const T& value() const& {
+    TG_CHECK(has_value());
+    return *std::get_if<0>(&v_);
+  }
+  T&& value() && {
+    TG_CHECK(has_value());
+    return std::move(*std::get_if<0>(&v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Status& error() const { return std::get<1>(v_); }
+  const Status& error() const {
+    TG_CHECK(!has_value());
+    return *std::get_if<1>(&v_);
+  }
   Status status() const { return has_value() ? Status::Ok() : error(); }
 
  private:

@@ -1,5 +1,8 @@
 #include "tierguard/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace tg {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -55,5 +58,15 @@ Status PermissionDenied(std::string message) {
 }
 Status DataLoss(std::string message) { return Status(StatusCode::kDataLoss, std::move(message)); }
 Status Internal(std::string message) { return Status(StatusCode::kInternal, std::move(message)); }
+
+namespace internal {
+
+void CheckFailed(const char* condition, const char* file, int line) {
+  std::fprintf(stderr, "tierguard: internal error: invariant %s broken at %s:%d\n", condition, file,
+               line);
+  std::abort();
+}
+
+}  // namespace internal
 
 }  // namespace tg

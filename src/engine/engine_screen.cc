@@ -219,10 +219,9 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
       }
       return Status::Ok();
     }();
-    Result<std::vector<screen::Hit>> hits = s;
-    if (s.ok()) {
-      hits = index->Search(query, options.threshold, options.limit);
-    }
+    Result<std::vector<screen::Hit>> hits =
+        s.ok() ? index->Search(query, options.threshold, options.limit)
+               : Result<std::vector<screen::Hit>>(s);
     if (!hits) {
       ++stats.errors;
       decide::WriteErrorJson(

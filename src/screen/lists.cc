@@ -775,7 +775,7 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes, boo
   }
   const size_t eol = body.find('\n');
   const std::string first_line(body.substr(0, eol == std::string_view::npos ? body.size() : eol));
-  Result<ScreeningList> list = Status::Ok();
+  Result<ScreeningList> list = Internal("no list format chosen");  // each branch sets it
   if (body[0] == '<') {
     list = ParseUnXml(path, body);
   } else if (body[0] == '[' ||
@@ -812,7 +812,7 @@ Result<ScreeningList> Parse(const std::string& path, std::string_view bytes, boo
 
 Result<ScreeningList> ParseListAs(std::string_view format, const std::string& path,
                                   std::string_view bytes) {
-  Result<ScreeningList> list = Status::Ok();
+  Result<ScreeningList> list = Internal("no list format chosen");  // each branch sets it
   if (format == "ofac-csv") {
     list = ParseOfac(path, bytes, /*with_companions=*/false);
   } else if (format == "csl-csv") {
