@@ -48,6 +48,14 @@ std::string CsvCell(const std::string& value, bool text) {
 
 }  // namespace
 
+std::string PadRight(std::string_view s, size_t width) {
+  std::string out(s);
+  for (size_t n = Characters(s); n < width; ++n) {
+    out += ' ';
+  }
+  return out;
+}
+
 bool ParseListFormat(std::string_view text, ListFormat& out) {
   static const std::map<std::string_view, ListFormat> kFormats = {
       {"json", ListFormat::kJson}, {"csv", ListFormat::kCsv}, {"table", ListFormat::kTable}};

@@ -12,6 +12,8 @@ enum class ListFormat { kJson, kCsv, kTable };
 
 // "json", "csv" or "table"; false for anything else.
 bool ParseListFormat(std::string_view text, ListFormat& out);
+// `s` and spaces up to `width` characters (UTF-8 code points, not bytes: "→" is one).
+std::string PadRight(std::string_view s, size_t width);
 
 // Writes `records`, one JSON object each, as `format` asks: JSON Lines as they are; CSV with a
 // header of every top-level field in order of first appearance (nested values as compact

@@ -340,10 +340,15 @@ int Regimes(const tg::Engine& engine, const std::vector<std::string>& argv) {
   }
   const std::string verb = a.positional.empty() ? "list" : a.positional[0];
   if (verb == "list") {
-    std::printf("%-36s %-15s %-26s %-8s %s\n", "id", "status", "effective", "chosen", "title");
+    auto row = [](std::string_view id, std::string_view status, std::string_view effective,
+                  std::string_view chosen, std::string_view title) {
+      std::printf("%s %s %s %s %.*s\n", PadRight(id, 36).c_str(), PadRight(status, 15).c_str(),
+                  PadRight(effective, 26).c_str(), PadRight(chosen, 8).c_str(),
+                  static_cast<int>(title.size()), title.data());
+    };
+    row("id", "status", "effective", "chosen", "title");
     for (const auto& r : engine.Regimes()) {
-      std::printf("%-36s %-15s %-26s %-8s %s\n", r.id.c_str(), r.status.c_str(),
-                  r.effective.c_str(), r.select_by_date ? "by date" : "by name", r.title.c_str());
+      row(r.id, r.status, r.effective, r.select_by_date ? "by date" : "by name", r.title);
     }
     return kExitOk;
   }

@@ -71,6 +71,11 @@ def main():
         check(r.returncode == 0 and lines[0].split()[:3] == ["cap", "key", "used"]
               and lines[1].split()[:3] == [caps[0]["cap"], caps[0]["key"], str(caps[0]["used"])],
               f"caps --format table: {r.stdout} {r.stderr}")
+        # The regimes table lines its columns up by characters, not bytes ("→ …" is 6 bytes).
+        r = run("regimes")
+        starts = {line.index(" by ") for line in r.stdout.splitlines()[1:]}
+        check(r.returncode == 0 and "→" in r.stdout and len(starts) == 1,
+              f"regimes: the chosen column starts at {sorted(starts)}: {r.stdout}")
         r = run("--db", db, "caps", "--format=xml")
         check(r.returncode == 2 and "not json, csv or table" in r.stderr,
               f"--format xml: {r.returncode} {r.stderr}")
