@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "src/audit/note.h"
 #include "testing/status_matchers.h"
 
 namespace tg::audit {
@@ -123,6 +124,13 @@ TEST(Base64, RoundTrips) {
   }
   EXPECT_EQ(Base64("hello"), "aGVsbG8=");
   EXPECT_THAT(FromBase64("abc"), StatusIs(StatusCode::kInvalidArgument));
+  // Padding is one or two '=' at the end: more, or inside, is an error, not a wrapped length
+  // (fuzzing found "====" throwing std::length_error out of ParseCheckpoint).
+  for (const char* bad : {"====", "a===", "ab=c", "=abc", "aGVs=G8="}) {
+    EXPECT_THAT(FromBase64(bad), StatusIs(StatusCode::kInvalidArgument, "padding")) << bad;
+  }
+  EXPECT_THAT(audit::ParseCheckpoint("example.com/log\n42\n====\n"),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace
