@@ -74,81 +74,32 @@ bool HasFlag(const Args& a, const char* f) {
   return std::find(a.flags.begin(), a.flags.end(), f) != a.flags.end();
 }
 
-namespace {
-
-// Several input files read as one stream, one after another; a file whose last line has no
-// newline gets one, so that its last line and the next file's first stay two lines.
-struct Chain {
-  std::vector<std::FILE*> files;
-  size_t next = 0;
-  bool ended_with_newline = true;
-};
-
-ssize_t ChainRead(void* cookie, char* buf, size_t size) {
-  auto* chain = static_cast<Chain*>(cookie);
-  while (chain->next < chain->files.size()) {
-    const size_t n = std::fread(buf, 1, size, chain->files[chain->next]);
-    if (n > 0) {
-      chain->ended_with_newline = buf[n - 1] == '\n';
-      return static_cast<ssize_t>(n);
-    }
-    if (std::ferror(chain->files[chain->next])) {
-      return -1;
-    }
-    ++chain->next;
-    if (!chain->ended_with_newline) {
-      chain->ended_with_newline = true;
-      buf[0] = '\n';
-      return 1;
-    }
-  }
-  return 0;
+Sink& StandardOutput() {
+  static FileSink out(stdout, "standard output");
+  return out;
 }
 
-int ChainClose(void* cookie) {
-  auto* chain = static_cast<Chain*>(cookie);
-  for (std::FILE* f : chain->files) {
-    std::fclose(f);
-  }
-  delete chain;
-  return 0;
-}
-
-}  // namespace
-
-std::FILE* OpenInput(const Args& a, std::string& error) {
+std::unique_ptr<tg::Source> OpenInput(const Args& a, std::string& error) {
   if (a.positional.empty() || (a.positional.size() == 1 && a.positional[0] == "-")) {
-    return stdin;
+    return std::make_unique<tg::FileSource>(stdin, "standard input");
   }
-  auto chain = std::make_unique<Chain>();
+  std::vector<std::unique_ptr<tg::Source>> files;
   for (const std::string& path : a.positional) {
-    std::FILE* f = path == "-" ? nullptr : std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
-      error = path + ": " +
-              (path == "-" ? "stdin cannot be one of several inputs" : std::strerror(errno));
-      for (std::FILE* open : chain->files) {
-        std::fclose(open);
-      }
+    if (path == "-") {
+      error = "-: standard input cannot be one of several inputs";
       return nullptr;
     }
-    chain->files.push_back(f);
-  }
-  if (chain->files.size() == 1) {
-    std::FILE* f = chain->files.front();
-    chain->files.clear();
-    return f;
-  }
-  std::FILE* f = fopencookie(chain.get(), "rb", {ChainRead, nullptr, nullptr, ChainClose});
-  if (f == nullptr) {
-    error = std::string("cannot chain the input files: ") + std::strerror(errno);
-    for (std::FILE* open : chain->files) {
-      std::fclose(open);
+    auto file = tg::FileSource::Open(path);
+    if (!file) {
+      error = file.error().message();
+      return nullptr;
     }
-    return nullptr;
+    files.push_back(std::move(*file));
   }
-  // The stream owns the chain now: ChainClose frees it.
-  [[maybe_unused]] Chain* owned_by_stream = chain.release();
-  return f;
+  if (files.size() == 1) {
+    return std::move(files.front());
+  }
+  return std::make_unique<tg::ChainSource>(std::move(files));
 }
 
 void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts) {

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "tierguard/engine.h"
+#include "tierguard/io.h"
 
 #include "list_format.h"
 
@@ -42,7 +44,9 @@ bool ParseArgs(const std::vector<std::string>& argv, const std::vector<std::stri
 bool HasFlag(const Args& a, const char* f);
 // The positionals as one input stream, read one file after another (none, or one "-": stdin);
 // nullptr with `error` when one is unreadable.
-std::FILE* OpenInput(const Args& a, std::string& error);
+// Standard output, as the stream commands write it.
+Sink& StandardOutput();
+std::unique_ptr<Source> OpenInput(const Args& a, std::string& error);
 void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts);
 
 std::string Opt(Args& a, const char* key);

@@ -276,14 +276,11 @@ int Classify(const tg::Engine& engine, const std::vector<std::string>& argv) {
     std::printf("%s\n", out->c_str());
     return kExitOk;
   }
-  std::FILE* in = OpenInput(a, error);
+  std::unique_ptr<tg::Source> in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail("classify: " + error);
   }
-  auto stats = engine.ClassifyStream(in, stdout, *as_of, regime);
-  if (in != stdin) {
-    std::fclose(in);
-  }
+  auto stats = engine.ClassifyStream(*in, StandardOutput(), *as_of, regime);
   if (!stats) {
     return Fail("classify: " + stats.error().message());
   }
@@ -296,28 +293,29 @@ int Determine(const tg::Engine& engine, const std::vector<std::string>& argv) {
   if (!ParseArgs(argv, {"--output"}, {"--summary"}, a, error)) {
     return Fail("determine: " + error + " (see --help)");
   }
-  std::FILE* in = OpenInput(a, error);
+  std::unique_ptr<tg::Source> in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail("determine: " + error);
   }
-  std::FILE* out = stdout;
+  std::unique_ptr<tg::FileSink> output;
   if (a.options.count("--output")) {
-    out = std::fopen(a.options["--output"].c_str(), "wb");
-    if (out == nullptr) {
-      return Fail("determine: " + a.options["--output"] + ": " + std::strerror(errno));
+    auto created = tg::FileSink::Create(a.options["--output"]);
+    if (!created) {
+      return Fail("determine: " + created.error().message());
     }
+    output = std::move(*created);
   }
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress("decided");
-  auto stats = engine.DetermineStream(in, out, progress.Fn());
+  auto stats =
+      engine.DetermineStream(*in, output != nullptr ? *output : StandardOutput(), progress.Fn());
   progress.Finish();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (in != stdin) {
-    std::fclose(in);
-  }
-  if (out != stdout) {
-    std::fclose(out);
+  if (output != nullptr) {
+    if (const tg::Status closed = output->Close(); !closed.ok() && stats) {
+      stats = closed;
+    }
   }
   if (!stats) {
     return Fail("determine: " + stats.error().message());
@@ -409,19 +407,16 @@ int Ship(const tg::Session& session, const std::vector<std::string>& argv, bool 
   options.reserve = reserve;
   const tg::SystemClock system;
   options.expires_at = TestNow().value_or(system.NowUnix()) + static_cast<int64_t>(hours * 3600);
-  std::FILE* in = OpenInput(a, error);
+  std::unique_ptr<tg::Source> in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail(std::string(name) + ": " + error);
   }
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress(reserve ? "decided and held" : "decided and recorded");
-  auto stats = session.ShipStream(in, stdout, options, progress.Fn());
+  auto stats = session.ShipStream(*in, StandardOutput(), options, progress.Fn());
   progress.Finish();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (in != stdin) {
-    std::fclose(in);
-  }
   if (!stats) {
     return Fail(std::string(name) + ": " + stats.error().message());
   }
@@ -1312,7 +1307,8 @@ int main(int argc, char** argv) {
     const int code = Run(argc, argv);
     // Output that did not reach its file (a full disk, a closed pipe) is an error, not a
     // success with lost lines.
-    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    // (A stream command reports its own write error, naming the last line written.)
+    if (code != kExitUsage && (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)) {
       std::fprintf(stderr, "tierguard: cannot write the output: %s\n", std::strerror(errno));
       return kExitUsage;
     }

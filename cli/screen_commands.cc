@@ -87,14 +87,11 @@ int Match(const Engine& engine, const std::vector<std::string>& argv) {
   if (!ParseArgs(argv, {"--threshold"}, {}, a, error) || !ThresholdOpt(a, threshold, error)) {
     return Fail("match: " + error + " (see --help)");
   }
-  std::FILE* in = OpenInput(a, error);
+  std::unique_ptr<tg::Source> in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail("match: " + error);
   }
-  auto stats = engine.MatchStream(in, stdout, threshold);
-  if (in != stdin) {
-    std::fclose(in);
-  }
+  auto stats = engine.MatchStream(*in, StandardOutput(), threshold);
   if (!stats) {
     return Fail("match: " + stats.error().message());
   }
@@ -118,14 +115,11 @@ int Screen(const Engine& engine, const std::vector<std::string>& argv) {
   if (options.lists.empty()) {
     return Fail("screen: at least one --list FILE is required (see --help)");
   }
-  std::FILE* in = OpenInput(a, error);
+  std::unique_ptr<tg::Source> in = OpenInput(a, error);
   if (in == nullptr) {
     return Fail("screen: " + error);
   }
-  auto stats = engine.ScreenStream(in, stdout, options);
-  if (in != stdin) {
-    std::fclose(in);
-  }
+  auto stats = engine.ScreenStream(*in, StandardOutput(), options);
   if (!stats) {
     return Fail("screen: " + stats.error().message());
   }

@@ -11,7 +11,6 @@
 // BatchState is per batch and not thread-safe.
 #pragma once
 
-#include <cstdio>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -24,6 +23,7 @@
 #include "tierguard/audit.h"
 #include "tierguard/batch_state.h"
 #include "tierguard/clock.h"
+#include "tierguard/io.h"
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
@@ -129,14 +129,17 @@ class Engine {
   // Appends the decision as one line of JSON (no newline).
   void FormatDecision(const Decision& decision, std::string& out) const;
 
-  // Reads requests (one JSON object, a JSON array, or JSON Lines) and writes one decision
-  // per request, one per line, in input order. Returns per-outcome counts.
-  Result<StreamStats> DetermineStream(std::FILE* in, std::FILE* out,
-                                      const ProgressFn& progress = {}) const;
+  // The streams read documents from `in` (one JSON object, a JSON array, or JSON Lines) and
+  // write one answer a line to `out`, in input order, a batch of lines at a time. A line that
+  // cannot be answered is answered with its error and counted; a read or write error stops the
+  // stream and is returned (Unavailable, naming the file and the last line written).
+  //
+  // Determine: one decision per request. Returns per-outcome counts.
+  Result<StreamStats> DetermineStream(Source& in, Sink& out, const ProgressFn& progress = {}) const;
 
   // Classifies items given as JSON (an array, JSON Lines, or one object), writing one JSON
   // object per item. `regime` (optional) pins the regime's classification versions.
-  Result<StreamStats> ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
+  Result<StreamStats> ClassifyStream(Source& in, Sink& out, Date as_of,
                                      std::string_view regime) const;
   // Classifies one catalog part by name.
   Result<std::string> ClassifyPart(std::string_view part, Date as_of,
@@ -145,7 +148,7 @@ class Engine {
   // Screening. Match: pairs of names as JSON Lines ({"name1", "name2", "schema"}) in, one
   // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed
   // name, "match" at `threshold`.
-  Result<StreamStats> MatchStream(std::FILE* in, std::FILE* out, double threshold) const;
+  Result<StreamStats> MatchStream(Source& in, Sink& out, double threshold) const;
   // Screen: loads the list files (every format of ../shared/spec/screening.md), then reads
   // queries, JSON Lines ({"id", "name", "country", "type"}) or one name a line, and writes one
   // {"id", "query", "hits": […]} line per query, hits at or above `threshold`, best first, at
@@ -155,8 +158,7 @@ class Engine {
     double threshold = 0;
     size_t limit = 10;
   };
-  Result<StreamStats> ScreenStream(std::FILE* in, std::FILE* out,
-                                   const ScreenOptions& options) const;
+  Result<StreamStats> ScreenStream(Source& in, Sink& out, const ScreenOptions& options) const;
 
   // The delta between two list files, as JSON (no ledger needed).
   Result<std::string> DiffListFiles(const std::string& before, const std::string& after) const;
@@ -204,8 +206,10 @@ class Session {
 
   // Like DetermineStream, but records each allowed request (or holds it, with
   // options.reserve) and adds "recorded": true|false to its decision. The same id sent twice is
-  // recorded once; the second answer is the recorded decision with "duplicate": true.
-  Result<StreamStats> ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options,
+  // recorded once; the second answer is the recorded decision with "duplicate": true. When the
+  // answers of a committed batch cannot be written, the error names the batch's last line: the
+  // lines up to it are recorded, and sent again they answer with their recorded decisions.
+  Result<StreamStats> ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                  const ProgressFn& progress = {}) const;
   // The shipments or reservations `filter` selects: one JSON object each (id, kind, state, date,
   // consignee, group, recorded_at, expires_at, audit_index: the record that holds its decision).

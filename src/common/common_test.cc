@@ -1,5 +1,7 @@
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "tierguard/date.h"
+#include "tierguard/io.h"
 #include "tierguard/text.h"
 
 #include "src/common/checked.h"
@@ -232,6 +235,52 @@ TEST(CountryTable, LoadsEveryIsoCountryWithAliases) {
   EXPECT_EQ(t->Lookup("Türkiye")->ToString(), "TR");
   EXPECT_THAT(t->Lookup("XX"), StatusIs(StatusCode::kNotFound, "unknown country 'XX'"));
   EXPECT_THAT(t->Lookup("Atlantis"), StatusIs(StatusCode::kNotFound));
+}
+
+// Everything a source hands out, read in small pieces.
+Result<std::string> ReadAll(Source& source) {
+  std::string all;
+  char buffer[3];
+  for (;;) {
+    TG_ASSIGN_OR_RETURN(const size_t n, source.Read(buffer, sizeof(buffer)));
+    if (n == 0) {
+      return all;
+    }
+    all.append(buffer, n);
+  }
+}
+
+TEST(ChainSource, KeepsTheLastLineOfOneSourceApartFromTheNextsFirst) {
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(std::make_unique<StringSource>("a\nb"));  // no newline at its end
+  sources.push_back(std::make_unique<StringSource>(""));
+  sources.push_back(std::make_unique<StringSource>("c\n"));
+  sources.push_back(std::make_unique<StringSource>("d"));
+  ChainSource chain(std::move(sources));
+  auto all = ReadAll(chain);
+  ASSERT_THAT(all, IsOk());
+  EXPECT_EQ(*all, "a\nb\nc\nd\n");
+}
+
+TEST(FileSource, AReadErrorNamesTheFile) {
+  // A folder opens like a file, and its first read fails (EISDIR).
+  auto folder = FileSource::Open(::testing::TempDir());
+  ASSERT_THAT(folder, IsOk());
+  EXPECT_THAT(ReadAll(**folder).status(), StatusIs(StatusCode::kUnavailable, "Is a directory"));
+  EXPECT_THAT(FileSource::Open("/no/such/file").status(),
+              StatusIs(StatusCode::kNotFound, "/no/such/file: No such file or directory"));
+}
+
+TEST(FileSink, AFullDiskIsAnErrorWhenTheBytesLeave) {
+  if (!std::filesystem::exists("/dev/full")) {
+    GTEST_SKIP() << "no /dev/full here";
+  }
+  auto sink = FileSink::Create("/dev/full");
+  ASSERT_THAT(sink, IsOk());
+  // The first bytes are only buffered; flushing them fails.
+  EXPECT_THAT((*sink)->Write("decision\n"), IsOk());
+  EXPECT_THAT((*sink)->Close(),
+              StatusIs(StatusCode::kUnavailable, "/dev/full: No space left on device"));
 }
 
 }  // namespace

@@ -43,13 +43,26 @@ int DepthChange(std::string_view s, bool& in_string) {
 
 }  // namespace
 
+bool DocumentReader::Fill() {
+  pos_ = 0;
+  len_ = 0;
+  if (!read_error_.ok()) {
+    return false;
+  }
+  Result<size_t> n = in_.Read(buf_, sizeof(buf_));
+  if (!n) {
+    read_error_ = n.status().WithPrefix("reading the input");
+    return false;
+  }
+  len_ = *n;
+  return len_ > 0;
+}
+
 int DocumentReader::PeekSignificant() {
   bool first = true;
   for (;;) {
     if (pos_ == len_) {
-      len_ = std::fread(buf_, 1, sizeof(buf_), in_);
-      pos_ = 0;
-      if (len_ == 0) {
+      if (!Fill()) {
         return EOF;
       }
       if (first) {  // a byte-order mark can only open the input
@@ -73,9 +86,7 @@ bool DocumentReader::ReadLine(std::string& line, size_t max, bool& oversized) {
   bool any = false;
   for (;;) {
     if (pos_ == len_) {
-      len_ = std::fread(buf_, 1, sizeof(buf_), in_);
-      pos_ = 0;
-      if (len_ == 0) {
+      if (!Fill()) {
         break;
       }
     }
@@ -130,6 +141,10 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
         all += text;
         all += '\n';
       }
+      if (!read_error_.ok()) {
+        error = read_error_;
+        return false;
+      }
       auto elements = SplitJsonArray(all);
       if (!elements) {
         error = elements.error().WithPrefix("input array");
@@ -183,6 +198,7 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
     doc.assign(t);
     return true;
   }
+  error = read_error_;
   return false;
 }
 

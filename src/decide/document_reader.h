@@ -6,10 +6,10 @@
 // UTF-8 byte-order mark at the start of the input is skipped. Not thread-safe.
 #pragma once
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "tierguard/io.h"
 #include "tierguard/status.h"
 
 namespace tg::decide {
@@ -21,12 +21,13 @@ inline constexpr size_t kMaxArrayBytes = size_t{256} << 20;
 
 class DocumentReader {
  public:
-  explicit DocumentReader(std::FILE* in) : in_(in) {}
+  explicit DocumentReader(Source& in) : in_(in) {}
   DocumentReader(const DocumentReader&) = delete;
   DocumentReader& operator=(const DocumentReader&) = delete;
 
   // Next document and its 1-based line (element index for arrays). False at the end; a
-  // malformed or oversized array is reported once through `error`. True with `error` set (and
+  // malformed or oversized array, or a read error of the source, is reported once through
+  // `error`. True with `error` set (and
   // `doc` empty) for a document over kMaxDocumentBytes: the caller reports it as that line's
   // error and goes on.
   bool Next(std::string& doc, int& line, Status& error);
@@ -35,11 +36,15 @@ class DocumentReader {
   // The first byte that is not blank, skipping a byte-order mark and counting the blank lines;
   // left unread. EOF at the end. REQUIRES: nothing read yet.
   int PeekSignificant();
+  // Reads the next block of the source into buf_: false at its end or on a read error (kept in
+  // read_error_, and every later Fill fails).
+  bool Fill();
   // Reads one line without its newline; `oversized` when it ran past `max` bytes (the rest of
   // the line is then read and dropped).
   bool ReadLine(std::string& line, size_t max, bool& oversized);
 
-  std::FILE* in_;
+  Source& in_;
+  Status read_error_;
   char buf_[65536];  // read ahead from in_: buf_[pos_, len_) is not consumed yet
   size_t pos_ = 0;
   size_t len_ = 0;

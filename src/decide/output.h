@@ -1,7 +1,6 @@
 // JSON and text renderings of decisions, classifications and regimes. Internal to the engine.
 #pragma once
 
-#include <cstdio>
 #include <string>
 
 #include "tierguard/types.h"
@@ -10,33 +9,6 @@
 #include "src/regime/regime.h"
 
 namespace tg::decide {
-
-// Buffered line output to a FILE*, written in 1 MiB blocks (Flush writes the rest).
-class LineSink {
- public:
-  explicit LineSink(std::FILE* out) : out_(out) { buf_.reserve((1 << 20) + (1 << 16)); }
-  ~LineSink() { Flush(); }
-  LineSink(const LineSink&) = delete;
-  LineSink& operator=(const LineSink&) = delete;
-  std::string& Buffer() { return buf_; }
-  void EndLine() {
-    buf_ += '\n';
-    if (buf_.size() > (1 << 20)) {
-      Flush();
-    }
-  }
-  void Flush() {
-    if (!buf_.empty()) {
-      std::fwrite(buf_.data(), 1, buf_.size(), out_);
-      buf_.clear();
-    }
-    std::fflush(out_);
-  }
-
- private:
-  std::FILE* out_;
-  std::string buf_;
-};
 
 void WriteDecisionJson(const Decision& d, std::string& out);
 void WriteClassificationJson(const Classification& c, std::string& out);

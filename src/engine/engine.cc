@@ -176,120 +176,103 @@ Result<store::Store*> Engine::Impl::Ledger() const {
   return store.get();
 }
 
-Result<StreamStats> Engine::DetermineStream(std::FILE* in, std::FILE* out,
+namespace {
+
+class DetermineHandler final : public decide::DocumentHandler {
+ public:
+  DetermineHandler(const Engine& engine, BatchState& batch) : engine_(engine), batch_(batch) {}
+
+  Result<decide::Answer> Respond(const decide::Document& doc, std::string& out) override {
+    const Status parsed =
+        decide::ParseRequestJson(doc.text, engine_.impl().countries, doc.line, request_);
+    if (!parsed.ok()) {
+      decide::WriteErrorJson(request_.id, doc.line, parsed, out);
+      return decide::Answer::kRefused;
+    }
+    engine_.Decide(request_, batch_, decision_);
+    decide::WriteDecisionJson(decision_, out);
+    if (!decision_.error.ok()) {
+      return decide::Answer::kRefused;
+    }
+    counts_.Add(decision_);
+    return decide::Answer::kAnswered;
+  }
+
+  StreamStats Stats(const decide::LineCounts& counts) { return std::move(counts_).Stats(counts); }
+
+ private:
+  const Engine& engine_;
+  BatchState& batch_;
+  Request request_;
+  Decision decision_;
+  OutcomeCounts counts_;
+};
+
+class ClassifyHandler final : public decide::DocumentHandler {
+ public:
+  ClassifyHandler(const Engine::Impl& impl, Date as_of, const classify::ClassifyOptions& options)
+      : impl_(impl), as_of_(as_of), options_(options) {}
+
+  Result<decide::Answer> Respond(const decide::Document& doc, std::string& out) override {
+    Status s = decide::ParseItemJson(doc.text, impl_.countries, "item", item_);
+    if (s.ok()) {
+      s = impl_.classifier.Classify(item_, as_of_, options_, "item", cls_);
+    }
+    if (!s.ok()) {
+      decide::WriteErrorJson("", doc.line, s.WithPrefix("line " + std::to_string(doc.line)), out);
+      return decide::Answer::kRefused;
+    }
+    ++by_eccn[std::string(cls_.eccn)];
+    decide::WriteClassificationJson(cls_, out);
+    return decide::Answer::kAnswered;
+  }
+
+  std::unordered_map<std::string, int64_t> by_eccn;
+
+ private:
+  const Engine::Impl& impl_;
+  Date as_of_;
+  classify::ClassifyOptions options_;
+  Item item_;
+  Classification cls_;
+};
+
+}  // namespace
+
+Result<StreamStats> Engine::DetermineStream(Source& in, Sink& out,
                                             const ProgressFn& progress) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
-  decide::DocumentReader reader(in);
-  decide::LineSink sink(out);
-  StreamStats stats;
   BatchState batch;
   // With a ledger, the recorded history counts too: read it in a transaction that is never
   // committed (determine records nothing).
   std::unique_ptr<store::Transaction> txn;
   std::unique_ptr<ledger::View> view;
+  std::unique_ptr<ScreeningContext> screening;
   if (impl_->store != nullptr) {
     TG_ASSIGN_OR_RETURN(txn, impl_->store->BeginRead());
     view = std::make_unique<ledger::View>(*txn);
     batch.set_view(view.get());
-  }
-  std::unique_ptr<ScreeningContext> screening;
-  if (txn != nullptr) {
     TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *txn));
     if (screening != nullptr) {
       batch.set_screener(screening->screener.get());
     }
   }
-  Request request;
-  Decision decision;
-  std::string doc;
-  int line = 0;
-  Status read_error;
-  // Counted by enum and regime pointer in the loop; named once at the end.
-  int64_t by_outcome[static_cast<int>(Outcome::kProhibited) + 1] = {};
-  std::unordered_map<std::string_view, int64_t> by_regime;
-  std::unordered_map<std::string, int64_t> by_authorization;
-  while (reader.Next(doc, line, read_error)) {
-    ++stats.lines;
-    if (progress && stats.lines % kProgressEvery == 0) {
-      progress(stats.lines);
-    }
-    if (!read_error.ok()) {
-      request.id.clear();  // not parsed: the error must not carry the previous line's id
-    }
-    Status s = read_error.ok() ? decide::ParseRequestJson(doc, impl_->countries, line, request)
-                               : read_error;
-    if (!s.ok()) {
-      ++stats.errors;
-      decide::WriteErrorJson(request.id, line, s, sink.Buffer());
-      sink.EndLine();
-      continue;
-    }
-    Decide(request, batch, decision);
-    if (!decision.error.ok()) {
-      ++stats.errors;
-    } else {
-      ++by_outcome[static_cast<int>(decision.outcome)];
-      ++by_regime[decision.regime];
-      if (!decision.authorization.empty()) {
-        ++by_authorization[decision.authorization];
-      }
-    }
-    decide::WriteDecisionJson(decision, sink.Buffer());
-    sink.EndLine();
-  }
-  if (!read_error.ok()) {
-    return read_error;
-  }
-  for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
-    if (by_outcome[o] > 0) {
-      stats.by_outcome[std::string(OutcomeName(static_cast<Outcome>(o)))] = by_outcome[o];
-    }
-  }
-  if (stats.errors > 0) {
-    stats.by_outcome["error"] = stats.errors;
-  }
-  for (const auto& [regime, n] : by_regime) {
-    stats.by_regime[std::string(regime)] = n;
-  }
-  stats.by_authorization = std::move(by_authorization);
-  return stats;
+  DetermineHandler handler(*this, batch);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor(progress), handler));
+  return handler.Stats(counts);
 }
 
-Result<StreamStats> Engine::ClassifyStream(std::FILE* in, std::FILE* out, Date as_of,
+Result<StreamStats> Engine::ClassifyStream(Source& in, Sink& out, Date as_of,
                                            std::string_view regime_id) const {
   TG_ASSIGN_OR_RETURN(classify::ClassifyOptions options, impl_->ClassifyOptionsFor(regime_id));
-  decide::DocumentReader reader(in);
-  decide::LineSink sink(out);
+  ClassifyHandler handler(*impl_, as_of, options);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
   StreamStats stats;
-  std::string doc;
-  int line = 0;
-  Status read_error;
-  Item item;
-  Classification cls;
-  while (reader.Next(doc, line, read_error)) {
-    ++stats.lines;
-    if (!read_error.ok()) {
-      ++stats.errors;
-      decide::WriteErrorJson("", line, read_error, sink.Buffer());
-      sink.EndLine();
-      continue;
-    }
-    Status s = decide::ParseItemJson(doc, impl_->countries, "item", item);
-    if (s.ok()) {
-      s = impl_->classifier.Classify(item, as_of, options, "item", cls);
-    }
-    if (!s.ok()) {
-      ++stats.errors;
-      decide::WriteErrorJson("", line, s.WithPrefix("line " + std::to_string(line)), sink.Buffer());
-    } else {
-      ++stats.by_outcome[std::string(cls.eccn)];
-      decide::WriteClassificationJson(cls, sink.Buffer());
-    }
-    sink.EndLine();
-  }
-  if (!read_error.ok()) {
-    return read_error;
-  }
+  stats.lines = counts.lines;
+  stats.errors = counts.errors;
+  stats.by_outcome = std::move(handler.by_eccn);
   return stats;
 }
 

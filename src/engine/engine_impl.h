@@ -4,12 +4,15 @@
 
 #include <memory>
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 
 #include "tierguard/engine.h"
 
 #include "src/classify/classifier.h"
 #include "src/common/country_table.h"
 #include "src/decide/determiner.h"
+#include "src/decide/stream.h"
 #include "src/ledger/ledger.h"
 #include "src/regime/controls.h"
 #include "src/regime/country_groups.h"
@@ -63,9 +66,51 @@ struct Engine::Impl {
 
 enum class Access : uint8_t { kRead, kWrite };
 
-// How often the streams tell their ProgressFn: often enough for a display, rarely enough to
-// cost nothing.
-inline constexpr int64_t kProgressEvery = 4096;
+// The outcomes of a stream of decisions, counted in the loop by enum and by the regime's id as
+// the engine keeps it, and named once at the end.
+class OutcomeCounts {
+ public:
+  void Add(const Decision& d) {
+    ++by_outcome_[static_cast<int>(d.outcome)];
+    ++by_regime_[d.regime];
+    if (!d.authorization.empty()) {
+      ++by_authorization_[d.authorization];
+    }
+  }
+  StreamStats Stats(const decide::LineCounts& counts) && {
+    StreamStats stats;
+    stats.lines = counts.lines;
+    stats.errors = counts.errors;
+    for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
+      if (by_outcome_[o] > 0) {
+        stats.by_outcome[std::string(OutcomeName(static_cast<Outcome>(o)))] = by_outcome_[o];
+      }
+    }
+    if (counts.errors > 0) {
+      stats.by_outcome["error"] = counts.errors;
+    }
+    for (const auto& [regime, n] : by_regime_) {
+      stats.by_regime[std::string(regime)] = n;
+    }
+    stats.by_authorization = std::move(by_authorization_);
+    return stats;
+  }
+
+ private:
+  int64_t by_outcome_[static_cast<int>(Outcome::kProhibited) + 1] = {};
+  std::unordered_map<std::string_view, int64_t> by_regime_;
+  std::unordered_map<std::string, int64_t> by_authorization_;
+};
+
+// The batches of the streams that record nothing: 64 documents (decided while they are still
+// in the cache), or fewer once they hold 4 MiB, so that a run of large documents is not held
+// whole.
+inline decide::StreamOptions StreamOptionsFor(const ProgressFn& progress) {
+  decide::StreamOptions options;
+  options.batch_bytes = size_t{4} << 20;
+  options.progress = progress;
+  return options;
+}
 
 // Runs `fn(ledger)` in one transaction, as the session's actor by its clock; a write
 // transaction commits when `fn` succeeds, a read transaction takes no write lock and is

@@ -158,182 +158,162 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   return Status::Ok();
 }
 
+// Ship and reserve: each batch is one write transaction, committed before its answers are
+// written. Every decided request is logged with its request: an allowed one as a shipment or a
+// hold, a refused one as a refusal (the log shows who asked for what, and the answer).
+class ShipHandler final : public decide::DocumentHandler {
+ public:
+  ShipHandler(const Engine& engine, const ScreeningContext* screening, const Clock& clock,
+              const std::string& actor, const ShipOptions& options)
+      : engine_(engine),
+        impl_(engine.impl()),
+        screening_(screening),
+        clock_(clock),
+        actor_(actor),
+        options_(options) {}
+
+  Status BeginBatch() override {
+    TG_ASSIGN_OR_RETURN(txn_, impl_.store->Begin());
+    view_.emplace(*txn_);
+    ledger_.emplace(*txn_, clock_, actor_);
+    TG_ASSIGN_OR_RETURN(holds_, ledger_->ExpireReservations());
+    batch_.Clear();
+    batch_.set_view(&*view_);
+    if (screening_ != nullptr) {
+      batch_.set_screener(screening_->screener.get());
+    }
+    return Status::Ok();
+  }
+
+  Result<decide::Answer> Respond(const decide::Document& doc, std::string& out) override {
+    const int line = doc.line;
+    auto refuse = [&](const Status& s) {
+      decide::WriteErrorJson(request_.id, line, s, out);
+      return decide::Answer::kRefused;
+    };
+    if (Status s = decide::ParseRequestJson(doc.text, impl_.countries, line, request_); !s.ok()) {
+      return refuse(s);
+    }
+    if (request_.id.empty()) {
+      return refuse(
+          InvalidArgument("line " + std::to_string(line) + ": id: required to record a shipment"));
+    }
+    TG_ASSIGN_OR_RETURN(auto shipped, ledger_->FindShipment(request_.id));
+    std::optional<ledger::Movement> held;
+    if (holds_ || options_.reserve) {  // only then can the id be a reservation
+      TG_ASSIGN_OR_RETURN(held, ledger_->FindReservation(request_.id));
+    }
+    if (shipped || (held && options_.reserve && held->state == "held")) {
+      TG_ASSIGN_OR_RETURN(std::string again, ledger_->RecordedDecision(shipped ? *shipped : *held));
+      AppendField(again, options_.reserve && !shipped ? "reserved" : "recorded", "true");
+      AppendField(again, "duplicate", "true");
+      out += again;
+      return decide::Answer::kAnswered;
+    }
+    if (held) {
+      return refuse(FailedPrecondition(
+          "line " + std::to_string(line) + ": id: " + request_.id + " is a " + held->state +
+          " reservation; " + (held->state == "held" ? "commit or release it" : "use a new id")));
+    }
+    engine_.Decide(request_, batch_, decision_);
+    if (!decision_.error.ok()) {
+      return refuse(decision_.error);
+    }
+    const bool allowed = IsAllowed(decision_.outcome);
+    counts_.Add(decision_);
+    const regime::Regime* regime = impl_.regimes.Find(decision_.regime);
+    if (allowed) {
+      TG_RETURN_IF_ERROR(CheckStructuring(*regime, request_, *view_, *ledger_, decision_));
+    }
+    json_.clear();
+    decide::WriteDecisionJson(decision_, json_);
+    // The answer, then the stored decision (moved, not copied).
+    out += json_;
+    AppendField(out, options_.reserve ? "reserved" : "recorded", allowed ? "true" : "false");
+    if (options_.reserve && allowed) {
+      AppendField(out, "expires_at", std::to_string(options_.expires_at));
+    }
+    ledger::Movement m;
+    m.id = request_.id;
+    m.kind = options_.reserve ? "reservation" : "shipment";
+    m.state = options_.reserve ? "held" : "recorded";
+    m.date = request_.date.ToString();
+    m.consignee = PartyKey(request_);
+    m.group = request_.consignee.group;
+    m.recorded_at = clock_.NowUnix();
+    m.expires_at = options_.reserve ? options_.expires_at : 0;  // a refusal clears it
+    for (const auto& [key, amount] : decision_.counter_deltas) {
+      m.deltas.push_back({key, amount});
+    }
+    m.request = doc.text;
+    m.decision = std::move(json_);
+    m.regime_hash = regime->content_hash;
+    if (kept_regimes_.insert(regime).second) {
+      TG_RETURN_IF_ERROR(ledger_->KeepRegime(regime->content_hash, regime->source));
+    }
+    if (!allowed) {
+      TG_RETURN_IF_ERROR(ledger_->RecordRefusal(m));
+    } else {
+      TG_RETURN_IF_ERROR(options_.reserve ? ledger_->HoldReservation(m)
+                                          : ledger_->RecordShipment(m));
+      for (const auto& [key, amount] : decision_.counter_deltas) {
+        view_->Added(key, amount);
+      }
+    }
+    batch_.Clear();  // what this line used is now in the store (and the view's cache)
+    return decide::Answer::kAnswered;
+  }
+
+  Status EndBatch() override {
+    TG_RETURN_IF_ERROR(ledger_->Finish());
+    TG_RETURN_IF_ERROR(txn_->Commit());
+    ledger_.reset();
+    view_.reset();
+    txn_.reset();
+    return Status::Ok();
+  }
+
+  StreamStats Stats(const decide::LineCounts& counts) { return std::move(counts_).Stats(counts); }
+
+ private:
+  const Engine& engine_;
+  const Engine::Impl& impl_;
+  const ScreeningContext* screening_;
+  const Clock& clock_;
+  const std::string& actor_;
+  const ShipOptions& options_;
+  std::unique_ptr<store::Transaction> txn_;
+  std::optional<ledger::View> view_;
+  std::optional<ledger::Ledger> ledger_;
+  bool holds_ = false;
+  BatchState batch_;
+  Request request_;
+  Decision decision_;
+  std::string json_;
+  OutcomeCounts counts_;
+  std::unordered_set<const regime::Regime*> kept_regimes_;  // stored in the ledger this run
+};
+
 }  // namespace
 
-Result<StreamStats> Session::ShipStream(std::FILE* in, std::FILE* out, const ShipOptions& options,
+Result<StreamStats> Session::ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                         const ProgressFn& progress) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  if (options.batch_size == 0) {
-    return InvalidArgument("batch size must be at least 1");
-  }
   // The lists to screen against, as kept when the run starts.
   std::unique_ptr<ScreeningContext> screening;
   {
     TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
     TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *read));
   }
-  decide::DocumentReader reader(in);
-  StreamStats stats;
-  std::string batch_out;  // the open batch's answers, written only after it commits
-  batch_out.reserve(4 << 20);
-  std::string json;
-  int64_t by_outcome[static_cast<int>(Outcome::kProhibited) + 1] = {};
-  Request request;
-  Decision decision;
-  int line = 0;
-  Status read_error;
-  // The batch's documents and input lines. The strings are reused from batch to batch, so
-  // that reading a batch allocates nothing once the first one is read.
-  struct Document {
-    std::string text;
-    int line = 0;
-    Status refused;  // set by the reader for an oversized document
-  };
-  std::vector<Document> docs;
-  std::unordered_set<const regime::Regime*> kept_regimes;  // stored in the ledger this run
-  bool more = true;
-  while (more) {
-    // Read the whole batch before taking the write lock, so that a slow producer never holds
-    // other writers up.
-    size_t count = 0;
-    while (count < options.batch_size) {
-      if (count == docs.size()) {
-        docs.emplace_back();
-      }
-      Document& d = docs[count];
-      if (!(more = reader.Next(d.text, d.line, d.refused))) {
-        read_error = d.refused;
-        break;
-      }
-      ++count;
-    }
-    if (!read_error.ok()) {
-      return read_error;
-    }
-    if (count == 0) {
-      break;
-    }
-    TG_ASSIGN_OR_RETURN(auto txn, store->Begin());
-    ledger::View view(*txn);
-    ledger::Ledger ledger(*txn, *clock_, actor_);
-    TG_ASSIGN_OR_RETURN(const bool holds, ledger.ExpireReservations());
-    BatchState batch;
-    batch.set_view(&view);
-    if (screening != nullptr) {
-      batch.set_screener(screening->screener.get());
-    }
-    batch_out.clear();
-    for (size_t k = 0; k < count; ++k) {
-      const std::string& doc = docs[k].text;
-      line = docs[k].line;
-      ++stats.lines;
-      if (progress && stats.lines % kProgressEvery == 0) {
-        progress(stats.lines);
-      }
-      auto fail_line = [&](const Status& s) {
-        ++stats.errors;
-        decide::WriteErrorJson(request.id, line, s, batch_out);
-        batch_out += '\n';
-      };
-      if (!docs[k].refused.ok()) {
-        request.id.clear();  // not parsed: the error must not carry the previous line's id
-      }
-      Status s = docs[k].refused.ok()
-                     ? decide::ParseRequestJson(doc, impl_->countries, line, request)
-                     : docs[k].refused;
-      if (!s.ok()) {
-        fail_line(s);
-        continue;
-      }
-      if (request.id.empty()) {
-        fail_line(InvalidArgument("line " + std::to_string(line) +
-                                  ": id: required to record a shipment"));
-        continue;
-      }
-      TG_ASSIGN_OR_RETURN(auto shipped, ledger.FindShipment(request.id));
-      std::optional<ledger::Movement> held;
-      if (holds || options.reserve) {  // only then can the id be a reservation
-        TG_ASSIGN_OR_RETURN(held, ledger.FindReservation(request.id));
-      }
-      if (shipped || (held && options.reserve && held->state == "held")) {
-        TG_ASSIGN_OR_RETURN(std::string again, ledger.RecordedDecision(shipped ? *shipped : *held));
-        AppendField(again, options.reserve && !shipped ? "reserved" : "recorded", "true");
-        AppendField(again, "duplicate", "true");
-        batch_out += again;
-        batch_out += '\n';
-        continue;
-      }
-      if (held) {
-        fail_line(FailedPrecondition(
-            "line " + std::to_string(line) + ": id: " + request.id + " is a " + held->state +
-            " reservation; " + (held->state == "held" ? "commit or release it" : "use a new id")));
-        continue;
-      }
-      engine_->Decide(request, batch, decision);
-      if (!decision.error.ok()) {
-        fail_line(decision.error);
-        continue;
-      }
-      const bool allowed = IsAllowed(decision.outcome);
-      ++by_outcome[static_cast<int>(decision.outcome)];
-      const regime::Regime* regime = impl_->regimes.Find(decision.regime);
-      if (allowed) {
-        TG_RETURN_IF_ERROR(CheckStructuring(*regime, request, view, ledger, decision));
-      }
-      json.clear();
-      decide::WriteDecisionJson(decision, json);
-      // The answer, then the stored decision (moved, not copied).
-      batch_out += json;
-      AppendField(batch_out, options.reserve ? "reserved" : "recorded", allowed ? "true" : "false");
-      if (options.reserve && allowed) {
-        AppendField(batch_out, "expires_at", std::to_string(options.expires_at));
-      }
-      batch_out += '\n';
-      // Every decided request is logged with its request: an allowed one as a shipment or a
-      // hold, a refused one as a refusal (the log shows who asked for what, and the answer).
-      ledger::Movement m;
-      m.id = request.id;
-      m.kind = options.reserve ? "reservation" : "shipment";
-      m.state = options.reserve ? "held" : "recorded";
-      m.date = request.date.ToString();
-      m.consignee = PartyKey(request);
-      m.group = request.consignee.group;
-      m.recorded_at = clock_->NowUnix();
-      m.expires_at = options.reserve ? options.expires_at : 0;  // a refusal clears it
-      for (const auto& [key, amount] : decision.counter_deltas) {
-        m.deltas.push_back({key, amount});
-      }
-      m.request = doc;
-      m.decision = std::move(json);
-      m.regime_hash = regime->content_hash;
-      if (kept_regimes.insert(regime).second) {
-        TG_RETURN_IF_ERROR(ledger.KeepRegime(regime->content_hash, regime->source));
-      }
-      if (!allowed) {
-        TG_RETURN_IF_ERROR(ledger.RecordRefusal(m));
-      } else {
-        TG_RETURN_IF_ERROR(options.reserve ? ledger.HoldReservation(m) : ledger.RecordShipment(m));
-        for (const auto& [key, amount] : decision.counter_deltas) {
-          view.Added(key, amount);
-        }
-      }
-      batch.Clear();  // what this line used is now in the store (and the view's cache)
-    }
-    TG_RETURN_IF_ERROR(ledger.Finish());
-    TG_RETURN_IF_ERROR(txn->Commit());
-    std::fwrite(batch_out.data(), 1, batch_out.size(), out);
-    std::fflush(out);
-  }
-  for (int o = 0; o <= static_cast<int>(Outcome::kProhibited); ++o) {
-    if (by_outcome[o] > 0) {
-      stats.by_outcome[std::string(OutcomeName(static_cast<Outcome>(o)))] = by_outcome[o];
-    }
-  }
-  if (stats.errors > 0) {
-    stats.by_outcome["error"] = stats.errors;
-  }
-  return stats;
+  ShipHandler handler(*engine_, screening.get(), *clock_, actor_, options);
+  decide::StreamOptions stream;
+  stream.batch_lines = options.batch_size;
+  stream.write_each_batch = true;
+  stream.progress = progress;
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, stream, handler));
+  return handler.Stats(counts);
 }
 
 Status Session::CommitReservation(std::string_view id) const {

@@ -39,65 +39,80 @@ Status StringField(simdjson::dom::object obj, std::string_view key, bool require
   return Status::Ok();
 }
 
+class MatchHandler final : public decide::DocumentHandler {
+ public:
+  MatchHandler(const Engine::Impl::ScreeningTools& tools, double threshold)
+      : tools_(tools), threshold_(threshold) {}
+
+  Result<decide::Answer> Respond(const decide::Document& doc, std::string& out) override {
+    Result<double> score = Score(doc.text);
+    if (!score) {
+      decide::WriteErrorJson("", doc.line,
+                             score.status().WithPrefix("line " + std::to_string(doc.line)), out);
+      return decide::Answer::kRefused;
+    }
+    const bool match = *score >= threshold_;
+    ++by_outcome[match ? "match" : "no_match"];
+    JsonWriter w(out);
+    w.BeginObject().Key("score").Number(std::round(*score * 1e4) / 1e4).Key("match").Bool(match);
+    w.EndObject();
+    return decide::Answer::kAnswered;
+  }
+
+  std::unordered_map<std::string, int64_t> by_outcome;
+
+ private:
+  Result<double> Score(const std::string& doc) {
+    simdjson::dom::object obj;
+    if (parser_.parse(doc).get(obj)) {
+      return InvalidArgument("not a JSON object");
+    }
+    TG_RETURN_IF_ERROR(StringField(obj, "name1", true, name1_));
+    TG_RETURN_IF_ERROR(StringField(obj, "name2", true, name2_));
+    TG_RETURN_IF_ERROR(StringField(obj, "schema", false, schema_));
+    auto a = tools_.normalizer.NormalizeAll(name1_);
+    if (!a) {
+      return a.status().WithPrefix("name1");
+    }
+    auto b = tools_.normalizer.NormalizeAll(name2_);
+    if (!b) {
+      return b.status().WithPrefix("name2");
+    }
+    // Prepared once here, not again for every pair of alternatives Best compares.
+    for (auto* names : {&*a, &*b}) {
+      for (screen::NormalizedName& n : *names) {
+        tools_.scorer.Prepare(n);
+      }
+    }
+    return tools_.scorer.Best(*a, *b, screen::KindOfType(schema_)).score;
+  }
+
+  const Engine::Impl::ScreeningTools& tools_;
+  double threshold_;
+  simdjson::dom::parser parser_;
+  std::string name1_;
+  std::string name2_;
+  std::string schema_;
+};
+
+// The stats of a stream that counts its own outcomes.
+StreamStats CountedStats(const decide::LineCounts& counts,
+                         std::unordered_map<std::string, int64_t> by_outcome) {
+  StreamStats stats;
+  stats.lines = counts.lines;
+  stats.errors = counts.errors;
+  stats.by_outcome = std::move(by_outcome);
+  return stats;
+}
+
 }  // namespace
 
-Result<StreamStats> Engine::MatchStream(std::FILE* in, std::FILE* out, double threshold) const {
+Result<StreamStats> Engine::MatchStream(Source& in, Sink& out, double threshold) const {
   TG_ASSIGN_OR_RETURN(const Impl::ScreeningTools* tools, impl_->Screening());
-  decide::DocumentReader reader(in);
-  decide::LineSink sink(out);
-  simdjson::dom::parser parser;
-  StreamStats stats;
-  std::string doc;
-  int line = 0;
-  Status read_error;
-  std::string name1;
-  std::string name2;
-  std::string schema;
-  while (reader.Next(doc, line, read_error)) {
-    ++stats.lines;
-    auto score = [&]() -> Result<double> {
-      TG_RETURN_IF_ERROR(read_error);
-      simdjson::dom::object obj;
-      if (parser.parse(doc).get(obj)) {
-        return InvalidArgument("not a JSON object");
-      }
-      TG_RETURN_IF_ERROR(StringField(obj, "name1", true, name1));
-      TG_RETURN_IF_ERROR(StringField(obj, "name2", true, name2));
-      TG_RETURN_IF_ERROR(StringField(obj, "schema", false, schema));
-      auto a = tools->normalizer.NormalizeAll(name1);
-      if (!a) {
-        return a.status().WithPrefix("name1");
-      }
-      auto b = tools->normalizer.NormalizeAll(name2);
-      if (!b) {
-        return b.status().WithPrefix("name2");
-      }
-      // Prepared once here, not again for every pair of alternatives Best compares.
-      for (auto* names : {&*a, &*b}) {
-        for (screen::NormalizedName& n : *names) {
-          tools->scorer.Prepare(n);
-        }
-      }
-      return tools->scorer.Best(*a, *b, screen::KindOfType(schema)).score;
-    }();
-    std::string& buf = sink.Buffer();
-    if (!score) {
-      ++stats.errors;
-      decide::WriteErrorJson("", line, score.status().WithPrefix("line " + std::to_string(line)),
-                             buf);
-    } else {
-      const bool match = *score >= threshold;
-      ++stats.by_outcome[match ? "match" : "no_match"];
-      JsonWriter w(buf);
-      w.BeginObject().Key("score").Number(std::round(*score * 1e4) / 1e4).Key("match").Bool(match);
-      w.EndObject();
-    }
-    sink.EndLine();
-  }
-  if (!read_error.ok()) {
-    return read_error;
-  }
-  return stats;
+  MatchHandler handler(*tools, threshold);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
+  return CountedStats(counts, std::move(handler.by_outcome));
 }
 
 namespace {
@@ -141,9 +156,93 @@ void WriteHits(const std::string& id, const std::string& query,
   w.EndArray().EndObject();
 }
 
+// Screen queries are JSON objects or plain names, one a line; a blank line is no query.
+class ScreenHandler final : public decide::DocumentHandler {
+ public:
+  ScreenHandler(const Engine::Impl& impl, const screen::Index& index,
+                const Engine::ScreenOptions& options)
+      : impl_(impl), index_(index), options_(options) {}
+
+  Result<decide::Answer> Respond(const decide::Document& doc, std::string& out) override {
+    const size_t first = doc.text.find_first_not_of(" \t\r");
+    if (first == std::string::npos) {
+      return decide::Answer::kSkipped;
+    }
+    query_ = screen::Query{};
+    Status s = ParseQuery(doc, first);
+    Result<std::vector<screen::Hit>> hits =
+        s.ok() ? index_.Search(query_, options_.threshold, options_.limit)
+               : Result<std::vector<screen::Hit>>(s);
+    if (!hits) {
+      decide::WriteErrorJson(query_.id, doc.line,
+                             hits.error().WithPrefix("line " + std::to_string(doc.line)), out);
+      return decide::Answer::kRefused;
+    }
+    ++by_outcome[hits->empty() ? "clear" : "hit"];
+    WriteHits(query_.id, query_.name, *hits, out);
+    return decide::Answer::kAnswered;
+  }
+
+  std::unordered_map<std::string, int64_t> by_outcome;
+
+ private:
+  Status ParseQuery(const decide::Document& doc, size_t first) {
+    const std::string& text = doc.text;
+    if (text[first] != '{') {
+      query_.id = std::to_string(doc.line);
+      query_.name = text.substr(first);
+      while (!query_.name.empty() && (query_.name.back() == '\r' || query_.name.back() == ' ')) {
+        query_.name.pop_back();
+      }
+      return Status::Ok();
+    }
+    simdjson::dom::object obj;
+    if (parser_.parse(text).get(obj)) {
+      return InvalidArgument("not a JSON object");
+    }
+    TG_RETURN_IF_ERROR(StringField(obj, "id", false, query_.id));
+    TG_RETURN_IF_ERROR(StringField(obj, "name", true, query_.name));
+    TG_RETURN_IF_ERROR(StringField(obj, "country", false, query_.country));
+    TG_RETURN_IF_ERROR(StringField(obj, "type", false, query_.type));
+    TG_RETURN_IF_ERROR(StringField(obj, "birth_date", false, query_.birth_date));
+    simdjson::dom::element ids;
+    if (!obj["identifiers"].get(ids) && !ids.is_null()) {
+      simdjson::dom::array arr;
+      if (ids.get_array().get(arr)) {
+        return InvalidArgument("identifiers: must be an array of strings");
+      }
+      for (auto v : arr) {
+        std::string_view id;
+        if (v.get_string().get(id)) {
+          return InvalidArgument("identifiers: must be an array of strings");
+        }
+        query_.identifiers.emplace_back(id);
+      }
+    }
+    if (!query_.country.empty()) {
+      TG_ASSIGN_OR_RETURN(Country c, impl_.countries.Lookup(query_.country));
+      query_.country = c.ToString();
+    }
+    if (!query_.type.empty() && query_.type != "person" && query_.type != "entity" &&
+        query_.type != "vessel" && query_.type != "aircraft") {
+      return InvalidArgument("type: must be person, entity, vessel or aircraft");
+    }
+    if (query_.id.empty()) {
+      query_.id = std::to_string(doc.line);
+    }
+    return Status::Ok();
+  }
+
+  const Engine::Impl& impl_;
+  const screen::Index& index_;
+  const Engine::ScreenOptions& options_;
+  simdjson::dom::parser parser_;
+  screen::Query query_;
+};
+
 }  // namespace
 
-Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
+Result<StreamStats> Engine::ScreenStream(Source& in, Sink& out,
                                          const ScreenOptions& options) const {
   if (options.lists.empty()) {
     return InvalidArgument("no lists to screen against");
@@ -158,84 +257,10 @@ Result<StreamStats> Engine::ScreenStream(std::FILE* in, std::FILE* out,
   for (const screen::ScreeningList& list : lists) {
     TG_RETURN_IF_ERROR(index->Add(list).status());
   }
-  decide::DocumentReader reader(in);
-  decide::LineSink sink(out);
-  simdjson::dom::parser parser;
-  StreamStats stats;
-  std::string doc;
-  int line = 0;
-  Status read_error;
-  screen::Query query;
-  while (reader.Next(doc, line, read_error)) {
-    const size_t first = doc.find_first_not_of(" \t\r");
-    if (first == std::string::npos && read_error.ok()) {
-      continue;
-    }
-    ++stats.lines;
-    Status s = [&]() -> Status {
-      query = screen::Query{};
-      TG_RETURN_IF_ERROR(read_error);
-      if (doc[first] != '{') {
-        query.id = std::to_string(line);
-        query.name = doc.substr(first);
-        while (!query.name.empty() && (query.name.back() == '\r' || query.name.back() == ' ')) {
-          query.name.pop_back();
-        }
-        return Status::Ok();
-      }
-      simdjson::dom::object obj;
-      if (parser.parse(doc).get(obj)) {
-        return InvalidArgument("not a JSON object");
-      }
-      TG_RETURN_IF_ERROR(StringField(obj, "id", false, query.id));
-      TG_RETURN_IF_ERROR(StringField(obj, "name", true, query.name));
-      TG_RETURN_IF_ERROR(StringField(obj, "country", false, query.country));
-      TG_RETURN_IF_ERROR(StringField(obj, "type", false, query.type));
-      TG_RETURN_IF_ERROR(StringField(obj, "birth_date", false, query.birth_date));
-      simdjson::dom::element ids;
-      if (!obj["identifiers"].get(ids) && !ids.is_null()) {
-        simdjson::dom::array arr;
-        if (ids.get_array().get(arr)) {
-          return InvalidArgument("identifiers: must be an array of strings");
-        }
-        for (auto v : arr) {
-          std::string_view id;
-          if (v.get_string().get(id)) {
-            return InvalidArgument("identifiers: must be an array of strings");
-          }
-          query.identifiers.emplace_back(id);
-        }
-      }
-      if (!query.country.empty()) {
-        TG_ASSIGN_OR_RETURN(Country c, impl_->countries.Lookup(query.country));
-        query.country = c.ToString();
-      }
-      if (!query.type.empty() && query.type != "person" && query.type != "entity" &&
-          query.type != "vessel" && query.type != "aircraft") {
-        return InvalidArgument("type: must be person, entity, vessel or aircraft");
-      }
-      if (query.id.empty()) {
-        query.id = std::to_string(line);
-      }
-      return Status::Ok();
-    }();
-    Result<std::vector<screen::Hit>> hits =
-        s.ok() ? index->Search(query, options.threshold, options.limit)
-               : Result<std::vector<screen::Hit>>(s);
-    if (!hits) {
-      ++stats.errors;
-      decide::WriteErrorJson(
-          query.id, line, hits.error().WithPrefix("line " + std::to_string(line)), sink.Buffer());
-    } else {
-      ++stats.by_outcome[hits->empty() ? "clear" : "hit"];
-      WriteHits(query.id, query.name, *hits, sink.Buffer());
-    }
-    sink.EndLine();
-  }
-  if (!read_error.ok()) {
-    return read_error;
-  }
-  return stats;
+  ScreenHandler handler(*impl_, *index, options);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
+  return CountedStats(counts, std::move(handler.by_outcome));
 }
 
 Result<const Engine::Impl::ScreeningTools*> Engine::Impl::Screening() const {

@@ -34,9 +34,8 @@ std::string Slurp(const std::string& path) {
 
 // Runs DetermineStream over `input` and returns the output lines.
 std::vector<std::string> RunStream(const Engine& engine, const std::string& input) {
-  return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
-    EXPECT_THAT(engine.DetermineStream(in, out), IsOk());
-  });
+  return ::tg::testing::RunOverMemory(
+      input, [&](Source& in, Sink& out) { EXPECT_THAT(engine.DetermineStream(in, out), IsOk()); });
 }
 
 // One line, as in JSON Lines.
@@ -52,7 +51,7 @@ TEST(Engine, ALongStreamTellsItsProgress) {
     input += std::string(kUaeOrder) + "\n";
   }
   std::vector<int64_t> told;
-  auto lines = ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+  auto lines = ::tg::testing::RunOverMemory(input, [&](Source& in, Sink& out) {
     EXPECT_THAT(engine->DetermineStream(in, out, [&](int64_t n) { told.push_back(n); }), IsOk());
   });
   EXPECT_EQ(lines.size(), 9000u);
@@ -218,8 +217,7 @@ TEST(DocumentReader, RefusesOversizedLinesAndReadsOn) {
   std::string input = "\xEF\xBB\xBF{\"a\":1}\n";
   input += "{\"big\":\"" + std::string(decide::kMaxDocumentBytes, 'x') + "\"}\n";
   input += std::string("{\"b\":2}\0tail", 12) + "\n";
-  std::FILE* in = fmemopen(input.data(), input.size(), "rb");
-  ASSERT_NE(in, nullptr);
+  StringSource in(input);
   decide::DocumentReader reader(in);
   std::string doc;
   int line = 0;
@@ -235,7 +233,6 @@ TEST(DocumentReader, RefusesOversizedLinesAndReadsOn) {
   EXPECT_EQ(line, 3);
   EXPECT_EQ(doc.size(), 12u);  // the NUL and what follows it are kept (and fail to parse)
   EXPECT_FALSE(reader.Next(doc, line, error));
-  std::fclose(in);
 }
 
 // Seeded random corruption of valid requests: every line still gets exactly one JSON answer,

@@ -62,12 +62,12 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
                                 size_t batch = 1000) {
     ShipOptions options{
         .batch_size = batch, .reserve = reserve, .expires_at = clock_.NowUnix() + 3600};
-    return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+    return ::tg::testing::RunOverMemory(input, [&](Source& in, Sink& out) {
       EXPECT_THAT(session_->ShipStream(in, out, options), IsOk());
     });
   }
   std::vector<std::string> Determine(const std::string& input) {
-    return ::tg::testing::RunOverMemory(input, [&](std::FILE* in, std::FILE* out) {
+    return ::tg::testing::RunOverMemory(input, [&](Source& in, Sink& out) {
       EXPECT_THAT(engine_->DetermineStream(in, out), IsOk());
     });
   }
@@ -99,6 +99,67 @@ class LedgerTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Engine> engine_;
   std::optional<Session> session_;
 };
+
+// A disk that is full: every write fails.
+class FullSink final : public Sink {
+ public:
+  Status Write(std::string_view) override { return Status(StatusCode::kUnavailable, "disk full"); }
+  Status Flush() override { return Status::Ok(); }
+};
+
+// A connection that breaks after its first block of bytes.
+class BrokenSource final : public Source {
+ public:
+  explicit BrokenSource(std::string first) : first_(std::move(first)) {}
+  Result<size_t> Read(char* buffer, size_t size) override {
+    if (first_.empty()) {
+      return Status(StatusCode::kUnavailable, "connection reset");
+    }
+    const size_t n = std::min(size, first_.size());
+    first_.copy(buffer, n);
+    first_.erase(0, n);
+    return n;
+  }
+
+ private:
+  std::string first_;
+};
+
+// Answers that cannot be written stop the run after their batch committed: the error names
+// the batch's last line, and sending the lines again answers the recorded ones as duplicates.
+TEST_P(LedgerTest, AnswersThatCannotBeWrittenStopTheRunAfterTheirBatch) {
+  const std::string input =
+      Order("W1", "C-1", 10) + Order("W2", "C-1", 10) + Order("W3", "C-1", 10);
+  StringSource in(input);
+  FullSink full;
+  EXPECT_THAT(
+      session_->ShipStream(in, full, {.batch_size = 2}).status(),
+      StatusIs(StatusCode::kUnavailable, "writing the answers to the lines through 2: disk full"));
+  auto recorded = session_->ListMovements({});
+  ASSERT_THAT(recorded, IsOk());
+  EXPECT_EQ(recorded->size(), 2u);
+  auto again = Ship(input);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_THAT(again[0], HasSubstr("\"duplicate\":true"));
+  EXPECT_THAT(again[1], HasSubstr("\"duplicate\":true"));
+  EXPECT_THAT(again[2], Not(HasSubstr("duplicate")));
+  ExpectConsistent();
+}
+
+// Input that breaks off mid-batch records nothing of that batch; determine says so too.
+TEST_P(LedgerTest, InputThatBreaksOffRecordsNothingOfItsBatch) {
+  BrokenSource ship_in(Order("B1", "C-1", 10));
+  StringSink out;
+  EXPECT_THAT(session_->ShipStream(ship_in, out, {}).status(),
+              StatusIs(StatusCode::kUnavailable, "reading the input: connection reset"));
+  EXPECT_EQ(out.text(), "");
+  auto recorded = session_->ListMovements({});
+  ASSERT_THAT(recorded, IsOk());
+  EXPECT_THAT(*recorded, ::testing::IsEmpty());
+  BrokenSource determine_in(Order("B1", "C-1", 10));
+  EXPECT_THAT(engine_->DetermineStream(determine_in, out).status(),
+              StatusIs(StatusCode::kUnavailable, "reading the input: connection reset"));
+}
 
 TEST_P(LedgerTest, RecordedShipmentsConsumeTheLppCapAcrossRuns) {
   auto first = Ship(Order("S1", "C-1", 1000));
@@ -562,10 +623,9 @@ TEST_P(LedgerTest, ANacLineIsRecordedOnlyAgainstAConfirmedNotification) {
   // Without a ledger the exception stands, with the duty as a condition (a what-if).
   auto what_if = Engine::Open({.data_dir = "data", .regimes_dir = "regimes"});
   ASSERT_THAT(what_if, IsOk());
-  auto wi =
-      ::tg::testing::RunOverMemory(rtx("W", "2025-06-01", 10), [&](std::FILE* in, std::FILE* out) {
-        EXPECT_THAT((*what_if)->DetermineStream(in, out), IsOk());
-      });
+  auto wi = ::tg::testing::RunOverMemory(rtx("W", "2025-06-01", 10), [&](Source& in, Sink& out) {
+    EXPECT_THAT((*what_if)->DetermineStream(in, out), IsOk());
+  });
   ASSERT_EQ(wi.size(), 1u);
   EXPECT_THAT(wi[0], HasSubstr("\"authorization\":\"NAC\""));
 

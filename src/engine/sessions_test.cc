@@ -96,9 +96,8 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
       all += Order("S-" + std::to_string(i));
     }
     const Session session(*engine);
-    sequential = Recorded(::tg::testing::RunOverMemory(all, [&](std::FILE* in, std::FILE* out) {
-      EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
-    }));
+    sequential = Recorded(::tg::testing::RunOverMemory(
+        all, [&](Source& in, Sink& out) { EXPECT_THAT(session.ShipStream(in, out, {}), IsOk()); }));
   }
   ASSERT_GT(sequential, 0);
   ASSERT_LT(sequential, kThreads * kOrdersEach) << "the cap must refuse some orders";
@@ -115,16 +114,15 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
       const Session session(*engine, {.actor = "clerk-" + std::to_string(t)});
       for (int k = 0; k < kOrdersEach; ++k) {
         const std::string id = "T" + std::to_string(t) + "-" + std::to_string(k);
-        auto lines = ::tg::testing::RunOverMemory(Order(id), [&](std::FILE* in, std::FILE* out) {
+        auto lines = ::tg::testing::RunOverMemory(Order(id), [&](Source& in, Sink& out) {
           EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
         });
         recorded += Recorded(lines);
         answered += static_cast<int>(lines.size());
         // A what-if beside the shipments, reading the ledger as it stands.
-        auto what_if =
-            ::tg::testing::RunOverMemory(Order("W" + id), [&](std::FILE* in, std::FILE* out) {
-              EXPECT_THAT(engine->DetermineStream(in, out), IsOk());
-            });
+        auto what_if = ::tg::testing::RunOverMemory(Order("W" + id), [&](Source& in, Sink& out) {
+          EXPECT_THAT(engine->DetermineStream(in, out), IsOk());
+        });
         decided += static_cast<int>(what_if.size());
       }
     });
@@ -153,15 +151,17 @@ TEST(Sessions, ALongReadDoesNotHoldUpAShipment) {
   std::FILE* determine_out = std::tmpfile();
   ASSERT_NE(determine_in, nullptr);
   ASSERT_NE(determine_out, nullptr);
+  FileSource determine_source(determine_in, "pipe");
+  FileSink determine_sink(determine_out, "temporary file");
   auto determine = std::async(std::launch::async, [&] {
-    return engine->DetermineStream(determine_in, determine_out).status();
+    return engine->DetermineStream(determine_source, determine_sink).status();
   });
   // The determine has opened its read transaction and waits for its first line.
   const std::string first = Order("D-1");
   ASSERT_EQ(::write(pipe_fds[1], first.data(), first.size()), static_cast<ssize_t>(first.size()));
 
   auto ship = std::async(std::launch::async, [&] {
-    return Recorded(::tg::testing::RunOverMemory(Order("S-1"), [&](std::FILE* in, std::FILE* out) {
+    return Recorded(::tg::testing::RunOverMemory(Order("S-1"), [&](Source& in, Sink& out) {
       EXPECT_THAT(session.ShipStream(in, out, {}), IsOk());
     }));
   });

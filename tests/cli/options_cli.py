@@ -130,8 +130,18 @@ def main():
         if os.path.exists("/dev/full"):
             with open("/dev/full", "w") as full:
                 r = run("determine", book, stdout=full)
-            check(r.returncode != 0 and "cannot write the output" in r.stderr,
-                  f"determine > /dev/full: {r.returncode} {r.stderr}")
+            check(r.returncode == 2 and r.stderr.count("tierguard:") == 1 and
+                  "writing the answers to the lines through 1: standard output: No space left"
+                  in r.stderr, f"determine > /dev/full: {r.returncode} {r.stderr}")
+            # --output to a full disk: the error surfaces when the file is flushed.
+            r = run("determine", "--output", "/dev/full", book)
+            check(r.returncode == 2 and "/dev/full: No space left" in r.stderr,
+                  f"determine --output /dev/full: {r.returncode} {r.stderr}")
+            # A listing (no stream) that cannot be written is an error too.
+            with open("/dev/full", "w") as full:
+                r = run("--db", db, "caps", stdout=full)
+            check(r.returncode == 2 and "cannot write the output" in r.stderr,
+                  f"caps > /dev/full: {r.returncode} {r.stderr}")
         # The clock tests pin is the testing build's alone: a release binary stamps its
         # records with the system clock whatever TIERGUARD_NOW says.
         release = sys.argv[2]
