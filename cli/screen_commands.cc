@@ -1,208 +1,231 @@
-#include "screen_commands.h"
+// The screening commands: screen and match (list files, no ledger), lists and hits (the lists
+// kept in the ledger, and reviewers' clearances).
+#include <cstdio>
+#include <memory>
 
-#include "args.h"
+#include "app.h"
+#include "output.h"
 
 namespace tg::cli {
 
-const char* const kMatchHelp = R"(usage: tierguard match [--threshold T] [FILE]
+namespace {
 
+constexpr const char* kMatchFooter = R"(
 Scores pairs of names, for calibration and outside benchmarks. Reads JSON Lines (FILE, or stdin)
   {"name1": "Vladimir Putin", "name2": "PUTIN, Vladimir Vladimirovich", "schema": "Person"}
 and writes one line per pair: {"score": 0.94, "match": true}. The scorer and the default
-threshold are the ones `screen` uses (docs/screening-quality.md says how it was chosen).
+threshold are the ones `screen` uses (docs/screening-quality.md says how it was chosen).)";
 
-  --threshold T   score at or above which a pair is a match (default: the engine's)
-)";
-
-const char* const kScreenHelp =
-    R"(usage: tierguard screen --list FILE [--list FILE ...] [--threshold T] [--limit K] [FILE]
-
-Screens names against restricted-party lists. Each --list is a list file in any format
-tierguard reads (the format is detected from the content): OFAC legacy CSV (sdn.csv, with its
-alt, add and sdn_comments files from the same folder, or the cons_* set), the trade.gov
-Consolidated Screening List (CSV or JSON), the UN consolidated XML, the BIS Denied Persons List
-(tab-separated), FollowTheMoney JSON Lines.
+constexpr const char* kScreenFooter = R"(
+Each --list is a list file in any format tierguard reads (the format is detected from the
+content): OFAC legacy CSV (sdn.csv, with its alt, add and sdn_comments files from the same
+folder, or the cons_* set), the trade.gov Consolidated Screening List (CSV or JSON), the UN
+consolidated XML, the BIS Denied Persons List (tab-separated), FollowTheMoney JSON Lines.
 Queries (FILE, or stdin): JSON Lines {"id": "q1", "name": "...", "country": "RU",
 "type": "person|entity|vessel|aircraft", "birth_date": "1952-10-07", "identifiers": ["IMO
 9187629"]} (only name required), or one name a line. Writes one line per query: {"id", "query",
 "hits": [{"list", "list_version", "entry_id", "name", "matched_name", "score", "type",
-"programs", "explanation": {"name", "country", "type", "birth", "identifier"}}]}.
+"programs", "explanation": {"name", "country", "type", "birth", "identifier"}}]}.)";
 
-  --list FILE     a list to screen against (repeat for several)
-  --threshold T   lowest score listed (default: the engine's, as for match)
-  --limit K       at most K hits per query, best first (default 10)
-)";
+constexpr const char* kListsLoadFooter = R"(
+Keeps a list file (any format `screen` reads) in the ledger under NAME (default: the list's own:
+SDN, NONSDN, UN, DPL, CSL, …). From then on determine and ship screen the exporter, consignee
+and end user of every request against the kept lists. Prints the version (content hash), the
+delta against the version kept before (added, removed, changed entries), and how many new hits
+re-screening the parties on record raised as alerts (see tierguard alerts). Logged in the audit
+log.)";
 
-const char* const kListsHelp = R"(usage: tierguard [--db PATH] lists load FILE [--name NAME]
-       tierguard [--db PATH] lists list
-       tierguard lists diff OLD_FILE NEW_FILE
+constexpr const char* kHitsClearFooter = R"(
+Records a reviewer's decision that a party's hit on a list entry is a false positive. It is
+keyed to that party (its id, or its name with country and birth date: never a name alone, which
+may be anyone's) and to the entry as it stands: the hit then shows as cleared in decisions and
+does not change their outcome, until the entry changes in a later list version or --expires
+passes. Refused when the party has no hit on the entry. Logged in the audit log; the reviewer
+is who --as names (else $TIERGUARD_ACTOR, $USER).)";
 
-load   keeps a list file (any format `screen` reads) in the ledger under NAME (default: the
-       list's own: SDN, NONSDN, UN, DPL, CSL, …). From then on determine and ship screen the
-       exporter, consignee and end user of every request against the kept lists. Prints the
-       version (content hash), the delta against the version kept before (added, removed,
-       changed entries), and how many new hits re-screening the parties on record raised as
-       alerts (see tierguard alerts). Logged in the audit log.
-list   the kept lists: name, version, format, source, entries
-diff   the entries added, removed and changed between two list files (no ledger needed)
-)";
-
-const char* const kHitsHelp =
-    R"(usage: tierguard [--db PATH] hits clear PARTY --entry ENTRY_ID --reason TEXT [--expires DATE]
-       tierguard [--db PATH] hits revoke PARTY --entry ENTRY_ID --reason TEXT
-       tierguard [--db PATH] hits list | open
-  PARTY := --party NAME (--party-id ID | --country CC [--birth-date DATE])
-
-clear   records a reviewer's decision that a party's hit on a list entry is a false positive.
-        It is keyed to that party (its id, or its name with country and birth date: never a
-        name alone, which may be anyone's) and to the entry as it stands: the hit then shows as
-        cleared in decisions and does not change their outcome, until the entry changes in a
-        later list version or DATE passes. Refused when the party has no hit on the entry.
-        Logged in the audit log; the reviewer is who --as names (else $TIERGUARD_ACTOR, $USER).
-revoke  withdraws a clearance (logged, with the reason).
-list    the clearances on record
-open    the hits of the parties on record that no clearance covers
-)";
-
-namespace {
-
-bool ThresholdOpt(Args& a, double& threshold, std::string& error) {
+// The score at or above which a pair matches, within [0, 1].
+CLI::Option* AddThreshold(CLI::App* cmd, double& threshold, const std::string& help) {
   threshold = kDefaultScreeningThreshold;
-  if (!NumberOpt(a, "--threshold", threshold, error)) {
-    return false;
-  }
-  if (threshold > 1) {
-    error = "--threshold: must be within [0, 1]";
-    return false;
-  }
-  return true;
+  return cmd
+      ->add_option_function<std::string>(
+          "--threshold",
+          [&threshold](const std::string& text) {
+            double v = 0;
+            if (!ParseNumber(text, v) || !(v >= 0 && v <= 1)) {
+              throw CLI::ValidationError("--threshold", "'" + text + "' is not within [0, 1]");
+            }
+            threshold = v;
+          },
+          help)
+      ->type_name("T");
 }
 
-}  // namespace
-
-int Match(const Engine& engine, const std::vector<std::string>& argv) {
-  Args a;
-  std::string error;
-  double threshold = 0;
-  if (!ParseArgs(argv, {"--threshold"}, {}, a, error) || !ThresholdOpt(a, threshold, error)) {
-    return Fail("match: " + error + " (see --help)");
-  }
-  std::unique_ptr<tg::Source> in = OpenInput(a, error);
-  if (in == nullptr) {
-    return Fail("match: " + error);
-  }
-  auto stats = engine.MatchStream(*in, StandardOutput(), threshold);
-  if (!stats) {
-    return Fail("match: " + stats.error().message());
-  }
-  return stats->errors > 0 ? kExitLineErrors : kExitOk;
-}
-
-int Screen(const Engine& engine, const std::vector<std::string>& argv) {
-  Args a;
-  std::string error;
-  Engine::ScreenOptions options;
-  double limit = 10;
-  if (!ParseArgs(argv, {"--threshold", "--limit"}, {}, a, error, {"--list"}) ||
-      !ThresholdOpt(a, options.threshold, error) || !NumberOpt(a, "--limit", limit, error)) {
-    return Fail("screen: " + error + " (see --help)");
-  }
-  if (limit < 1 || limit != static_cast<double>(static_cast<size_t>(limit))) {
-    return Fail("screen: --limit: must be a whole number >= 1");
-  }
-  options.limit = static_cast<size_t>(limit);
-  options.lists = a.repeated["--list"];
-  if (options.lists.empty()) {
-    return Fail("screen: at least one --list FILE is required (see --help)");
-  }
-  std::unique_ptr<tg::Source> in = OpenInput(a, error);
-  if (in == nullptr) {
-    return Fail("screen: " + error);
-  }
-  auto stats = engine.ScreenStream(*in, StandardOutput(), options);
-  if (!stats) {
-    return Fail("screen: " + stats.error().message());
-  }
-  return stats->errors > 0 ? kExitLineErrors : kExitOk;
-}
-
-int Lists(const Session& session, const std::vector<std::string>& argv) {
-  if (argv.empty()) {
-    return Fail("lists: give load, list or diff (see --help)");
-  }
-  const std::string sub = argv[0];
-  Args a;
-  std::string error;
-  if (!ParseArgs({argv.begin() + 1, argv.end()}, {"--name"}, {}, a, error)) {
-    return Fail("lists: " + error + " (see --help)");
-  }
-  if (sub == "load") {
-    if (a.positional.size() != 1) {
-      return Fail("lists load: give one list FILE");
+void AddMatch(CLI::App& app, CommandTable& table) {
+  struct Options {
+    double threshold = 0;
+    std::vector<std::string> files;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("match", "score pairs of names with the screening scorer");
+  cmd->footer(kMatchFooter);
+  AddThreshold(cmd, o->threshold,
+               "score at or above which a pair is a match (default: the engine's)");
+  cmd->add_option("FILE", o->files, "pairs (default: stdin)");
+  table.Add(cmd, Needs::kEngine, [o](const Context& c) {
+    std::string error;
+    std::unique_ptr<Source> in = OpenInput(o->files, error);
+    if (in == nullptr) {
+      return Fail("match: " + error);
     }
-    auto summary = session.LoadScreeningList(a.positional[0], Opt(a, "--name"));
+    auto stats = c.engine().MatchStream(*in, StandardOutput(), o->threshold);
+    if (!stats) {
+      return Fail("match: " + stats.error().message());
+    }
+    return stats->errors > 0 ? kExitLineErrors : kExitOk;
+  });
+}
+
+void AddScreen(CLI::App& app, CommandTable& table) {
+  struct Options {
+    Engine::ScreenOptions screen;
+    uint64_t limit = 10;
+    std::vector<std::string> files;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("screen", "screen names against restricted-party list files");
+  cmd->footer(kScreenFooter);
+  AddRepeated(cmd, "--list", o->screen.lists, "a list to screen against (repeat for several)")
+      ->type_name("FILE")
+      ->required();
+  AddThreshold(cmd, o->screen.threshold, "lowest score listed (default: the engine's)");
+  AddIndex(cmd, "--limit", o->limit, "at most K hits per query, best first (default 10)")
+      ->type_name("K");
+  cmd->add_option("FILE", o->files, "queries (default: stdin)");
+  table.Add(cmd, Needs::kEngine, [o](const Context& c) {
+    if (o->limit < 1) {
+      return Fail("screen: --limit: must be a whole number >= 1");
+    }
+    o->screen.limit = static_cast<size_t>(o->limit);
+    std::string error;
+    std::unique_ptr<Source> in = OpenInput(o->files, error);
+    if (in == nullptr) {
+      return Fail("screen: " + error);
+    }
+    auto stats = c.engine().ScreenStream(*in, StandardOutput(), o->screen);
+    if (!stats) {
+      return Fail("screen: " + stats.error().message());
+    }
+    return stats->errors > 0 ? kExitLineErrors : kExitOk;
+  });
+}
+
+void AddLists(CLI::App& app, CommandTable& table) {
+  CLI::App* lists = app.add_subcommand(
+      "lists", "the lists kept in the ledger, which determine and ship screen against");
+  lists->require_subcommand(1);
+  struct Load {
+    std::string file;
+    std::string name;
+  };
+  auto load = std::make_shared<Load>();
+  CLI::App* load_cmd = lists->add_subcommand("load", "keep a list file in the ledger");
+  load_cmd->footer(kListsLoadFooter);
+  load_cmd->add_option("FILE", load->file, "the list file")->required();
+  AddText(load_cmd, "--name", load->name, "the name to keep it under (default: the list's own)");
+  table.Add(load_cmd, Needs::kLedgerWrites, [load](const Context& c) {
+    auto summary = c.session().LoadScreeningList(load->file, load->name);
     if (!summary) {
       return Refused("lists load", summary.error());
     }
     std::printf("%s\n", summary->c_str());
     return kExitOk;
-  }
-  if (sub == "list") {
-    return PrintList("lists list", session.ScreeningLists());
-  }
-  if (sub == "diff") {
-    if (a.positional.size() != 2) {
-      return Fail("lists diff: give OLD_FILE and NEW_FILE");
-    }
-    auto delta = session.engine().DiffListFiles(a.positional[0], a.positional[1]);
+  });
+  CLI::App* list = lists->add_subcommand(
+      "list",
+      "the kept lists: name, version, format, source, entries (--format json, csv or table)");
+  table.Add(list, Needs::kLedgerReads,
+            [](const Context& c) { return PrintList("lists list", c.session().ScreeningLists()); });
+  struct Diff {
+    std::string before;
+    std::string after;
+  };
+  auto diff = std::make_shared<Diff>();
+  CLI::App* diff_cmd = lists->add_subcommand(
+      "diff", "the entries added, removed and changed between two list files (no ledger needed)");
+  diff_cmd->add_option("OLD_FILE", diff->before, "the older list file")->required();
+  diff_cmd->add_option("NEW_FILE", diff->after, "the newer list file")->required();
+  table.Add(diff_cmd, Needs::kEngine, [diff](const Context& c) {
+    auto delta = c.engine().DiffListFiles(diff->before, diff->after);
     if (!delta) {
       return Refused("lists diff", delta.error());
     }
     std::printf("%s\n", delta->c_str());
     return kExitOk;
-  }
-  return Fail("lists: unknown subcommand '" + sub + "' (see --help)");
+  });
 }
 
-int Hits(const Session& session, const std::vector<std::string>& argv) {
-  if (argv.empty()) {
-    return Fail("hits: give clear or list (see --help)");
-  }
-  const std::string sub = argv[0];
-  Args a;
-  std::string error;
-  if (!ParseArgs({argv.begin() + 1, argv.end()},
-                 {"--party", "--party-id", "--country", "--birth-date", "--entry", "--reason",
-                  "--expires"},
-                 {}, a, error)) {
-    return Fail("hits: " + error + " (see --help)");
-  }
-  if (sub == "clear" || sub == "revoke") {
-    HitClearance c;
-    if (!Need(a, {"--party", "--entry", "--reason"}, error) ||
-        (!Opt(a, "--country").empty() &&
-         !CountryOpt(session.engine(), a, "--country", c.country, error))) {
-      return Fail("hits " + sub + ": " + error);
+void AddHits(CLI::App& app, CommandTable& table) {
+  CLI::App* hits = app.add_subcommand("hits", "reviewers' clearances of screening hits");
+  hits->require_subcommand(1);
+  for (const bool clear : {true, false}) {
+    struct Options {
+      HitClearance clearance;
+      std::string country;
+    };
+    auto o = std::make_shared<Options>();
+    const std::string verb = clear ? "clear" : "revoke";
+    CLI::App* cmd = hits->add_subcommand(
+        verb, clear ? "record that a party's hit on a list entry is a false positive"
+                    : "withdraw a clearance (logged, with the reason)");
+    if (clear) {
+      cmd->footer(kHitsClearFooter);
     }
-    c.party_name = Opt(a, "--party");
-    c.party_id = Opt(a, "--party-id");
-    c.birth_date = Opt(a, "--birth-date");
-    c.entry_id = Opt(a, "--entry");
-    c.reason = Opt(a, "--reason");
-    c.expires = Opt(a, "--expires");
-    Status s = sub == "clear" ? session.ClearHit(c) : session.RevokeClearance(c);
-    if (!s.ok()) {
-      return Refused("hits " + sub, s);
+    AddText(cmd, "--party", o->clearance.party_name, "the party's name, as screened")
+        ->type_name("NAME")
+        ->required();
+    AddText(cmd, "--party-id", o->clearance.party_id, "the party's id (or give its country)")
+        ->type_name("ID");
+    AddText(cmd, "--country", o->country, "the party's country, without an id")->type_name("CC");
+    AddText(cmd, "--birth-date", o->clearance.birth_date, "a person's birth date")
+        ->type_name("DATE");
+    AddText(cmd, "--entry", o->clearance.entry_id, "the list entry")
+        ->type_name("ENTRY_ID")
+        ->required();
+    AddText(cmd, "--reason", o->clearance.reason, "why")->required();
+    if (clear) {
+      AddText(cmd, "--expires", o->clearance.expires, "the clearance lapses after DATE")
+          ->type_name("DATE");
     }
-    return kExitOk;
+    table.Add(cmd, Needs::kLedgerWrites, [o, clear, verb](const Context& c) {
+      HitClearance clearance = o->clearance;
+      if (!o->country.empty()) {
+        auto country = c.engine().ParseCountry(o->country);
+        if (!country) {
+          return BadOption("hits " + verb, "--country", country.error());
+        }
+        clearance.country = *country;
+      }
+      const Status s =
+          clear ? c.session().ClearHit(clearance) : c.session().RevokeClearance(clearance);
+      return s.ok() ? kExitOk : Refused("hits " + verb, s);
+    });
   }
-  if (sub == "list") {
-    return PrintList("hits list", session.ClearedHits());
-  }
-  if (sub == "open") {
-    return PrintList("hits open", session.OpenHits());
-  }
-  return Fail("hits: unknown subcommand '" + sub + "' (see --help)");
+  CLI::App* list = hits->add_subcommand("list", "the clearances on record");
+  table.Add(list, Needs::kLedgerReads,
+            [](const Context& c) { return PrintList("hits list", c.session().ClearedHits()); });
+  CLI::App* open =
+      hits->add_subcommand("open", "the hits of the parties on record that no clearance covers");
+  table.Add(open, Needs::kLedgerReads,
+            [](const Context& c) { return PrintList("hits open", c.session().OpenHits()); });
+}
+
+}  // namespace
+
+void AddScreeningCommands(CLI::App& app, CommandTable& table) {
+  AddMatch(app, table);
+  AddScreen(app, table);
+  AddLists(app, table);
+  AddHits(app, table);
 }
 
 }  // namespace tg::cli

@@ -55,7 +55,7 @@ def main():
         expect_refused("unknown ECCN '3A999'", "license", "add", "--number", "L-3", "--eccn",
                        "3A999", "--destination", "AE", "--quantity", "1", "--from", "2025-01-01",
                        "--to", "2026-12-31")
-        expect_refused("--quantity: '-5' is not a number", "license", "add", "--number", "L-4",
+        expect_refused("--quantity: '-5' is not a whole number", "license", "add", "--number", "L-4",
                        "--eccn", "3A090.a", "--destination", "AE", "--quantity", "-5", "--from",
                        "2025-01-01", "--to", "2026-12-31", code=2)
         expect_refused("no licence 'L-404'", "license", "show", "L-404")
@@ -80,7 +80,7 @@ def main():
         expect_refused("exceeds", "agreement", "add", "--id", "G-1", "--country", "AE", "--cap",
                        "country_allocation", "--increase", "1.5", "--from", "2025-06-01",
                        "--citation", "x")
-        expect_refused("--kind is required", "veu", "add", "--id", "V-1", "--kind", "", "--holder",
+        expect_refused("--kind: was given an empty value", "veu", "add", "--id", "V-1", "--kind", "", "--holder",
                        "C-1", "--eccn", "3A090.a", "--from", "2025-01-01", code=2)
         expect_refused("is not universal or national", "veu", "add", "--id", "V-1", "--kind",
                        "regional", "--holder", "C-1", "--eccn", "3A090.a", "--from", "2025-01-01")
@@ -119,7 +119,7 @@ def main():
         table = expect_ok("--format", "table", "shipments", "list").stdout
         if not table.startswith("id ") or "R1" not in table:
             failures.append("shipments list --format table: " + table)
-        expect_refused("--reason is required", "license", "revoke", "L-1", "--reason", "", code=2)
+        expect_refused("--reason: was given an empty value", "license", "revoke", "L-1", "--reason", "", code=2)
         expect_ok("license", "revoke", "L-1", "--reason", "end user diverted chips")
         expect_refused("L-1 is revoked (end user diverted chips)", "ship",
                        stdin=ship.replace("6000", "10"))

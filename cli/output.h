@@ -1,0 +1,55 @@
+// What every command of the command line prints and reads: exit codes, errors, listings in
+// the chosen format, input files and standard output.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "tierguard/engine.h"
+#include "tierguard/io.h"
+
+#include "list_format.h"
+
+namespace tg::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitLineErrors = 1;  // some input lines or a command were refused
+inline constexpr int kExitUsage = 2;       // bad arguments or unreadable input
+
+// Prints "tierguard: WHAT: reason" and returns kExitLineErrors.
+int Refused(const std::string& what, const Status& s);
+// Prints "tierguard: MESSAGE" and returns kExitUsage.
+int Fail(const std::string& message);
+// Standard output, as the stream commands write it.
+Sink& StandardOutput();
+// The FILEs one after another as one input (none, or one "-": stdin); nullptr with `error`
+// when one cannot be opened.
+std::unique_ptr<Source> OpenInput(const std::vector<std::string>& files, std::string& error);
+void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts);
+
+// A number the whole of `text` spells (no sign for an unsigned type, no trailing bytes).
+template <typename T>
+bool ParseNumber(std::string_view text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+// A record index or count: decimal digits only (no sign, exponent or fraction), within uint64.
+bool WholeNumber(const std::string& text, const std::string& what, uint64_t& out,
+                 std::string& error);
+// Comma-separated values, empty pieces dropped.
+std::vector<std::string> Split(const std::string& text);
+// How PrintList writes listings: the --format the command line gave, and the terminal's width
+// for a table (0 when the output is no terminal: nothing is cut).
+void SetListFormat(ListFormat format, size_t width);
+// Prints a listing (JSON objects, one a line, or as SetListFormat chose), or the reason it was
+// refused.
+int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines);
+
+}  // namespace tg::cli
