@@ -13,8 +13,12 @@ function(tg_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE tg_warnings)
 endfunction()
 
-# tg_add_test(NAME SOURCES ... DEPS ...): a GoogleTest binary whose tests ctest lists one by one.
+# tg_add_test(NAME SOURCES ... DEPS ...): a GoogleTest binary whose tests ctest lists one by one;
+# nothing when the tests are not built.
 function(tg_add_test name)
+  if(NOT TG_BUILD_TESTS)
+    return()
+  endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} tg_internal GTest::gtest GTest::gmock
