@@ -315,7 +315,17 @@ void AddMovements(CLI::App& app, CommandTable& table, bool reservations) {
   list->footer(kMovementsFooter);
   AddText(list, "--consignee", o->filter.consignee, "one consignee's")->type_name("ID");
   if (reservations) {
-    AddText(list, "--state", o->filter.state, "held, committed, released or expired")
+    list->add_option_function<std::string>(
+            "--state",
+            [o](const std::string& text) {
+              MovementState state{};
+              if (!ParseState(text, state)) {
+                throw CLI::ValidationError(
+                    "--state", "'" + text + "' is none of held, committed, released, expired");
+              }
+              o->filter.state = state;
+            },
+            "held, committed, released or expired")
         ->type_name("STATE");
   }
   AddDate(list, "--from", o->filter.from, "orders dated DATE or later");

@@ -71,11 +71,12 @@ struct HitClearance {
 struct MovementFilter {
   bool reservations = false;  // the reservations (held, committed, released, expired)
   std::string consignee;      // a consignee id; empty: any
-  std::string state;          // reservations: held | committed | released | expired; empty: any
-  std::optional<Date> from;   // order dates from (inclusive)
-  std::optional<Date> to;     // order dates to (inclusive)
-  std::string after;          // the last id of the previous page; empty: from the first
-  size_t limit = 0;           // at most this many; 0: all
+  // Reservations: held, committed, released or expired; none: any.
+  std::optional<MovementState> state;
+  std::optional<Date> from;  // order dates from (inclusive)
+  std::optional<Date> to;    // order dates to (inclusive)
+  std::string after;         // the last id of the previous page; empty: from the first
+  size_t limit = 0;          // at most this many; 0: all
 };
 
 struct ShipOptions {

@@ -6,12 +6,39 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tierguard/date.h"
 #include "tierguard/types.h"
 
 namespace tg {
+
+// The states of the ledger's records. The ledger's JSON and every listing spell them as
+// StateName gives ("returned_without_action"); ParseState reads those names back (false for
+// any other text).
+enum class LicenseState : uint8_t { kActive, kRevoked };
+// draft → submitted → approved | denied | returned_without_action
+enum class ApplicationState : uint8_t {
+  kDraft,
+  kSubmitted,
+  kApproved,
+  kDenied,
+  kReturnedWithoutAction,
+};
+// filed → confirmed | refused
+enum class NotificationState : uint8_t { kFiled, kConfirmed, kRefused };
+// A shipment is recorded; a reservation is held, then committed, released or expired; a
+// request ship decided and did not record is refused.
+enum class MovementState : uint8_t { kRecorded, kHeld, kCommitted, kReleased, kExpired, kRefused };
+std::string_view StateName(LicenseState s);
+std::string_view StateName(ApplicationState s);
+std::string_view StateName(NotificationState s);
+std::string_view StateName(MovementState s);
+bool ParseState(std::string_view name, LicenseState& out);
+bool ParseState(std::string_view name, ApplicationState& out);
+bool ParseState(std::string_view name, NotificationState& out);
+bool ParseState(std::string_view name, MovementState& out);
 
 // A licence on record. Limits of 0 mean "no limit of this kind". Usage is kept by the ledger.
 struct License {
@@ -26,8 +53,8 @@ struct License {
   Date valid_from;
   Date valid_to;
   std::string conditions;
-  std::string state = "active";  // active | revoked
-  std::string revocation;        // why it was revoked (state "revoked")
+  LicenseState state = LicenseState::kActive;
+  std::string revocation;  // why it was revoked
   // Who approved it: the approver of the application it was issued on, else who recorded it
   // (filled by the ledger when empty). Decisions under it name them.
   std::string approved_by;
@@ -44,8 +71,8 @@ struct LicenseApplication {
   int64_t quantity = 0;
   double value_usd = 0;
   double tpp = 0;
-  Date valid_to;      // requested expiry of the licence
-  std::string state;  // filled by the ledger
+  Date valid_to;                                      // requested expiry of the licence
+  ApplicationState state = ApplicationState::kDraft;  // set by the ledger
   std::string approver;
   std::string reason;
   std::string license_number;  // set when approved
@@ -60,11 +87,11 @@ struct Notification {
   std::string party;  // the party id it notifies (the consignee or end user)
   Country destination;
   Date filed;
-  int64_t quantity_limit = 0;   // units it covers; 0: not limited by quantity
-  double value_limit_usd = 0;   // value it covers; 0: not limited by value
-  std::string state;            // filled by the ledger: filed | confirmed | refused
-  std::string confirmation;     // BIS's confirmation number, once confirmed
-  Date answered = Date::Max();  // the day BIS confirmed or refused it
+  int64_t quantity_limit = 0;  // units it covers; 0: not limited by quantity
+  double value_limit_usd = 0;  // value it covers; 0: not limited by value
+  NotificationState state = NotificationState::kFiled;  // set by the ledger
+  std::string confirmation;                             // BIS's confirmation number, once confirmed
+  Date answered = Date::Max();                          // the day BIS confirmed or refused it
 };
 
 struct Agreement {

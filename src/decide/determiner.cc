@@ -203,9 +203,10 @@ Result<bool> Determiner::TryLicenses(const Request& req, const regime::Regime& r
     if (named && l.number != req.license) {
       continue;
     }
-    if (l.state != "active") {
+    if (l.state != LicenseState::kActive) {
       if (named) {
-        return FailedPrecondition("license: " + l.number + " is " + l.state +
+        return FailedPrecondition("license: " + l.number + " is " +
+                                  std::string(StateName(l.state)) +
                                   (l.revocation.empty() ? "" : " (" + l.revocation + ")"));
       }
       continue;  // only an active licence licenses anything
@@ -290,11 +291,11 @@ Result<bool> Determiner::TryNotification(const Request& req, const regime::Excep
       continue;
     }
     const Date usable = n.filed.AddDays(e.notification_days);
-    if (n.state == "refused") {
+    if (n.state == NotificationState::kRefused) {
       why = n.id + " was refused by BIS on " + n.answered.ToString() + ": a licence is needed";
       continue;
     }
-    if (n.state != "confirmed") {
+    if (n.state != NotificationState::kConfirmed) {
       why = n.id + " (filed " + n.filed.ToString() +
             ") has no confirmation number yet; once "
             "confirmed it serves from " +

@@ -203,7 +203,7 @@ class ShipHandler final : public decide::DocumentHandler {
     if (holds_ || options_.reserve) {  // only then can the id be a reservation
       TG_ASSIGN_OR_RETURN(held, ledger_->FindReservation(request_.id));
     }
-    if (shipped || (held && options_.reserve && held->state == "held")) {
+    if (shipped || (held && options_.reserve && held->state == MovementState::kHeld)) {
       TG_ASSIGN_OR_RETURN(std::string again, ledger_->RecordedDecision(shipped ? *shipped : *held));
       AppendField(again, options_.reserve && !shipped ? "reserved" : "recorded", "true");
       AppendField(again, "duplicate", "true");
@@ -212,8 +212,9 @@ class ShipHandler final : public decide::DocumentHandler {
     }
     if (held) {
       return refuse(FailedPrecondition(
-          "line " + std::to_string(line) + ": id: " + request_.id + " is a " + held->state +
-          " reservation; " + (held->state == "held" ? "commit or release it" : "use a new id")));
+          "line " + std::to_string(line) + ": id: " + request_.id + " is a " +
+          std::string(StateName(held->state)) + " reservation; " +
+          (held->state == MovementState::kHeld ? "commit or release it" : "use a new id")));
     }
     engine_.Decide(request_, batch_, decision_);
     if (!decision_.error.ok()) {
@@ -236,7 +237,7 @@ class ShipHandler final : public decide::DocumentHandler {
     ledger::Movement m;
     m.id = request_.id;
     m.kind = options_.reserve ? "reservation" : "shipment";
-    m.state = options_.reserve ? "held" : "recorded";
+    m.state = options_.reserve ? MovementState::kHeld : MovementState::kRecorded;
     m.date = request_.date.ToString();
     m.consignee = PartyKey(request_);
     m.group = request_.consignee.group;
@@ -325,11 +326,9 @@ Status Session::ReleaseReservation(std::string_view id) const {
 }
 
 Result<std::vector<std::string>> Session::ListMovements(const MovementFilter& filter) const {
-  static constexpr std::string_view kStates[] = {"held", "committed", "released", "expired"};
-  if (!filter.state.empty() &&
-      (!filter.reservations ||
-       std::find(std::begin(kStates), std::end(kStates), filter.state) == std::end(kStates))) {
-    return InvalidArgument("state: '" + filter.state +
+  if (filter.state && (!filter.reservations || *filter.state == MovementState::kRecorded ||
+                       *filter.state == MovementState::kRefused)) {
+    return InvalidArgument("state: '" + std::string(StateName(*filter.state)) +
                            "' is none of held, committed, released, expired (of reservations)");
   }
   const std::string from = filter.from ? filter.from->ToString() : "";
@@ -341,13 +340,13 @@ Result<std::vector<std::string>> Session::ListMovements(const MovementFilter& fi
         TG_RETURN_IF_ERROR(l.ForEachMovement(
             filter.reservations, filter.after, [&](const ledger::Movement& m) -> Result<bool> {
               const bool wanted = (filter.consignee.empty() || m.consignee == filter.consignee) &&
-                                  (filter.state.empty() || m.state == filter.state) &&
+                                  (!filter.state || m.state == *filter.state) &&
                                   (from.empty() || m.date >= from) && (to.empty() || m.date <= to);
               if (wanted) {
                 std::string json;
                 JsonWriter w(json);
                 w.BeginObject().Key("id").String(m.id).Key("kind").String(m.kind);
-                w.Key("state").String(m.state).Key("date").String(m.date);
+                w.Key("state").String(StateName(m.state)).Key("date").String(m.date);
                 w.Key("consignee").String(m.consignee).Key("group").String(m.group);
                 w.Key("recorded_at").Int(m.recorded_at);
                 if (filter.reservations) {

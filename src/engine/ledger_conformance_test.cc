@@ -271,12 +271,13 @@ TEST_P(LedgerTest, ShipmentsAndReservationsListByConsigneeDateStateAndPage) {
   EXPECT_EQ(ids({.limit = 2}), (V{"S1", "S2"}));
   EXPECT_EQ(ids({.after = "S2"}), (V{"S3"}));
   EXPECT_EQ(ids({.reservations = true}), (V{"R1", "R2"}));
-  EXPECT_EQ(ids({.reservations = true, .state = "held"}), (V{"R1"}));
-  EXPECT_EQ(ids({.reservations = true, .state = "released"}), (V{"R2"}));
-  EXPECT_THAT(session_->ListMovements({.state = "held"}),
+  EXPECT_EQ(ids({.reservations = true, .state = MovementState::kHeld}), (V{"R1"}));
+  EXPECT_EQ(ids({.reservations = true, .state = MovementState::kReleased}), (V{"R2"}));
+  EXPECT_THAT(session_->ListMovements({.state = MovementState::kHeld}),
               StatusIs(StatusCode::kInvalidArgument, "of reservations"));
-  EXPECT_THAT(session_->ListMovements({.reservations = true, .state = "lost"}),
-              StatusIs(StatusCode::kInvalidArgument, "'lost'"));
+  // A shipment's state is no reservation's.
+  EXPECT_THAT(session_->ListMovements({.reservations = true, .state = MovementState::kRecorded}),
+              StatusIs(StatusCode::kInvalidArgument, "'recorded'"));
 }
 
 TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprove) {

@@ -262,11 +262,11 @@ Status Ledger::RevokeLicense(std::string_view number, std::string_view reason) {
     return InvalidArgument("license.revocation: a reason is required");
   }
   TG_ASSIGN_OR_RETURN(License license, GetLicense(number));
-  if (license.state != "active") {
-    return FailedPrecondition("license: licence '" + license.number + "' is " + license.state +
-                              " already");
+  if (license.state != LicenseState::kActive) {
+    return FailedPrecondition("license: licence '" + license.number + "' is " +
+                              std::string(StateName(license.state)) + " already");
   }
-  license.state = "revoked";
+  license.state = LicenseState::kRevoked;
   license.revocation = std::string(reason);
   const std::string json = ToJson(license);
   TG_RETURN_IF_ERROR(txn_.Put(Table::kLicenses, license.number, json));
@@ -318,7 +318,7 @@ Result<std::string> Ledger::Apply(LicenseApplication app, bool submit) {
     TG_ASSIGN_OR_RETURN(int64_t n, txn_.AddCounter("seq:application", 1));
     app.id = "APP-" + std::to_string(n);
   }
-  app.state = submit ? "submitted" : "draft";
+  app.state = submit ? ApplicationState::kSubmitted : ApplicationState::kDraft;
   app.approver.clear();
   app.reason.clear();
   app.license_number.clear();
@@ -340,10 +340,11 @@ Result<LicenseApplication> Ledger::GetApplication(std::string_view id) {
 
 Status Ledger::Submit(std::string_view id) {
   TG_ASSIGN_OR_RETURN(LicenseApplication a, GetApplication(id));
-  if (a.state != "draft") {
-    return FailedPrecondition("application " + a.id + " is " + a.state + ", not draft");
+  if (a.state != ApplicationState::kDraft) {
+    return FailedPrecondition("application " + a.id + " is " + std::string(StateName(a.state)) +
+                              ", not draft");
   }
-  a.state = "submitted";
+  a.state = ApplicationState::kSubmitted;
   const std::string json = ToJson(a);
   TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
   return Log("application.submit", a.id, json);
@@ -359,8 +360,9 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
     return PermissionDenied("application " + a.id + ": the requester (" + a.requester +
                             ") may not approve it");
   }
-  if (a.state != "submitted") {
-    return FailedPrecondition("application " + a.id + " is " + a.state + ", not submitted");
+  if (a.state != ApplicationState::kSubmitted) {
+    return FailedPrecondition("application " + a.id + " is " + std::string(StateName(a.state)) +
+                              ", not submitted");
   }
   License l;
   l.number = number.empty() ? "TG-" + a.id : std::string(number);
@@ -376,7 +378,7 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
   l.conditions = "issued on application " + a.id + ", approved by " + std::string(approver);
   l.approved_by = std::string(approver);
   TG_RETURN_IF_ERROR(AddLicense(l));
-  a.state = "approved";
+  a.state = ApplicationState::kApproved;
   a.approver = std::string(approver);
   a.license_number = l.number;
   const std::string json = ToJson(a);
@@ -386,7 +388,7 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
 }
 
 Status Ledger::Decide(std::string_view id, std::string_view approver, std::string_view reason,
-                      const char* state) {
+                      ApplicationState state) {
   TG_ASSIGN_OR_RETURN(LicenseApplication a, GetApplication(id));
   if (approver.empty()) {
     return InvalidArgument("approver: required");
@@ -394,23 +396,24 @@ Status Ledger::Decide(std::string_view id, std::string_view approver, std::strin
   if (approver == a.requester) {
     return PermissionDenied("application " + a.id + ": the requester may not decide it");
   }
-  if (a.state != "submitted") {
-    return FailedPrecondition("application " + a.id + " is " + a.state + ", not submitted");
+  if (a.state != ApplicationState::kSubmitted) {
+    return FailedPrecondition("application " + a.id + " is " + std::string(StateName(a.state)) +
+                              ", not submitted");
   }
   a.state = state;
   a.approver = std::string(approver);
   a.reason = std::string(reason);
   const std::string json = ToJson(a);
   TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
-  return Log(std::string("application.") + state, a.id, json, approver);
+  return Log("application." + std::string(StateName(state)), a.id, json, approver);
 }
 
 Status Ledger::Deny(std::string_view id, std::string_view approver, std::string_view reason) {
-  return Decide(id, approver, reason, "denied");
+  return Decide(id, approver, reason, ApplicationState::kDenied);
 }
 
 Status Ledger::Return(std::string_view id, std::string_view approver, std::string_view reason) {
-  return Decide(id, approver, reason, "returned_without_action");
+  return Decide(id, approver, reason, ApplicationState::kReturnedWithoutAction);
 }
 
 Result<std::vector<LicenseApplication>> Ledger::Applications() {
@@ -456,7 +459,7 @@ Status Ledger::FileNotification(Notification n) {
   if (n.quantity_limit == 0 && n.value_limit_usd == 0) {
     return InvalidArgument("notification: needs the quantity or value it covers");
   }
-  n.state = "filed";
+  n.state = NotificationState::kFiled;
   n.confirmation.clear();
   n.answered = Date::Max();
   const std::string json = ToJson(n);
@@ -465,16 +468,16 @@ Status Ledger::FileNotification(Notification n) {
 }
 
 Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date date,
-                      const char* state) {
+                      NotificationState state) {
   TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kNotifications, id));
   if (!value) {
     return NotFound("notification: no NAC notification '" + Excerpt(id, 80) + "' on record");
   }
   Notification n;
   TG_RETURN_IF_ERROR(FromJson(*value, id, n));
-  if (n.state != "filed") {
-    return FailedPrecondition("notification: " + n.id + " was already " + n.state + " on " +
-                              n.answered.ToString());
+  if (n.state != NotificationState::kFiled) {
+    return FailedPrecondition("notification: " + n.id + " was already " +
+                              std::string(StateName(n.state)) + " on " + n.answered.ToString());
   }
   if (date < n.filed) {
     return FailedPrecondition("notification.date: " + date.ToString() + " is before " + n.id +
@@ -485,18 +488,20 @@ Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date d
   n.answered = date;
   const std::string json = ToJson(n);
   TG_RETURN_IF_ERROR(txn_.Put(Table::kNotifications, n.id, json));
-  return Log(std::string("nac.") + (n.state == "confirmed" ? "confirm" : "refuse"), n.id, json);
+  return Log(
+      std::string("nac.") + (n.state == NotificationState::kConfirmed ? "confirm" : "refuse"), n.id,
+      json);
 }
 
 Status Ledger::ConfirmNotification(std::string_view id, std::string_view confirmation, Date date) {
   if (confirmation.empty()) {
     return InvalidArgument("notification.confirmation: BIS's confirmation number is required");
   }
-  return Answer(id, confirmation, date, "confirmed");
+  return Answer(id, confirmation, date, NotificationState::kConfirmed);
 }
 
 Status Ledger::RefuseNotification(std::string_view id, Date date) {
-  return Answer(id, "", date, "refused");
+  return Answer(id, "", date, NotificationState::kRefused);
 }
 
 Result<std::vector<Notification>> Ledger::Notifications() {
@@ -690,7 +695,7 @@ Status Ledger::HoldReservation(const Movement& reservation_in) {
 Status Ledger::RecordRefusal(const Movement& refusal_in) {
   Movement refusal = refusal_in;
   refusal.kind = "refusal";
-  refusal.state = "refused";
+  refusal.state = MovementState::kRefused;
   refusal.deltas.clear();
   refusal.expires_at = 0;
   TG_ASSIGN_OR_RETURN(refusal.audit_index, audit_.Size());
@@ -725,18 +730,19 @@ Status Ledger::CommitReservation(std::string_view id) {
   if (!r) {
     return NotFound("reservation: no reservation '" + std::string(id) + "'");
   }
-  if (r->state != "held") {
-    return FailedPrecondition("reservation " + r->id + " is " + r->state + ", not held");
+  if (r->state != MovementState::kHeld) {
+    return FailedPrecondition("reservation " + r->id + " is " + std::string(StateName(r->state)) +
+                              ", not held");
   }
   if (r->expires_at > 0 && r->expires_at < clock_.NowUnix()) {
     return FailedPrecondition("reservation " + r->id + " expired; reserve again");
   }
-  r->state = "committed";
+  r->state = MovementState::kCommitted;
   TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
   TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
   Movement shipment = *r;
   shipment.kind = "shipment";
-  shipment.state = "recorded";
+  shipment.state = MovementState::kRecorded;
   shipment.recorded_at = clock_.NowUnix();
   Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
   if (s.code() == StatusCode::kAlreadyExists) {
@@ -754,11 +760,11 @@ Status Ledger::ReleaseReservation(std::string_view id) {
   if (!r) {
     return NotFound("reservation: no reservation '" + std::string(id) + "'");
   }
-  if (r->state != "held") {
-    return FailedPrecondition("reservation " + r->id + " is " + r->state +
+  if (r->state != MovementState::kHeld) {
+    return FailedPrecondition("reservation " + r->id + " is " + std::string(StateName(r->state)) +
                               "; only a held reservation can be released");
   }
-  r->state = "released";
+  r->state = MovementState::kReleased;
   TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
   TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
   TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
@@ -781,10 +787,10 @@ Result<bool> Ledger::ExpireReservations() {
                                   }));
   for (const std::string& id : expired) {
     TG_ASSIGN_OR_RETURN(auto r, FindReservation(id));
-    if (!r || r->state != "held") {
+    if (!r || r->state != MovementState::kHeld) {
       return DataLoss("holds index: reservation '" + id + "' is not held");
     }
-    r->state = "expired";
+    r->state = MovementState::kExpired;
     TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
     TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
     TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
@@ -808,7 +814,7 @@ Status Ledger::IndexHolds() {
                    [&](std::string_view key, std::string_view value) -> Result<bool> {
                      Movement r;
                      TG_RETURN_IF_ERROR(FromJson(value, key, r));
-                     if (r.state == "held") {
+                     if (r.state == MovementState::kHeld) {
                        held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
                      }
                      return true;
@@ -832,7 +838,7 @@ Result<CheckReport> Ledger::Check() {
     }
     if (shipment) {
       ++report.shipments;
-    } else if (m.state == "held") {
+    } else if (m.state == MovementState::kHeld) {
       ++report.reservations_held;
     } else {
       return true;

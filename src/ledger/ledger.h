@@ -170,9 +170,10 @@ class Ledger {
   // Builds the holds index of a ledger written before it existed (once; marked in kMeta).
   Status IndexHolds();
   Result<LicenseApplication> GetApplication(std::string_view id);
-  Status Answer(std::string_view id, std::string_view confirmation, Date date, const char* state);
+  Status Answer(std::string_view id, std::string_view confirmation, Date date,
+                NotificationState state);
   Status Decide(std::string_view id, std::string_view approver, std::string_view reason,
-                const char* state);
+                ApplicationState state);
 
   // Appends the audit record of a change.
   Status Log(std::string_view kind, std::string_view subject, std::string body,

@@ -55,7 +55,7 @@ Movement Order(const Clock& clock, const std::string& id, bool hold, const std::
   Movement m;
   m.id = id;
   m.kind = hold ? "reservation" : "shipment";
-  m.state = hold ? "held" : "recorded";
+  m.state = hold ? MovementState::kHeld : MovementState::kRecorded;
   m.date = "2025-06-01";
   m.consignee = party;
   m.recorded_at = clock.NowUnix();

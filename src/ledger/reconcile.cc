@@ -253,14 +253,14 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
       return DataLoss("a refusal that moves counters");
     }
     m.kind = "refusal";
-    m.state = "refused";
+    m.state = MovementState::kRefused;
     regime_hashes_.insert(m.regime_hash);
     rows_[static_cast<int>(Table::kRefusals)][RefusalKey(index)] = ExpectedRow{
         Digest(MovementProjection(m, f.request_sha256, f.legacy)), index, true, f.legacy};
     return Status::Ok();
   }
   m.kind = hold ? "reservation" : "shipment";
-  m.state = hold ? "held" : "recorded";
+  m.state = hold ? MovementState::kHeld : MovementState::kRecorded;
   for (const Delta& d : m.deltas) {
     int64_t& c = counters_[d.key];
     if (__builtin_add_overflow(c, d.amount, &c)) {
@@ -288,23 +288,24 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
 Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const std::string& id,
                                     const element& body) {
   auto it = reservations_.find(id);
-  if (it == reservations_.end() || it->second.movement.state != "held") {
+  if (it == reservations_.end() || it->second.movement.state != MovementState::kHeld) {
     return FailedPrecondition("no held reservation of that id before it");
   }
   Hold& h = it->second;
   rows_[static_cast<int>(Table::kHolds)].erase(HoldKey(h.movement.expires_at, id));
   if (kind == "reservation.commit") {
-    h.movement.state = "committed";
+    h.movement.state = MovementState::kCommitted;
     Movement shipment = h.movement;
     shipment.kind = "shipment";
-    shipment.state = "recorded";
+    shipment.state = MovementState::kRecorded;
     bool legacy = h.legacy;
     if (body["recorded_at"].get_int64().get(shipment.recorded_at)) {
       legacy = true;  // a commit logged before its time was
     }
     SetMovementRow(Table::kShipments, shipment, h.request_sha256, legacy, index);
   } else {
-    h.movement.state = kind == "reservation.release" ? "released" : "expired";
+    h.movement.state =
+        kind == "reservation.release" ? MovementState::kReleased : MovementState::kExpired;
     for (const Delta& d : h.movement.deltas) {
       int64_t& c = counters_[d.key];
       if (__builtin_sub_overflow(c, d.amount, &c)) {

@@ -1,6 +1,7 @@
 #include "src/ledger/records.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include <simdjson.h>
@@ -84,6 +85,16 @@ class Reader {
     }
     return *d;
   }
+  // A state, by its name; a name no state has fails the record.
+  template <typename State>
+  State St(const char* k) {
+    State state{};
+    const std::string name = Str(k);
+    if (ok_ && !ParseState(name, state)) {
+      Fail(k);
+    }
+    return state;
+  }
   std::vector<std::string> StrList(const char* k) {
     std::vector<std::string> out;
     simdjson::dom::array arr;
@@ -129,7 +140,7 @@ std::string ToJson(const License& r) {
   w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
   w.Key("tpp_limit").Number(r.tpp_limit).Key("valid_from").String(r.valid_from.ToString());
   w.Key("valid_to").String(r.valid_to.ToString()).Key("conditions").String(r.conditions);
-  w.Key("state").String(r.state).Key("approved_by").String(r.approved_by);
+  w.Key("state").String(StateName(r.state)).Key("approved_by").String(r.approved_by);
   if (!r.revocation.empty()) {  // only revoked licences carry it: the others' bytes stay
     w.Key("revocation").String(r.revocation);
   }
@@ -150,7 +161,7 @@ Status FromJson(std::string_view json, std::string_view key, License& r) {
   r.valid_from = rd.Dt("valid_from");
   r.valid_to = rd.Dt("valid_to");
   r.conditions = rd.Str("conditions");
-  r.state = rd.Str("state");
+  r.state = rd.St<LicenseState>("state");
   r.approved_by = rd.OptStr("approved_by");  // absent from licences recorded before it was kept
   r.revocation = rd.OptStr("revocation");
   return rd.Done();
@@ -164,7 +175,7 @@ std::string ToJson(const LicenseApplication& r) {
   Strings(w, "eccns", r.eccns);
   w.Key("destination").String(r.destination.ToString()).Key("consignee").String(r.consignee);
   w.Key("quantity").Int(r.quantity).Key("value_usd").Number(r.value_usd).Key("tpp").Number(r.tpp);
-  w.Key("valid_to").String(r.valid_to.ToString()).Key("state").String(r.state);
+  w.Key("valid_to").String(r.valid_to.ToString()).Key("state").String(StateName(r.state));
   w.Key("approver").String(r.approver).Key("reason").String(r.reason);
   w.Key("license_number").String(r.license_number).EndObject();
   return out;
@@ -182,7 +193,7 @@ Status FromJson(std::string_view json, std::string_view key, LicenseApplication&
   r.value_usd = rd.Num("value_usd");
   r.tpp = rd.Num("tpp");
   r.valid_to = rd.Dt("valid_to");
-  r.state = rd.Str("state");
+  r.state = rd.St<ApplicationState>("state");
   r.approver = rd.Str("approver");
   r.reason = rd.Str("reason");
   r.license_number = rd.Str("license_number");
@@ -256,7 +267,7 @@ std::string ToJson(const Notification& r) {
   w.BeginObject().Key("id").String(r.id).Key("party").String(r.party);
   w.Key("destination").String(r.destination.ToString()).Key("filed").String(r.filed.ToString());
   w.Key("quantity_limit").Int(r.quantity_limit).Key("value_limit_usd").Number(r.value_limit_usd);
-  w.Key("state").String(r.state).Key("confirmation").String(r.confirmation);
+  w.Key("state").String(StateName(r.state)).Key("confirmation").String(r.confirmation);
   w.Key("answered").String(DateText(r.answered));
   w.EndObject();
   return out;
@@ -270,7 +281,7 @@ Status FromJson(std::string_view json, std::string_view key, Notification& r) {
   r.filed = rd.Dt("filed");
   r.quantity_limit = rd.Int("quantity_limit");
   r.value_limit_usd = rd.Num("value_limit_usd");
-  r.state = rd.Str("state");
+  r.state = rd.St<NotificationState>("state");
   r.confirmation = rd.Str("confirmation");
   r.answered = rd.Dt("answered", /*optional=*/true);
   return rd.Done();
@@ -418,7 +429,8 @@ std::string ToJson(const Movement& r) {
   std::string out;
   out.reserve(r.request.size() + 256);
   JsonWriter w(out);
-  w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("state").String(r.state);
+  w.BeginObject().Key("id").String(r.id).Key("kind").String(r.kind).Key("state").String(
+      StateName(r.state));
   w.Key("date").String(r.date).Key("consignee").String(r.consignee).Key("group").String(r.group);
   w.Key("recorded_at").Int(r.recorded_at).Key("expires_at").Int(r.expires_at);
   w.Key("deltas").BeginArray();
@@ -442,7 +454,7 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   }
   r.id = rd.Str("id");
   r.kind = rd.Str("kind");
-  r.state = rd.Str("state");
+  r.state = rd.St<MovementState>("state");
   r.date = rd.Str("date");
   r.consignee = rd.Str("consignee");
   r.group = rd.Str("group");
@@ -460,3 +472,51 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
 }
 
 }  // namespace tg::ledger
+
+namespace tg {
+
+namespace {
+
+// The names of an enum's values, by value.
+template <typename State, size_t N>
+bool ParseName(std::string_view name, const std::array<std::string_view, N>& names, State& out) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == name) {
+      out = static_cast<State>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+constexpr std::array<std::string_view, 2> kLicenseStates = {"active", "revoked"};
+constexpr std::array<std::string_view, 5> kApplicationStates = {
+    "draft", "submitted", "approved", "denied", "returned_without_action"};
+constexpr std::array<std::string_view, 3> kNotificationStates = {"filed", "confirmed", "refused"};
+constexpr std::array<std::string_view, 6> kMovementStates = {"recorded", "held",    "committed",
+                                                             "released", "expired", "refused"};
+
+}  // namespace
+
+std::string_view StateName(LicenseState s) { return kLicenseStates.at(static_cast<size_t>(s)); }
+std::string_view StateName(ApplicationState s) {
+  return kApplicationStates.at(static_cast<size_t>(s));
+}
+std::string_view StateName(NotificationState s) {
+  return kNotificationStates.at(static_cast<size_t>(s));
+}
+std::string_view StateName(MovementState s) { return kMovementStates.at(static_cast<size_t>(s)); }
+bool ParseState(std::string_view name, LicenseState& out) {
+  return ParseName(name, kLicenseStates, out);
+}
+bool ParseState(std::string_view name, ApplicationState& out) {
+  return ParseName(name, kApplicationStates, out);
+}
+bool ParseState(std::string_view name, NotificationState& out) {
+  return ParseName(name, kNotificationStates, out);
+}
+bool ParseState(std::string_view name, MovementState& out) {
+  return ParseName(name, kMovementStates, out);
+}
+
+}  // namespace tg

@@ -24,8 +24,8 @@ struct Delta {
 // The decision is not stored here: it is in the audit record `audit_index`.
 struct Movement {
   std::string id;
-  std::string kind;   // shipment | reservation
-  std::string state;  // shipment: recorded; reservation: held | committed | released | expired
+  std::string kind;  // shipment | reservation
+  MovementState state = MovementState::kRecorded;
   std::string date;
   std::string consignee;
   std::string group;

@@ -113,7 +113,8 @@ def main():
         listed = expect_ok("reservation", "list", "--state", "committed").stdout
         if [json.loads(line)["id"] for line in listed.splitlines()] != ["R1"]:
             failures.append("reservation list --state committed: " + listed)
-        expect_refused("is none of held, committed", "reservation", "list", "--state", "lost")
+        expect_refused("--state: 'lost' is none of held, committed", "reservation", "list", "--state",
+                       "lost", code=2)
         expect_refused("--limit: 'many' is not a whole number", "shipments", "list", "--limit",
                        "many", code=2)
         table = expect_ok("--format", "table", "shipments", "list").stdout
