@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace tg {
 
@@ -54,6 +60,47 @@ Status ReplaceFile(const std::string& path, std::string_view bytes) {
     return Internal("cannot rename " + temp + " to " + path);
   }
   return Status::Ok();
+}
+
+Result<MappedFile> MappedFile::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return Status(error == ENOENT ? StatusCode::kNotFound : StatusCode::kUnavailable,
+                  path + ": " + std::strerror(error));
+  }
+  struct stat st {};
+  MappedFile file;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    void* data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                        MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (data == MAP_FAILED) {
+      const int error = errno;
+      ::close(fd);
+      return Status(StatusCode::kUnavailable, path + ": " + std::strerror(error));
+    }
+    file.data_ = static_cast<const char*>(data);
+    file.size_ = static_cast<size_t>(st.st_size);
+  }
+  ::close(fd);  // the mapping stays
+  return file;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    this->~MappedFile();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) {
+    ::munmap(const_cast<char*>(data_), size_);
+    data_ = nullptr;
+    size_ = 0;
+  }
 }
 
 }  // namespace tg

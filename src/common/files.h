@@ -1,5 +1,5 @@
-// Files as caches use them: listing what a folder holds, naming a file's version cheaply, and
-// replacing a file whole.
+// Files as caches use them: listing what a folder holds, naming a file's version cheaply,
+// replacing a file whole, and reading one in place.
 #pragma once
 
 #include <filesystem>
@@ -22,5 +22,25 @@ std::string FileStamp(const std::filesystem::path& file);
 // reader sees the whole old file or the whole new one. Not synced: for caches, which may be
 // lost but must never be read half written.
 Status ReplaceFile(const std::string& path, std::string_view bytes);
+
+// A file mapped into memory, read only, its pages read in at once: a cache is read where the
+// page cache holds it, with no copy. The mapping keeps the file as it was opened (ReplaceFile
+// renames a new file over the path; it never writes into an old one). Movable, not copyable.
+class MappedFile {
+ public:
+  // NotFound when there is no file at `path`; Unavailable when it cannot be mapped.
+  static Result<MappedFile> Open(const std::string& path);
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept { *this = std::move(other); }
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 }  // namespace tg

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "src/common/files.h"
 #include "src/screen/lists.h"
 #include "src/screen/normalize.h"
 #include "src/screen/scorer.h"
@@ -117,7 +118,8 @@ class Index {
   // Postings as Add builds them; after a snapshot is loaded, sorted keys over a flat array.
   std::unordered_map<std::string, std::vector<uint32_t>> postings_;
   struct Flat {
-    std::vector<uint32_t> words;                // the snapshot file, 4-byte aligned
+    MappedFile file;                            // the snapshot, mapped
+    std::span<const uint32_t> words;            // its words after the magic
     std::span<const uint32_t> key_offsets;      // into key_chars, one more than the keys
     std::string_view key_chars;                 // the keys, sorted, back to back
     std::span<const uint32_t> posting_offsets;  // into postings, one more than the keys

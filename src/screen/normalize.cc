@@ -23,6 +23,24 @@ namespace tg::screen {
 
 namespace {
 
+// Calls visit(code point, its script) for each code point of the UTF-8 `text` until visit
+// returns false; whether it went through to the end.
+template <typename Visit>
+bool ForEachScript(std::string_view text, Visit visit) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (!visit(c, U_FAILURE(status) ? USCRIPT_INVALID_CODE : script)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -629,18 +647,13 @@ std::string UnreadScript(std::string_view name) {
     return "";
   }
   thread_local std::unordered_map<int, bool> unread;  // by script, as ICU transliterates it
-  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  for (int32_t i = 0; i < text.length();) {
-    const UChar32 c = text.char32At(i);
-    i += U16_LENGTH(c);
-    UErrorCode status = U_ZERO_ERROR;
-    const UScriptCode script = uscript_getScript(c, &status);
+  std::string found;
+  ForEachScript(name, [&](UChar32 c, UScriptCode script) {
     if (c < 0x80 || !u_isalpha(c) || script == USCRIPT_LATIN || script == USCRIPT_COMMON ||
         script == USCRIPT_INHERITED || script == USCRIPT_HAN ||
         BurmeseRomanizer::IsBurmese(static_cast<char32_t>(c)) ||
         KhmerRomanizer::IsKhmer(static_cast<char32_t>(c))) {
-      continue;
+      return true;
     }
     auto [it, added] = unread.emplace(script, false);
     if (added) {
@@ -649,10 +662,12 @@ std::string UnreadScript(std::string_view name) {
       it->second = letter.indexOf(c) >= 0;  // ICU left it as it was
     }
     if (it->second) {
-      return uscript_getName(script);
+      found = uscript_getName(script);
+      return false;
     }
-  }
-  return "";
+    return true;
+  });
+  return found;
 }
 
 std::string NormalizedName::Joined() const {
@@ -748,19 +763,9 @@ std::optional<std::string> LatinInAscii(std::string_view text) {
 
 // Whether every letter of UTF-8 `text` is Latin (or of no script: digits, punctuation).
 bool InLatinLetters(std::string_view text) {
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  for (int32_t i = 0; i < u.length();) {
-    const UChar32 c = u.char32At(i);
-    i += U16_LENGTH(c);
-    UErrorCode status = U_ZERO_ERROR;
-    const UScriptCode script = uscript_getScript(c, &status);
-    if (U_FAILURE(status) ||
-        (script != USCRIPT_LATIN && script != USCRIPT_COMMON && script != USCRIPT_INHERITED)) {
-      return false;
-    }
-  }
-  return true;
+  return ForEachScript(text, [](UChar32, UScriptCode script) {
+    return script == USCRIPT_LATIN || script == USCRIPT_COMMON || script == USCRIPT_INHERITED;
+  });
 }
 
 }  // namespace
