@@ -366,14 +366,13 @@ void AddFilesOf(const std::filesystem::path& dir, std::string& out) {
   }
 }
 
-// Names what a snapshot is built from: the lists (name order, by version), the program (a
+// Names what a snapshot is built from: the lists (name order, by name and version), the program (a
 // rebuilt program may key names otherwise), the screening data and the system word lists and
 // Han readings the normaliser reads.
-std::string SnapshotKey(const Engine::Impl& impl,
-                        const std::vector<const screen::ScreeningList*>& lists) {
-  std::string what = "tierguard screening snapshot 1\n";
-  for (const screen::ScreeningList* list : lists) {
-    what += list->version + "\n";
+std::string SnapshotKey(const Engine::Impl& impl, const ledger::Ledger::ListVersions& lists) {
+  std::string what = "tierguard screening snapshot 2\n";
+  for (const auto& [name, version] : lists) {
+    what += name + " " + version + "\n";
   }
   std::error_code ec;
   const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -408,30 +407,48 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
                                                         store::Transaction& txn) {
   // Read only: no record is stamped or signed with the clock and actor.
   ledger::Ledger ledger(txn, impl.system_clock, "");
-  TG_ASSIGN_OR_RETURN(auto kept, KeptLists(ledger));
-  if (kept.empty()) {
+  auto ctx = std::make_unique<ScreeningContext>();
+  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
+  // With the lists' manifest, a snapshot of those versions holds the lists too: none is read
+  // from the ledger. The snapshot is a cache: one that cannot be written (a read-only folder)
+  // or read (damaged; it is then written again) costs time, never an answer.
+  TG_ASSIGN_OR_RETURN(auto manifest, ledger.KeptListVersions());
+  if (manifest && manifest->empty()) {
     return std::unique_ptr<ScreeningContext>();
   }
-  auto ctx = std::make_unique<ScreeningContext>();
-  for (auto& [name, list] : kept) {
-    ctx->lists.push_back(std::move(list));
-  }
-  std::vector<const screen::ScreeningList*> lists;
-  for (const screen::ScreeningList& list : ctx->lists) {
-    lists.push_back(&list);
-  }
-  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
-  // The snapshot of these lists when one was written, else the index built and written for
-  // the next command. The snapshot is a cache: one that cannot be written (a read-only
-  // folder) or read (damaged; it is then written again) costs time, never an answer.
-  const std::string key = impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, lists);
+  const std::string key =
+      manifest && !impl.snapshot_dir.empty() ? SnapshotKey(impl, *manifest) : std::string();
   const std::string path = key.empty() ? std::string() : impl.snapshot_dir + "/" + key + ".idx";
-  if (path.empty() || !ctx->index->LoadSnapshot(path, key, lists).ok()) {
-    for (const screen::ScreeningList* list : lists) {
-      TG_RETURN_IF_ERROR(ctx->index->Add(*list).status());
+  if (path.empty() || !ctx->index->LoadSnapshotWithLists(path, key, ctx->lists).ok()) {
+    // The lists from the ledger; then the snapshot of their versions (written for the next
+    // command when there is none).
+    TG_ASSIGN_OR_RETURN(auto kept, KeptLists(ledger));
+    if (kept.empty()) {
+      return std::unique_ptr<ScreeningContext>();
     }
-    if (!path.empty()) {
-      WriteSnapshot(*ctx->index, impl.snapshot_dir, path, key);
+    ledger::Ledger::ListVersions versions;
+    ctx->lists.clear();
+    for (auto& [name, list] : kept) {
+      versions.emplace_back(name, list.version);
+      ctx->lists.push_back(std::move(list));
+    }
+    std::vector<const screen::ScreeningList*> lists;
+    for (const screen::ScreeningList& list : ctx->lists) {
+      lists.push_back(&list);
+    }
+    TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
+    const std::string kept_key =
+        impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, versions);
+    const std::string kept_path =
+        kept_key.empty() ? std::string() : impl.snapshot_dir + "/" + kept_key + ".idx";
+    if (kept_path.empty() || !ctx->index->LoadSnapshot(kept_path, kept_key, lists).ok()) {
+      TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
+      for (const screen::ScreeningList* list : lists) {
+        TG_RETURN_IF_ERROR(ctx->index->Add(*list).status());
+      }
+      if (!kept_path.empty()) {
+        WriteSnapshot(*ctx->index, impl.snapshot_dir, kept_path, kept_key);
+      }
     }
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
@@ -498,7 +515,15 @@ Result<std::string> Session::LoadScreeningList(const std::string& path,
     w.Key("names").Int(static_cast<int64_t>(index->names()));
     WriteDelta(w, delta);
     w.Key("alerts").Int(alerts).EndObject();
-    TG_RETURN_IF_ERROR(l.StoreList(list_name, screen::ListToJson(list), summary));
+    TG_ASSIGN_OR_RETURN(auto manifest, l.KeptListVersions());
+    if (!manifest) {  // lists kept before the manifest: note their versions once
+      TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
+      for (const auto& [kept_name, kept_list] : kept) {
+        TG_RETURN_IF_ERROR(l.NoteListVersion(kept_name, kept_list.version));
+      }
+      TG_RETURN_IF_ERROR(l.MarkListVersionsComplete());
+    }
+    TG_RETURN_IF_ERROR(l.StoreList(list_name, list.version, screen::ListToJson(list), summary));
     return summary;
   });
 }

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 
+#include <simdjson.h>
+
 #include "tierguard/text.h"
 
 #include "src/common/checked.h"
@@ -199,11 +201,41 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
   return audit_.Append(e).status();
 }
 
-Status Ledger::StoreList(std::string_view name, std::string_view list_json,
-                         std::string audit_body) {
+namespace {
+
+// The lists' manifest in kMeta: one row a list, and a mark that every kept list has its row.
+constexpr std::string_view kListVersionPrefix = "list-version/";
+constexpr std::string_view kListVersionsComplete = "list-versions-complete";
+
+}  // namespace
+
+Result<std::optional<Ledger::ListVersions>> Ledger::KeptListVersions() {
+  TG_ASSIGN_OR_RETURN(auto complete, txn_.Get(Table::kMeta, kListVersionsComplete));
+  if (!complete) {
+    return std::optional<ListVersions>();
+  }
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kMeta, kListVersionPrefix));
+  ListVersions versions;
+  for (auto& [key, version] : rows) {
+    versions.emplace_back(key.substr(kListVersionPrefix.size()), std::move(version));
+  }
+  return std::optional<ListVersions>(std::move(versions));
+}
+
+Status Ledger::NoteListVersion(std::string_view name, std::string_view version) {
+  return txn_.Put(Table::kMeta, std::string(kListVersionPrefix) + std::string(name), version);
+}
+
+Status Ledger::MarkListVersionsComplete() {
+  return txn_.Put(Table::kMeta, kListVersionsComplete, "1");
+}
+
+Status Ledger::StoreList(std::string_view name, std::string_view version,
+                         std::string_view list_json, std::string audit_body) {
   // Kept lists are read back for every decision: one that is not UTF-8 would stop them all.
   TG_RETURN_IF_ERROR(CheckUtf8(list_json, "list " + Excerpt(name, 80)));
   TG_RETURN_IF_ERROR(txn_.Put(Table::kLists, name, list_json));
+  TG_RETURN_IF_ERROR(NoteListVersion(name, version));
   // The digest of what is kept, so that `check` can hold the kept list against its record.
   if (audit_body.empty() || audit_body.back() != '}') {
     return InvalidArgument("list.load: the record body must be a JSON object");
@@ -887,9 +919,41 @@ Result<CheckReport> Ledger::Check() {
                                 std::to_string(value));
     }
   }
+  phase(CheckListVersions(report));
   // Then every table and counter against the audit log.
   phase(Reconcile(txn_, report));
   return report;
+}
+
+Status Ledger::CheckListVersions(CheckReport& report) {
+  TG_ASSIGN_OR_RETURN(auto manifest, KeptListVersions());
+  if (!manifest) {
+    return Status::Ok();  // kept before the manifest: nothing reads one
+  }
+  std::map<std::string, std::string, std::less<>> noted(manifest->begin(), manifest->end());
+  simdjson::dom::parser parser;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      Table::kLists, "", "", [&](std::string_view name, std::string_view json) -> Result<bool> {
+        std::string_view version;
+        simdjson::dom::element doc;
+        if (parser.parse(json.data(), json.size()).get(doc) ||
+            doc["version"].get_string().get(version)) {
+          report.problems.push_back("list " + std::string(name) + " has no version");
+        } else if (auto it = noted.find(name); it == noted.end()) {
+          report.problems.push_back("list " + std::string(name) +
+                                    " is kept but not in the lists' manifest");
+        } else if (it->second != version) {
+          report.problems.push_back("list " + std::string(name) + " is " + std::string(version) +
+                                    " but the lists' manifest says " + it->second +
+                                    ": screening would use a snapshot of another version");
+        }
+        noted.erase(std::string(name));
+        return true;
+      }));
+  for (const auto& [name, version] : noted) {
+    report.problems.push_back("the lists' manifest names " + name + ", which is not kept");
+  }
+  return Status::Ok();
 }
 
 }  // namespace tg::ledger

@@ -115,9 +115,19 @@ class Ledger {
 
   // Restricted-party lists kept for screening, one document a list name (its entries as
   // JSON); each load is logged ("list.load") with `audit_body` (version, delta).
-  Status StoreList(std::string_view name, std::string_view list_json, std::string audit_body);
+  // `version` is the list's content version, kept in the lists' manifest too.
+  Status StoreList(std::string_view name, std::string_view version, std::string_view list_json,
+                   std::string audit_body);
   Result<std::vector<store::Row>> StoredLists();
   Result<std::optional<std::string>> StoredList(std::string_view name);
+  // The manifest of the kept lists: each one's version, by name, read without reading the
+  // lists (which a screening snapshot is keyed by). nullopt for a ledger whose lists were kept
+  // before the manifest was: read the lists then, and complete it (NoteListVersion for each,
+  // then MarkListVersionsComplete) at the next list kept.
+  using ListVersions = std::vector<std::pair<std::string, std::string>>;
+  Result<std::optional<ListVersions>> KeptListVersions();
+  Status NoteListVersion(std::string_view name, std::string_view version);
+  Status MarkListVersionsComplete();
   // A reviewer's clearance of a screening hit (logged as "hit.clear").
   Status AddClearance(std::string_view key, std::string json);
   // Withdraws one (logged as "hit.revoke" with `json`: who and why). NotFound when none.
@@ -169,6 +179,8 @@ class Ledger {
   Status ApplyDeltas(const std::vector<Delta>& deltas, int sign);
   // Builds the holds index of a ledger written before it existed (once; marked in kMeta).
   Status IndexHolds();
+  // Adds to `report` every kept list whose version the manifest does not hold, and back.
+  Status CheckListVersions(CheckReport& report);
   Result<LicenseApplication> GetApplication(std::string_view id);
   Status Answer(std::string_view id, std::string_view confirmation, Date date,
                 NotificationState state);

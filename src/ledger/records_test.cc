@@ -2,11 +2,16 @@
 // state no state has is refused as damage, not read as some default.
 #include "src/ledger/records.h"
 
+#include <memory>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tierguard/clock.h"
+
+#include "src/ledger/ledger.h"
+#include "src/store/store.h"
 #include "testing/status_matchers.h"
 
 namespace tg::ledger {
@@ -54,6 +59,39 @@ TEST(Records, ALicenceKeepsItsStateAndAnUnknownStateIsDamage) {
   damaged.replace(damaged.find("revoked"), 7, "lapsed!");
   EXPECT_THAT(FromJson(damaged, "L-1", read),
               StatusIs(StatusCode::kDataLoss, "stored record 'L-1' is damaged (state)"));
+}
+
+// The lists' manifest holds every kept list's version, is complete only once every list kept
+// before it is noted, and `check` finds a manifest that says another version than the list.
+TEST(ListsManifest, NamesEveryKeptListsVersionAndCheckHoldsItToTheLists) {
+  auto store = store::OpenMemoryStore();
+  const FixedClock clock(1764000000);
+  auto txn = store->Begin();
+  ASSERT_THAT(txn.status(), IsOk());
+  Ledger l(**txn, clock, "clerk");
+  auto none = l.KeptListVersions();
+  ASSERT_THAT(none.status(), IsOk());
+  EXPECT_FALSE(none->has_value());  // no manifest yet: the lists must be read
+  ASSERT_THAT(l.MarkListVersionsComplete(), IsOk());
+  ASSERT_THAT(l.StoreList("UN", "sha256:aa", R"({"version":"sha256:aa","entries":[]})", "{}"),
+              IsOk());
+  ASSERT_THAT(l.StoreList("DPL", "sha256:bb", R"({"version":"sha256:bb","entries":[]})", "{}"),
+              IsOk());
+  auto versions = l.KeptListVersions();
+  ASSERT_THAT(versions.status(), IsOk());
+  ASSERT_TRUE(versions->has_value());
+  EXPECT_EQ(**versions, (Ledger::ListVersions{{"DPL", "sha256:bb"}, {"UN", "sha256:aa"}}));
+  ASSERT_THAT(l.Finish(), IsOk());
+  auto clean = l.Check();
+  ASSERT_THAT(clean.status(), IsOk());
+  EXPECT_THAT(clean->problems, ::testing::IsEmpty());
+  // A list rewritten past the manifest (as a program from before it would): check says so.
+  ASSERT_THAT((*txn)->Put(store::Table::kLists, "UN", R"({"version":"sha256:cc","entries":[]})"),
+              IsOk());
+  auto stale = l.Check();
+  ASSERT_THAT(stale.status(), IsOk());
+  EXPECT_THAT(stale->problems, ::testing::Contains(::testing::HasSubstr(
+                                   "list UN is sha256:cc but the lists' manifest says sha256:aa")));
 }
 
 }  // namespace

@@ -70,6 +70,11 @@ class Index {
   // lists. REQUIRES: the index is empty.
   Status LoadSnapshot(const std::string& path, std::string_view key,
                       const std::vector<const ScreeningList*>& lists);
+  // The same, with the lists read from the snapshot (every snapshot holds the lists it was
+  // built from) into `lists`, which must then outlive the index unchanged: a command that
+  // knows the lists' versions reads no list. On an error `lists` is left empty.
+  Status LoadSnapshotWithLists(const std::string& path, std::string_view key,
+                               std::vector<ScreeningList>& lists);
 
   // Hits at or above `threshold`, best first, at most `limit`; one per entry (its best name).
   // InvalidArgument when the query name is not valid UTF-8 or too long.
@@ -127,6 +132,11 @@ class Index {
     std::span<const uint32_t> norm_offsets;  // per name, into norms
     std::span<const uint32_t> norms;         // normalised names written in other scripts
   };
+  // Reads the snapshot at `path` for the `given` lists, or for the lists it holds, read into
+  // `read` (one of the two is null).
+  Status LoadSnapshotFrom(const std::string& path, std::string_view key,
+                          const std::vector<const ScreeningList*>* given,
+                          std::vector<ScreeningList>* read);
   // Name `id` as the snapshot stores it normalised (unprepared); false when it stores none
   // (a name in ASCII) or the stored words do not read as a name.
   bool StoredNorm(uint32_t id, NormalizedName& out) const;

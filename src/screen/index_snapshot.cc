@@ -6,6 +6,10 @@
 // cache beside the ledger, not a file to move between machines); the first word is a CRC-32 of
 // the words after it, so that a torn or damaged file is refused, never read as other postings:
 //   the key: its length in bytes, then its bytes (padded to a word);
+//   the lists: the words they take, their count, then per list its source, format and version
+//   (bytes) and its entries (count; per entry its text fields as bytes and its list fields as
+//   a count and bytes each, in ListEntry's order), so that a command with the lists' versions
+//   reads the lists from here, not from the ledger's JSON;
 //   names: count, then per name: entry, text index, alternative and token count (a word each);
 //   keys: count, count + 1 offsets into the key bytes, the key bytes (length, then the sorted
 //   keys back to back, padded to a word);
@@ -31,7 +35,7 @@ namespace tg::screen {
 
 namespace {
 
-constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '3'};
+constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '4'};
 constexpr uint32_t kNotStored = UINT32_MAX;
 
 void PutBytes(std::vector<uint32_t>& out, std::string_view bytes) {
@@ -70,6 +74,7 @@ class Reader {
     return true;
   }
   bool AtEnd() const { return at_ == words_.size(); }
+  size_t pos() const { return at_; }
   void Seek(size_t at) { at_ = std::min(at, words_.size()); }
 
  private:
@@ -139,6 +144,79 @@ bool ReadNorm(Reader& r, NormalizedName& n) {
   return true;
 }
 
+// A ListEntry's fields in their order: the text fields, then the lists of text.
+constexpr std::string ListEntry::*kEntryTexts[] = {&ListEntry::list,
+                                                   &ListEntry::entry_id,
+                                                   &ListEntry::name,
+                                                   &ListEntry::type,
+                                                   &ListEntry::license_requirement,
+                                                   &ListEntry::license_policy,
+                                                   &ListEntry::start_date,
+                                                   &ListEntry::end_date,
+                                                   &ListEntry::remarks};
+constexpr std::vector<std::string> ListEntry::*kEntryLists[] = {
+    &ListEntry::aliases, &ListEntry::programs, &ListEntry::countries, &ListEntry::birth_dates,
+    &ListEntry::identifiers};
+
+void PutList(std::vector<uint32_t>& out, const ScreeningList& list) {
+  PutBytes(out, list.source);
+  PutBytes(out, list.format);
+  PutBytes(out, list.version);
+  out.push_back(static_cast<uint32_t>(list.entries.size()));
+  for (const ListEntry& e : list.entries) {
+    for (const auto field : kEntryTexts) {
+      PutBytes(out, e.*field);
+    }
+    for (const auto field : kEntryLists) {
+      out.push_back(static_cast<uint32_t>((e.*field).size()));
+      for (const std::string& v : e.*field) {
+        PutBytes(out, v);
+      }
+    }
+  }
+}
+
+// False when the words run out.
+bool ReadList(Reader& r, ScreeningList& list) {
+  std::string_view text;
+  uint32_t entries = 0;
+  if (!r.Bytes(text)) {
+    return false;
+  }
+  list.source = text;
+  if (!r.Bytes(text)) {
+    return false;
+  }
+  list.format = text;
+  if (!r.Bytes(text) || !r.Word(entries)) {
+    return false;
+  }
+  list.version = text;
+  list.entries.resize(entries);
+  for (ListEntry& e : list.entries) {
+    for (const auto field : kEntryTexts) {
+      if (!r.Bytes(text)) {
+        return false;
+      }
+      e.*field = text;
+    }
+    for (const auto field : kEntryLists) {
+      uint32_t count = 0;
+      if (!r.Word(count)) {
+        return false;
+      }
+      (e.*field).reserve(std::min<size_t>(count, 1024));
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!r.Bytes(text)) {
+          return false;
+        }
+        (e.*field).emplace_back(text);
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Index::SaveSnapshot(const std::string& path, std::string_view key) const {
@@ -147,6 +225,20 @@ Status Index::SaveSnapshot(const std::string& path, std::string_view key) const 
   }
   std::vector<uint32_t> out;
   PutBytes(out, key);
+  // The lists, in the order their entries were added.
+  std::vector<const ScreeningList*> lists;
+  for (const EntryRef& e : entries_) {
+    if (lists.empty() || lists.back() != e.list) {
+      lists.push_back(e.list);
+    }
+  }
+  const size_t lists_at = out.size();
+  out.push_back(0);  // the words the lists take, filled below
+  out.push_back(static_cast<uint32_t>(lists.size()));
+  for (const ScreeningList* list : lists) {
+    PutList(out, *list);
+  }
+  out[lists_at] = static_cast<uint32_t>(out.size() - lists_at - 1);
   out.push_back(static_cast<uint32_t>(names_.size()));
   for (const Name& n : names_) {
     out.insert(out.end(), {n.entry, n.text_index, n.alternative, n.tokens});
@@ -197,6 +289,17 @@ Status Index::SaveSnapshot(const std::string& path, std::string_view key) const 
 
 Status Index::LoadSnapshot(const std::string& path, std::string_view key,
                            const std::vector<const ScreeningList*>& lists) {
+  return LoadSnapshotFrom(path, key, &lists, nullptr);
+}
+
+Status Index::LoadSnapshotWithLists(const std::string& path, std::string_view key,
+                                    std::vector<ScreeningList>& lists) {
+  return LoadSnapshotFrom(path, key, nullptr, &lists);
+}
+
+Status Index::LoadSnapshotFrom(const std::string& path, std::string_view key,
+                               const std::vector<const ScreeningList*>* given,
+                               std::vector<ScreeningList>* read) {
   if (!names_.empty() || !entries_.empty()) {
     return FailedPrecondition("a snapshot is loaded into an empty index only");
   }
@@ -229,17 +332,47 @@ Status Index::LoadSnapshot(const std::string& path, std::string_view key,
   if (written_key != key) {
     return NotFound(path + ": the screening snapshot is of other lists or another program");
   }
-  for (const ScreeningList* list : lists) {
-    for (const ListEntry& e : list->entries) {
-      AddEntry(*list, e);
-    }
-  }
   auto fail = [&](const std::string& why) {
     entries_.clear();
     names_.clear();
     name_tokens_.clear();
+    if (read != nullptr) {
+      read->clear();
+    }
     return DataLoss(path + ": " + why);
   };
+  uint32_t lists_words = 0;
+  if (!r.Word(lists_words) || lists_words > flat->words.size() - r.pos() - 1) {
+    return fail("screening snapshot cut short in its lists");
+  }
+  const size_t lists_end = r.pos() + lists_words;
+  std::vector<const ScreeningList*> read_lists;
+  const std::vector<const ScreeningList*>* lists = given;
+  if (read != nullptr) {
+    uint32_t count = 0;
+    if (!r.Word(count) || count > lists_words) {
+      return fail("screening snapshot cut short in its lists");
+    }
+    read->clear();
+    read->resize(count);  // never resized again: the index points into it
+    for (ScreeningList& list : *read) {
+      if (!ReadList(r, list) || r.pos() > lists_end) {
+        return fail("screening snapshot cut short in its lists");
+      }
+      read_lists.push_back(&list);
+    }
+    if (r.pos() != lists_end) {
+      return fail("screening snapshot's lists end where they should not");
+    }
+    lists = &read_lists;
+  } else {
+    r.Seek(lists_end);
+  }
+  for (const ScreeningList* list : *lists) {
+    for (const ListEntry& e : list->entries) {
+      AddEntry(*list, e);
+    }
+  }
   uint32_t name_count = 0;
   std::span<const uint32_t> table;
   if (!r.Word(name_count) || !r.Words(static_cast<size_t>(name_count) * 4, table)) {

@@ -149,6 +149,34 @@ TEST(IndexTest, ASnapshot_FindsWhatTheIndexItWasWrittenFromFinds) {
   EXPECT_EQ(cut.names(), 0u);
 }
 
+// A snapshot holds the lists it was built from: read with them, it needs no list at all, and
+// the entries come back field for field.
+TEST(IndexTest, ASnapshot_HoldsItsListsEntryForEntry) {
+  const Fixture* f = Loaded();
+  ASSERT_NE(f, nullptr);
+  auto no_countries = [](std::string_view) { return std::string(); };
+  Index built(f->normalizer, f->scorer, no_countries);
+  ASSERT_TRUE(built.Add(f->list));
+  const std::string path = ::testing::TempDir() + "/index.lists.snapshot";
+  ASSERT_TRUE(built.SaveSnapshot(path, "lists v1").ok());
+
+  std::vector<ScreeningList> lists;
+  Index read(f->normalizer, f->scorer, no_countries);
+  ASSERT_TRUE(read.LoadSnapshotWithLists(path, "lists v1", lists).ok());
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(ListToJson(lists[0]), ListToJson(f->list));
+  EXPECT_EQ(read.names(), built.names());
+  for (const char* q : {"山田太郎", "Taro Yamada", "Hoshikaze Maru No. 6", "Shwe Aung"}) {
+    EXPECT_EQ(Found(read, q), Found(built, q)) << q;
+  }
+  // Other lists' snapshot: nothing is read, and the lists are left empty.
+  std::vector<ScreeningList> other_lists;
+  Index other(f->normalizer, f->scorer, no_countries);
+  EXPECT_EQ(other.LoadSnapshotWithLists(path, "lists v2", other_lists).code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(other_lists.empty());
+}
+
 TEST(IndexTest, ASnapshot_KeepsTheNamesOfOtherScriptsNormalised) {
   const Fixture* f = Loaded();
   ASSERT_NE(f, nullptr);

@@ -319,7 +319,7 @@ TEST(SqliteStore, MigratesAVersionOneFileAndChecksumsItsRows) {
     auto store = OpenSqliteStore(path);
     ASSERT_THAT(store, IsOk());
     EXPECT_THAT((*store)->Damage(), IsOk());
-    EXPECT_EQ((*store)->SchemaVersion(), 2);
+    EXPECT_EQ((*store)->SchemaVersion(), 3);
     auto t = (*store)->Begin();
     ASSERT_THAT(t, IsOk());
     EXPECT_EQ((*t)->Get(Table::kLicenses, "L-1")->value(), "{\"number\":\"L-1\"}");
