@@ -1,5 +1,6 @@
 #include "src/common/digest.h"
 
+#include <xxhash.h>
 #include <zlib.h>
 
 #include <openssl/evp.h>
@@ -50,5 +51,7 @@ std::string Sha256Hex(std::string_view bytes) {
 uint32_t Crc32(const void* data, size_t size) {
   return static_cast<uint32_t>(crc32_z(0, static_cast<const Bytef*>(data), size));
 }
+
+uint64_t Xxh3(const void* data, size_t size) { return XXH3_64bits(data, size); }
 
 }  // namespace tg

@@ -3,8 +3,9 @@
 // every listed name again.
 //
 // Layout, in 32-bit words of the machine's byte order after the 8-byte magic (a snapshot is a
-// cache beside the ledger, not a file to move between machines); the first word is a CRC-32 of
-// the words after it, so that a torn or damaged file is refused, never read as other postings:
+// cache beside the ledger, not a file to move between machines); the first two words are the
+// XXH3 hash of the words after them (low word first), so that a torn or damaged file is
+// refused, never read as other postings:
 //   the key: its length in bytes, then its bytes (padded to a word);
 //   the lists: the words they take, their count, then per list its source, format and version
 //   (bytes) and its entries (count; per entry its text fields as bytes and its list fields as
@@ -35,7 +36,7 @@ namespace tg::screen {
 
 namespace {
 
-constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '4'};
+constexpr char kMagic[8] = {'T', 'G', 'S', 'N', 'A', 'P', '0', '5'};
 constexpr uint32_t kNotStored = UINT32_MAX;
 
 void PutBytes(std::vector<uint32_t>& out, std::string_view bytes) {
@@ -280,9 +281,10 @@ Status Index::SaveSnapshot(const std::string& path, std::string_view key) const 
   }
   out.push_back(static_cast<uint32_t>(norms.size()));
   out.insert(out.end(), norms.begin(), norms.end());
-  const uint32_t crc = Crc32(out.data(), out.size() * sizeof(uint32_t));
+  const uint64_t hash = Xxh3(out.data(), out.size() * sizeof(uint32_t));
+  const uint32_t hash_words[2] = {static_cast<uint32_t>(hash), static_cast<uint32_t>(hash >> 32)};
   std::string bytes(kMagic, sizeof kMagic);
-  bytes.append(reinterpret_cast<const char*>(&crc), sizeof crc);
+  bytes.append(reinterpret_cast<const char*>(hash_words), sizeof hash_words);
   bytes.append(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(uint32_t));
   return ReplaceFile(path, bytes);
 }
@@ -320,11 +322,11 @@ Status Index::LoadSnapshotFrom(const std::string& path, std::string_view key,
   flat->words =
       std::span<const uint32_t>(reinterpret_cast<const uint32_t*>(bytes.data() + sizeof kMagic),
                                 (bytes.size() - sizeof kMagic) / 4);
-  if (flat->words.empty() ||
-      flat->words[0] != Crc32(flat->words.data() + 1, (flat->words.size() - 1) * 4)) {
+  if (flat->words.size() < 2 || (flat->words[0] | uint64_t{flat->words[1]} << 32) !=
+                                    Xxh3(flat->words.data() + 2, (flat->words.size() - 2) * 4)) {
     return DataLoss(path + ": the screening snapshot's checksum does not hold");
   }
-  Reader r(flat->words.subspan(1));
+  Reader r(flat->words.subspan(2));
   std::string_view written_key;
   if (!r.Bytes(written_key)) {
     return DataLoss(path + ": screening snapshot cut short");
@@ -342,7 +344,7 @@ Status Index::LoadSnapshotFrom(const std::string& path, std::string_view key,
     return DataLoss(path + ": " + why);
   };
   uint32_t lists_words = 0;
-  if (!r.Word(lists_words) || lists_words > flat->words.size() - r.pos() - 1) {
+  if (!r.Word(lists_words) || lists_words > flat->words.size() - r.pos() - 2) {
     return fail("screening snapshot cut short in its lists");
   }
   const size_t lists_end = r.pos() + lists_words;
