@@ -58,10 +58,25 @@ struct Engine::Impl {
   // An empty index on the screening tools, resolving countries with this engine's table.
   Result<std::unique_ptr<screen::Index>> MakeIndex() const;
 
+  // The kept lists and their index: immutable once loaded, so every stream that screens
+  // against the same list versions shares one (Index::Search is safe from several threads).
+  struct KeptScreening {
+    std::vector<screen::ScreeningList> lists;
+    std::unique_ptr<screen::Index> index;
+  };
+  // The kept lists last loaded, when their versions (the lists' manifest, as text) are
+  // `versions`; null otherwise. A server's requests, or one process's streams, read the lists
+  // once a version instead of once a command. Thread-safe.
+  std::shared_ptr<const KeptScreening> CachedScreening(std::string_view versions) const;
+  void CacheScreening(std::string versions, std::shared_ptr<const KeptScreening> kept) const;
+
  private:
   mutable std::once_flag screening_once_;
   mutable std::unique_ptr<ScreeningTools> screening_;
   mutable Status screening_error_;
+  mutable std::mutex cache_mu_;
+  mutable std::string cached_versions_;  // guarded by cache_mu_
+  mutable std::shared_ptr<const KeptScreening> cached_;
 };
 
 enum class Access : uint8_t { kRead, kWrite };
@@ -129,11 +144,10 @@ auto InTransaction(const Session& session, Fn fn, Access access = Access::kWrite
   return result;
 }
 
-// What determine and ship screen against: the lists kept in the ledger, indexed, and the
-// reviewers' clearances.
+// What determine and ship screen against: the lists kept in the ledger, indexed (shared), and
+// the reviewers' clearances (read for each stream).
 struct ScreeningContext {
-  std::vector<screen::ScreeningList> lists;
-  std::unique_ptr<screen::Index> index;
+  std::shared_ptr<const Engine::Impl::KeptScreening> kept;
   std::unique_ptr<screen::PartyScreener> screener;
 };
 // Screens a party on record against the kept lists: each hit no clearance covers becomes an

@@ -403,58 +403,102 @@ void WriteSnapshot(const screen::Index& index, const std::string& dir, const std
 
 }  // namespace
 
+namespace {
+
+// The kept lists and their index, as LoadScreening reads them when no engine cache holds
+// them: from the snapshot of `manifest`'s versions (no list read), else from the ledger (then
+// from the snapshot of their versions, or indexed and written to one). Null when the ledger
+// keeps no list.
+Result<std::shared_ptr<const Engine::Impl::KeptScreening>> ReadKeptScreening(
+    const Engine::Impl& impl, ledger::Ledger& ledger,
+    const std::optional<ledger::Ledger::ListVersions>& manifest) {
+  auto kept = std::make_shared<Engine::Impl::KeptScreening>();
+  TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
+  // The snapshot is a cache: one that cannot be written (a read-only folder) or read
+  // (damaged; it is then written again) costs time, never an answer.
+  const std::string key =
+      manifest && !impl.snapshot_dir.empty() ? SnapshotKey(impl, *manifest) : std::string();
+  const std::string path = key.empty() ? std::string() : impl.snapshot_dir + "/" + key + ".idx";
+  if (!path.empty() && kept->index->LoadSnapshotWithLists(path, key, kept->lists).ok()) {
+    return std::shared_ptr<const Engine::Impl::KeptScreening>(std::move(kept));
+  }
+  TG_ASSIGN_OR_RETURN(auto stored, KeptLists(ledger));
+  if (stored.empty()) {
+    return std::shared_ptr<const Engine::Impl::KeptScreening>();
+  }
+  ledger::Ledger::ListVersions versions;
+  kept->lists.clear();
+  for (auto& [name, list] : stored) {
+    versions.emplace_back(name, list.version);
+    kept->lists.push_back(std::move(list));
+  }
+  std::vector<const screen::ScreeningList*> lists;
+  for (const screen::ScreeningList& list : kept->lists) {
+    lists.push_back(&list);
+  }
+  TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
+  const std::string kept_key =
+      impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, versions);
+  const std::string kept_path =
+      kept_key.empty() ? std::string() : impl.snapshot_dir + "/" + kept_key + ".idx";
+  if (kept_path.empty() || !kept->index->LoadSnapshot(kept_path, kept_key, lists).ok()) {
+    TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
+    for (const screen::ScreeningList* list : lists) {
+      TG_RETURN_IF_ERROR(kept->index->Add(*list).status());
+    }
+    if (!kept_path.empty()) {
+      WriteSnapshot(*kept->index, impl.snapshot_dir, kept_path, kept_key);
+    }
+  }
+  return std::shared_ptr<const Engine::Impl::KeptScreening>(std::move(kept));
+}
+
+}  // namespace
+
+std::shared_ptr<const Engine::Impl::KeptScreening> Engine::Impl::CachedScreening(
+    std::string_view versions) const {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  return cached_ != nullptr && cached_versions_ == versions ? cached_ : nullptr;
+}
+
+void Engine::Impl::CacheScreening(std::string versions,
+                                  std::shared_ptr<const KeptScreening> kept) const {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  cached_versions_ = std::move(versions);
+  cached_ = std::move(kept);
+}
+
 Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
                                                         store::Transaction& txn) {
   // Read only: no record is stamped or signed with the clock and actor.
   ledger::Ledger ledger(txn, impl.system_clock, "");
-  auto ctx = std::make_unique<ScreeningContext>();
-  TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
-  // With the lists' manifest, a snapshot of those versions holds the lists too: none is read
-  // from the ledger. The snapshot is a cache: one that cannot be written (a read-only folder)
-  // or read (damaged; it is then written again) costs time, never an answer.
   TG_ASSIGN_OR_RETURN(auto manifest, ledger.KeptListVersions());
   if (manifest && manifest->empty()) {
     return std::unique_ptr<ScreeningContext>();
   }
-  const std::string key =
-      manifest && !impl.snapshot_dir.empty() ? SnapshotKey(impl, *manifest) : std::string();
-  const std::string path = key.empty() ? std::string() : impl.snapshot_dir + "/" + key + ".idx";
-  if (path.empty() || !ctx->index->LoadSnapshotWithLists(path, key, ctx->lists).ok()) {
-    // The lists from the ledger; then the snapshot of their versions (written for the next
-    // command when there is none).
-    TG_ASSIGN_OR_RETURN(auto kept, KeptLists(ledger));
-    if (kept.empty()) {
+  // The versions this transaction sees, as the cache's key (a ledger from before the manifest
+  // is not cached: it names no versions without reading its lists).
+  std::string versions;
+  if (manifest) {
+    for (const auto& [name, version] : *manifest) {
+      versions += name + " " + version + "\n";
+    }
+  }
+  auto ctx = std::make_unique<ScreeningContext>();
+  ctx->kept = manifest ? impl.CachedScreening(versions) : nullptr;
+  if (ctx->kept == nullptr) {
+    TG_ASSIGN_OR_RETURN(ctx->kept, ReadKeptScreening(impl, ledger, manifest));
+    if (ctx->kept == nullptr) {
       return std::unique_ptr<ScreeningContext>();
     }
-    ledger::Ledger::ListVersions versions;
-    ctx->lists.clear();
-    for (auto& [name, list] : kept) {
-      versions.emplace_back(name, list.version);
-      ctx->lists.push_back(std::move(list));
-    }
-    std::vector<const screen::ScreeningList*> lists;
-    for (const screen::ScreeningList& list : ctx->lists) {
-      lists.push_back(&list);
-    }
-    TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
-    const std::string kept_key =
-        impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, versions);
-    const std::string kept_path =
-        kept_key.empty() ? std::string() : impl.snapshot_dir + "/" + kept_key + ".idx";
-    if (kept_path.empty() || !ctx->index->LoadSnapshot(kept_path, kept_key, lists).ok()) {
-      TG_ASSIGN_OR_RETURN(ctx->index, impl.MakeIndex());
-      for (const screen::ScreeningList* list : lists) {
-        TG_RETURN_IF_ERROR(ctx->index->Add(*list).status());
-      }
-      if (!kept_path.empty()) {
-        WriteSnapshot(*ctx->index, impl.snapshot_dir, kept_path, kept_key);
-      }
+    if (manifest) {
+      impl.CacheScreening(std::move(versions), ctx->kept);
     }
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
   TG_ASSIGN_OR_RETURN(const Engine::Impl::ScreeningTools* tools, impl.Screening());
   ctx->screener = std::make_unique<screen::PartyScreener>(
-      *ctx->index, tools->consequences, screen::kDefaultThreshold, std::move(clearances));
+      *ctx->kept->index, tools->consequences, screen::kDefaultThreshold, std::move(clearances));
   return ctx;
 }
 
@@ -600,9 +644,9 @@ Result<std::vector<screen::Hit>> OpenHitsOf(const ScreeningContext& ctx,
                                             const PartyRecord& p) {
   const std::string country = p.country.ToString();
   const auto keys = screen::PartyKeys(p.id, p.name, country, "");
-  TG_ASSIGN_OR_RETURN(
-      auto hits, ctx.index->Search(screen::Query{.id = p.id, .name = p.name, .country = country},
-                                   screen::kDefaultThreshold, 10));
+  TG_ASSIGN_OR_RETURN(auto hits, ctx.kept->index->Search(
+                                     screen::Query{.id = p.id, .name = p.name, .country = country},
+                                     screen::kDefaultThreshold, 10));
   std::erase_if(hits, [&](const screen::Hit& h) {
     for (const screen::Clearance& c : clearances) {
       if (c.entry_id == h.entry->entry_id && c.entry_digest == screen::EntryDigest(*h.entry) &&
@@ -650,7 +694,7 @@ Status Session::ClearHit(const HitClearance& c) const {
     const screen::ListEntry* entry = nullptr;
     std::string list_name;
     std::string list_version;
-    for (const screen::ScreeningList& list : ctx->lists) {
+    for (const screen::ScreeningList& list : ctx->kept->lists) {
       for (const screen::ListEntry& e : list.entries) {
         if (e.entry_id == c.entry_id) {
           entry = &e;
@@ -664,11 +708,12 @@ Status Session::ClearHit(const HitClearance& c) const {
                       "' (see tierguard lists list)");
     }
     // Only a hit can be cleared: the party, screened as decisions screen it, must match it.
-    TG_ASSIGN_OR_RETURN(auto hits, ctx->index->Search(screen::Query{.id = c.party_id,
-                                                                    .name = c.party_name,
-                                                                    .country = c.country.ToString(),
-                                                                    .birth_date = c.birth_date},
-                                                      screen::kDefaultThreshold, 50));
+    TG_ASSIGN_OR_RETURN(auto hits,
+                        ctx->kept->index->Search(screen::Query{.id = c.party_id,
+                                                               .name = c.party_name,
+                                                               .country = c.country.ToString(),
+                                                               .birth_date = c.birth_date},
+                                                 screen::kDefaultThreshold, 50));
     bool hit = false;
     for (const screen::Hit& h : hits) {
       hit = hit || h.entry->entry_id == c.entry_id;

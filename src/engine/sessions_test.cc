@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <string>
 #include <sys/ioctl.h>
@@ -136,6 +137,50 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
   auto report = Session(*engine).Check();
   ASSERT_THAT(report, IsOk());
   EXPECT_THAT(report->problems, ::testing::IsEmpty());
+}
+
+// Each engine keeps the kept lists it read, by their versions: a list another engine (another
+// process) keeps later changes the versions, and the first engine's next decision screens
+// against the new list, not the one it holds.
+TEST(Sessions, AListKeptByAnotherEngineIsScreenedAgainstAtOnce) {
+  LedgerFile file("lists");
+  auto first = OpenEngine(file.Path());
+  ASSERT_NE(first, nullptr);
+  const std::string order =
+      R"({"id": "D-1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", )"
+      R"("consignee": {"id": "C-9", "name": "Aaron Abraham Villa", "country": "US"}, )"
+      R"("items": [{"part": "H100", "quantity": 1}]})"
+      "\n";
+  auto decide = [&](const Engine& engine) {
+    auto lines = ::tg::testing::RunOverMemory(order, [&](Source& in, Sink& out) {
+      EXPECT_THAT(engine.DetermineStream(in, out), IsOk());
+    });
+    return lines.size() == 1 ? lines[0] : std::string();
+  };
+  EXPECT_THAT(decide(*first), ::testing::HasSubstr("AARON ABRAHAM VILLA"));
+  EXPECT_THAT(decide(*first), ::testing::HasSubstr("AARON ABRAHAM VILLA"));  // from its cache
+  // The DPL again without that entry, kept through a second engine on the same ledger.
+  const char* shared = std::getenv("TIERGUARD_SHARED_DATA");
+  std::ifstream in(std::string(shared != nullptr ? shared : "../shared/data") +
+                   "/sanctions/bis/dpl.txt");
+  const std::string without = file.Path() + ".dpl-without.txt";
+  {
+    std::ofstream out(without);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("AARON ABRAHAM VILLA") == std::string::npos) {
+        out << line << "\n";
+      }
+    }
+  }
+  {
+    auto second = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = file.Path()});
+    ASSERT_THAT(second, IsOk());
+    ASSERT_THAT(Session(**second).LoadScreeningList(without, "DPL"), IsOk());
+  }
+  std::filesystem::remove(without);
+  const std::string after = decide(*first);
+  EXPECT_THAT(after, ::testing::Not(::testing::HasSubstr("AARON ABRAHAM VILLA")));
+  EXPECT_THAT(after, ::testing::HasSubstr("\"outcome\""));
 }
 
 // A read that lasts (a determine whose input is still coming) holds no lock a shipment needs:
