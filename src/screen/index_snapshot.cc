@@ -75,7 +75,7 @@ class Reader {
     return true;
   }
   bool AtEnd() const { return at_ == words_.size(); }
-  size_t pos() const { return at_; }
+  size_t Position() const { return at_; }
   void Seek(size_t at) { at_ = std::min(at, words_.size()); }
 
  private:
@@ -344,10 +344,10 @@ Status Index::LoadSnapshotFrom(const std::string& path, std::string_view key,
     return DataLoss(path + ": " + why);
   };
   uint32_t lists_words = 0;
-  if (!r.Word(lists_words) || lists_words > flat->words.size() - r.pos() - 2) {
+  if (!r.Word(lists_words) || lists_words > flat->words.size() - r.Position() - 2) {
     return fail("screening snapshot cut short in its lists");
   }
-  const size_t lists_end = r.pos() + lists_words;
+  const size_t lists_end = r.Position() + lists_words;
   std::vector<const ScreeningList*> read_lists;
   const std::vector<const ScreeningList*>* lists = given;
   if (read != nullptr) {
@@ -358,12 +358,12 @@ Status Index::LoadSnapshotFrom(const std::string& path, std::string_view key,
     read->clear();
     read->resize(count);  // never resized again: the index points into it
     for (ScreeningList& list : *read) {
-      if (!ReadList(r, list) || r.pos() > lists_end) {
+      if (!ReadList(r, list) || r.Position() > lists_end) {
         return fail("screening snapshot cut short in its lists");
       }
       read_lists.push_back(&list);
     }
-    if (r.pos() != lists_end) {
+    if (r.Position() != lists_end) {
       return fail("screening snapshot's lists end where they should not");
     }
     lists = &read_lists;
