@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "src/common/digest.h"
@@ -76,6 +77,7 @@ class Reader {
   }
   bool AtEnd() const { return at_ == words_.size(); }
   size_t Position() const { return at_; }
+  size_t Remaining() const { return words_.size() - at_; }
   void Seek(size_t at) { at_ = std::min(at, words_.size()); }
 
  private:
@@ -189,7 +191,10 @@ bool ReadList(Reader& r, ScreeningList& list) {
     return false;
   }
   list.format = text;
-  if (!r.Bytes(text) || !r.Word(entries)) {
+  // An entry takes a word for each of its fields at least: a count past what is left is
+  // refused before anything is allocated for it.
+  constexpr size_t kLeastWords = std::size(kEntryTexts) + std::size(kEntryLists);
+  if (!r.Bytes(text) || !r.Word(entries) || entries > r.Remaining() / kLeastWords) {
     return false;
   }
   list.version = text;
