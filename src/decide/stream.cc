@@ -58,7 +58,13 @@ Result<LineCounts> RunDocuments(Source& in, Sink& out, const StreamOptions& opti
       bytes += d.text.size();
       ++count;
     }
-    TG_RETURN_IF_ERROR(read_error);
+    if (!read_error.ok()) {
+      // What was answered before the input broke off is written, then the error given.
+      if (!answers.empty()) {
+        TG_RETURN_IF_ERROR(write());
+      }
+      return read_error;
+    }
     if (count == 0) {
       break;
     }

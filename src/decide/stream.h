@@ -2,7 +2,8 @@
 // ship). It reads documents in batches, hands each to the command's handler, and writes the
 // answers, one line each and in input order, only once their batch is answered and its
 // EndBatch succeeded: ship commits its transaction there, so that no answer is printed for a
-// decision that is not on disk. A read or write error stops the stream and is returned.
+// decision that is not on disk. A read or write error stops the stream and is returned; the
+// answers of the batches answered before a read error are written first.
 #pragma once
 
 #include <cstdint>

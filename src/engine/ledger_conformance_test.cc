@@ -1,4 +1,5 @@
 // The ledger's behaviour through the Engine, run against every store backend.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -156,9 +157,17 @@ TEST_P(LedgerTest, InputThatBreaksOffRecordsNothingOfItsBatch) {
   auto recorded = session_->ListMovements({});
   ASSERT_THAT(recorded, IsOk());
   EXPECT_THAT(*recorded, ::testing::IsEmpty());
-  BrokenSource determine_in(Order("B1", "C-1", 10));
-  EXPECT_THAT(engine_->DetermineStream(determine_in, out).status(),
+  // Determine answers in batches of 64: the first batch's answers are written before the
+  // error, the lines read after them are not answered.
+  std::string seventy;
+  for (int i = 0; i < 70; ++i) {
+    seventy += Order("B" + std::to_string(i), "C-1", 1);
+  }
+  BrokenSource determine_in(seventy);
+  StringSink answered;
+  EXPECT_THAT(engine_->DetermineStream(determine_in, answered).status(),
               StatusIs(StatusCode::kUnavailable, "reading the input: connection reset"));
+  EXPECT_EQ(std::count(answered.text().begin(), answered.text().end(), '\n'), 64);
 }
 
 TEST_P(LedgerTest, RecordedShipmentsConsumeTheLppCapAcrossRuns) {
