@@ -74,16 +74,9 @@ void AddClassify(CLI::App& app, CommandTable& table) {
       std::printf("%s\n", out->c_str());
       return kExitOk;
     }
-    std::string error;
-    std::unique_ptr<Source> in = OpenInput(o->files, error);
-    if (in == nullptr) {
-      return Fail("classify: " + error);
-    }
-    auto stats = c.engine().ClassifyStream(*in, StandardOutput(), as_of, o->regime);
-    if (!stats) {
-      return Fail("classify: " + stats.error().message());
-    }
-    return stats->errors > 0 ? kExitLineErrors : kExitOk;
+    return RunStream("classify", o->files, [&](Source& in, Sink& out) {
+      return c.engine().ClassifyStream(in, out, as_of, o->regime);
+    });
   });
 }
 

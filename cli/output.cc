@@ -49,6 +49,20 @@ std::unique_ptr<Source> OpenInput(const std::vector<std::string>& paths, std::st
   return std::make_unique<ChainSource>(std::move(files));
 }
 
+int RunStream(const std::string& command, const std::vector<std::string>& files,
+              const std::function<Result<StreamStats>(Source&, Sink&)>& stream) {
+  std::string error;
+  std::unique_ptr<Source> in = OpenInput(files, error);
+  if (in == nullptr) {
+    return Fail(command + ": " + error);
+  }
+  auto stats = stream(*in, StandardOutput());
+  if (!stats) {
+    return Fail(command + ": " + stats.error().message());
+  }
+  return stats->errors > 0 ? kExitLineErrors : kExitOk;
+}
+
 void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts) {
   std::vector<std::pair<std::string, int64_t>> rows(counts.begin(), counts.end());
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,11 @@ Sink& StandardOutput();
 // The FILEs one after another as one input (none, or one "-": stdin); nullptr with `error`
 // when one cannot be opened.
 std::unique_ptr<Source> OpenInput(const std::vector<std::string>& files, std::string& error);
+// Runs `stream` over the FILEs read as one input, writing to standard output. The exit code:
+// a usage error naming `command` when a file cannot be opened or the stream stops; 1 when a
+// line was refused; else 0.
+int RunStream(const std::string& command, const std::vector<std::string>& files,
+              const std::function<Result<StreamStats>(Source&, Sink&)>& stream);
 void PrintCounts(const char* title, const std::unordered_map<std::string, int64_t>& counts);
 
 // A number the whole of `text` spells (no sign for an unsigned type, no trailing bytes).

@@ -72,16 +72,9 @@ void AddMatch(CLI::App& app, CommandTable& table) {
                "score at or above which a pair is a match (default: the engine's)");
   cmd->add_option("FILE", o->files, "pairs (default: stdin)");
   table.Add(cmd, Needs::kEngine, [o](const Context& c) {
-    std::string error;
-    std::unique_ptr<Source> in = OpenInput(o->files, error);
-    if (in == nullptr) {
-      return Fail("match: " + error);
-    }
-    auto stats = c.engine().MatchStream(*in, StandardOutput(), o->threshold);
-    if (!stats) {
-      return Fail("match: " + stats.error().message());
-    }
-    return stats->errors > 0 ? kExitLineErrors : kExitOk;
+    return RunStream("match", o->files, [&](Source& in, Sink& out) {
+      return c.engine().MatchStream(in, out, o->threshold);
+    });
   });
 }
 
@@ -106,16 +99,9 @@ void AddScreen(CLI::App& app, CommandTable& table) {
       return Fail("screen: --limit: must be a whole number >= 1");
     }
     o->screen.limit = static_cast<size_t>(o->limit);
-    std::string error;
-    std::unique_ptr<Source> in = OpenInput(o->files, error);
-    if (in == nullptr) {
-      return Fail("screen: " + error);
-    }
-    auto stats = c.engine().ScreenStream(*in, StandardOutput(), o->screen);
-    if (!stats) {
-      return Fail("screen: " + stats.error().message());
-    }
-    return stats->errors > 0 ? kExitLineErrors : kExitOk;
+    return RunStream("screen", o->files, [&](Source& in, Sink& out) {
+      return c.engine().ScreenStream(in, out, o->screen);
+    });
   });
 }
 

@@ -385,6 +385,18 @@ std::string SnapshotKey(const Engine::Impl& impl, const ledger::Ledger::ListVers
   return Sha256Hex(what);
 }
 
+// The key and file of the snapshot of `lists`; both empty for a ledger that keeps no
+// snapshots (one in memory).
+std::pair<std::string, std::string> SnapshotOf(const Engine::Impl& impl,
+                                               const ledger::Ledger::ListVersions& lists) {
+  if (impl.snapshot_dir.empty()) {
+    return {};
+  }
+  std::string key = SnapshotKey(impl, lists);
+  std::string path = impl.snapshot_dir + "/" + key + ".idx";
+  return {std::move(key), std::move(path)};
+}
+
 void WriteSnapshot(const screen::Index& index, const std::string& dir, const std::string& path,
                    const std::string& key) {
   std::error_code ec;
@@ -416,9 +428,8 @@ Result<std::shared_ptr<const Engine::Impl::KeptScreening>> ReadKeptScreening(
   TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
   // The snapshot is a cache: one that cannot be written (a read-only folder) or read
   // (damaged; it is then written again) costs time, never an answer.
-  const std::string key =
-      manifest && !impl.snapshot_dir.empty() ? SnapshotKey(impl, *manifest) : std::string();
-  const std::string path = key.empty() ? std::string() : impl.snapshot_dir + "/" + key + ".idx";
+  const auto [key, path] =
+      manifest ? SnapshotOf(impl, *manifest) : std::pair<std::string, std::string>();
   if (!path.empty() && kept->index->LoadSnapshotWithLists(path, key, kept->lists).ok()) {
     return std::shared_ptr<const Engine::Impl::KeptScreening>(std::move(kept));
   }
@@ -437,10 +448,7 @@ Result<std::shared_ptr<const Engine::Impl::KeptScreening>> ReadKeptScreening(
     lists.push_back(&list);
   }
   TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
-  const std::string kept_key =
-      impl.snapshot_dir.empty() ? std::string() : SnapshotKey(impl, versions);
-  const std::string kept_path =
-      kept_key.empty() ? std::string() : impl.snapshot_dir + "/" + kept_key + ".idx";
+  const auto [kept_key, kept_path] = SnapshotOf(impl, versions);
   if (kept_path.empty() || !kept->index->LoadSnapshot(kept_path, kept_key, lists).ok()) {
     TG_ASSIGN_OR_RETURN(kept->index, impl.MakeIndex());
     for (const screen::ScreeningList* list : lists) {
