@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <type_traits>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -187,6 +188,13 @@ CLI::Option* AddText(CLI::App* app, const std::string& name, std::string& out,
 CLI::Option* AddRepeated(CLI::App* app, const std::string& name, std::vector<std::string>& out,
                          const std::string& help) {
   return app->add_option(name, out, help)->allow_extra_args(false)->type_name("TEXT");
+}
+
+void AddPaging(CLI::App* app, PageRequest& page) {
+  AddText(app, "--after", page.after, "the page after this cursor (an id, or as the last page said)")
+      ->type_name("CURSOR");
+  static_assert(std::is_same_v<size_t, uint64_t>, "a page's limit is read as a record count");
+  AddIndex(app, "--limit", page.limit, "at most N (default: all)");
 }
 
 int BadOption(const std::string& command, const std::string& option, const Status& reason) {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "tierguard/clock.h"
 #include "tierguard/date.h"
 #include "tierguard/engine.h"
+
+#include "output.h"
 
 namespace tg::cli {
 
@@ -82,8 +85,24 @@ CLI::Option* AddText(CLI::App* app, const std::string& name, std::string& out,
 // Text that may be given several times (--pub A --pub B), one value each time.
 CLI::Option* AddRepeated(CLI::App* app, const std::string& name, std::vector<std::string>& out,
                          const std::string& help);
+// --after CURSOR and --limit N, the page of a listing to print.
+void AddPaging(CLI::App* app, PageRequest& page);
 // "--name: reason" for a value the engine refused (a country, say), as a usage error.
 int BadOption(const std::string& command, const std::string& option, const Status& reason);
+
+// A subcommand NAME of `parent` that prints one page of what `list` gives (--format json, csv or
+// table; --after, --limit).
+template <typename T>
+void AddListing(CLI::App* parent, CommandTable& table, const std::string& name,
+                const std::string& help, Result<Page<T>> (Session::*list)(const PageRequest&) const) {
+  CLI::App* cmd = parent->add_subcommand(name, help + " (--format json, csv or table)");
+  auto page = std::make_shared<PageRequest>();
+  AddPaging(cmd, *page);
+  const std::string what = parent->get_parent() == nullptr ? name : parent->get_name() + " " + name;
+  table.Add(cmd, Needs::kLedgerReads, [what, list, page](const Context& c) {
+    return PrintPage(what, (c.session().*list)(*page));
+  });
+}
 
 // Adds each group of commands to the table.
 void AddDecisionCommands(CLI::App& app, CommandTable& table);

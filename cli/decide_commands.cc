@@ -294,7 +294,7 @@ void AddCommitOrRelease(CLI::App& app, CommandTable& table, bool commit) {
 void AddMovements(CLI::App& app, CommandTable& table, bool reservations) {
   struct Options {
     MovementFilter filter;
-    uint64_t limit = 0;
+    PageRequest page;
   };
   auto o = std::make_shared<Options>();
   o->filter.reservations = reservations;
@@ -323,11 +323,9 @@ void AddMovements(CLI::App& app, CommandTable& table, bool reservations) {
   }
   AddDate(list, "--from", o->filter.from, "orders dated DATE or later");
   AddDate(list, "--to", o->filter.to, "orders dated DATE or earlier");
-  AddText(list, "--after", o->filter.after, "the page after this id")->type_name("ID");
-  AddIndex(list, "--limit", o->limit, "at most N (default: all)");
+  AddPaging(list, o->page);
   table.Add(list, Needs::kLedgerReads, [o, name](const Context& c) {
-    o->filter.limit = static_cast<size_t>(o->limit);
-    return PrintList(name + " list", c.session().ListMovements(o->filter));
+    return PrintPage(name + " list", c.session().ListMovements(o->filter, o->page));
   });
 }
 

@@ -35,16 +35,6 @@ constexpr const char* kPartyFooter = R"(
 Linked parties, and parties with the same address or beneficial owner, form one party group;
 caps defined "per: group" and the structuring detector count the group together.)";
 
-// A listing subcommand of `parent` that prints what `list` returns.
-void AddListing(CLI::App* parent, CommandTable& table, const std::string& name,
-                const std::string& help,
-                Result<std::vector<std::string>> (Session::*list)() const) {
-  CLI::App* cmd = parent->add_subcommand(name, help + " (--format json, csv or table)");
-  const std::string what = parent->get_name() + " " + name;
-  table.Add(cmd, Needs::kLedgerReads,
-            [what, list](const Context& c) { return PrintList(what, (c.session().*list)()); });
-}
-
 // The options a licence and an application share.
 struct LicenseTerms {
   std::string eccns;
@@ -229,12 +219,7 @@ void AddLicense(CLI::App& app, CommandTable& table) {
   CLI::App* show_cmd = license->add_subcommand("show", "one licence, with its balances");
   show_cmd->add_option("NUMBER", *show, "the licence")->required();
   table.Add(show_cmd, Needs::kLedgerReads, [show](const Context& c) {
-    auto json = c.session().ShowLicense(*show);
-    if (!json) {
-      return Refused("license show", json.error());
-    }
-    std::printf("%s\n", json->c_str());
-    return kExitOk;
+    return PrintRecord("license show", c.session().ShowLicense(*show));
   });
 }
 
@@ -480,25 +465,16 @@ void AddParty(CLI::App& app, CommandTable& table) {
   CLI::App* show_cmd = party->add_subcommand("show", "one party, with its group and links");
   show_cmd->add_option("ID", *show, "the party")->required();
   table.Add(show_cmd, Needs::kLedgerReads, [show](const Context& c) {
-    auto json = c.session().ShowParty(*show);
-    if (!json) {
-      return Refused("party show", json.error());
-    }
-    std::printf("%s\n", json->c_str());
-    return kExitOk;
+    return PrintRecord("party show", c.session().ShowParty(*show));
   });
   AddListing(party, table, "list", "the parties on record", &Session::ListParties);
 }
 
 void AddReports(CLI::App& app, CommandTable& table) {
-  CLI::App* caps =
-      app.add_subcommand("caps", "every cap on record: its usage, its limit and the headroom left");
-  table.Add(caps, Needs::kLedgerReads,
-            [](const Context& c) { return PrintList("caps", c.session().Caps()); });
-  CLI::App* alerts =
-      app.add_subcommand("alerts", "structuring alerts and screening hits raised by list updates");
-  table.Add(alerts, Needs::kLedgerReads,
-            [](const Context& c) { return PrintList("alerts", c.session().Alerts()); });
+  AddListing(&app, table, "caps", "every cap on record: its usage, its limit and the headroom left",
+             &Session::Caps);
+  AddListing(&app, table, "alerts",
+             "structuring alerts and screening hits raised by list updates", &Session::Alerts);
   CLI::App* check = app.add_subcommand(
       "check", "verify that every counter equals the sum of its shipments and holds");
   table.Add(check, Needs::kLedgerReads, [](const Context& c) {

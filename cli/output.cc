@@ -111,13 +111,15 @@ void SetListFormat(ListFormat format, size_t width) {
   list_width = width;
 }
 
-int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines) {
-  if (!lines) {
-    return Refused(what, lines.error());
-  }
+int PrintList(const std::string& what, const std::vector<std::string>& items,
+              const std::string& next) {
   std::string error;
-  if (!WriteList(*lines, list_format, list_width, stdout, error)) {
+  if (!WriteList(items, list_format, list_width, stdout, error)) {
     return Refused(what, InvalidArgument(error));
+  }
+  if (!next.empty()) {
+    std::fprintf(stderr, "tierguard: %s: more follow; --after %s gives them\n", what.c_str(),
+                 next.c_str());
   }
   return kExitOk;
 }

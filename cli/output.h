@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tierguard/api_json.h"
 #include "tierguard/engine.h"
 #include "tierguard/io.h"
 
@@ -54,8 +55,26 @@ std::vector<std::string> Split(const std::string& text);
 // How PrintList writes listings: the --format the command line gave, and the terminal's width
 // for a table (0 when the output is no terminal: nothing is cut).
 void SetListFormat(ListFormat format, size_t width);
-// Prints a listing (JSON objects, one a line, or as SetListFormat chose), or the reason it was
-// refused.
-int PrintList(const std::string& what, const Result<std::vector<std::string>>& lines);
+// Prints a listing (JSON objects, one a line, or as SetListFormat chose). When `next` is not
+// empty, more follow: stderr says the --after that gives them.
+int PrintList(const std::string& what, const std::vector<std::string>& items,
+              const std::string& next);
+// Prints a page of records as the API encodes them, or the reason it was refused.
+template <typename T>
+int PrintPage(const std::string& what, const Result<Page<T>>& page) {
+  if (!page) {
+    return Refused(what, page.error());
+  }
+  return PrintList(what, api::Encoded(*page), page->next);
+}
+// Prints one record as the API encodes it, or the reason it was refused.
+template <typename T>
+int PrintRecord(const std::string& what, const Result<T>& record) {
+  if (!record) {
+    return Refused(what, record.error());
+  }
+  std::printf("%s\n", api::ToJson(*record).c_str());
+  return kExitOk;
+}
 
 }  // namespace tg::cli

@@ -126,11 +126,8 @@ void AddLists(CLI::App& app, CommandTable& table) {
     std::printf("%s\n", summary->c_str());
     return kExitOk;
   });
-  CLI::App* list = lists->add_subcommand(
-      "list",
-      "the kept lists: name, version, format, source, entries (--format json, csv or table)");
-  table.Add(list, Needs::kLedgerReads,
-            [](const Context& c) { return PrintList("lists list", c.session().ScreeningLists()); });
+  AddListing(lists, table, "list", "the kept lists: name, version, format, source, entries",
+             &Session::ScreeningLists);
   struct Diff {
     std::string before;
     std::string after;
@@ -196,13 +193,11 @@ void AddHits(CLI::App& app, CommandTable& table) {
       return s.ok() ? kExitOk : Refused("hits " + verb, s);
     });
   }
-  CLI::App* list = hits->add_subcommand("list", "the clearances on record");
-  table.Add(list, Needs::kLedgerReads,
-            [](const Context& c) { return PrintList("hits list", c.session().ClearedHits()); });
-  CLI::App* open =
-      hits->add_subcommand("open", "the hits of the parties on record that no clearance covers");
-  table.Add(open, Needs::kLedgerReads,
-            [](const Context& c) { return PrintList("hits open", c.session().OpenHits()); });
+  AddListing(hits, table, "list", "the clearances on record", &Session::ClearedHits);
+  AddListing(hits, table, "open",
+             "the hits of the parties on record that no clearance covers (a page: --limit "
+             "parties)",
+             &Session::OpenHits);
 }
 
 }  // namespace

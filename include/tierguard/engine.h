@@ -75,8 +75,6 @@ struct MovementFilter {
   std::optional<MovementState> state;
   std::optional<Date> from;  // order dates from (inclusive)
   std::optional<Date> to;    // order dates to (inclusive)
-  std::string after;         // the last id of the previous page; empty: from the first
-  size_t limit = 0;          // at most this many; 0: all
 };
 
 struct ShipOptions {
@@ -212,17 +210,20 @@ class Session {
   // lines up to it are recorded, and sent again they answer with their recorded decisions.
   Result<StreamStats> ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                  const ProgressFn& progress = {}) const;
-  // The shipments or reservations `filter` selects: one JSON object each (id, kind, state, date,
-  // consignee, group, recorded_at, expires_at, audit_index: the record that holds its decision).
-  Result<std::vector<std::string>> ListMovements(const MovementFilter& filter) const;
+  // The listings give one page each, in key order (ids, or a cap counter's key); their records
+  // encode for callers as api_json.h writes them.
+
+  // The shipments or reservations `filter` selects; the page counts the selected ones.
+  Result<Page<MovementRecord>> ListMovements(const MovementFilter& filter,
+                                             const PageRequest& page = {}) const;
   Status CommitReservation(std::string_view id) const;
   Status ReleaseReservation(std::string_view id) const;
 
   Status AddLicense(const License& license) const;
   // No later order is licensed under a revoked licence; what shipped under it stays recorded.
   Status RevokeLicense(std::string_view number, std::string_view reason) const;
-  Result<std::vector<std::string>> ListLicenses() const;  // one JSON object each, with balances
-  Result<std::string> ShowLicense(std::string_view number) const;
+  Result<Page<LicenseStatus>> ListLicenses(const PageRequest& page = {}) const;
+  Result<LicenseStatus> ShowLicense(std::string_view number) const;
   Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;
   Status SubmitApplication(std::string_view id) const;
   Result<std::string> ApproveApplication(std::string_view id, std::string_view approver,
@@ -231,10 +232,10 @@ class Session {
                          std::string_view reason) const;
   Status ReturnApplication(std::string_view id, std::string_view approver,
                            std::string_view reason) const;
-  Result<std::vector<std::string>> ListApplications() const;
+  Result<Page<LicenseApplication>> ListApplications(const PageRequest& page = {}) const;
 
   Status AddVeu(const Veu& veu) const;
-  Result<std::vector<std::string>> ListVeus() const;
+  Result<Page<Veu>> ListVeus(const PageRequest& page = {}) const;
 
   // License Exception NAC notifications (15 CFR 740.8(a)(2)): filed, then confirmed with BIS's
   // number or refused. A NAC line is recorded only against a confirmed notification naming its
@@ -243,25 +244,24 @@ class Session {
   Status FileNotification(const Notification& notification) const;
   Status ConfirmNotification(std::string_view id, std::string_view confirmation, Date date) const;
   Status RefuseNotification(std::string_view id, Date date) const;
-  Result<std::vector<std::string>> ListNotifications() const;
+  Result<Page<Notification>> ListNotifications(const PageRequest& page = {}) const;
 
   // InvalidArgument unless some regime has the cap with agreements allowed, and the increase
   // is within its maximum.
   Status AddAgreement(const Agreement& agreement) const;
-  Result<std::vector<std::string>> ListAgreements() const;
+  Result<Page<Agreement>> ListAgreements(const PageRequest& page = {}) const;
 
   // Adds a party and screens it against the lists kept in the ledger, in the same transaction:
   // each hit no clearance covers becomes an alert. Returns how many alerts it raised.
   Result<int64_t> AddParty(const PartyRecord& party) const;
   Status LinkParties(const PartyLink& link) const;
-  Result<std::string> ShowParty(std::string_view id) const;
-  Result<std::vector<std::string>> ListParties()
-      const;  // every party on record, one JSON line each  // the party, its links, its group
+  Result<PartyView> ShowParty(std::string_view id) const;  // the party, its links, its group
+  Result<Page<PartyRecord>> ListParties(const PageRequest& page = {}) const;
 
-  // Every counter with its usage and, per regime that defines the cap, its limit.
-  Result<std::vector<std::string>> Caps() const;
+  // Every cap counter with its usage and, per regime that defines the cap, its limit.
+  Result<Page<CapUsage>> Caps(const PageRequest& page = {}) const;
   Result<CheckReport> Check() const;
-  Result<std::vector<std::string>> Alerts() const;
+  Result<Page<Alert>> Alerts(const PageRequest& page = {}) const;
 
   // The audit log. Checkpoint: the current tree head signed with `private_key` (a C2SP
   // signed note). Prove: the inclusion proof of request `id`'s decision in the current tree,
@@ -292,7 +292,7 @@ class Session {
   // version and delta against the version kept before, and re-screens the parties on record
   // against the added and changed entries: new hits become alerts. Returns a JSON summary.
   Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
-  Result<std::vector<std::string>> ScreeningLists() const;  // name, version, entries, source
+  Result<Page<KeptList>> ScreeningLists(const PageRequest& page = {}) const;
   // A reviewer clears a party's hit on `entry_id` as a false positive; it holds for that party
   // only (its id, or its name with country and birth date, never a name alone) until the entry
   // changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list has the
@@ -300,9 +300,10 @@ class Session {
   Status ClearHit(const HitClearance& clearance) const;
   // Withdraws a clearance (logged as "hit.revoke"); NotFound when there is none.
   Status RevokeClearance(const HitClearance& clearance) const;
-  Result<std::vector<std::string>> ClearedHits() const;
-  // The hits of the parties on record that no clearance covers, as JSON lines.
-  Result<std::vector<std::string>> OpenHits() const;
+  Result<Page<ClearedHit>> ClearedHits(const PageRequest& page = {}) const;
+  // The hits of the parties on record that no clearance covers, by party: a page holds the
+  // hits of at most `limit` parties, and its cursor is a party id.
+  Result<Page<OpenHit>> OpenHits(const PageRequest& page = {}) const;
 
  private:
   const Engine* engine_;

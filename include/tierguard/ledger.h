@@ -144,6 +144,112 @@ struct PartyLink {
   double share = 0;  // ownership share, for "owns"
 };
 
+// Which page of a listing to give: the records after the cursor `after` (empty: from the
+// first), at most `limit` of them (0: all), in the listing's key order.
+struct PageRequest {
+  std::string after;
+  size_t limit = 0;
+};
+
+// One page of a listing. `next` is the cursor to ask for the page after it (as
+// PageRequest::after); empty when this page is the last.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next;
+};
+
+// A licence with what has shipped under it. A limit of 0 is no limit: nothing is "left" of it.
+struct LicenseStatus {
+  License license;
+  int64_t quantity_used = 0;
+  double tpp_used = 0;
+  double value_used_usd = 0;
+};
+
+// A shipment or a reservation on record; its decision is the audit record `audit_index`.
+struct MovementRecord {
+  std::string id;
+  bool reservation = false;
+  MovementState state = MovementState::kRecorded;
+  std::string date;  // the order's date, YYYY-MM-DD
+  std::string consignee;
+  std::string group;
+  int64_t recorded_at = 0;  // unix seconds
+  int64_t expires_at = 0;   // a reservation's hold lapses after it (0: never)
+  uint64_t audit_index = 0;
+};
+
+// A cap counter: what one consignee, party group or country has used of a cap in one period,
+// and the limit of each regime that defines the cap.
+struct CapUsage {
+  struct Limit {
+    std::string regime;
+    double limit_tpp = 0;
+    double headroom_tpp = 0;  // negative when a regime's lower limit is already passed
+  };
+  std::string cap;  // the regime's cap id, e.g. "lpp"
+  std::string key;  // whose usage, in which period
+  double used_tpp = 0;
+  std::vector<Limit> limits;
+};
+
+// An alert for a reviewer: orders that look split to stay under a cap ("structuring"), or a
+// party on record that a kept list names ("screening").
+struct Alert {
+  std::string id;      // its key in the ledger
+  std::string kind;    // structuring | screening
+  std::string record;  // the alert as the audit log holds it: a JSON object, fields by kind
+};
+
+// A party with its links and the party group they make.
+struct PartyView {
+  PartyRecord party;
+  std::vector<PartyLink> links;  // the links from it
+  std::string group;
+  std::vector<std::string> group_members;  // party ids, the party itself among them
+};
+
+// A restricted-party list kept in the ledger for determine and ship to screen against.
+struct KeptList {
+  std::string name;
+  std::string version;
+  std::string format;
+  std::string source;
+  int64_t entries = 0;
+};
+
+// A screening hit a reviewer cleared as a false positive, for one party.
+struct ClearedHit {
+  std::string party_name;
+  std::string party_id;  // empty when the party is named by name, country and birth date
+  Country country;
+  std::string birth_date;
+  std::string party_key;  // what the clearance is keyed to
+  std::string list;
+  std::string list_version;
+  std::string entry_id;
+  std::string entry_name;
+  std::string entry_digest;  // the clearance lapses when the entry changes
+  std::string reason;
+  std::string expires;  // YYYY-MM-DD, or empty
+  std::string reviewer;
+  int64_t cleared_at = 0;  // unix seconds
+};
+
+// A hit of a party on record that no clearance covers.
+struct OpenHit {
+  std::string party;  // its id
+  std::string party_name;
+  Country country;
+  std::string list;
+  std::string list_version;
+  std::string entry_id;
+  std::string entry_name;
+  std::string matched_name;  // the entry's name or alias that matched
+  double score = 0;
+};
+
 struct CheckReport {
   int64_t records = 0;  // audit log records read
   int64_t shipments = 0;

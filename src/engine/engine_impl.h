@@ -2,6 +2,8 @@
 // commands). Internal.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -125,6 +127,27 @@ inline decide::StreamOptions StreamOptionsFor(const ProgressFn& progress) {
   options.batch_bytes = size_t{4} << 20;
   options.progress = progress;
   return options;
+}
+
+// The page `page` selects of a listing the engine computes rather than reads a table for:
+// `all` holds (key, value) pairs in key order; each selected one becomes make(pair).
+template <typename T, typename Pair, typename Make>
+Page<T> PageOf(const std::vector<Pair>& all, const PageRequest& page, Make make) {
+  Page<T> out;
+  auto it = page.after.empty()
+                ? all.begin()
+                : std::upper_bound(all.begin(), all.end(), page.after,
+                                   [](const std::string& after, const Pair& p) {
+                                     return after < p.first;
+                                   });
+  for (; it != all.end(); ++it) {
+    if (page.limit != 0 && out.items.size() == page.limit) {
+      out.next = std::prev(it)->first;
+      break;
+    }
+    out.items.push_back(make(*it));
+  }
+  return out;
 }
 
 // Runs `fn(ledger)` in one transaction, as the session's actor by its clock; a write

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "src/common/json_writer.h"
+#include "src/common/stored_record.h"
 #include "src/common/text.h"
 #include "src/decide/document_reader.h"
 #include "src/decide/output.h"
@@ -22,17 +23,6 @@ namespace {
 constexpr std::string_view kStructuringText =
     "Related consignees placed repeated orders just under the remaining headroom of a cap; "
     "review the group for orders split to evade it.";
-
-// Every record of a ledger listing as one JSON line.
-template <typename Record>
-Result<std::vector<std::string>> JsonLines(const Result<std::vector<Record>>& list) {
-  TG_RETURN_IF_ERROR(list.status());
-  std::vector<std::string> out;
-  for (const Record& r : *list) {
-    out.push_back(ledger::ToJson(r));
-  }
-  return out;
-}
 
 // The ECCNs and regime a licence or VEU names must exist; InvalidArgument names the field.
 Status CheckReferences(const Engine::Impl& impl, const std::vector<std::string>& eccns,
@@ -60,12 +50,6 @@ void AppendField(std::string& json, std::string_view key, std::string_view raw_v
   json += "\":";
   json.append(raw_value);
   json += '}';
-}
-
-std::string QuoteJson(std::string_view s) {
-  std::string out;
-  AppendJsonString(out, s);
-  return out;
 }
 
 std::string PartyKey(const Request& r) {
@@ -325,7 +309,8 @@ Status Session::ReleaseReservation(std::string_view id) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.ReleaseReservation(id); });
 }
 
-Result<std::vector<std::string>> Session::ListMovements(const MovementFilter& filter) const {
+Result<Page<MovementRecord>> Session::ListMovements(const MovementFilter& filter,
+                                                    const PageRequest& page) const {
   if (filter.state && (!filter.reservations || *filter.state == MovementState::kRecorded ||
                        *filter.state == MovementState::kRefused)) {
     return InvalidArgument("state: '" + std::string(StateName(*filter.state)) +
@@ -335,27 +320,30 @@ Result<std::vector<std::string>> Session::ListMovements(const MovementFilter& fi
   const std::string to = filter.to ? filter.to->ToString() : "";
   return InTransaction(
       *this,
-      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out;
+      [&](ledger::Ledger& l) -> Result<Page<MovementRecord>> {
+        Page<MovementRecord> out;
         TG_RETURN_IF_ERROR(l.ForEachMovement(
-            filter.reservations, filter.after, [&](const ledger::Movement& m) -> Result<bool> {
+            filter.reservations, page.after, [&](const ledger::Movement& m) -> Result<bool> {
               const bool wanted = (filter.consignee.empty() || m.consignee == filter.consignee) &&
                                   (!filter.state || m.state == *filter.state) &&
                                   (from.empty() || m.date >= from) && (to.empty() || m.date <= to);
-              if (wanted) {
-                std::string json;
-                JsonWriter w(json);
-                w.BeginObject().Key("id").String(m.id).Key("kind").String(m.kind);
-                w.Key("state").String(StateName(m.state)).Key("date").String(m.date);
-                w.Key("consignee").String(m.consignee).Key("group").String(m.group);
-                w.Key("recorded_at").Int(m.recorded_at);
-                if (filter.reservations) {
-                  w.Key("expires_at").Int(m.expires_at);
-                }
-                w.Key("audit_index").Int(static_cast<int64_t>(m.audit_index)).EndObject();
-                out.push_back(std::move(json));
+              if (!wanted) {
+                return true;
               }
-              return filter.limit == 0 || out.size() < filter.limit;
+              if (page.limit != 0 && out.items.size() == page.limit) {
+                out.next = out.items.back().id;  // one more follows
+                return false;
+              }
+              out.items.push_back({.id = m.id,
+                                   .reservation = filter.reservations,
+                                   .state = m.state,
+                                   .date = m.date,
+                                   .consignee = m.consignee,
+                                   .group = m.group,
+                                   .recorded_at = m.recorded_at,
+                                   .expires_at = m.expires_at,
+                                   .audit_index = m.audit_index});
+              return true;
             }));
         return out;
       },
@@ -371,43 +359,27 @@ Status Session::AddLicense(const License& license) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddLicense(license); });
 }
 
-namespace {
-
-Result<std::string> LicenseJson(ledger::Ledger& l, const License& license) {
-  std::string json = ledger::ToJson(license);
-  TG_ASSIGN_OR_RETURN(auto balance, l.LicenseBalance(license));
-  for (const auto& [key, value] : balance) {
-    std::string v;
-    JsonWriter w(v);
-    w.Number(value);
-    AppendField(json, key, v);
-  }
-  return json;
-}
-
-}  // namespace
-
-Result<std::vector<std::string>> Session::ListLicenses() const {
+Result<Page<LicenseStatus>> Session::ListLicenses(const PageRequest& page) const {
   return InTransaction(
       *this,
-      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-        TG_ASSIGN_OR_RETURN(auto list, l.Licenses());
-        std::vector<std::string> out;
-        for (const License& license : list) {
-          TG_ASSIGN_OR_RETURN(std::string json, LicenseJson(l, license));
-          out.push_back(std::move(json));
+      [&](ledger::Ledger& l) -> Result<Page<LicenseStatus>> {
+        TG_ASSIGN_OR_RETURN(Page<License> licenses, l.Licenses(page));
+        Page<LicenseStatus> out{.next = std::move(licenses.next)};
+        for (License& license : licenses.items) {
+          TG_ASSIGN_OR_RETURN(LicenseStatus status, l.LicenseBalance(std::move(license)));
+          out.items.push_back(std::move(status));
         }
         return out;
       },
       Access::kRead);
 }
 
-Result<std::string> Session::ShowLicense(std::string_view number) const {
+Result<LicenseStatus> Session::ShowLicense(std::string_view number) const {
   return InTransaction(
       *this,
-      [&](ledger::Ledger& l) -> Result<std::string> {
+      [&](ledger::Ledger& l) -> Result<LicenseStatus> {
         TG_ASSIGN_OR_RETURN(License license, l.GetLicense(number));
-        return LicenseJson(l, license);
+        return l.LicenseBalance(std::move(license));
       },
       Access::kRead);
 }
@@ -437,9 +409,9 @@ Status Session::ReturnApplication(std::string_view id, std::string_view approver
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.Return(id, approver, reason); });
 }
 
-Result<std::vector<std::string>> Session::ListApplications() const {
+Result<Page<LicenseApplication>> Session::ListApplications(const PageRequest& page) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return JsonLines(l.Applications()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return l.Applications(page); }, Access::kRead);
 }
 
 namespace {
@@ -582,14 +554,14 @@ Status Session::RefuseNotification(std::string_view id, Date date) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.RefuseNotification(id, date); });
 }
 
-Result<std::vector<std::string>> Session::ListNotifications() const {
+Result<Page<Notification>> Session::ListNotifications(const PageRequest& page) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return JsonLines(l.Notifications()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return l.Notifications(page); }, Access::kRead);
 }
 
-Result<std::vector<std::string>> Session::ListVeus() const {
+Result<Page<Veu>> Session::ListVeus(const PageRequest& page) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return JsonLines(l.Veus()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return l.Veus(page); }, Access::kRead);
 }
 
 Status Session::AddAgreement(const Agreement& agreement) const {
@@ -614,9 +586,9 @@ Status Session::AddAgreement(const Agreement& agreement) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.AddAgreement(agreement); });
 }
 
-Result<std::vector<std::string>> Session::ListAgreements() const {
+Result<Page<Agreement>> Session::ListAgreements(const PageRequest& page) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return JsonLines(l.Agreements()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return l.Agreements(page); }, Access::kRead);
 }
 
 Result<int64_t> Session::AddParty(const PartyRecord& party) const {
@@ -626,71 +598,61 @@ Result<int64_t> Session::AddParty(const PartyRecord& party) const {
   });
 }
 
-Result<std::vector<std::string>> Session::ListParties() const {
+Result<Page<PartyRecord>> Session::ListParties(const PageRequest& page) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return JsonLines(l.Parties()); }, Access::kRead);
+      *this, [&](ledger::Ledger& l) { return l.Parties(page); }, Access::kRead);
 }
 
 Status Session::LinkParties(const PartyLink& link) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.Link(link); });
 }
 
-Result<std::string> Session::ShowParty(std::string_view id) const {
+Result<PartyView> Session::ShowParty(std::string_view id) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   ledger::Ledger l(*txn, *clock_, actor_);
   ledger::View view(*txn);
-  TG_ASSIGN_OR_RETURN(PartyRecord party, l.GetParty(id));
-  TG_ASSIGN_OR_RETURN(auto links, l.LinksOf(id));
-  TG_ASSIGN_OR_RETURN(std::string group, view.GroupOf(party.id));
+  PartyView out;
+  TG_ASSIGN_OR_RETURN(out.party, l.GetParty(id));
+  TG_ASSIGN_OR_RETURN(out.links, l.LinksOf(id));
+  TG_ASSIGN_OR_RETURN(out.group, view.GroupOf(out.party.id));
   TG_ASSIGN_OR_RETURN(auto all, txn->Scan(store::Table::kParties, ""));
-  std::string out = ledger::ToJson(party);
-  std::string links_json = "[";
-  for (size_t i = 0; i < links.size(); ++i) {
-    links_json += (i == 0 ? "" : ",") + ledger::ToJson(links[i]);
-  }
-  links_json += "]";
-  AppendField(out, "links", links_json);
-  AppendField(out, "group", QuoteJson(group));
-  std::string members = "[";
   for (const auto& [key, value] : all) {
     TG_ASSIGN_OR_RETURN(std::string g, view.GroupOf(key));
-    if (g == group) {
-      members += (members.size() == 1 ? "" : ",") + QuoteJson(key);
+    if (g == out.group) {
+      out.group_members.push_back(key);
     }
   }
-  members += "]";
-  AppendField(out, "group_members", members);
   return out;
 }
 
-Result<std::vector<std::string>> Session::Caps() const {
+Result<Page<CapUsage>> Session::Caps(const PageRequest& page) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
   TG_ASSIGN_OR_RETURN(auto counters, txn->ScanCounters(""));
-  std::vector<std::string> out;
-  for (const auto& [key, used] : counters) {
+  std::erase_if(counters, [&](const auto& counter) {
+    const std::string& key = counter.first;
+    // Licence balances show with the licence; sequences are not caps.
+    return key.find(':') == std::string::npos || key.rfind("licence:", 0) == 0 ||
+           key.rfind("seq:", 0) == 0;
+  });
+  return PageOf<CapUsage>(counters, page, [&](const auto& counter) {
+    const auto& [key, used] = counter;
     const size_t colon = key.find(':');
-    if (colon == std::string::npos || key.rfind("licence:", 0) == 0 || key.rfind("seq:", 0) == 0) {
-      continue;  // licence balances show with the licence; sequences are not caps
-    }
-    const std::string cap = key.substr(0, colon);
-    std::string json;
-    JsonWriter w(json);
-    w.BeginObject().Key("cap").String(cap).Key("key").String(key.substr(colon + 1));
-    w.Key("used").Number(TppFromMilli(used)).Key("limits").BeginObject();
+    CapUsage usage{.cap = key.substr(0, colon),
+                   .key = key.substr(colon + 1),
+                   .used_tpp = TppFromMilli(used)};
     for (const auto& r : impl_->regimes.all()) {
       for (const regime::Cap& c : r->caps) {
-        if (c.id == cap) {
-          w.Key(r->id).BeginObject().Key("limit").Number(TppFromMilli(c.limit));
-          w.Key("headroom").Number(TppFromMilli(c.limit - used)).EndObject();
+        if (c.id == usage.cap) {
+          usage.limits.push_back({.regime = r->id,
+                                  .limit_tpp = TppFromMilli(c.limit),
+                                  .headroom_tpp = TppFromMilli(c.limit - used)});
         }
       }
     }
-    w.EndObject().EndObject();
-    out.push_back(std::move(json));
-  }
-  return out;
+    return usage;
+  });
 }
 
 Result<CheckReport> Session::Check() const {
@@ -713,15 +675,21 @@ Result<CheckReport> Session::Check() const {
   return report;
 }
 
-Result<std::vector<std::string>> Session::Alerts() const {
-  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
-  TG_ASSIGN_OR_RETURN(auto rows, txn->Scan(store::Table::kAlerts, ""));
-  std::vector<std::string> out;
-  for (auto& [key, value] : rows) {
-    out.push_back(std::move(value));
-  }
-  return out;
+Result<Page<Alert>> Session::Alerts(const PageRequest& page) const {
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) -> Result<Page<Alert>> {
+        TG_ASSIGN_OR_RETURN(Page<store::Row> rows, l.Alerts(page));
+        Page<Alert> out{.next = std::move(rows.next)};
+        for (auto& [key, record] : rows.items) {
+          StoredRecordReader fields(record, key);
+          std::string kind = fields.Str("kind");
+          TG_RETURN_IF_ERROR(fields.Done());
+          out.items.push_back({.id = key, .kind = std::move(kind), .record = std::move(record)});
+        }
+        return out;
+      },
+      Access::kRead);
 }
 
 }  // namespace tg

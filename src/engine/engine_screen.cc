@@ -8,6 +8,7 @@
 #include "src/common/digest.h"
 #include "src/common/files.h"
 #include "src/common/json_writer.h"
+#include "src/common/stored_record.h"
 #include "src/common/text.h"
 #include "src/decide/document_reader.h"
 #include "src/decide/output.h"
@@ -298,23 +299,44 @@ Result<std::unique_ptr<screen::Index>> Engine::Impl::MakeIndex() const {
 
 namespace {
 
-std::string JsonString(simdjson::dom::object obj, const char* key) {
-  std::string_view s;
-  return obj[key].get_string().get(s) ? std::string() : std::string(s);
+// A reviewer's clearance as the ledger keeps it. The party key, the entry and its digest say
+// what it covers; the rest is what the reviewer and the entry said when it was made.
+Status ClearanceFromJson(std::string_view json, std::string_view key, ClearedHit& out) {
+  StoredRecordReader r(json, key);
+  out.party_key = r.Str("party_key");
+  out.entry_id = r.Str("entry_id");
+  out.entry_digest = r.Str("entry_digest");
+  out.party_name = r.OptStr("party");
+  out.party_id = r.OptStr("party_id");
+  out.country = ParseAlpha2(r.OptStr("country")).value_or(Country());
+  out.birth_date = r.OptStr("birth_date");
+  out.list = r.OptStr("list");
+  out.list_version = r.OptStr("list_version");
+  out.entry_name = r.OptStr("entry_name");
+  out.reason = r.OptStr("reason");
+  out.expires = r.OptStr("expires");
+  out.reviewer = r.OptStr("reviewer");
+  out.cleared_at = r.OptInt("cleared_at");
+  return r.Done();
+}
+
+Result<Page<ClearedHit>> ReadClearedHits(ledger::Ledger& ledger, const PageRequest& page) {
+  TG_ASSIGN_OR_RETURN(Page<store::Row> rows, ledger.Clearances(page));
+  Page<ClearedHit> out{.items = std::vector<ClearedHit>(rows.items.size()),
+                       .next = std::move(rows.next)};
+  for (size_t i = 0; i < rows.items.size(); ++i) {
+    TG_RETURN_IF_ERROR(ClearanceFromJson(rows.items[i].second, rows.items[i].first, out.items[i]));
+  }
+  return out;
 }
 
 Result<std::vector<screen::Clearance>> ReadClearances(ledger::Ledger& ledger) {
-  TG_ASSIGN_OR_RETURN(auto rows, ledger.Clearances());
+  TG_ASSIGN_OR_RETURN(Page<ClearedHit> cleared, ReadClearedHits(ledger, {}));
   std::vector<screen::Clearance> out;
-  simdjson::dom::parser parser;
-  for (const auto& [key, value] : rows) {
-    simdjson::dom::object obj;
-    if (parser.parse(value).get(obj)) {
-      return DataLoss("clearance " + key + " is not valid JSON");
-    }
-    out.push_back({JsonString(obj, "party_key"), JsonString(obj, "entry_id"),
-                   JsonString(obj, "entry_digest"), JsonString(obj, "reason"),
-                   JsonString(obj, "expires")});
+  out.reserve(cleared.items.size());
+  for (ClearedHit& c : cleared.items) {
+    out.push_back({std::move(c.party_key), std::move(c.entry_id), std::move(c.entry_digest),
+                   std::move(c.reason), std::move(c.expires)});
   }
   return out;
 }
@@ -538,9 +560,9 @@ Result<std::string> Session::LoadScreeningList(const std::string& path,
     std::vector<std::string> fresh(delta.added);
     fresh.insert(fresh.end(), delta.changed.begin(), delta.changed.end());
     std::sort(fresh.begin(), fresh.end());
-    TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
+    TG_ASSIGN_OR_RETURN(Page<PartyRecord> parties, l.Parties());
     int64_t alerts = 0;
-    for (const PartyRecord& p : parties) {
+    for (const PartyRecord& p : parties.items) {
       TG_ASSIGN_OR_RETURN(
           auto hits,
           index->Search(screen::Query{.id = p.id, .name = p.name, .country = p.country.ToString()},
@@ -580,21 +602,19 @@ Result<std::string> Session::LoadScreeningList(const std::string& path,
   });
 }
 
-Result<std::vector<std::string>> Session::ScreeningLists() const {
+Result<Page<KeptList>> Session::ScreeningLists(const PageRequest& page) const {
   return InTransaction(
       *this,
-      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
+      [&](ledger::Ledger& l) -> Result<Page<KeptList>> {
         TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
-        std::vector<std::string> out;
-        for (const auto& [name, list] : kept) {
-          std::string line;
-          JsonWriter w(line);
-          w.BeginObject().Key("list").String(name).Key("version").String(list.version);
-          w.Key("format").String(list.format).Key("source").String(list.source);
-          w.Key("entries").Int(static_cast<int64_t>(list.entries.size())).EndObject();
-          out.push_back(std::move(line));
-        }
-        return out;
+        return PageOf<KeptList>(kept, page, [](const auto& named) {
+          const auto& [name, list] = named;
+          return KeptList{.name = name,
+                          .version = list.version,
+                          .format = list.format,
+                          .source = list.source,
+                          .entries = static_cast<int64_t>(list.entries.size())};
+        });
       },
       Access::kRead);
 }
@@ -759,28 +779,30 @@ Status Session::RevokeClearance(const HitClearance& c) const {
   });
 }
 
-Result<std::vector<std::string>> Session::OpenHits() const {
+Result<Page<OpenHit>> Session::OpenHits(const PageRequest& page) const {
   return InTransaction(
       *this,
-      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out;
+      [&](ledger::Ledger& l) -> Result<Page<OpenHit>> {
+        Page<OpenHit> out;
         TG_ASSIGN_OR_RETURN(auto ctx, LoadScreening(*impl_, l.txn()));
         if (!ctx) {
           return out;  // no lists kept: nothing is screened
         }
         TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(l));
-        TG_ASSIGN_OR_RETURN(std::vector<PartyRecord> parties, l.Parties());
-        for (const PartyRecord& p : parties) {
-          const std::string country = p.country.ToString();
+        TG_ASSIGN_OR_RETURN(Page<PartyRecord> parties, l.Parties(page));
+        out.next = std::move(parties.next);
+        for (const PartyRecord& p : parties.items) {
           TG_ASSIGN_OR_RETURN(const auto hits, OpenHitsOf(*ctx, clearances, p));
           for (const screen::Hit& h : hits) {
-            std::string line;
-            JsonWriter w(line);
-            w.BeginObject().Key("party").String(p.id).Key("party_name").String(p.name);
-            w.Key("country").String(country);
-            WriteHit(w, h, h.entry->list);
-            w.EndObject();
-            out.push_back(std::move(line));
+            out.items.push_back({.party = p.id,
+                                 .party_name = p.name,
+                                 .country = p.country,
+                                 .list = h.entry->list,
+                                 .list_version = h.list->version,
+                                 .entry_id = h.entry->entry_id,
+                                 .entry_name = h.entry->name,
+                                 .matched_name = *h.matched_name,
+                                 .score = std::round(h.score * 1e4) / 1e4});
           }
         }
         return out;
@@ -788,18 +810,9 @@ Result<std::vector<std::string>> Session::OpenHits() const {
       Access::kRead);
 }
 
-Result<std::vector<std::string>> Session::ClearedHits() const {
+Result<Page<ClearedHit>> Session::ClearedHits(const PageRequest& page) const {
   return InTransaction(
-      *this,
-      [&](ledger::Ledger& l) -> Result<std::vector<std::string>> {
-        TG_ASSIGN_OR_RETURN(auto rows, l.Clearances());
-        std::vector<std::string> out;
-        for (auto& [key, value] : rows) {
-          out.push_back(std::move(value));
-        }
-        return out;
-      },
-      Access::kRead);
+      *this, [&](ledger::Ledger& l) { return ReadClearedHits(l, page); }, Access::kRead);
 }
 
 }  // namespace tg

@@ -1,6 +1,7 @@
 #include "src/ledger/ledger.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -62,6 +63,33 @@ Result<std::vector<T>> LoadAll(store::Transaction& txn, Table table) {
     TG_RETURN_IF_ERROR(FromJson(value, key, record));
     out.push_back(std::move(record));
   }
+  return out;
+}
+
+// The records of `table` that `page` selects, decoded, in key order.
+template <typename T>
+Result<Page<T>> LoadPage(store::Transaction& txn, Table table, const PageRequest& page) {
+  Page<T> out;
+  std::string last;
+  TG_RETURN_IF_ERROR(txn.ForEach(
+      table, "", page.after, [&](std::string_view key, std::string_view value) -> Result<bool> {
+        if (!page.after.empty() && key == page.after) {
+          return true;  // the page starts after its cursor
+        }
+        if (page.limit != 0 && out.items.size() == page.limit) {
+          out.next = last;  // one more follows: the caller may ask for it
+          return false;
+        }
+        if constexpr (std::is_same_v<T, store::Row>) {
+          out.items.emplace_back(key, value);  // alerts, clearances: JSON their writers made
+        } else {
+          T record;
+          TG_RETURN_IF_ERROR(FromJson(value, key, record));
+          out.items.push_back(std::move(record));
+        }
+        last = key;
+        return true;
+      }));
   return out;
 }
 
@@ -266,7 +294,13 @@ Status Ledger::RemoveClearance(std::string_view key, std::string json) {
   return Log("hit.revoke", key, std::move(json));
 }
 
-Result<std::vector<store::Row>> Ledger::Clearances() { return txn_.Scan(Table::kClearances, ""); }
+Result<Page<store::Row>> Ledger::Clearances(const PageRequest& page) {
+  return LoadPage<store::Row>(txn_, Table::kClearances, page);
+}
+
+Result<Page<store::Row>> Ledger::Alerts(const PageRequest& page) {
+  return LoadPage<store::Row>(txn_, Table::kAlerts, page);
+}
 
 Status Ledger::AddNearThreshold(std::string_view key, std::string json) {
   TG_RETURN_IF_ERROR(txn_.Put(Table::kNearThreshold, key, json));
@@ -305,7 +339,9 @@ Status Ledger::RevokeLicense(std::string_view number, std::string_view reason) {
   return Log("licence.revoke", license.number, json);
 }
 
-Result<std::vector<License>> Ledger::Licenses() { return LoadAll<License>(txn_, Table::kLicenses); }
+Result<Page<License>> Ledger::Licenses(const PageRequest& page) {
+  return LoadPage<License>(txn_, Table::kLicenses, page);
+}
 
 Result<License> Ledger::GetLicense(std::string_view number) {
   TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicenses, number));
@@ -317,21 +353,14 @@ Result<License> Ledger::GetLicense(std::string_view number) {
   return l;
 }
 
-Result<std::vector<std::pair<std::string, double>>> Ledger::LicenseBalance(const License& l) {
-  std::vector<std::pair<std::string, double>> out;
-  TG_ASSIGN_OR_RETURN(int64_t qty, txn_.Counter(LicenseCounter(l.number, "quantity")));
-  TG_ASSIGN_OR_RETURN(int64_t tpp, txn_.Counter(LicenseCounter(l.number, "tpp")));
-  TG_ASSIGN_OR_RETURN(int64_t cents, txn_.Counter(LicenseCounter(l.number, "value")));
-  out.emplace_back("quantity_used", static_cast<double>(qty));
-  out.emplace_back("tpp_used", static_cast<double>(tpp) / 1000.0);
-  out.emplace_back("value_used_usd", static_cast<double>(cents) / 100.0);
-  out.emplace_back("quantity_left",
-                   l.quantity_limit > 0 ? static_cast<double>(l.quantity_limit - qty) : -1);
-  out.emplace_back("tpp_left",
-                   l.tpp_limit > 0 ? l.tpp_limit - static_cast<double>(tpp) / 1000.0 : -1);
-  out.emplace_back("value_left_usd", l.value_limit_usd > 0
-                                         ? l.value_limit_usd - static_cast<double>(cents) / 100.0
-                                         : -1);
+Result<LicenseStatus> Ledger::LicenseBalance(License license) {
+  LicenseStatus out;
+  TG_ASSIGN_OR_RETURN(out.quantity_used, txn_.Counter(LicenseCounter(license.number, "quantity")));
+  TG_ASSIGN_OR_RETURN(int64_t milli_tpp, txn_.Counter(LicenseCounter(license.number, "tpp")));
+  TG_ASSIGN_OR_RETURN(int64_t cents, txn_.Counter(LicenseCounter(license.number, "value")));
+  out.tpp_used = static_cast<double>(milli_tpp) / 1000.0;
+  out.value_used_usd = static_cast<double>(cents) / 100.0;
+  out.license = std::move(license);
   return out;
 }
 
@@ -448,8 +477,8 @@ Status Ledger::Return(std::string_view id, std::string_view approver, std::strin
   return Decide(id, approver, reason, ApplicationState::kReturnedWithoutAction);
 }
 
-Result<std::vector<LicenseApplication>> Ledger::Applications() {
-  return LoadAll<LicenseApplication>(txn_, Table::kApplications);
+Result<Page<LicenseApplication>> Ledger::Applications(const PageRequest& page) {
+  return LoadPage<LicenseApplication>(txn_, Table::kApplications, page);
 }
 
 Status Ledger::AddVeu(const Veu& v) {
@@ -481,7 +510,9 @@ Status Ledger::AddVeu(const Veu& v) {
   return Log("veu.add", v.id, json);
 }
 
-Result<std::vector<Veu>> Ledger::Veus() { return LoadAll<Veu>(txn_, Table::kVeus); }
+Result<Page<Veu>> Ledger::Veus(const PageRequest& page) {
+  return LoadPage<Veu>(txn_, Table::kVeus, page);
+}
 
 Status Ledger::FileNotification(Notification n) {
   if (n.id.empty() || n.party.empty() || n.destination.empty()) {
@@ -536,8 +567,8 @@ Status Ledger::RefuseNotification(std::string_view id, Date date) {
   return Answer(id, "", date, NotificationState::kRefused);
 }
 
-Result<std::vector<Notification>> Ledger::Notifications() {
-  return LoadAll<Notification>(txn_, Table::kNotifications);
+Result<Page<Notification>> Ledger::Notifications(const PageRequest& page) {
+  return LoadPage<Notification>(txn_, Table::kNotifications, page);
 }
 
 Status Ledger::AddAgreement(const Agreement& agreement) {
@@ -555,8 +586,8 @@ Status Ledger::AddAgreement(const Agreement& agreement) {
   return Log("agreement.add", agreement.id, json);
 }
 
-Result<std::vector<Agreement>> Ledger::Agreements() {
-  return LoadAll<Agreement>(txn_, Table::kAgreements);
+Result<Page<Agreement>> Ledger::Agreements(const PageRequest& page) {
+  return LoadPage<Agreement>(txn_, Table::kAgreements, page);
 }
 
 Status Ledger::AddParty(const PartyRecord& party) {
@@ -600,13 +631,8 @@ Result<PartyRecord> Ledger::GetParty(std::string_view id) {
   return p;
 }
 
-Result<std::vector<PartyRecord>> Ledger::Parties() {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kParties, ""));
-  std::vector<PartyRecord> out(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    TG_RETURN_IF_ERROR(FromJson(rows[i].second, rows[i].first, out[i]));
-  }
-  return out;
+Result<Page<PartyRecord>> Ledger::Parties(const PageRequest& page) {
+  return LoadPage<PartyRecord>(txn_, Table::kParties, page);
 }
 
 Result<std::vector<PartyLink>> Ledger::LinksOf(std::string_view id) {

@@ -75,10 +75,10 @@ class Ledger {
   // without a reason, NotFound for an unknown number, FailedPrecondition when it is revoked
   // already.
   Status RevokeLicense(std::string_view number, std::string_view reason);
-  Result<std::vector<License>> Licenses();
+  Result<Page<License>> Licenses(const PageRequest& page = {});
   Result<License> GetLicense(std::string_view number);  // NotFound
-  // Remaining balance (limit − used) per kind, for display; -1 when unlimited.
-  Result<std::vector<std::pair<std::string, double>>> LicenseBalance(const License& license);
+  // The licence with what has shipped under it.
+  Result<LicenseStatus> LicenseBalance(License license);
 
   // Applications. Apply returns the new id; the application starts as draft or submitted.
   Result<std::string> Apply(LicenseApplication app, bool submit);
@@ -90,11 +90,11 @@ class Ledger {
                               std::string_view number, Date valid_from);
   Status Deny(std::string_view id, std::string_view approver, std::string_view reason);
   Status Return(std::string_view id, std::string_view approver, std::string_view reason);
-  Result<std::vector<LicenseApplication>> Applications();
+  Result<Page<LicenseApplication>> Applications(const PageRequest& page = {});
 
   // InvalidArgument for a bad kind, missing country or limit, shares outside (0, 1].
   Status AddVeu(const Veu& veu);
-  Result<std::vector<Veu>> Veus();
+  Result<Page<Veu>> Veus(const PageRequest& page = {});
 
   // NAC notifications: filed, then confirmed (with BIS's number) or refused, each logged
   // ("nac.file", "nac.confirm", "nac.refuse"). NotFound for an unknown id; FailedPrecondition
@@ -102,15 +102,15 @@ class Ledger {
   Status FileNotification(Notification n);
   Status ConfirmNotification(std::string_view id, std::string_view confirmation, Date date);
   Status RefuseNotification(std::string_view id, Date date);
-  Result<std::vector<Notification>> Notifications();
+  Result<Page<Notification>> Notifications(const PageRequest& page = {});
 
   Status AddAgreement(const Agreement& agreement);
-  Result<std::vector<Agreement>> Agreements();
+  Result<Page<Agreement>> Agreements(const PageRequest& page = {});
 
   Status AddParty(const PartyRecord& party);
   Status Link(const PartyLink& link);
   Result<PartyRecord> GetParty(std::string_view id);
-  Result<std::vector<PartyRecord>> Parties();
+  Result<Page<PartyRecord>> Parties(const PageRequest& page = {});
   Result<std::vector<PartyLink>> LinksOf(std::string_view id);
 
   // Restricted-party lists kept for screening, one document a list name (its entries as
@@ -132,10 +132,11 @@ class Ledger {
   Status AddClearance(std::string_view key, std::string json);
   // Withdraws one (logged as "hit.revoke" with `json`: who and why). NotFound when none.
   Status RemoveClearance(std::string_view key, std::string json);
-  Result<std::vector<store::Row>> Clearances();
+  Result<Page<store::Row>> Clearances(const PageRequest& page = {});
   // An alert for review (new screening hits after a list update, structuring), logged as
   // "alert".
   Status AddAlert(std::string_view key, std::string json);
+  Result<Page<store::Row>> Alerts(const PageRequest& page = {});
   // An order that came close to a cap, kept for the structuring rule; logged as
   // "structuring.near".
   Status AddNearThreshold(std::string_view key, std::string json);

@@ -9,6 +9,7 @@
 #include "src/common/country_table.h"
 #include "src/common/digest.h"
 #include "src/common/json_writer.h"
+#include "src/common/stored_record.h"
 
 namespace tg::ledger {
 
@@ -26,108 +27,6 @@ void Strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
 }
 
 std::string DateText(Date d) { return d == Date::Max() ? "" : d.ToString(); }
-
-// Reads fields of a stored record; the first failure is kept and reported once.
-class Reader {
- public:
-  Reader(std::string_view json, std::string_view key) : key_(key) {
-    thread_local simdjson::dom::parser parser;
-    element doc;
-    if (parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(obj_)) {
-      Fail("not a JSON object");
-    }
-  }
-  std::string Str(const char* k) {
-    std::string_view s;
-    if (ok_ && !obj_[k].get_string().get(s)) {
-      return std::string(s);
-    }
-    Fail(k);
-    return {};
-  }
-  std::string OptStr(const char* k) {
-    std::string_view s;
-    return ok_ && !obj_[k].get_string().get(s) ? std::string(s) : std::string();
-  }
-  double Num(const char* k) {
-    double d = 0;
-    if (ok_ && !obj_[k].get_double().get(d)) {
-      return d;
-    }
-    Fail(k);
-    return 0;
-  }
-  int64_t Int(const char* k) {
-    int64_t v = 0;
-    if (ok_ && !obj_[k].get_int64().get(v)) {
-      return v;
-    }
-    Fail(k);
-    return 0;
-  }
-  Country Ctry(const char* k) {
-    auto c = ParseAlpha2(Str(k));
-    if (!c) {
-      Fail(k);
-      return Country();
-    }
-    return *c;
-  }
-  Date Dt(const char* k, bool optional = false) {
-    const std::string s = optional ? OptStr(k) : Str(k);
-    if (s.empty() && optional) {
-      return Date::Max();
-    }
-    auto d = Date::Parse(s);
-    if (!d) {
-      Fail(k);
-      return Date();
-    }
-    return *d;
-  }
-  // A state, by its name; a name no state has fails the record.
-  template <typename State>
-  State St(const char* k) {
-    State state{};
-    const std::string name = Str(k);
-    if (ok_ && !ParseState(name, state)) {
-      Fail(k);
-    }
-    return state;
-  }
-  std::vector<std::string> StrList(const char* k) {
-    std::vector<std::string> out;
-    simdjson::dom::array arr;
-    if (!ok_ || obj_[k].get_array().get(arr)) {
-      Fail(k);
-      return out;
-    }
-    for (element e : arr) {
-      std::string_view s;
-      if (e.get_string().get(s)) {
-        Fail(k);
-        break;
-      }
-      out.emplace_back(s);
-    }
-    return out;
-  }
-  object& Object() { return obj_; }
-  void Fail(std::string_view what) {
-    if (ok_) {
-      ok_ = false;
-      error_ = DataLoss("stored record '" + std::string(key_) + "' is damaged (" +
-                        std::string(what) + ")");
-    }
-  }
-  Status Done() const { return ok_ ? Status::Ok() : error_; }
-
- private:
-  std::string_view key_;
-  object obj_;
-  bool ok_ = true;
-  Status error_;
-};
 
 }  // namespace
 
@@ -149,7 +48,7 @@ std::string ToJson(const License& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, License& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.number = rd.Str("number");
   r.regime = rd.Str("regime");
   r.eccns = rd.StrList("eccns");
@@ -182,7 +81,7 @@ std::string ToJson(const LicenseApplication& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, LicenseApplication& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.id = rd.Str("id");
   r.requester = rd.Str("requester");
   r.regime = rd.Str("regime");
@@ -211,7 +110,7 @@ std::string ToJson(const Agreement& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, Agreement& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.id = rd.Str("id");
   r.country = rd.Ctry("country");
   r.cap = rd.Str("cap");
@@ -240,7 +139,7 @@ std::string ToJson(const Veu& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, Veu& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.id = rd.Str("id");
   r.kind = rd.Str("kind");
   r.holder = rd.Str("holder");
@@ -274,7 +173,7 @@ std::string ToJson(const Notification& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, Notification& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.id = rd.Str("id");
   r.party = rd.Str("party");
   r.destination = rd.Ctry("destination");
@@ -298,7 +197,7 @@ std::string ToJson(const PartyRecord& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, PartyRecord& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.id = rd.Str("id");
   r.name = rd.Str("name");
   r.country = rd.Ctry("country");
@@ -316,7 +215,7 @@ std::string ToJson(const PartyLink& r) {
 }
 
 Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   r.from = rd.Str("from");
   r.to = rd.Str("to");
   r.kind = rd.Str("kind");
@@ -327,7 +226,7 @@ Status FromJson(std::string_view json, std::string_view key, PartyLink& r) {
 namespace {
 
 // The "deltas" list of a movement row or record: [{"key", "amount"}…].
-void ReadDeltas(Reader& rd, std::vector<Delta>& out) {
+void ReadDeltas(StoredRecordReader& rd, std::vector<Delta>& out) {
   simdjson::dom::array arr;
   if (!rd.Done().ok() || rd.Object()["deltas"].get_array().get(arr)) {
     rd.Fail("deltas");
@@ -365,7 +264,7 @@ std::string MovementBody(const Movement& m) {
 }
 
 Result<MovementBodyFields> ParseMovementBody(std::string_view body) {
-  Reader rd(body, "movement record");
+  StoredRecordReader rd(body, "movement record");
   MovementBodyFields f;
   Movement& m = f.movement;
   f.request_sha256 = rd.Str("request_sha256");
@@ -448,7 +347,7 @@ std::string ToJson(const Movement& r) {
 Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
   const size_t newline = stored.find('\n');
   const std::string_view json = stored.substr(0, newline);
-  Reader rd(json, key);
+  StoredRecordReader rd(json, key);
   if (newline == std::string_view::npos) {
     rd.Fail("no body");
   }
@@ -472,51 +371,3 @@ Status FromJson(std::string_view stored, std::string_view key, Movement& r) {
 }
 
 }  // namespace tg::ledger
-
-namespace tg {
-
-namespace {
-
-// The names of an enum's values, by value.
-template <typename State, size_t N>
-bool ParseName(std::string_view name, const std::array<std::string_view, N>& names, State& out) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == name) {
-      out = static_cast<State>(i);
-      return true;
-    }
-  }
-  return false;
-}
-
-constexpr std::array<std::string_view, 2> kLicenseStates = {"active", "revoked"};
-constexpr std::array<std::string_view, 5> kApplicationStates = {
-    "draft", "submitted", "approved", "denied", "returned_without_action"};
-constexpr std::array<std::string_view, 3> kNotificationStates = {"filed", "confirmed", "refused"};
-constexpr std::array<std::string_view, 6> kMovementStates = {"recorded", "held",    "committed",
-                                                             "released", "expired", "refused"};
-
-}  // namespace
-
-std::string_view StateName(LicenseState s) { return kLicenseStates.at(static_cast<size_t>(s)); }
-std::string_view StateName(ApplicationState s) {
-  return kApplicationStates.at(static_cast<size_t>(s));
-}
-std::string_view StateName(NotificationState s) {
-  return kNotificationStates.at(static_cast<size_t>(s));
-}
-std::string_view StateName(MovementState s) { return kMovementStates.at(static_cast<size_t>(s)); }
-bool ParseState(std::string_view name, LicenseState& out) {
-  return ParseName(name, kLicenseStates, out);
-}
-bool ParseState(std::string_view name, ApplicationState& out) {
-  return ParseName(name, kApplicationStates, out);
-}
-bool ParseState(std::string_view name, NotificationState& out) {
-  return ParseName(name, kNotificationStates, out);
-}
-bool ParseState(std::string_view name, MovementState& out) {
-  return ParseName(name, kMovementStates, out);
-}
-
-}  // namespace tg

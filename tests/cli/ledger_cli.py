@@ -117,6 +117,19 @@ def main():
                        "lost", code=2)
         expect_refused("--limit: 'many' is not a whole number", "shipments", "list", "--limit",
                        "many", code=2)
+        # Every listing pages: the first page's cursor, on stderr, leads to the rest.
+        expect_ok("veu", "add", "--id", "V-5", "--kind", "universal", "--holder", "C-2",
+                  "--headquarters", "US", "--total-tpp", "1e9", "--location", "AE: Abu Dhabi 2",
+                  "--regime", "us-ai-diffusion-2025", "--eccn", "3A090.a", "--from", "2025-01-01")
+        first = expect_ok("veu", "list", "--limit", "1")
+        if len(first.stdout.splitlines()) != 1 or "--after" not in first.stderr:
+            failures.append("veu list --limit 1: " + first.stdout + first.stderr)
+        else:
+            cursor = first.stderr.split("--after ")[1].split()[0]
+            rest = expect_ok("veu", "list", "--after", cursor).stdout.splitlines()
+            everything = expect_ok("veu", "list").stdout.splitlines()
+            if first.stdout.splitlines() + rest != everything or len(everything) < 2:
+                failures.append("veu list pages: %r + %r != %r" % (first.stdout, rest, everything))
         table = expect_ok("--format", "table", "shipments", "list").stdout
         if not table.startswith("id ") or "R1" not in table:
             failures.append("shipments list --format table: " + table)

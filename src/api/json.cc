@@ -1,0 +1,200 @@
+#include "tierguard/api_json.h"
+
+#include "src/common/json_writer.h"
+
+namespace tg::api {
+
+namespace {
+
+// Dates that may be open-ended ("to": no end) are "" when open.
+std::string OpenDate(Date d) { return d == Date::Max() ? std::string() : d.ToString(); }
+
+JsonWriter& List(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
+  w.Key(key).BeginArray();
+  for (const std::string& v : values) {
+    w.String(v);
+  }
+  return w.EndArray();
+}
+
+// What is left of a licence limit; -1 when the licence sets no limit of that kind.
+double Left(double limit, double used) { return limit > 0 ? limit - used : -1; }
+
+template <typename Fill>
+std::string Object(Fill fill) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  fill(w);
+  w.EndObject();
+  return out;
+}
+
+}  // namespace
+
+std::string ToJson(const LicenseStatus& v) {
+  const License& l = v.license;
+  return Object([&](JsonWriter& w) {
+    w.Key("number").String(l.number).Key("regime").String(l.regime);
+    List(w, "eccns", l.eccns).Key("destination").String(l.destination.ToString());
+    w.Key("consignee").String(l.consignee).Key("quantity_limit").Int(l.quantity_limit);
+    w.Key("value_limit_usd").Number(l.value_limit_usd).Key("tpp_limit").Number(l.tpp_limit);
+    w.Key("valid_from").String(l.valid_from.ToString()).Key("valid_to").String(l.valid_to.ToString());
+    w.Key("conditions").String(l.conditions).Key("state").String(StateName(l.state));
+    w.Key("approved_by").String(l.approved_by);
+    if (l.state == LicenseState::kRevoked) {
+      w.Key("revocation").String(l.revocation);
+    }
+    const auto quantity_used = static_cast<double>(v.quantity_used);
+    w.Key("quantity_used").Number(quantity_used).Key("tpp_used").Number(v.tpp_used);
+    w.Key("value_used_usd").Number(v.value_used_usd);
+    w.Key("quantity_left").Number(Left(static_cast<double>(l.quantity_limit), quantity_used));
+    w.Key("tpp_left").Number(Left(l.tpp_limit, v.tpp_used));
+    w.Key("value_left_usd").Number(Left(l.value_limit_usd, v.value_used_usd));
+  });
+}
+
+std::string ToJson(const LicenseApplication& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("requester").String(v.requester).Key("regime").String(v.regime);
+    List(w, "eccns", v.eccns).Key("destination").String(v.destination.ToString());
+    w.Key("consignee").String(v.consignee).Key("quantity").Int(v.quantity);
+    w.Key("value_usd").Number(v.value_usd).Key("tpp").Number(v.tpp);
+    w.Key("valid_to").String(v.valid_to.ToString()).Key("state").String(StateName(v.state));
+    w.Key("approver").String(v.approver).Key("reason").String(v.reason);
+    w.Key("license_number").String(v.license_number);
+  });
+}
+
+std::string ToJson(const Notification& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("party").String(v.party);
+    w.Key("destination").String(v.destination.ToString()).Key("filed").String(v.filed.ToString());
+    w.Key("quantity_limit").Int(v.quantity_limit).Key("value_limit_usd").Number(v.value_limit_usd);
+    w.Key("state").String(StateName(v.state)).Key("confirmation").String(v.confirmation);
+    w.Key("answered").String(OpenDate(v.answered));
+  });
+}
+
+std::string ToJson(const Veu& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("kind").String(v.kind).Key("holder").String(v.holder);
+    w.Key("headquarters").String(v.headquarters.ToString());
+    w.Key("parent_headquarters").String(v.parent_headquarters.ToString());
+    List(w.Key("regime").String(v.regime), "eccns", v.eccns);
+    List(w.Key("country").String(v.country.ToString()), "locations", v.locations);
+    w.Key("limit_tpp").Number(v.limit_tpp).Key("total_tpp").Number(v.total_tpp);
+    w.Key("tier2_share").Number(v.tier2_share).Key("country_share").Number(v.country_share);
+    w.Key("valid_from").String(v.valid_from.ToString()).Key("valid_to").String(OpenDate(v.valid_to));
+  });
+}
+
+std::string ToJson(const Agreement& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("country").String(v.country.ToString()).Key("cap").String(v.cap);
+    w.Key("increase").Number(v.increase).Key("from").String(v.from.ToString());
+    w.Key("to").String(OpenDate(v.to)).Key("citation").String(v.citation);
+  });
+}
+
+namespace {
+
+void PartyFields(JsonWriter& w, const PartyRecord& v) {
+  w.Key("id").String(v.id).Key("name").String(v.name).Key("country").String(v.country.ToString());
+  List(w.Key("address").String(v.address), "beneficial_owners", v.beneficial_owners);
+}
+
+}  // namespace
+
+std::string ToJson(const PartyRecord& v) {
+  return Object([&](JsonWriter& w) { PartyFields(w, v); });
+}
+
+std::string ToJson(const PartyView& v) {
+  return Object([&](JsonWriter& w) {
+    PartyFields(w, v.party);
+    w.Key("links").BeginArray();
+    for (const PartyLink& link : v.links) {
+      w.BeginObject().Key("from").String(link.from).Key("to").String(link.to);
+      w.Key("kind").String(link.kind).Key("share").Number(link.share).EndObject();
+    }
+    w.EndArray().Key("group").String(v.group);
+    List(w, "group_members", v.group_members);
+  });
+}
+
+std::string ToJson(const MovementRecord& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("kind").String(v.reservation ? "reservation" : "shipment");
+    w.Key("state").String(StateName(v.state)).Key("date").String(v.date);
+    w.Key("consignee").String(v.consignee).Key("group").String(v.group);
+    w.Key("recorded_at").Int(v.recorded_at);
+    if (v.reservation) {
+      w.Key("expires_at").Int(v.expires_at);
+    }
+    w.Key("audit_index").Int(static_cast<int64_t>(v.audit_index));
+  });
+}
+
+std::string ToJson(const CapUsage& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("cap").String(v.cap).Key("key").String(v.key).Key("used").Number(v.used_tpp);
+    w.Key("limits").BeginObject();
+    for (const CapUsage::Limit& l : v.limits) {
+      w.Key(l.regime).BeginObject().Key("limit").Number(l.limit_tpp);
+      w.Key("headroom").Number(l.headroom_tpp).EndObject();
+    }
+    w.EndObject();
+  });
+}
+
+// An alert is answered as the log holds it, so a reviewer reads the same fields in both.
+std::string ToJson(const Alert& v) { return v.record; }
+
+std::string ToJson(const KeptList& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("list").String(v.name).Key("version").String(v.version).Key("format").String(v.format);
+    w.Key("source").String(v.source).Key("entries").Int(v.entries);
+  });
+}
+
+std::string ToJson(const ClearedHit& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("party").String(v.party_name).Key("party_id").String(v.party_id);
+    w.Key("country").String(v.country.ToString()).Key("birth_date").String(v.birth_date);
+    w.Key("party_key").String(v.party_key).Key("list").String(v.list);
+    w.Key("list_version").String(v.list_version).Key("entry_id").String(v.entry_id);
+    w.Key("entry_name").String(v.entry_name).Key("entry_digest").String(v.entry_digest);
+    w.Key("reason").String(v.reason).Key("expires").String(v.expires);
+    w.Key("reviewer").String(v.reviewer).Key("cleared_at").Int(v.cleared_at);
+  });
+}
+
+std::string ToJson(const OpenHit& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("party").String(v.party).Key("party_name").String(v.party_name);
+    w.Key("country").String(v.country.ToString()).Key("list").String(v.list);
+    w.Key("list_version").String(v.list_version).Key("entry_id").String(v.entry_id);
+    w.Key("name").String(v.entry_name).Key("matched_name").String(v.matched_name);
+    w.Key("score").Number(v.score);
+  });
+}
+
+std::string PageJson(const std::vector<std::string>& items, std::string_view next) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("items").BeginArray();
+  for (const std::string& item : items) {
+    w.Raw(item);
+  }
+  w.EndArray().Key("next");
+  if (next.empty()) {
+    w.Null();
+  } else {
+    w.String(next);
+  }
+  w.EndObject();
+  return out;
+}
+
+}  // namespace tg::api

@@ -1,0 +1,119 @@
+// The API encodings: what a caller reads is what the records hold, whatever the ledger's storage
+// encoding; balances are derived, open-ended dates are empty, pages say whether more follow.
+#include "tierguard/api_json.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+namespace tg::api {
+namespace {
+
+simdjson::dom::object Parse(simdjson::dom::parser& parser, const std::string& json) {
+  simdjson::dom::object obj;
+  EXPECT_FALSE(parser.parse(json).get(obj)) << json;
+  return obj;
+}
+
+double NumberOf(simdjson::dom::object obj, const char* key) {
+  double v = 0;
+  EXPECT_FALSE(obj[key].get_double().get(v)) << key;
+  return v;
+}
+
+std::string TextOf(simdjson::dom::object obj, const char* key) {
+  std::string_view v;
+  EXPECT_FALSE(obj[key].get_string().get(v)) << key;
+  return std::string(v);
+}
+
+TEST(ApiJsonTest, ALicenceSaysWhatIsLeftOfEachLimitItSets) {
+  LicenseStatus status;
+  status.license.number = "BIS-1";
+  status.license.quantity_limit = 1200;
+  status.license.tpp_limit = 0;  // no TPP limit
+  status.license.value_limit_usd = 5e6;
+  status.license.valid_from = *Date::Parse("2026-01-01");
+  status.license.valid_to = *Date::Parse("2026-12-31");
+  status.quantity_used = 200;
+  status.tpp_used = 1234.5;
+  status.value_used_usd = 1.25e6;
+  simdjson::dom::parser parser;
+  const auto obj = Parse(parser, ToJson(status));
+  EXPECT_EQ(TextOf(obj, "number"), "BIS-1");
+  EXPECT_EQ(NumberOf(obj, "quantity_left"), 1000);
+  EXPECT_EQ(NumberOf(obj, "value_left_usd"), 3.75e6);
+  EXPECT_EQ(NumberOf(obj, "tpp_left"), -1);  // no limit of that kind
+  EXPECT_EQ(NumberOf(obj, "tpp_used"), 1234.5);
+  EXPECT_EQ(TextOf(obj, "state"), "active");
+  EXPECT_EQ(obj["revocation"].error(), simdjson::NO_SUCH_FIELD);
+
+  status.license.state = LicenseState::kRevoked;
+  status.license.revocation = "end user diverted";
+  EXPECT_EQ(TextOf(Parse(parser, ToJson(status)), "revocation"), "end user diverted");
+}
+
+TEST(ApiJsonTest, OpenEndedDatesAreEmptyAndKnownOnesAreIso) {
+  Agreement a{.id = "G2G-1", .cap = "country_allocation", .increase = 0.5};
+  a.country = Country::FromAlpha2('A', 'E');
+  a.from = *Date::Parse("2026-05-13");
+  simdjson::dom::parser parser;
+  auto obj = Parse(parser, ToJson(a));
+  EXPECT_EQ(TextOf(obj, "to"), "");
+  EXPECT_EQ(TextOf(obj, "from"), "2026-05-13");
+  EXPECT_EQ(TextOf(obj, "country"), "AE");
+  a.to = *Date::Parse("2027-05-12");
+  EXPECT_EQ(TextOf(Parse(parser, ToJson(a)), "to"), "2027-05-12");
+}
+
+TEST(ApiJsonTest, OnlyAReservationCarriesItsExpiry) {
+  MovementRecord m{.id = "O-1", .date = "2026-03-01", .expires_at = 99};
+  simdjson::dom::parser parser;
+  EXPECT_EQ(Parse(parser, ToJson(m))["expires_at"].error(), simdjson::NO_SUCH_FIELD);
+  EXPECT_EQ(TextOf(Parse(parser, ToJson(m)), "kind"), "shipment");
+  m.reservation = true;
+  m.state = MovementState::kHeld;
+  auto obj = Parse(parser, ToJson(m));
+  EXPECT_EQ(NumberOf(obj, "expires_at"), 99);
+  EXPECT_EQ(TextOf(obj, "state"), "held");
+}
+
+TEST(ApiJsonTest, ACapGivesEachRegimesLimitAndHeadroom) {
+  CapUsage usage{.cap = "lpp", .key = "C-1:2026", .used_tpp = 100};
+  usage.limits.push_back({.regime = "a", .limit_tpp = 500, .headroom_tpp = 400});
+  usage.limits.push_back({.regime = "b", .limit_tpp = 50, .headroom_tpp = -50});
+  simdjson::dom::parser parser;
+  auto obj = Parse(parser, ToJson(usage));
+  simdjson::dom::object limits;
+  ASSERT_FALSE(obj["limits"].get_object().get(limits));
+  simdjson::dom::object b;
+  ASSERT_FALSE(limits["b"].get_object().get(b));
+  EXPECT_EQ(NumberOf(b, "headroom"), -50);
+  EXPECT_EQ(limits.size(), 2U);
+}
+
+TEST(ApiJsonTest, APageSaysWhetherMoreFollow) {
+  Page<PartyRecord> page;
+  page.items.push_back({.id = "P-1", .name = "Acme \"Quoted\" Ltd"});
+  page.items.push_back({.id = "P-2", .name = "Beta"});
+  simdjson::dom::parser parser;
+  auto obj = Parse(parser, PageJson(Encoded(page), ""));
+  simdjson::dom::array items;
+  ASSERT_FALSE(obj["items"].get_array().get(items));
+  ASSERT_EQ(items.size(), 2U);
+  std::string_view name;
+  ASSERT_FALSE(items.at(0)["name"].get_string().get(name));
+  EXPECT_EQ(name, page.items[0].name);
+  EXPECT_TRUE(obj["next"].is_null());
+
+  page.next = "P-2";
+  EXPECT_EQ(TextOf(Parse(parser, PageJson(Encoded(page), page.next)), "next"), "P-2");
+}
+
+TEST(ApiJsonTest, AnAlertIsAnsweredAsTheLogHoldsIt) {
+  const Alert alert{.id = "k", .kind = "screening", .record = R"({"kind":"screening","x":1})"};
+  EXPECT_EQ(ToJson(alert), alert.record);
+}
+
+}  // namespace
+}  // namespace tg::api
