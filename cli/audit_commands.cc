@@ -294,6 +294,26 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
     return kExitOk;
   });
 
+  struct Records {
+    uint64_t from = 0;
+    uint64_t to = 0;
+  };
+  auto records = std::make_shared<Records>();
+  CLI::App* records_cmd =
+      audit->add_subcommand("records", "print records [--from, --to) as the log holds them");
+  AddIndex(records_cmd, "--from", records->from, "the first record (default 0)");
+  AddIndex(records_cmd, "--to", records->to, "the record after the last (default: all)");
+  table.Add(records_cmd, Needs::kLedgerReads, [records](const Context& c) {
+    auto lines = c.session().AuditRecords(records->from, records->to);
+    if (!lines) {
+      return Refused("audit records", lines.error());
+    }
+    for (const std::string& line : *lines) {
+      std::printf("%s\n", line.c_str());
+    }
+    return kExitOk;
+  });
+
   auto index = std::make_shared<uint64_t>(0);
   CLI::App* replay =
       audit->add_subcommand("replay", "decide logged decision N again and compare the bytes");

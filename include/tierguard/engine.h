@@ -53,6 +53,10 @@ struct SessionOptions {
   // Time source for reservation expiry and record stamps; null: the system clock. Not owned;
   // must outlive the Session.
   const Clock* clock = nullptr;
+  // The caller's id for the request this session serves (an HTTP X-Request-Id): every audit
+  // record the session writes carries it, so the records of one call can be found. Empty:
+  // none. At most 200 bytes of UTF-8, else the session's changes are refused.
+  std::string request_id;
 };
 
 // A screening hit a reviewer clears (or withdraws the clearance of): the party as it is
@@ -197,6 +201,7 @@ class Session {
   explicit Session(const Engine& engine, SessionOptions options = {});
 
   const std::string& actor() const { return actor_; }
+  const std::string& request_id() const { return request_id_; }
   const Clock& clock() const { return *clock_; }
   const Engine& engine() const { return *engine_; }
 
@@ -272,6 +277,10 @@ class Session {
   Result<std::string> AuditProve(std::string_view id, std::string_view private_key) const;
   Result<BundleReport> AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
                                    const std::string& out) const;
+  // Records [from, to) (to = 0: to the end) as the log holds them, canonical JSON each, read
+  // without checking them against the tree (an export and verify does that). InvalidArgument
+  // when the range is not within the log.
+  Result<std::vector<std::string>> AuditRecords(uint64_t from, uint64_t to) const;
 
   // Re-runs the decision of audit record `index` (a shipment or a hold) from its logged
   // request, under the regime version that made it, against the ledger state rebuilt from the
@@ -309,6 +318,7 @@ class Session {
   const Engine* engine_;
   const Engine::Impl* impl_;
   std::string actor_;
+  std::string request_id_;
   const Clock* clock_;
 };
 

@@ -34,6 +34,9 @@ std::string CanonicalRecord(uint64_t index, const Entry& entry) {
   JsonWriter w(out);
   w.BeginObject().Key("index").Int(static_cast<int64_t>(index)).Key("kind").String(entry.kind);
   w.Key("time").Int(entry.time).Key("actor").String(entry.actor);
+  if (!entry.request_id.empty()) {
+    w.Key("request_id").String(entry.request_id);
+  }
   w.Key("subject").String(entry.subject).Key("body").Raw(entry.body).EndObject();
   return out;
 }
@@ -198,6 +201,11 @@ Result<uint64_t> AuditLog::Append(const Entry& entry) {
   const std::string what = "audit record " + entry.kind;
   TG_RETURN_IF_ERROR(CheckUtf8(entry.kind, what + ": kind"));
   TG_RETURN_IF_ERROR(CheckUtf8(entry.actor, what + ": actor"));
+  TG_RETURN_IF_ERROR(CheckUtf8(entry.request_id, what + ": request_id"));
+  if (entry.request_id.size() > kMaxRequestIdBytes) {
+    return InvalidArgument("request_id: " + std::to_string(entry.request_id.size()) +
+                           " bytes; at most " + std::to_string(kMaxRequestIdBytes));
+  }
   TG_RETURN_IF_ERROR(CheckUtf8(entry.subject, what + ": subject"));
   TG_RETURN_IF_ERROR(CheckUtf8(entry.body, what + " " + Excerpt(entry.subject, 80)));
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());

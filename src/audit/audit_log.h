@@ -31,13 +31,18 @@ namespace tg::audit {
 struct Entry {
   std::string kind;     // shipment, reservation.hold, licence.add, …
   std::string actor;    // who made the change
+  // The caller's request that made it (an HTTP request's X-Request-Id), so that an operator
+  // can find the records of one call; empty: none, and the record has no such field.
+  std::string request_id;
   int64_t time = 0;     // unix seconds
   std::string subject;  // the request id, licence number, … it concerns
   std::string body;     // a JSON value: the decision or the change
 };
 
+inline constexpr size_t kMaxRequestIdBytes = 200;
+
 // The canonical JSON of a record: {"index","kind","time","actor","subject","body"} in that
-// order, compact, with `body` embedded as given.
+// order ("request_id" after "actor" when there is one), compact, with `body` embedded as given.
 std::string CanonicalRecord(uint64_t index, const Entry& entry);
 // The raw JSON of a canonical record's body, its last field. A quote inside a JSON string is
 // always escaped, so `,"body":` occurs only as the key. DataLoss for a record without one.

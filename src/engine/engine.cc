@@ -64,6 +64,7 @@ Session::Session(const Engine& engine, SessionOptions options)
     : engine_(&engine),
       impl_(&engine.impl()),
       actor_(options.actor.empty() ? "tierguard" : std::move(options.actor)),
+      request_id_(std::move(options.request_id)),
       clock_(options.clock != nullptr ? options.clock : &engine.impl().system_clock) {}
 Engine::~Engine() = default;
 

@@ -181,6 +181,27 @@ Result<std::string> Session::AuditProve(std::string_view id, std::string_view pr
   return out;
 }
 
+Result<std::vector<std::string>> Session::AuditRecords(uint64_t from, uint64_t to) const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
+  audit::AuditLog log(*txn);
+  TG_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+  if (to == 0) {
+    to = size;
+  }
+  if (from > to || to > size) {
+    return InvalidArgument("records [" + std::to_string(from) + ", " + std::to_string(to) +
+                           "): the log holds records [0, " + std::to_string(size) + ")");
+  }
+  std::vector<std::string> out;
+  out.reserve(to - from);
+  for (uint64_t i = from; i < to; ++i) {
+    TG_ASSIGN_OR_RETURN(std::string record, log.Record(i));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
 Result<BundleReport> Session::AuditExport(std::string_view private_key, uint64_t from, uint64_t to,
                                           const std::string& out) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());

@@ -158,7 +158,7 @@ auto InTransaction(const Session& session, Fn fn, Access access = Access::kWrite
     -> decltype(fn(std::declval<ledger::Ledger&>())) {
   TG_ASSIGN_OR_RETURN(store::Store * store, session.engine().impl().Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, access == Access::kWrite ? store->Begin() : store->BeginRead());
-  ledger::Ledger ledger(*txn, session.clock(), session.actor());
+  ledger::Ledger ledger(*txn, session.clock(), session.actor(), session.request_id());
   auto result = fn(ledger);
   if (access == Access::kWrite && internal::AsStatus(result).ok()) {
     TG_RETURN_IF_ERROR(ledger.Finish());

@@ -147,19 +147,18 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 // hold, a refused one as a refusal (the log shows who asked for what, and the answer).
 class ShipHandler final : public decide::DocumentHandler {
  public:
-  ShipHandler(const Engine& engine, const ScreeningContext* screening, const Clock& clock,
-              const std::string& actor, const ShipOptions& options)
-      : engine_(engine),
-        impl_(engine.impl()),
+  ShipHandler(const Session& session, const ScreeningContext* screening,
+              const ShipOptions& options)
+      : engine_(session.engine()),
+        impl_(engine_.impl()),
+        session_(session),
         screening_(screening),
-        clock_(clock),
-        actor_(actor),
         options_(options) {}
 
   Status BeginBatch() override {
     TG_ASSIGN_OR_RETURN(txn_, impl_.store->Begin());
     view_.emplace(*txn_);
-    ledger_.emplace(*txn_, clock_, actor_);
+    ledger_.emplace(*txn_, session_.clock(), session_.actor(), session_.request_id());
     TG_ASSIGN_OR_RETURN(holds_, ledger_->ExpireReservations());
     batch_.Clear();
     batch_.set_view(&*view_);
@@ -225,7 +224,7 @@ class ShipHandler final : public decide::DocumentHandler {
     m.date = request_.date.ToString();
     m.consignee = PartyKey(request_);
     m.group = request_.consignee.group;
-    m.recorded_at = clock_.NowUnix();
+    m.recorded_at = session_.clock().NowUnix();
     m.expires_at = options_.reserve ? options_.expires_at : 0;  // a refusal clears it
     for (const auto& [key, amount] : decision_.counter_deltas) {
       m.deltas.push_back({key, amount});
@@ -263,9 +262,8 @@ class ShipHandler final : public decide::DocumentHandler {
  private:
   const Engine& engine_;
   const Engine::Impl& impl_;
+  const Session& session_;
   const ScreeningContext* screening_;
-  const Clock& clock_;
-  const std::string& actor_;
   const ShipOptions& options_;
   std::unique_ptr<store::Transaction> txn_;
   std::optional<ledger::View> view_;
@@ -291,7 +289,7 @@ Result<StreamStats> Session::ShipStream(Source& in, Sink& out, const ShipOptions
     TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
     TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *read));
   }
-  ShipHandler handler(*engine_, screening.get(), *clock_, actor_, options);
+  ShipHandler handler(*this, screening.get(), options);
   decide::StreamOptions stream;
   stream.batch_lines = options.batch_size;
   stream.write_each_batch = true;

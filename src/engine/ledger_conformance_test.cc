@@ -747,6 +747,29 @@ TEST_P(LedgerTest, ListingsPageThroughEveryRecordOnce) {
   EXPECT_EQ(rest->items[0].key, caps->items[1].key);
 }
 
+// A session made for one caller's request stamps that request's id on every record it writes,
+// so an operator can find the records of one HTTP call; a session without one writes none.
+TEST_P(LedgerTest, EachRecordNamesTheRequestThatMadeIt) {
+  const Country ae = *engine_->ParseCountry("AE");
+  const Session call(*engine_, {.actor = "erp", .clock = &clock_, .request_id = "req-42"});
+  ASSERT_THAT(call.AddParty({.id = "P-1", .name = "Alpha", .country = ae}), IsOk());
+  ASSERT_THAT(session_->AddParty({.id = "P-2", .name = "Beta", .country = ae}), IsOk());
+  auto records = session_->AuditRecords(0, 0);
+  ASSERT_THAT(records, IsOk());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_THAT((*records)[0], HasSubstr("\"actor\":\"erp\",\"request_id\":\"req-42\""));
+  EXPECT_THAT((*records)[1], Not(HasSubstr("request_id")));
+  EXPECT_EQ(*session_->AuditRecords(1, 2), std::vector<std::string>{(*records)[1]});
+  EXPECT_THAT(session_->AuditRecords(1, 3), StatusIs(StatusCode::kInvalidArgument, "[0, 2)"));
+
+  // An id longer than a record may carry is refused with the change, never cut.
+  const Session too_long(*engine_, {.clock = &clock_, .request_id = std::string(201, 'x')});
+  EXPECT_THAT(too_long.AddParty({.id = "P-3", .name = "Gamma", .country = ae}),
+              StatusIs(StatusCode::kInvalidArgument, "request_id: 201 bytes"));
+  EXPECT_EQ(session_->ListParties()->items.size(), 2u);
+  ExpectConsistent();
+}
+
 TEST_P(LedgerTest, CommandsWithoutALedgerSaySo) {
   // The library reads no environment: without a ledger in the options there is none, and
   // the message names what is missing, not a flag of one front end.

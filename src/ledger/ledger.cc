@@ -223,6 +223,7 @@ Status Ledger::Log(std::string_view kind, std::string_view subject, std::string 
                    std::string_view actor) {
   audit::Entry e{.kind = std::string(kind),
                  .actor = std::string(actor.empty() ? actor_ : actor),
+                 .request_id = request_id_,
                  .time = clock_.NowUnix(),
                  .subject = std::string(subject),
                  .body = std::move(body)};

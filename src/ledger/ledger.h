@@ -65,8 +65,14 @@ class Ledger {
  public:
   // Every change is also appended to the audit log, in the same transaction, as made by
   // `actor` (the approver's name for application decisions).
-  Ledger(store::Transaction& txn, const Clock& clock, std::string actor)
-      : txn_(txn), clock_(clock), actor_(std::move(actor)), audit_(txn) {}
+  // Changes are logged as made by `actor`, in the caller's request `request_id` (may be empty).
+  Ledger(store::Transaction& txn, const Clock& clock, std::string actor,
+         std::string request_id = {})
+      : txn_(txn),
+        clock_(clock),
+        actor_(std::move(actor)),
+        request_id_(std::move(request_id)),
+        audit_(txn) {}
 
   // Licences. AddLicense: AlreadyExists for a taken number, InvalidArgument for bad fields.
   Status AddLicense(const License& license);
@@ -195,6 +201,7 @@ class Ledger {
   store::Transaction& txn_;
   const Clock& clock_;
   std::string actor_;
+  std::string request_id_;
   audit::AuditLog audit_;
 };
 

@@ -138,6 +138,12 @@ def main():
         expect_refused("L-1 is revoked (end user diverted chips)", "ship",
                        stdin=ship.replace("6000", "10"))
         expect_refused("revoked already", "license", "revoke", "L-1", "--reason", "again")
+        # The log's records as held: one JSON object each, in index order.
+        records = expect_ok("audit", "records", "--from", "1", "--to", "3").stdout.splitlines()
+        if [json.loads(r)["index"] for r in records] != [1, 2]:
+            failures.append("audit records --from 1 --to 3: %r" % records)
+        expect_refused("the log holds records [0, ", "audit", "records", "--from", "5", "--to",
+                       "2")
         check = run("check")
         if check.returncode != 0 or "consistent" not in check.stdout:
             failures.append("check: " + check.stdout)
