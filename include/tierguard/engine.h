@@ -15,6 +15,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -128,6 +129,10 @@ class Engine {
   // their capacity). REQUIRES: `request` outlives `out`. A request that cannot be decided
   // leaves out.error non-OK.
   void Decide(const Request& request, BatchState& batch, Decision& out) const;
+  // Decides `requests` in order, as Decide one after another: each allowed one's cap usage
+  // counts against the next. `out` is resized to one decision per request, its elements reused.
+  void DecideBatch(std::span<const Request> requests, BatchState& batch,
+                   std::vector<Decision>& out) const;
 
   // Appends the decision as one line of JSON (no newline).
   void FormatDecision(const Decision& decision, std::string& out) const;
@@ -215,6 +220,12 @@ class Session {
   // lines up to it are recorded, and sent again they answer with their recorded decisions.
   Result<StreamStats> ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                  const ProgressFn& progress = {}) const;
+  // Ships (or reserves) the JSON documents in one transaction and one commit, whatever
+  // options.batch_size says, and returns one answer per document, as ShipStream writes them
+  // (document i is "line i+1" in errors). Each request is recorded as the bytes given. Only the
+  // store failing fails the call; then nothing of it is recorded.
+  Result<std::vector<std::string>> Ship(std::span<const std::string_view> documents,
+                                        const ShipOptions& options) const;
   // The listings give one page each, in key order (ids, or a cap counter's key); their records
   // encode for callers as api_json.h writes them.
 

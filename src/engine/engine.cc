@@ -152,6 +152,14 @@ void Engine::Decide(const Request& request, BatchState& batch, Decision& out) co
   }
 }
 
+void Engine::DecideBatch(std::span<const Request> requests, BatchState& batch,
+                         std::vector<Decision>& out) const {
+  out.resize(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Decide(requests[i], batch, out[i]);
+  }
+}
+
 void Engine::FormatDecision(const Decision& decision, std::string& out) const {
   decide::WriteDecisionJson(decision, out);
 }

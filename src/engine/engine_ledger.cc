@@ -2,6 +2,7 @@
 // applications, agreements, parties, cap usage, the consistency check and alerts. Each command
 // is one store transaction.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -279,16 +280,37 @@ class ShipHandler final : public decide::DocumentHandler {
 
 }  // namespace
 
+namespace {
+
+// The lists ship screens against, as kept when it starts.
+Result<std::unique_ptr<ScreeningContext>> ScreeningForShip(const Engine::Impl& impl) {
+  TG_RETURN_IF_ERROR(impl.regimes_error);
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl.Ledger());
+  TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
+  return LoadScreening(impl, *read);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Session::Ship(std::span<const std::string_view> documents,
+                                               const ShipOptions& options) const {
+  TG_ASSIGN_OR_RETURN(auto screening, ScreeningForShip(*impl_));
+  ShipHandler handler(*this, screening.get(), options);
+  TG_RETURN_IF_ERROR(handler.BeginBatch());
+  std::vector<std::string> answers(documents.size());
+  decide::Document doc;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    doc.text.assign(documents[i]);
+    doc.line = static_cast<int>(std::min<size_t>(i + 1, INT_MAX));
+    TG_RETURN_IF_ERROR(handler.Respond(doc, answers[i]).status());
+  }
+  TG_RETURN_IF_ERROR(handler.EndBatch());
+  return answers;
+}
+
 Result<StreamStats> Session::ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                         const ProgressFn& progress) const {
-  TG_RETURN_IF_ERROR(impl_->regimes_error);
-  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
-  // The lists to screen against, as kept when the run starts.
-  std::unique_ptr<ScreeningContext> screening;
-  {
-    TG_ASSIGN_OR_RETURN(auto read, store->BeginRead());
-    TG_ASSIGN_OR_RETURN(screening, LoadScreening(*impl_, *read));
-  }
+  TG_ASSIGN_OR_RETURN(auto screening, ScreeningForShip(*impl_));
   ShipHandler handler(*this, screening.get(), options);
   decide::StreamOptions stream;
   stream.batch_lines = options.batch_size;

@@ -80,6 +80,27 @@ TEST(Engine, DecidesInProcessAndTheBatchCarriesCapUsage) {
   EXPECT_EQ(*batch.Used("LPP:C-77/2025"), 15832000LL * 1000);  // refused lines add nothing
 }
 
+TEST(Engine, ABatchDecidesAsOneDecisionAfterAnother) {
+  auto engine = OpenEngine();
+  auto req = engine->ParseRequest(kUaeOrder, 1);
+  ASSERT_THAT(req, IsOk());
+  const std::vector<Request> requests(3, *req);
+  BatchState one_by_one;
+  std::vector<Outcome> expected;
+  for (const Request& r : requests) {
+    expected.push_back(DecideOk(*engine, r, one_by_one).outcome);
+  }
+  BatchState batch;
+  std::vector<Decision> decided(7);  // resized to one per request
+  engine->DecideBatch(requests, batch, decided);
+  ASSERT_EQ(decided.size(), requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(decided[i].outcome, expected[i]) << i;
+  }
+  EXPECT_EQ(decided[1].outcome, Outcome::kLicenseRequired);  // the first used the headroom
+  EXPECT_EQ(*batch.Used("LPP:C-77/2025"), *one_by_one.Used("LPP:C-77/2025"));
+}
+
 TEST(Engine, FormatsTheSpecifiedDecisionFields) {
   auto engine = OpenEngine();
   auto req = engine->ParseRequest(kUaeOrder, 1);

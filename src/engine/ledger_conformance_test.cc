@@ -747,6 +747,29 @@ TEST_P(LedgerTest, ListingsPageThroughEveryRecordOnce) {
   EXPECT_EQ(rest->items[0].key, caps->items[1].key);
 }
 
+// Several documents shipped in one call: one transaction, one answer each in order, an error
+// answered in its place, an id given twice answered as the duplicate it is.
+TEST_P(LedgerTest, ShippingDocumentsCommitsThemTogether) {
+  const std::string a = Order("A", "C-1", 10);
+  const std::string b = Order("B", "C-2", 10);
+  const std::vector<std::string_view> documents = {a, "{\"id\": 7}", a, b};
+  auto answers = session_->Ship(documents, {});
+  ASSERT_THAT(answers, IsOk());
+  ASSERT_EQ(answers->size(), 4u);
+  EXPECT_THAT((*answers)[0], HasSubstr("\"recorded\":true"));
+  EXPECT_THAT((*answers)[1], HasSubstr("\"error\""));
+  EXPECT_THAT((*answers)[1], HasSubstr("line 2"));
+  EXPECT_THAT((*answers)[2], HasSubstr("\"duplicate\":true"));
+  EXPECT_THAT((*answers)[3], HasSubstr("\"recorded\":true"));
+  auto shipped = session_->ListMovements({});
+  ASSERT_THAT(shipped, IsOk());
+  ASSERT_EQ(shipped->items.size(), 2u);
+  EXPECT_EQ(shipped->items[0].id, "A");
+  // Each request is kept as the bytes given: the log proves it.
+  EXPECT_THAT(session_->AuditProve("B", ""), IsOk());
+  ExpectConsistent();
+}
+
 // A session made for one caller's request stamps that request's id on every record it writes,
 // so an operator can find the records of one HTTP call; a session without one writes none.
 TEST_P(LedgerTest, EachRecordNamesTheRequestThatMadeIt) {
