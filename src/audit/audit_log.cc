@@ -13,6 +13,8 @@ namespace tg::audit {
 
 namespace {
 
+const bool kAuditTables = store::RegisterTables({{kAuditTable, "audit log"}});
+
 std::string RecordKey(uint64_t index) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "r/%016llu", static_cast<unsigned long long>(index));
@@ -105,7 +107,7 @@ Result<AuditLog::Tiles::Tile*> AuditLog::Tiles::Load(int level, uint64_t index, 
   Tile tile;
   tile.nodes.reset(new Hash[RowOffset(kHeight)]);  // NOLINT: left uninitialised on purpose
   const std::string key = TileKey(tile_level, tile_index);
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, key));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kAuditTable, key));
   if (value) {
     const uint32_t width = WidthOf(value->size());
     if (width == 0) {
@@ -164,7 +166,7 @@ Status AuditLog::Tiles::Flush() {
       bytes.append(reinterpret_cast<const char*>(tile.nodes[RowOffset(h)].data()),
                    size_t{32} * (tile.width >> h));
     }
-    TG_RETURN_IF_ERROR(txn_.Put(store::Table::kAudit,
+    TG_RETURN_IF_ERROR(txn_.Put(kAuditTable,
                                 TileKey(static_cast<int>(id >> 56), id & kTileIndexMask), bytes));
     tile.dirty = false;
   }
@@ -175,7 +177,7 @@ Result<uint64_t> AuditLog::Size() {
   if (tree_) {
     return tree_->size();
   }
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, "size"));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kAuditTable, "size"));
   if (!value) {
     return uint64_t{0};
   }
@@ -211,7 +213,7 @@ Result<uint64_t> AuditLog::Append(const Entry& entry) {
   TG_ASSIGN_OR_RETURN(MerkleTree * tree, Tree());
   const uint64_t index = tree->size();
   const std::string record = CanonicalRecord(index, entry);
-  Status s = txn_.Insert(store::Table::kAudit, RecordKey(index), record);
+  Status s = txn_.Insert(kAuditTable, RecordKey(index), record);
   if (s.code() == StatusCode::kAlreadyExists) {
     return DataLoss("audit log: record " + std::to_string(index) +
                     " exists beyond the recorded size; the log needs repair");
@@ -228,11 +230,11 @@ Status AuditLog::Flush() {
   }
   dirty_ = false;
   TG_RETURN_IF_ERROR(nodes_.Flush());
-  return txn_.Put(store::Table::kAudit, "size", std::to_string(tree_->size()));
+  return txn_.Put(kAuditTable, "size", std::to_string(tree_->size()));
 }
 
 Result<std::string> AuditLog::Record(uint64_t index) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(store::Table::kAudit, RecordKey(index)));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kAuditTable, RecordKey(index)));
   if (!value) {
     return NotFound("audit log: no record " + std::to_string(index));
   }
@@ -253,7 +255,7 @@ Status AuditLog::ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& 
   CompactRange range;
   uint64_t next = 0;
   TG_RETURN_IF_ERROR(txn_.ForEach(
-      store::Table::kAudit, "r/", "",
+      kAuditTable, "r/", "",
       [&](std::string_view key, std::string_view record) -> Result<bool> {
         if (next == size) {
           return false;

@@ -28,6 +28,10 @@
 
 namespace tg::audit {
 
+// The log's document table: records ("r/INDEX"), tiles of the tree ("t/…"), its size, and the
+// regime files decisions were made under ("regime/HASH"). Its id is stored in every row.
+inline constexpr store::Table kAuditTable{11};
+
 struct Entry {
   std::string kind;     // shipment, reservation.hold, licence.add, …
   std::string actor;    // who made the change

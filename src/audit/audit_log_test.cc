@@ -84,8 +84,8 @@ class DamagedLog : public ::testing::Test {
     AppendInBatches(*store_, reference_, n, n);
     auto txn = store_->Begin();
     ASSERT_THAT(txn.status(), IsOk());
-    ASSERT_THAT(value ? (*txn)->Put(store::Table::kAudit, key, *value)
-                      : (*txn)->Delete(store::Table::kAudit, key),
+    ASSERT_THAT(value ? (*txn)->Put(audit::kAuditTable, key, *value)
+                      : (*txn)->Delete(audit::kAuditTable, key),
                 IsOk());
     ASSERT_THAT((*txn)->Commit(), IsOk());
   }
@@ -137,11 +137,11 @@ TEST_F(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
   {
     auto txn = store_->Begin();
     ASSERT_THAT(txn.status(), IsOk());
-    auto tile = (*txn)->Get(store::Table::kAudit, "t/00/0000000000000000");
+    auto tile = (*txn)->Get(audit::kAuditTable, "t/00/0000000000000000");
     ASSERT_THAT(tile.status(), IsOk());
     std::string bytes = **tile;
     bytes[size_t{256} * 32] ^= 1;  // the first node of height 1
-    ASSERT_THAT((*txn)->Put(store::Table::kAudit, "t/00/0000000000000000", bytes), IsOk());
+    ASSERT_THAT((*txn)->Put(audit::kAuditTable, "t/00/0000000000000000", bytes), IsOk());
     ASSERT_THAT((*txn)->Commit(), IsOk());
   }
   auto txn = store_->BeginRead();

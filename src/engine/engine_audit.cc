@@ -88,7 +88,7 @@ Result<Session::Replay> Session::AuditReplay(uint64_t index) const {
   }
   std::unique_ptr<regime::Regime> kept;
   if (regime == nullptr) {
-    TG_ASSIGN_OR_RETURN(auto source, txn->Get(store::Table::kAudit, "regime/" + regime_hash_s));
+    TG_ASSIGN_OR_RETURN(auto source, txn->Get(audit::kAuditTable, "regime/" + regime_hash_s));
     if (!source) {
       return DataLoss("regime " + regime_hash_s + " is not kept in the ledger");
     }

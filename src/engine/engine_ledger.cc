@@ -97,7 +97,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   TG_RETURN_IF_ERROR(ledger.AddNearThreshold(prefix + date + '\x1f' + req.id, std::move(near)));
 
   const std::string since = req.date.AddDays(-rule.window_days).ToString();
-  TG_ASSIGN_OR_RETURN(auto rows, txn.Scan(store::Table::kNearThreshold, prefix));
+  TG_ASSIGN_OR_RETURN(auto rows, txn.Scan(ledger::kNearThreshold, prefix));
   std::vector<std::string> orders;
   std::vector<std::string> ids;
   for (const auto& [key, value] : rows) {
@@ -110,7 +110,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
   if (static_cast<int>(orders.size()) < rule.min_orders) {
     return Status::Ok();
   }
-  TG_ASSIGN_OR_RETURN(auto alerts, txn.Scan(store::Table::kAlerts, prefix));
+  TG_ASSIGN_OR_RETURN(auto alerts, txn.Scan(ledger::kAlerts, prefix));
   for (const auto& [key, value] : alerts) {
     if (key.substr(prefix.size(), 10) >= since) {
       return Status::Ok();  // the group already has an open alert in this window
@@ -636,7 +636,7 @@ Result<PartyView> Session::ShowParty(std::string_view id) const {
   TG_ASSIGN_OR_RETURN(out.party, l.GetParty(id));
   TG_ASSIGN_OR_RETURN(out.links, l.LinksOf(id));
   TG_ASSIGN_OR_RETURN(out.group, view.GroupOf(out.party.id));
-  TG_ASSIGN_OR_RETURN(auto all, txn->Scan(store::Table::kParties, ""));
+  TG_ASSIGN_OR_RETURN(auto all, txn->Scan(ledger::kParties, ""));
   for (const auto& [key, value] : all) {
     TG_ASSIGN_OR_RETURN(std::string g, view.GroupOf(key));
     if (g == out.group) {

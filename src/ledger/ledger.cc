@@ -22,6 +22,24 @@ using store::Table;
 
 namespace {
 
+const bool kLedgerTables = store::RegisterTables({
+    {kShipments, "shipments"},
+    {kReservations, "reservations"},
+    {kLicenses, "licences"},
+    {kApplications, "applications"},
+    {kAgreements, "agreements"},
+    {kVeus, "veus"},
+    {kParties, "parties"},
+    {kPartyLinks, "party links"},
+    {kAlerts, "alerts"},
+    {kNearThreshold, "near-threshold orders"},
+    {kLists, "lists"},
+    {kClearances, "clearances"},
+    {kHolds, "holds"},
+    {kNotifications, "notifications"},
+    {kRefusals, "refusals"},
+});
+
 // Licence and application limits within tierguard's maxima (src/common/checked.h).
 Status CheckLimits(int64_t quantity, double value_usd, double tpp, std::string_view what) {
   const std::string w(what);
@@ -124,28 +142,28 @@ void View::Added(const std::string& key, int64_t delta) {
 
 Result<const std::vector<License>*> View::Licenses() {
   if (!licenses_) {
-    TG_ASSIGN_OR_RETURN(licenses_, LoadAll<License>(txn_, Table::kLicenses));
+    TG_ASSIGN_OR_RETURN(licenses_, LoadAll<License>(txn_, kLicenses));
   }
   return &*licenses_;
 }
 
 Result<const std::vector<Veu>*> View::Veus() {
   if (!veus_) {
-    TG_ASSIGN_OR_RETURN(veus_, LoadAll<Veu>(txn_, Table::kVeus));
+    TG_ASSIGN_OR_RETURN(veus_, LoadAll<Veu>(txn_, kVeus));
   }
   return &*veus_;
 }
 
 Result<const std::vector<Notification>*> View::Notifications() {
   if (!notifications_) {
-    TG_ASSIGN_OR_RETURN(notifications_, LoadAll<Notification>(txn_, Table::kNotifications));
+    TG_ASSIGN_OR_RETURN(notifications_, LoadAll<Notification>(txn_, kNotifications));
   }
   return &*notifications_;
 }
 
 Result<double> View::AgreementIncrease(Country country, std::string_view cap, Date date) {
   if (!agreements_) {
-    TG_ASSIGN_OR_RETURN(agreements_, LoadAll<Agreement>(txn_, Table::kAgreements));
+    TG_ASSIGN_OR_RETURN(agreements_, LoadAll<Agreement>(txn_, kAgreements));
   }
   double total = 0;
   for (const Agreement& a : *agreements_) {
@@ -157,8 +175,8 @@ Result<double> View::AgreementIncrease(Country country, std::string_view cap, Da
 }
 
 Status View::LoadGroups() {
-  TG_ASSIGN_OR_RETURN(auto parties, txn_.Scan(Table::kParties, ""));
-  TG_ASSIGN_OR_RETURN(auto links, txn_.Scan(Table::kPartyLinks, ""));
+  TG_ASSIGN_OR_RETURN(auto parties, txn_.Scan(kParties, ""));
+  TG_ASSIGN_OR_RETURN(auto links, txn_.Scan(kPartyLinks, ""));
   std::map<std::string, std::string> parent;  // union-find over party ids
   std::function<std::string(const std::string&)> find = [&](const std::string& x) {
     auto it = parent.find(x);
@@ -239,11 +257,11 @@ constexpr std::string_view kListVersionsComplete = "list-versions-complete";
 }  // namespace
 
 Result<std::optional<Ledger::ListVersions>> Ledger::KeptListVersions() {
-  TG_ASSIGN_OR_RETURN(auto complete, txn_.Get(Table::kMeta, kListVersionsComplete));
+  TG_ASSIGN_OR_RETURN(auto complete, txn_.Get(store::kMeta, kListVersionsComplete));
   if (!complete) {
     return std::optional<ListVersions>();
   }
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kMeta, kListVersionPrefix));
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(store::kMeta, kListVersionPrefix));
   ListVersions versions;
   for (auto& [key, version] : rows) {
     versions.emplace_back(key.substr(kListVersionPrefix.size()), std::move(version));
@@ -252,18 +270,18 @@ Result<std::optional<Ledger::ListVersions>> Ledger::KeptListVersions() {
 }
 
 Status Ledger::NoteListVersion(std::string_view name, std::string_view version) {
-  return txn_.Put(Table::kMeta, std::string(kListVersionPrefix) + std::string(name), version);
+  return txn_.Put(store::kMeta, std::string(kListVersionPrefix) + std::string(name), version);
 }
 
 Status Ledger::MarkListVersionsComplete() {
-  return txn_.Put(Table::kMeta, kListVersionsComplete, "1");
+  return txn_.Put(store::kMeta, kListVersionsComplete, "1");
 }
 
 Status Ledger::StoreList(std::string_view name, std::string_view version,
                          std::string_view list_json, std::string audit_body) {
   // Kept lists are read back for every decision: one that is not UTF-8 would stop them all.
   TG_RETURN_IF_ERROR(CheckUtf8(list_json, "list " + Excerpt(name, 80)));
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kLists, name, list_json));
+  TG_RETURN_IF_ERROR(txn_.Put(kLists, name, list_json));
   TG_RETURN_IF_ERROR(NoteListVersion(name, version));
   // The digest of what is kept, so that `check` can hold the kept list against its record.
   if (audit_body.empty() || audit_body.back() != '}') {
@@ -275,41 +293,41 @@ Status Ledger::StoreList(std::string_view name, std::string_view version,
   return Log("list.load", name, std::move(audit_body));
 }
 
-Result<std::vector<store::Row>> Ledger::StoredLists() { return txn_.Scan(Table::kLists, ""); }
+Result<std::vector<store::Row>> Ledger::StoredLists() { return txn_.Scan(kLists, ""); }
 
 Result<std::optional<std::string>> Ledger::StoredList(std::string_view name) {
-  return txn_.Get(Table::kLists, name);
+  return txn_.Get(kLists, name);
 }
 
 Status Ledger::AddClearance(std::string_view key, std::string json) {
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kClearances, key, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kClearances, key, json));
   return Log("hit.clear", key, std::move(json));
 }
 
 Status Ledger::RemoveClearance(std::string_view key, std::string json) {
-  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(Table::kClearances, key));
+  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(kClearances, key));
   if (!existing) {
     return NotFound("no clearance '" + Excerpt(key, 120) + "' on record (see tierguard hits list)");
   }
-  TG_RETURN_IF_ERROR(txn_.Delete(Table::kClearances, key));
+  TG_RETURN_IF_ERROR(txn_.Delete(kClearances, key));
   return Log("hit.revoke", key, std::move(json));
 }
 
 Result<Page<store::Row>> Ledger::Clearances(const PageRequest& page) {
-  return LoadPage<store::Row>(txn_, Table::kClearances, page);
+  return LoadPage<store::Row>(txn_, kClearances, page);
 }
 
 Result<Page<store::Row>> Ledger::Alerts(const PageRequest& page) {
-  return LoadPage<store::Row>(txn_, Table::kAlerts, page);
+  return LoadPage<store::Row>(txn_, kAlerts, page);
 }
 
 Status Ledger::AddNearThreshold(std::string_view key, std::string json) {
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kNearThreshold, key, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kNearThreshold, key, json));
   return Log("structuring.near", key, std::move(json));
 }
 
 Status Ledger::AddAlert(std::string_view key, std::string json) {
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kAlerts, key, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kAlerts, key, json));
   return Log("alert", key, std::move(json));
 }
 
@@ -320,7 +338,7 @@ Status Ledger::AddLicense(const License& license_in) {
     license.approved_by = actor_;
   }
   const std::string json = ToJson(license);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kLicenses, license.number, json, "licence"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kLicenses, license.number, json, "licence"));
   return Log("licence.add", license.number, json);
 }
 
@@ -336,16 +354,16 @@ Status Ledger::RevokeLicense(std::string_view number, std::string_view reason) {
   license.state = LicenseState::kRevoked;
   license.revocation = std::string(reason);
   const std::string json = ToJson(license);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kLicenses, license.number, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kLicenses, license.number, json));
   return Log("licence.revoke", license.number, json);
 }
 
 Result<Page<License>> Ledger::Licenses(const PageRequest& page) {
-  return LoadPage<License>(txn_, Table::kLicenses, page);
+  return LoadPage<License>(txn_, kLicenses, page);
 }
 
 Result<License> Ledger::GetLicense(std::string_view number) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kLicenses, number));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kLicenses, number));
   if (!value) {
     return NotFound("license: no licence '" + std::string(number) + "' on record");
   }
@@ -385,13 +403,13 @@ Result<std::string> Ledger::Apply(LicenseApplication app, bool submit) {
   app.reason.clear();
   app.license_number.clear();
   const std::string json = ToJson(app);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kApplications, app.id, json, "application"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kApplications, app.id, json, "application"));
   TG_RETURN_IF_ERROR(Log("application.create", app.id, json));
   return app.id;
 }
 
 Result<LicenseApplication> Ledger::GetApplication(std::string_view id) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kApplications, id));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kApplications, id));
   if (!value) {
     return NotFound("application: no application '" + std::string(id) + "'");
   }
@@ -408,7 +426,7 @@ Status Ledger::Submit(std::string_view id) {
   }
   a.state = ApplicationState::kSubmitted;
   const std::string json = ToJson(a);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kApplications, a.id, json));
   return Log("application.submit", a.id, json);
 }
 
@@ -444,7 +462,7 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
   a.approver = std::string(approver);
   a.license_number = l.number;
   const std::string json = ToJson(a);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kApplications, a.id, json));
   TG_RETURN_IF_ERROR(Log("application.approve", a.id, json, approver));
   return l.number;
 }
@@ -466,7 +484,7 @@ Status Ledger::Decide(std::string_view id, std::string_view approver, std::strin
   a.approver = std::string(approver);
   a.reason = std::string(reason);
   const std::string json = ToJson(a);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kApplications, a.id, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kApplications, a.id, json));
   return Log("application." + std::string(StateName(state)), a.id, json, approver);
 }
 
@@ -479,7 +497,7 @@ Status Ledger::Return(std::string_view id, std::string_view approver, std::strin
 }
 
 Result<Page<LicenseApplication>> Ledger::Applications(const PageRequest& page) {
-  return LoadPage<LicenseApplication>(txn_, Table::kApplications, page);
+  return LoadPage<LicenseApplication>(txn_, kApplications, page);
 }
 
 Status Ledger::AddVeu(const Veu& v) {
@@ -507,12 +525,12 @@ Status Ledger::AddVeu(const Veu& v) {
     return InvalidArgument("veu.valid_to: before valid_from");
   }
   const std::string json = ToJson(v);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kVeus, v.id, json, "VEU"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kVeus, v.id, json, "VEU"));
   return Log("veu.add", v.id, json);
 }
 
 Result<Page<Veu>> Ledger::Veus(const PageRequest& page) {
-  return LoadPage<Veu>(txn_, Table::kVeus, page);
+  return LoadPage<Veu>(txn_, kVeus, page);
 }
 
 Status Ledger::FileNotification(Notification n) {
@@ -527,13 +545,13 @@ Status Ledger::FileNotification(Notification n) {
   n.confirmation.clear();
   n.answered = Date::Max();
   const std::string json = ToJson(n);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kNotifications, n.id, json, "notification"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kNotifications, n.id, json, "notification"));
   return Log("nac.file", n.id, json);
 }
 
 Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date date,
                       NotificationState state) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kNotifications, id));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kNotifications, id));
   if (!value) {
     return NotFound("notification: no NAC notification '" + Excerpt(id, 80) + "' on record");
   }
@@ -551,7 +569,7 @@ Status Ledger::Answer(std::string_view id, std::string_view confirmation, Date d
   n.confirmation = std::string(confirmation);
   n.answered = date;
   const std::string json = ToJson(n);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kNotifications, n.id, json));
+  TG_RETURN_IF_ERROR(txn_.Put(kNotifications, n.id, json));
   return Log(
       std::string("nac.") + (n.state == NotificationState::kConfirmed ? "confirm" : "refuse"), n.id,
       json);
@@ -569,7 +587,7 @@ Status Ledger::RefuseNotification(std::string_view id, Date date) {
 }
 
 Result<Page<Notification>> Ledger::Notifications(const PageRequest& page) {
-  return LoadPage<Notification>(txn_, Table::kNotifications, page);
+  return LoadPage<Notification>(txn_, kNotifications, page);
 }
 
 Status Ledger::AddAgreement(const Agreement& agreement) {
@@ -583,12 +601,12 @@ Status Ledger::AddAgreement(const Agreement& agreement) {
     return InvalidArgument("agreement.to: before from");
   }
   const std::string json = ToJson(agreement);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kAgreements, agreement.id, json, "agreement"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kAgreements, agreement.id, json, "agreement"));
   return Log("agreement.add", agreement.id, json);
 }
 
 Result<Page<Agreement>> Ledger::Agreements(const PageRequest& page) {
-  return LoadPage<Agreement>(txn_, Table::kAgreements, page);
+  return LoadPage<Agreement>(txn_, kAgreements, page);
 }
 
 Status Ledger::AddParty(const PartyRecord& party) {
@@ -596,7 +614,7 @@ Status Ledger::AddParty(const PartyRecord& party) {
     return InvalidArgument("party: needs an id and a country");
   }
   const std::string json = ToJson(party);
-  TG_RETURN_IF_ERROR(InsertNew(txn_, Table::kParties, party.id, json, "party"));
+  TG_RETURN_IF_ERROR(InsertNew(txn_, kParties, party.id, json, "party"));
   return Log("party.add", party.id, json);
 }
 
@@ -612,18 +630,18 @@ Status Ledger::Link(const PartyLink& link) {
     return InvalidArgument("link.share: an ownership share in (0, 1]");
   }
   for (const std::string* id : {&link.from, &link.to}) {
-    TG_ASSIGN_OR_RETURN(auto p, txn_.Get(Table::kParties, *id));
+    TG_ASSIGN_OR_RETURN(auto p, txn_.Get(kParties, *id));
     if (!p) {
       return NotFound("party: no party '" + *id + "' on record");
     }
   }
   const std::string json = ToJson(link);
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kPartyLinks, PartyLinkKey(link.from, link.to), json));
+  TG_RETURN_IF_ERROR(txn_.Put(kPartyLinks, PartyLinkKey(link.from, link.to), json));
   return Log("party.link", link.from, json);
 }
 
 Result<PartyRecord> Ledger::GetParty(std::string_view id) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kParties, id));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kParties, id));
   if (!value) {
     return NotFound("party: no party '" + std::string(id) + "' on record");
   }
@@ -633,11 +651,11 @@ Result<PartyRecord> Ledger::GetParty(std::string_view id) {
 }
 
 Result<Page<PartyRecord>> Ledger::Parties(const PageRequest& page) {
-  return LoadPage<PartyRecord>(txn_, Table::kParties, page);
+  return LoadPage<PartyRecord>(txn_, kParties, page);
 }
 
 Result<std::vector<PartyLink>> Ledger::LinksOf(std::string_view id) {
-  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(Table::kPartyLinks, ""));
+  TG_ASSIGN_OR_RETURN(auto rows, txn_.Scan(kPartyLinks, ""));
   std::vector<PartyLink> out;
   for (const auto& [key, value] : rows) {
     PartyLink l;
@@ -650,7 +668,7 @@ Result<std::vector<PartyLink>> Ledger::LinksOf(std::string_view id) {
 }
 
 Result<std::optional<Movement>> Ledger::FindShipment(std::string_view id) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kShipments, id));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kShipments, id));
   if (!value) {
     return std::optional<Movement>();
   }
@@ -661,7 +679,7 @@ Result<std::optional<Movement>> Ledger::FindShipment(std::string_view id) {
 
 Status Ledger::ForEachMovement(bool reservations, std::string_view after,
                                const std::function<Result<bool>(const Movement&)>& visit) {
-  return txn_.ForEach(reservations ? Table::kReservations : Table::kShipments, "", after,
+  return txn_.ForEach(reservations ? kReservations : kShipments, "", after,
                       [&](std::string_view key, std::string_view value) -> Result<bool> {
                         if (!after.empty() && key == after) {
                           return true;  // from the first id after it
@@ -673,7 +691,7 @@ Status Ledger::ForEachMovement(bool reservations, std::string_view after,
 }
 
 Result<std::optional<Movement>> Ledger::FindReservation(std::string_view id) {
-  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(Table::kReservations, id));
+  TG_ASSIGN_OR_RETURN(auto value, txn_.Get(kReservations, id));
   if (!value) {
     return std::optional<Movement>();
   }
@@ -701,8 +719,8 @@ std::string IdBody(std::string_view id) {
 
 Status Ledger::KeepRegime(std::string_view content_hash, std::string_view source) {
   const std::string key = "regime/" + std::string(content_hash);
-  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(Table::kAudit, key));
-  return existing ? Status::Ok() : txn_.Put(Table::kAudit, key, source);
+  TG_ASSIGN_OR_RETURN(auto existing, txn_.Get(audit::kAuditTable, key));
+  return existing ? Status::Ok() : txn_.Put(audit::kAuditTable, key, source);
 }
 
 Result<std::string> Ledger::RecordedDecision(const Movement& m) {
@@ -721,7 +739,7 @@ Result<std::string> Ledger::RecordedDecision(const Movement& m) {
 Status Ledger::RecordShipment(const Movement& shipment_in) {
   Movement shipment = shipment_in;
   TG_ASSIGN_OR_RETURN(shipment.audit_index, audit_.Size());
-  Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
+  Status s = txn_.Insert(kShipments, shipment.id, ToJson(shipment));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
   }
@@ -733,20 +751,20 @@ Status Ledger::RecordShipment(const Movement& shipment_in) {
 Status Ledger::HoldReservation(const Movement& reservation_in) {
   Movement reservation = reservation_in;
   TG_ASSIGN_OR_RETURN(reservation.audit_index, audit_.Size());
-  TG_ASSIGN_OR_RETURN(auto shipped, txn_.Get(Table::kShipments, reservation.id));
+  TG_ASSIGN_OR_RETURN(auto shipped, txn_.Get(kShipments, reservation.id));
   if (shipped) {
     return AlreadyExists("id " + reservation.id + " is already recorded as a shipment");
   }
   if (reservation.expires_at < 0) {
     return InvalidArgument("reservation " + reservation.id + ": expires_at before 1970");
   }
-  Status s = txn_.Insert(Table::kReservations, reservation.id, ToJson(reservation));
+  Status s = txn_.Insert(kReservations, reservation.id, ToJson(reservation));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("reservation " + reservation.id + " exists");
   }
   TG_RETURN_IF_ERROR(s);
   TG_RETURN_IF_ERROR(
-      txn_.Put(Table::kHolds, HoldKey(reservation.expires_at, reservation.id), reservation.id));
+      txn_.Put(kHolds, HoldKey(reservation.expires_at, reservation.id), reservation.id));
   TG_RETURN_IF_ERROR(ApplyDeltas(reservation.deltas, +1));
   return Log("reservation.hold", reservation.id, MovementBody(reservation));
 }
@@ -759,7 +777,7 @@ Status Ledger::RecordRefusal(const Movement& refusal_in) {
   refusal.expires_at = 0;
   TG_ASSIGN_OR_RETURN(refusal.audit_index, audit_.Size());
   TG_RETURN_IF_ERROR(
-      txn_.Insert(Table::kRefusals, RefusalKey(refusal.audit_index), ToJson(refusal)));
+      txn_.Insert(kRefusals, RefusalKey(refusal.audit_index), ToJson(refusal)));
   return Log("refusal", refusal.id, MovementBody(refusal));
 }
 
@@ -768,12 +786,12 @@ Result<Movement> MovementOfRecord(store::Transaction& txn, std::string_view kind
   std::optional<std::string> row;
   std::string key(subject);
   if (kind == "shipment") {
-    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kShipments, key));
+    TG_ASSIGN_OR_RETURN(row, txn.Get(kShipments, key));
   } else if (kind == "reservation.hold") {
-    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kReservations, key));
+    TG_ASSIGN_OR_RETURN(row, txn.Get(kReservations, key));
   } else if (kind == "refusal") {
     key = RefusalKey(index);
-    TG_ASSIGN_OR_RETURN(row, txn.Get(Table::kRefusals, key));
+    TG_ASSIGN_OR_RETURN(row, txn.Get(kRefusals, key));
   }
   if (!row) {
     return NotFound("record " + std::to_string(index) + " (" + std::string(kind) + " " +
@@ -797,13 +815,13 @@ Status Ledger::CommitReservation(std::string_view id) {
     return FailedPrecondition("reservation " + r->id + " expired; reserve again");
   }
   r->state = MovementState::kCommitted;
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
-  TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
+  TG_RETURN_IF_ERROR(txn_.Put(kReservations, r->id, ToJson(*r)));
+  TG_RETURN_IF_ERROR(txn_.Delete(kHolds, HoldKey(r->expires_at, r->id)));
   Movement shipment = *r;
   shipment.kind = "shipment";
   shipment.state = MovementState::kRecorded;
   shipment.recorded_at = clock_.NowUnix();
-  Status s = txn_.Insert(Table::kShipments, shipment.id, ToJson(shipment));
+  Status s = txn_.Insert(kShipments, shipment.id, ToJson(shipment));
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("shipment " + shipment.id + " is already recorded");
   }
@@ -824,8 +842,8 @@ Status Ledger::ReleaseReservation(std::string_view id) {
                               "; only a held reservation can be released");
   }
   r->state = MovementState::kReleased;
-  TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
-  TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
+  TG_RETURN_IF_ERROR(txn_.Put(kReservations, r->id, ToJson(*r)));
+  TG_RETURN_IF_ERROR(txn_.Delete(kHolds, HoldKey(r->expires_at, r->id)));
   TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
   return Log("reservation.release", r->id, IdBody(r->id));
 }
@@ -836,7 +854,7 @@ Result<bool> Ledger::ExpireReservations() {
   // The holds index is in expiry order: read the expired ones, stop at the first that is not.
   std::vector<std::string> expired;
   const std::string due = HoldKey(now, "");  // holds that expire before `now` sort below it
-  TG_RETURN_IF_ERROR(txn_.ForEach(Table::kHolds, "", HoldKey(1, ""),
+  TG_RETURN_IF_ERROR(txn_.ForEach(kHolds, "", HoldKey(1, ""),
                                   [&](std::string_view key, std::string_view id) -> Result<bool> {
                                     if (key >= due) {
                                       return false;
@@ -850,18 +868,18 @@ Result<bool> Ledger::ExpireReservations() {
       return DataLoss("holds index: reservation '" + id + "' is not held");
     }
     r->state = MovementState::kExpired;
-    TG_RETURN_IF_ERROR(txn_.Put(Table::kReservations, r->id, ToJson(*r)));
-    TG_RETURN_IF_ERROR(txn_.Delete(Table::kHolds, HoldKey(r->expires_at, r->id)));
+    TG_RETURN_IF_ERROR(txn_.Put(kReservations, r->id, ToJson(*r)));
+    TG_RETURN_IF_ERROR(txn_.Delete(kHolds, HoldKey(r->expires_at, r->id)));
     TG_RETURN_IF_ERROR(ApplyDeltas(r->deltas, -1));
     TG_RETURN_IF_ERROR(Log("reservation.expire", r->id, IdBody(r->id), "tierguard"));
   }
-  TG_ASSIGN_OR_RETURN(auto any, txn_.Scan(Table::kHolds, "", 1));
+  TG_ASSIGN_OR_RETURN(auto any, txn_.Scan(kHolds, "", 1));
   return !any.empty();
 }
 
 Status Ledger::IndexHolds() {
   constexpr std::string_view kIndexed = "holds-index";
-  TG_ASSIGN_OR_RETURN(auto done, txn_.Get(Table::kMeta, kIndexed));
+  TG_ASSIGN_OR_RETURN(auto done, txn_.Get(store::kMeta, kIndexed));
   if (done) {
     return Status::Ok();
   }
@@ -869,7 +887,7 @@ Status Ledger::IndexHolds() {
   // written: ForEach allows no writes while it streams).
   std::vector<std::pair<std::string, std::string>> held;  // hold key, id
   TG_RETURN_IF_ERROR(
-      txn_.ForEach(Table::kReservations, "", "",
+      txn_.ForEach(kReservations, "", "",
                    [&](std::string_view key, std::string_view value) -> Result<bool> {
                      Movement r;
                      TG_RETURN_IF_ERROR(FromJson(value, key, r));
@@ -879,9 +897,9 @@ Status Ledger::IndexHolds() {
                      return true;
                    }));
   for (const auto& [key, id] : held) {
-    TG_RETURN_IF_ERROR(txn_.Put(Table::kHolds, key, id));
+    TG_RETURN_IF_ERROR(txn_.Put(kHolds, key, id));
   }
-  return txn_.Put(Table::kMeta, kIndexed, "1");
+  return txn_.Put(store::kMeta, kIndexed, "1");
 }
 
 Result<CheckReport> Ledger::Check() {
@@ -916,9 +934,9 @@ Result<CheckReport> Ledger::Check() {
     return s.ok();
   };
   const bool shipments_read = phase(
-      txn_.ForEach(Table::kShipments, "", "", [&](auto k, auto v) { return add(k, v, true); }));
+      txn_.ForEach(kShipments, "", "", [&](auto k, auto v) { return add(k, v, true); }));
   const bool holds_read = phase(
-      txn_.ForEach(Table::kReservations, "", "", [&](auto k, auto v) { return add(k, v, false); }));
+      txn_.ForEach(kReservations, "", "", [&](auto k, auto v) { return add(k, v, false); }));
   auto counters_read = txn_.ScanCounters("");
   if (!phase(counters_read.status()) || !shipments_read || !holds_read) {
     phase(Reconcile(txn_, report));
@@ -960,7 +978,7 @@ Status Ledger::CheckListVersions(CheckReport& report) {
   std::map<std::string, std::string, std::less<>> noted(manifest->begin(), manifest->end());
   simdjson::dom::parser parser;
   TG_RETURN_IF_ERROR(txn_.ForEach(
-      Table::kLists, "", "", [&](std::string_view name, std::string_view json) -> Result<bool> {
+      kLists, "", "", [&](std::string_view name, std::string_view json) -> Result<bool> {
         std::string_view version;
         simdjson::dom::element doc;
         if (parser.parse(json.data(), json.size()).get(doc) ||

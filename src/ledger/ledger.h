@@ -19,6 +19,7 @@
 
 #include "src/audit/audit_log.h"
 #include "src/ledger/records.h"
+#include "src/ledger/tables.h"
 #include "src/store/store.h"
 
 namespace tg::ledger {

@@ -28,11 +28,11 @@ std::string Dump(store::Store& s) {
   auto txn = s.BeginRead();
   EXPECT_THAT(txn.status(), IsOk());
   std::string out;
-  for (int t = 0; t < store::kTableCount; ++t) {
-    auto rows = (*txn)->Scan(static_cast<store::Table>(t), "");
+  for (store::Table t : store::RegisteredTables()) {
+    auto rows = (*txn)->Scan(t, "");
     EXPECT_THAT(rows.status(), IsOk());
     for (const auto& [key, value] : *rows) {
-      out += std::to_string(t) + " " + key + " = " + value + "\n";
+      out += store::TableName(t) + " " + key + " = " + value + "\n";
     }
   }
   auto counters = (*txn)->ScanCounters("");

@@ -73,37 +73,38 @@ std::string FirstJsonDifference(std::string_view log_json, std::string_view ledg
   return "the row is written differently from its record";
 }
 
-std::string TableName(Table t) {
+// What one row of a table is called in a finding ("licence L-1 differs …").
+std::string RowNoun(Table t) {
   switch (t) {
-    case Table::kShipments:
+    case kShipments:
       return "shipment";
-    case Table::kReservations:
+    case kReservations:
       return "reservation";
-    case Table::kLicenses:
+    case kLicenses:
       return "licence";
-    case Table::kApplications:
+    case kApplications:
       return "application";
-    case Table::kAgreements:
+    case kAgreements:
       return "agreement";
-    case Table::kVeus:
+    case kVeus:
       return "VEU";
-    case Table::kParties:
+    case kParties:
       return "party";
-    case Table::kPartyLinks:
+    case kPartyLinks:
       return "party link";
-    case Table::kAlerts:
+    case kAlerts:
       return "alert";
-    case Table::kNearThreshold:
+    case kNearThreshold:
       return "near-threshold order";
-    case Table::kLists:
+    case kLists:
       return "list";
-    case Table::kClearances:
+    case kClearances:
       return "clearance";
-    case Table::kHolds:
+    case kHolds:
       return "holds index entry";
-    case Table::kNotifications:
+    case kNotifications:
       return "NAC notification";
-    case Table::kRefusals:
+    case kRefusals:
       return "refusal";
     default:
       return "row";
@@ -144,17 +145,17 @@ void LogReplayer::Finding(std::string text) {
 
 void LogReplayer::SetRow(Table table, const std::string& key, std::string_view value,
                          uint64_t index) {
-  rows_[static_cast<int>(table)][key] = ExpectedRow{Digest(value), index, true};
+  rows_[table][key] = ExpectedRow{Digest(value), index, true};
   if (options_.keep_view_tables &&
-      (table == Table::kLicenses || table == Table::kVeus || table == Table::kAgreements ||
-       table == Table::kParties || table == Table::kPartyLinks || table == Table::kNotifications)) {
+      (table == kLicenses || table == kVeus || table == kAgreements ||
+       table == kParties || table == kPartyLinks || table == kNotifications)) {
     view_tables_[static_cast<int>(table)][key] = std::string(value);
   }
 }
 
 void LogReplayer::SetMovementRow(Table table, const Movement& m, std::string_view request_sha256,
                                  bool legacy, uint64_t index) {
-  rows_[static_cast<int>(table)][m.id] =
+  rows_[table][m.id] =
       ExpectedRow{Digest(MovementProjection(m, request_sha256, legacy)), index, true, legacy};
 }
 
@@ -190,27 +191,27 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
              kind == "reservation.expire") {
     s = ApplyHoldChange(index, kind, id, parsed_body);
   } else if (kind == "licence.add") {
-    SetRow(Table::kLicenses, id, *body, index);
+    SetRow(kLicenses, id, *body, index);
     s = AddLimits(kind, id, *body);
   } else if (kind == "licence.revoke") {
-    SetRow(Table::kLicenses, id, *body, index);
+    SetRow(kLicenses, id, *body, index);
   } else if (kind.starts_with("application.")) {
-    SetRow(Table::kApplications, id, *body, index);
+    SetRow(kApplications, id, *body, index);
   } else if (kind == "veu.add") {
-    SetRow(Table::kVeus, id, *body, index);
+    SetRow(kVeus, id, *body, index);
     s = AddLimits(kind, id, *body);
   } else if (kind == "nac.file" || kind == "nac.confirm" || kind == "nac.refuse") {
-    SetRow(Table::kNotifications, id, *body, index);
+    SetRow(kNotifications, id, *body, index);
     s = AddLimits(kind, id, *body);
   } else if (kind == "agreement.add") {
-    SetRow(Table::kAgreements, id, *body, index);
+    SetRow(kAgreements, id, *body, index);
   } else if (kind == "party.add") {
-    SetRow(Table::kParties, id, *body, index);
+    SetRow(kParties, id, *body, index);
   } else if (kind == "party.link") {
     PartyLink link;
     s = FromJson(*body, id, link);
     if (s.ok()) {
-      SetRow(Table::kPartyLinks, PartyLinkKey(link.from, link.to), *body, index);
+      SetRow(kPartyLinks, PartyLinkKey(link.from, link.to), *body, index);
     }
   } else if (kind == "list.load") {
     std::string_view sha;
@@ -222,15 +223,15 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
         row.digest[i] = static_cast<uint8_t>(hex(sha[2 * i]) * 16 + hex(sha[2 * i + 1]));
       }
     }
-    rows_[static_cast<int>(Table::kLists)][id] = row;
+    rows_[kLists][id] = row;
   } else if (kind == "hit.clear") {
-    SetRow(Table::kClearances, id, *body, index);
+    SetRow(kClearances, id, *body, index);
   } else if (kind == "hit.revoke") {
-    rows_[static_cast<int>(Table::kClearances)].erase(id);
+    rows_[kClearances].erase(id);
   } else if (kind == "alert") {
-    SetRow(Table::kAlerts, id, *body, index);
+    SetRow(kAlerts, id, *body, index);
   } else if (kind == "structuring.near") {
-    SetRow(Table::kNearThreshold, id, *body, index);
+    SetRow(kNearThreshold, id, *body, index);
   } else {
     Finding("record " + std::to_string(index) + " has an unknown kind '" + Excerpt(kind, 40) + "'");
   }
@@ -255,7 +256,7 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
     m.kind = "refusal";
     m.state = MovementState::kRefused;
     regime_hashes_.insert(m.regime_hash);
-    rows_[static_cast<int>(Table::kRefusals)][RefusalKey(index)] = ExpectedRow{
+    rows_[kRefusals][RefusalKey(index)] = ExpectedRow{
         Digest(MovementProjection(m, f.request_sha256, f.legacy)), index, true, f.legacy};
     return Status::Ok();
   }
@@ -271,11 +272,11 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
     CheckLimit(d.key, index);
   }
   regime_hashes_.insert(m.regime_hash);
-  SetMovementRow(hold ? Table::kReservations : Table::kShipments, m, f.request_sha256, f.legacy,
+  SetMovementRow(hold ? kReservations : kShipments, m, f.request_sha256, f.legacy,
                  index);
   if (hold) {
     if (!f.legacy) {
-      rows_[static_cast<int>(Table::kHolds)][HoldKey(m.expires_at, id)] =
+      rows_[kHolds][HoldKey(m.expires_at, id)] =
           ExpectedRow{Digest(id), index, true};
     } else {
       legacy_holds_ = true;
@@ -292,7 +293,7 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
     return FailedPrecondition("no held reservation of that id before it");
   }
   Hold& h = it->second;
-  rows_[static_cast<int>(Table::kHolds)].erase(HoldKey(h.movement.expires_at, id));
+  rows_[kHolds].erase(HoldKey(h.movement.expires_at, id));
   if (kind == "reservation.commit") {
     h.movement.state = MovementState::kCommitted;
     Movement shipment = h.movement;
@@ -302,7 +303,7 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
     if (body["recorded_at"].get_int64().get(shipment.recorded_at)) {
       legacy = true;  // a commit logged before its time was
     }
-    SetMovementRow(Table::kShipments, shipment, h.request_sha256, legacy, index);
+    SetMovementRow(kShipments, shipment, h.request_sha256, legacy, index);
   } else {
     h.movement.state =
         kind == "reservation.release" ? MovementState::kReleased : MovementState::kExpired;
@@ -313,7 +314,7 @@ Status LogReplayer::ApplyHoldChange(uint64_t index, std::string_view kind, const
       }
     }
   }
-  SetMovementRow(Table::kReservations, h.movement, h.request_sha256, h.legacy, index);
+  SetMovementRow(kReservations, h.movement, h.request_sha256, h.legacy, index);
   return Status::Ok();
 }
 
@@ -495,7 +496,7 @@ class TableComparison {
         log_(log),
         table_(table),
         expected_(expected),
-        problems_(report, kNamedPerTable, TableName(table)) {}
+        problems_(report, kNamedPerTable, RowNoun(table)) {}
 
   Status Run(bool skip) {
     if (skip) {
@@ -507,7 +508,7 @@ class TableComparison {
           const std::string k(key);
           auto it = expected_.find(k);
           if (it == expected_.end()) {
-            problems_.Add(TableName(table_) + " " + ShowKey(key) +
+            problems_.Add(RowNoun(table_) + " " + ShowKey(key) +
                           " is in the ledger but no audit record wrote it (added outside "
                           "tierguard)");
             return true;
@@ -519,14 +520,14 @@ class TableComparison {
           TG_ASSIGN_OR_RETURN(const auto digest, ActualDigest(key, value, it->second.legacy));
           if (digest != it->second.digest) {
             TG_ASSIGN_OR_RETURN(std::string why, Explain(key, value, it->second.index));
-            problems_.Add(TableName(table_) + " " + ShowKey(key) + " differs from audit record " +
+            problems_.Add(RowNoun(table_) + " " + ShowKey(key) + " differs from audit record " +
                           std::to_string(it->second.index) + ": " + why);
           }
           return true;
         }));
     for (const auto& [key, row] : expected_) {
       if (!seen.count(key)) {
-        problems_.Add(TableName(table_) + " " + ShowKey(key) + " is missing from the ledger; " +
+        problems_.Add(RowNoun(table_) + " " + ShowKey(key) + " is missing from the ledger; " +
                       "audit record " + std::to_string(row.index) +
                       " wrote it (deleted outside tierguard)");
       }
@@ -537,8 +538,8 @@ class TableComparison {
 
  private:
   bool Movements() const {
-    return table_ == Table::kShipments || table_ == Table::kReservations ||
-           table_ == Table::kRefusals;
+    return table_ == kShipments || table_ == kReservations ||
+           table_ == kRefusals;
   }
 
   // The digest of a row as its record's digest is made. A legacy record says less: the row is
@@ -558,7 +559,7 @@ class TableComparison {
     if (!Movements()) {
       TG_ASSIGN_OR_RETURN(std::string record, log_.Record(index));
       TG_ASSIGN_OR_RETURN(std::string_view body, audit::RecordBody(record));
-      if (table_ == Table::kLists) {
+      if (table_ == kLists) {
         return std::string("the kept list does not hash to the digest its load logged");
       }
       return FirstJsonDifference(body, value);
@@ -632,13 +633,13 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
         "… and " + std::to_string(replayer.findings_count() - replayer.findings().size()) +
         " more findings in the log's records");
   }
-  for (Table t : {Table::kShipments, Table::kReservations, Table::kHolds, Table::kLicenses,
-                  Table::kApplications, Table::kAgreements, Table::kVeus, Table::kParties,
-                  Table::kPartyLinks, Table::kLists, Table::kClearances, Table::kAlerts,
-                  Table::kNearThreshold, Table::kNotifications, Table::kRefusals}) {
+  for (Table t : {kShipments, kReservations, kHolds, kLicenses,
+                  kApplications, kAgreements, kVeus, kParties,
+                  kPartyLinks, kLists, kClearances, kAlerts,
+                  kNearThreshold, kNotifications, kRefusals}) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
     // A damaged row ends its table's comparison; the others still run.
-    if (Status s = compare.Run(t == Table::kHolds && replayer.legacy_holds()); !s.ok()) {
+    if (Status s = compare.Run(t == kHolds && replayer.legacy_holds()); !s.ok()) {
       report.problems.push_back(s.message());
     }
   }
@@ -668,7 +669,7 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
   problems.Finish();
   // The regime versions that made the logged decisions are kept, unchanged, for replay.
   for (const std::string& hash : replayer.regime_hashes()) {
-    TG_ASSIGN_OR_RETURN(auto source, txn.Get(Table::kAudit, "regime/" + hash));
+    TG_ASSIGN_OR_RETURN(auto source, txn.Get(audit::kAuditTable, "regime/" + hash));
     if (!source) {
       report.problems.push_back("regime " + Excerpt(hash, 80) +
                                 " decided logged records but is not kept in the ledger");

@@ -26,6 +26,7 @@
 #include "tierguard/status.h"
 
 #include "src/ledger/records.h"
+#include "src/ledger/tables.h"
 #include "src/store/store.h"
 
 namespace simdjson::dom {
@@ -63,7 +64,11 @@ class LogReplayer {
   uint64_t records() const { return records_; }
 
   const std::map<std::string, int64_t>& counters() const { return counters_; }
-  const Rows& rows(store::Table table) const { return rows_[static_cast<int>(table)]; }
+  const Rows& rows(store::Table table) const {
+    static const Rows kNone;
+    const auto it = rows_.find(table);
+    return it != rows_.end() ? it->second : kNone;
+  }
   const std::unordered_set<std::string>& regime_hashes() const { return regime_hashes_; }
   // Whether a hold was logged before holds carried their expiry (the holds index of such a
   // ledger cannot be rebuilt from its log).
@@ -104,7 +109,7 @@ class LogReplayer {
   std::vector<std::string> findings_;
   uint64_t findings_count_ = 0;
   std::map<std::string, int64_t> counters_;
-  std::array<Rows, store::kTableCount> rows_;
+  std::map<store::Table, Rows> rows_;
   std::unordered_map<std::string, Hold> reservations_;
   std::unordered_map<std::string, Limit> limits_;  // counter key → its limit
   // VEUs: the counter keys are made per destination, so their limits are worked out per key.

@@ -86,12 +86,24 @@ TEST(ListsManifest, NamesEveryKeptListsVersionAndCheckHoldsItToTheLists) {
   ASSERT_THAT(clean.status(), IsOk());
   EXPECT_THAT(clean->problems, ::testing::IsEmpty());
   // A list rewritten past the manifest (as a program from before it would): check says so.
-  ASSERT_THAT((*txn)->Put(store::Table::kLists, "UN", R"({"version":"sha256:cc","entries":[]})"),
+  ASSERT_THAT((*txn)->Put(kLists, "UN", R"({"version":"sha256:cc","entries":[]})"),
               IsOk());
   auto stale = l.Check();
   ASSERT_THAT(stale.status(), IsOk());
   EXPECT_THAT(stale->problems, ::testing::Contains(::testing::HasSubstr(
                                    "list UN is sha256:cc but the lists' manifest says sha256:aa")));
+}
+
+// The ledger and its log register their tables as the program starts: every table they write
+// has a name for messages, and a dump of the registered tables sees all of their rows.
+TEST(LedgerTables, AreRegisteredWithTheLogsBeforeAnyStoreOpens) {
+  const std::vector<store::Table> registered = store::RegisteredTables();
+  for (store::Table t : {kShipments, kReservations, kLicenses, kApplications, kAgreements, kVeus,
+                         kParties, kPartyLinks, kAlerts, kNearThreshold, kLists, kClearances,
+                         kHolds, kNotifications, kRefusals, audit::kAuditTable, store::kMeta}) {
+    EXPECT_THAT(registered, ::testing::Contains(t));
+    EXPECT_THAT(store::TableName(t), ::testing::Not(::testing::StartsWith("table ")));
+  }
 }
 
 }  // namespace

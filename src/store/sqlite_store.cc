@@ -43,31 +43,6 @@ constexpr const char* kMigrations[] = {
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 constexpr int kBusyTimeoutMs = 60000;
 
-constexpr const char* kTableNames[] = {"meta",
-                                       "shipments",
-                                       "reservations",
-                                       "licences",
-                                       "applications",
-                                       "agreements",
-                                       "veus",
-                                       "parties",
-                                       "party links",
-                                       "alerts",
-                                       "near-threshold orders",
-                                       "audit log",
-                                       "lists",
-                                       "clearances",
-                                       "holds",
-                                       "notifications",
-                                       "refusals"};
-
-static_assert(std::size(kTableNames) == store::kTableCount, "a name for every table");
-
-std::string TableName(int table) {
-  return table >= 0 && table < static_cast<int>(std::size(kTableNames))
-             ? kTableNames[table]
-             : "table " + std::to_string(table);
-}
 
 // CRC-32 of (table, key, 0, value): a row moved to another key or table fails too.
 int64_t DocSum(int table, std::string_view key, std::string_view value) {
@@ -116,7 +91,7 @@ void CounterSumFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 Status DamagedRecord(int table, std::string_view key) {
-  return DataLoss("store: " + TableName(table) + " record '" + std::string(key) +
+  return DataLoss("store: " + TableName(static_cast<Table>(table)) + " record '" + std::string(key) +
                   "' is damaged (its checksum does not match)");
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,27 +21,28 @@
 
 namespace tg::store {
 
-// The document tables. Values are the ledger's JSON records.
-enum class Table : uint8_t {
-  kMeta = 0,
-  kShipments = 1,
-  kReservations = 2,
-  kLicenses = 3,
-  kApplications = 4,
-  kAgreements = 5,
-  kVeus = 6,
-  kParties = 7,
-  kPartyLinks = 8,
-  kAlerts = 9,
-  kNearThreshold = 10,  // orders that came close to a cap, for the structuring detector
-  kAudit = 11,          // audit log records and tree (issue 4)
-  kLists = 12,          // restricted-party lists loaded for screening, by name
-  kClearances = 13,     // screening hits a reviewer cleared
-  kHolds = 14,          // held reservations by expiry ("EXPIRES20\x1fID"), so expiry reads few
-  kNotifications = 15,  // License Exception NAC notifications and BIS's answers
-  kRefusals = 16,       // requests ship or reserve decided and did not record, by audit index
+// A document table, named by its id: the number every row of it is stored under, so an id is
+// never renumbered nor reused. The store knows no table but its own kMeta: each subsystem
+// declares its tables where its code is (src/ledger/tables.h, the audit log's in
+// src/audit/audit_log.h) and registers them with a name for messages.
+enum class Table : uint16_t {};
+
+struct TableDef {
+  Table id;
+  std::string_view name;  // a short plural noun: "shipments", "audit log"
 };
-inline constexpr int kTableCount = 17;  // one more than the last table's value
+
+// Adds tables to the registry (once per subsystem, at static initialisation); returns true.
+// An id or a name already registered for another table is a programming error: it stops the
+// program at start with both names, before any store opens.
+bool RegisterTables(std::initializer_list<TableDef> tables);
+// The registered name of `table`, or "table N".
+std::string TableName(Table table);
+// Every table registered so far, by id.
+std::vector<Table> RegisteredTables();
+
+// The store's own table: its markers and the ledger's (list manifest, indexes built).
+inline constexpr Table kMeta{0};
 
 using Row = std::pair<std::string, std::string>;  // key, value
 
