@@ -92,8 +92,8 @@ Date Context::Today() const {
   return Date::FromDays(static_cast<int32_t>(clock_.NowUnix() / 86400));
 }
 
-void CommandTable::Add(CLI::App* app, Needs needs, RunFn run, bool decides) {
-  commands_.push_back({app, needs, decides, std::move(run)});
+void CommandTable::Add(CLI::App* app, Needs needs, RunFn run, bool decides, bool screens) {
+  commands_.push_back({app, needs, decides, screens, std::move(run)});
 }
 
 const Command* CommandTable::Chosen(const CLI::App& root) const {
@@ -312,6 +312,7 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
     return Fail(path + " needs a ledger: give --db PATH or set TIERGUARD_DB");
   }
   options.ledger_must_exist = command->needs != Needs::kLedgerWrites;
+  options.prefetch_screening = command->screens;
   auto engine = Engine::Open(options);
   if (!engine) {
     return Fail(engine.error().message());
@@ -322,8 +323,20 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
     }
     std::fprintf(stderr, "tierguard: warning: the regimes did not load: %s\n", s.message().c_str());
   }
-  const Session session(**engine, session_options);
-  return command->run(Context(engine->get(), &session, clock));
+  int code = 0;
+  {
+    const Session session(**engine, session_options);
+    code = command->run(Context(engine->get(), &session, clock));
+  }
+  // The process ends with this command. The ledger is closed properly; the rest (the kept
+  // lists' entries and their index above all) is left to the OS, which takes it back at once,
+  // where freeing it piece by piece took a tenth of a one-line determine. Sanitizer builds free
+  // it all, so that the leak checker sees every other leak.
+  (*engine)->CloseLedger();
+#ifndef TG_FREE_AT_EXIT
+  (void)engine->release();
+#endif
+  return code;
 }
 
 }  // namespace tg::cli

@@ -50,13 +50,14 @@ struct Command {
   CLI::App* app;
   Needs needs;
   bool decides;  // refuses to run when a regime file did not load
+  bool screens;  // screens against the kept lists: their index is read while the engine opens
   RunFn run;
 };
 
 class CommandTable {
  public:
   // `app` (a subcommand) runs `run` when it is the one the arguments chose.
-  void Add(CLI::App* app, Needs needs, RunFn run, bool decides = false);
+  void Add(CLI::App* app, Needs needs, RunFn run, bool decides = false, bool screens = false);
   // The chosen command: the deepest subcommand parsed that is in the table.
   const Command* Chosen(const CLI::App& root) const;
 

@@ -137,7 +137,7 @@ void AddDetermine(CLI::App& app, CommandTable& table) {
         }
         return stats->errors > 0 ? kExitLineErrors : kExitOk;
       },
-      /*decides=*/true);
+      /*decides=*/true, /*screens=*/true);
 }
 
 int ListRegimes(const Context& c) {
@@ -269,7 +269,7 @@ void AddShip(CLI::App& app, CommandTable& table, bool reserve) {
         }
         return stats->errors > 0 ? kExitLineErrors : kExitOk;
       },
-      /*decides=*/true);
+      /*decides=*/true, /*screens=*/true);
 }
 
 void AddCommitOrRelease(CLI::App& app, CommandTable& table, bool commit) {

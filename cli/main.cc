@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
   // fresh mapping: what one stage frees the next reuses instead of faulting in new zeroed pages.
   // Half the page faults of a one-line determine against the kept lists, a fifth of its time.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  // One heap for the two threads a command may run (the kept lists' index is read beside the
+  // rules): a second arena starts from fresh pages, and the memory one frees the other cannot use.
+  mallopt(M_ARENA_MAX, 1);
   try {
     const int code = tg::cli::Main(argc, argv, TestNow());
     // Output that did not reach its file (a full disk, a closed pipe) is an error, not a

@@ -45,6 +45,10 @@ struct EngineOptions {
   // For commands that only read: a ledger file that does not exist is NotFound, not created
   // empty (a mistyped path would otherwise read as a ledger with no history).
   bool ledger_must_exist = false;
+  // For a command that will screen against the lists kept in the ledger (determine, ship):
+  // their index is read on a second thread while Open reads the rules, so that it is ready,
+  // or nearly, when the first batch needs it. Nothing is read when no ledger is given.
+  bool prefetch_screening = false;
 };
 
 // Who acts, and by which clock: given to each Session, made per CLI run or per HTTP request.
@@ -188,6 +192,11 @@ class Engine {
 
   // Help for request authors: the regime chosen for a date (NotFound when none).
   Result<std::string> RegimeForDate(Date date) const;
+
+  // Closes the ledger (SQLite checkpoints and removes its write-ahead log at the last close);
+  // the ledger commands fail after it. For a front end that is about to exit and leaves the
+  // rest of the engine's memory to the OS. REQUIRES: no session is running a command.
+  void CloseLedger();
 
   struct Impl;  // opaque: the engine's loaded data and store
   const Impl& impl() const { return *impl_; }

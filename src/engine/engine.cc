@@ -72,7 +72,22 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   const std::string data = DefaultDir(options.data_dir, "data");
   const std::string regimes = DefaultDir(options.regimes_dir, "regimes");
   auto impl = std::make_unique<Impl>();
+  impl->data_dir = data;
+  impl->regimes_dir = regimes;
   TG_ASSIGN_OR_RETURN(impl->countries, CountryTable::Load(data + "/countries.csv"));
+  // The ledger is opened (and, for a command that screens, the kept lists' index read) on a
+  // second thread while the rules below are read.
+  const std::string& db = options.db;
+  if (!db.empty()) {
+    std::error_code ec;
+    if (options.ledger_must_exist && db != "memory" && !std::filesystem::exists(db, ec)) {
+      return NotFound("no ledger at " + db + " (a command that only reads does not create one)");
+    }
+    if (db != "memory") {
+      impl->snapshot_dir = db + ".screening";
+    }
+    impl->OpenStoreAside(db, options.prefetch_screening);
+  }
   TG_ASSIGN_OR_RETURN(impl->groups,
                       regime::CountryGroups::Load(data + "/country_groups.csv",
                                                   data + "/decided_as.csv", impl->countries));
@@ -82,18 +97,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->regimes_error = LoadRegimes(regimes, data, *impl);
   impl->determiner = std::make_unique<decide::Determiner>(impl->classifier, impl->regimes,
                                                           &impl->controls, &impl->letters);
-  impl->data_dir = data;
-  impl->regimes_dir = regimes;
-  const std::string& db = options.db;
   if (!db.empty()) {
-    std::error_code ec;
-    if (options.ledger_must_exist && db != "memory" && !std::filesystem::exists(db, ec)) {
-      return NotFound("no ledger at " + db + " (a command that only reads does not create one)");
-    }
-    TG_ASSIGN_OR_RETURN(impl->store, store::OpenStore(db));
-    if (db != "memory") {
-      impl->snapshot_dir = db + ".screening";
-    }
+    TG_RETURN_IF_ERROR(impl->TakeStore());
   }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
@@ -176,6 +181,11 @@ Result<classify::ClassifyOptions> Engine::Impl::ClassifyOptionsFor(
     options = {r->chip_classification, r->model_classification, r->model_threshold_ops};
   }
   return options;
+}
+
+void Engine::CloseLedger() {
+  impl_->AwaitAside();
+  impl_->store.reset();
 }
 
 Result<store::Store*> Engine::Impl::Ledger() const {

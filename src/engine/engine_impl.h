@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <future>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -71,6 +72,20 @@ struct Engine::Impl {
   // once a version instead of once a command. Thread-safe.
   std::shared_ptr<const KeptScreening> CachedScreening(std::string_view versions) const;
   void CacheScreening(std::string versions, std::shared_ptr<const KeptScreening> kept) const;
+  // Opens the ledger at `db` on a second thread while the caller reads the rules (the store's
+  // check at open and the rules' parsing overlap); with `prefetch` (EngineOptions::
+  // prefetch_screening), the same thread then reads the kept lists' index into the cache.
+  // TakeStore waits for the store and puts it in `store`. REQUIRES: countries, data_dir and
+  // snapshot_dir are set (the thread reads them).
+  void OpenStoreAside(const std::string& db, bool prefetch);
+  Status TakeStore();
+  // Waits for that thread, when there is one. Thread-safe.
+  void AwaitAside() const {
+    if (aside_.valid()) {
+      aside_.wait();
+    }
+  }
+  ~Impl() { AwaitAside(); }  // the thread reads the store and the countries
 
  private:
   mutable std::once_flag screening_once_;
@@ -79,6 +94,12 @@ struct Engine::Impl {
   mutable std::mutex cache_mu_;
   mutable std::string cached_versions_;  // guarded by cache_mu_
   mutable std::shared_ptr<const KeptScreening> cached_;
+  struct Opening {
+    Result<std::unique_ptr<store::Store>> store = Internal("the ledger is being opened");
+    std::promise<void> opened;
+  };
+  std::shared_ptr<Opening> opening_;  // shared with the thread: it outlives a failed Open
+  std::shared_future<void> aside_;
 };
 
 enum class Access : uint8_t { kRead, kWrite };

@@ -498,8 +498,10 @@ void Engine::Impl::CacheScreening(std::string versions,
   cached_ = std::move(kept);
 }
 
-Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
-                                                        store::Transaction& txn) {
+namespace {
+
+Result<std::unique_ptr<ScreeningContext>> LoadScreeningNow(const Engine::Impl& impl,
+                                                           store::Transaction& txn) {
   // Read only: no record is stamped or signed with the clock and actor.
   ledger::Ledger ledger(txn, impl.system_clock, "");
   TG_ASSIGN_OR_RETURN(auto manifest, ledger.KeptListVersions());
@@ -530,6 +532,36 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
   ctx->screener = std::make_unique<screen::PartyScreener>(
       *ctx->kept->index, tools->consequences, screen::kDefaultThreshold, std::move(clearances));
   return ctx;
+}
+
+}  // namespace
+
+void Engine::Impl::OpenStoreAside(const std::string& db, bool prefetch) {
+  opening_ = std::make_shared<Opening>();
+  aside_ = std::async(std::launch::async, [this, opening = opening_, db, prefetch] {
+             opening->store = store::OpenStore(db);
+             store::Store* opened = opening->store ? opening->store->get() : nullptr;
+             opening->opened.set_value();
+             if (!prefetch || opened == nullptr) {
+               return;
+             }
+             // A failure here is met again, and reported, by the command that loads them.
+             if (auto txn = opened->BeginRead(); txn) {
+               (void)LoadScreeningNow(*this, **txn);
+             }
+           }).share();
+}
+
+Status Engine::Impl::TakeStore() {
+  opening_->opened.get_future().wait();
+  TG_ASSIGN_OR_RETURN(store, std::move(opening_->store));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl,
+                                                        store::Transaction& txn) {
+  impl.AwaitAside();  // a prefetch has put its index in the cache, when the versions are these
+  return LoadScreeningNow(impl, txn);
 }
 
 namespace {

@@ -183,6 +183,51 @@ TEST(Sessions, AListKeptByAnotherEngineIsScreenedAgainstAtOnce) {
   EXPECT_THAT(after, ::testing::HasSubstr("\"outcome\""));
 }
 
+// An engine that reads the kept lists' index while it opens (a command that screens) decides
+// as one that reads them at its first batch; one that opens and closes at once, and one whose
+// ledger is of no lists, wait for that thread and nothing else.
+TEST(Sessions, AnEngineReadingTheListsAsItOpensDecidesTheSame) {
+  LedgerFile file("prefetch");
+  std::string expected;
+  {
+    auto kept = OpenEngine(file.Path());
+    ASSERT_NE(kept, nullptr);
+    auto lines = ::tg::testing::RunOverMemory(Order("P-1"), [&](Source& in, Sink& out) {
+      EXPECT_THAT(kept->DetermineStream(in, out), IsOk());
+    });
+    ASSERT_EQ(lines.size(), 1u);
+    expected = lines[0];
+  }
+  const EngineOptions options{.data_dir = "data",
+                              .regimes_dir = "regimes",
+                              .db = file.Path(),
+                              .prefetch_screening = true};
+  for (int run = 0; run < 3; ++run) {
+    auto engine = Engine::Open(options);
+    ASSERT_THAT(engine, IsOk());
+    auto lines = ::tg::testing::RunOverMemory(Order("P-1"), [&](Source& in, Sink& out) {
+      EXPECT_THAT((*engine)->DetermineStream(in, out), IsOk());
+    });
+    EXPECT_EQ(lines, std::vector<std::string>{expected});
+    const Session session(**engine);
+    EXPECT_THAT(session.Caps(), IsOk());  // the ledger opened aside is the engine's
+  }
+  {
+    auto closed_at_once = Engine::Open(options);
+    ASSERT_THAT(closed_at_once, IsOk());
+    (*closed_at_once)->CloseLedger();
+    EXPECT_THAT(Session(**closed_at_once).Caps().status(),
+                ::tg::testing::StatusIs(StatusCode::kFailedPrecondition));
+  }
+  LedgerFile empty("prefetch_empty");
+  auto none = Engine::Open({.data_dir = "data",
+                            .regimes_dir = "regimes",
+                            .db = empty.Path(),
+                            .prefetch_screening = true});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_THAT(Session(**none).ListParties(), IsOk());
+}
+
 // A read that lasts (a determine whose input is still coming) holds no lock a shipment needs:
 // the shipment is recorded while the determine waits for its next line.
 TEST(Sessions, ALongReadDoesNotHoldUpAShipment) {

@@ -299,10 +299,14 @@ Index::~Index() {
 void Index::AddEntry(const ScreeningList& list, const ListEntry& e) {
   EntryRef ref{&list, &e, {}, {}, {}, KindOfType(e.type)};
   for (const std::string& c : e.countries) {
-    if (std::string code = countries_(c);
-        !code.empty() &&
+    auto [known, added] = country_codes_.try_emplace(c);
+    if (added) {
+      known->second = countries_(c);
+    }
+    const std::string& code = known->second;
+    if (!code.empty() &&
         std::find(ref.countries.begin(), ref.countries.end(), code) == ref.countries.end()) {
-      ref.countries.push_back(std::move(code));
+      ref.countries.push_back(code);
     }
   }
   ref.birth_years = Years(e.birth_dates);

@@ -114,6 +114,9 @@ class Index {
   const Normalizer& normalizer_;
   const NameScorer& scorer_;
   CountryResolver countries_;
+  // What countries_ gave for each text an entry named a country by while entries were added:
+  // a few hundred texts stand in tens of thousands of entries.
+  std::unordered_map<std::string, std::string> country_codes_;
   std::vector<Name> names_;
   std::vector<EntryRef> entries_;
   // Each name's normalised form, by id: made by Add; or, for an index read from a snapshot,
