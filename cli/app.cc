@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <type_traits>
 #include <sys/ioctl.h>
+#include <type_traits>
 #include <unistd.h>
 
 #include "tierguard/text.h"
@@ -191,7 +191,8 @@ CLI::Option* AddRepeated(CLI::App* app, const std::string& name, std::vector<std
 }
 
 void AddPaging(CLI::App* app, PageRequest& page) {
-  AddText(app, "--after", page.after, "the page after this cursor (an id, or as the last page said)")
+  AddText(app, "--after", page.after,
+          "the page after this cursor (an id, or as the last page said)")
       ->type_name("CURSOR");
   static_assert(std::is_same_v<size_t, uint64_t>, "a page's limit is read as a record count");
   AddIndex(app, "--limit", page.limit, "at most N (default: all)");

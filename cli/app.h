@@ -95,7 +95,8 @@ int BadOption(const std::string& command, const std::string& option, const Statu
 // table; --after, --limit).
 template <typename T>
 void AddListing(CLI::App* parent, CommandTable& table, const std::string& name,
-                const std::string& help, Result<Page<T>> (Session::*list)(const PageRequest&) const) {
+                const std::string& help,
+                Result<Page<T>> (Session::*list)(const PageRequest&) const) {
   CLI::App* cmd = parent->add_subcommand(name, help + " (--format json, csv or table)");
   auto page = std::make_shared<PageRequest>();
   AddPaging(cmd, *page);

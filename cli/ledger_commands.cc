@@ -473,8 +473,8 @@ void AddParty(CLI::App& app, CommandTable& table) {
 void AddReports(CLI::App& app, CommandTable& table) {
   AddListing(&app, table, "caps", "every cap on record: its usage, its limit and the headroom left",
              &Session::Caps);
-  AddListing(&app, table, "alerts",
-             "structuring alerts and screening hits raised by list updates", &Session::Alerts);
+  AddListing(&app, table, "alerts", "structuring alerts and screening hits raised by list updates",
+             &Session::Alerts);
   CLI::App* check = app.add_subcommand(
       "check", "verify that every counter equals the sum of its shipments and holds");
   table.Add(check, Needs::kLedgerReads, [](const Context& c) {

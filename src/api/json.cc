@@ -39,7 +39,10 @@ std::string ToJson(const LicenseStatus& v) {
     List(w, "eccns", l.eccns).Key("destination").String(l.destination.ToString());
     w.Key("consignee").String(l.consignee).Key("quantity_limit").Int(l.quantity_limit);
     w.Key("value_limit_usd").Number(l.value_limit_usd).Key("tpp_limit").Number(l.tpp_limit);
-    w.Key("valid_from").String(l.valid_from.ToString()).Key("valid_to").String(l.valid_to.ToString());
+    w.Key("valid_from")
+        .String(l.valid_from.ToString())
+        .Key("valid_to")
+        .String(l.valid_to.ToString());
     w.Key("conditions").String(l.conditions).Key("state").String(StateName(l.state));
     w.Key("approved_by").String(l.approved_by);
     if (l.state == LicenseState::kRevoked) {
@@ -85,7 +88,10 @@ std::string ToJson(const Veu& v) {
     List(w.Key("country").String(v.country.ToString()), "locations", v.locations);
     w.Key("limit_tpp").Number(v.limit_tpp).Key("total_tpp").Number(v.total_tpp);
     w.Key("tier2_share").Number(v.tier2_share).Key("country_share").Number(v.country_share);
-    w.Key("valid_from").String(v.valid_from.ToString()).Key("valid_to").String(OpenDate(v.valid_to));
+    w.Key("valid_from")
+        .String(v.valid_from.ToString())
+        .Key("valid_to")
+        .String(OpenDate(v.valid_to));
   });
 }
 

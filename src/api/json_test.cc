@@ -1,10 +1,10 @@
 // The API encodings: what a caller reads is what the records hold, whatever the ledger's storage
 // encoding; balances are derived, open-ended dates are empty, pages say whether more follow.
-#include "tierguard/api_json.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
+
+#include "tierguard/api_json.h"
 
 namespace tg::api {
 namespace {

@@ -166,8 +166,8 @@ Status AuditLog::Tiles::Flush() {
       bytes.append(reinterpret_cast<const char*>(tile.nodes[RowOffset(h)].data()),
                    size_t{32} * (tile.width >> h));
     }
-    TG_RETURN_IF_ERROR(txn_.Put(kAuditTable,
-                                TileKey(static_cast<int>(id >> 56), id & kTileIndexMask), bytes));
+    TG_RETURN_IF_ERROR(
+        txn_.Put(kAuditTable, TileKey(static_cast<int>(id >> 56), id & kTileIndexMask), bytes));
     tile.dirty = false;
   }
   return Status::Ok();
@@ -255,8 +255,7 @@ Status AuditLog::ScanRecords(uint64_t from, uint64_t size, const RecordVisitor& 
   CompactRange range;
   uint64_t next = 0;
   TG_RETURN_IF_ERROR(txn_.ForEach(
-      kAuditTable, "r/", "",
-      [&](std::string_view key, std::string_view record) -> Result<bool> {
+      kAuditTable, "r/", "", [&](std::string_view key, std::string_view record) -> Result<bool> {
         if (next == size) {
           return false;
         }

@@ -33,8 +33,8 @@ namespace tg::audit {
 inline constexpr store::Table kAuditTable{11};
 
 struct Entry {
-  std::string kind;     // shipment, reservation.hold, licence.add, …
-  std::string actor;    // who made the change
+  std::string kind;   // shipment, reservation.hold, licence.add, …
+  std::string actor;  // who made the change
   // The caller's request that made it (an HTTP request's X-Request-Id), so that an operator
   // can find the records of one call; empty: none, and the record has no such field.
   std::string request_id;

@@ -11,10 +11,11 @@
 
 #include <simdjson.h>
 
-#include "src/common/country_table.h"
 #include "tierguard/date.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
+
+#include "src/common/country_table.h"
 
 namespace tg {
 

@@ -155,12 +155,11 @@ inline decide::StreamOptions StreamOptionsFor(const ProgressFn& progress) {
 template <typename T, typename Pair, typename Make>
 Page<T> PageOf(const std::vector<Pair>& all, const PageRequest& page, Make make) {
   Page<T> out;
-  auto it = page.after.empty()
-                ? all.begin()
-                : std::upper_bound(all.begin(), all.end(), page.after,
-                                   [](const std::string& after, const Pair& p) {
-                                     return after < p.first;
-                                   });
+  auto it = page.after.empty() ? all.begin()
+                               : std::upper_bound(all.begin(), all.end(), page.after,
+                                                  [](const std::string& after, const Pair& p) {
+                                                    return after < p.first;
+                                                  });
   for (; it != all.end(); ++it) {
     if (page.limit != 0 && out.items.size() == page.limit) {
       out.next = std::prev(it)->first;

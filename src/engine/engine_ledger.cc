@@ -148,8 +148,7 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 // hold, a refused one as a refusal (the log shows who asked for what, and the answer).
 class ShipHandler final : public decide::DocumentHandler {
  public:
-  ShipHandler(const Session& session, const ScreeningContext* screening,
-              const ShipOptions& options)
+  ShipHandler(const Session& session, const ScreeningContext* screening, const ShipOptions& options)
       : engine_(session.engine()),
         impl_(engine_.impl()),
         session_(session),
@@ -659,9 +658,8 @@ Result<Page<CapUsage>> Session::Caps(const PageRequest& page) const {
   return PageOf<CapUsage>(counters, page, [&](const auto& counter) {
     const auto& [key, used] = counter;
     const size_t colon = key.find(':');
-    CapUsage usage{.cap = key.substr(0, colon),
-                   .key = key.substr(colon + 1),
-                   .used_tpp = TppFromMilli(used)};
+    CapUsage usage{
+        .cap = key.substr(0, colon), .key = key.substr(colon + 1), .used_tpp = TppFromMilli(used)};
     for (const auto& r : impl_->regimes.all()) {
       for (const regime::Cap& c : r->caps) {
         if (c.id == usage.cap) {

@@ -198,10 +198,8 @@ TEST(Sessions, AnEngineReadingTheListsAsItOpensDecidesTheSame) {
     ASSERT_EQ(lines.size(), 1u);
     expected = lines[0];
   }
-  const EngineOptions options{.data_dir = "data",
-                              .regimes_dir = "regimes",
-                              .db = file.Path(),
-                              .prefetch_screening = true};
+  const EngineOptions options{
+      .data_dir = "data", .regimes_dir = "regimes", .db = file.Path(), .prefetch_screening = true};
   for (int run = 0; run < 3; ++run) {
     auto engine = Engine::Open(options);
     ASSERT_THAT(engine, IsOk());

@@ -1,10 +1,10 @@
 #include "src/ledger/ledger.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <type_traits>
 
 #include <simdjson.h>
 
@@ -529,9 +529,7 @@ Status Ledger::AddVeu(const Veu& v) {
   return Log("veu.add", v.id, json);
 }
 
-Result<Page<Veu>> Ledger::Veus(const PageRequest& page) {
-  return LoadPage<Veu>(txn_, kVeus, page);
-}
+Result<Page<Veu>> Ledger::Veus(const PageRequest& page) { return LoadPage<Veu>(txn_, kVeus, page); }
 
 Status Ledger::FileNotification(Notification n) {
   if (n.id.empty() || n.party.empty() || n.destination.empty()) {
@@ -776,8 +774,7 @@ Status Ledger::RecordRefusal(const Movement& refusal_in) {
   refusal.deltas.clear();
   refusal.expires_at = 0;
   TG_ASSIGN_OR_RETURN(refusal.audit_index, audit_.Size());
-  TG_RETURN_IF_ERROR(
-      txn_.Insert(kRefusals, RefusalKey(refusal.audit_index), ToJson(refusal)));
+  TG_RETURN_IF_ERROR(txn_.Insert(kRefusals, RefusalKey(refusal.audit_index), ToJson(refusal)));
   return Log("refusal", refusal.id, MovementBody(refusal));
 }
 
@@ -886,16 +883,15 @@ Status Ledger::IndexHolds() {
   // A ledger from before the index: index its held reservations once (read first, then
   // written: ForEach allows no writes while it streams).
   std::vector<std::pair<std::string, std::string>> held;  // hold key, id
-  TG_RETURN_IF_ERROR(
-      txn_.ForEach(kReservations, "", "",
-                   [&](std::string_view key, std::string_view value) -> Result<bool> {
-                     Movement r;
-                     TG_RETURN_IF_ERROR(FromJson(value, key, r));
-                     if (r.state == MovementState::kHeld) {
-                       held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
-                     }
-                     return true;
-                   }));
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      kReservations, "", "", [&](std::string_view key, std::string_view value) -> Result<bool> {
+        Movement r;
+        TG_RETURN_IF_ERROR(FromJson(value, key, r));
+        if (r.state == MovementState::kHeld) {
+          held.emplace_back(HoldKey(r.expires_at, r.id), r.id);
+        }
+        return true;
+      }));
   for (const auto& [key, id] : held) {
     TG_RETURN_IF_ERROR(txn_.Put(kHolds, key, id));
   }
@@ -933,10 +929,10 @@ Result<CheckReport> Ledger::Check() {
     }
     return s.ok();
   };
-  const bool shipments_read = phase(
-      txn_.ForEach(kShipments, "", "", [&](auto k, auto v) { return add(k, v, true); }));
-  const bool holds_read = phase(
-      txn_.ForEach(kReservations, "", "", [&](auto k, auto v) { return add(k, v, false); }));
+  const bool shipments_read =
+      phase(txn_.ForEach(kShipments, "", "", [&](auto k, auto v) { return add(k, v, true); }));
+  const bool holds_read =
+      phase(txn_.ForEach(kReservations, "", "", [&](auto k, auto v) { return add(k, v, false); }));
   auto counters_read = txn_.ScanCounters("");
   if (!phase(counters_read.status()) || !shipments_read || !holds_read) {
     phase(Reconcile(txn_, report));

@@ -147,8 +147,8 @@ void LogReplayer::SetRow(Table table, const std::string& key, std::string_view v
                          uint64_t index) {
   rows_[table][key] = ExpectedRow{Digest(value), index, true};
   if (options_.keep_view_tables &&
-      (table == kLicenses || table == kVeus || table == kAgreements ||
-       table == kParties || table == kPartyLinks || table == kNotifications)) {
+      (table == kLicenses || table == kVeus || table == kAgreements || table == kParties ||
+       table == kPartyLinks || table == kNotifications)) {
     view_tables_[static_cast<int>(table)][key] = std::string(value);
   }
 }
@@ -272,12 +272,10 @@ Status LogReplayer::ApplyMovement(uint64_t index, std::string_view kind, const s
     CheckLimit(d.key, index);
   }
   regime_hashes_.insert(m.regime_hash);
-  SetMovementRow(hold ? kReservations : kShipments, m, f.request_sha256, f.legacy,
-                 index);
+  SetMovementRow(hold ? kReservations : kShipments, m, f.request_sha256, f.legacy, index);
   if (hold) {
     if (!f.legacy) {
-      rows_[kHolds][HoldKey(m.expires_at, id)] =
-          ExpectedRow{Digest(id), index, true};
+      rows_[kHolds][HoldKey(m.expires_at, id)] = ExpectedRow{Digest(id), index, true};
     } else {
       legacy_holds_ = true;
     }
@@ -538,8 +536,7 @@ class TableComparison {
 
  private:
   bool Movements() const {
-    return table_ == kShipments || table_ == kReservations ||
-           table_ == kRefusals;
+    return table_ == kShipments || table_ == kReservations || table_ == kRefusals;
   }
 
   // The digest of a row as its record's digest is made. A legacy record says less: the row is
@@ -633,10 +630,9 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
         "… and " + std::to_string(replayer.findings_count() - replayer.findings().size()) +
         " more findings in the log's records");
   }
-  for (Table t : {kShipments, kReservations, kHolds, kLicenses,
-                  kApplications, kAgreements, kVeus, kParties,
-                  kPartyLinks, kLists, kClearances, kAlerts,
-                  kNearThreshold, kNotifications, kRefusals}) {
+  for (Table t :
+       {kShipments, kReservations, kHolds, kLicenses, kApplications, kAgreements, kVeus, kParties,
+        kPartyLinks, kLists, kClearances, kAlerts, kNearThreshold, kNotifications, kRefusals}) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
     // A damaged row ends its table's comparison; the others still run.
     if (Status s = compare.Run(t == kHolds && replayer.legacy_holds()); !s.ok()) {

@@ -86,8 +86,7 @@ TEST(ListsManifest, NamesEveryKeptListsVersionAndCheckHoldsItToTheLists) {
   ASSERT_THAT(clean.status(), IsOk());
   EXPECT_THAT(clean->problems, ::testing::IsEmpty());
   // A list rewritten past the manifest (as a program from before it would): check says so.
-  ASSERT_THAT((*txn)->Put(kLists, "UN", R"({"version":"sha256:cc","entries":[]})"),
-              IsOk());
+  ASSERT_THAT((*txn)->Put(kLists, "UN", R"({"version":"sha256:cc","entries":[]})"), IsOk());
   auto stale = l.Check();
   ASSERT_THAT(stale.status(), IsOk());
   EXPECT_THAT(stale->problems, ::testing::Contains(::testing::HasSubstr(

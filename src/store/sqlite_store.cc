@@ -43,7 +43,6 @@ constexpr const char* kMigrations[] = {
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 constexpr int kBusyTimeoutMs = 60000;
 
-
 // CRC-32 of (table, key, 0, value): a row moved to another key or table fails too.
 int64_t DocSum(int table, std::string_view key, std::string_view value) {
   const unsigned char t = static_cast<unsigned char>(table);
@@ -91,8 +90,8 @@ void CounterSumFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 Status DamagedRecord(int table, std::string_view key) {
-  return DataLoss("store: " + TableName(static_cast<Table>(table)) + " record '" + std::string(key) +
-                  "' is damaged (its checksum does not match)");
+  return DataLoss("store: " + TableName(static_cast<Table>(table)) + " record '" +
+                  std::string(key) + "' is damaged (its checksum does not match)");
 }
 
 Status DamagedCounter(std::string_view key) {
