@@ -88,12 +88,82 @@ void ApplyEnvironment(EngineOptions& options, SessionOptions& session) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::string_view PermissionText(Permission p) {
+  switch (p) {
+    case Permission::kRead:
+      return "read";
+    case Permission::kRecord:
+      return "record shipments and applications (clerk, officer, admin)";
+    case Permission::kAdminister:
+      return "change licences, parties, lists and the like (officer, admin)";
+    case Permission::kDecide:
+      return "decide applications (approver, admin)";
+    case Permission::kAudit:
+      return "audit (auditor, admin)";
+    case Permission::kManageKeys:
+      return "manage keys (admin)";
+  }
+  return "";
+}
+
+// On a ledger that holds keys, whoever acts must hold one whose role allows the command: the
+// acting name is then a key holder's, never free text. A ledger without keys (or no ledger)
+// lets anyone act under any name, as before keys were made.
+Status CheckActor(const Engine& engine, const std::string& actor, Permission needed) {
+  auto keys = engine.LedgerHasKeys();
+  if (!keys) {
+    return keys.error().code() == StatusCode::kFailedPrecondition ? Status::Ok() : keys.error();
+  }
+  if (!*keys) {
+    return Status::Ok();
+  }
+  auto key = engine.FindKey(actor);
+  if (!key) {
+    return key.error().code() == StatusCode::kNotFound
+               ? PermissionDenied("acting as '" + actor +
+                                  "': the ledger holds keys and none has that name (--as NAME "
+                                  "names a key's holder)")
+               : key.error();
+  }
+  if (key->revoked != 0) {
+    return PermissionDenied("acting as '" + actor + "': that key is revoked");
+  }
+  if (!Allows(key->role, needed)) {
+    return PermissionDenied("acting as '" + actor + "' (" + std::string(RoleName(key->role)) +
+                            "): this command needs a role that may " +
+                            std::string(PermissionText(needed)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Date Context::Today() const {
   return Date::FromDays(static_cast<int32_t>(clock_.NowUnix() / 86400));
 }
 
 void CommandTable::Add(CLI::App* app, Needs needs, RunFn run, bool decides, bool screens) {
-  commands_.push_back({app, needs, decides, screens, std::move(run)});
+  const Permission permission =
+      needs == Needs::kLedgerWrites ? Permission::kAdminister : Permission::kRead;
+  commands_.push_back({app, needs, decides, screens, std::move(run), permission});
+}
+
+void CommandTable::ActsAsNoOne(CLI::App* app) {
+  for (Command& c : commands_) {
+    if (c.app == app) {
+      c.acts = false;
+    }
+  }
+}
+
+void CommandTable::Require(CLI::App* app, Permission permission) {
+  for (Command& c : commands_) {
+    if (c.app == app) {
+      c.permission = permission;
+    }
+  }
 }
 
 const Command* CommandTable::Chosen(const CLI::App& root) const {
@@ -250,6 +320,8 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
   AddDecisionCommands(app, table);
   AddLedgerCommands(app, table);
   AddAuditCommands(app, table);
+  AddAccessCommands(app, table);
+  AddServeCommand(app, table);
   AddScreeningCommands(app, table);
   app.footer(kMainFooter);  // after the commands: a command inherits its parent's footer
 
@@ -327,7 +399,13 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
   int code = 0;
   {
     const Session session(**engine, session_options);
-    code = command->run(Context(engine->get(), &session, clock));
+    if (Status s = command->acts ? CheckActor(**engine, session.actor(), command->permission)
+                                 : Status::Ok();
+        !s.ok()) {
+      code = Fail(path + ": " + s.message());
+    } else {
+      code = command->run(Context(engine->get(), &session, clock));
+    }
   }
   // The process ends with this command. The ledger is closed properly; the rest (the kept
   // lists' entries and their index above all) is left to the OS, which takes it back at once,

@@ -52,12 +52,21 @@ struct Command {
   bool decides;  // refuses to run when a regime file did not load
   bool screens;  // screens against the kept lists: their index is read while the engine opens
   RunFn run;
+  // What the acting identity's role must allow, on a ledger that holds keys: reading, unless
+  // the table says otherwise; a command that writes needs kAdminister unless it says less.
+  Permission permission;
+  bool acts = true;  // whether the acting identity is checked on a ledger that holds keys
 };
 
 class CommandTable {
  public:
   // `app` (a subcommand) runs `run` when it is the one the arguments chose.
   void Add(CLI::App* app, Needs needs, RunFn run, bool decides = false, bool screens = false);
+  // The permission `app` (added before) needs, where it is not what Add supposes.
+  void Require(CLI::App* app, Permission permission);
+  // `app` acts as no one (serve: each call acts as its key's holder), so no acting identity
+  // is checked.
+  void ActsAsNoOne(CLI::App* app);
   // The chosen command: the deepest subcommand parsed that is in the table.
   const Command* Chosen(const CLI::App& root) const;
 
@@ -107,6 +116,8 @@ void AddListing(CLI::App* parent, CommandTable& table, const std::string& name,
 }
 
 // Adds each group of commands to the table.
+void AddAccessCommands(CLI::App& app, CommandTable& table);
+void AddServeCommand(CLI::App& app, CommandTable& table);
 void AddDecisionCommands(CLI::App& app, CommandTable& table);
 void AddLedgerCommands(CLI::App& app, CommandTable& table);
 void AddAuditCommands(CLI::App& app, CommandTable& table);

@@ -23,22 +23,6 @@ otherwise 1, naming the first record, proof or signature that fails. With --reco
 from record 0) it also rebuilds every cap and licence balance from the records and reports any
 driven past its limit, or any decision whose usage the records before it do not add up to.)";
 
-std::string ReadText(const std::string& path, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = path + ": " + std::strerror(errno);
-    return {};
-  }
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
-    out.append(buf, n);
-  }
-  std::fclose(f);
-  return out;
-}
-
 // Creates `path` (which must not exist, and is not followed if it is a link) holding `text`.
 bool WriteNewFile(const std::string& path, const std::string& text, mode_t mode,
                   std::string& error) {
@@ -56,13 +40,6 @@ bool WriteNewFile(const std::string& path, const std::string& text, mode_t mode,
     return false;
   }
   return true;
-}
-
-// The first line of a key file, or a usage error naming the option.
-bool ReadKey(const std::string& path, std::string& key, std::string& error) {
-  key = ReadText(path, error);
-  key = key.substr(0, key.find('\n'));
-  return error.empty();
 }
 
 void AddKeygen(CLI::App* audit, CommandTable& table) {
@@ -237,6 +214,7 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
     std::fputs(note->c_str(), stdout);
     return kExitOk;
   });
+  table.Require(checkpoint, Permission::kAudit);
 
   struct Prove {
     std::string id;
@@ -261,6 +239,7 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
     std::fputs(proof->c_str(), stdout);
     return kExitOk;
   });
+  table.Require(prove_cmd, Permission::kAudit);
 
   struct Export {
     std::string key;
@@ -293,6 +272,7 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
                 exp->out.c_str(), report->root_hex.c_str());
     return kExitOk;
   });
+  table.Require(export_cmd, Permission::kAudit);
 
   struct Records {
     uint64_t from = 0;
@@ -313,6 +293,7 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
     }
     return kExitOk;
   });
+  table.Require(records_cmd, Permission::kAudit);
 
   auto index = std::make_shared<uint64_t>(0);
   CLI::App* replay =
@@ -345,6 +326,7 @@ void AddLedgerAudit(CLI::App* audit, CommandTable& table) {
     }
     return result->same ? kExitOk : kExitLineErrors;
   });
+  table.Require(replay, Permission::kAudit);
 }
 
 }  // namespace

@@ -270,6 +270,7 @@ void AddShip(CLI::App& app, CommandTable& table, bool reserve) {
         return stats->errors > 0 ? kExitLineErrors : kExitOk;
       },
       /*decides=*/true, /*screens=*/true);
+  table.Require(cmd, Permission::kRecord);
 }
 
 void AddCommitOrRelease(CLI::App& app, CommandTable& table, bool commit) {
@@ -288,6 +289,7 @@ void AddCommitOrRelease(CLI::App& app, CommandTable& table, bool commit) {
     std::printf("%s %s\n", commit ? "committed" : "released", id->c_str());
     return kExitOk;
   });
+  table.Require(cmd, Permission::kRecord);
 }
 
 // `shipments list` and `reservation list`, with their filters and paging.

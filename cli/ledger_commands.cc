@@ -105,13 +105,13 @@ void AddLicense(CLI::App& app, CommandTable& table) {
   struct Apply {
     LicenseTerms terms;
     std::string id;
-    std::string requester;
     bool draft = false;
   };
   auto apply = std::make_shared<Apply>();
   CLI::App* apply_cmd = license->add_subcommand(
-      "apply", "file a licence application (submitted, unless --draft); prints its id");
-  AddText(apply_cmd, "--requester", apply->requester, "who applies")->type_name("WHO")->required();
+      "apply",
+      "file a licence application as the acting identity (--as), submitted unless --draft; "
+      "prints its id");
   AddTermOptions(apply_cmd, apply->terms);
   AddText(apply_cmd, "--id", apply->id, "the application's id (default: one is given)");
   apply_cmd->add_flag("--draft", apply->draft, "keep it as a draft; submit it later")
@@ -123,7 +123,6 @@ void AddLicense(CLI::App& app, CommandTable& table) {
     }
     LicenseApplication a;
     a.id = apply->id;
-    a.requester = apply->requester;
     a.regime = apply->terms.regime;
     a.eccns = Split(apply->terms.eccns);
     a.destination = *destination;
@@ -139,6 +138,7 @@ void AddLicense(CLI::App& app, CommandTable& table) {
     std::printf("%s\n", id->c_str());
     return kExitOk;
   });
+  table.Require(apply_cmd, Permission::kRecord);
 
   auto submit_id = std::make_shared<std::string>();
   CLI::App* submit = license->add_subcommand("submit", "submit a draft application");
@@ -150,10 +150,10 @@ void AddLicense(CLI::App& app, CommandTable& table) {
     std::printf("submitted %s\n", submit_id->c_str());
     return kExitOk;
   });
+  table.Require(submit, Permission::kRecord);
 
   struct Decision {
     std::string id;
-    std::string approver;
     std::string number;
     std::string reason;
     std::optional<Date> from;
@@ -161,17 +161,14 @@ void AddLicense(CLI::App& app, CommandTable& table) {
   auto approve = std::make_shared<Decision>();
   CLI::App* approve_cmd = license->add_subcommand(
       "approve",
-      "approve a submitted application: the licence is recorded (the approver may "
-      "not be the requester)");
+      "approve a submitted application as the acting identity (--as), who may not be its "
+      "requester: the licence is recorded");
   approve_cmd->add_option("ID", approve->id, "the application")->required();
-  AddText(approve_cmd, "--approver", approve->approver, "who approves")
-      ->type_name("WHO")
-      ->required();
   AddText(approve_cmd, "--number", approve->number, "the licence number (default: one is given)")
       ->type_name("N");
   AddDate(approve_cmd, "--from", approve->from, "the first day it is valid (default: today)");
   table.Add(approve_cmd, Needs::kLedgerWrites, [approve](const Context& c) {
-    auto number = c.session().ApproveApplication(approve->id, approve->approver, approve->number,
+    auto number = c.session().ApproveApplication(approve->id, approve->number,
                                                  approve->from.value_or(c.Today()));
     if (!number) {
       return Refused("license approve", number.error());
@@ -179,23 +176,24 @@ void AddLicense(CLI::App& app, CommandTable& table) {
     std::printf("approved %s: licence %s\n", approve->id.c_str(), number->c_str());
     return kExitOk;
   });
+  table.Require(approve_cmd, Permission::kDecide);
   for (const bool deny : {true, false}) {
     auto d = std::make_shared<Decision>();
     const std::string verb = deny ? "deny" : "return";
     CLI::App* cmd = license->add_subcommand(
         verb, deny ? "deny a submitted application" : "return an application without action");
     cmd->add_option("ID", d->id, "the application")->required();
-    AddText(cmd, "--approver", d->approver, "who decides")->type_name("WHO")->required();
     AddText(cmd, "--reason", d->reason, "why")->required();
     table.Add(cmd, Needs::kLedgerWrites, [d, deny, verb](const Context& c) {
-      const Status s = deny ? c.session().DenyApplication(d->id, d->approver, d->reason)
-                            : c.session().ReturnApplication(d->id, d->approver, d->reason);
+      const Status s = deny ? c.session().DenyApplication(d->id, d->reason)
+                            : c.session().ReturnApplication(d->id, d->reason);
       if (!s.ok()) {
         return Refused("license " + verb, s);
       }
       std::printf("%s %s\n", deny ? "denied" : "returned", d->id.c_str());
       return kExitOk;
     });
+    table.Require(cmd, Permission::kDecide);
   }
 
   auto revoke = std::make_shared<Decision>();

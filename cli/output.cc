@@ -124,4 +124,27 @@ int PrintList(const std::string& what, const std::vector<std::string>& items,
   return kExitOk;
 }
 
+std::string ReadText(const std::string& path, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = path + ": " + std::strerror(errno);
+    return {};
+  }
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    out.append(buf, n);
+  }
+  std::fclose(f);
+  return out;
+}
+
+// The first line of a key file, or a usage error naming the option.
+bool ReadKey(const std::string& path, std::string& key, std::string& error) {
+  key = ReadText(path, error);
+  key = key.substr(0, key.find('\n'));
+  return error.empty();
+}
+
 }  // namespace tg::cli

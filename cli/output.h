@@ -77,4 +77,9 @@ int PrintRecord(const std::string& what, const Result<T>& record) {
   return kExitOk;
 }
 
+// The whole of a file; empty with `error` set ("PATH: reason") when it cannot be read.
+std::string ReadText(const std::string& path, std::string& error);
+// The first line of a key file (audit keygen's PREFIX.key); false with `error` when unreadable.
+bool ReadKey(const std::string& path, std::string& key, std::string& error);
+
 }  // namespace tg::cli

@@ -4,11 +4,16 @@
 // renamed or added without changing what a caller reads).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tierguard/access.h"
+#include "tierguard/date.h"
 #include "tierguard/ledger.h"
+#include "tierguard/status.h"
 
 namespace tg::api {
 
@@ -25,6 +30,53 @@ std::string ToJson(const Alert& v);
 std::string ToJson(const KeptList& v);
 std::string ToJson(const ClearedHit& v);
 std::string ToJson(const OpenHit& v);
+std::string ToJson(const ApiKey& v);  // name, role, created, last used, revoked: never a secret
+
+// How deep `json` nests: the most [ and { open at once, outside strings.
+int JsonDepth(std::string_view json);
+
+// `text` as a JSON string, quoted and escaped.
+std::string QuoteJson(std::string_view text);
+// An object of string fields, in order: {"id": "APP-1", "state": "submitted"}.
+std::string FieldsJson(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+
+// An error as the HTTP API answers it: {"error": {"code": CODE, "message": TEXT}}.
+std::string ErrorJson(std::string_view code, std::string_view message);
+
+// The bodies callers send (../shared/spec/http.md), read strictly: a key the body may not
+// have, a value of the wrong type or a required one missing is InvalidArgument naming it.
+// An empty body has every field absent.
+//
+// POST /v1/applications: {"eccn"|"eccns", "destination", "to", and "id", "regime",
+// "consignee", "quantity", "value_usd", "tpp", "from", "submit" (default true)}.
+struct ApplicationBody {
+  std::string id;
+  std::string regime;
+  std::vector<std::string> eccns;
+  std::string destination;  // a country, as the caller wrote it
+  std::string consignee;
+  int64_t quantity = 0;
+  double value_usd = 0;
+  double tpp = 0;
+  std::optional<Date> from;  // the first day the caller wants the licence valid
+  Date to;
+  bool submit = true;
+};
+Result<ApplicationBody> ParseApplicationBody(std::string_view json);
+// …/approve: {"number", "valid_from"}, both optional.
+struct ApprovalBody {
+  std::string number;
+  std::optional<Date> valid_from;
+};
+Result<ApprovalBody> ParseApprovalBody(std::string_view json);
+// …/deny and …/return: {"reason"}.
+Result<std::string> ParseReasonBody(std::string_view json);
+// POST /v1/keys: {"name", "role"}.
+struct KeyBody {
+  std::string name;
+  Role role = Role::kViewer;
+};
+Result<KeyBody> ParseKeyBody(std::string_view json);
 
 // A page of a listing as the HTTP API answers it: {"items":[ITEM…],"next":CURSOR|null}, each
 // item already encoded.

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tierguard/access.h"
 #include "tierguard/audit.h"
 #include "tierguard/batch_state.h"
 #include "tierguard/clock.h"
@@ -193,6 +194,14 @@ class Engine {
   // Help for request authors: the regime chosen for a date (NotFound when none).
   Result<std::string> RegimeForDate(Date date) const;
 
+  // The API key `presented` is (an HTTP bearer token), checked against the ledger's keys:
+  // Unauthenticated for text that is no key, a wrong secret or a revoked key.
+  Result<ApiKey> Authenticate(std::string_view presented) const;
+  // The key named `name`, revoked or not; NotFound when the ledger has none of that name.
+  Result<ApiKey> FindKey(std::string_view name) const;
+  // Whether the ledger holds any key: then whoever acts must be a key's holder.
+  Result<bool> LedgerHasKeys() const;
+
   // Closes the ledger (SQLite checkpoints and removes its write-ahead log at the last close);
   // the ledger commands fail after it. For a front end that is about to exit and leaves the
   // rest of the engine's memory to the OS. REQUIRES: no session is running a command.
@@ -249,14 +258,15 @@ class Session {
   Status RevokeLicense(std::string_view number, std::string_view reason) const;
   Result<Page<LicenseStatus>> ListLicenses(const PageRequest& page = {}) const;
   Result<LicenseStatus> ShowLicense(std::string_view number) const;
+  // The licence application workflow, four eyes by identity: the session's actor is the
+  // requester of an application it makes (application.requester is ignored) and the approver
+  // of one it decides, and an application's requester may not approve it (PermissionDenied).
   Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;
   Status SubmitApplication(std::string_view id) const;
-  Result<std::string> ApproveApplication(std::string_view id, std::string_view approver,
-                                         std::string_view number, Date valid_from) const;
-  Status DenyApplication(std::string_view id, std::string_view approver,
-                         std::string_view reason) const;
-  Status ReturnApplication(std::string_view id, std::string_view approver,
-                           std::string_view reason) const;
+  Result<std::string> ApproveApplication(std::string_view id, std::string_view number,
+                                         Date valid_from) const;
+  Status DenyApplication(std::string_view id, std::string_view reason) const;
+  Status ReturnApplication(std::string_view id, std::string_view reason) const;
   Result<Page<LicenseApplication>> ListApplications(const PageRequest& page = {}) const;
 
   Status AddVeu(const Veu& veu) const;
@@ -330,6 +340,13 @@ class Session {
   // Withdraws a clearance (logged as "hit.revoke"); NotFound when there is none.
   Status RevokeClearance(const HitClearance& clearance) const;
   Result<Page<ClearedHit>> ClearedHits(const PageRequest& page = {}) const;
+
+  // API keys (access.h): made with a role and shown once, listed without their secrets,
+  // revoked at once. The first key a ledger holds must be an admin's, so that someone can
+  // manage the others.
+  Result<std::string> AddKey(std::string_view name, Role role) const;
+  Status RevokeKey(std::string_view name) const;
+  Result<Page<ApiKey>> ListKeys(const PageRequest& page = {}) const;
   // The hits of the parties on record that no clearance covers, by party: a page holds the
   // hits of at most `limit` parties, and its cursor is a party id.
   Result<Page<OpenHit>> OpenHits(const PageRequest& page = {}) const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tierguard/date.h"
+#include "tierguard/page.h"
 #include "tierguard/types.h"
 
 namespace tg {
@@ -142,21 +143,6 @@ struct PartyLink {
   std::string to;
   std::string kind;  // owns | shares_address | shares_owner
   double share = 0;  // ownership share, for "owns"
-};
-
-// Which page of a listing to give: the records after the cursor `after` (empty: from the
-// first), at most `limit` of them (0: all), in the listing's key order.
-struct PageRequest {
-  std::string after;
-  size_t limit = 0;
-};
-
-// One page of a listing. `next` is the cursor to ask for the page after it (as
-// PageRequest::after); empty when this page is the last.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string next;
 };
 
 // A licence with what has shipped under it. A limit of 0 is no limit: nothing is "left" of it.

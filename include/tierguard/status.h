@@ -18,6 +18,7 @@ enum class StatusCode {
   kAlreadyExists,
   kFailedPrecondition,
   kPermissionDenied,
+  kUnauthenticated,  // no credential, or one that names no one (an unknown or revoked key)
   kUnavailable,
   kDataLoss,
   kInternal,
@@ -51,6 +52,8 @@ Status NotFound(std::string message);
 Status AlreadyExists(std::string message);
 Status FailedPrecondition(std::string message);
 Status PermissionDenied(std::string message);
+Status Unauthenticated(std::string message);
+Status Unavailable(std::string message);
 Status DataLoss(std::string message);
 Status Internal(std::string message);
 

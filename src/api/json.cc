@@ -1,6 +1,7 @@
 #include "tierguard/api_json.h"
 
 #include "src/common/json_writer.h"
+#include "src/common/text.h"
 
 namespace tg::api {
 
@@ -183,6 +184,43 @@ std::string ToJson(const OpenHit& v) {
     w.Key("list_version").String(v.list_version).Key("entry_id").String(v.entry_id);
     w.Key("name").String(v.entry_name).Key("matched_name").String(v.matched_name);
     w.Key("score").Number(v.score);
+  });
+}
+
+std::string ToJson(const ApiKey& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("name").String(v.name).Key("role").String(RoleName(v.role));
+    w.Key("created").Int(v.created).Key("last_used").Int(v.last_used);
+    w.Key("revoked").Int(v.revoked);
+  });
+}
+
+int JsonDepth(std::string_view json) {
+  bool in_string = false;
+  int deepest = 0;
+  JsonDepthChange(json, in_string, &deepest);
+  return deepest;
+}
+
+std::string QuoteJson(std::string_view text) {
+  std::string out;
+  AppendJsonString(out, text);
+  return out;
+}
+
+std::string FieldsJson(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  return Object([&](JsonWriter& w) {
+    for (const auto& [key, value] : fields) {
+      w.Key(key).String(value);
+    }
+  });
+}
+
+std::string ErrorJson(std::string_view code, std::string_view message) {
+  return Object([&](JsonWriter& w) {
+    w.Key("error").BeginObject().Key("code").String(code);
+    w.Key("message").String(message).EndObject();
   });
 }
 

@@ -115,5 +115,52 @@ TEST(ApiJsonTest, AnAlertIsAnsweredAsTheLogHoldsIt) {
   EXPECT_EQ(ToJson(alert), alert.record);
 }
 
+TEST(ApiBodies, AnApplicationIsReadStrictlyAndNamesTheFieldAtFault) {
+  auto app = ParseApplicationBody(
+      R"({"eccn": "3A090.a", "destination": "SA", "quantity": 2000, "to": "2027-06-30"})");
+  ASSERT_TRUE(app.has_value());
+  EXPECT_EQ(app->eccns, std::vector<std::string>{"3A090.a"});
+  EXPECT_EQ(app->quantity, 2000);
+  EXPECT_TRUE(app->submit);  // submitted unless the body says otherwise
+  EXPECT_FALSE(app->from.has_value());
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"destination": "SA", "to": "2027-06-30"})", "eccn: required"},
+      {R"({"eccn": "3A090.a", "destination": "SA"})", "to: required"},
+      {R"({"eccn": "3A090.a", "destination": "SA", "to": "2027-13-01"})", "to"},
+      {R"({"eccn": 7, "destination": "SA", "to": "2027-06-30"})", "eccn: a string"},
+      {R"({"eccn": "3A090.a", "destination": "SA", "to": "2027-06-30", "quantity": -1})",
+       "quantity: a whole number"},
+      {R"({"eccn": "3A090.a", "destination": "SA", "to": "2027-06-30", "colour": "red"})",
+       "colour: unknown key"},
+      {R"({"eccn": "3A090.a", "destination": "SA", "from": "2027-07-01", "to": "2027-06-30"})",
+       "is after to"},
+      {R"([1, 2])", "not a JSON object"},
+  };
+  for (const auto& [body, message] : refused) {
+    auto r = ParseApplicationBody(body);
+    ASSERT_FALSE(r.has_value()) << body;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << body;
+    EXPECT_THAT(r.error().message(), ::testing::HasSubstr(message)) << body;
+  }
+}
+
+TEST(ApiBodies, AnEmptyApprovalTakesTheDefaultsAndAKeyNeedsAKnownRole) {
+  auto approval = ParseApprovalBody("");
+  ASSERT_TRUE(approval.has_value());
+  EXPECT_EQ(approval->number, "");
+  EXPECT_FALSE(approval->valid_from.has_value());
+  EXPECT_FALSE(ParseReasonBody("{}").has_value());
+  EXPECT_EQ(*ParseReasonBody(R"({"reason": "end use unclear"})"), "end use unclear");
+  EXPECT_EQ(ParseKeyBody(R"({"name": "erp", "role": "clerk"})")->role, Role::kClerk);
+  EXPECT_THAT(ParseKeyBody(R"({"name": "erp", "role": "root"})").error().message(),
+              ::testing::HasSubstr("'root' is none of"));
+}
+
+TEST(ApiJsonTest, DepthCountsBracketsOutsideStrings) {
+  EXPECT_EQ(JsonDepth(R"({"a": [1, {"b": "[[[{{{"}]})"), 3);
+  EXPECT_EQ(JsonDepth("7"), 0);
+  EXPECT_EQ(JsonDepth(std::string(70, '[') + std::string(70, ']')), 70);
+}
+
 }  // namespace
 }  // namespace tg::api

@@ -36,16 +36,21 @@ std::array<uint8_t, 32> Sha256Of(std::initializer_list<std::string_view> pieces)
   return out;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  const auto md = Sha256Of({bytes});
+std::string HexOf(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
-  for (uint8_t b : md) {
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<uint8_t>(c);
     out += kHex[b >> 4];
     out += kHex[b & 15];
   }
   return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  const auto md = Sha256Of({bytes});
+  return HexOf(std::string_view(reinterpret_cast<const char*>(md.data()), md.size()));
 }
 
 uint32_t Crc32(const void* data, size_t size) {

@@ -16,6 +16,8 @@ namespace tg {
 
 std::array<uint8_t, 32> Sha256Of(std::initializer_list<std::string_view> pieces);
 std::string Sha256Hex(std::string_view bytes);
+// Lower-case hex of any bytes.
+std::string HexOf(std::string_view bytes);
 // Whether `text` is what Sha256Hex gives: 64 lower-case hex digits.
 inline bool IsSha256Hex(std::string_view text) {
   return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == text.npos;

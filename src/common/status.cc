@@ -19,6 +19,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "failed_precondition";
     case StatusCode::kPermissionDenied:
       return "permission_denied";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kDataLoss:
@@ -55,6 +57,12 @@ Status FailedPrecondition(std::string message) {
 }
 Status PermissionDenied(std::string message) {
   return Status(StatusCode::kPermissionDenied, std::move(message));
+}
+Status Unavailable(std::string message) {
+  return Status(StatusCode::kUnavailable, std::move(message));
+}
+Status Unauthenticated(std::string message) {
+  return Status(StatusCode::kUnauthenticated, std::move(message));
 }
 Status DataLoss(std::string message) { return Status(StatusCode::kDataLoss, std::move(message)); }
 Status Internal(std::string message) { return Status(StatusCode::kInternal, std::move(message)); }

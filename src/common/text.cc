@@ -188,4 +188,28 @@ bool Lines::Next() {
   return true;
 }
 
+int JsonDepthChange(std::string_view s, bool& in_string, int* deepest) {
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      if (deepest != nullptr && depth > *deepest) {
+        *deepest = depth;
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return depth;
+}
+
 }  // namespace tg

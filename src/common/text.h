@@ -42,6 +42,10 @@ std::string FormatNumber(double value);
 
 // The text with A-Z lower-cased and every other byte as it is.
 std::string AsciiLower(std::string_view text);
+// How JSON's bracket depth ([ and {, outside strings) changes across `s`. `in_string` carries a
+// string left open at the end of one piece into the next; `deepest`, when given, is raised to
+// the deepest depth reached, counted from the start of `s`.
+int JsonDepthChange(std::string_view s, bool& in_string, int* deepest = nullptr);
 
 // Splits on `sep`, trimming spaces; empty pieces are dropped.
 std::vector<std::string> SplitList(std::string_view text, char sep);

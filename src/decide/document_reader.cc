@@ -19,28 +19,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Brace and bracket depth change of a line, ignoring those inside strings.
-int DepthChange(std::string_view s, bool& in_string) {
-  int depth = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return depth;
-}
-
 }  // namespace
 
 bool DocumentReader::Fill() {
@@ -181,12 +159,12 @@ bool DocumentReader::Next(std::string& doc, int& line, Status& error) {
       // A pretty-printed object: gather lines until the braces balance.
       doc.assign(text);
       bool in_string = false;
-      int depth = DepthChange(text, in_string);
+      int depth = JsonDepthChange(text, in_string);
       bool dropped = false;
       while (depth > 0 && ReadLine(text, kMaxDocumentBytes, oversized)) {
         dropped = dropped || oversized || doc.size() + text.size() + 1 > kMaxDocumentBytes;
         if (!oversized) {
-          depth += DepthChange(text, in_string);  // an oversized line is taken as balanced
+          depth += JsonDepthChange(text, in_string);  // an oversized line is taken as balanced
         }
         if (!dropped) {
           doc += '\n';

@@ -405,27 +405,27 @@ Result<LicenseStatus> Session::ShowLicense(std::string_view number) const {
 
 Result<std::string> Session::ApplyForLicense(const LicenseApplication& application,
                                              bool submit) const {
-  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Apply(application, submit); });
+  LicenseApplication mine = application;
+  mine.requester = actor_;
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Apply(mine, submit); });
 }
 
 Status Session::SubmitApplication(std::string_view id) const {
   return InTransaction(*this, [&](ledger::Ledger& l) { return l.Submit(id); });
 }
 
-Result<std::string> Session::ApproveApplication(std::string_view id, std::string_view approver,
-                                                std::string_view number, Date valid_from) const {
+Result<std::string> Session::ApproveApplication(std::string_view id, std::string_view number,
+                                                Date valid_from) const {
   return InTransaction(
-      *this, [&](ledger::Ledger& l) { return l.Approve(id, approver, number, valid_from); });
+      *this, [&](ledger::Ledger& l) { return l.Approve(id, actor_, number, valid_from); });
 }
 
-Status Session::DenyApplication(std::string_view id, std::string_view approver,
-                                std::string_view reason) const {
-  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Deny(id, approver, reason); });
+Status Session::DenyApplication(std::string_view id, std::string_view reason) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Deny(id, actor_, reason); });
 }
 
-Status Session::ReturnApplication(std::string_view id, std::string_view approver,
-                                  std::string_view reason) const {
-  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Return(id, approver, reason); });
+Status Session::ReturnApplication(std::string_view id, std::string_view reason) const {
+  return InTransaction(*this, [&](ledger::Ledger& l) { return l.Return(id, actor_, reason); });
 }
 
 Result<Page<LicenseApplication>> Session::ListApplications(const PageRequest& page) const {

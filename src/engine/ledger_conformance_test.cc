@@ -296,34 +296,42 @@ TEST_P(LedgerTest, ShipmentsAndReservationsListByConsigneeDateStateAndPage) {
               StatusIs(StatusCode::kInvalidArgument, "'recorded'"));
 }
 
+// Four eyes by identity: the session that applies is the requester, whatever the application
+// says, and a session acting as the requester cannot approve, however the name is typed
+// elsewhere.
 TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprove) {
-  LicenseApplication app{.requester = "alice",
+  const Session alice(*engine_, {.actor = "alice", .clock = &clock_});
+  const Session bob(*engine_, {.actor = "bob", .clock = &clock_});
+  const Session carol(*engine_, {.actor = "carol", .clock = &clock_});
+  LicenseApplication app{.requester = "bob",  // not who applies: the session is
                          .eccns = {"3A090.a"},
                          .destination = *engine_->ParseCountry("SA"),
                          .quantity = 100,
                          .valid_to = D("2027-01-01")};
-  auto id = session_->ApplyForLicense(app, /*submit=*/false);
+  auto id = alice.ApplyForLicense(app, /*submit=*/false);
   ASSERT_THAT(id, IsOk());
-  EXPECT_THAT(session_->ApproveApplication(*id, "bob", "", D("2026-01-01")),
+  EXPECT_EQ(alice.ListApplications()->items[0].requester, "alice");
+  EXPECT_THAT(bob.ApproveApplication(*id, "", D("2026-01-01")),
               StatusIs(StatusCode::kFailedPrecondition, "is draft, not submitted"));
-  ASSERT_THAT(session_->SubmitApplication(*id), IsOk());
-  EXPECT_THAT(session_->ApproveApplication(*id, "alice", "", D("2026-01-01")),
+  ASSERT_THAT(alice.SubmitApplication(*id), IsOk());
+  EXPECT_THAT(alice.ApproveApplication(*id, "", D("2026-01-01")),
               StatusIs(StatusCode::kPermissionDenied, "may not approve"));
-  auto number = session_->ApproveApplication(*id, "bob", "BIS-77", D("2026-01-01"));
+  auto number = bob.ApproveApplication(*id, "BIS-77", D("2026-01-01"));
   ASSERT_THAT(number, IsOk());
   EXPECT_EQ(*number, "BIS-77");
-  EXPECT_THAT(session_->DenyApplication(*id, "bob", "late"),
+  EXPECT_EQ(bob.ShowLicense("BIS-77")->license.approved_by, "bob");
+  EXPECT_THAT(bob.DenyApplication(*id, "late"),
               StatusIs(StatusCode::kFailedPrecondition, "is approved"));
-  EXPECT_THAT(session_->ShowLicense("BIS-77"), IsOk());
-  auto other = session_->ApplyForLicense(app, /*submit=*/true);
-  ASSERT_THAT(session_->DenyApplication(*other, "carol", "end user unverified"), IsOk());
-  auto third = session_->ApplyForLicense(app, /*submit=*/true);
-  ASSERT_THAT(session_->ReturnApplication(*third, "carol", "incomplete"), IsOk());
-  auto list = session_->ListApplications();
+  auto other = alice.ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(carol.DenyApplication(*other, "end user unverified"), IsOk());
+  auto third = alice.ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(carol.ReturnApplication(*third, "incomplete"), IsOk());
+  auto list = carol.ListApplications();
   ASSERT_EQ(list->items.size(), 3u);
   EXPECT_EQ(list->items[1].state, ApplicationState::kDenied);
+  EXPECT_EQ(list->items[1].approver, "carol");
   EXPECT_EQ(list->items[2].state, ApplicationState::kReturnedWithoutAction);
-  EXPECT_THAT(session_->ApproveApplication("APP-999", "bob", "", D("2026-01-01")),
+  EXPECT_THAT(bob.ApproveApplication("APP-999", "", D("2026-01-01")),
               StatusIs(StatusCode::kNotFound));
 }
 

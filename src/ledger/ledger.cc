@@ -4,7 +4,6 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <type_traits>
 
 #include <simdjson.h>
 
@@ -87,27 +86,11 @@ Result<std::vector<T>> LoadAll(store::Transaction& txn, Table table) {
 // The records of `table` that `page` selects, decoded, in key order.
 template <typename T>
 Result<Page<T>> LoadPage(store::Transaction& txn, Table table, const PageRequest& page) {
-  Page<T> out;
-  std::string last;
-  TG_RETURN_IF_ERROR(txn.ForEach(
-      table, "", page.after, [&](std::string_view key, std::string_view value) -> Result<bool> {
-        if (!page.after.empty() && key == page.after) {
-          return true;  // the page starts after its cursor
-        }
-        if (page.limit != 0 && out.items.size() == page.limit) {
-          out.next = last;  // one more follows: the caller may ask for it
-          return false;
-        }
-        if constexpr (std::is_same_v<T, store::Row>) {
-          out.items.emplace_back(key, value);  // alerts, clearances: JSON their writers made
-        } else {
-          T record;
-          TG_RETURN_IF_ERROR(FromJson(value, key, record));
-          out.items.push_back(std::move(record));
-        }
-        last = key;
-        return true;
-      }));
+  TG_ASSIGN_OR_RETURN(Page<store::Row> rows, store::ReadPage(txn, table, page));
+  Page<T> out{.items = std::vector<T>(rows.items.size()), .next = std::move(rows.next)};
+  for (size_t i = 0; i < rows.items.size(); ++i) {
+    TG_RETURN_IF_ERROR(FromJson(rows.items[i].second, rows.items[i].first, out.items[i]));
+  }
   return out;
 }
 
@@ -314,11 +297,11 @@ Status Ledger::RemoveClearance(std::string_view key, std::string json) {
 }
 
 Result<Page<store::Row>> Ledger::Clearances(const PageRequest& page) {
-  return LoadPage<store::Row>(txn_, kClearances, page);
+  return store::ReadPage(txn_, kClearances, page);
 }
 
 Result<Page<store::Row>> Ledger::Alerts(const PageRequest& page) {
-  return LoadPage<store::Row>(txn_, kAlerts, page);
+  return store::ReadPage(txn_, kAlerts, page);
 }
 
 Status Ledger::AddNearThreshold(std::string_view key, std::string json) {

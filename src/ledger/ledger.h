@@ -148,6 +148,12 @@ class Ledger {
   // "structuring.near".
   Status AddNearThreshold(std::string_view key, std::string json);
   store::Transaction& txn() { return txn_; }
+  const Clock& clock() const { return clock_; }
+  // Appends the audit record of a change another subsystem made in this transaction (the API
+  // keys, say), as the ledger's own: the same actor, time and request id.
+  Status LogChange(std::string_view kind, std::string_view subject, std::string body) {
+    return Log(kind, subject, std::move(body));
+  }
 
   // Shipments and reservations.
   Result<std::optional<Movement>> FindShipment(std::string_view id);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "tierguard/page.h"
 #include "tierguard/status.h"
 
 namespace tg::store {
@@ -105,6 +106,9 @@ class Store {
   virtual Status VerifyIntegrity() = 0;
   virtual int SchemaVersion() const = 0;
 };
+
+// The rows of `table` that `page` selects, in key order; `next` is set when more follow.
+Result<Page<Row>> ReadPage(Transaction& txn, Table table, const PageRequest& page);
 
 // A store in memory, for tests. Transactions serialize on a mutex.
 std::unique_ptr<Store> OpenMemoryStore();

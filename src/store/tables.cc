@@ -65,4 +65,21 @@ std::vector<Table> RegisteredTables() {
   return out;
 }
 
+Result<Page<Row>> ReadPage(Transaction& txn, Table table, const PageRequest& page) {
+  Page<Row> out;
+  TG_RETURN_IF_ERROR(txn.ForEach(
+      table, "", page.after, [&](std::string_view key, std::string_view value) -> Result<bool> {
+        if (!page.after.empty() && key == page.after) {
+          return true;  // the page starts after its cursor
+        }
+        if (page.limit != 0 && out.items.size() == page.limit) {
+          out.next = out.items.back().first;  // one more follows: the caller may ask for it
+          return false;
+        }
+        out.items.emplace_back(key, value);
+        return true;
+      }));
+  return out;
+}
+
 }  // namespace tg::store

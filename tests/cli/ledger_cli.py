@@ -59,11 +59,13 @@ def main():
                        "--eccn", "3A090.a", "--destination", "AE", "--quantity", "-5", "--from",
                        "2025-01-01", "--to", "2026-12-31", code=2)
         expect_refused("no licence 'L-404'", "license", "show", "L-404")
-        app = expect_ok("license", "apply", "--requester", "alice", "--eccn", "3A090.a",
+        # Four eyes by identity: the acting name applies and approves, never a typed one.
+        app = expect_ok("--as", "alice", "license", "apply", "--eccn", "3A090.a",
                         "--destination", "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip()
-        expect_refused("may not approve", "license", "approve", app, "--approver", "alice")
-        expect_ok("license", "deny", app, "--approver", "bob", "--reason", "end use unclear")
-        expect_refused("is denied, not submitted", "license", "approve", app, "--approver", "bob")
+        expect_refused("may not approve", "--as", "alice", "license", "approve", app)
+        expect_refused("--approver", "license", "approve", app, "--approver", "bob", code=2)
+        expect_ok("--as", "bob", "license", "deny", app, "--reason", "end use unclear")
+        expect_refused("is denied, not submitted", "--as", "bob", "license", "approve", app)
         ship = ('{"id": "S1", "date": "2026-03-01", "license": "L-1", "consignee": '
                 '{"id": "C-9", "country": "AE"}, "items": [{"part": "H100", "quantity": 6000}]}\n')
         expect_refused("L-1 has 5000 quantity left", "ship", stdin=ship)

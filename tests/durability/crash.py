@@ -117,12 +117,12 @@ def kill_other_commands(binary, tmp, rng, failures, kills_each):
     key = os.path.join(tmp, "others")
     subprocess.run([binary, "audit", "keygen", "--name", "others.test", "--out", key],
                    capture_output=True, check=True)
-    apps = [run("license", "apply", "--requester", "alice", "--eccn", "3A090.a", "--destination",
+    apps = [run("--as", "alice", "license", "apply", "--eccn", "3A090.a", "--destination",
                 "SA", "--quantity", "100", "--to", "2027-01-01").stdout.strip()
             for _ in range(kills_each)]
     commands = {"check": lambda i: ["check"],
                 "lists load": lambda i: ["lists", "load", sdn],
-                "license approve": lambda i: ["license", "approve", apps[i], "--approver", "bob"],
+                "license approve": lambda i: ["--as", "bob", "license", "approve", apps[i]],
                 "audit checkpoint": lambda i: ["audit", "checkpoint", "--key", key + ".key"]}
     kills = 0
     for name, args in commands.items():

@@ -1,0 +1,468 @@
+#include "router.h"
+
+#include <charconv>
+#include <ctime>
+
+#include "tierguard/api_json.h"
+#include "tierguard/io.h"
+
+#include "status_to_http.h"
+
+namespace tg::server {
+
+struct Router::Call {
+  const HttpRequest& request;
+  std::vector<std::string> params;  // the path's {} segments, in order
+  const Session* session;           // null on the health routes
+};
+
+namespace {
+
+HttpResponse Error(const Status& s) {
+  return {.status = HttpStatusOf(s.code()), .body = ErrorBody(s)};
+}
+
+HttpResponse Json(std::string body, int status = 200) {
+  return {.status = status, .body = std::move(body)};
+}
+
+template <typename T>
+HttpResponse Record(const Result<T>& r, int status = 200) {
+  return r ? Json(api::ToJson(*r), status) : Error(r.error());
+}
+
+template <typename T>
+HttpResponse Listing(const Result<Page<T>>& page) {
+  return page ? Json(api::PageJson(api::Encoded(*page), page->next)) : Error(page.error());
+}
+
+HttpResponse Done(const Status& s, std::string body) {
+  return s.ok() ? Json(std::move(body)) : Error(s);
+}
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < path.size()) {
+    const size_t slash = path.find('/', at);
+    const size_t end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > at) {
+      out.emplace_back(path.substr(at, end - at));
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+// A query parameter that must be a whole number; `fallback` when absent.
+Result<uint64_t> Whole(const HttpRequest& r, std::string_view key, uint64_t fallback) {
+  const auto it = r.query.find(key);
+  if (it == r.query.end()) {
+    return fallback;
+  }
+  uint64_t n = 0;
+  const std::string& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument(std::string(key) + ": '" + text + "' is not a whole number");
+  }
+  return n;
+}
+
+std::string Text(const HttpRequest& r, std::string_view key) {
+  const auto it = r.query.find(key);
+  return it == r.query.end() ? std::string() : it->second;
+}
+
+// ?after= and ?limit= (at most 10,000 a page; 100 when not given).
+Result<PageRequest> PageOf(const HttpRequest& r) {
+  TG_ASSIGN_OR_RETURN(const uint64_t limit, Whole(r, "limit", 100));
+  if (limit == 0 || limit > 10000) {
+    return InvalidArgument("limit: 1 to 10000");
+  }
+  return PageRequest{.after = Text(r, "after"), .limit = static_cast<size_t>(limit)};
+}
+
+// A body of one document is answered with one answer; an array with an array of them. A single
+// document refused is answered with its error's status.
+HttpResponse Streamed(const HttpRequest& r,
+                      const std::function<Result<StreamStats>(Source&, Sink&)>& run) {
+  StringSource in(r.body);
+  StringSink out;
+  auto stats = run(in, out);
+  if (!stats) {
+    return Error(stats.error());
+  }
+  std::string_view text = out.text();
+  const size_t first = r.body.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && r.body[first] == '[') {
+    std::string array = "[";
+    while (!text.empty()) {
+      const size_t nl = text.find('\n');
+      array += text.substr(0, nl);
+      text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+      if (!text.empty()) {
+        array += ',';
+      }
+    }
+    array += ']';
+    return Json(std::move(array));
+  }
+  if (stats->lines == 0) {
+    return Error(InvalidArgument("the body holds no document"));
+  }
+  std::string one(text.substr(0, text.find('\n')));
+  int status = 200;
+  if (stats->errors > 0) {  // {"id":…,"error":{"code":"CODE",…}}
+    constexpr std::string_view kCode = "\"error\":{\"code\":\"";
+    if (const size_t at = one.find(kCode); at != std::string::npos) {
+      const size_t from = at + kCode.size();
+      const std::string code = one.substr(from, one.find('"', from) - from);
+      status = 400;
+      for (int c = 0; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+        if (StatusCodeName(static_cast<StatusCode>(c)) == code) {
+          status = HttpStatusOf(static_cast<StatusCode>(c));
+        }
+      }
+    }
+  }
+  return Json(std::move(one), status);
+}
+
+Date Today() { return Date::FromDays(static_cast<int32_t>(std::time(nullptr) / 86400)); }
+
+}  // namespace
+
+Router::Router(const Engine& engine, RouterOptions options)
+    : engine_(engine), options_(std::move(options)) {
+  Add("GET", "/healthz", false, Permission::kRead, "the process is alive",
+      [](const Call&) { return Json(R"({"status":"ok"})"); });
+  Add("GET", "/readyz", false, Permission::kRead,
+      "the rules are loaded and the ledger answers: 200, else 503", [this](const Call&) {
+        Status s = engine_.RegimesStatus();
+        if (s.ok()) {
+          s = engine_.LedgerHasKeys().status();
+        }
+        return s.ok() ? Json(R"({"status":"ready"})")
+                      : HttpResponse{.status = 503, .body = ErrorBody(s)};
+      });
+  AddDecisionRoutes();
+  AddLedgerRoutes();
+  AddAuditRoutes();
+}
+
+void Router::Add(std::string method, std::string pattern, bool authenticated, Permission permission,
+                 std::string summary, Handler handler) {
+  std::vector<std::string> segments = Split(pattern);
+  for (std::string& s : segments) {
+    if (s.starts_with('{')) {
+      s = "{}";
+    }
+  }
+  routes_.push_back(
+      {{std::move(method), std::move(pattern), authenticated, permission, std::move(summary)},
+       std::move(segments),
+       std::move(handler)});
+}
+
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const Route& r : routes_) {
+    out.push_back(r.info);
+  }
+  return out;
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) const {
+  const std::vector<std::string> segments = Split(request.path);
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) {
+      continue;
+    }
+    Call call{request, {}, nullptr};
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      if (route.segments[i] == "{}") {
+        call.params.push_back(segments[i]);
+      } else {
+        match = route.segments[i] == segments[i];
+      }
+    }
+    if (!match) {
+      continue;
+    }
+    path_known = true;
+    if (route.info.method != request.method) {
+      continue;
+    }
+    if (!route.info.authenticated) {
+      return route.handler(call);
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!request.authorization.starts_with(kBearer)) {
+      return Error(Unauthenticated("this call needs Authorization: Bearer KEY"));
+    }
+    auto key = engine_.Authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+    if (!key) {
+      return Error(key.error());
+    }
+    if (!Allows(key->role, route.info.permission)) {
+      return Error(PermissionDenied("key '" + key->name + "' (" + std::string(RoleName(key->role)) +
+                                    ") may not " + route.info.summary));
+    }
+    const Session session(engine_, {.actor = key->name, .request_id = request.request_id});
+    call.session = &session;
+    return route.handler(call);
+  }
+  if (path_known) {
+    return {.status = 405,
+            .body = ErrorBody("method_not_allowed",
+                              request.method + " is not served on " + request.path)};
+  }
+  return {.status = 404, .body = ErrorBody("not_found", "no route " + request.path)};
+}
+
+void Router::AddDecisionRoutes() {
+  Add("POST", "/v1/determine", true, Permission::kRead,
+      "decide requests (one, or an array); records nothing", [this](const Call& c) {
+        return Streamed(c.request,
+                        [this](Source& in, Sink& out) { return engine_.DetermineStream(in, out); });
+      });
+  Add("POST", "/v1/classify", true, Permission::kRead,
+      "classify items (one, or an array); ?as_of=DATE&regime=ID", [this](const Call& c) {
+        Date as_of = Today();
+        if (const std::string text = Text(c.request, "as_of"); !text.empty()) {
+          auto d = Date::Parse(text);
+          if (!d) {
+            return Error(d.error().WithPrefix("as_of"));
+          }
+          as_of = *d;
+        }
+        const std::string regime = Text(c.request, "regime");
+        return Streamed(c.request, [&](Source& in, Sink& out) {
+          return engine_.ClassifyStream(in, out, as_of, regime);
+        });
+      });
+  for (const bool reserve : {false, true}) {
+    Add("POST", reserve ? "/v1/reservations" : "/v1/shipments", true, Permission::kRecord,
+        reserve ? "decide requests and hold the allowed ones; ?expires_in=HOURS (default 72)"
+                : "decide requests and record the allowed ones",
+        [reserve](const Call& c) {
+          ShipOptions options{.batch_size = 1000000, .reserve = reserve};
+          if (reserve) {
+            auto hours = Whole(c.request, "expires_in", 72);
+            if (!hours || *hours > 876600) {
+              return Error(hours ? InvalidArgument("expires_in: at most 876600 hours")
+                                 : hours.error());
+            }
+            options.expires_at = c.session->clock().NowUnix() + static_cast<int64_t>(*hours) * 3600;
+          }
+          return Streamed(c.request, [&](Source& in, Sink& out) {
+            return c.session->ShipStream(in, out, options);
+          });
+        });
+  }
+  for (const bool commit : {true, false}) {
+    Add("POST", commit ? "/v1/reservations/{id}/commit" : "/v1/reservations/{id}/release", true,
+        Permission::kRecord, commit ? "commit a held reservation" : "release a held reservation",
+        [commit](const Call& c) {
+          const std::string& id = c.params[0];
+          const Status s =
+              commit ? c.session->CommitReservation(id) : c.session->ReleaseReservation(id);
+          return Done(s,
+                      api::FieldsJson({{"id", id}, {"state", commit ? "committed" : "released"}}));
+        });
+  }
+}
+
+void Router::AddLedgerRoutes() {
+  auto listing = [this](std::string path, std::string summary, auto list) {
+    Add("GET", std::move(path), true, Permission::kRead, std::move(summary), [list](const Call& c) {
+      auto page = PageOf(c.request);
+      if (!page) {
+        return Error(page.error());
+      }
+      return Listing(((*c.session).*list)(*page));
+    });
+  };
+  listing("/v1/caps", "list every cap with its usage and limits", &Session::Caps);
+  listing("/v1/licenses", "list the licences and their balances", &Session::ListLicenses);
+  listing("/v1/applications", "list the licence applications", &Session::ListApplications);
+  listing("/v1/agreements", "list the agreements", &Session::ListAgreements);
+  listing("/v1/veus", "list the VEU authorisations", &Session::ListVeus);
+  listing("/v1/notifications", "list the NAC notifications", &Session::ListNotifications);
+  listing("/v1/parties", "list the parties", &Session::ListParties);
+  listing("/v1/alerts", "list the alerts", &Session::Alerts);
+  listing("/v1/lists", "list the kept screening lists", &Session::ScreeningLists);
+  listing("/v1/hits", "list the cleared screening hits", &Session::ClearedHits);
+  listing("/v1/hits/open", "list the hits no clearance covers", &Session::OpenHits);
+  Add("GET", "/v1/licenses/{number}", true, Permission::kRead, "show a licence and its balances",
+      [](const Call& c) { return Record(c.session->ShowLicense(c.params[0])); });
+  Add("GET", "/v1/parties/{id}", true, Permission::kRead, "show a party, its links and group",
+      [](const Call& c) { return Record(c.session->ShowParty(c.params[0])); });
+  for (const bool reservations : {false, true}) {
+    Add("GET", reservations ? "/v1/reservations" : "/v1/shipments", true, Permission::kRead,
+        reservations ? "list the reservations; ?consignee=&state=&from=&to="
+                     : "list the shipments; ?consignee=&from=&to=",
+        [reservations](const Call& c) {
+          auto page = PageOf(c.request);
+          if (!page) {
+            return Error(page.error());
+          }
+          MovementFilter filter{.reservations = reservations,
+                                .consignee = Text(c.request, "consignee")};
+          if (const std::string state = Text(c.request, "state"); !state.empty()) {
+            MovementState s{};
+            if (!ParseState(state, s)) {
+              return Error(InvalidArgument("state: '" + state + "' is no state"));
+            }
+            filter.state = s;
+          }
+          for (auto [key, field] : {std::pair{"from", &filter.from}, {"to", &filter.to}}) {
+            if (const std::string text = Text(c.request, key); !text.empty()) {
+              auto d = Date::Parse(text);
+              if (!d) {
+                return Error(d.error().WithPrefix(key));
+              }
+              *field = *d;
+            }
+          }
+          return Listing(c.session->ListMovements(filter, *page));
+        });
+  }
+
+  Add("POST", "/v1/applications", true, Permission::kRecord,
+      "apply for a licence as the key's holder", [this](const Call& c) {
+        auto body = api::ParseApplicationBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto destination = engine_.ParseCountry(body->destination);
+        if (!destination) {
+          return Error(destination.error().WithPrefix("destination"));
+        }
+        const LicenseApplication app{.id = body->id,
+                                     .regime = body->regime,
+                                     .eccns = body->eccns,
+                                     .destination = *destination,
+                                     .consignee = body->consignee,
+                                     .quantity = body->quantity,
+                                     .value_usd = body->value_usd,
+                                     .tpp = body->tpp,
+                                     .valid_to = body->to};
+        auto id = c.session->ApplyForLicense(app, body->submit);
+        if (!id) {
+          return Error(id.error());
+        }
+        auto listed = c.session->ListApplications({.after = "", .limit = 0});
+        if (listed) {
+          for (const LicenseApplication& a : listed->items) {
+            if (a.id == *id) {
+              return Json(api::ToJson(a), 201);
+            }
+          }
+        }
+        return Error(Internal("application " + *id + " was made and cannot be read back"));
+      });
+  Add("POST", "/v1/applications/{id}/submit", true, Permission::kRecord,
+      "submit a draft application", [](const Call& c) {
+        return Done(c.session->SubmitApplication(c.params[0]),
+                    api::FieldsJson({{"id", c.params[0]}, {"state", "submitted"}}));
+      });
+  Add("POST", "/v1/applications/{id}/approve", true, Permission::kDecide,
+      "approve an application someone else requested", [](const Call& c) {
+        auto body = api::ParseApprovalBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto number = c.session->ApproveApplication(c.params[0], body->number,
+                                                    body->valid_from.value_or(Today()));
+        if (!number) {
+          return Error(number.error());
+        }
+        return Json(
+            api::FieldsJson({{"id", c.params[0]}, {"state", "approved"}, {"license", *number}}));
+      });
+  for (const bool deny : {true, false}) {
+    Add("POST", deny ? "/v1/applications/{id}/deny" : "/v1/applications/{id}/return", true,
+        Permission::kDecide, deny ? "deny an application" : "return an application without action",
+        [deny](const Call& c) {
+          auto reason = api::ParseReasonBody(c.request.body);
+          if (!reason) {
+            return Error(reason.error());
+          }
+          const Status s = deny ? c.session->DenyApplication(c.params[0], *reason)
+                                : c.session->ReturnApplication(c.params[0], *reason);
+          return Done(s, api::FieldsJson({{"id", c.params[0]},
+                                          {"state", deny ? "denied" : "returned_without_action"}}));
+        });
+  }
+
+  Add("GET", "/v1/keys", true, Permission::kManageKeys, "list the keys (never their secrets)",
+      [](const Call& c) {
+        auto page = PageOf(c.request);
+        return page ? Listing(c.session->ListKeys(*page)) : Error(page.error());
+      });
+  Add("POST", "/v1/keys", true, Permission::kManageKeys, "make a key, shown once",
+      [](const Call& c) {
+        auto body = api::ParseKeyBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto key = c.session->AddKey(body->name, body->role);
+        if (!key) {
+          return Error(key.error());
+        }
+        return Json(
+            api::FieldsJson({{"name", body->name}, {"role", RoleName(body->role)}, {"key", *key}}),
+            201);
+      });
+  Add("POST", "/v1/keys/{name}/revoke", true, Permission::kManageKeys,
+      "revoke a key: refused from now on", [](const Call& c) {
+        return Done(c.session->RevokeKey(c.params[0]),
+                    api::FieldsJson({{"name", c.params[0]}, {"state", "revoked"}}));
+      });
+}
+
+void Router::AddAuditRoutes() {
+  Add("GET", "/v1/audit/checkpoint", true, Permission::kAudit,
+      "the signed checkpoint (a C2SP signed note)", [this](const Call& c) {
+        if (options_.log_key.empty()) {
+          return Error(FailedPrecondition("the server was started without --log-key"));
+        }
+        auto note = c.session->AuditCheckpoint(options_.log_key);
+        return note ? HttpResponse{.content_type = "text/plain; charset=utf-8", .body = *note}
+                    : Error(note.error());
+      });
+  Add("GET", "/v1/audit/proof", true, Permission::kAudit,
+      "the inclusion proof (C2SP tlog-proof) of ?id=REQUEST_ID's record", [this](const Call& c) {
+        const std::string id = Text(c.request, "id");
+        if (id.empty()) {
+          return Error(InvalidArgument("id: required"));
+        }
+        auto proof = c.session->AuditProve(id, options_.log_key);
+        return proof ? HttpResponse{.content_type = "text/plain; charset=utf-8", .body = *proof}
+                     : Error(proof.error());
+      });
+  Add("GET", "/v1/audit/records", true, Permission::kAudit, "records [?from, ?to) as JSON Lines",
+      [](const Call& c) {
+        auto from = Whole(c.request, "from", 0);
+        auto to = Whole(c.request, "to", 0);
+        if (!from || !to) {
+          return Error(!from ? from.error() : to.error());
+        }
+        auto records = c.session->AuditRecords(*from, *to);
+        if (!records) {
+          return Error(records.error());
+        }
+        std::string body;
+        for (const std::string& r : *records) {
+          body += r;
+          body += '\n';
+        }
+        return HttpResponse{.content_type = "application/x-ndjson", .body = std::move(body)};
+      });
+}
+
+}  // namespace tg::server

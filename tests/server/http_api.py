@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""tierguard serve as an ERP and its users call it: started on port 0 over a SQLite ledger,
+every /v1/ call authenticated by a key and held to its role (a table of routes by permission,
+tried with every role), the spec's error codes for bad JSON, unknown keys, oversize and
+over-deep bodies, a revoked key refused at once, four eyes by key identity, request ids echoed
+and recorded, and a clean exit on SIGTERM. Usage: http_api.py TIERGUARD_BINARY"""
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import Failures, report  # noqa: E402
+
+ROLES = ["viewer", "clerk", "officer", "approver", "auditor", "admin"]
+# Who may do what (../shared/spec/http.md).
+GRANTS = {"read": set(ROLES), "record": {"clerk", "officer", "admin"},
+          "decide": {"approver", "admin"}, "audit": {"auditor", "admin"}, "keys": {"admin"}}
+
+ORDER = {"id": "O-1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
+         "consignee": {"id": "C-1", "country": "AE"}, "items": [{"part": "H100", "quantity": 10}]}
+
+
+def main():
+    binary = sys.argv[1]
+    failures = Failures()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "api.db")
+
+        def cli(*args):
+            return subprocess.run([binary, "--db", db, *args], capture_output=True, text=True)
+
+        keys = {"admin": cli("keys", "add", "--name", "root", "--role", "admin").stdout.strip()}
+        for role in ROLES[:-1]:
+            keys[role] = cli("--as", "root", "keys", "add", "--name", role + "-1", "--role",
+                             role).stdout.strip()
+        failures.check(all(k.startswith("tgk.") for k in keys.values()), f"keys: {keys}")
+        server = subprocess.Popen([binary, "--db", db, "serve", "--listen", "127.0.0.1:0",
+                                   "--threads", "2"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = server.stdout.readline().strip()
+            failures.check(line.startswith("listening on http://127.0.0.1:"), "first line: " + line)
+            base = line.split("listening on ")[-1]
+
+            def call(method, path, body=None, role=None, raw=None, headers=None):
+                data = raw if raw is not None else (
+                    json.dumps(body).encode() if body is not None else None)
+                req = urllib.request.Request(base + path, data=data, method=method)
+                if role:
+                    req.add_header("Authorization", "Bearer " + keys[role])
+                for k, v in (headers or {}).items():
+                    req.add_header(k, v)
+                try:
+                    with urllib.request.urlopen(req, timeout=30) as r:
+                        return r.status, r.read().decode(), dict(r.headers)
+                except urllib.error.HTTPError as e:
+                    return e.code, e.read().decode(), dict(e.headers)
+
+            def error_code(text):
+                try:
+                    return json.loads(text)["error"]["code"]
+                except (ValueError, KeyError, TypeError):
+                    return None
+
+            status, text, _ = call("GET", "/healthz")
+            failures.check(status == 200 and json.loads(text)["status"] == "ok", "healthz: " + text)
+            status, text, _ = call("GET", "/readyz")
+            failures.check(status == 200, f"readyz: {status} {text}")
+
+            # Every role against a route of every permission: refused exactly when the spec
+            # says, and refused before anything changes.
+            routes = [
+                ("read", "POST", "/v1/determine", ORDER),
+                ("read", "GET", "/v1/caps", None),
+                ("read", "GET", "/v1/licenses", None),
+                ("read", "GET", "/v1/shipments", None),
+                ("record", "POST", "/v1/reservations/NOPE/release", None),
+                ("record", "POST", "/v1/applications/NOPE/submit", None),
+                ("decide", "POST", "/v1/applications/NOPE/deny", {"reason": "x"}),
+                ("audit", "GET", "/v1/audit/records", None),
+                ("keys", "GET", "/v1/keys", None),
+            ]
+            for permission, method, path, body in routes:
+                for role in ROLES:
+                    status, text, _ = call(method, path, body, role)
+                    allowed = role in GRANTS[permission]
+                    refused = status == 403 and error_code(text) == "permission_denied"
+                    failures.check(refused != allowed,
+                                   f"{role} {method} {path}: {status} {text[:120]}")
+                status, text, _ = call(method, path, body)
+                failures.check(status == 401 and error_code(text) == "unauthenticated",
+                               f"no key {method} {path}: {status}")
+
+            # Shipments: recorded once, answered as the CLI answers them.
+            status, text, headers = call("POST", "/v1/shipments", ORDER, "clerk",
+                                         headers={"X-Request-Id": "erp-42"})
+            failures.check(status == 200 and '"recorded":' in text, f"ship: {status} {text[:200]}")
+            failures.check(headers.get("X-Request-Id") == "erp-42", f"request id: {headers}")
+            status, text, _ = call("POST", "/v1/shipments", [ORDER, ORDER], "clerk")
+            answers = json.loads(text) if status == 200 else []
+            failures.check(len(answers) == 2 and all(a.get("duplicate") for a in answers),
+                           f"ship again, as an array: {status} {text[:200]}")
+            status, text, _ = call("GET", "/v1/audit/records", None, "auditor")
+            records = [json.loads(r) for r in text.splitlines()]
+            shipped = [r for r in records if r["kind"] in ("shipment", "refusal")]
+            failures.check(len(shipped) == 1 and shipped[0].get("request_id") == "erp-42"
+                           and shipped[0]["actor"] == "clerk-1",
+                           f"the shipment's record: {shipped}")
+
+            # Bad input: the spec's codes.
+            status, text, _ = call("POST", "/v1/determine", None, "viewer", raw=b"{not json")
+            failures.check(status == 400 and error_code(text) == "invalid_argument",
+                           f"bad JSON: {status} {text[:200]}")
+            status, text, _ = call("POST", "/v1/applications",
+                                   {"eccn": "3A090.a", "destination": "SA", "to": "2027-06-30",
+                                    "quantity": 10, "colour": "red"}, "clerk")
+            failures.check(status == 400 and "colour" in text, f"unknown key: {status} {text}")
+            status, text, _ = call("POST", "/v1/determine", None, "viewer",
+                                   raw=b"[" * 65 + b"]" * 65)
+            failures.check(status == 413 and error_code(text) == "payload_too_large",
+                           f"too deep: {status} {text[:200]}")
+            # Over the 16 MiB limit: refused on its Content-Length, before the body is read.
+            conn = http.client.HTTPConnection(base.split("//")[1], timeout=30)
+            conn.putrequest("POST", "/v1/determine")
+            conn.putheader("Authorization", "Bearer " + keys["viewer"])
+            conn.putheader("Content-Length", str(16 * 1024 * 1024 + 1))
+            conn.endheaders()
+            response = conn.getresponse()
+            text = response.read().decode()
+            failures.check(response.status == 413 and error_code(text) == "payload_too_large",
+                           f"too large: {response.status} {text[:200]}")
+            conn.close()
+            status, text, _ = call("GET", "/v1/nowhere", None, "viewer")
+            failures.check(status == 404, f"no route: {status}")
+
+            # Four eyes by key: the requester may not approve, another approver may.
+            body = {"eccn": "3A090.a", "destination": "SA", "consignee": "C-9", "quantity": 2000,
+                    "from": "2027-01-01", "to": "2027-06-30", "submit": True}
+            status, text, _ = call("POST", "/v1/applications", body, "admin")
+            app = json.loads(text) if status == 201 else {}
+            failures.check(app.get("requester") == "root" and app.get("state") == "submitted",
+                           f"apply: {status} {text}")
+            status, text, _ = call("POST", f"/v1/applications/{app.get('id')}/approve", {}, "admin")
+            failures.check(status == 403 and error_code(text) == "permission_denied",
+                           f"the requester approving: {status} {text}")
+            status, text, _ = call("POST", f"/v1/applications/{app.get('id')}/approve",
+                                   {"number": "BIS-2027-001", "valid_from": "2027-01-15"},
+                                   "approver")
+            failures.check(status == 200 and json.loads(text).get("license") == "BIS-2027-001",
+                           f"approve: {status} {text}")
+            status, text, _ = call("GET", "/v1/licenses/BIS-2027-001", None, "viewer")
+            failures.check(status == 200 and json.loads(text).get("approved_by") == "approver-1",
+                           f"the licence: {status} {text}")
+
+            # A revoked key is refused at once.
+            status, text, _ = call("POST", "/v1/keys/viewer-1/revoke", None, "admin")
+            failures.check(status == 200, f"revoke: {status} {text}")
+            status, text, _ = call("GET", "/v1/caps", None, "viewer")
+            failures.check(status == 401 and error_code(text) == "unauthenticated",
+                           f"a revoked key: {status} {text}")
+
+            # Listings page as the spec says.
+            status, text, _ = call("GET", "/v1/keys?limit=2", None, "admin")
+            page = json.loads(text) if status == 200 else {}
+            failures.check(len(page.get("items", [])) == 2 and page.get("next"),
+                           f"keys page: {status} {text}")
+            failures.check(all("tgk." not in k for k in [text]), "a listing shows a key")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                code = server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                code = None
+            failures.check(code == 0, f"serve exited {code} on SIGTERM")
+            log = server.stderr.read()
+            lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+            failures.check(any(entry.get("request_id") == "erp-42" for entry in lines),
+                           "no access-log line names request erp-42")
+    return report("http api", failures)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
