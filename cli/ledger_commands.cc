@@ -114,6 +114,8 @@ void AddLicense(CLI::App& app, CommandTable& table) {
       "prints its id");
   AddTermOptions(apply_cmd, apply->terms);
   AddText(apply_cmd, "--id", apply->id, "the application's id (default: one is given)");
+  AddDate(apply_cmd, "--from", apply->terms.from,
+          "the first day the licence is asked for (default: the day it is approved)");
   apply_cmd->add_flag("--draft", apply->draft, "keep it as a draft; submit it later")
       ->disable_flag_override();
   table.Add(apply_cmd, Needs::kLedgerWrites, [apply](const Context& c) {
@@ -130,6 +132,7 @@ void AddLicense(CLI::App& app, CommandTable& table) {
     a.quantity = apply->terms.quantity;
     a.value_usd = apply->terms.value;
     a.tpp = apply->terms.tpp;
+    a.valid_from = apply->terms.from;
     a.valid_to = *apply->terms.to;
     auto id = c.session().ApplyForLicense(a, !apply->draft);
     if (!id) {
@@ -166,10 +169,10 @@ void AddLicense(CLI::App& app, CommandTable& table) {
   approve_cmd->add_option("ID", approve->id, "the application")->required();
   AddText(approve_cmd, "--number", approve->number, "the licence number (default: one is given)")
       ->type_name("N");
-  AddDate(approve_cmd, "--from", approve->from, "the first day it is valid (default: today)");
+  AddDate(approve_cmd, "--from", approve->from,
+          "the first day it is valid (default: the day the application asked for, else today)");
   table.Add(approve_cmd, Needs::kLedgerWrites, [approve](const Context& c) {
-    auto number = c.session().ApproveApplication(approve->id, approve->number,
-                                                 approve->from.value_or(c.Today()));
+    auto number = c.session().ApproveApplication(approve->id, approve->number, approve->from);
     if (!number) {
       return Refused("license approve", number.error());
     }

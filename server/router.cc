@@ -350,6 +350,7 @@ void Router::AddLedgerRoutes() {
                                      .quantity = body->quantity,
                                      .value_usd = body->value_usd,
                                      .tpp = body->tpp,
+                                     .valid_from = body->from,
                                      .valid_to = body->to};
         auto id = c.session->ApplyForLicense(app, body->submit);
         if (!id) {
@@ -376,8 +377,7 @@ void Router::AddLedgerRoutes() {
         if (!body) {
           return Error(body.error());
         }
-        auto number = c.session->ApproveApplication(c.params[0], body->number,
-                                                    body->valid_from.value_or(Today()));
+        auto number = c.session->ApproveApplication(c.params[0], body->number, body->valid_from);
         if (!number) {
           return Error(number.error());
         }

@@ -263,8 +263,9 @@ class Session {
   // of one it decides, and an application's requester may not approve it (PermissionDenied).
   Result<std::string> ApplyForLicense(const LicenseApplication& application, bool submit) const;
   Status SubmitApplication(std::string_view id) const;
+  // valid_from: none takes the start the application asked for, else today.
   Result<std::string> ApproveApplication(std::string_view id, std::string_view number,
-                                         Date valid_from) const;
+                                         std::optional<Date> valid_from) const;
   Status DenyApplication(std::string_view id, std::string_view reason) const;
   Status ReturnApplication(std::string_view id, std::string_view reason) const;
   Result<Page<LicenseApplication>> ListApplications(const PageRequest& page = {}) const;

@@ -72,7 +72,8 @@ struct LicenseApplication {
   int64_t quantity = 0;
   double value_usd = 0;
   double tpp = 0;
-  Date valid_to;                                      // requested expiry of the licence
+  std::optional<Date> valid_from;  // the first day the requester asks for; none: from approval
+  Date valid_to;                   // requested expiry of the licence
   ApplicationState state = ApplicationState::kDraft;  // set by the ledger
   std::string approver;
   std::string reason;

@@ -67,6 +67,9 @@ std::string ToJson(const LicenseApplication& v) {
     w.Key("valid_to").String(v.valid_to.ToString()).Key("state").String(StateName(v.state));
     w.Key("approver").String(v.approver).Key("reason").String(v.reason);
     w.Key("license_number").String(v.license_number);
+    if (v.valid_from) {
+      w.Key("valid_from").String(v.valid_from->ToString());
+    }
   });
 }
 

@@ -415,7 +415,7 @@ Status Session::SubmitApplication(std::string_view id) const {
 }
 
 Result<std::string> Session::ApproveApplication(std::string_view id, std::string_view number,
-                                                Date valid_from) const {
+                                                std::optional<Date> valid_from) const {
   return InTransaction(
       *this, [&](ledger::Ledger& l) { return l.Approve(id, actor_, number, valid_from); });
 }

@@ -333,6 +333,17 @@ TEST_P(LedgerTest, ApplicationsMoveThroughTheirStatesAndTheRequesterCannotApprov
   EXPECT_EQ(list->items[2].state, ApplicationState::kReturnedWithoutAction);
   EXPECT_THAT(bob.ApproveApplication("APP-999", "", D("2026-01-01")),
               StatusIs(StatusCode::kNotFound));
+  // The start an application asks for is kept, and is the licence's unless the approver
+  // gives another; without either, the licence starts the day it is approved.
+  app.valid_from = D("2026-09-01");
+  auto asked = alice.ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(bob.ApproveApplication(*asked, "BIS-78", std::nullopt), IsOk());
+  EXPECT_EQ(bob.ShowLicense("BIS-78")->license.valid_from, D("2026-09-01"));
+  app.valid_from.reset();
+  auto unasked = alice.ApplyForLicense(app, /*submit=*/true);
+  ASSERT_THAT(bob.ApproveApplication(*unasked, "BIS-79", std::nullopt), IsOk());
+  EXPECT_EQ(bob.ShowLicense("BIS-79")->license.valid_from,
+            Date::FromDays(static_cast<int32_t>(clock_.NowUnix() / 86400)));
 }
 
 TEST_P(LedgerTest, ReservationsHoldCapsUntilCommittedReleasedOrExpired) {

@@ -93,8 +93,9 @@ class Ledger {
   // Approve issues a licence (number given, or "TG-" + id) valid from `valid_from` to the
   // requested date. PermissionDenied when the approver is the requester; FailedPrecondition
   // when the application is not submitted.
+  // valid_from: none takes the start the application asked for, else the clock's today.
   Result<std::string> Approve(std::string_view id, std::string_view approver,
-                              std::string_view number, Date valid_from);
+                              std::string_view number, std::optional<Date> valid_from);
   Status Deny(std::string_view id, std::string_view approver, std::string_view reason);
   Status Return(std::string_view id, std::string_view approver, std::string_view reason);
   Result<Page<LicenseApplication>> Applications(const PageRequest& page = {});

@@ -76,7 +76,11 @@ std::string ToJson(const LicenseApplication& r) {
   w.Key("quantity").Int(r.quantity).Key("value_usd").Number(r.value_usd).Key("tpp").Number(r.tpp);
   w.Key("valid_to").String(r.valid_to.ToString()).Key("state").String(StateName(r.state));
   w.Key("approver").String(r.approver).Key("reason").String(r.reason);
-  w.Key("license_number").String(r.license_number).EndObject();
+  w.Key("license_number").String(r.license_number);
+  if (r.valid_from) {  // only applications that ask for a start carry it: the others' bytes stay
+    w.Key("valid_from").String(r.valid_from->ToString());
+  }
+  w.EndObject();
   return out;
 }
 
@@ -96,6 +100,13 @@ Status FromJson(std::string_view json, std::string_view key, LicenseApplication&
   r.approver = rd.Str("approver");
   r.reason = rd.Str("reason");
   r.license_number = rd.Str("license_number");
+  if (const std::string from = rd.OptStr("valid_from"); !from.empty()) {
+    auto d = Date::Parse(from);
+    if (!d) {
+      return DataLoss("stored record '" + std::string(key) + "' is damaged (valid_from)");
+    }
+    r.valid_from = *d;
+  }
   return rd.Done();
 }
 

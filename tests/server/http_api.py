@@ -155,7 +155,10 @@ def main():
             failures.check(status == 200 and json.loads(text).get("license") == "BIS-2027-001",
                            f"approve: {status} {text}")
             status, text, _ = call("GET", "/v1/licenses/BIS-2027-001", None, "viewer")
-            failures.check(status == 200 and json.loads(text).get("approved_by") == "approver-1",
+            licence = json.loads(text) if status == 200 else {}
+            failures.check(licence.get("approved_by") == "approver-1"
+                           and licence.get("valid_from") == "2027-01-15"
+                           and licence.get("valid_to") == "2027-06-30",
                            f"the licence: {status} {text}")
 
             # A revoked key is refused at once.
