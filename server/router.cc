@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 
@@ -149,6 +151,62 @@ Router::Router(const Engine& engine, RouterOptions options)
   AddDecisionRoutes();
   AddLedgerRoutes();
   AddAuditRoutes();
+  Add("GET", "/openapi.json", false, Permission::kRead,
+      "this API described in OpenAPI 3.1, made from the route table",
+      [](const Call&) { return Json(""); });  // replaced below, once every route is in
+  const std::string document = OpenApi();
+  routes_.back().handler = [document](const Call&) { return Json(document); };
+}
+
+std::string Router::OpenApi() const {
+  // Paths in the order first served; each method's operation names its permission.
+  std::vector<std::string> paths;
+  for (const Route& r : routes_) {
+    if (std::find(paths.begin(), paths.end(), r.info.pattern) == paths.end()) {
+      paths.push_back(r.info.pattern);
+    }
+  }
+  std::string out =
+      R"({"openapi":"3.1.0","info":{"title":"tierguard","version":"1"},)"
+      R"("components":{"securitySchemes":{"key":{"type":"http","scheme":"bearer"}}},"paths":{)";
+  for (size_t p = 0; p < paths.size(); ++p) {
+    out += (p == 0 ? "" : ",") + api::QuoteJson(paths[p]) + ":{";
+    bool first = true;
+    for (const Route& r : routes_) {
+      if (r.info.pattern != paths[p]) {
+        continue;
+      }
+      std::string method = r.info.method;
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      out += (first ? "" : ",") + api::QuoteJson(method) +
+             ":{\"summary\":" + api::QuoteJson(r.info.summary);
+      first = false;
+      std::string parameters;
+      for (const std::string& segment : Split(r.info.pattern)) {
+        if (segment.starts_with('{')) {
+          parameters +=
+              (parameters.empty() ? "" : ",") +
+              std::string(R"({"in":"path","required":true,"schema":{"type":"string"},"name":)") +
+              api::QuoteJson(segment.substr(1, segment.size() - 2)) + "}";
+        }
+      }
+      if (!parameters.empty()) {
+        out += ",\"parameters\":[" + parameters + "]";
+      }
+      if (r.info.authenticated) {
+        out += R"(,"security":[{"key":[]}],"x-tierguard-permission":)" +
+               api::QuoteJson(PermissionName(r.info.permission));
+      } else {
+        out += R"(,"security":[])";
+      }
+      out += R"(,"responses":{"200":{"description":"the answer"},"default":{"description":)"
+             R"("an error: {\"error\": {\"code\", \"message\"}}"}}})";
+    }
+    out += "}";
+  }
+  out += "}}";
+  return out;
 }
 
 void Router::Add(std::string method, std::string pattern, bool authenticated, Permission permission,

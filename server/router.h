@@ -61,6 +61,7 @@ class Router {
   };
   void Add(std::string method, std::string pattern, bool authenticated, Permission permission,
            std::string summary, Handler handler);
+  std::string OpenApi() const;
   void AddDecisionRoutes();
   void AddLedgerRoutes();
   void AddAuditRoutes();

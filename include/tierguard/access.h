@@ -25,6 +25,7 @@ enum class Permission : uint8_t {
 // viewer reads; clerk records; officer records and administers; approver reads and decides;
 // auditor reads and audits; admin does everything.
 bool Allows(Role role, Permission permission);
+std::string_view PermissionName(Permission permission);  // read, record, administer, …
 
 struct ApiKey {
   std::string name;  // the actor its calls are recorded as

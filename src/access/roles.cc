@@ -23,6 +23,12 @@ bool ParseRole(std::string_view name, Role& out) {
   return false;
 }
 
+std::string_view PermissionName(Permission permission) {
+  static constexpr std::array<std::string_view, 6> kNames = {"read",   "record", "administer",
+                                                             "decide", "audit",  "manage_keys"};
+  return kNames.at(static_cast<size_t>(permission));
+}
+
 bool Allows(Role role, Permission permission) {
   switch (permission) {
     case Permission::kRead:
