@@ -113,8 +113,8 @@ struct HttpServer::Impl {
     timer->async_wait([this, timer](beast::error_code) { WaitForInFlight(); });
   }
 
-  HttpResponse Answer(http::request<http::string_body>& req, std::string& request_id) {
-    HttpRequest r;
+  // The request as the Router reads it; an answer at once when it is refused before routing.
+  std::optional<HttpResponse> Prepare(http::request<http::string_body>& req, HttpRequest& r) {
     r.method = std::string(req.method_string());
     const std::string_view target = req.target();
     const size_t q = target.find('?');
@@ -132,15 +132,15 @@ struct HttpServer::Impl {
     }
     r.authorization = std::string(req[http::field::authorization]);
     const std::string_view given = req["X-Request-Id"];
-    request_id = UsableRequestId(given) ? std::string(given) : NewRequestId();
-    r.request_id = request_id;
+    r.request_id = UsableRequestId(given) ? std::string(given) : NewRequestId();
     r.body = std::move(req.body());
     if (api::JsonDepth(r.body) > options.max_depth) {
-      return {.status = 413,
-              .body = ErrorBody("payload_too_large",
-                                "the body nests deeper than " + std::to_string(options.max_depth))};
+      return HttpResponse{
+          .status = 413,
+          .body = ErrorBody("payload_too_large",
+                            "the body nests deeper than " + std::to_string(options.max_depth))};
     }
-    return router.Handle(r);
+    return std::nullopt;
   }
 
   class Connection : public std::enable_shared_from_this<Connection> {
@@ -173,17 +173,28 @@ struct HttpServer::Impl {
       ++server_.in_flight;
       const auto start = std::chrono::steady_clock::now();
       http::request<http::string_body> req = parser_->release();
-      const std::string method(req.method_string());
-      const std::string path(req.target().substr(0, req.target().find('?')));
-      std::string request_id;
-      HttpResponse response = server_.Answer(req, request_id);
-      const double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      const bool keep_alive = req.keep_alive() && !server_.stopping.load();
-      Log(method, path, response.status, ms, request_id);
-      Write(response, request_id, keep_alive);
-      --server_.in_flight;
+      HttpRequest r;
+      std::optional<HttpResponse> refused = server_.Prepare(req, r);
+      // The answer comes back on this connection's strand, from whichever thread made it (a
+      // shipment's, the group committer's once its group is on disk).
+      auto finish = [self = shared_from_this(), method = r.method, path = r.path,
+                     request_id = r.request_id, keep_alive = req.keep_alive(),
+                     start](HttpResponse response) {
+        asio::post(self->stream_.get_executor(), [self, method, path, request_id, keep_alive, start,
+                                                  response = std::move(response)] {
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+          Log(method, path, response.status, ms, request_id);
+          self->Write(response, request_id, keep_alive && !self->server_.stopping.load());
+          --self->server_.in_flight;
+        });
+      };
+      if (refused) {
+        finish(std::move(*refused));
+      } else {
+        server_.router.HandleAsync(r, std::move(finish));
+      }
     }
 
     void Write(const HttpResponse& r, const std::string& request_id, bool keep_alive) {

@@ -4,10 +4,12 @@
 #include <cctype>
 #include <charconv>
 #include <ctime>
+#include <future>
 
 #include "tierguard/api_json.h"
 #include "tierguard/io.h"
 
+#include "group_commit.h"
 #include "status_to_http.h"
 
 namespace tg::server {
@@ -16,6 +18,7 @@ struct Router::Call {
   const HttpRequest& request;
   std::vector<std::string> params;  // the path's {} segments, in order
   const Session* session;           // null on the health routes
+  const ApiKey* key;                // null on the health routes
 };
 
 namespace {
@@ -38,7 +41,7 @@ HttpResponse Listing(const Result<Page<T>>& page) {
   return page ? Json(api::PageJson(api::Encoded(*page), page->next)) : Error(page.error());
 }
 
-HttpResponse Done(const Status& s, std::string body) {
+HttpResponse Finished(const Status& s, std::string body) {
   return s.ok() ? Json(std::move(body)) : Error(s);
 }
 
@@ -85,6 +88,26 @@ Result<PageRequest> PageOf(const HttpRequest& r) {
   return PageRequest{.after = Text(r, "after"), .limit = static_cast<size_t>(limit)};
 }
 
+// The answer to a body of one document: 200 with it, or, when it is an error object
+// ({"id":…,"error":{"code":"CODE",…}}, never a decision: those have an outcome), that error's
+// status.
+HttpResponse OneAnswer(std::string line) {
+  constexpr std::string_view kCode = "\"error\":{\"code\":\"";
+  const size_t at = line.find(kCode);
+  if (at == std::string::npos || line.find("\"outcome\"") != std::string::npos) {
+    return Json(std::move(line));
+  }
+  const size_t from = at + kCode.size();
+  const std::string code = line.substr(from, line.find('"', from) - from);
+  int status = 400;
+  for (int c = 0; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+    if (StatusCodeName(static_cast<StatusCode>(c)) == code) {
+      status = HttpStatusOf(static_cast<StatusCode>(c));
+    }
+  }
+  return Json(std::move(line), status);
+}
+
 // A body of one document is answered with one answer; an array with an array of them. A single
 // document refused is answered with its error's status.
 HttpResponse Streamed(const HttpRequest& r,
@@ -113,22 +136,7 @@ HttpResponse Streamed(const HttpRequest& r,
   if (stats->lines == 0) {
     return Error(InvalidArgument("the body holds no document"));
   }
-  std::string one(text.substr(0, text.find('\n')));
-  int status = 200;
-  if (stats->errors > 0) {  // {"id":…,"error":{"code":"CODE",…}}
-    constexpr std::string_view kCode = "\"error\":{\"code\":\"";
-    if (const size_t at = one.find(kCode); at != std::string::npos) {
-      const size_t from = at + kCode.size();
-      const std::string code = one.substr(from, one.find('"', from) - from);
-      status = 400;
-      for (int c = 0; c <= static_cast<int>(StatusCode::kInternal); ++c) {
-        if (StatusCodeName(static_cast<StatusCode>(c)) == code) {
-          status = HttpStatusOf(static_cast<StatusCode>(c));
-        }
-      }
-    }
-  }
-  return Json(std::move(one), status);
+  return OneAnswer(std::string(text.substr(0, text.find('\n'))));
 }
 
 Date Today() { return Date::FromDays(static_cast<int32_t>(std::time(nullptr) / 86400)); }
@@ -136,7 +144,9 @@ Date Today() { return Date::FromDays(static_cast<int32_t>(std::time(nullptr) / 8
 }  // namespace
 
 Router::Router(const Engine& engine, RouterOptions options)
-    : engine_(engine), options_(std::move(options)) {
+    : engine_(engine),
+      options_(std::move(options)),
+      group_(std::make_unique<GroupCommitter>(engine, 1024)) {
   Add("GET", "/healthz", false, Permission::kRead, "the process is alive",
       [](const Call&) { return Json(R"({"status":"ok"})"); });
   Add("GET", "/readyz", false, Permission::kRead,
@@ -209,6 +219,8 @@ std::string Router::OpenApi() const {
   return out;
 }
 
+Router::~Router() = default;
+
 void Router::Add(std::string method, std::string pattern, bool authenticated, Permission permission,
                  std::string summary, Handler handler) {
   std::vector<std::string> segments = Split(pattern);
@@ -232,13 +244,20 @@ std::vector<Router::RouteInfo> Router::Routes() const {
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
+  std::promise<HttpResponse> answer;
+  auto ready = answer.get_future();
+  HandleAsync(request, [&answer](HttpResponse r) { answer.set_value(std::move(r)); });
+  return ready.get();
+}
+
+void Router::HandleAsync(const HttpRequest& request, Done done) const {
   const std::vector<std::string> segments = Split(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) {
       continue;
     }
-    Call call{request, {}, nullptr};
+    Call call{request, {}, nullptr, nullptr};
     bool match = true;
     for (size_t i = 0; i < segments.size() && match; ++i) {
       if (route.segments[i] == "{}") {
@@ -255,30 +274,41 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
       continue;
     }
     if (!route.info.authenticated) {
-      return route.handler(call);
+      done(route.handler(call));
+      return;
     }
     constexpr std::string_view kBearer = "Bearer ";
     if (!request.authorization.starts_with(kBearer)) {
-      return Error(Unauthenticated("this call needs Authorization: Bearer KEY"));
+      done(Error(Unauthenticated("this call needs Authorization: Bearer KEY")));
+      return;
     }
     auto key = engine_.Authenticate(std::string_view(request.authorization).substr(kBearer.size()));
     if (!key) {
-      return Error(key.error());
+      done(Error(key.error()));
+      return;
     }
     if (!Allows(key->role, route.info.permission)) {
-      return Error(PermissionDenied("key '" + key->name + "' (" + std::string(RoleName(key->role)) +
-                                    ") may not " + route.info.summary));
+      done(Error(PermissionDenied("key '" + key->name + "' (" + std::string(RoleName(key->role)) +
+                                  ") may not " + route.info.summary)));
+      return;
     }
     const Session session(engine_, {.actor = key->name, .request_id = request.request_id});
     call.session = &session;
-    return route.handler(call);
+    call.key = &*key;
+    if (route.async) {
+      route.async(call, std::move(done));
+    } else {
+      done(route.handler(call));
+    }
+    return;
   }
   if (path_known) {
-    return {.status = 405,
-            .body = ErrorBody("method_not_allowed",
-                              request.method + " is not served on " + request.path)};
+    done({.status = 405,
+          .body = ErrorBody("method_not_allowed",
+                            request.method + " is not served on " + request.path)});
+    return;
   }
-  return {.status = 404, .body = ErrorBody("not_found", "no route " + request.path)};
+  done({.status = 404, .body = ErrorBody("not_found", "no route " + request.path)});
 }
 
 void Router::AddDecisionRoutes() {
@@ -305,7 +335,8 @@ void Router::AddDecisionRoutes() {
   for (const bool reserve : {false, true}) {
     Add("POST", reserve ? "/v1/reservations" : "/v1/shipments", true, Permission::kRecord,
         reserve ? "decide requests and hold the allowed ones; ?expires_in=HOURS (default 72)"
-                : "decide requests and record the allowed ones",
+                : "decide requests and record the allowed ones (one a call: committed with the "
+                  "calls that arrive with it)",
         [reserve](const Call& c) {
           ShipOptions options{.batch_size = 1000000, .reserve = reserve};
           if (reserve) {
@@ -321,6 +352,20 @@ void Router::AddDecisionRoutes() {
           });
         });
   }
+  // One document a call is committed with the calls that arrive with it; an array is a batch
+  // of its own already.
+  const size_t shipments = routes_.size() - 2;  // added first of the two just above
+  routes_[shipments].async = [this, shipments](const Call& c, Done done) {
+    const size_t first = c.request.body.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || c.request.body[first] != '{') {
+      done(routes_[shipments].handler(c));
+      return;
+    }
+    group_->Submit(c.request.body, c.key->name, c.request.request_id,
+                   [done = std::move(done)](Result<std::string> answer) {
+                     done(answer ? OneAnswer(std::move(*answer)) : Error(answer.error()));
+                   });
+  };
   for (const bool commit : {true, false}) {
     Add("POST", commit ? "/v1/reservations/{id}/commit" : "/v1/reservations/{id}/release", true,
         Permission::kRecord, commit ? "commit a held reservation" : "release a held reservation",
@@ -328,8 +373,8 @@ void Router::AddDecisionRoutes() {
           const std::string& id = c.params[0];
           const Status s =
               commit ? c.session->CommitReservation(id) : c.session->ReleaseReservation(id);
-          return Done(s,
-                      api::FieldsJson({{"id", id}, {"state", commit ? "committed" : "released"}}));
+          return Finished(
+              s, api::FieldsJson({{"id", id}, {"state", commit ? "committed" : "released"}}));
         });
   }
 }
@@ -426,8 +471,8 @@ void Router::AddLedgerRoutes() {
       });
   Add("POST", "/v1/applications/{id}/submit", true, Permission::kRecord,
       "submit a draft application", [](const Call& c) {
-        return Done(c.session->SubmitApplication(c.params[0]),
-                    api::FieldsJson({{"id", c.params[0]}, {"state", "submitted"}}));
+        return Finished(c.session->SubmitApplication(c.params[0]),
+                        api::FieldsJson({{"id", c.params[0]}, {"state", "submitted"}}));
       });
   Add("POST", "/v1/applications/{id}/approve", true, Permission::kDecide,
       "approve an application someone else requested", [](const Call& c) {
@@ -452,8 +497,9 @@ void Router::AddLedgerRoutes() {
           }
           const Status s = deny ? c.session->DenyApplication(c.params[0], *reason)
                                 : c.session->ReturnApplication(c.params[0], *reason);
-          return Done(s, api::FieldsJson({{"id", c.params[0]},
-                                          {"state", deny ? "denied" : "returned_without_action"}}));
+          return Finished(
+              s, api::FieldsJson({{"id", c.params[0]},
+                                  {"state", deny ? "denied" : "returned_without_action"}}));
         });
   }
 
@@ -478,8 +524,8 @@ void Router::AddLedgerRoutes() {
       });
   Add("POST", "/v1/keys/{name}/revoke", true, Permission::kManageKeys,
       "revoke a key: refused from now on", [](const Call& c) {
-        return Done(c.session->RevokeKey(c.params[0]),
-                    api::FieldsJson({{"name", c.params[0]}, {"state", "revoked"}}));
+        return Finished(c.session->RevokeKey(c.params[0]),
+                        api::FieldsJson({{"name", c.params[0]}, {"state", "revoked"}}));
       });
 }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,9 +36,17 @@ struct RouterOptions {
   std::string log_key;  // the audit log's signing key (its text); empty: no checkpoints
 };
 
+class GroupCommitter;
+
 class Router {
  public:
   Router(const Engine& engine, RouterOptions options);
+  ~Router();
+  // Answers `request` through `done`: at once for most routes, from the group committer's
+  // thread for a one-document shipment (answered when its group is on disk).
+  using Done = std::function<void(HttpResponse)>;
+  void HandleAsync(const HttpRequest& request, Done done) const;
+  // The same, waiting for the answer.
   HttpResponse Handle(const HttpRequest& request) const;
 
   // The routes, for /openapi.json and its test: method, path pattern ({name} for a path
@@ -54,10 +63,12 @@ class Router {
  private:
   struct Call;
   using Handler = std::function<HttpResponse(const Call&)>;
+  using AsyncHandler = std::function<void(const Call&, Done)>;
   struct Route {
     RouteInfo info;
     std::vector<std::string> segments;  // "{}" matches any one segment
     Handler handler;
+    AsyncHandler async;  // instead of handler, when set
   };
   void Add(std::string method, std::string pattern, bool authenticated, Permission permission,
            std::string summary, Handler handler);
@@ -68,6 +79,7 @@ class Router {
 
   const Engine& engine_;
   RouterOptions options_;
+  std::unique_ptr<GroupCommitter> group_;
   std::vector<Route> routes_;
 };
 

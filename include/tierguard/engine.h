@@ -87,6 +87,13 @@ struct MovementFilter {
   std::optional<Date> to;    // order dates to (inclusive)
 };
 
+// One call's document in a group shipped together: who sends it, in which request.
+struct ShipCall {
+  std::string_view document;
+  std::string_view actor;
+  std::string_view request_id;
+};
+
 struct ShipOptions {
   // Lines per transaction: each batch is committed (and synced) before its decisions are
   // written out, so every decision printed is on disk.
@@ -359,5 +366,13 @@ class Session {
   std::string request_id_;
   const Clock* clock_;
 };
+
+// Ships the documents of several calls (several sessions' requests) in one transaction and one
+// commit, each recorded as made by its own caller: group commit, so that many one-line calls
+// arriving together cost one fsync. One answer per call, as Session::Ship gives them; only the
+// store failing fails the group, and then none of it is recorded.
+Result<std::vector<std::string>> ShipGroup(const Engine& engine, const Clock& clock,
+                                           std::span<const ShipCall> calls,
+                                           const ShipOptions& options);
 
 }  // namespace tg

@@ -148,17 +148,27 @@ Status CheckStructuring(const regime::Regime& regime, const Request& req, ledger
 // hold, a refused one as a refusal (the log shows who asked for what, and the answer).
 class ShipHandler final : public decide::DocumentHandler {
  public:
-  ShipHandler(const Session& session, const ScreeningContext* screening, const ShipOptions& options)
-      : engine_(session.engine()),
-        impl_(engine_.impl()),
-        session_(session),
+  // Records as `actor` in request `request_id`, unless SetCaller names another for a document.
+  ShipHandler(const Engine& engine, const Clock& clock, std::string_view actor,
+              std::string_view request_id, const ScreeningContext* screening,
+              const ShipOptions& options)
+      : engine_(engine),
+        impl_(engine.impl()),
+        clock_(clock),
+        actor_(actor),
+        request_id_(request_id),
         screening_(screening),
         options_(options) {}
+
+  // The caller the next documents' records name (a group of calls committed together).
+  void SetCaller(std::string_view actor, std::string_view request_id) {
+    ledger_->SetCaller(std::string(actor), std::string(request_id));
+  }
 
   Status BeginBatch() override {
     TG_ASSIGN_OR_RETURN(txn_, impl_.store->Begin());
     view_.emplace(*txn_);
-    ledger_.emplace(*txn_, session_.clock(), session_.actor(), session_.request_id());
+    ledger_.emplace(*txn_, clock_, std::string(actor_), std::string(request_id_));
     TG_ASSIGN_OR_RETURN(holds_, ledger_->ExpireReservations());
     batch_.Clear();
     batch_.set_view(&*view_);
@@ -224,7 +234,7 @@ class ShipHandler final : public decide::DocumentHandler {
     m.date = request_.date.ToString();
     m.consignee = PartyKey(request_);
     m.group = request_.consignee.group;
-    m.recorded_at = session_.clock().NowUnix();
+    m.recorded_at = clock_.NowUnix();
     m.expires_at = options_.reserve ? options_.expires_at : 0;  // a refusal clears it
     for (const auto& [key, amount] : decision_.counter_deltas) {
       m.deltas.push_back({key, amount});
@@ -262,7 +272,9 @@ class ShipHandler final : public decide::DocumentHandler {
  private:
   const Engine& engine_;
   const Engine::Impl& impl_;
-  const Session& session_;
+  const Clock& clock_;
+  std::string_view actor_;
+  std::string_view request_id_;
   const ScreeningContext* screening_;
   const ShipOptions& options_;
   std::unique_ptr<store::Transaction> txn_;
@@ -293,13 +305,29 @@ Result<std::unique_ptr<ScreeningContext>> ScreeningForShip(const Engine::Impl& i
 
 Result<std::vector<std::string>> Session::Ship(std::span<const std::string_view> documents,
                                                const ShipOptions& options) const {
-  TG_ASSIGN_OR_RETURN(auto screening, ScreeningForShip(*impl_));
-  ShipHandler handler(*this, screening.get(), options);
+  std::vector<ShipCall> calls;
+  calls.reserve(documents.size());
+  for (std::string_view d : documents) {
+    calls.push_back({.document = d, .actor = actor_, .request_id = request_id_});
+  }
+  return ShipGroup(*engine_, *clock_, calls, options);
+}
+
+Result<std::vector<std::string>> ShipGroup(const Engine& engine, const Clock& clock,
+                                           std::span<const ShipCall> calls,
+                                           const ShipOptions& options) {
+  if (calls.empty()) {
+    return std::vector<std::string>();
+  }
+  TG_ASSIGN_OR_RETURN(auto screening, ScreeningForShip(engine.impl()));
+  // What the batch does before its first document (reservations lapsing) is the first caller's.
+  ShipHandler handler(engine, clock, calls[0].actor, calls[0].request_id, screening.get(), options);
   TG_RETURN_IF_ERROR(handler.BeginBatch());
-  std::vector<std::string> answers(documents.size());
+  std::vector<std::string> answers(calls.size());
   decide::Document doc;
-  for (size_t i = 0; i < documents.size(); ++i) {
-    doc.text.assign(documents[i]);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    handler.SetCaller(calls[i].actor, calls[i].request_id);
+    doc.text.assign(calls[i].document);
     doc.line = static_cast<int>(std::min<size_t>(i + 1, INT_MAX));
     TG_RETURN_IF_ERROR(handler.Respond(doc, answers[i]).status());
   }
@@ -310,7 +338,7 @@ Result<std::vector<std::string>> Session::Ship(std::span<const std::string_view>
 Result<StreamStats> Session::ShipStream(Source& in, Sink& out, const ShipOptions& options,
                                         const ProgressFn& progress) const {
   TG_ASSIGN_OR_RETURN(auto screening, ScreeningForShip(*impl_));
-  ShipHandler handler(*this, screening.get(), options);
+  ShipHandler handler(*engine_, *clock_, actor_, request_id_, screening.get(), options);
   decide::StreamOptions stream;
   stream.batch_lines = options.batch_size;
   stream.write_each_batch = true;

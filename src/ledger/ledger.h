@@ -150,6 +150,11 @@ class Ledger {
   Status AddNearThreshold(std::string_view key, std::string json);
   store::Transaction& txn() { return txn_; }
   const Clock& clock() const { return clock_; }
+  // Who the records from now on name (a group of calls committed in one transaction).
+  void SetCaller(std::string actor, std::string request_id) {
+    actor_ = std::move(actor);
+    request_id_ = std::move(request_id);
+  }
   // Appends the audit record of a change another subsystem made in this transaction (the API
   // keys, say), as the ledger's own: the same actor, time and request id.
   Status LogChange(std::string_view kind, std::string_view subject, std::string body) {

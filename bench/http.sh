@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The HTTP API under load: wrk on the same machine, keep-alive, 64 connections, 10 s a route,
+# against `tierguard serve` on a fresh SQLite ledger with one admin key. POST /v1/determine of
+# one order line a call; POST /v1/shipments of one line a call (a new id each, from a Lua
+# counter); GET /v1/caps. Prints requests/s and the latency percentiles wrk reports.
+# Usage: bench/http.sh [THREADS] (repository root; THREADS: the server's, default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=${1:-2}
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+bench/build-bench.sh
+tg=build-bench/cli/tierguard
+dir=$(mktemp -d /tmp/tg-http.XXXXXX)
+export TIERGUARD_HOME=$PWD
+key=$($tg --db "$dir/api.db" keys add --name bench --role admin)
+$tg --db "$dir/api.db" serve --listen 127.0.0.1:0 --threads "$threads" >"$dir/out" 2>/dev/null &
+server=$!
+trap 'kill $server; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do [ -s "$dir/out" ] && break; sleep 0.1; done
+base=$(sed 's/listening on //' "$dir/out")
+head -n 1 examples/book.jsonl >"$dir/one.json"
+cat >"$dir/determine.lua" <<LUA
+wrk.method = "POST"
+wrk.body = io.open("$dir/one.json"):read("*a")
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+cat >"$dir/ship.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $key"
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{"id": "H-' .. tostring(n) .. '-' .. tostring(math.random(1e9)) ..
+    '", "date": "2025-06-01", "regime": "us-ai-diffusion-2025", "consignee": {"id": "C-' ..
+    tostring(n % 5000) .. '", "country": "JP"}, "items": [{"part": "H100", "quantity": 8}]}'
+  return wrk.format(nil, "/v1/shipments", nil, body)
+end
+LUA
+cat >"$dir/get.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+for route in determine ship caps; do
+  script=$dir/$route.lua
+  path=/v1/determine
+  [ "$route" = ship ] && path=/v1/shipments
+  [ "$route" = caps ] && { script=$dir/get.lua; path="/v1/caps?limit=10"; }
+  echo "== $route ($path), server threads $threads"
+  wrk -t1 -c64 -d10s --latency -s "$script" "$base$path" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+done
