@@ -124,7 +124,7 @@ class Body {
     }
     return status_;
   }
-  const Status& status() const { return status_; }
+  const Status& Outcome() const { return status_; }
 
  private:
   bool Has(const char* key, simdjson::dom::element& out) {
@@ -176,7 +176,7 @@ Result<ApplicationBody> ParseApplicationBody(std::string_view json) {
 Result<ApprovalBody> ParseApprovalBody(std::string_view json) {
   Body b(json, {"number", "valid_from"});
   ApprovalBody out{.number = b.Text("number").value_or(""), .valid_from = b.Day("valid_from")};
-  TG_RETURN_IF_ERROR(b.status());
+  TG_RETURN_IF_ERROR(b.Outcome());
   return out;
 }
 
