@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <future>
 
@@ -10,6 +11,7 @@
 #include "tierguard/io.h"
 
 #include "group_commit.h"
+#include "metrics.h"
 #include "status_to_http.h"
 
 namespace tg::server {
@@ -111,12 +113,16 @@ HttpResponse OneAnswer(std::string line) {
 // A body of one document is answered with one answer; an array with an array of them. A single
 // document refused is answered with its error's status.
 HttpResponse Streamed(const HttpRequest& r,
-                      const std::function<Result<StreamStats>(Source&, Sink&)>& run) {
+                      const std::function<Result<StreamStats>(Source&, Sink&)>& run,
+                      Metrics* decisions = nullptr) {
   StringSource in(r.body);
   StringSink out;
   auto stats = run(in, out);
   if (!stats) {
     return Error(stats.error());
+  }
+  if (decisions != nullptr) {
+    decisions->CountDecisions(out.text());
   }
   std::string_view text = out.text();
   const size_t first = r.body.find_first_not_of(" \t\r\n");
@@ -146,7 +152,8 @@ Date Today() { return Date::FromDays(static_cast<int32_t>(std::time(nullptr) / 8
 Router::Router(const Engine& engine, RouterOptions options)
     : engine_(engine),
       options_(std::move(options)),
-      group_(std::make_unique<GroupCommitter>(engine, 1024)) {
+      group_(std::make_unique<GroupCommitter>(engine, 1024)),
+      metrics_(std::make_unique<Metrics>()) {
   Add("GET", "/healthz", false, Permission::kRead, "the process is alive",
       [](const Call&) { return Json(R"({"status":"ok"})"); });
   Add("GET", "/readyz", false, Permission::kRead,
@@ -157,6 +164,14 @@ Router::Router(const Engine& engine, RouterOptions options)
         }
         return s.ok() ? Json(R"({"status":"ready"})")
                       : HttpResponse{.status = 503, .body = ErrorBody(s)};
+      });
+  Add("GET", "/metrics", false, Permission::kRead,
+      "requests, latencies, decisions, cap usage, the log's size and the kept lists, in "
+      "Prometheus' text format",
+      [this](const Call&) {
+        const Session reader(engine_, {.actor = "metrics"});
+        return HttpResponse{.content_type = "text/plain; version=0.0.4; charset=utf-8",
+                            .body = metrics_->Text(reader)};
       });
   AddDecisionRoutes();
   AddLedgerRoutes();
@@ -250,7 +265,16 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   return ready.get();
 }
 
-void Router::HandleAsync(const HttpRequest& request, Done done) const {
+void Router::HandleAsync(const HttpRequest& request, Done answer) const {
+  // Every answer is counted under its route's pattern, whenever and wherever it is made.
+  auto route_label = std::make_shared<std::string>("unmatched");
+  Done done = [this, route_label, method = request.method, start = std::chrono::steady_clock::now(),
+               answer = std::move(answer)](HttpResponse r) {
+    metrics_->CountRequest(
+        *route_label, method, r.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    answer(std::move(r));
+  };
   const std::vector<std::string> segments = Split(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
@@ -273,6 +297,7 @@ void Router::HandleAsync(const HttpRequest& request, Done done) const {
     if (route.info.method != request.method) {
       continue;
     }
+    *route_label = route.info.pattern;
     if (!route.info.authenticated) {
       done(route.handler(call));
       return;
@@ -314,8 +339,9 @@ void Router::HandleAsync(const HttpRequest& request, Done done) const {
 void Router::AddDecisionRoutes() {
   Add("POST", "/v1/determine", true, Permission::kRead,
       "decide requests (one, or an array); records nothing", [this](const Call& c) {
-        return Streamed(c.request,
-                        [this](Source& in, Sink& out) { return engine_.DetermineStream(in, out); });
+        return Streamed(
+            c.request, [this](Source& in, Sink& out) { return engine_.DetermineStream(in, out); },
+            metrics_.get());
       });
   Add("POST", "/v1/classify", true, Permission::kRead,
       "classify items (one, or an array); ?as_of=DATE&regime=ID", [this](const Call& c) {
@@ -337,7 +363,7 @@ void Router::AddDecisionRoutes() {
         reserve ? "decide requests and hold the allowed ones; ?expires_in=HOURS (default 72)"
                 : "decide requests and record the allowed ones (one a call: committed with the "
                   "calls that arrive with it)",
-        [reserve](const Call& c) {
+        [this, reserve](const Call& c) {
           ShipOptions options{.batch_size = 1000000, .reserve = reserve};
           if (reserve) {
             auto hours = Whole(c.request, "expires_in", 72);
@@ -347,9 +373,10 @@ void Router::AddDecisionRoutes() {
             }
             options.expires_at = c.session->clock().NowUnix() + static_cast<int64_t>(*hours) * 3600;
           }
-          return Streamed(c.request, [&](Source& in, Sink& out) {
-            return c.session->ShipStream(in, out, options);
-          });
+          return Streamed(
+              c.request,
+              [&](Source& in, Sink& out) { return c.session->ShipStream(in, out, options); },
+              metrics_.get());
         });
   }
   // One document a call is committed with the calls that arrive with it; an array is a batch
@@ -362,7 +389,10 @@ void Router::AddDecisionRoutes() {
       return;
     }
     group_->Submit(c.request.body, c.key->name, c.request.request_id,
-                   [done = std::move(done)](Result<std::string> answer) {
+                   [this, done = std::move(done)](Result<std::string> answer) {
+                     if (answer) {
+                       metrics_->CountDecisions(*answer);
+                     }
                      done(answer ? OneAnswer(std::move(*answer)) : Error(answer.error()));
                    });
   };

@@ -37,6 +37,7 @@ struct RouterOptions {
 };
 
 class GroupCommitter;
+class Metrics;
 
 class Router {
  public:
@@ -80,6 +81,7 @@ class Router {
   const Engine& engine_;
   RouterOptions options_;
   std::unique_ptr<GroupCommitter> group_;
+  std::unique_ptr<Metrics> metrics_;
   std::vector<Route> routes_;
 };
 

@@ -319,6 +319,8 @@ class Session {
   // without checking them against the tree (an export and verify does that). InvalidArgument
   // when the range is not within the log.
   Result<std::vector<std::string>> AuditRecords(uint64_t from, uint64_t to) const;
+  // How many records the log holds.
+  Result<uint64_t> AuditSize() const;
 
   // Re-runs the decision of audit record `index` (a shipment or a hold) from its logged
   // request, under the regime version that made it, against the ledger state rebuilt from the
@@ -340,6 +342,8 @@ class Session {
   // against the added and changed entries: new hits become alerts. Returns a JSON summary.
   Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
   Result<Page<KeptList>> ScreeningLists(const PageRequest& page = {}) const;
+  // The kept lists' names and versions, read from their manifest (no list is read).
+  Result<std::vector<std::pair<std::string, std::string>>> KeptListVersions() const;
   // A reviewer clears a party's hit on `entry_id` as a false positive; it holds for that party
   // only (its id, or its name with country and birth date, never a name alone) until the entry
   // changes or `expires` (YYYY-MM-DD, optional) passes. NotFound when no kept list has the

@@ -181,6 +181,12 @@ Result<std::string> Session::AuditProve(std::string_view id, std::string_view pr
   return out;
 }
 
+Result<uint64_t> Session::AuditSize() const {
+  TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
+  TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());
+  return audit::AuditLog(*txn).Size();
+}
+
 Result<std::vector<std::string>> Session::AuditRecords(uint64_t from, uint64_t to) const {
   TG_ASSIGN_OR_RETURN(store::Store * store, impl_->Ledger());
   TG_ASSIGN_OR_RETURN(auto txn, store->BeginRead());

@@ -651,6 +651,25 @@ Result<Page<KeptList>> Session::ScreeningLists(const PageRequest& page) const {
       Access::kRead);
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Session::KeptListVersions() const {
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) -> Result<std::vector<std::pair<std::string, std::string>>> {
+        TG_ASSIGN_OR_RETURN(auto manifest, l.KeptListVersions());
+        if (manifest) {
+          return *manifest;
+        }
+        // A ledger whose lists were kept before the manifest: their versions are in them.
+        TG_ASSIGN_OR_RETURN(auto kept, KeptLists(l));
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& [name, list] : kept) {
+          out.emplace_back(name, list.version);
+        }
+        return out;
+      },
+      Access::kRead);
+}
+
 Result<std::string> Engine::DiffListFiles(const std::string& before,
                                           const std::string& after) const {
   TG_ASSIGN_OR_RETURN(screen::ScreeningList a, screen::LoadList(before));

@@ -6,6 +6,7 @@ over-deep bodies, a revoked key refused at once, four eyes by key identity, requ
 and recorded, and a clean exit on SIGTERM. Usage: http_api.py TIERGUARD_BINARY"""
 import http.client
 import json
+import re
 import os
 import signal
 import subprocess
@@ -186,6 +187,29 @@ def main():
                                  ("get", "/readyz"), ("get", "/openapi.json")]:
                 failures.check(method in doc["paths"].get(path, {}),
                                f"{method} {path} is not documented")
+
+            # /metrics: the text format, line by line; the calls above counted under their
+            # routes, decisions by outcome, the log's size; every histogram cumulative.
+            status, text, headers = call("GET", "/metrics")
+            failures.check(status == 200 and headers.get("Content-Type", "").startswith(
+                "text/plain; version=0.0.4"), f"metrics: {status} {headers}")
+            sample = re.compile(r'^[a-z_]+(\{[a-z_]+="([^"\\]|\\.)*"(,[a-z_]+="([^"\\]|\\.)*")*\})? '
+                                r'[-+0-9.eInf]+$')
+            for line in text.splitlines():
+                failures.check(line.startswith("# HELP ") or line.startswith("# TYPE ")
+                               or sample.match(line), "not the text format: " + line)
+            failures.check('tierguard_http_requests_total{route="/v1/determine",method="POST",'
+                           'status="200"}' in text, "no determine requests counted")
+            failures.check('route="/v1/licenses/{number}"' in text, "a route not by its pattern")
+            failures.check("tierguard_decisions_total{outcome=" in text, "no decisions counted")
+            size = re.search(r"^tierguard_audit_log_records (\d+)$", text, re.M)
+            failures.check(size is not None and int(size.group(1)) > 0, "no audit log size")
+            buckets = {}
+            for m in re.finditer(r'^tierguard_http_request_duration_seconds_bucket\{route="([^"]*)",'
+                                 r'le="([^"]*)"\} (\d+)$', text, re.M):
+                buckets.setdefault(m.group(1), []).append(int(m.group(3)))
+            failures.check(buckets and all(b == sorted(b) for b in buckets.values()),
+                           f"histograms not cumulative: {buckets}")
 
             # Listings page as the spec says.
             status, text, _ = call("GET", "/v1/keys?limit=2", None, "admin")
