@@ -432,6 +432,8 @@ void Router::AddLedgerRoutes() {
   listing("/v1/hits/open", "list the hits no clearance covers", &Session::OpenHits);
   Add("GET", "/v1/licenses/{number}", true, Permission::kRead, "show a licence and its balances",
       [](const Call& c) { return Record(c.session->ShowLicense(c.params[0])); });
+  Add("GET", "/v1/applications/{id}", true, Permission::kRead, "show a licence application",
+      [](const Call& c) { return Record(c.session->ShowApplication(c.params[0])); });
   Add("GET", "/v1/parties/{id}", true, Permission::kRead, "show a party, its links and group",
       [](const Call& c) { return Record(c.session->ShowParty(c.params[0])); });
   for (const bool reservations : {false, true}) {
@@ -489,15 +491,8 @@ void Router::AddLedgerRoutes() {
         if (!id) {
           return Error(id.error());
         }
-        auto listed = c.session->ListApplications({.after = "", .limit = 0});
-        if (listed) {
-          for (const LicenseApplication& a : listed->items) {
-            if (a.id == *id) {
-              return Json(api::ToJson(a), 201);
-            }
-          }
-        }
-        return Error(Internal("application " + *id + " was made and cannot be read back"));
+        auto made = c.session->ShowApplication(*id);
+        return made ? Json(api::ToJson(*made), 201) : Error(made.error());
       });
   Add("POST", "/v1/applications/{id}/submit", true, Permission::kRecord,
       "submit a draft application", [](const Call& c) {

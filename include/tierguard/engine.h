@@ -276,6 +276,7 @@ class Session {
   Status DenyApplication(std::string_view id, std::string_view reason) const;
   Status ReturnApplication(std::string_view id, std::string_view reason) const;
   Result<Page<LicenseApplication>> ListApplications(const PageRequest& page = {}) const;
+  Result<LicenseApplication> ShowApplication(std::string_view id) const;
 
   Status AddVeu(const Veu& veu) const;
   Result<Page<Veu>> ListVeus(const PageRequest& page = {}) const;

@@ -200,7 +200,7 @@ Result<ApiKey> Authenticate(store::Transaction& txn, std::string_view presented)
   }
   const auto name = FromBase64Url(presented.substr(0, dot));
   const auto secret = FromBase64Url(presented.substr(dot + 1));
-  if (!name || !secret || CheckName(*name).code() != StatusCode::kOk || secret->size() != 32) {
+  if (!name || !secret || !CheckName(*name).ok() || secret->size() != 32) {
     return refused;
   }
   TG_ASSIGN_OR_RETURN(auto row, ReadRow(txn, *name));

@@ -47,7 +47,8 @@ Status Session::RevokeKey(std::string_view name) const {
 }
 
 Result<Page<ApiKey>> Session::ListKeys(const PageRequest& page) const {
-  return ReadKeys(*impl_, [&](store::Transaction& txn) { return access::ListKeys(txn, page); });
+  return InTransaction(
+      *this, [&](ledger::Ledger& l) { return access::ListKeys(l.txn(), page); }, Access::kRead);
 }
 
 }  // namespace tg

@@ -461,6 +461,11 @@ Result<Page<LicenseApplication>> Session::ListApplications(const PageRequest& pa
       *this, [&](ledger::Ledger& l) { return l.Applications(page); }, Access::kRead);
 }
 
+Result<LicenseApplication> Session::ShowApplication(std::string_view id) const {
+  return InTransaction(
+      *this, [&](ledger::Ledger& l) { return l.GetApplication(id); }, Access::kRead);
+}
+
 namespace {
 
 // The data centres a VEU authorises, by country: the national kind's country, and the country

@@ -99,6 +99,8 @@ class Ledger {
   Status Deny(std::string_view id, std::string_view approver, std::string_view reason);
   Status Return(std::string_view id, std::string_view approver, std::string_view reason);
   Result<Page<LicenseApplication>> Applications(const PageRequest& page = {});
+  // NotFound when no application has `id`.
+  Result<LicenseApplication> GetApplication(std::string_view id);
 
   // InvalidArgument for a bad kind, missing country or limit, shares outside (0, 1].
   Status AddVeu(const Veu& veu);
@@ -201,7 +203,6 @@ class Ledger {
   Status IndexHolds();
   // Adds to `report` every kept list whose version the manifest does not hold, and back.
   Status CheckListVersions(CheckReport& report);
-  Result<LicenseApplication> GetApplication(std::string_view id);
   Status Answer(std::string_view id, std::string_view confirmation, Date date,
                 NotificationState state);
   Status Decide(std::string_view id, std::string_view approver, std::string_view reason,

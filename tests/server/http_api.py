@@ -155,6 +155,13 @@ def main():
                                    "approver")
             failures.check(status == 200 and json.loads(text).get("license") == "BIS-2027-001",
                            f"approve: {status} {text}")
+            status, text, _ = call("GET", f"/v1/applications/{app.get('id')}", None, "viewer")
+            shown = json.loads(text) if status == 200 else {}
+            failures.check(shown.get("state") == "approved" and shown.get("requester") == "root",
+                           f"the application shown: {status} {text}")
+            status, text, _ = call("GET", "/v1/applications/NO-SUCH", None, "viewer")
+            failures.check(status == 404 and error_code(text) == "not_found",
+                           f"an unknown application: {status} {text}")
             status, text, _ = call("GET", "/v1/licenses/BIS-2027-001", None, "viewer")
             licence = json.loads(text) if status == 200 else {}
             failures.check(licence.get("approved_by") == "approver-1"
