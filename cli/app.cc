@@ -292,7 +292,9 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
   SessionOptions session_options;
   std::string format = "json";
   bool version = false;
-  AddText(&app, "--db", options.db, "the ledger, a SQLite file (default: $TIERGUARD_DB)")
+  AddText(&app, "--db", options.db,
+          "the ledger: a SQLite file, or a PostgreSQL database (postgresql://… or pg:CONNINFO; "
+          "default: $TIERGUARD_DB)")
       ->type_name("PATH");
   AddText(&app, "--data", options.data_dir,
           "reference data (default: $TIERGUARD_HOME/data, else ./data)")

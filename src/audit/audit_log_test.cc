@@ -12,6 +12,7 @@
 #include "tierguard/audit.h"
 
 #include "src/audit/note.h"
+#include "testing/backends.h"
 #include "testing/status_matchers.h"
 
 namespace tg::audit {
@@ -51,8 +52,23 @@ void AppendInBatches(store::Store& store, MerkleTree& reference, uint64_t n, uin
 
 // Batches of uneven sizes cross tile edges (256 leaves) at every tile level that 70,000 records
 // reach (levels 0-7, 8-15, 16), so the stored tiles must be read back, extended and rewritten.
-TEST(AuditLog, TiledTreeAgreesWithTheTreeInMemory) {
-  auto store = store::OpenMemoryStore();
+class AuditLogTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (!location_.skip().empty()) {
+      GTEST_SKIP() << location_.skip();
+    }
+    ASSERT_THAT(location_.status(), IsOk());
+    auto opened = store::OpenStore(location_.location());
+    ASSERT_THAT(opened.status(), IsOk());
+    store_ = std::move(*opened);
+  }
+  ::tg::testing::TestLocation location_{GetParam()};
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_P(AuditLogTest, TiledTreeAgreesWithTheTreeInMemory) {
+  store::Store* store = store_.get();
   MemoryNodeStore memory;
   MerkleTree reference(memory, 0);
   const uint64_t batches[] = {1, 2, 255, 1, 300, 7, 65536, 3000};
@@ -78,7 +94,7 @@ TEST(AuditLog, TiledTreeAgreesWithTheTreeInMemory) {
 }
 
 // A log of `n` records whose tile `key` is then replaced by `value`, or deleted.
-class DamagedLog : public ::testing::Test {
+class DamagedLog : public AuditLogTest {
  protected:
   void Damage(uint64_t n, const std::string& key, std::optional<std::string> value) {
     AppendInBatches(*store_, reference_, n, n);
@@ -90,12 +106,11 @@ class DamagedLog : public ::testing::Test {
     ASSERT_THAT((*txn)->Commit(), IsOk());
   }
 
-  std::unique_ptr<store::Store> store_ = store::OpenMemoryStore();
   MemoryNodeStore memory_;
   MerkleTree reference_{memory_, 0};
 };
 
-TEST_F(DamagedLog, ADamagedTileIsReportedNotUsed) {
+TEST_P(DamagedLog, ADamagedTileIsReportedNotUsed) {
   Damage(300, "t/00/0000000000000001", "short");
   auto txn = store_->Begin();
   ASSERT_THAT(txn.status(), IsOk());
@@ -106,7 +121,7 @@ TEST_F(DamagedLog, ADamagedTileIsReportedNotUsed) {
   EXPECT_EQ(*log.InclusionProof(3, 256), *reference_.InclusionProof(3, 256));
 }
 
-TEST_F(DamagedLog, AMissingTileIsReported) {
+TEST_P(DamagedLog, AMissingTileIsReported) {
   Damage(10, "t/00/0000000000000000", std::nullopt);
   auto txn = store_->BeginRead();
   ASSERT_THAT(txn.status(), IsOk());
@@ -116,7 +131,7 @@ TEST_F(DamagedLog, AMissingTileIsReported) {
 
 // Issue 12: a root is signed only after its records are read against it. ScanRecords names
 // the record whose text no longer matches its leaf, and a tree changed above its leaves.
-TEST_F(DamagedLog, ScanRecordsNamesAChangedRecordAndAChangedTree) {
+TEST_P(DamagedLog, ScanRecordsNamesAChangedRecordAndAChangedTree) {
   Damage(300, "r/0000000000000007", "{\"index\":7,\"forged\":true}");
   auto txn = store_->BeginRead();
   ASSERT_THAT(txn.status(), IsOk());
@@ -131,7 +146,7 @@ TEST_F(DamagedLog, ScanRecordsNamesAChangedRecordAndAChangedTree) {
   EXPECT_EQ(visited, 7u);
 }
 
-TEST_F(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
+TEST_P(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
   // The first tile keeps its 256 leaves but an inner node of it is overwritten.
   Damage(300, "", std::nullopt);
   {
@@ -152,6 +167,11 @@ TEST_F(DamagedLog, ScanRecordsFindsATreeChangedAboveItsLeaves) {
 
 // Issue 12: verify accepted a checkpoint whose origin was not the log key's name, and cosign
 // signed whatever it was given.
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(::tg::testing::kBackends),
+                         [](const auto& info) { return std::string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, DamagedLog, ::testing::ValuesIn(::tg::testing::kBackends),
+                         [](const auto& info) { return std::string(info.param); });
+
 TEST(AuditBundle, TheOriginMustBeTheLogKeysNameAndCosignVerifiesFirst) {
   auto log_key = GenerateKey("log.test");
   auto witness = GenerateKey("witness.test");

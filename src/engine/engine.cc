@@ -79,11 +79,13 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // second thread while the rules below are read.
   const std::string& db = options.db;
   if (!db.empty()) {
-    std::error_code ec;
-    if (options.ledger_must_exist && db != "memory" && !std::filesystem::exists(db, ec)) {
-      return NotFound("no ledger at " + db + " (a command that only reads does not create one)");
-    }
-    if (db != "memory") {
+    // A ledger file may be missing; a database's ledger is created by the first to open it.
+    if (store::BackendOf(db) == store::Backend::kSqlite) {
+      std::error_code ec;
+      if (options.ledger_must_exist && !std::filesystem::exists(db, ec)) {
+        return NotFound("no ledger at " + db +
+                        " (a command that only reads does not create one)");
+      }
       impl->snapshot_dir = db + ".screening";
     }
     impl->OpenStoreAside(db, options.prefetch_screening);

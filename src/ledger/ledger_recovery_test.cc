@@ -14,6 +14,7 @@
 #include "src/audit/audit_log.h"
 #include "src/ledger/ledger.h"
 #include "src/store/store.h"
+#include "testing/backends.h"
 #include "testing/fault_injection_store.h"
 #include "testing/status_matchers.h"
 
@@ -113,24 +114,24 @@ void ExpectConsistent(store::Store& s, const Clock& clock, uint64_t records) {
   EXPECT_THAT(report->problems, ::testing::IsEmpty());
 }
 
-class LedgerRecovery : public ::testing::TestWithParam<std::string> {
+class LedgerRecovery : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_recovery_" + std::to_string(::getpid()) + ".db"))
-                .string();
-    auto inner = GetParam() == "memory" ? store::OpenStore("memory") : store::OpenStore(path_);
+    location_ = std::make_unique<::tg::testing::TestLocation>(GetParam());
+    if (!location_->skip().empty()) {
+      GTEST_SKIP() << location_->skip();
+    }
+    ASSERT_THAT(location_->status(), IsOk());
+    auto inner = store::OpenStore(location_->location());
     ASSERT_THAT(inner.status(), IsOk());
     store_ = std::make_unique<FaultInjectionStore>(std::move(*inner));
   }
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
+    location_.reset();
   }
 
-  std::string path_;
+  std::unique_ptr<::tg::testing::TestLocation> location_;
   FixedClock clock_{1764000000};
   std::unique_ptr<FaultInjectionStore> store_;
 };
@@ -167,8 +168,8 @@ TEST_P(LedgerRecovery, AFailedWriteAnywhereLeavesLedgerAndLogAsTheyWere) {
   ExpectConsistent(*store_, clock_, 3 * per_round);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, LedgerRecovery, ::testing::Values("memory", "sqlite"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, LedgerRecovery, ::testing::ValuesIn(::tg::testing::kBackends),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace tg::ledger

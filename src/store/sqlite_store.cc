@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "src/common/csv.h"
+#include "src/store/health.h"
 #include "src/store/store.h"
 
 namespace tg::store {
@@ -160,29 +161,6 @@ class Stmt {
 struct Statements {
   Stmt get, insert, put, del, scan, counter, set_counter, scan_counters, begin, begin_read, commit,
       rollback;
-};
-
-// The first damage seen, shared by the store and its transactions.
-class Health {
- public:
-  Status Get() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return first_;
-  }
-  // Keeps the first DataLoss; passes every status through.
-  Status Note(Status s) {
-    if (s.code() == StatusCode::kDataLoss) {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (first_.ok()) {
-        first_ = s;
-      }
-    }
-    return s;
-  }
-
- private:
-  mutable std::mutex mu_;
-  Status first_;
 };
 
 class SqliteTransaction : public Transaction {
@@ -763,16 +741,6 @@ class SqliteStore : public Store {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteOptions& options) {
   return SqliteStore::Open(path, options);
-}
-
-Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
-  if (location == "memory" || location == ":memory:") {
-    return OpenMemoryStore();
-  }
-  if (location.empty()) {
-    return InvalidArgument("the ledger path is empty");
-  }
-  return OpenSqliteStore(location);
 }
 
 }  // namespace tg::store

@@ -127,7 +127,29 @@ struct SqliteOptions {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteOptions& options = {});
 
-// "memory" or a SQLite path.
+struct PostgresOptions {
+  // How long Begin() waits for another writer (on any server) before Unavailable.
+  int lock_timeout_ms = 60000;
+};
+
+// The shared store: a PostgreSQL database (libpq's connection string, key=value or URI) that
+// several servers use at once. Tables tg_docs, tg_counters and tg_schema in the connection's
+// current schema (a search_path in the connection string's options selects one), created and
+// migrated on open. A write transaction takes a transaction-scoped advisory lock on that schema
+// first, so writers on every server run one at a time, as SQLite's do, and a cap's read and
+// its new value are one atomic step wherever they run; read transactions are REPEATABLE READ
+// snapshots that no writer waits for. Connections are pooled; one the server dropped is
+// replaced on the next transaction, so a restarted PostgreSQL needs no restart of tierguard.
+// Errors: Unavailable when the server cannot be reached or a writer held the lock too long.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const PostgresOptions& options = {});
+
+enum class Backend { kMemory, kSqlite, kPostgres };
+// The backend a ledger location names: "memory"; "postgresql://…", "postgres://…" or
+// "pg:CONNINFO" (a key=value connection string); anything else is a SQLite file's path.
+Backend BackendOf(std::string_view location);
+
+// Opens the store `location` names (see BackendOf).
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace tg::store

@@ -1,13 +1,17 @@
 // One conformance suite for every Store backend.
 #include "src/store/store.h"
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "testing/backends.h"
 #include "testing/status_matchers.h"
 
 namespace tg::store {
@@ -41,48 +45,39 @@ TEST(TableRegistry, NamesEachTableAndStopsAClashAtStart) {
   EXPECT_DEATH(RegisterTables({{kLicenses, "permits"}}), "clashes with the registered 'licences'");
 }
 
-struct Backend {
-  std::string name;
-  bool durable;
-};
-
-class StoreTest : public ::testing::TestWithParam<Backend> {
+class StoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    path_ =
-        (std::filesystem::temp_directory_path() /
-         ("tg_store_" + std::to_string(getpid()) + "_" + std::to_string(NextFileNumber()) + ".db"))
-            .string();
+    location_ = std::make_unique<::tg::testing::TestLocation>(GetParam());
+    if (!location_->skip().empty()) {
+      GTEST_SKIP() << location_->skip();
+    }
+    ASSERT_THAT(location_->status(), IsOk());
     Reopen();
   }
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
+    location_.reset();
   }
+  // A memory store is kept (its contents go with it); the others are closed and opened again.
   void Reopen() {
-    store_.reset();
-    if (GetParam().name == "memory") {
-      if (!memory_) {
-        memory_ = OpenMemoryStore();
-      }
+    if (store_ && location_->location() == "memory") {
       return;
     }
-    auto s = OpenSqliteStore(path_);
+    store_.reset();
+    auto s = OpenStore(location_->location());
     ASSERT_THAT(s, IsOk());
     store_ = std::move(*s);
   }
-  Store& GetStore() { return GetParam().name == "memory" ? *memory_ : *store_; }
+  Store& GetStore() { return *store_; }
   std::unique_ptr<Transaction> Begin() {
     auto t = GetStore().Begin();
     EXPECT_THAT(t, IsOk());
     return std::move(*t);
   }
 
-  std::string path_;
+  std::unique_ptr<::tg::testing::TestLocation> location_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<Store> memory_;
 };
 
 TEST_P(StoreTest, PutThenGetInTheSameAndALaterTransaction) {
@@ -211,9 +206,8 @@ TEST_P(StoreTest, CounterOverflowIsRefusedAndLeavesTheCounter) {
   EXPECT_EQ(*Begin()->Counter("LPP:C/2025"), INT64_MAX - 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
-                         ::testing::Values(Backend{"memory", false}, Backend{"sqlite", true}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(::tg::testing::kBackends),
+                         [](const auto& info) { return std::string(info.param); });
 
 TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
   const auto path =
@@ -347,6 +341,118 @@ TEST(SqliteStore, MigratesAVersionOneFileAndChecksumsItsRows) {
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix);
   }
+}
+
+// Two stores on one PostgreSQL schema stand for two servers: writers on both run one at a time,
+// so a cap read and spent in one transaction is never spent twice.
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!location_.skip().empty()) {
+      GTEST_SKIP() << location_.skip();
+    }
+    ASSERT_THAT(location_.status(), IsOk());
+  }
+  std::unique_ptr<Store> Open() {
+    auto s = OpenStore(location_.location());
+    EXPECT_THAT(s, IsOk());
+    return s ? std::move(*s) : nullptr;
+  }
+  ::tg::testing::TestLocation location_{"postgres"};
+};
+
+TEST_F(PostgresStoreTest, TwoServersNeverSpendTheLastHeadroomTwice) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_TRUE(a && b);
+  constexpr int kCap = 60;
+  std::atomic<int> spent{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, store = i % 2 == 0 ? a.get() : b.get()] {
+      for (int n = 0; n < 12; ++n) {
+        auto t = store->Begin();
+        ASSERT_THAT(t, IsOk());
+        auto used = (*t)->Counter("LPP:C/2027");
+        ASSERT_THAT(used, IsOk());
+        if (*used >= kCap) {
+          continue;  // rolled back
+        }
+        ASSERT_THAT((*t)->AddCounter("LPP:C/2027", 1), IsOk());
+        ASSERT_THAT((*t)->Put(kShipments, "S-" + std::to_string(*used), "x"), IsOk());
+        ASSERT_THAT((*t)->Commit(), IsOk());
+        spent.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  auto t = a->BeginRead();
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(*(*t)->Counter("LPP:C/2027"), kCap);
+  EXPECT_EQ(spent.load(), kCap);
+  EXPECT_EQ((*t)->Scan(kShipments, "S-")->size(), static_cast<size_t>(kCap));
+}
+
+TEST_F(PostgresStoreTest, AReaderKeepsItsSnapshotAndHoldsNoWriterUp) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_TRUE(a && b);
+  {
+    auto t = a->Begin();
+    ASSERT_THAT((*t)->AddCounter("cap", 5), IsOk());
+    ASSERT_THAT((*t)->Commit(), IsOk());
+  }
+  auto reader = a->BeginRead();
+  ASSERT_THAT(reader, IsOk());
+  EXPECT_EQ(*(*reader)->Counter("cap"), 5);
+  {
+    auto t = b->Begin();
+    ASSERT_THAT(t, IsOk());
+    ASSERT_THAT((*t)->AddCounter("cap", 1), IsOk());
+    ASSERT_THAT((*t)->Commit(), IsOk());
+  }
+  EXPECT_EQ(*(*reader)->Counter("cap"), 5);
+  EXPECT_EQ(*(*a->BeginRead())->Counter("cap"), 6);
+}
+
+// A server restart drops every pooled connection: the next transaction opens a new one.
+TEST_F(PostgresStoreTest, ADroppedConnectionIsReplacedByTheNextTransaction) {
+  auto a = Open();
+  ASSERT_TRUE(a);
+  {
+    auto t = a->Begin();
+    ASSERT_THAT((*t)->Put(kLicenses, "L-1", "v"), IsOk());
+    ASSERT_THAT((*t)->Commit(), IsOk());
+  }
+  PGconn* admin = PQconnectdb(::tg::testing::TestPostgres().c_str());
+  const std::string kill = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE application_name = '" + location_.schema() + "'";
+  PGresult* r = PQexec(admin, kill.c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_STREQ(PQgetvalue(r, 0, 0), "1");  // the pool's one connection
+  PQclear(r);
+  PQfinish(admin);
+  auto t = a->Begin();
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ((*t)->Get(kLicenses, "L-1")->value(), "v");
+}
+
+TEST_F(PostgresStoreTest, ASchemaNewerThanThisProgramIsRefused) {
+  ASSERT_TRUE(Open());
+  PGconn* admin = PQconnectdb(location_.location().substr(3).c_str());
+  PGresult* r = PQexec(admin, "UPDATE tg_schema SET version = 99");
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(admin);
+  EXPECT_THAT(OpenStore(location_.location()),
+              StatusIs(StatusCode::kDataLoss, "schema version 99 is newer"));
+}
+
+TEST_F(PostgresStoreTest, AnUnreachableServerIsUnavailable) {
+  EXPECT_THAT(OpenStore("pg:host=127.0.0.1 port=1 connect_timeout=2"),
+              StatusIs(StatusCode::kUnavailable, "cannot connect to PostgreSQL"));
 }
 
 }  // namespace

@@ -1,0 +1,535 @@
+// The PostgreSQL backend: the same two tables as SQLite's (documents and counters) in the
+// connection's schema, read and written through prepared statements in libpq's binary format.
+//
+// Several servers share one database, so the guarantees SQLite gets from its file lock come
+// from the database here: a write transaction first takes a transaction-scoped advisory lock on
+// the schema, so that writers run one at a time whichever server they are on, and every read
+// inside it sees the last commit (READ COMMITTED, with no other writer able to commit). The
+// read of a cap's usage and the write of its new value therefore never interleave with another
+// server's, and the audit log's tail is advanced by one writer at a time. Read transactions are
+// REPEATABLE READ snapshots and wait for no one.
+//
+// PostgreSQL checks its own pages (initdb --data-checksums) and reports damage as SQLSTATE
+// class XX, which becomes DataLoss here; rows carry no checksum of ours.
+#include <cstring>
+#include <endian.h>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "src/store/health.h"
+#include "src/store/store.h"
+
+namespace tg::store {
+
+namespace {
+
+// Schema migrations, applied in order under the writers' lock; tg_schema holds the number
+// applied. Keys are bytea so that they sort byte by byte, as SQLite's do.
+constexpr const char* kMigrations[] = {
+    // 1: documents and counters.
+    "CREATE TABLE tg_docs(tbl integer NOT NULL, key bytea NOT NULL, value bytea NOT NULL,"
+    " PRIMARY KEY (tbl, key));"
+    "CREATE TABLE tg_counters(key bytea PRIMARY KEY, value bigint NOT NULL);",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// The writers' lock: an advisory lock keyed by 'tg' and the schema, so that ledgers in two
+// schemas of one database do not hold each other up.
+constexpr const char* kBeginWrite =
+    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+    "SELECT pg_advisory_xact_lock(29799, hashtext(current_schema()))";
+constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+// Rows a ForEach fetches at a time: the visitor may read through the same connection between
+// chunks, which it could not while a result was still arriving.
+constexpr int kChunkRows = 512;
+
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kByteaOid = 17;
+
+struct Statement {
+  const char* name;
+  const char* sql;
+  std::vector<Oid> types;
+};
+
+const Statement kStatements[] = {
+    {"get", "SELECT value FROM tg_docs WHERE tbl=$1 AND key=$2", {kInt4Oid, kByteaOid}},
+    {"insert", "INSERT INTO tg_docs(tbl,key,value) VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
+     {kInt4Oid, kByteaOid, kByteaOid}},
+    {"put",
+     "INSERT INTO tg_docs(tbl,key,value) VALUES($1,$2,$3) "
+     "ON CONFLICT (tbl,key) DO UPDATE SET value=excluded.value",
+     {kInt4Oid, kByteaOid, kByteaOid}},
+    {"delete", "DELETE FROM tg_docs WHERE tbl=$1 AND key=$2", {kInt4Oid, kByteaOid}},
+    {"scan",
+     "SELECT key,value FROM tg_docs WHERE tbl=$1 AND key>=$2 AND key<$3 ORDER BY key LIMIT $4",
+     {kInt4Oid, kByteaOid, kByteaOid, kInt8Oid}},
+    {"counter", "SELECT value FROM tg_counters WHERE key=$1", {kByteaOid}},
+    // The sum is checked in numeric, which cannot overflow: a counter that would leave int64
+    // is left as it was and no row comes back.
+    {"add_counter",
+     "INSERT INTO tg_counters(key,value) VALUES($1,$2) ON CONFLICT (key) DO UPDATE "
+     "SET value=tg_counters.value+excluded.value WHERE tg_counters.value::numeric+"
+     "excluded.value BETWEEN -9223372036854775808 AND 9223372036854775807 RETURNING value",
+     {kByteaOid, kInt8Oid}},
+    {"scan_counters",
+     "SELECT key,value FROM tg_counters WHERE key>=$1 AND key<$2 ORDER BY key",
+     {kByteaOid, kByteaOid}},
+};
+
+// The upper bound of the keys that start with `prefix`: no UTF-8 key holds the byte 0xff.
+std::string UpperBound(std::string_view prefix) { return std::string(prefix) + "\xff"; }
+
+// A statement's parameters in binary format.
+class Params {
+ public:
+  Params& Bytes(std::string_view s) {
+    values_[n_] = s.empty() ? "" : s.data();  // a null pointer would be SQL NULL
+    lengths_[n_++] = static_cast<int>(s.size());
+    return *this;
+  }
+  Params& Int4(int32_t v) {
+    const uint32_t be = htobe32(static_cast<uint32_t>(v));
+    std::memcpy(ints_[n_], &be, sizeof(be));
+    values_[n_] = ints_[n_];
+    lengths_[n_++] = sizeof(be);
+    return *this;
+  }
+  Params& Int8(int64_t v) {
+    const uint64_t be = htobe64(static_cast<uint64_t>(v));
+    std::memcpy(ints_[n_], &be, sizeof(be));
+    values_[n_] = ints_[n_];
+    lengths_[n_++] = sizeof(be);
+    return *this;
+  }
+  int size() const { return n_; }
+  const char* const* values() const { return values_; }
+  const int* lengths() const { return lengths_; }
+  const int* formats() const { return kBinary; }
+
+ private:
+  static constexpr int kMax = 4;
+  static constexpr int kBinary[kMax] = {1, 1, 1, 1};
+  const char* values_[kMax] = {};
+  int lengths_[kMax] = {};
+  char ints_[kMax][8] = {};
+  int n_ = 0;
+};
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string_view Cell(const PGresult* r, int row, int col) {
+  return std::string_view(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+}
+
+std::string Trimmed(const char* message) {
+  std::string m = message != nullptr ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) {
+    m.pop_back();
+  }
+  return m;
+}
+
+// One pooled connection; a transaction holds `in_use` for its life.
+struct Connection {
+  ~Connection() { PQfinish(conn); }
+  PGconn* conn = nullptr;
+  bool broken = false;  // lost, or left in an unknown state: closed, never reused
+  std::mutex in_use;
+};
+
+// The status of a statement's result on `c`; a lost connection is marked broken.
+Status Check(Connection& c, const PGresult* r, std::string_view what) {
+  const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    return Status::Ok();
+  }
+  std::string message = Trimmed(r != nullptr ? PQresultErrorMessage(r) : nullptr);
+  if (message.empty()) {
+    message = Trimmed(PQerrorMessage(c.conn));
+  }
+  message = "PostgreSQL " + std::string(what) + ": " + message;
+  if (PQstatus(c.conn) != CONNECTION_OK) {
+    c.broken = true;
+    return Unavailable(message + " (the connection was lost; nothing of this transaction was "
+                                 "kept unless its commit had reached the server)");
+  }
+  const char* field = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string_view state = field != nullptr ? field : "";
+  if (state == "23505") {
+    return AlreadyExists(std::move(message));
+  }
+  if (state == "55P03" || state == "40001" || state == "40P01" || state.starts_with("08") ||
+      state.starts_with("57") || state.starts_with("53")) {
+    // A lock not granted in time, a serialization failure, a server shutting down or out of
+    // resources: nothing was changed and the same call may succeed later.
+    return Unavailable(message + " (nothing was changed; try again)");
+  }
+  if (state.starts_with("XX")) {
+    return DataLoss(std::move(message));
+  }
+  return Internal(std::move(message));
+}
+
+class PgTransaction : public Transaction {
+ public:
+  PgTransaction(std::unique_lock<std::mutex> lease, Connection& c, Health& health)
+      : lease_(std::move(lease)), c_(c), health_(health) {}
+  ~PgTransaction() override {
+    if (!done_ && !c_.broken) {
+      PgResult r(PQexec(c_.conn, "ROLLBACK"));
+      if (!Check(c_, r.get(), "rollback").ok()) {
+        c_.broken = true;
+      }
+    }
+  }
+
+  Result<std::optional<std::string>> Get(Table table, std::string_view key) override {
+    TG_ASSIGN_OR_RETURN(PgResult r, Run("get", Params().Int4(Id(table)).Bytes(key)));
+    if (PQntuples(r.get()) == 0) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(Cell(r.get(), 0, 0));
+  }
+
+  Status Insert(Table table, std::string_view key, std::string_view value) override {
+    TG_ASSIGN_OR_RETURN(PgResult r,
+                        Run("insert", Params().Int4(Id(table)).Bytes(key).Bytes(value)));
+    if (std::strcmp(PQcmdTuples(r.get()), "0") == 0) {
+      return AlreadyExists("key '" + std::string(key) + "' exists");
+    }
+    return Status::Ok();
+  }
+
+  Status Put(Table table, std::string_view key, std::string_view value) override {
+    return Run("put", Params().Int4(Id(table)).Bytes(key).Bytes(value)).status();
+  }
+
+  Status Delete(Table table, std::string_view key) override {
+    return Run("delete", Params().Int4(Id(table)).Bytes(key)).status();
+  }
+
+  Result<std::vector<Row>> Scan(Table table, std::string_view prefix, size_t limit) override {
+    const std::string upper = UpperBound(prefix);
+    const int64_t bounded =
+        limit > static_cast<size_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit);
+    TG_ASSIGN_OR_RETURN(
+        PgResult r,
+        Run("scan", Params().Int4(Id(table)).Bytes(prefix).Bytes(upper).Int8(bounded)));
+    std::vector<Row> out;
+    out.reserve(static_cast<size_t>(PQntuples(r.get())));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      out.emplace_back(Cell(r.get(), i, 0), Cell(r.get(), i, 1));
+    }
+    return out;
+  }
+
+  Status ForEach(Table table, std::string_view prefix, std::string_view from,
+                 const Visitor& visit) override {
+    const std::string upper = UpperBound(prefix);
+    std::string next(from > prefix ? from : prefix);
+    while (true) {
+      TG_ASSIGN_OR_RETURN(
+          PgResult r,
+          Run("scan", Params().Int4(Id(table)).Bytes(next).Bytes(upper).Int8(kChunkRows)));
+      const int rows = PQntuples(r.get());
+      for (int i = 0; i < rows; ++i) {
+        TG_ASSIGN_OR_RETURN(const bool more, visit(Cell(r.get(), i, 0), Cell(r.get(), i, 1)));
+        if (!more) {
+          return Status::Ok();
+        }
+      }
+      if (rows < kChunkRows) {
+        return Status::Ok();
+      }
+      next = std::string(Cell(r.get(), rows - 1, 0)) + '\0';  // the first key after the last
+    }
+  }
+
+  Result<int64_t> Counter(std::string_view key) override {
+    TG_ASSIGN_OR_RETURN(PgResult r, Run("counter", Params().Bytes(key)));
+    if (PQntuples(r.get()) == 0) {
+      return int64_t{0};
+    }
+    return Int8(r.get(), 0, 0, key);
+  }
+
+  Result<int64_t> AddCounter(std::string_view key, int64_t delta) override {
+    TG_ASSIGN_OR_RETURN(PgResult r, Run("add_counter", Params().Bytes(key).Int8(delta)));
+    if (PQntuples(r.get()) == 0) {
+      return InvalidArgument("counter " + std::string(key) + ": adding " +
+                             std::to_string(delta) + " does not fit in 64 bits");
+    }
+    return Int8(r.get(), 0, 0, key);
+  }
+
+  Result<std::vector<std::pair<std::string, int64_t>>> ScanCounters(
+      std::string_view prefix) override {
+    const std::string upper = UpperBound(prefix);
+    TG_ASSIGN_OR_RETURN(PgResult r, Run("scan_counters", Params().Bytes(prefix).Bytes(upper)));
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      const std::string_view key = Cell(r.get(), i, 0);
+      TG_ASSIGN_OR_RETURN(const int64_t v, Int8(r.get(), i, 1, key));
+      out.emplace_back(key, v);
+    }
+    return out;
+  }
+
+  // Runs `sql` (no parameters) for its errors only.
+  Status Query(const char* sql, std::string_view what) {
+    PgResult r(PQexec(c_.conn, sql));
+    return health_.Note(Check(c_, r.get(), what));
+  }
+
+  Status Commit() override {
+    PgResult r(PQexec(c_.conn, "COMMIT"));
+    Status s = Check(c_, r.get(), "commit");
+    if (s.code() == StatusCode::kUnavailable && c_.broken) {
+      return Unavailable(s.message() + "; whether the commit reached it is unknown, so read "
+                                       "back before doing this again");
+    }
+    TG_RETURN_IF_ERROR(health_.Note(std::move(s)));
+    // A transaction that met an error is rolled back by COMMIT, which then says so.
+    if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
+      return Internal("PostgreSQL rolled the transaction back at commit (an earlier statement "
+                      "of it failed)");
+    }
+    done_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  static int32_t Id(Table table) { return static_cast<int32_t>(table); }
+
+  Result<PgResult> Run(const char* statement, const Params& p) {
+    PgResult r(PQexecPrepared(c_.conn, statement, p.size(), p.values(), p.lengths(), p.formats(),
+                              /*resultFormat=*/1));
+    TG_RETURN_IF_ERROR(health_.Note(Check(c_, r.get(), statement)));
+    return r;
+  }
+
+  Result<int64_t> Int8(const PGresult* r, int row, int col, std::string_view key) {
+    const std::string_view cell = Cell(r, row, col);
+    if (cell.size() != sizeof(uint64_t)) {
+      return health_.Note(DataLoss("store: counter '" + std::string(key) + "' is not an int64"));
+    }
+    uint64_t be = 0;
+    std::memcpy(&be, cell.data(), sizeof(be));
+    return static_cast<int64_t>(be64toh(be));
+  }
+
+  std::unique_lock<std::mutex> lease_;
+  Connection& c_;
+  Health& health_;
+  bool done_ = false;
+};
+
+class PgStore : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& conninfo,
+                                             const PostgresOptions& options) {
+    auto store = std::unique_ptr<PgStore>(new PgStore(conninfo, options));
+    TG_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, store->Connect());
+    store->describe_ = std::string("postgres:") + PQdb(first->conn) + "@" + PQhost(first->conn) +
+                       ":" + PQport(first->conn);
+    TG_RETURN_IF_ERROR(store->Migrate(*first));
+    TG_RETURN_IF_ERROR(store->Prepare(*first));
+    store->pool_.push_back(std::move(first));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  Result<std::unique_ptr<Transaction>> Begin() override {
+    TG_RETURN_IF_ERROR(RefuseIfDamaged());
+    return Start(kBeginWrite);
+  }
+  Result<std::unique_ptr<Transaction>> BeginRead() override {
+    TG_RETURN_IF_ERROR(RefuseIfDamaged());
+    return Start(kBeginRead);
+  }
+  Result<std::unique_ptr<Transaction>> BeginInspection() override { return Start(kBeginRead); }
+
+  std::string Describe() const override { return describe_; }
+  int SchemaVersion() const override { return kSchemaVersion; }
+  Status Damage() const override { return health_.Get(); }
+
+  // Reads every row, so that PostgreSQL checks every page they are on (with data checksums on,
+  // a damaged page is an error of class XX, DataLoss here).
+  Status VerifyIntegrity() override {
+    TG_ASSIGN_OR_RETURN(auto txn, Start(kBeginRead));
+    auto& pg = static_cast<PgTransaction&>(*txn);
+    for (const char* sql : {"SELECT count(*) FROM tg_docs WHERE md5(value) IS NULL",
+                            "SELECT count(*) FROM tg_counters WHERE value IS NULL"}) {
+      TG_RETURN_IF_ERROR(pg.Query(sql, "integrity check"));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  PgStore(std::string conninfo, const PostgresOptions& options)
+      : conninfo_(std::move(conninfo)), options_(options) {}
+
+  // A new connection with the session settings every transaction relies on.
+  Result<std::unique_ptr<Connection>> Connect() const {
+    // The caller's connection string comes last, so that what it says wins.
+    const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"10", "tierguard", conninfo_.c_str(), nullptr};
+    auto c = std::make_unique<Connection>();
+    c->conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+    if (c->conn == nullptr || PQstatus(c->conn) != CONNECTION_OK) {
+      return Unavailable("cannot connect to PostgreSQL: " +
+                         Trimmed(c->conn != nullptr ? PQerrorMessage(c->conn) : "out of memory"));
+    }
+    const std::string settings =
+        "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms) + ";" +
+        "SET client_min_messages = warning";
+    PgResult r(PQexec(c->conn, settings.c_str()));
+    TG_RETURN_IF_ERROR(Check(*c, r.get(), "session settings"));
+    return c;
+  }
+
+  Status Prepare(Connection& c) const {
+    for (const Statement& s : kStatements) {
+      PgResult r(PQprepare(c.conn, s.name, s.sql, static_cast<int>(s.types.size()),
+                           s.types.data()));
+      TG_RETURN_IF_ERROR(Check(c, r.get(), std::string("prepare ") + s.name));
+    }
+    return Status::Ok();
+  }
+
+  // Creates the tables or brings them to this schema version, under the writers' lock.
+  Status Migrate(Connection& c) {
+    auto exec = [&c](const std::string& sql, std::string_view what) -> Result<PgResult> {
+      PgResult r(PQexec(c.conn, sql.c_str()));
+      TG_RETURN_IF_ERROR(Check(c, r.get(), what));
+      return r;
+    };
+    TG_ASSIGN_OR_RETURN(PgResult schema, exec("SELECT current_schema()", "open"));
+    if (PQgetisnull(schema.get(), 0, 0) != 0) {
+      return FailedPrecondition(
+          "PostgreSQL: no schema of the search_path exists to keep the ledger in (create it, "
+          "or name one in the connection string's options)");
+    }
+    TG_RETURN_IF_ERROR(exec(kBeginWrite, "migration").status());
+    auto migrate = [&]() -> Status {
+      TG_RETURN_IF_ERROR(
+          exec("CREATE TABLE IF NOT EXISTS tg_schema(version integer NOT NULL)", "migration")
+              .status());
+      TG_ASSIGN_OR_RETURN(PgResult v,
+                          exec("SELECT coalesce(max(version), 0) FROM tg_schema", "migration"));
+      const int version = std::atoi(PQgetvalue(v.get(), 0, 0));
+      if (version > kSchemaVersion) {
+        return DataLoss(describe_ + ": schema version " + std::to_string(version) +
+                        " is newer than this tierguard (" + std::to_string(kSchemaVersion) + ")");
+      }
+      for (int to = version + 1; to <= kSchemaVersion; ++to) {
+        TG_RETURN_IF_ERROR(exec(kMigrations[to - 1], "migration " + std::to_string(to)).status());
+        TG_RETURN_IF_ERROR(exec("DELETE FROM tg_schema; INSERT INTO tg_schema VALUES (" +
+                                    std::to_string(to) + ")",
+                                "migration " + std::to_string(to))
+                               .status());
+      }
+      return exec("COMMIT", "migration").status();
+    };
+    Status s = migrate();
+    if (!s.ok()) {
+      exec("ROLLBACK", "migration").status().ok();  // the first error is the one reported
+    }
+    return s;
+  }
+
+  // Begins a transaction with `begin` on a free connection. A pooled connection the server has
+  // dropped (a restart) is found here, before anything was done: the pool's idle connections
+  // are closed and the transaction begins once more on a new one.
+  Result<std::unique_ptr<Transaction>> Start(const char* begin) {
+    for (int attempt = 0;; ++attempt) {
+      TG_ASSIGN_OR_RETURN(auto lease, Acquire());
+      auto& [lock, c] = lease;
+      PgResult r(PQexec(c->conn, begin));
+      Status s = health_.Note(Check(*c, r.get(), "begin"));
+      if (s.ok()) {
+        return std::unique_ptr<Transaction>(new PgTransaction(std::move(lock), *c, health_));
+      }
+      if (!c->broken || attempt > 0) {
+        if (!c->broken) {
+          PgResult rollback(PQexec(c->conn, "ROLLBACK"));
+        }
+        return s;
+      }
+      lock.unlock();
+      DropIdle();
+    }
+  }
+
+  // A free, working connection, locked for the caller; a new one when every one is in use.
+  Result<std::pair<std::unique_lock<std::mutex>, Connection*>> Acquire() {
+    {
+      std::lock_guard<std::mutex> guard(pool_mu_);
+      for (auto it = pool_.begin(); it != pool_.end();) {
+        std::unique_lock<std::mutex> lock((*it)->in_use, std::try_to_lock);
+        if (lock.owns_lock() && (*it)->broken) {
+          lock.unlock();
+          it = pool_.erase(it);
+          continue;
+        }
+        if (lock.owns_lock()) {
+          return std::make_pair(std::move(lock), it->get());
+        }
+        ++it;
+      }
+    }
+    TG_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connect());
+    TG_RETURN_IF_ERROR(Prepare(*c));
+    std::unique_lock<std::mutex> lock(c->in_use);
+    std::lock_guard<std::mutex> guard(pool_mu_);
+    pool_.push_back(std::move(c));
+    return std::make_pair(std::move(lock), pool_.back().get());
+  }
+
+  // Closes every idle connection (the server they reached has gone away).
+  void DropIdle() {
+    std::lock_guard<std::mutex> guard(pool_mu_);
+    for (auto it = pool_.begin(); it != pool_.end();) {
+      std::unique_lock<std::mutex> lock((*it)->in_use, std::try_to_lock);
+      if (lock.owns_lock()) {
+        lock.unlock();
+        it = pool_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  Status RefuseIfDamaged() const {
+    Status damage = health_.Get();
+    if (damage.ok()) {
+      return damage;
+    }
+    return DataLoss(describe_ + " is damaged, so it is neither read nor written: " +
+                    damage.message() + " (`tierguard check` lists what it finds)");
+  }
+
+  const std::string conninfo_;
+  const PostgresOptions options_;
+  std::string describe_;
+  std::mutex pool_mu_;  // guards the list; each connection has its own lock
+  std::vector<std::unique_ptr<Connection>> pool_;
+  Health health_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const PostgresOptions& options) {
+  return PgStore::Open(conninfo, options);
+}
+
+}  // namespace tg::store
