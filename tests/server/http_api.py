@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""tierguard serve as an ERP and its users call it: started on port 0 over a SQLite ledger,
+"""tierguard serve as an ERP and its users call it: started on port 0 over a SQLite ledger, or a
+PostgreSQL one (a new schema in $TIERGUARD_TEST_POSTGRES; skipped without it),
 every /v1/ call authenticated by a key and held to its role (a table of routes by permission,
 tried with every role), the spec's error codes for bad JSON, unknown keys, oversize and
 over-deep bodies, a revoked key refused at once, four eyes by key identity, request ids echoed
-and recorded, and a clean exit on SIGTERM. Usage: http_api.py TIERGUARD_BINARY"""
+and recorded, and a clean exit on SIGTERM. Usage: http_api.py TIERGUARD_BINARY sqlite|postgres"""
 import http.client
 import json
 import re
@@ -28,10 +29,27 @@ ORDER = {"id": "O-1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
 
 
 def main():
-    binary = sys.argv[1]
+    binary, backend = sys.argv[1], sys.argv[2]
+    dsn = os.environ.get("TIERGUARD_TEST_POSTGRES", "")
+    if backend == "postgres" and not dsn:
+        print("http api on postgres: skipped (TIERGUARD_TEST_POSTGRES is not set)")
+        return 0
+    schema = f"http_api_{os.getpid()}"
+    if backend == "postgres":
+        subprocess.run(["psql", "-q", dsn, "-c", f"CREATE SCHEMA {schema}"], check=True)
+    try:
+        return run(binary, backend, dsn, schema)
+    finally:
+        if backend == "postgres":
+            subprocess.run(["psql", "-q", dsn, "-c", f"DROP SCHEMA {schema} CASCADE"], check=True,
+                           capture_output=True)
+
+
+def run(binary, backend, dsn, schema):
     failures = Failures()
     with tempfile.TemporaryDirectory() as tmp:
-        db = os.path.join(tmp, "api.db")
+        db = (os.path.join(tmp, "api.db") if backend == "sqlite"
+              else f"pg:{dsn} options='-csearch_path={schema}'")
 
         def cli(*args):
             return subprocess.run([binary, "--db", db, *args], capture_output=True, text=True)
@@ -236,7 +254,7 @@ def main():
             lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
             failures.check(any(entry.get("request_id") == "erp-42" for entry in lines),
                            "no access-log line names request erp-42")
-    return report("http api", failures)
+    return report(f"http api ({backend})", failures)
 
 
 if __name__ == "__main__":
