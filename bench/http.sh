@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
 # The HTTP API under load: wrk on the same machine, keep-alive, 64 connections, 10 s a route,
-# against `tierguard serve` on a fresh SQLite ledger with one admin key. POST /v1/determine of
-# one order line a call; POST /v1/shipments of one line a call (a new id each, from a Lua
-# counter); GET /v1/caps. Prints requests/s and the latency percentiles wrk reports.
-# Usage: bench/http.sh [THREADS] (repository root; THREADS: the server's, default 2).
+# against `tierguard serve` on a fresh ledger with one admin key: a SQLite file, or a private
+# PostgreSQL 15 cluster started for the run (scripts/pg-cluster; the same machine, over its Unix
+# socket). POST /v1/determine of one order line a call; POST /v1/shipments of one line a call (a
+# new id each, from a Lua counter); GET /v1/caps. Prints requests/s and the latency percentiles
+# wrk reports. Usage: bench/http.sh [THREADS [sqlite|postgres]] (repository root; THREADS: the
+# server's, default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
+backend=${2:-sqlite}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 bench/build-bench.sh
 tg=build-bench/cli/tierguard
 dir=$(mktemp -d /tmp/tg-http.XXXXXX)
 export TIERGUARD_HOME=$PWD
-key=$($tg --db "$dir/api.db" keys add --name bench --role admin)
-$tg --db "$dir/api.db" serve --listen 127.0.0.1:0 --threads "$threads" >"$dir/out" 2>/dev/null &
+db=$dir/api.db
+pg=""
+if [ "$backend" = postgres ]; then
+  read -r pg conninfo <<<"$(scripts/pg-cluster start)"
+  db="pg:$conninfo"
+fi
+key=$($tg --db "$db" keys add --name bench --role admin)
+$tg --db "$db" serve --listen 127.0.0.1:0 --threads "$threads" >"$dir/out" 2>/dev/null &
 server=$!
-trap 'kill $server; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $server; wait $server 2>/dev/null; rm -rf "$dir"; [ -z "$pg" ] || scripts/pg-cluster stop "$pg"' EXIT
 for _ in $(seq 50); do [ -s "$dir/out" ] && break; sleep 0.1; done
 base=$(sed 's/listening on //' "$dir/out")
 head -n 1 examples/book.jsonl >"$dir/one.json"
@@ -44,6 +53,6 @@ for route in determine ship caps; do
   path=/v1/determine
   [ "$route" = ship ] && path=/v1/shipments
   [ "$route" = caps ] && { script=$dir/get.lua; path="/v1/caps?limit=10"; }
-  echo "== $route ($path), server threads $threads"
+  echo "== $route ($path), server threads $threads, $backend"
   wrk -t1 -c64 -d10s --latency -s "$script" "$base$path" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
 done
