@@ -61,19 +61,35 @@ std::vector<std::string> Split(std::string_view path) {
   return out;
 }
 
-// A query parameter that must be a whole number; `fallback` when absent.
-Result<uint64_t> Whole(const HttpRequest& r, std::string_view key, uint64_t fallback) {
+// A query parameter that must be a number of type T (`what` names it for the message);
+// `fallback` when absent.
+template <typename T>
+Result<T> Number(const HttpRequest& r, std::string_view key, T fallback, std::string_view what) {
   const auto it = r.query.find(key);
   if (it == r.query.end()) {
     return fallback;
   }
-  uint64_t n = 0;
+  T n{};
   const std::string& text = it->second;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return InvalidArgument(std::string(key) + ": '" + text + "' is not a whole number");
+    return InvalidArgument(std::string(key) + ": '" + text + "' is not " + std::string(what));
   }
   return n;
+}
+
+Result<uint64_t> Whole(const HttpRequest& r, std::string_view key, uint64_t fallback) {
+  return Number<uint64_t>(r, key, fallback, "a whole number");
+}
+
+// A number from 0 to 1.
+Result<double> Fraction(const HttpRequest& r, std::string_view key, double fallback) {
+  TG_ASSIGN_OR_RETURN(const double x, Number<double>(r, key, fallback, "a number"));
+  if (!(x >= 0 && x <= 1)) {
+    return InvalidArgument(std::string(key) + ": " + r.query.find(key)->second +
+                           " is not from 0 to 1");
+  }
+  return x;
 }
 
 std::string Text(const HttpRequest& r, std::string_view key) {
@@ -342,6 +358,28 @@ void Router::AddDecisionRoutes() {
         return Streamed(
             c.request, [this](Source& in, Sink& out) { return engine_.DetermineStream(in, out); },
             metrics_.get());
+      });
+  Add("POST", "/v1/screen", true, Permission::kRead,
+      "screen names (one query, or an array) against the lists kept in the ledger; "
+      "?threshold=0.80&limit=10",
+      [](const Call& c) {
+        auto threshold = Fraction(c.request, "threshold", kDefaultScreeningThreshold);
+        auto limit = Whole(c.request, "limit", 10);
+        if (!threshold || !limit) {
+          return Error(!threshold ? threshold.error() : limit.error());
+        }
+        if (*limit == 0 || *limit > 1000) {
+          return Error(InvalidArgument("limit: 1 to 1000"));
+        }
+        // `screen` reads bare names a line too; a caller of the API sends JSON.
+        const size_t first = c.request.body.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos ||
+            (c.request.body[first] != '{' && c.request.body[first] != '[')) {
+          return Error(InvalidArgument("the body is a query object or an array of them"));
+        }
+        return Streamed(c.request, [&](Source& in, Sink& out) {
+          return c.session->ScreenKept(in, out, *threshold, static_cast<size_t>(*limit));
+        });
       });
   Add("POST", "/v1/classify", true, Permission::kRead,
       "classify items (one, or an array); ?as_of=DATE&regime=ID", [this](const Call& c) {

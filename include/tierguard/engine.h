@@ -343,6 +343,10 @@ class Session {
   // against the added and changed entries: new hits become alerts. Returns a JSON summary.
   Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
   Result<Page<KeptList>> ScreeningLists(const PageRequest& page = {}) const;
+  // Screens queries (as ScreenStream reads them) against the lists kept in the ledger, indexed
+  // once per set of versions and shared by every session of the engine; records nothing.
+  // FailedPrecondition when the ledger keeps no list.
+  Result<StreamStats> ScreenKept(Source& in, Sink& out, double threshold, size_t limit) const;
   // The kept lists' names and versions, read from their manifest (no list is read).
   Result<std::vector<std::pair<std::string, std::string>>> KeptListVersions() const;
   // A reviewer clears a party's hit on `entry_id` as a false positive; it holds for that party

@@ -500,13 +500,13 @@ void Engine::Impl::CacheScreening(std::string versions,
 
 namespace {
 
-Result<std::unique_ptr<ScreeningContext>> LoadScreeningNow(const Engine::Impl& impl,
-                                                           store::Transaction& txn) {
-  // Read only: no record is stamped or signed with the clock and actor.
-  ledger::Ledger ledger(txn, impl.system_clock, "");
+// The kept lists' index for the versions `ledger` sees, from the engine's cache or read; null
+// when the ledger keeps no list.
+Result<std::shared_ptr<const Engine::Impl::KeptScreening>> KeptIndexNow(const Engine::Impl& impl,
+                                                                      ledger::Ledger& ledger) {
   TG_ASSIGN_OR_RETURN(auto manifest, ledger.KeptListVersions());
   if (manifest && manifest->empty()) {
-    return std::unique_ptr<ScreeningContext>();
+    return std::shared_ptr<const Engine::Impl::KeptScreening>();
   }
   // The versions this transaction sees, as the cache's key (a ledger from before the manifest
   // is not cached: it names no versions without reading its lists).
@@ -516,16 +516,24 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreeningNow(const Engine::Impl& i
       versions += name + " " + version + "\n";
     }
   }
+  auto kept = manifest ? impl.CachedScreening(versions) : nullptr;
+  if (kept == nullptr) {
+    TG_ASSIGN_OR_RETURN(kept, ReadKeptScreening(impl, ledger, manifest));
+    if (kept != nullptr && manifest) {
+      impl.CacheScreening(std::move(versions), kept);
+    }
+  }
+  return kept;
+}
+
+Result<std::unique_ptr<ScreeningContext>> LoadScreeningNow(const Engine::Impl& impl,
+                                                           store::Transaction& txn) {
+  // Read only: no record is stamped or signed with the clock and actor.
+  ledger::Ledger ledger(txn, impl.system_clock, "");
   auto ctx = std::make_unique<ScreeningContext>();
-  ctx->kept = manifest ? impl.CachedScreening(versions) : nullptr;
+  TG_ASSIGN_OR_RETURN(ctx->kept, KeptIndexNow(impl, ledger));
   if (ctx->kept == nullptr) {
-    TG_ASSIGN_OR_RETURN(ctx->kept, ReadKeptScreening(impl, ledger, manifest));
-    if (ctx->kept == nullptr) {
-      return std::unique_ptr<ScreeningContext>();
-    }
-    if (manifest) {
-      impl.CacheScreening(std::move(versions), ctx->kept);
-    }
+    return std::unique_ptr<ScreeningContext>();
   }
   TG_ASSIGN_OR_RETURN(auto clearances, ReadClearances(ledger));
   TG_ASSIGN_OR_RETURN(const Engine::Impl::ScreeningTools* tools, impl.Screening());
@@ -562,6 +570,24 @@ Result<std::unique_ptr<ScreeningContext>> LoadScreening(const Engine::Impl& impl
                                                         store::Transaction& txn) {
   impl.AwaitAside();  // a prefetch has put its index in the cache, when the versions are these
   return LoadScreeningNow(impl, txn);
+}
+
+Result<StreamStats> Session::ScreenKept(Source& in, Sink& out, double threshold,
+                                        size_t limit) const {
+  impl_->AwaitAside();  // a prefetch has put its index in the cache, when the versions are these
+  TG_ASSIGN_OR_RETURN(
+      std::shared_ptr<const Engine::Impl::KeptScreening> kept,
+      InTransaction(
+          *this, [&](ledger::Ledger& l) { return KeptIndexNow(*impl_, l); }, Access::kRead));
+  if (kept == nullptr) {
+    return FailedPrecondition(
+        "the ledger keeps no screening list to screen against (load one: lists load)");
+  }
+  const Engine::ScreenOptions options{.threshold = threshold, .limit = limit};
+  ScreenHandler handler(*impl_, *kept->index, options);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
+  return CountedStats(counts, std::move(handler.by_outcome));
 }
 
 namespace {

@@ -16,7 +16,9 @@ import tempfile
 import urllib.error
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.path.join(HERE, "..", "..", "..", "shared", "data")
+sys.path.insert(0, os.path.join(HERE, ".."))
 from testlib import Failures, report  # noqa: E402
 
 ROLES = ["viewer", "clerk", "officer", "approver", "auditor", "admin"]
@@ -59,6 +61,9 @@ def run(binary, backend, dsn, schema):
             keys[role] = cli("--as", "root", "keys", "add", "--name", role + "-1", "--role",
                              role).stdout.strip()
         failures.check(all(k.startswith("tgk.") for k in keys.values()), f"keys: {keys}")
+        loaded = cli("--as", "root", "lists", "load", os.path.join(SHARED, "sanctions", "csl_us",
+                                                                  "csl_sample_2019.csv"))
+        failures.check(loaded.returncode == 0, f"lists load: {loaded.stderr}")
         server = subprocess.Popen([binary, "--db", db, "serve", "--listen", "127.0.0.1:0",
                                    "--threads", "2"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -157,6 +162,28 @@ def run(binary, backend, dsn, schema):
             conn.close()
             status, text, _ = call("GET", "/v1/nowhere", None, "viewer")
             failures.check(status == 404, f"no route: {status}")
+
+            # Screening against the kept lists: one query, then an array; any role may screen.
+            query = {"id": "Q1", "name": "32 Group China Ltd.", "country": "HK"}
+            status, text, _ = call("POST", "/v1/screen", query, "viewer")
+            hits = json.loads(text).get("hits", []) if status == 200 else []
+            failures.check(status == 200 and hits and hits[0].get("score", 0) >= 0.8,
+                           f"screen one: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/screen?limit=1",
+                                   [query, {"id": "Q2", "name": "Sakura Cloud KK"}], "clerk")
+            answers = json.loads(text) if status == 200 else []
+            failures.check(len(answers) == 2 and len(answers[0].get("hits", [])) == 1
+                           and answers[1].get("hits") == [],
+                           f"screen an array: {status} {text[:300]}")
+            for bad in ("threshold=1.5", "threshold=x", "limit=0"):
+                status, text, _ = call("POST", "/v1/screen?" + bad, query, "viewer")
+                failures.check(status == 400 and error_code(text) == "invalid_argument",
+                               f"screen ?{bad}: {status} {text}")
+            status, text, _ = call("POST", "/v1/screen", query)
+            failures.check(status == 401, f"screen without a key: {status}")
+            status, text, _ = call("POST", "/v1/screen", None, "viewer", raw=b'"32 Group')
+            failures.check(status == 400 and error_code(text) == "invalid_argument",
+                           f"screen a body that is not a query: {status} {text}")
 
             # Four eyes by key: the requester may not approve, another approver may.
             body = {"eccn": "3A090.a", "destination": "SA", "consignee": "C-9", "quantity": 2000,
