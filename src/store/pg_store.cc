@@ -1,6 +1,10 @@
 // The PostgreSQL backend: the same two tables as SQLite's (documents and counters) in the
 // connection's schema, read and written through prepared statements in libpq's binary format.
 //
+// Statements go through libpq's pipeline mode: BEGIN, the writers' lock, writes and ROLLBACK
+// are sent without waiting and answered with the next read, so that a transaction costs one
+// round trip per read (and one for COMMIT) rather than one per statement.
+//
 // Several servers share one database, so the guarantees SQLite gets from its file lock come
 // from the database here: a write transaction first takes a transaction-scoped advisory lock on
 // the schema, so that writers run one at a time whichever server they are on, and every read
@@ -12,9 +16,11 @@
 // PostgreSQL checks its own pages (initdb --data-checksums) and reports damage as SQLSTATE
 // class XX, which becomes DataLoss here; rows carry no checksum of ours.
 #include <cstring>
+#include <deque>
 #include <endian.h>
 #include <memory>
 #include <mutex>
+#include <poll.h>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -38,8 +44,8 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
 // The writers' lock: an advisory lock keyed by 'tg' and the schema, so that ledgers in two
 // schemas of one database do not hold each other up.
-constexpr const char* kBeginWrite =
-    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+constexpr const char* kBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED";
+constexpr const char* kLockWriters =
     "SELECT pg_advisory_xact_lock(29799, hashtext(current_schema()))";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
@@ -138,12 +144,113 @@ std::string Trimmed(const char* message) {
   return m;
 }
 
-// One pooled connection; a transaction holds `in_use` for its life.
-struct Connection {
+class Connection;
+Status Check(Connection& c, const PGresult* r, std::string_view what);
+
+// One pooled connection, in libpq's pipeline mode: a statement whose answer is not needed at
+// once (BEGIN, the writers' lock, a write, ROLLBACK) is sent and its result read with the next
+// statement that needs one, so that a transaction costs a round trip per read, not per
+// statement. A transaction holds `in_use` for its life.
+class Connection {
+ public:
   ~Connection() { PQfinish(conn); }
+
+  // Sends a prepared statement (or, with no params, `sql` as it is) without waiting for it.
+  Status Send(const char* statement, const Params* params) {
+    const int sent =
+        params != nullptr
+            ? PQsendQueryPrepared(conn, statement, params->size(), params->values(),
+                                  params->lengths(), params->formats(), /*resultFormat=*/1)
+            : PQsendQueryParams(conn, statement, 0, nullptr, nullptr, nullptr, nullptr, 0);
+    if (sent == 0) {
+      return Lost(statement);
+    }
+    unread_.push_back(false);
+    ++unsynced_;
+    return Status::Ok();
+  }
+  // Ends what was sent: the server runs it all and answers.
+  Status Sync() {
+    if (PQpipelineSync(conn) == 0) {
+      return Lost("sync");
+    }
+    unread_.push_back(true);
+    unsynced_ = 0;
+    return Status::Ok();
+  }
+  // Sends `statement`, then a sync, and reads every result not read yet: the first error among
+  // them (the server skips what follows an error), else the result of `statement`.
+  Result<PgResult> Call(const char* statement, const Params* params) {
+    TG_RETURN_IF_ERROR(Send(statement, params));
+    TG_RETURN_IF_ERROR(Sync());
+    return Drain(statement);
+  }
+  // Reads every result not read yet (sending a sync first when one is due); as Call.
+  Result<PgResult> Drain(std::string_view what) {
+    if (unsynced_ > 0) {
+      TG_RETURN_IF_ERROR(Sync());
+    }
+    Status first;
+    PgResult last;
+    while (!unread_.empty()) {
+      const bool sync = unread_.front();
+      unread_.pop_front();
+      PgResult r(PQgetResult(conn));
+      if (r == nullptr) {
+        return Lost(what);
+      }
+      if (sync) {
+        if (PQresultStatus(r.get()) != PGRES_PIPELINE_SYNC) {
+          return Lost(what);
+        }
+        continue;
+      }
+      PgResult end(PQgetResult(conn));  // each statement's results end with a null
+      if (end != nullptr) {
+        return Lost(what);
+      }
+      if (PQresultStatus(r.get()) == PGRES_PIPELINE_ABORTED) {
+        continue;  // skipped after the error already kept
+      }
+      Status s = Check(*this, r.get(), what);
+      if (!s.ok() && first.ok()) {
+        first = std::move(s);
+      }
+      last = std::move(r);
+    }
+    if (!first.ok()) {
+      return first;
+    }
+    return last;
+  }
+  // Statements sent since the last sync.
+  size_t unsynced() const { return unsynced_; }
+  // Reads what an earlier transaction left unread (its ROLLBACK) and whether the server is
+  // still there: one it dropped while the connection was idle (a restart) says so now.
+  bool Ready() {
+    if (broken || !Drain("rollback").status().ok() || broken) {
+      return false;
+    }
+    // An idle connection has nothing to read: data waiting is the server's farewell (a FATAL
+    // message, then the end of the stream), or something else no transaction expects.
+    pollfd idle{.fd = PQsocket(conn), .events = POLLIN, .revents = 0};
+    return PQstatus(conn) == CONNECTION_OK && idle.fd >= 0 && ::poll(&idle, 1, 0) == 0;
+  }
+
   PGconn* conn = nullptr;
   bool broken = false;  // lost, or left in an unknown state: closed, never reused
   std::mutex in_use;
+
+ private:
+  Status Lost(std::string_view what) {
+    broken = true;
+    unread_.clear();
+    return Unavailable("PostgreSQL " + std::string(what) + ": " + Trimmed(PQerrorMessage(conn)) +
+                       " (the connection was lost)");
+  }
+
+  std::deque<bool> unread_;  // per result not read yet: true for a sync's
+  size_t unsynced_ = 0;
 };
 
 // The status of a statement's result on `c`; a lost connection is marked broken.
@@ -184,9 +291,11 @@ class PgTransaction : public Transaction {
   PgTransaction(std::unique_lock<std::mutex> lease, Connection& c, Health& health)
       : lease_(std::move(lease)), c_(c), health_(health) {}
   ~PgTransaction() override {
+    // Sent, not waited for: the next transaction on the connection reads the answer. The sync
+    // before it puts ROLLBACK in a run of its own, which an earlier error cannot skip.
     if (!done_ && !c_.broken) {
-      PgResult r(PQexec(c_.conn, "ROLLBACK"));
-      if (!Check(c_, r.get(), "rollback").ok()) {
+      if ((c_.unsynced() > 0 && !c_.Sync().ok()) || !c_.Send("ROLLBACK", nullptr).ok() ||
+          !c_.Sync().ok()) {
         c_.broken = true;
       }
     }
@@ -209,12 +318,13 @@ class PgTransaction : public Transaction {
     return Status::Ok();
   }
 
+  // Writes are sent without waiting; an error is reported by the next call that waits.
   Status Put(Table table, std::string_view key, std::string_view value) override {
-    return Run("put", Params().Int4(Id(table)).Bytes(key).Bytes(value)).status();
+    return Defer("put", Params().Int4(Id(table)).Bytes(key).Bytes(value));
   }
 
   Status Delete(Table table, std::string_view key) override {
-    return Run("delete", Params().Int4(Id(table)).Bytes(key)).status();
+    return Defer("delete", Params().Int4(Id(table)).Bytes(key));
   }
 
   Result<std::vector<Row>> Scan(Table table, std::string_view prefix, size_t limit) override {
@@ -285,21 +395,17 @@ class PgTransaction : public Transaction {
   }
 
   // Runs `sql` (no parameters) for its errors only.
-  Status Query(const char* sql, std::string_view what) {
-    PgResult r(PQexec(c_.conn, sql));
-    return health_.Note(Check(c_, r.get(), what));
-  }
+  Status Query(const char* sql) { return health_.Note(c_.Call(sql, nullptr).status()); }
 
   Status Commit() override {
-    PgResult r(PQexec(c_.conn, "COMMIT"));
-    Status s = Check(c_, r.get(), "commit");
-    if (s.code() == StatusCode::kUnavailable && c_.broken) {
-      return Unavailable(s.message() + "; whether the commit reached it is unknown, so read "
-                                       "back before doing this again");
+    Result<PgResult> r = c_.Call("COMMIT", nullptr);
+    if (!r && c_.broken) {
+      return Unavailable(r.error().message() + "; whether the commit reached the server is "
+                                               "unknown, so read back before doing this again");
     }
-    TG_RETURN_IF_ERROR(health_.Note(std::move(s)));
+    TG_RETURN_IF_ERROR(health_.Note(r.status()));
     // A transaction that met an error is rolled back by COMMIT, which then says so.
-    if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
+    if (std::strcmp(PQcmdStatus(r->get()), "COMMIT") != 0) {
       return Internal("PostgreSQL rolled the transaction back at commit (an earlier statement "
                       "of it failed)");
     }
@@ -308,13 +414,24 @@ class PgTransaction : public Transaction {
   }
 
  private:
+  // Writes sent before their answers are read, at most this many: the server's answers to them
+  // wait in its socket buffer meanwhile, which must not fill.
+  static constexpr size_t kMaxUnsynced = 512;
+
   static int32_t Id(Table table) { return static_cast<int32_t>(table); }
 
   Result<PgResult> Run(const char* statement, const Params& p) {
-    PgResult r(PQexecPrepared(c_.conn, statement, p.size(), p.values(), p.lengths(), p.formats(),
-                              /*resultFormat=*/1));
-    TG_RETURN_IF_ERROR(health_.Note(Check(c_, r.get(), statement)));
+    Result<PgResult> r = c_.Call(statement, &p);
+    TG_RETURN_IF_ERROR(health_.Note(r.status()));
     return r;
+  }
+
+  Status Defer(const char* statement, const Params& p) {
+    TG_RETURN_IF_ERROR(c_.Send(statement, &p));
+    if (c_.unsynced() >= kMaxUnsynced) {
+      return health_.Note(c_.Drain(statement).status());
+    }
+    return Status::Ok();
   }
 
   Result<int64_t> Int8(const PGresult* r, int row, int col, std::string_view key) {
@@ -349,13 +466,15 @@ class PgStore : public Store {
 
   Result<std::unique_ptr<Transaction>> Begin() override {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
-    return Start(kBeginWrite);
+    return Start(/*write=*/true);
   }
   Result<std::unique_ptr<Transaction>> BeginRead() override {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
-    return Start(kBeginRead);
+    return Start(/*write=*/false);
   }
-  Result<std::unique_ptr<Transaction>> BeginInspection() override { return Start(kBeginRead); }
+  Result<std::unique_ptr<Transaction>> BeginInspection() override {
+    return Start(/*write=*/false);
+  }
 
   std::string Describe() const override { return describe_; }
   int SchemaVersion() const override { return kSchemaVersion; }
@@ -364,11 +483,11 @@ class PgStore : public Store {
   // Reads every row, so that PostgreSQL checks every page they are on (with data checksums on,
   // a damaged page is an error of class XX, DataLoss here).
   Status VerifyIntegrity() override {
-    TG_ASSIGN_OR_RETURN(auto txn, Start(kBeginRead));
+    TG_ASSIGN_OR_RETURN(auto txn, Start(/*write=*/false));
     auto& pg = static_cast<PgTransaction&>(*txn);
     for (const char* sql : {"SELECT count(*) FROM tg_docs WHERE md5(value) IS NULL",
                             "SELECT count(*) FROM tg_counters WHERE value IS NULL"}) {
-      TG_RETURN_IF_ERROR(pg.Query(sql, "integrity check"));
+      TG_RETURN_IF_ERROR(pg.Query(sql));
     }
     return Status::Ok();
   }
@@ -396,11 +515,16 @@ class PgStore : public Store {
     return c;
   }
 
+  // Prepares kStatements on `c`, then puts it in pipeline mode for transactions.
   Status Prepare(Connection& c) const {
     for (const Statement& s : kStatements) {
       PgResult r(PQprepare(c.conn, s.name, s.sql, static_cast<int>(s.types.size()),
                            s.types.data()));
       TG_RETURN_IF_ERROR(Check(c, r.get(), std::string("prepare ") + s.name));
+    }
+    if (PQenterPipelineMode(c.conn) == 0) {
+      return Unavailable("PostgreSQL: cannot enter pipeline mode: " +
+                         Trimmed(PQerrorMessage(c.conn)));
     }
     return Status::Ok();
   }
@@ -418,7 +542,7 @@ class PgStore : public Store {
           "PostgreSQL: no schema of the search_path exists to keep the ledger in (create it, "
           "or name one in the connection string's options)");
     }
-    TG_RETURN_IF_ERROR(exec(kBeginWrite, "migration").status());
+    TG_RETURN_IF_ERROR(exec(std::string(kBeginWrite) + ";" + kLockWriters, "migration").status());
     auto migrate = [&]() -> Status {
       TG_RETURN_IF_ERROR(
           exec("CREATE TABLE IF NOT EXISTS tg_schema(version integer NOT NULL)", "migration")
@@ -446,45 +570,47 @@ class PgStore : public Store {
     return s;
   }
 
-  // Begins a transaction with `begin` on a free connection. A pooled connection the server has
-  // dropped (a restart) is found here, before anything was done: the pool's idle connections
-  // are closed and the transaction begins once more on a new one.
-  Result<std::unique_ptr<Transaction>> Start(const char* begin) {
-    for (int attempt = 0;; ++attempt) {
-      TG_ASSIGN_OR_RETURN(auto lease, Acquire());
-      auto& [lock, c] = lease;
-      PgResult r(PQexec(c->conn, begin));
-      Status s = health_.Note(Check(*c, r.get(), "begin"));
-      if (s.ok()) {
-        return std::unique_ptr<Transaction>(new PgTransaction(std::move(lock), *c, health_));
-      }
-      if (!c->broken || attempt > 0) {
-        if (!c->broken) {
-          PgResult rollback(PQexec(c->conn, "ROLLBACK"));
-        }
-        return s;
-      }
-      lock.unlock();
-      DropIdle();
+  // Begins a transaction on a free connection: BEGIN (and, to write, the writers' lock) is sent
+  // and answered with the transaction's first read, before which the lock is held.
+  Result<std::unique_ptr<Transaction>> Start(bool write) {
+    TG_ASSIGN_OR_RETURN(auto lease, Acquire());
+    auto& [lock, c] = lease;
+    Status s = c->Send(write ? kBeginWrite : kBeginRead, nullptr);
+    if (s.ok() && write) {
+      s = c->Send(kLockWriters, nullptr);
     }
+    TG_RETURN_IF_ERROR(s);
+    return std::unique_ptr<Transaction>(new PgTransaction(std::move(lock), *c, health_));
   }
 
-  // A free, working connection, locked for the caller; a new one when every one is in use.
+  // A free, working connection, locked for the caller; a new one when every one is in use. A
+  // pooled connection the server dropped (a restart) is closed here, before it is used.
   Result<std::pair<std::unique_lock<std::mutex>, Connection*>> Acquire() {
-    {
-      std::lock_guard<std::mutex> guard(pool_mu_);
-      for (auto it = pool_.begin(); it != pool_.end();) {
-        std::unique_lock<std::mutex> lock((*it)->in_use, std::try_to_lock);
-        if (lock.owns_lock() && (*it)->broken) {
-          lock.unlock();
-          it = pool_.erase(it);
-          continue;
+    while (true) {
+      std::unique_lock<std::mutex> lock;
+      Connection* c = nullptr;
+      {
+        std::lock_guard<std::mutex> guard(pool_mu_);
+        for (auto it = pool_.begin(); it != pool_.end() && c == nullptr;) {
+          std::unique_lock<std::mutex> free((*it)->in_use, std::try_to_lock);
+          if (free.owns_lock() && (*it)->broken) {
+            free.unlock();
+            it = pool_.erase(it);
+          } else if (free.owns_lock()) {
+            lock = std::move(free);
+            c = it->get();
+          } else {
+            ++it;
+          }
         }
-        if (lock.owns_lock()) {
-          return std::make_pair(std::move(lock), it->get());
-        }
-        ++it;
       }
+      if (c == nullptr) {
+        break;
+      }
+      if (c->Ready()) {
+        return std::make_pair(std::move(lock), c);
+      }
+      c->broken = true;  // closed on the next pass
     }
     TG_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connect());
     TG_RETURN_IF_ERROR(Prepare(*c));
@@ -492,20 +618,6 @@ class PgStore : public Store {
     std::lock_guard<std::mutex> guard(pool_mu_);
     pool_.push_back(std::move(c));
     return std::make_pair(std::move(lock), pool_.back().get());
-  }
-
-  // Closes every idle connection (the server they reached has gone away).
-  void DropIdle() {
-    std::lock_guard<std::mutex> guard(pool_mu_);
-    for (auto it = pool_.begin(); it != pool_.end();) {
-      std::unique_lock<std::mutex> lock((*it)->in_use, std::try_to_lock);
-      if (lock.owns_lock()) {
-        lock.unlock();
-        it = pool_.erase(it);
-      } else {
-        ++it;
-      }
-    }
   }
 
   Status RefuseIfDamaged() const {

@@ -427,7 +427,8 @@ TEST_F(PostgresStoreTest, ADroppedConnectionIsReplacedByTheNextTransaction) {
     ASSERT_THAT((*t)->Commit(), IsOk());
   }
   PGconn* admin = PQconnectdb(::tg::testing::TestPostgres().c_str());
-  const std::string kill = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+  // Waits (up to 5 s) until the connection is gone, as after a restart.
+  const std::string kill = "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                            "WHERE application_name = '" + location_.schema() + "'";
   PGresult* r = PQexec(admin, kill.c_str());
   EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
@@ -436,7 +437,9 @@ TEST_F(PostgresStoreTest, ADroppedConnectionIsReplacedByTheNextTransaction) {
   PQfinish(admin);
   auto t = a->Begin();
   ASSERT_THAT(t, IsOk());
-  EXPECT_EQ((*t)->Get(kLicenses, "L-1")->value(), "v");
+  auto read = (*t)->Get(kLicenses, "L-1");
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->value(), "v");
 }
 
 TEST_F(PostgresStoreTest, ASchemaNewerThanThisProgramIsRefused) {
