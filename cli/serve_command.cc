@@ -13,7 +13,8 @@ namespace tg::cli {
 namespace {
 
 constexpr const char* kServeFooter = R"(
-Prints one line, "listening on http://HOST:PORT", when it is ready (port 0 picks a free one).
+Prints one line, "listening on http://HOST:PORT" (https with --tls-cert), when it is ready (port
+0 picks a free one).
 Every /v1/ call carries "Authorization: Bearer KEY" (tierguard keys add) and acts as the key's
 holder, within its role. SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.)";
 
@@ -23,6 +24,8 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
   struct Options {
     std::string listen = "127.0.0.1:8080";
     uint64_t threads = 0;
+    std::string tls_cert;
+    std::string tls_key;
     std::string log_key;
   };
   auto o = std::make_shared<Options>();
@@ -31,6 +34,11 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
   AddText(cmd, "--listen", o->listen, "where to listen (default 127.0.0.1:8080)")
       ->type_name("HOST:PORT");
   AddIndex(cmd, "--threads", o->threads, "threads serving requests (default: one per core)");
+  AddText(cmd, "--tls-cert", o->tls_cert,
+          "serve HTTPS with this PEM certificate (its chain after it), with --tls-key")
+      ->type_name("CERT.pem");
+  AddText(cmd, "--tls-key", o->tls_key, "the certificate's PEM private key")
+      ->type_name("KEY.pem");
   AddText(cmd, "--log-key", o->log_key, "the audit log's signing key, for checkpoints and proofs")
       ->type_name("PREFIX.key");
   table.Add(cmd, Needs::kLedgerWrites, [o](const Context& c) {
@@ -48,6 +56,11 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
       return Fail("serve: --threads: at most 256");
     }
     options.threads = static_cast<int>(o->threads);
+    if (o->tls_cert.empty() != o->tls_key.empty()) {
+      return Fail("serve: --tls-cert and --tls-key go together");
+    }
+    options.tls_cert = o->tls_cert;
+    options.tls_key = o->tls_key;
     server::RouterOptions router_options;
     if (!o->log_key.empty() && !ReadKey(o->log_key, router_options.log_key, error)) {
       return Fail("serve: --log-key: " + error);
@@ -57,7 +70,8 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
     if (!server) {
       return Fail("serve: " + server.error().message());
     }
-    std::printf("listening on http://%s:%u\n", options.host.c_str(),
+    std::printf("listening on %s://%s:%u\n", options.tls_cert.empty() ? "http" : "https",
+                options.host.c_str(),
                 static_cast<unsigned>((*server)->port()));
     std::fflush(stdout);
     (*server)->Run();

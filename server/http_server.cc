@@ -3,15 +3,18 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "tierguard/api_json.h"
@@ -79,6 +82,7 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::optional<asio::ssl::context> tls;  // set when serving HTTPS
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
 
@@ -89,7 +93,13 @@ struct HttpServer::Impl {
       if (ec) {
         return;  // the acceptor was closed
       }
-      std::make_shared<Connection>(*this, std::move(s))->Read();
+      if (tls) {
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(s),
+                                                                            *tls)
+            ->Handshake();
+      } else {
+        std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(s))->Read();
+      }
       Accept();
     });
   }
@@ -143,17 +153,36 @@ struct HttpServer::Impl {
     return std::nullopt;
   }
 
-  class Connection : public std::enable_shared_from_this<Connection> {
+  // One client's connection over a plain TCP stream or a TLS one.
+  template <typename Stream>
+  class Connection : public std::enable_shared_from_this<Connection<Stream>> {
    public:
-    Connection(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    template <typename... Args>
+    explicit Connection(Impl& server, Args&&... stream)
+        : server_(server), stream_(std::forward<Args>(stream)...) {}
+
+    // TLS: the handshake first, within the same time a request is given.
+    void Handshake() {
+      if constexpr (kTls) {
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(120));
+        stream_.async_handshake(asio::ssl::stream_base::server,
+                                [self = this->shared_from_this()](beast::error_code ec) {
+                                  if (!ec) {
+                                    self->Read();
+                                  }
+                                });
+      }
+    }
 
     void Read() {
       parser_.emplace();
       parser_->body_limit(server_.options.body_limit);
-      stream_.expires_after(std::chrono::seconds(120));
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(120));
       http::async_read(
           stream_, buffer_, *parser_,
-          [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+          [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
     }
 
    private:
@@ -177,7 +206,7 @@ struct HttpServer::Impl {
       std::optional<HttpResponse> refused = server_.Prepare(req, r);
       // The answer comes back on this connection's strand, from whichever thread made it (a
       // shipment's, the group committer's once its group is on disk).
-      auto finish = [self = shared_from_this(), method = r.method, path = r.path,
+      auto finish = [self = this->shared_from_this(), method = r.method, path = r.path,
                      request_id = r.request_id, keep_alive = req.keep_alive(),
                      start](HttpResponse response) {
         asio::post(self->stream_.get_executor(), [self, method, path, request_id, keep_alive, start,
@@ -206,14 +235,25 @@ struct HttpServer::Impl {
       res->body() = r.body;
       res->prepare_payload();
       http::async_write(stream_, *res,
-                        [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+                        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
+                                                                           size_t) {
                           if (!ec && keep_alive) {
                             self->Read();
                           } else {
-                            beast::error_code ignored;
-                            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                            self->Close();
                           }
                         });
+    }
+
+    void Close() {
+      if constexpr (kTls) {
+        // TLS's close_notify, within a bound: a client that never answers it is let go.
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+      } else {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      }
     }
 
     // One access-log line: {"time", "request_id", "method", "path", "status", "ms"}.
@@ -228,7 +268,7 @@ struct HttpServer::Impl {
     }
 
     Impl& server_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
   };
@@ -241,6 +281,21 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const Router& router,
                                                        ServerOptions options) {
   auto impl = std::make_unique<Impl>(router, std::move(options));
   beast::error_code ec;
+  if (!impl->options.tls_cert.empty()) {
+    // TLS 1.2 and 1.3 only; the certificate file may hold the chain after the server's own.
+    auto& tls = impl->tls.emplace(asio::ssl::context::tls_server);
+    tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    tls.use_certificate_chain_file(impl->options.tls_cert, ec);
+    if (ec) {
+      return InvalidArgument("--tls-cert " + impl->options.tls_cert + ": " + ec.message());
+    }
+    tls.use_private_key_file(impl->options.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
+      return InvalidArgument("--tls-key " + impl->options.tls_key + ": " + ec.message());
+    }
+  }
   const auto address = asio::ip::make_address(impl->options.host, ec);
   if (ec) {
     return InvalidArgument("listen: '" + impl->options.host + "' is no IP address");

@@ -1,7 +1,8 @@
 // `tierguard serve`'s HTTP/1.1 server (Boost.Beast over Asio; Beast lives in this file's .cc
 // alone, it compiles slowly): keep-alive connections on a pool of threads, each request read
 // whole within the body limit, checked for nesting depth, handed to the Router, and answered
-// with its X-Request-Id. One JSON access-log line a request goes to stderr. SIGTERM or SIGINT
+// with its X-Request-Id; over TLS (OpenSSL) when a certificate is given. One JSON access-log
+// line a request goes to stderr. SIGTERM or SIGINT
 // stops accepting, lets the requests in flight finish, and returns from Run.
 #pragma once
 
@@ -22,6 +23,9 @@ struct ServerOptions {
   int threads = 0;       // 0: one per core
   size_t body_limit = size_t{16} << 20;
   int max_depth = 64;  // JSON nesting a body may have
+  // HTTPS when set: the PEM certificate (chain) and its private key.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class HttpServer {

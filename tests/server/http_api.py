@@ -4,12 +4,13 @@ PostgreSQL one (a new schema in $TIERGUARD_TEST_POSTGRES; skipped without it),
 every /v1/ call authenticated by a key and held to its role (a table of routes by permission,
 tried with every role), the spec's error codes for bad JSON, unknown keys, oversize and
 over-deep bodies, a revoked key refused at once, four eyes by key identity, request ids echoed
-and recorded, and a clean exit on SIGTERM. Usage: http_api.py TIERGUARD_BINARY sqlite|postgres"""
+and recorded, a clean exit on SIGTERM, and HTTPS with a certificate given. Usage: http_api.py TIERGUARD_BINARY sqlite|postgres"""
 import http.client
 import json
 import re
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -281,7 +282,51 @@ def run(binary, backend, dsn, schema):
             lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
             failures.check(any(entry.get("request_id") == "erp-42" for entry in lines),
                            "no access-log line names request erp-42")
+        tls(binary, db, keys["admin"], tmp, failures)
     return report(f"http api ({backend})", failures)
+
+
+def tls(binary, db, key, tmp, failures):
+    """HTTPS with a certificate given: a client that trusts it is answered; plain HTTP to the
+    same port is not; a missing key file is refused at start."""
+    cert, private = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", private,
+                    "-out", cert], check=True, capture_output=True)
+    refused = subprocess.run([binary, "--db", db, "serve", "--listen", "127.0.0.1:0",
+                              "--tls-cert", cert, "--tls-key", os.path.join(tmp, "none.pem")],
+                             capture_output=True, text=True, timeout=30)
+    failures.check(refused.returncode != 0 and "--tls-key" in refused.stderr,
+                   f"a missing TLS key: {refused.returncode} {refused.stderr}")
+    server = subprocess.Popen([binary, "--db", db, "serve", "--listen", "127.0.0.1:0",
+                               "--threads", "2", "--tls-cert", cert, "--tls-key", private],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline().strip()
+        failures.check(line.startswith("listening on https://127.0.0.1:"), "TLS: " + line)
+        base = line.split("listening on ")[-1]
+        context = ssl.create_default_context(cafile=cert)
+        req = urllib.request.Request(base + "/v1/caps?limit=1")
+        req.add_header("Authorization", "Bearer " + key)
+        with urllib.request.urlopen(req, timeout=20, context=context) as r:
+            failures.check(r.status == 200 and "items" in json.loads(r.read()),
+                           "an HTTPS call was not answered")
+        try:
+            urllib.request.urlopen(base.replace("https:", "http:") + "/healthz", timeout=20)
+            failures.check(False, "plain HTTP answered on the TLS port")
+        except (OSError, http.client.HTTPException):
+            pass
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=20,
+                                   context=ssl.create_default_context())
+            failures.check(False, "a client that does not trust the certificate was answered")
+        except urllib.error.URLError as e:
+            failures.check(isinstance(e.reason, ssl.SSLCertVerificationError),
+                           f"untrusted certificate: {e}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        failures.check(server.wait(timeout=20) == 0, "the TLS server did not exit 0 on SIGTERM")
 
 
 if __name__ == "__main__":
