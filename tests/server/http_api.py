@@ -4,11 +4,13 @@ PostgreSQL one (a new schema in $TIERGUARD_TEST_POSTGRES; skipped without it),
 every /v1/ call authenticated by a key and held to its role (a table of routes by permission,
 tried with every role), the spec's error codes for bad JSON, unknown keys, oversize and
 over-deep bodies, a revoked key refused at once, four eyes by key identity, request ids echoed
-and recorded, a clean exit on SIGTERM, and HTTPS with a certificate given. Usage: http_api.py TIERGUARD_BINARY sqlite|postgres"""
+and recorded, /metrics as promtool checks it, a clean exit on SIGTERM, and HTTPS with a
+certificate given. Usage: http_api.py TIERGUARD_BINARY sqlite|postgres"""
 import http.client
 import json
 import re
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -251,6 +253,13 @@ def run(binary, backend, dsn, schema):
             for line in text.splitlines():
                 failures.check(line.startswith("# HELP ") or line.startswith("# TYPE ")
                                or sample.match(line), "not the text format: " + line)
+            # Prometheus' own checker (Debian's prometheus package; scripts/install-deps).
+            failures.check(shutil.which("promtool"), "promtool is not installed")
+            if shutil.which("promtool"):
+                checked = subprocess.run(["promtool", "check", "metrics"], input=text,
+                                         capture_output=True, text=True)
+                failures.check(checked.returncode == 0,
+                               f"promtool check metrics: {checked.stdout}{checked.stderr}")
             failures.check('tierguard_http_requests_total{route="/v1/determine",method="POST",'
                            'status="200"}' in text, "no determine requests counted")
             failures.check('route="/v1/licenses/{number}"' in text, "a route not by its pattern")
