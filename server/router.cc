@@ -161,6 +161,16 @@ HttpResponse Streamed(const HttpRequest& r,
   return OneAnswer(std::string(text.substr(0, text.find('\n'))));
 }
 
+// A country a body names; one no table knows is the body's error (400), not a missing
+// resource.
+Result<Country> BodyCountry(const Engine& engine, std::string_view text, std::string_view field) {
+  auto country = engine.ParseCountry(text);
+  if (!country) {
+    return InvalidArgument(std::string(field) + ": " + country.error().message());
+  }
+  return *country;
+}
+
 Date Today() { return Date::FromDays(static_cast<int32_t>(std::time(nullptr) / 86400)); }
 
 }  // namespace
@@ -191,6 +201,7 @@ Router::Router(const Engine& engine, RouterOptions options)
       });
   AddDecisionRoutes();
   AddLedgerRoutes();
+  AddAdministrationRoutes();
   AddAuditRoutes();
   Add("GET", "/openapi.json", false, Permission::kRead,
       "this API described in OpenAPI 3.1, made from the route table",
@@ -511,9 +522,9 @@ void Router::AddLedgerRoutes() {
         if (!body) {
           return Error(body.error());
         }
-        auto destination = engine_.ParseCountry(body->destination);
+        auto destination = BodyCountry(engine_, body->destination, "destination");
         if (!destination) {
-          return Error(destination.error().WithPrefix("destination"));
+          return Error(destination.error());
         }
         const LicenseApplication app{.id = body->id,
                                      .regime = body->regime,
@@ -589,6 +600,129 @@ void Router::AddLedgerRoutes() {
       "revoke a key: refused from now on", [](const Call& c) {
         return Finished(c.session->RevokeKey(c.params[0]),
                         api::FieldsJson({{"name", c.params[0]}, {"state", "revoked"}}));
+      });
+}
+
+// What officers record: licences BIS issued, parties and their links, agreements, the kept
+// screening lists, and clearances of false hits.
+void Router::AddAdministrationRoutes() {
+  Add("POST", "/v1/licenses", true, Permission::kAdminister, "record a licence BIS issued",
+      [this](const Call& c) {
+        auto body = api::ParseLicenseBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto destination = BodyCountry(engine_, body->destination, "destination");
+        if (!destination) {
+          return Error(destination.error());
+        }
+        const License license{.number = body->number,
+                              .regime = body->regime,
+                              .eccns = body->eccns,
+                              .destination = *destination,
+                              .consignee = body->consignee,
+                              .quantity_limit = body->quantity,
+                              .value_limit_usd = body->value_usd,
+                              .tpp_limit = body->tpp,
+                              .valid_from = body->from,
+                              .valid_to = body->to,
+                              .conditions = body->conditions};
+        if (const Status s = c.session->AddLicense(license); !s.ok()) {
+          return Error(s);
+        }
+        return Record(c.session->ShowLicense(license.number), 201);
+      });
+  Add("POST", "/v1/licenses/{number}/revoke", true, Permission::kAdminister,
+      "revoke a licence: no later order is licensed under it", [](const Call& c) {
+        auto reason = api::ParseReasonBody(c.request.body);
+        if (!reason) {
+          return Error(reason.error());
+        }
+        const Status s = c.session->RevokeLicense(c.params[0], *reason);
+        return s.ok() ? Record(c.session->ShowLicense(c.params[0])) : Error(s);
+      });
+  Add("POST", "/v1/parties", true, Permission::kAdminister,
+      "record a party; it is screened against the kept lists at once", [this](const Call& c) {
+        auto body = api::ParsePartyBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto country = BodyCountry(engine_, body->country, "country");
+        if (!country) {
+          return Error(country.error());
+        }
+        const PartyRecord party{.id = body->id,
+                                .name = body->name,
+                                .country = *country,
+                                .address = body->address,
+                                .beneficial_owners = body->beneficial_owners};
+        if (auto alerts = c.session->AddParty(party); !alerts) {
+          return Error(alerts.error());
+        }
+        return Record(c.session->ShowParty(party.id), 201);
+      });
+  Add("POST", "/v1/parties/{id}/links", true, Permission::kAdminister,
+      "link a party to another (owns, shares_address, shares_owner)", [](const Call& c) {
+        auto body = api::ParseLinkBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        const Status s = c.session->LinkParties(
+            {.from = c.params[0], .to = body->to, .kind = body->kind, .share = body->share});
+        return s.ok() ? Record(c.session->ShowParty(c.params[0]), 201) : Error(s);
+      });
+  Add("POST", "/v1/agreements", true, Permission::kAdminister,
+      "record a government-to-government agreement raising a cap", [this](const Call& c) {
+        auto body = api::ParseAgreementBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto country = BodyCountry(engine_, body->country, "country");
+        if (!country) {
+          return Error(country.error());
+        }
+        Agreement agreement{.id = body->id,
+                            .country = *country,
+                            .cap = body->cap,
+                            .increase = body->increase,
+                            .from = body->from,
+                            .citation = body->citation};
+        if (body->to) {
+          agreement.to = *body->to;
+        }
+        const Status s = c.session->AddAgreement(agreement);
+        return s.ok() ? Json(api::ToJson(agreement), 201) : Error(s);
+      });
+  Add("PUT", "/v1/lists/{name}", true, Permission::kAdminister,
+      "keep a screening list (the body: a list file, any format screen reads) under a name; "
+      "the parties on record are screened against what it adds or changes",
+      [](const Call& c) {
+        auto summary =
+            c.session->LoadScreeningListText("PUT /v1/lists/" + c.params[0], c.request.body,
+                                             c.params[0]);
+        return summary ? Json(std::move(*summary)) : Error(summary.error());
+      });
+  Add("POST", "/v1/hits/clear", true, Permission::kAdminister,
+      "clear a party's hit on a list entry as a false positive", [this](const Call& c) {
+        auto body = api::ParseClearanceBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        HitClearance clearance{.party_id = body->party_id,
+                               .party_name = body->party_name,
+                               .birth_date = body->birth_date,
+                               .entry_id = body->entry,
+                               .reason = body->reason,
+                               .expires = body->expires};
+        if (!body->country.empty()) {
+          auto country = BodyCountry(engine_, body->country, "country");
+          if (!country) {
+            return Error(country.error());
+          }
+          clearance.country = *country;
+        }
+        return Finished(c.session->ClearHit(clearance),
+                        api::FieldsJson({{"entry", body->entry}, {"state", "cleared"}}));
       });
 }
 

@@ -76,6 +76,7 @@ class Router {
   std::string OpenApi() const;
   void AddDecisionRoutes();
   void AddLedgerRoutes();
+  void AddAdministrationRoutes();
   void AddAuditRoutes();
 
   const Engine& engine_;

@@ -71,6 +71,61 @@ struct ApprovalBody {
 Result<ApprovalBody> ParseApprovalBody(std::string_view json);
 // …/deny and …/return: {"reason"}.
 Result<std::string> ParseReasonBody(std::string_view json);
+// POST /v1/licenses: a licence BIS issued, {"number", "eccn"|"eccns", "destination", "from",
+// "to", and "regime", "consignee", "quantity", "value_usd", "tpp", "conditions"}.
+struct LicenseBody {
+  std::string number;
+  std::string regime;
+  std::vector<std::string> eccns;
+  std::string destination;
+  std::string consignee;
+  int64_t quantity = 0;
+  double value_usd = 0;
+  double tpp = 0;
+  Date from;
+  Date to;
+  std::string conditions;
+};
+Result<LicenseBody> ParseLicenseBody(std::string_view json);
+// POST /v1/parties: {"id", "name", "country", and "address", "beneficial_owners"}.
+struct PartyBody {
+  std::string id;
+  std::string name;
+  std::string country;
+  std::string address;
+  std::vector<std::string> beneficial_owners;
+};
+Result<PartyBody> ParsePartyBody(std::string_view json);
+// POST /v1/parties/{id}/links: {"to", "kind" (owns | shares_address | shares_owner), "share"}.
+struct LinkBody {
+  std::string to;
+  std::string kind;
+  double share = 0;
+};
+Result<LinkBody> ParseLinkBody(std::string_view json);
+// POST /v1/agreements: {"id", "country", "cap", "increase", "from", and "to", "citation"}.
+struct AgreementBody {
+  std::string id;
+  std::string country;
+  std::string cap;
+  double increase = 0;
+  Date from;
+  std::optional<Date> to;
+  std::string citation;
+};
+Result<AgreementBody> ParseAgreementBody(std::string_view json);
+// POST /v1/hits/clear: {"party_name", "entry", "reason", and "party_id", "country",
+// "birth_date", "expires"}.
+struct ClearanceBody {
+  std::string party_id;
+  std::string party_name;
+  std::string country;
+  std::string birth_date;
+  std::string entry;
+  std::string reason;
+  std::string expires;
+};
+Result<ClearanceBody> ParseClearanceBody(std::string_view json);
 // POST /v1/keys: {"name", "role"}.
 struct KeyBody {
   std::string name;

@@ -342,6 +342,10 @@ class Session {
   // version and delta against the version kept before, and re-screens the parties on record
   // against the added and changed entries: new hits become alerts. Returns a JSON summary.
   Result<std::string> LoadScreeningList(const std::string& path, std::string_view name) const;
+  // The same for a list file's bytes, `source` naming where they came from (a list that names
+  // companion files, OFAC's aliases and addresses, is kept without them).
+  Result<std::string> LoadScreeningListText(std::string_view source, std::string_view bytes,
+                                            std::string_view name) const;
   Result<Page<KeptList>> ScreeningLists(const PageRequest& page = {}) const;
   // Screens queries (as ScreenStream reads them) against the lists kept in the ledger, indexed
   // once per set of versions and shared by every session of the engine; records nothing.

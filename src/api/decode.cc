@@ -142,13 +142,9 @@ class Body {
   Status status_;
 };
 
-}  // namespace
-
-Result<ApplicationBody> ParseApplicationBody(std::string_view json) {
-  Body b(json, {"id", "regime", "eccn", "eccns", "destination", "consignee", "quantity",
-                "value_usd", "tpp", "from", "to", "submit"});
-  ApplicationBody out;
-  out.id = b.Text("id").value_or("");
+// The terms an application and a licence share: what they cover and up to how much.
+template <typename T>
+void ReadTerms(Body& b, T& out) {
   out.regime = b.Text("regime").value_or("");
   out.eccns = b.Texts("eccns");
   for (std::string& e : b.Texts("eccn")) {
@@ -159,6 +155,23 @@ Result<ApplicationBody> ParseApplicationBody(std::string_view json) {
   out.quantity = b.Whole("quantity").value_or(0);
   out.value_usd = b.Number("value_usd").value_or(0);
   out.tpp = b.Number("tpp").value_or(0);
+}
+
+Status CheckPeriod(const Date& from, const Date& to) {
+  if (from > to) {
+    return InvalidArgument("from: " + from.ToString() + " is after to (" + to.ToString() + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ApplicationBody> ParseApplicationBody(std::string_view json) {
+  Body b(json, {"id", "regime", "eccn", "eccns", "destination", "consignee", "quantity",
+                "value_usd", "tpp", "from", "to", "submit"});
+  ApplicationBody out;
+  out.id = b.Text("id").value_or("");
+  ReadTerms(b, out);
   out.from = b.Day("from");
   const auto to = b.Day("to");
   out.submit = b.Flag("submit").value_or(true);
@@ -166,10 +179,90 @@ Result<ApplicationBody> ParseApplicationBody(std::string_view json) {
   TG_RETURN_IF_ERROR(b.Required("eccn", !out.eccns.empty()));
   TG_RETURN_IF_ERROR(b.Required("to", to.has_value()));
   out.to = *to;
-  if (out.from && *out.from > out.to) {
-    return InvalidArgument("from: " + out.from->ToString() + " is after to (" + out.to.ToString() +
-                           ")");
+  if (out.from) {
+    TG_RETURN_IF_ERROR(CheckPeriod(*out.from, out.to));
   }
+  return out;
+}
+
+Result<LicenseBody> ParseLicenseBody(std::string_view json) {
+  Body b(json, {"number", "regime", "eccn", "eccns", "destination", "consignee", "quantity",
+                "value_usd", "tpp", "from", "to", "conditions"});
+  LicenseBody out;
+  out.number = b.Text("number").value_or("");
+  ReadTerms(b, out);
+  const auto from = b.Day("from");
+  const auto to = b.Day("to");
+  out.conditions = b.Text("conditions").value_or("");
+  TG_RETURN_IF_ERROR(b.Required("number", !out.number.empty()));
+  TG_RETURN_IF_ERROR(b.Required("destination", !out.destination.empty()));
+  TG_RETURN_IF_ERROR(b.Required("eccn", !out.eccns.empty()));
+  TG_RETURN_IF_ERROR(b.Required("from", from.has_value()));
+  TG_RETURN_IF_ERROR(b.Required("to", to.has_value()));
+  out.from = *from;
+  out.to = *to;
+  TG_RETURN_IF_ERROR(CheckPeriod(out.from, out.to));
+  return out;
+}
+
+Result<PartyBody> ParsePartyBody(std::string_view json) {
+  Body b(json, {"id", "name", "country", "address", "beneficial_owners"});
+  PartyBody out{.id = b.Text("id").value_or(""),
+                .name = b.Text("name").value_or(""),
+                .country = b.Text("country").value_or(""),
+                .address = b.Text("address").value_or(""),
+                .beneficial_owners = b.Texts("beneficial_owners")};
+  TG_RETURN_IF_ERROR(b.Required("id", !out.id.empty()));
+  TG_RETURN_IF_ERROR(b.Required("name", !out.name.empty()));
+  TG_RETURN_IF_ERROR(b.Required("country", !out.country.empty()));
+  return out;
+}
+
+Result<LinkBody> ParseLinkBody(std::string_view json) {
+  Body b(json, {"to", "kind", "share"});
+  LinkBody out{.to = b.Text("to").value_or(""),
+               .kind = b.Text("kind").value_or(""),
+               .share = b.Number("share").value_or(0)};
+  TG_RETURN_IF_ERROR(b.Required("to", !out.to.empty()));
+  TG_RETURN_IF_ERROR(b.Required("kind", !out.kind.empty()));
+  return out;
+}
+
+Result<AgreementBody> ParseAgreementBody(std::string_view json) {
+  Body b(json, {"id", "country", "cap", "increase", "from", "to", "citation"});
+  AgreementBody out;
+  out.id = b.Text("id").value_or("");
+  out.country = b.Text("country").value_or("");
+  out.cap = b.Text("cap").value_or("");
+  const auto increase = b.Number("increase");
+  const auto from = b.Day("from");
+  out.to = b.Day("to");
+  out.citation = b.Text("citation").value_or("");
+  TG_RETURN_IF_ERROR(b.Required("id", !out.id.empty()));
+  TG_RETURN_IF_ERROR(b.Required("country", !out.country.empty()));
+  TG_RETURN_IF_ERROR(b.Required("cap", !out.cap.empty()));
+  TG_RETURN_IF_ERROR(b.Required("increase", increase.has_value()));
+  TG_RETURN_IF_ERROR(b.Required("from", from.has_value()));
+  out.increase = *increase;
+  out.from = *from;
+  if (out.to) {
+    TG_RETURN_IF_ERROR(CheckPeriod(out.from, *out.to));
+  }
+  return out;
+}
+
+Result<ClearanceBody> ParseClearanceBody(std::string_view json) {
+  Body b(json, {"party_id", "party_name", "country", "birth_date", "entry", "reason", "expires"});
+  ClearanceBody out{.party_id = b.Text("party_id").value_or(""),
+                    .party_name = b.Text("party_name").value_or(""),
+                    .country = b.Text("country").value_or(""),
+                    .birth_date = b.Text("birth_date").value_or(""),
+                    .entry = b.Text("entry").value_or(""),
+                    .reason = b.Text("reason").value_or(""),
+                    .expires = b.Text("expires").value_or("")};
+  TG_RETURN_IF_ERROR(b.Required("party_name", !out.party_name.empty()));
+  TG_RETURN_IF_ERROR(b.Required("entry", !out.entry.empty()));
+  TG_RETURN_IF_ERROR(b.Required("reason", !out.reason.empty()));
   return out;
 }
 

@@ -115,6 +115,17 @@ TEST(ApiJsonTest, AnAlertIsAnsweredAsTheLogHoldsIt) {
   EXPECT_EQ(ToJson(alert), alert.record);
 }
 
+// Each refused body, with the text its error must name.
+template <typename Parse>
+void ExpectRefused(Parse parse, const std::vector<std::pair<std::string, std::string>>& refused) {
+  for (const auto& [body, message] : refused) {
+    auto r = parse(body);
+    ASSERT_FALSE(r.has_value()) << body;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << body;
+    EXPECT_THAT(r.error().message(), ::testing::HasSubstr(message)) << body;
+  }
+}
+
 TEST(ApiBodies, AnApplicationIsReadStrictlyAndNamesTheFieldAtFault) {
   auto app = ParseApplicationBody(
       R"({"eccn": "3A090.a", "destination": "SA", "quantity": 2000, "to": "2027-06-30"})");
@@ -136,12 +147,7 @@ TEST(ApiBodies, AnApplicationIsReadStrictlyAndNamesTheFieldAtFault) {
        "is after to"},
       {R"([1, 2])", "not a JSON object"},
   };
-  for (const auto& [body, message] : refused) {
-    auto r = ParseApplicationBody(body);
-    ASSERT_FALSE(r.has_value()) << body;
-    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << body;
-    EXPECT_THAT(r.error().message(), ::testing::HasSubstr(message)) << body;
-  }
+  ExpectRefused(ParseApplicationBody, refused);
 }
 
 TEST(ApiBodies, AnEmptyApprovalTakesTheDefaultsAndAKeyNeedsAKnownRole) {
@@ -154,6 +160,48 @@ TEST(ApiBodies, AnEmptyApprovalTakesTheDefaultsAndAKeyNeedsAKnownRole) {
   EXPECT_EQ(ParseKeyBody(R"({"name": "erp", "role": "clerk"})")->role, Role::kClerk);
   EXPECT_THAT(ParseKeyBody(R"({"name": "erp", "role": "root"})").error().message(),
               ::testing::HasSubstr("'root' is none of"));
+}
+
+TEST(ApiBodies, ALicenceNeedsItsNumberTermsAndPeriod) {
+  auto licence = ParseLicenseBody(
+      R"({"number": "L-1", "eccns": ["3A090.a", "4A090.a"], "destination": "AE",
+          "tpp": 1e9, "from": "2026-01-01", "to": "2026-12-31", "conditions": "none"})");
+  ASSERT_TRUE(licence.has_value());
+  EXPECT_EQ(licence->eccns.size(), 2u);
+  EXPECT_EQ(licence->tpp, 1e9);
+  EXPECT_EQ(licence->from.ToString(), "2026-01-01");
+  ExpectRefused(ParseLicenseBody,
+                {{R"({"eccn": "3A090.a", "destination": "AE", "from": "2026-01-01",
+                      "to": "2026-12-31"})",
+                  "number: required"},
+                 {R"({"number": "L", "eccn": "3A090.a", "destination": "AE", "to": "2026-12-31"})",
+                  "from: required"},
+                 {R"({"number": "L", "eccn": "3A090.a", "destination": "AE",
+                      "from": "2027-01-01", "to": "2026-12-31"})",
+                  "is after to"},
+                 {R"({"number": "L", "limit": 3})", "limit: unknown key"}});
+}
+
+TEST(ApiBodies, PartiesLinksAgreementsAndClearancesNameWhatIsMissing) {
+  auto party = ParsePartyBody(
+      R"({"id": "P-1", "name": "Acme", "country": "AE", "beneficial_owners": "Jane Roe"})");
+  ASSERT_TRUE(party.has_value());
+  EXPECT_EQ(party->beneficial_owners, std::vector<std::string>{"Jane Roe"});
+  ExpectRefused(ParsePartyBody, {{R"({"id": "P-1", "name": "Acme"})", "country: required"}});
+  ExpectRefused(ParseLinkBody, {{R"({"to": "P-2", "share": 0.5})", "kind: required"},
+                                {R"({"to": "P-2", "kind": "owns", "share": -1})", "share"}});
+  auto agreement = ParseAgreementBody(
+      R"({"id": "G", "country": "AE", "cap": "c", "increase": 1, "from": "2025-06-01"})");
+  ASSERT_TRUE(agreement.has_value());
+  EXPECT_FALSE(agreement->to.has_value());  // open-ended
+  ExpectRefused(ParseAgreementBody,
+                {{R"({"id": "G", "country": "AE", "cap": "c", "from": "2025-06-01"})",
+                  "increase: required"},
+                 {R"({"id": "G", "country": "AE", "cap": "c", "increase": 1,
+                      "from": "2025-06-01", "to": "2025-01-01"})",
+                  "is after to"}});
+  ExpectRefused(ParseClearanceBody,
+                {{R"({"party_name": "Acme", "entry": "SDN-1"})", "reason: required"}});
 }
 
 TEST(ApiJsonTest, DepthCountsBracketsOutsideStrings) {

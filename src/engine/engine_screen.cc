@@ -600,14 +600,17 @@ void WriteDelta(JsonWriter& w, const screen::ListDelta& d) {
 
 }  // namespace
 
-Result<std::string> Session::LoadScreeningList(const std::string& path,
-                                               std::string_view name) const {
-  TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
+namespace {
+
+// Keeps `list` (read from `path`) under `name`, as LoadScreeningList describes.
+Result<std::string> KeepList(const Session& session, const Engine::Impl& impl,
+                             screen::ScreeningList list, const std::string& path,
+                             std::string_view name) {
   const std::string list_name = name.empty() ? screen::DefaultListName(list) : std::string(name);
   // Index the list before taking the write lock: it is the slow part.
-  TG_ASSIGN_OR_RETURN(std::unique_ptr<screen::Index> index, impl_->MakeIndex());
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<screen::Index> index, impl.MakeIndex());
   TG_RETURN_IF_ERROR(index->Add(list).status());
-  return InTransaction(*this, [&](ledger::Ledger& l) -> Result<std::string> {
+  return InTransaction(session, [&](ledger::Ledger& l) -> Result<std::string> {
     TG_ASSIGN_OR_RETURN(auto previous_json, l.StoredList(list_name));
     screen::ScreeningList previous;
     if (previous_json) {
@@ -658,6 +661,22 @@ Result<std::string> Session::LoadScreeningList(const std::string& path,
     TG_RETURN_IF_ERROR(l.StoreList(list_name, list.version, screen::ListToJson(list), summary));
     return summary;
   });
+}
+
+}  // namespace
+
+Result<std::string> Session::LoadScreeningList(const std::string& path,
+                                               std::string_view name) const {
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::LoadList(path));
+  return KeepList(*this, *impl_, std::move(list), path, name);
+}
+
+Result<std::string> Session::LoadScreeningListText(std::string_view source,
+                                                   std::string_view bytes,
+                                                   std::string_view name) const {
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList list,
+                      screen::ParseList(std::string(source), bytes));
+  return KeepList(*this, *impl_, std::move(list), std::string(source), name);
 }
 
 Result<Page<KeptList>> Session::ScreeningLists(const PageRequest& page) const {

@@ -27,6 +27,7 @@ from testlib import Failures, report  # noqa: E402
 ROLES = ["viewer", "clerk", "officer", "approver", "auditor", "admin"]
 # Who may do what (../shared/spec/http.md).
 GRANTS = {"read": set(ROLES), "record": {"clerk", "officer", "admin"},
+          "administer": {"officer", "admin"},
           "decide": {"approver", "admin"}, "audit": {"auditor", "admin"}, "keys": {"admin"}}
 
 ORDER = {"id": "O-1", "date": "2025-06-01", "regime": "us-ai-diffusion-2025",
@@ -110,6 +111,9 @@ def run(binary, backend, dsn, schema):
                 ("record", "POST", "/v1/reservations/NOPE/release", None),
                 ("record", "POST", "/v1/applications/NOPE/submit", None),
                 ("decide", "POST", "/v1/applications/NOPE/deny", {"reason": "x"}),
+                ("administer", "POST", "/v1/licenses/NOPE/revoke", {"reason": "x"}),
+                ("administer", "POST", "/v1/hits/clear", {"party_name": "X", "entry": "NOPE",
+                                                          "reason": "x"}),
                 ("audit", "GET", "/v1/audit/records", None),
                 ("keys", "GET", "/v1/keys", None),
             ]
@@ -139,6 +143,63 @@ def run(binary, backend, dsn, schema):
             failures.check(len(shipped) == 1 and shipped[0].get("request_id") == "erp-42"
                            and shipped[0]["actor"] == "clerk-1",
                            f"the shipment's record: {shipped}")
+
+            # What officers record: a licence, a party (screened at once) and its link, an
+            # agreement, a list kept under a name, a cleared hit.
+            licence = {"number": "BIS-2026-77", "eccn": "3A090.a", "destination": "AE",
+                       "consignee": "C-77", "quantity": 500, "from": "2026-01-01",
+                       "to": "2027-12-31", "conditions": "no re-export"}
+            status, text, _ = call("POST", "/v1/licenses", licence, "officer")
+            added = json.loads(text) if status == 201 else {}
+            failures.check(added.get("number") == "BIS-2026-77" and added.get("quantity_limit") == 500,
+                           f"add a licence: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/licenses", dict(licence, number=""), "officer")
+            failures.check(status == 400 and "number" in text, f"a licence without a number: {text}")
+            status, text, _ = call("POST", "/v1/licenses",
+                                   dict(licence, number="BIS-X", destination="Atlantis"), "officer")
+            failures.check(status == 400 and error_code(text) == "invalid_argument"
+                           and "destination" in text, f"a bad destination: {text}")
+            status, text, _ = call("POST", "/v1/licenses/BIS-2026-77/revoke",
+                                   {"reason": "superseded"}, "officer")
+            failures.check(status == 200 and json.loads(text).get("state") == "revoked",
+                           f"revoke: {status} {text[:300]}")
+            party = {"id": "P-32", "name": "32 Group China Ltd.", "country": "HK"}
+            status, text, _ = call("POST", "/v1/parties", party, "officer")
+            failures.check(status == 201 and json.loads(text).get("id") == "P-32",
+                           f"add a party: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/parties", {"id": "P-33", "name": "Owner Ltd",
+                                                           "country": "HK"}, "officer")
+            status, text, _ = call("POST", "/v1/parties/P-33/links",
+                                   {"to": "P-32", "kind": "owns", "share": 0.6}, "officer")
+            failures.check(status == 201 and "P-32" in text, f"link: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/alerts", None, "viewer")
+            failures.check(status == 200 and "P-32" in text, f"no alert for P-32: {text[:300]}")
+            status, text, _ = call("POST", "/v1/hits/clear",
+                                   {"party_id": "P-32", "party_name": "32 Group China Ltd.",
+                                    "country": "HK", "entry": "EL-6", "reason": "another firm"},
+                                   "officer")
+            failures.check(status == 200, f"clear a hit: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/agreements",
+                                   {"id": "G2G-AE", "country": "AE", "cap": "country_allocation",
+                                    "increase": 0.5, "from": "2025-02-01",
+                                    "citation": "a test agreement"}, "admin")
+            failures.check(status == 201 and json.loads(text).get("id") == "G2G-AE",
+                           f"agreement: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/agreements", None, "viewer")
+            failures.check("G2G-AE" in text, f"agreement not listed: {text[:300]}")
+            status, text, _ = call("POST", "/v1/agreements",
+                                   {"id": "G2G-SA", "country": "SA", "cap": "country_allocation",
+                                    "increase": 3, "from": "2025-02-01"}, "admin")
+            failures.check(status == 400, f"an agreement over the regime's maximum: {status}")
+            dpl = open(os.path.join(SHARED, "sanctions", "bis", "dpl.txt"), "rb").read()
+            status, text, _ = call("PUT", "/v1/lists/DPL", None, "officer", raw=dpl)
+            kept = json.loads(text) if status == 200 else {}
+            failures.check(kept.get("list") == "DPL" and kept.get("entries", 0) > 500,
+                           f"keep a list: {status} {text[:300]}")
+            status, text, _ = call("PUT", "/v1/lists/BAD", None, "officer", raw=b"nothing a list")
+            failures.check(status == 400, f"a body that is no list: {status} {text[:300]}")
+            status, text, _ = call("PUT", "/v1/lists/DPL", None, "clerk", raw=dpl)
+            failures.check(status == 403, f"a clerk keeping a list: {status}")
 
             # Bad input: the spec's codes.
             status, text, _ = call("POST", "/v1/determine", None, "viewer", raw=b"{not json")
