@@ -37,8 +37,7 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
   AddText(cmd, "--tls-cert", o->tls_cert,
           "serve HTTPS with this PEM certificate (its chain after it), with --tls-key")
       ->type_name("CERT.pem");
-  AddText(cmd, "--tls-key", o->tls_key, "the certificate's PEM private key")
-      ->type_name("KEY.pem");
+  AddText(cmd, "--tls-key", o->tls_key, "the certificate's PEM private key")->type_name("KEY.pem");
   AddText(cmd, "--log-key", o->log_key, "the audit log's signing key, for checkpoints and proofs")
       ->type_name("PREFIX.key");
   table.Add(cmd, Needs::kLedgerWrites, [o](const Context& c) {
@@ -71,8 +70,7 @@ void AddServeCommand(CLI::App& app, CommandTable& table) {
       return Fail("serve: " + server.error().message());
     }
     std::printf("listening on %s://%s:%u\n", options.tls_cert.empty() ? "http" : "https",
-                options.host.c_str(),
-                static_cast<unsigned>((*server)->port()));
+                options.host.c_str(), static_cast<unsigned>((*server)->port()));
     std::fflush(stdout);
     (*server)->Run();
     return kExitOk;

@@ -95,7 +95,7 @@ struct HttpServer::Impl {
       }
       if (tls) {
         std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(s),
-                                                                            *tls)
+                                                                           *tls)
             ->Handshake();
       } else {
         std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(s))->Read();
@@ -234,15 +234,15 @@ struct HttpServer::Impl {
       res->keep_alive(keep_alive);
       res->body() = r.body;
       res->prepare_payload();
-      http::async_write(stream_, *res,
-                        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                           size_t) {
-                          if (!ec && keep_alive) {
-                            self->Read();
-                          } else {
-                            self->Close();
-                          }
-                        });
+      http::async_write(
+          stream_, *res,
+          [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+            if (!ec && keep_alive) {
+              self->Read();
+            } else {
+              self->Close();
+            }
+          });
     }
 
     void Close() {

@@ -697,9 +697,8 @@ void Router::AddAdministrationRoutes() {
       "keep a screening list (the body: a list file, any format screen reads) under a name; "
       "the parties on record are screened against what it adds or changes",
       [](const Call& c) {
-        auto summary =
-            c.session->LoadScreeningListText("PUT /v1/lists/" + c.params[0], c.request.body,
-                                             c.params[0]);
+        auto summary = c.session->LoadScreeningListText("PUT /v1/lists/" + c.params[0],
+                                                        c.request.body, c.params[0]);
         return summary ? Json(std::move(*summary)) : Error(summary.error());
       });
   Add("POST", "/v1/hits/clear", true, Permission::kAdminister,

@@ -3,9 +3,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
-
 #include <libpq-fe.h>
+#include <unistd.h>
 
 namespace tg::testing {
 
@@ -56,7 +55,8 @@ Status Exec(const std::string& conninfo, const std::string& sql) {
   if (PQstatus(conn) != CONNECTION_OK) {
     s = Unavailable(std::string("TIERGUARD_TEST_POSTGRES: ") + PQerrorMessage(conn));
   } else {
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // DROP's cascade notes
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);  // DROP's cascade notes
     PGresult* r = PQexec(conn, sql.c_str());
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
       s = Internal(sql + ": " + PQresultErrorMessage(r));
@@ -80,8 +80,7 @@ TestLocation::TestLocation(std::string_view backend) : backend_(backend) {
   if (backend == "memory") {
     location_ = "memory";
   } else if (backend == "sqlite") {
-    location_ =
-        (std::filesystem::temp_directory_path() / ("tg_test_" + unique + ".db")).string();
+    location_ = (std::filesystem::temp_directory_path() / ("tg_test_" + unique + ".db")).string();
   } else if (backend == "postgres") {
     admin_conninfo_ = TestPostgres();
     if (admin_conninfo_.empty()) {
@@ -91,8 +90,8 @@ TestLocation::TestLocation(std::string_view backend) : backend_(backend) {
     schema_ = "tg_test_" + unique;
     status_ = Exec(admin_conninfo_, "CREATE SCHEMA " + schema_);
     // Named after the schema, so that a test can find this location's connections.
-    auto conninfo = WithOptions(admin_conninfo_ + " application_name=" + schema_,
-                                "-csearch_path=" + schema_);
+    auto conninfo =
+        WithOptions(admin_conninfo_ + " application_name=" + schema_, "-csearch_path=" + schema_);
     if (status_.ok() && !conninfo) {
       status_ = conninfo.error();
     }

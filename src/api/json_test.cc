@@ -194,12 +194,12 @@ TEST(ApiBodies, PartiesLinksAgreementsAndClearancesNameWhatIsMissing) {
       R"({"id": "G", "country": "AE", "cap": "c", "increase": 1, "from": "2025-06-01"})");
   ASSERT_TRUE(agreement.has_value());
   EXPECT_FALSE(agreement->to.has_value());  // open-ended
-  ExpectRefused(ParseAgreementBody,
-                {{R"({"id": "G", "country": "AE", "cap": "c", "from": "2025-06-01"})",
-                  "increase: required"},
-                 {R"({"id": "G", "country": "AE", "cap": "c", "increase": 1,
+  ExpectRefused(
+      ParseAgreementBody,
+      {{R"({"id": "G", "country": "AE", "cap": "c", "from": "2025-06-01"})", "increase: required"},
+       {R"({"id": "G", "country": "AE", "cap": "c", "increase": 1,
                       "from": "2025-06-01", "to": "2025-01-01"})",
-                  "is after to"}});
+        "is after to"}});
   ExpectRefused(ParseClearanceBody,
                 {{R"({"party_name": "Acme", "entry": "SDN-1"})", "reason: required"}});
 }

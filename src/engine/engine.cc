@@ -83,8 +83,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     if (store::BackendOf(db) == store::Backend::kSqlite) {
       std::error_code ec;
       if (options.ledger_must_exist && !std::filesystem::exists(db, ec)) {
-        return NotFound("no ledger at " + db +
-                        " (a command that only reads does not create one)");
+        return NotFound("no ledger at " + db + " (a command that only reads does not create one)");
       }
       impl->snapshot_dir = db + ".screening";
     }

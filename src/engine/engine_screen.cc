@@ -503,7 +503,7 @@ namespace {
 // The kept lists' index for the versions `ledger` sees, from the engine's cache or read; null
 // when the ledger keeps no list.
 Result<std::shared_ptr<const Engine::Impl::KeptScreening>> KeptIndexNow(const Engine::Impl& impl,
-                                                                      ledger::Ledger& ledger) {
+                                                                        ledger::Ledger& ledger) {
   TG_ASSIGN_OR_RETURN(auto manifest, ledger.KeptListVersions());
   if (manifest && manifest->empty()) {
     return std::shared_ptr<const Engine::Impl::KeptScreening>();
@@ -671,11 +671,9 @@ Result<std::string> Session::LoadScreeningList(const std::string& path,
   return KeepList(*this, *impl_, std::move(list), path, name);
 }
 
-Result<std::string> Session::LoadScreeningListText(std::string_view source,
-                                                   std::string_view bytes,
+Result<std::string> Session::LoadScreeningListText(std::string_view source, std::string_view bytes,
                                                    std::string_view name) const {
-  TG_ASSIGN_OR_RETURN(screen::ScreeningList list,
-                      screen::ParseList(std::string(source), bytes));
+  TG_ASSIGN_OR_RETURN(screen::ScreeningList list, screen::ParseList(std::string(source), bytes));
   return KeepList(*this, *impl_, std::move(list), std::string(source), name);
 }
 

@@ -46,9 +46,7 @@ class LedgerTest : public ::testing::TestWithParam<const char*> {
   void Open() {
     session_.reset();
     engine_.reset();
-    auto e = Engine::Open({.data_dir = "data",
-                           .regimes_dir = "regimes",
-                           .db = path_});
+    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = path_});
     ASSERT_THAT(e, IsOk());
     engine_ = std::move(*e);
     session_.emplace(*engine_, SessionOptions{.clock = &clock_});

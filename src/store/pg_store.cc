@@ -18,12 +18,11 @@
 #include <cstring>
 #include <deque>
 #include <endian.h>
+#include <libpq-fe.h>
 #include <memory>
 #include <mutex>
 #include <poll.h>
 #include <vector>
-
-#include <libpq-fe.h>
 
 #include "src/store/health.h"
 #include "src/store/store.h"
@@ -65,7 +64,8 @@ struct Statement {
 
 const Statement kStatements[] = {
     {"get", "SELECT value FROM tg_docs WHERE tbl=$1 AND key=$2", {kInt4Oid, kByteaOid}},
-    {"insert", "INSERT INTO tg_docs(tbl,key,value) VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
+    {"insert",
+     "INSERT INTO tg_docs(tbl,key,value) VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
      {kInt4Oid, kByteaOid, kByteaOid}},
     {"put",
      "INSERT INTO tg_docs(tbl,key,value) VALUES($1,$2,$3) "
@@ -113,10 +113,10 @@ class Params {
     lengths_[n_++] = sizeof(be);
     return *this;
   }
-  int size() const { return n_; }
-  const char* const* values() const { return values_; }
-  const int* lengths() const { return lengths_; }
-  const int* formats() const { return kBinary; }
+  int Count() const { return n_; }
+  const char* const* Values() const { return values_; }
+  const int* Lengths() const { return lengths_; }
+  const int* Formats() const { return kBinary; }
 
  private:
   static constexpr int kMax = 4;
@@ -159,8 +159,8 @@ class Connection {
   Status Send(const char* statement, const Params* params) {
     const int sent =
         params != nullptr
-            ? PQsendQueryPrepared(conn, statement, params->size(), params->values(),
-                                  params->lengths(), params->formats(), /*resultFormat=*/1)
+            ? PQsendQueryPrepared(conn, statement, params->Count(), params->Values(),
+                                  params->Lengths(), params->Formats(), /*resultFormat=*/1)
             : PQsendQueryParams(conn, statement, 0, nullptr, nullptr, nullptr, nullptr, 0);
     if (sent == 0) {
       return Lost(statement);
@@ -224,7 +224,7 @@ class Connection {
     return last;
   }
   // Statements sent since the last sync.
-  size_t unsynced() const { return unsynced_; }
+  size_t Unsynced() const { return unsynced_; }
   // Reads what an earlier transaction left unread (its ROLLBACK) and whether the server is
   // still there: one it dropped while the connection was idle (a restart) says so now.
   bool Ready() {
@@ -266,8 +266,9 @@ Status Check(Connection& c, const PGresult* r, std::string_view what) {
   message = "PostgreSQL " + std::string(what) + ": " + message;
   if (PQstatus(c.conn) != CONNECTION_OK) {
     c.broken = true;
-    return Unavailable(message + " (the connection was lost; nothing of this transaction was "
-                                 "kept unless its commit had reached the server)");
+    return Unavailable(message +
+                       " (the connection was lost; nothing of this transaction was "
+                       "kept unless its commit had reached the server)");
   }
   const char* field = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string_view state = field != nullptr ? field : "";
@@ -294,7 +295,7 @@ class PgTransaction : public Transaction {
     // Sent, not waited for: the next transaction on the connection reads the answer. The sync
     // before it puts ROLLBACK in a run of its own, which an earlier error cannot skip.
     if (!done_ && !c_.broken) {
-      if ((c_.unsynced() > 0 && !c_.Sync().ok()) || !c_.Send("ROLLBACK", nullptr).ok() ||
+      if ((c_.Unsynced() > 0 && !c_.Sync().ok()) || !c_.Send("ROLLBACK", nullptr).ok() ||
           !c_.Sync().ok()) {
         c_.broken = true;
       }
@@ -332,8 +333,7 @@ class PgTransaction : public Transaction {
     const int64_t bounded =
         limit > static_cast<size_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit);
     TG_ASSIGN_OR_RETURN(
-        PgResult r,
-        Run("scan", Params().Int4(Id(table)).Bytes(prefix).Bytes(upper).Int8(bounded)));
+        PgResult r, Run("scan", Params().Int4(Id(table)).Bytes(prefix).Bytes(upper).Int8(bounded)));
     std::vector<Row> out;
     out.reserve(static_cast<size_t>(PQntuples(r.get())));
     for (int i = 0; i < PQntuples(r.get()); ++i) {
@@ -375,8 +375,8 @@ class PgTransaction : public Transaction {
   Result<int64_t> AddCounter(std::string_view key, int64_t delta) override {
     TG_ASSIGN_OR_RETURN(PgResult r, Run("add_counter", Params().Bytes(key).Int8(delta)));
     if (PQntuples(r.get()) == 0) {
-      return InvalidArgument("counter " + std::string(key) + ": adding " +
-                             std::to_string(delta) + " does not fit in 64 bits");
+      return InvalidArgument("counter " + std::string(key) + ": adding " + std::to_string(delta) +
+                             " does not fit in 64 bits");
     }
     return Int8(r.get(), 0, 0, key);
   }
@@ -400,14 +400,16 @@ class PgTransaction : public Transaction {
   Status Commit() override {
     Result<PgResult> r = c_.Call("COMMIT", nullptr);
     if (!r && c_.broken) {
-      return Unavailable(r.error().message() + "; whether the commit reached the server is "
-                                               "unknown, so read back before doing this again");
+      return Unavailable(r.error().message() +
+                         "; whether the commit reached the server is "
+                         "unknown, so read back before doing this again");
     }
     TG_RETURN_IF_ERROR(health_.Note(r.status()));
     // A transaction that met an error is rolled back by COMMIT, which then says so.
     if (std::strcmp(PQcmdStatus(r->get()), "COMMIT") != 0) {
-      return Internal("PostgreSQL rolled the transaction back at commit (an earlier statement "
-                      "of it failed)");
+      return Internal(
+          "PostgreSQL rolled the transaction back at commit (an earlier statement "
+          "of it failed)");
     }
     done_ = true;
     return Status::Ok();
@@ -428,7 +430,7 @@ class PgTransaction : public Transaction {
 
   Status Defer(const char* statement, const Params& p) {
     TG_RETURN_IF_ERROR(c_.Send(statement, &p));
-    if (c_.unsynced() >= kMaxUnsynced) {
+    if (c_.Unsynced() >= kMaxUnsynced) {
       return health_.Note(c_.Drain(statement).status());
     }
     return Status::Ok();
@@ -472,9 +474,7 @@ class PgStore : public Store {
     TG_RETURN_IF_ERROR(RefuseIfDamaged());
     return Start(/*write=*/false);
   }
-  Result<std::unique_ptr<Transaction>> BeginInspection() override {
-    return Start(/*write=*/false);
-  }
+  Result<std::unique_ptr<Transaction>> BeginInspection() override { return Start(/*write=*/false); }
 
   std::string Describe() const override { return describe_; }
   int SchemaVersion() const override { return kSchemaVersion; }
@@ -507,9 +507,8 @@ class PgStore : public Store {
       return Unavailable("cannot connect to PostgreSQL: " +
                          Trimmed(c->conn != nullptr ? PQerrorMessage(c->conn) : "out of memory"));
     }
-    const std::string settings =
-        "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms) + ";" +
-        "SET client_min_messages = warning";
+    const std::string settings = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms) +
+                                 ";" + "SET client_min_messages = warning";
     PgResult r(PQexec(c->conn, settings.c_str()));
     TG_RETURN_IF_ERROR(Check(*c, r.get(), "session settings"));
     return c;
@@ -518,8 +517,8 @@ class PgStore : public Store {
   // Prepares kStatements on `c`, then puts it in pipeline mode for transactions.
   Status Prepare(Connection& c) const {
     for (const Statement& s : kStatements) {
-      PgResult r(PQprepare(c.conn, s.name, s.sql, static_cast<int>(s.types.size()),
-                           s.types.data()));
+      PgResult r(
+          PQprepare(c.conn, s.name, s.sql, static_cast<int>(s.types.size()), s.types.data()));
       TG_RETURN_IF_ERROR(Check(c, r.get(), std::string("prepare ") + s.name));
     }
     if (PQenterPipelineMode(c.conn) == 0) {
@@ -556,10 +555,10 @@ class PgStore : public Store {
       }
       for (int to = version + 1; to <= kSchemaVersion; ++to) {
         TG_RETURN_IF_ERROR(exec(kMigrations[to - 1], "migration " + std::to_string(to)).status());
-        TG_RETURN_IF_ERROR(exec("DELETE FROM tg_schema; INSERT INTO tg_schema VALUES (" +
-                                    std::to_string(to) + ")",
-                                "migration " + std::to_string(to))
-                               .status());
+        TG_RETURN_IF_ERROR(
+            exec("DELETE FROM tg_schema; INSERT INTO tg_schema VALUES (" + std::to_string(to) + ")",
+                 "migration " + std::to_string(to))
+                .status());
       }
       return exec("COMMIT", "migration").status();
     };

@@ -3,12 +3,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <libpq-fe.h>
 #include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "testing/backends.h"
@@ -428,8 +428,10 @@ TEST_F(PostgresStoreTest, ADroppedConnectionIsReplacedByTheNextTransaction) {
   }
   PGconn* admin = PQconnectdb(::tg::testing::TestPostgres().c_str());
   // Waits (up to 5 s) until the connection is gone, as after a restart.
-  const std::string kill = "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-                           "WHERE application_name = '" + location_.schema() + "'";
+  const std::string kill =
+      "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+      "WHERE application_name = '" +
+      location_.schema() + "'";
   PGresult* r = PQexec(admin, kill.c_str());
   EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
   EXPECT_STREQ(PQgetvalue(r, 0, 0), "1");  // the pool's one connection
