@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <future>
+#include <tuple>
 
 #include "tierguard/api_json.h"
 #include "tierguard/io.h"
@@ -693,6 +694,78 @@ void Router::AddAdministrationRoutes() {
         const Status s = c.session->AddAgreement(agreement);
         return s.ok() ? Json(api::ToJson(agreement), 201) : Error(s);
       });
+  Add("POST", "/v1/veus", true, Permission::kAdminister,
+      "record a Validated End-User authorisation (universal or national)", [this](const Call& c) {
+        auto body = api::ParseVeuBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        Veu veu{.id = body->id,
+                .kind = body->kind,
+                .holder = body->holder,
+                .regime = body->regime,
+                .eccns = body->eccns,
+                .locations = body->locations,
+                .limit_tpp = body->limit_tpp,
+                .total_tpp = body->total_tpp,
+                .tier2_share = body->tier2_share,
+                .country_share = body->country_share,
+                .valid_from = body->from};
+        for (auto [text, field, out] :
+             {std::tuple{&body->headquarters, "headquarters", &veu.headquarters},
+              std::tuple{&body->parent_headquarters, "parent_headquarters",
+                         &veu.parent_headquarters},
+              std::tuple{&body->country, "country", &veu.country}}) {
+          if (!text->empty()) {
+            auto country = BodyCountry(engine_, *text, field);
+            if (!country) {
+              return Error(country.error());
+            }
+            *out = *country;
+          }
+        }
+        if (body->to) {
+          veu.valid_to = *body->to;
+        }
+        const Status s = c.session->AddVeu(veu);
+        return s.ok() ? Json(api::ToJson(veu), 201) : Error(s);
+      });
+  Add("POST", "/v1/notifications", true, Permission::kAdminister,
+      "record a License Exception NAC notification filed with BIS", [this](const Call& c) {
+        auto body = api::ParseNotificationBody(c.request.body);
+        if (!body) {
+          return Error(body.error());
+        }
+        auto destination = BodyCountry(engine_, body->destination, "destination");
+        if (!destination) {
+          return Error(destination.error());
+        }
+        const Notification n{.id = body->id,
+                             .party = body->party,
+                             .destination = *destination,
+                             .filed = body->filed,
+                             .quantity_limit = body->quantity,
+                             .value_limit_usd = body->value_usd};
+        const Status s = c.session->FileNotification(n);
+        return s.ok() ? Json(api::FieldsJson({{"id", n.id}, {"state", "filed"}}), 201) : Error(s);
+      });
+  for (const bool confirm : {true, false}) {
+    Add("POST", confirm ? "/v1/notifications/{id}/confirm" : "/v1/notifications/{id}/refuse", true,
+        Permission::kAdminister,
+        confirm ? "BIS confirmed a notification: {\"confirmation\", \"date\"}"
+                : "BIS refused a notification: {\"date\"}",
+        [confirm](const Call& c) {
+          auto body = api::ParseAnswerBody(c.request.body, confirm);
+          if (!body) {
+            return Error(body.error());
+          }
+          const Status s =
+              confirm ? c.session->ConfirmNotification(c.params[0], body->confirmation, body->date)
+                      : c.session->RefuseNotification(c.params[0], body->date);
+          return Finished(s, api::FieldsJson({{"id", c.params[0]},
+                                              {"state", confirm ? "confirmed" : "refused"}}));
+        });
+  }
   Add("PUT", "/v1/lists/{name}", true, Permission::kAdminister,
       "keep a screening list (the body: a list file, any format screen reads) under a name; "
       "the parties on record are screened against what it adds or changes",

@@ -114,6 +114,44 @@ struct AgreementBody {
   std::string citation;
 };
 Result<AgreementBody> ParseAgreementBody(std::string_view json);
+// POST /v1/veus: {"id", "kind" (universal | national), "holder", "eccn"|"eccns", "from", and
+// "headquarters", "parent_headquarters", "regime", "country", "locations", "limit_tpp",
+// "total_tpp", "tier2_share", "country_share", "to"}.
+struct VeuBody {
+  std::string id;
+  std::string kind;
+  std::string holder;
+  std::string headquarters;
+  std::string parent_headquarters;
+  std::string regime;
+  std::vector<std::string> eccns;
+  std::string country;
+  std::vector<std::string> locations;
+  double limit_tpp = 0;
+  double total_tpp = 0;
+  double tier2_share = 0;
+  double country_share = 0;
+  Date from;
+  std::optional<Date> to;
+};
+Result<VeuBody> ParseVeuBody(std::string_view json);
+// POST /v1/notifications: a License Exception NAC notification filed, {"id", "party",
+// "destination", "filed", and "quantity", "value_usd"}.
+struct NotificationBody {
+  std::string id;
+  std::string party;
+  std::string destination;
+  Date filed;
+  int64_t quantity = 0;
+  double value_usd = 0;
+};
+Result<NotificationBody> ParseNotificationBody(std::string_view json);
+// …/{id}/confirm: {"confirmation", "date"}; …/{id}/refuse: {"date"}.
+struct AnswerBody {
+  std::string confirmation;
+  Date date;
+};
+Result<AnswerBody> ParseAnswerBody(std::string_view json, bool confirmation);
 // POST /v1/hits/clear: {"party_name", "entry", "reason", and "party_id", "country",
 // "birth_date", "expires"}.
 struct ClearanceBody {

@@ -251,6 +251,73 @@ Result<AgreementBody> ParseAgreementBody(std::string_view json) {
   return out;
 }
 
+Result<VeuBody> ParseVeuBody(std::string_view json) {
+  Body b(json, {"id", "kind", "holder", "headquarters", "parent_headquarters", "regime", "eccn",
+                "eccns", "country", "locations", "limit_tpp", "total_tpp", "tier2_share",
+                "country_share", "from", "to"});
+  VeuBody out;
+  out.id = b.Text("id").value_or("");
+  out.kind = b.Text("kind").value_or("");
+  out.holder = b.Text("holder").value_or("");
+  out.headquarters = b.Text("headquarters").value_or("");
+  out.parent_headquarters = b.Text("parent_headquarters").value_or("");
+  out.regime = b.Text("regime").value_or("");
+  out.eccns = b.Texts("eccns");
+  for (std::string& e : b.Texts("eccn")) {
+    out.eccns.push_back(std::move(e));
+  }
+  out.country = b.Text("country").value_or("");
+  out.locations = b.Texts("locations");
+  out.limit_tpp = b.Number("limit_tpp").value_or(0);
+  out.total_tpp = b.Number("total_tpp").value_or(0);
+  out.tier2_share = b.Number("tier2_share").value_or(0);
+  out.country_share = b.Number("country_share").value_or(0);
+  const auto from = b.Day("from");
+  out.to = b.Day("to");
+  TG_RETURN_IF_ERROR(b.Required("id", !out.id.empty()));
+  TG_RETURN_IF_ERROR(b.Required("kind", !out.kind.empty()));
+  TG_RETURN_IF_ERROR(b.Required("holder", !out.holder.empty()));
+  TG_RETURN_IF_ERROR(b.Required("eccn", !out.eccns.empty()));
+  TG_RETURN_IF_ERROR(b.Required("from", from.has_value()));
+  out.from = *from;
+  if (out.to) {
+    TG_RETURN_IF_ERROR(CheckPeriod(out.from, *out.to));
+  }
+  return out;
+}
+
+Result<NotificationBody> ParseNotificationBody(std::string_view json) {
+  Body b(json, {"id", "party", "destination", "filed", "quantity", "value_usd"});
+  NotificationBody out;
+  out.id = b.Text("id").value_or("");
+  out.party = b.Text("party").value_or("");
+  out.destination = b.Text("destination").value_or("");
+  const auto filed = b.Day("filed");
+  out.quantity = b.Whole("quantity").value_or(0);
+  out.value_usd = b.Number("value_usd").value_or(0);
+  TG_RETURN_IF_ERROR(b.Required("id", !out.id.empty()));
+  TG_RETURN_IF_ERROR(b.Required("party", !out.party.empty()));
+  TG_RETURN_IF_ERROR(b.Required("destination", !out.destination.empty()));
+  TG_RETURN_IF_ERROR(b.Required("filed", filed.has_value()));
+  out.filed = *filed;
+  return out;
+}
+
+Result<AnswerBody> ParseAnswerBody(std::string_view json, bool confirmation) {
+  Body b(json, {"confirmation", "date"});
+  AnswerBody out;
+  out.confirmation = b.Text("confirmation").value_or("");
+  const auto date = b.Day("date");
+  if (confirmation) {
+    TG_RETURN_IF_ERROR(b.Required("confirmation", !out.confirmation.empty()));
+  } else if (!out.confirmation.empty()) {
+    return InvalidArgument("confirmation: a refusal carries none");
+  }
+  TG_RETURN_IF_ERROR(b.Required("date", date.has_value()));
+  out.date = *date;
+  return out;
+}
+
 Result<ClearanceBody> ParseClearanceBody(std::string_view json) {
   Body b(json, {"party_id", "party_name", "country", "birth_date", "entry", "reason", "expires"});
   ClearanceBody out{.party_id = b.Text("party_id").value_or(""),

@@ -6,6 +6,8 @@
 
 #include "tierguard/api_json.h"
 
+#include "testing/status_matchers.h"
+
 namespace tg::api {
 namespace {
 
@@ -202,6 +204,32 @@ TEST(ApiBodies, PartiesLinksAgreementsAndClearancesNameWhatIsMissing) {
         "is after to"}});
   ExpectRefused(ParseClearanceBody,
                 {{R"({"party_name": "Acme", "entry": "SDN-1"})", "reason: required"}});
+}
+
+TEST(ApiBodies, AVeuANotificationAndTheirAnswers) {
+  auto veu = ParseVeuBody(
+      R"({"id": "V", "kind": "universal", "holder": "C", "eccn": "3A090.a", "total_tpp": 1e9,
+          "locations": ["AE: 1", "SA: 2"], "from": "2025-01-01"})");
+  ASSERT_TRUE(veu.has_value());
+  EXPECT_EQ(veu->locations.size(), 2u);
+  EXPECT_FALSE(veu->to.has_value());
+  ExpectRefused(ParseVeuBody, {{R"({"id": "V", "kind": "universal", "holder": "C",
+                                    "from": "2025-01-01"})",
+                                "eccn: required"},
+                               {R"({"id": "V", "kind": "national", "holder": "C",
+                                    "eccn": "3A090.a", "from": "2025-01-01",
+                                    "limit_tpp": "lots"})",
+                                "limit_tpp"}});
+  ExpectRefused(ParseNotificationBody,
+                {{R"({"id": "N", "party": "P", "destination": "CN"})", "filed: required"}});
+  auto confirmed = ParseAnswerBody(R"({"confirmation": "X-1", "date": "2025-06-14"})", true);
+  ASSERT_TRUE(confirmed.has_value());
+  EXPECT_EQ(confirmed->confirmation, "X-1");
+  EXPECT_THAT(ParseAnswerBody(R"({"date": "2025-06-14"})", true).status(),
+              ::tg::testing::StatusIs(StatusCode::kInvalidArgument, "confirmation: required"));
+  EXPECT_THAT(ParseAnswerBody(R"({"confirmation": "X-1", "date": "2025-06-14"})", false).status(),
+              ::tg::testing::StatusIs(StatusCode::kInvalidArgument, "a refusal carries none"));
+  EXPECT_TRUE(ParseAnswerBody(R"({"date": "2025-06-14"})", false).has_value());
 }
 
 TEST(ApiJsonTest, DepthCountsBracketsOutsideStrings) {

@@ -191,6 +191,29 @@ def run(binary, backend, dsn, schema):
                                    {"id": "G2G-SA", "country": "SA", "cap": "country_allocation",
                                     "increase": 3, "from": "2025-02-01"}, "admin")
             failures.check(status == 400, f"an agreement over the regime's maximum: {status}")
+            veu = {"id": "V-AE", "kind": "national", "holder": "C-DC", "headquarters": "US",
+                   "country": "AE", "regime": "us-ai-diffusion-2025", "eccn": "3A090.a",
+                   "limit_tpp": 5e8, "from": "2025-01-01", "locations": ["AE: Abu Dhabi 1"]}
+            status, text, _ = call("POST", "/v1/veus", veu, "officer")
+            failures.check(status == 201 and json.loads(text).get("id") == "V-AE",
+                           f"add a VEU: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/veus", dict(veu, id="V-CN", country="CN"),
+                                   "officer")
+            failures.check(status != 201 and "not eligible" in text,
+                           f"a VEU for a data centre in CN: {status} {text[:300]}")
+            nac = {"id": "N-1", "party": "C-CN", "destination": "CN", "filed": "2025-05-20",
+                   "quantity": 100}
+            status, text, _ = call("POST", "/v1/notifications", nac, "officer")
+            failures.check(status == 201, f"file a NAC notification: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/notifications/N-1/confirm",
+                                   {"date": "2025-06-14"}, "officer")
+            failures.check(status == 400 and "confirmation" in text,
+                           f"a confirmation without its number: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/notifications/N-1/confirm",
+                                   {"confirmation": "BIS-NAC-1", "date": "2025-06-14"}, "officer")
+            failures.check(status == 200, f"confirm: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/notifications", None, "viewer")
+            failures.check("BIS-NAC-1" in text, f"the confirmed notification: {text[:300]}")
             dpl = open(os.path.join(SHARED, "sanctions", "bis", "dpl.txt"), "rb").read()
             status, text, _ = call("PUT", "/v1/lists/DPL", None, "officer", raw=dpl)
             kept = json.loads(text) if status == 200 else {}
