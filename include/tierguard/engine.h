@@ -27,6 +27,7 @@
 #include "tierguard/clock.h"
 #include "tierguard/io.h"
 #include "tierguard/ledger.h"
+#include "tierguard/models.h"
 #include "tierguard/status.h"
 #include "tierguard/types.h"
 
@@ -164,6 +165,13 @@ class Engine {
   // Classifies one catalog part by name.
   Result<std::string> ClassifyPart(std::string_view part, Date as_of,
                                    std::string_view regime) const;
+
+  // Classifies a registry's model under `regime` (empty: the classification in force) on
+  // `as_of`: its operations with its bases' (`find` gives a model by id), estimated from its
+  // compute where not given. NotFound for a base not in the registry or an unknown regime.
+  Result<ModelClassification> ClassifyModel(
+      const ModelRecord& model, const std::function<const ModelRecord*(std::string_view)>& find,
+      Date as_of, std::string_view regime) const;
 
   // Screening. Match: pairs of names as JSON Lines ({"name1", "name2", "schema"}) in, one
   // {"score", "match"} line out per pair, scored as `screen` scores a query against a listed

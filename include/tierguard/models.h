@@ -57,4 +57,19 @@ struct ModelRecord {
   std::vector<Release> releases;
 };
 
+// A model as one regime classifies it, on a date.
+struct ModelClassification {
+  std::string regime;         // the regime's id; empty: the classification in force
+  std::string eccn = "none";  // "4E091", or "none"
+  std::string paragraph;      // the paragraph that applies; empty when none
+  std::string version;        // the classification version used; empty when none
+  double operations = 0;      // all its training, its bases' included
+  bool published = false;
+  // The regime controls models built with US-origin data, weights or compute (its rules name
+  // "controlled AI assets") and this model is one.
+  bool controlled_ai_asset = false;
+  std::vector<std::string> lineage;  // the model, its base, … back to the first
+  std::string reason;                // in words
+};
+
 }  // namespace tg
