@@ -47,14 +47,14 @@ Result<ModelClassification> Engine::ClassifyModel(
   for (const TrainingRun& run : model.training_runs) {
     item.model.origin_data.insert(item.model.origin_data.end(), run.data_origin.begin(),
                                   run.data_origin.end());
-    if (run.compute && !run.compute->country.ToString().empty()) {
+    if (run.compute && !run.compute->country.empty()) {
       item.model.origin_compute.push_back(run.compute->country);
     }
   }
-  Classification c;
   if (ops.total <= 0) {
     return InvalidArgument(model.id + ": no training operations to classify it by");
   }
+  Classification c;
   TG_RETURN_IF_ERROR(impl_->classifier.Classify(item, as_of, options, model.id, c));
   ModelClassification out;
   out.regime = std::string(regime_id);

@@ -241,6 +241,15 @@ class ScreenHandler final : public decide::DocumentHandler {
   screen::Query query_;
 };
 
+// Answers the queries of `in` against `index`, one line of hits each.
+Result<StreamStats> ScreenAgainst(const Engine::Impl& impl, const screen::Index& index,
+                                  const Engine::ScreenOptions& options, Source& in, Sink& out) {
+  ScreenHandler handler(impl, index, options);
+  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
+                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
+  return CountedStats(counts, std::move(handler.by_outcome));
+}
+
 }  // namespace
 
 Result<StreamStats> Engine::ScreenStream(Source& in, Sink& out,
@@ -258,10 +267,7 @@ Result<StreamStats> Engine::ScreenStream(Source& in, Sink& out,
   for (const screen::ScreeningList& list : lists) {
     TG_RETURN_IF_ERROR(index->Add(list).status());
   }
-  ScreenHandler handler(*impl_, *index, options);
-  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
-                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
-  return CountedStats(counts, std::move(handler.by_outcome));
+  return ScreenAgainst(*impl_, *index, options, in, out);
 }
 
 Result<const Engine::Impl::ScreeningTools*> Engine::Impl::Screening() const {
@@ -583,11 +589,7 @@ Result<StreamStats> Session::ScreenKept(Source& in, Sink& out, double threshold,
     return FailedPrecondition(
         "the ledger keeps no screening list to screen against (load one: lists load)");
   }
-  const Engine::ScreenOptions options{.threshold = threshold, .limit = limit};
-  ScreenHandler handler(*impl_, *kept->index, options);
-  TG_ASSIGN_OR_RETURN(const decide::LineCounts counts,
-                      decide::RunDocuments(in, out, StreamOptionsFor({}), handler));
-  return CountedStats(counts, std::move(handler.by_outcome));
+  return ScreenAgainst(*impl_, *kept->index, {.threshold = threshold, .limit = limit}, in, out);
 }
 
 namespace {
@@ -597,10 +599,6 @@ void WriteDelta(JsonWriter& w, const screen::ListDelta& d) {
   w.Key("removed").Int(static_cast<int64_t>(d.removed.size()));
   w.Key("changed").Int(static_cast<int64_t>(d.changed.size()));
 }
-
-}  // namespace
-
-namespace {
 
 // Keeps `list` (read from `path`) under `name`, as LoadScreeningList describes.
 Result<std::string> KeepList(const Session& session, const Engine::Impl& impl,

@@ -228,7 +228,7 @@ class Connection {
   // Reads what an earlier transaction left unread (its ROLLBACK) and whether the server is
   // still there: one it dropped while the connection was idle (a restart) says so now.
   bool Ready() {
-    if (broken || !Drain("rollback").status().ok() || broken) {
+    if (broken || !Drain("rollback").status().ok()) {
       return false;
     }
     // An idle connection has nothing to read: data waiting is the server's farewell (a FATAL
