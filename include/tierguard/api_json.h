@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tierguard/access.h"
+#include "tierguard/cloud.h"
 #include "tierguard/date.h"
 #include "tierguard/ledger.h"
 #include "tierguard/status.h"
@@ -30,7 +31,15 @@ std::string ToJson(const Alert& v);
 std::string ToJson(const KeptList& v);
 std::string ToJson(const ClearedHit& v);
 std::string ToJson(const OpenHit& v);
-std::string ToJson(const ApiKey& v);  // name, role, created, last used, revoked: never a secret
+std::string ToJson(const ApiKey& v);
+// A customer as its CIP record (../shared/spec/models-cloud.md), the answer to adding one (its
+// screening alerts, its standing for controlled compute per regime), one with its linked
+// customers, and what a usage ingest did.
+std::string ToJson(const CustomerRecord& v);
+std::string ToJson(const CustomerAdded& v);
+std::string ToJson(const CustomerView& v);
+std::string ToJson(
+    const UsageIngest& v);  // name, role, created, last used, revoked: never a secret
 
 // How deep `json` nests: the most [ and { open at once, outside strings.
 int JsonDepth(std::string_view json);

@@ -25,6 +25,7 @@
 #include "tierguard/audit.h"
 #include "tierguard/batch_state.h"
 #include "tierguard/clock.h"
+#include "tierguard/cloud.h"
 #include "tierguard/io.h"
 #include "tierguard/ledger.h"
 #include "tierguard/models.h"
@@ -376,6 +377,24 @@ class Session {
   Result<std::string> AddKey(std::string_view name, Role role) const;
   Status RevokeKey(std::string_view name) const;
   Result<Page<ApiKey>> ListKeys(const PageRequest& page = {}) const;
+  // Cloud customers (../shared/spec/models-cloud.md). AddCustomers reads JSON Lines of customer
+  // records and keeps them all in one transaction (an id on record is replaced): each customer
+  // and its owners are screened against the kept lists as parties ("kyc:ID", re-screened at
+  // every list update), and judged per regime for controlled compute. A bad record refuses the
+  // whole input, naming its line and field.
+  Result<std::vector<CustomerAdded>> AddCustomers(Source& in) const;
+  Result<Page<CustomerRecord>> ListCustomers(const PageRequest& page = {}) const;
+  Result<CustomerView> ShowCustomer(std::string_view id) const;
+  // Reads usage records (`format` "jsonl" or "csv") into aggregates, in one transaction, and
+  // reports the training runs the usage completes under the regimes that set reporting
+  // thresholds. `source` names the input in the audit log.
+  Result<UsageIngest> IngestUsage(Source& in, std::string_view format,
+                                  std::string_view source) const;
+  // The training runs reported, as their reports (JSON), whose period overlaps [from, to].
+  Result<std::vector<std::string>> TrainingRuns(std::optional<Date> from,
+                                                std::optional<Date> to) const;
+  Result<std::string> TrainingRunReport(std::string_view id) const;  // NotFound
+
   // The hits of the parties on record that no clearance covers, by party: a page holds the
   // hits of at most `limit` parties, and its cursor is a party id.
   Result<Page<OpenHit>> OpenHits(const PageRequest& page = {}) const;

@@ -244,4 +244,89 @@ std::string PageJson(const std::vector<std::string>& items, std::string_view nex
   return out;
 }
 
+std::string ToJson(const CustomerRecord& c) {
+  std::string out;
+  JsonWriter w(out);
+  auto strings = [&](std::string_view key, const std::vector<std::string>& values) {
+    w.Key(key).BeginArray();
+    for (const std::string& v : values) {
+      w.String(v);
+    }
+    w.EndArray();
+  };
+  w.BeginObject().Key("id").String(c.id).Key("name").String(c.name);
+  w.Key("address").String(c.address).Key("country").String(c.country.ToString());
+  strings("accounts", c.accounts);
+  w.Key("payment_means").BeginArray();
+  for (const PaymentMeans& p : c.payment_means) {
+    w.BeginObject().Key("kind").String(p.kind).Key("fingerprint").String(p.fingerprint);
+    w.EndObject();
+  }
+  w.EndArray();
+  strings("emails", c.emails);
+  strings("phones", c.phones);
+  strings("ip_addresses", c.ip_addresses);
+  w.Key("beneficial_owners").BeginArray();
+  for (const BeneficialOwner& o : c.beneficial_owners) {
+    w.BeginObject().Key("name").String(o.name);
+    if (!o.country.empty()) {
+      w.Key("country").String(o.country.ToString());
+    }
+    if (o.share > 0) {
+      w.Key("share").Number(o.share);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  if (c.reseller.empty()) {
+    w.Key("reseller").Null();
+  } else {
+    w.Key("reseller").String(c.reseller);
+  }
+  w.Key("verified").Bool(c.verified);
+  if (c.biological_sequence_data) {
+    w.Key("biological_sequence_data").Bool(true);
+  }
+  w.EndObject();
+  return out;
+}
+
+namespace {
+
+void Standings(JsonWriter& w, const std::vector<ComputeStanding>& standings) {
+  w.Key("controlled_compute").BeginArray();
+  for (const ComputeStanding& s : standings) {
+    w.BeginObject().Key("regime").String(s.regime).Key("refused").Bool(s.refused);
+    w.Key("outcome").String(s.outcome).Key("reason").String(s.reason).EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string ToJson(const CustomerAdded& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("updated").Bool(v.updated).Key("alerts").Int(v.alerts);
+    Standings(w, v.compute);
+  });
+}
+
+std::string ToJson(const CustomerView& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("customer").Raw(ToJson(v.customer));
+    List(w, "linked", v.linked);
+    Standings(w, v.compute);
+  });
+}
+
+std::string ToJson(const UsageIngest& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("records").Int(v.records).Key("duplicates").Int(v.duplicates);
+    w.Key("operations_added").Number(v.operations_added);
+    w.Key("aggregates").Int(v.cells).Key("unknown_accounts").Int(v.unknown_accounts);
+    List(w, "runs_reported", v.runs_reported);
+    List(w, "runs_updated", v.runs_updated);
+  });
+}
+
 }  // namespace tg::api

@@ -26,6 +26,26 @@ const classify::ChipEntry* FindAccelerator(const classify::ChipCatalog& catalog,
 
 }  // namespace
 
+Result<PeakRate> TrainingPeakRate(const classify::ChipCatalog& catalog, std::string_view name,
+                                  std::string_view path) {
+  const classify::ChipEntry* chip = FindAccelerator(catalog, name);
+  if (chip == nullptr) {
+    return NotFound(std::string(path) + ": unknown accelerator '" + std::string(name) +
+                    "' (not in data/chips.csv)");
+  }
+  for (std::string_view precision : kTrainingPrecisions) {
+    auto figure = std::find_if(chip->figures.begin(), chip->figures.end(),
+                               [&](const PrecisionFigure& f) { return f.precision == precision; });
+    if (figure != chip->figures.end() && figure->tops > 0) {
+      return PeakRate{.accelerator = chip->name,
+                      .precision = std::string(precision),
+                      .ops_per_second = figure->tops * 1e12};
+    }
+  }
+  return NotFound(std::string(path) + ": " + chip->name +
+                  " has no BF16, FP16, TF32 or FP32 figure to estimate from");
+}
+
 Result<RunOperations> OperationsOf(const TrainingRun& run, const classify::ChipCatalog& catalog,
                                    std::string_view path) {
   RunOperations out;
@@ -41,26 +61,11 @@ Result<RunOperations> OperationsOf(const TrainingRun& run, const classify::ChipC
   if (c.count <= 0 || c.hours <= 0 || c.utilization <= 0) {
     return InvalidArgument(at + ": count, hours and utilization are needed to estimate operations");
   }
-  const classify::ChipEntry* chip = FindAccelerator(catalog, c.accelerator);
-  if (chip == nullptr) {
-    return NotFound(at + ".accelerator: unknown accelerator '" + c.accelerator +
-                    "' (not in data/chips.csv)");
-  }
-  for (std::string_view precision : kTrainingPrecisions) {
-    auto figure = std::find_if(chip->figures.begin(), chip->figures.end(),
-                               [&](const PrecisionFigure& f) { return f.precision == precision; });
-    if (figure != chip->figures.end() && figure->tops > 0) {
-      out.precision = precision;
-      out.peak_ops_per_second = figure->tops * 1e12;
-      break;
-    }
-  }
-  if (out.precision.empty()) {
-    return NotFound(at + ".accelerator: " + chip->name +
-                    " has no BF16, FP16, TF32 or FP32 figure to estimate from");
-  }
+  TG_ASSIGN_OR_RETURN(PeakRate rate, TrainingPeakRate(catalog, c.accelerator, at + ".accelerator"));
+  out.precision = rate.precision;
+  out.peak_ops_per_second = rate.ops_per_second;
   out.estimated = true;
-  out.accelerator = chip->name;
+  out.accelerator = rate.accelerator;
   out.count = c.count;
   out.hours = c.hours;
   out.utilization = c.utilization;

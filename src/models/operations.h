@@ -31,6 +31,17 @@ struct RunOperations {
   double utilization = 0;
 };
 
+// An accelerator's dense peak rate at the first training precision the catalog gives for it.
+struct PeakRate {
+  std::string accelerator;  // the catalog's name
+  std::string precision;    // bf16, fp16, tf32 or fp32
+  double ops_per_second = 0;
+};
+// NotFound naming `path` for an accelerator the catalog lacks or gives no training figure for.
+// A name that starts with its maker's ("NVIDIA H100 SXM5 80GB") is tried without it too.
+Result<PeakRate> TrainingPeakRate(const classify::ChipCatalog& catalog, std::string_view name,
+                                  std::string_view path);
+
 // `path` names the run in errors ("m-1.training_runs[0]").
 Result<RunOperations> OperationsOf(const TrainingRun& run, const classify::ChipCatalog& catalog,
                                    std::string_view path);

@@ -159,6 +159,16 @@ struct StructuringRule {
   std::string citation;
 };
 
+// When a cloud provider must report a customer's training run (reference s4.3): its operations
+// reach `operations` (`biological_operations` for training on biological sequence data), or the
+// cluster it ran on reaches `cluster_ops_per_second` of theoretical peak.
+struct TrainingReportRule {
+  double operations = 0;
+  double biological_operations = 0;
+  double cluster_ops_per_second = 0;
+  std::string citation;
+};
+
 // Data Center Validated End-User rules (15 CFR 748.15), where a regime has them: where data
 // centres may be, who may hold each kind, the universal kind's shares of the holder's installed
 // base and the national kind's quarterly schedule. A regime without them admits no VEU.
@@ -219,6 +229,7 @@ class Regime {
   std::vector<Agreement> agreements;
   std::optional<StructuringRule> structuring;
   std::optional<VeuRules> veu;
+  std::optional<TrainingReportRule> training_reports;
   std::vector<SetExpr> set_exprs;
 
   std::string file;

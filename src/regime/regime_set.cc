@@ -46,7 +46,8 @@ class Loader {
                                      "caps",
                                      "agreements",
                                      "structuring",
-                                     "veu"}));
+                                     "veu",
+                                     "training_reports"}));
     TG_ASSIGN_OR_RETURN(regime_->id, r_.String(root, "", "id", true));
     TG_ASSIGN_OR_RETURN(regime_->title, r_.String(root, "", "title", true));
     TG_ASSIGN_OR_RETURN(regime_->summary, r_.String(root, "", "summary", false));
@@ -80,6 +81,7 @@ class Loader {
     TG_RETURN_IF_ERROR(LoadAgreements(root["agreements"]));
     TG_RETURN_IF_ERROR(LoadStructuring(root["structuring"]));
     TG_RETURN_IF_ERROR(LoadVeu(root["veu"]));
+    TG_RETURN_IF_ERROR(LoadTrainingReports(root["training_reports"]));
     TG_RETURN_IF_ERROR(LoadRules(root["requirements"], "requirements", regime_->requirements));
     TG_RETURN_IF_ERROR(LoadRules(root["exceptions"], "exceptions", regime_->exceptions));
     TG_RETURN_IF_ERROR(LoadRules(root["policies"], "policies", regime_->policies));
@@ -410,6 +412,29 @@ class Loader {
       v.national = std::move(nv);
     }
     regime_->veu = std::move(v);
+    return Status::Ok();
+  }
+
+  Status LoadTrainingReports(const YAML::Node& n) {
+    if (!n.IsDefined()) {
+      return Status::Ok();
+    }
+    const std::string path = "training_reports";
+    TG_RETURN_IF_ERROR(r_.CheckKeys(
+        n, path, {"operations", "biological_operations", "cluster_ops_per_second", "citation"}));
+    TrainingReportRule t;
+    for (auto [key, out] : {std::pair{"operations", &t.operations},
+                            std::pair{"biological_operations", &t.biological_operations},
+                            std::pair{"cluster_ops_per_second", &t.cluster_ops_per_second}}) {
+      TG_ASSIGN_OR_RETURN(auto v, r_.Number(n, path, key));
+      if (!v || !(*v >= 1) || *v > 1e40) {
+        return r_.Error(n[key].IsDefined() ? n[key] : n, path + "." + key,
+                        "required: a count of operations from 1 to 1e40");
+      }
+      *out = *v;
+    }
+    TG_ASSIGN_OR_RETURN(t.citation, r_.String(n, path, "citation", true));
+    regime_->training_reports = t;
     return Status::Ok();
   }
 

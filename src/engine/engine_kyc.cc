@@ -1,0 +1,228 @@
+// The cloud provider's commands: customers identified, screened and judged for controlled
+// compute; usage ingested and training runs reported.
+#include <memory>
+
+#include "src/common/json_writer.h"
+#include "src/engine/engine_impl.h"
+#include "src/kyc/cloud_ledger.h"
+#include "src/kyc/customer_json.h"
+#include "src/kyc/tables.h"
+
+namespace tg {
+
+namespace {
+
+// The accelerator an order for a customer's compute is decided with: the reference's yardstick
+// of advanced compute (3A090.a).
+constexpr std::string_view kYardstickPart = "H100 SXM";
+
+Result<std::string> ReadAll(Source& in) {
+  std::string text;
+  std::string chunk(size_t{1} << 16, '\0');
+  for (;;) {
+    TG_ASSIGN_OR_RETURN(size_t n, in.Read(chunk.data(), chunk.size()));
+    if (n == 0) {
+      return text;
+    }
+    text.append(chunk.data(), n);
+  }
+}
+
+// Under each regime, whether an order of one advanced accelerator to the customer (its
+// country and headquarters; its largest owner's country as its parent's; every owner's country
+// as an affiliation) may go, decided on `today` as any order line is. Regimes that cannot
+// decide on that day (not yet in effect) are left out.
+std::vector<ComputeStanding> StandingOf(const Engine& engine, const CustomerRecord& c, Date today) {
+  std::vector<ComputeStanding> out;
+  Country parent = c.country;
+  double largest = 0;
+  for (const BeneficialOwner& o : c.beneficial_owners) {
+    if (!o.country.empty() && o.share > largest) {
+      largest = o.share;
+      parent = o.country;
+    }
+  }
+  for (const RegimeSummary& r : engine.Regimes()) {
+    Request request;
+    request.id = "kyc:" + c.id;
+    request.date = today;
+    request.regime = r.id;
+    request.exporter = {.name = "provider", .country = Country::FromAlpha2('U', 'S')};
+    request.consignee = {.id = c.id,
+                         .name = c.name,
+                         .country = c.country,
+                         .headquarters = c.country,
+                         .parent_headquarters = parent};
+    for (const BeneficialOwner& o : c.beneficial_owners) {
+      if (!o.country.empty()) {
+        request.consignee.affiliations.push_back(o.country);
+      }
+    }
+    request.end_use = "datacenter";
+    Item item;
+    item.part = std::string(kYardstickPart);
+    item.quantity = 1;
+    request.items.push_back(std::move(item));
+    BatchState batch;
+    Decision d;
+    engine.Decide(request, batch, d);
+    if (!d.error.ok()) {
+      continue;
+    }
+    ComputeStanding s{.regime = r.id,
+                      .refused = !IsAllowed(d.outcome),
+                      .outcome = std::string(OutcomeName(d.outcome))};
+    // The reason that decided it, not the notes on the regime's status that come first.
+    for (const Reason& reason : d.reasons) {
+      if (!reason.rule.starts_with("regime-")) {
+        s.reason = std::string(reason.text) + " (" + std::string(reason.citation) + ")";
+        break;
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Date Today(const Clock& clock) {
+  return Date::FromDays(static_cast<int32_t>(clock.NowUnix() / 86400));
+}
+
+// The screening parties of a customer: itself and each owner, linked by ownership.
+Result<int64_t> ScreenCustomer(const Engine::Impl& impl, ledger::Ledger& l,
+                               const CustomerRecord& c) {
+  int64_t alerts = 0;
+  PartyRecord self{.id = "kyc:" + c.id, .name = c.name, .country = c.country, .address = c.address};
+  for (const BeneficialOwner& o : c.beneficial_owners) {
+    self.beneficial_owners.push_back(o.name);
+  }
+  std::vector<std::pair<PartyRecord, double>> owners;
+  for (size_t i = 0; i < c.beneficial_owners.size(); ++i) {
+    const BeneficialOwner& o = c.beneficial_owners[i];
+    owners.push_back({PartyRecord{.id = self.id + "/owner:" + std::to_string(i + 1),
+                                  .name = o.name,
+                                  .country = o.country.empty() ? c.country : o.country},
+                      o.share});
+  }
+  auto keep = [&](const PartyRecord& p) -> Result<bool> {
+    TG_ASSIGN_OR_RETURN(auto on_record, l.txn().Get(ledger::kParties, p.id));
+    if (!on_record) {
+      TG_RETURN_IF_ERROR(l.AddParty(p));
+    }
+    TG_ASSIGN_OR_RETURN(int64_t n, ScreenPartyOnRecord(impl, l, p));
+    alerts += n;
+    return !on_record.has_value();
+  };
+  TG_RETURN_IF_ERROR(keep(self).status());
+  for (const auto& [owner, share] : owners) {
+    TG_ASSIGN_OR_RETURN(bool added, keep(owner));
+    if (added && share > 0) {
+      TG_RETURN_IF_ERROR(l.Link({.from = owner.id, .to = self.id, .kind = "owns", .share = share}));
+    }
+  }
+  return alerts;
+}
+
+// The regimes' reporting thresholds, for usage ingestion.
+std::vector<kyc::ReportRule> ReportRules(const Engine::Impl& impl) {
+  std::vector<kyc::ReportRule> rules;
+  for (const auto& r : impl.regimes.all()) {
+    if (r->training_reports) {
+      rules.push_back({.regime = r->id, .rule = *r->training_reports});
+    }
+  }
+  return rules;
+}
+
+}  // namespace
+
+Result<std::vector<CustomerAdded>> Session::AddCustomers(Source& in) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
+  TG_ASSIGN_OR_RETURN(const std::string text, ReadAll(in));
+  std::vector<CustomerRecord> records;
+  int line = 0;
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    nl = nl == std::string::npos ? text.size() : nl;
+    std::string_view l(text.data() + at, nl - at);
+    ++line;
+    at = nl + 1;
+    if (l.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;
+    }
+    TG_ASSIGN_OR_RETURN(CustomerRecord c, kyc::ParseCustomerRecord(l, line, impl_->countries));
+    records.push_back(std::move(c));
+  }
+  const Date today = Today(*clock_);
+  return InTransaction(*this, [&](ledger::Ledger& l) -> Result<std::vector<CustomerAdded>> {
+    kyc::CloudLedger cloud(l, impl_->countries);
+    std::vector<CustomerAdded> out;
+    for (const CustomerRecord& c : records) {
+      CustomerAdded added{.id = c.id};
+      TG_ASSIGN_OR_RETURN(added.updated, cloud.PutCustomer(c));
+      TG_ASSIGN_OR_RETURN(added.alerts, ScreenCustomer(*impl_, l, c));
+      added.compute = StandingOf(*engine_, c, today);
+      out.push_back(std::move(added));
+    }
+    return out;
+  });
+}
+
+Result<Page<CustomerRecord>> Session::ListCustomers(const PageRequest& page) const {
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) { return kyc::CloudLedger(l, impl_->countries).Customers(page); },
+      Access::kRead);
+}
+
+Result<CustomerView> Session::ShowCustomer(std::string_view id) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) -> Result<CustomerView> {
+        kyc::CloudLedger cloud(l, impl_->countries);
+        CustomerView view;
+        TG_ASSIGN_OR_RETURN(view.customer, cloud.GetCustomer(id));
+        TG_ASSIGN_OR_RETURN(kyc::CustomerGroups groups, cloud.Groups());
+        const std::string group = groups.GroupOf(view.customer.id);
+        TG_RETURN_IF_ERROR(l.txn().ForEach(
+            kyc::kCustomers, "", "", [&](std::string_view key, std::string_view) -> Result<bool> {
+              if (groups.GroupOf(std::string(key)) == group) {
+                view.linked.emplace_back(key);
+              }
+              return true;
+            }));
+        view.compute = StandingOf(*engine_, view.customer, Today(*clock_));
+        return view;
+      },
+      Access::kRead);
+}
+
+Result<UsageIngest> Session::IngestUsage(Source& in, std::string_view format,
+                                         std::string_view source) const {
+  TG_RETURN_IF_ERROR(impl_->regimes_error);
+  TG_ASSIGN_OR_RETURN(kyc::UsageFormat f, kyc::ParseUsageFormat(format));
+  TG_RETURN_IF_ERROR(impl_->Ledger().status());
+  auto batch = std::make_unique<kyc::UsageBatch>(impl_->classifier.catalog());
+  TG_RETURN_IF_ERROR(batch->Read(in, f));
+  const std::vector<kyc::ReportRule> rules = ReportRules(*impl_);
+  return InTransaction(*this, [&](ledger::Ledger& l) {
+    return kyc::CloudLedger(l, impl_->countries).Ingest(*batch, rules, source);
+  });
+}
+
+Result<std::vector<std::string>> Session::TrainingRuns(std::optional<Date> from,
+                                                       std::optional<Date> to) const {
+  return InTransaction(
+      *this,
+      [&](ledger::Ledger& l) { return kyc::CloudLedger(l, impl_->countries).Runs(from, to); },
+      Access::kRead);
+}
+
+Result<std::string> Session::TrainingRunReport(std::string_view id) const {
+  return InTransaction(
+      *this, [&](ledger::Ledger& l) { return kyc::CloudLedger(l, impl_->countries).Run(id); },
+      Access::kRead);
+}
+
+}  // namespace tg

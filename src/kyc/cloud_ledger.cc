@@ -1,0 +1,553 @@
+#include "src/kyc/cloud_ledger.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <simdjson.h>
+
+#include "tierguard/api_json.h"
+
+#include "src/common/json_writer.h"
+#include "src/kyc/customer_json.h"
+#include "src/kyc/tables.h"
+
+namespace tg::kyc {
+
+namespace {
+
+const bool kKycTables = store::RegisterTables({{kCustomers, "customers"},
+                                               {kAccounts, "accounts"},
+                                               {kCustomerKeys, "customer links"},
+                                               {kUsageCells, "usage aggregates"},
+                                               {kUsageJobs, "usage streams"},
+                                               {kRuns, "training runs"},
+                                               {kRunStreams, "training run streams"}});
+
+constexpr char kSep = '\x1f';
+
+std::string CellKey(std::string_view stream, int64_t hour) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010" PRId64, hour);
+  std::string key(stream);
+  key.push_back(kSep);
+  key.append(buf);
+  return key;
+}
+
+// A stream's totals over every hour stored.
+struct StreamTotals {
+  double ops = 0;
+  double given = 0;  // of which records gave (the rest estimated from utilization)
+  int64_t start = INT64_MAX;
+  int64_t end = 0;
+  int64_t max_count = 0;
+  double peak_ops_per_second = 0;  // one accelerator's dense peak
+  std::string precision;
+  std::string accelerator;  // the catalog's name
+};
+
+std::string Encode(const StreamTotals& t) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("ops").Number(t.ops).Key("given").Number(t.given);
+  w.Key("start").Int(t.start).Key("end").Int(t.end).Key("max_count").Int(t.max_count);
+  w.Key("peak").Number(t.peak_ops_per_second).Key("precision").String(t.precision);
+  w.Key("accelerator").String(t.accelerator).EndObject();
+  return out;
+}
+
+Result<StreamTotals> DecodeTotals(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  StreamTotals t;
+  std::string_view precision, accelerator;
+  if (parser.parse(json.data(), json.size()).get(e) || e["ops"].get_double().get(t.ops) ||
+      e["given"].get_double().get(t.given) || e["start"].get_int64().get(t.start) ||
+      e["end"].get_int64().get(t.end) || e["max_count"].get_int64().get(t.max_count) ||
+      e["peak"].get_double().get(t.peak_ops_per_second) ||
+      e["precision"].get_string().get(precision) ||
+      e["accelerator"].get_string().get(accelerator)) {
+    return DataLoss("a usage stream's totals are malformed");
+  }
+  t.precision = precision;
+  t.accelerator = accelerator;
+  return t;
+}
+
+std::string Ops(double ops) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", ops);
+  return buf;
+}
+
+// One stream in a candidate run.
+struct Member {
+  std::string key;
+  std::string customer;  // empty: an account no customer holds
+  StreamTotals totals;
+};
+
+}  // namespace
+
+Result<bool> CloudLedger::PutCustomer(const CustomerRecord& c) {
+  (void)kKycTables;
+  TG_ASSIGN_OR_RETURN(std::vector<std::string> keys, LinkKeys(c));
+  for (size_t i = 0; i < c.accounts.size(); ++i) {
+    TG_ASSIGN_OR_RETURN(auto holder, txn_.Get(kAccounts, c.accounts[i]));
+    if (holder && *holder != c.id) {
+      return AlreadyExists("customer.accounts[" + std::to_string(i) + "]: " + c.accounts[i] +
+                           " is held by customer " + *holder);
+    }
+  }
+  TG_ASSIGN_OR_RETURN(auto before, txn_.Get(kCustomers, c.id));
+  if (before) {
+    TG_ASSIGN_OR_RETURN(CustomerRecord old, GetCustomer(c.id));
+    for (const std::string& a : old.accounts) {
+      TG_RETURN_IF_ERROR(txn_.Delete(kAccounts, a));
+    }
+    auto old_keys = LinkKeys(old);
+    for (const std::string& k : old_keys ? *old_keys : std::vector<std::string>{}) {
+      TG_RETURN_IF_ERROR(txn_.Delete(kCustomerKeys, k + kSep + c.id));
+    }
+  }
+  for (const std::string& a : c.accounts) {
+    TG_RETURN_IF_ERROR(txn_.Put(kAccounts, a, c.id));
+  }
+  for (const std::string& k : keys) {
+    TG_RETURN_IF_ERROR(txn_.Put(kCustomerKeys, k + kSep + c.id, ""));
+  }
+  std::string json = api::ToJson(c);
+  TG_RETURN_IF_ERROR(txn_.Put(kCustomers, c.id, json));
+  TG_RETURN_IF_ERROR(
+      ledger_.LogChange(before ? "customer.update" : "customer.add", c.id, std::move(json)));
+  return before.has_value();
+}
+
+Result<CustomerRecord> CloudLedger::GetCustomer(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto json, txn_.Get(kCustomers, id));
+  if (!json) {
+    return NotFound("no customer '" + std::string(id) + "'");
+  }
+  auto c = ParseCustomerRecord(*json, 0, countries_);
+  if (!c) {
+    return DataLoss("customer '" + std::string(id) +
+                    "' is stored malformed: " + c.error().message());
+  }
+  return *c;
+}
+
+Result<Page<CustomerRecord>> CloudLedger::Customers(const PageRequest& page) {
+  TG_ASSIGN_OR_RETURN(Page<store::Row> rows, store::ReadPage(txn_, kCustomers, page));
+  Page<CustomerRecord> out;
+  out.next = rows.next;
+  for (const auto& [id, json] : rows.items) {
+    auto c = ParseCustomerRecord(json, 0, countries_);
+    if (!c) {
+      return DataLoss("customer '" + id + "' is stored malformed: " + c.error().message());
+    }
+    out.items.push_back(std::move(*c));
+  }
+  return out;
+}
+
+Result<CustomerGroups> CloudLedger::Groups() {
+  CustomerGroups groups;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      kCustomerKeys, "", "", [&](std::string_view key, std::string_view) -> Result<bool> {
+        const size_t sep = key.rfind(kSep);
+        groups.Add(key.substr(0, sep), std::string(key.substr(sep + 1)));
+        return true;
+      }));
+  return groups;
+}
+
+Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
+                                        const std::vector<ReportRule>& rules,
+                                        std::string_view source) {
+  UsageIngest out;
+  out.records = batch.records();
+  out.duplicates = batch.duplicates();
+  // Merge the batch's hours into the stored ones, stream by stream, in key order.
+  std::vector<uint64_t> order;
+  order.reserve(batch.cells().size());
+  for (const auto& [id, cell] : batch.cells()) {
+    order.push_back(id);
+  }
+  const auto& streams = batch.streams();
+  std::sort(order.begin(), order.end(), [&](uint64_t a, uint64_t b) {
+    const int c = streams[a >> 32].key.compare(streams[b >> 32].key);
+    return c != 0 ? c < 0 : (a & 0xffffffff) < (b & 0xffffffff);
+  });
+  std::unordered_map<uint32_t, StreamTotals> deltas;
+  for (uint64_t id : order) {
+    const UsageBatch::Stream& stream = streams[id >> 32];
+    const int64_t hour = static_cast<int64_t>(id & 0xffffffff);
+    const HourCell& fresh = batch.cells().at(id);
+    const std::string key = CellKey(stream.key, hour);
+    TG_ASSIGN_OR_RETURN(auto stored, txn_.Get(kUsageCells, key));
+    HourCell cell;
+    if (stored) {
+      TG_ASSIGN_OR_RETURN(cell, HourCell::Decode(*stored));
+    }
+    const uint64_t before = cell.counted;
+    double given = 0;
+    const double added = cell.Merge(fresh, &given);
+    if (cell.counted == before && stored && cell.max_count >= fresh.max_count) {
+      continue;  // nothing new
+    }
+    TG_RETURN_IF_ERROR(txn_.Put(kUsageCells, key, cell.Encode()));
+    ++out.cells;
+    StreamTotals& d = deltas[static_cast<uint32_t>(id >> 32)];
+    out.operations_added += added;
+    d.ops += added;
+    d.given += given;
+    d.max_count = std::max(d.max_count, cell.max_count);
+    const uint64_t fresh_bits = cell.counted & ~before;
+    if (fresh_bits != 0) {
+      d.start = std::min<int64_t>(d.start, hour * 3600 + 60 * std::countr_zero(fresh_bits));
+      d.end = std::max<int64_t>(d.end, hour * 3600 + 60 * (64 - std::countl_zero(fresh_bits)));
+    }
+  }
+  // The streams' totals.
+  std::set<std::string> touched;
+  for (auto& [index, d] : deltas) {
+    const UsageBatch::Stream& stream = streams[index];
+    TG_ASSIGN_OR_RETURN(auto stored, txn_.Get(kUsageJobs, stream.key));
+    StreamTotals t;
+    if (stored) {
+      TG_ASSIGN_OR_RETURN(t, DecodeTotals(*stored));
+    }
+    t.ops += d.ops;
+    t.given += d.given;
+    t.start = std::min(t.start, d.start);
+    t.end = std::max(t.end, d.end);
+    t.max_count = std::max(t.max_count, d.max_count);
+    t.peak_ops_per_second = stream.rate.ops_per_second;
+    t.precision = stream.rate.precision;
+    t.accelerator = stream.rate.accelerator;
+    TG_RETURN_IF_ERROR(txn_.Put(kUsageJobs, stream.key, Encode(t)));
+    touched.insert(stream.key);
+  }
+  {
+    std::string body;
+    JsonWriter w(body);
+    w.BeginObject().Key("source").String(source).Key("records").Int(out.records);
+    w.Key("duplicates").Int(out.duplicates).Key("aggregates").Int(out.cells);
+    w.Key("operations_added").Number(out.operations_added);
+    w.Key("streams").Int(static_cast<int64_t>(touched.size())).EndObject();
+    TG_RETURN_IF_ERROR(ledger_.LogChange("usage.ingest", source, std::move(body)));
+  }
+  if (touched.empty() || rules.empty()) {
+    return out;
+  }
+  TG_RETURN_IF_ERROR(DetectRuns(touched, rules, out));
+  return out;
+}
+
+Status CloudLedger::DetectRuns(const std::set<std::string>& touched,
+                               const std::vector<ReportRule>& rules, UsageIngest& out) {
+  TG_ASSIGN_OR_RETURN(CustomerGroups groups, Groups());
+  std::unordered_map<std::string, std::string> customer_of;  // account → customer
+  TG_RETURN_IF_ERROR(
+      txn_.ForEach(kAccounts, "", "", [&](std::string_view a, std::string_view c) -> Result<bool> {
+        customer_of.emplace(a, c);
+        return true;
+      }));
+  // Streams are looked at together when their customers are linked (or, for an account no
+  // customer holds, when they are the account's) and they ran in one datacenter.
+  std::string account;
+  auto place_of = [&](std::string_view stream, std::string& customer) {
+    const StreamParts p = SplitStreamKey(stream);
+    account.assign(p.account);
+    auto it = customer_of.find(account);
+    customer = it == customer_of.end() ? std::string() : it->second;
+    std::string place = customer.empty() ? "account:" + account : groups.GroupOf(customer);
+    place.push_back(kSep);
+    place.append(p.datacenter);
+    return place;
+  };
+  std::set<std::string> places;
+  std::set<std::string> unknown;
+  for (const std::string& key : touched) {
+    std::string customer;
+    places.insert(place_of(key, customer));
+    if (customer.empty()) {
+      unknown.insert(std::string(SplitStreamKey(key).account));
+    }
+  }
+  out.unknown_accounts = static_cast<int64_t>(unknown.size());
+  std::map<std::string, std::vector<Member>> candidates;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      kUsageJobs, "", "", [&](std::string_view key, std::string_view value) -> Result<bool> {
+        std::string customer;
+        std::string place = place_of(key, customer);
+        if (places.count(place) == 0) {
+          return true;
+        }
+        TG_ASSIGN_OR_RETURN(StreamTotals t, DecodeTotals(value));
+        candidates[place].push_back({std::string(key), customer, std::move(t)});
+        return true;
+      }));
+  double min_cluster = 1e300;
+  for (const ReportRule& r : rules) {
+    min_cluster = std::min(min_cluster, r.rule.cluster_ops_per_second);
+  }
+  std::unordered_map<std::string, std::optional<CustomerRecord>> records;
+  auto record_of = [&](const std::string& id) -> Result<const CustomerRecord*> {
+    auto it = records.find(id);
+    if (it == records.end()) {
+      TG_ASSIGN_OR_RETURN(CustomerRecord c, GetCustomer(id));
+      it = records.emplace(id, std::move(c)).first;
+    }
+    return &*it->second;
+  };
+  for (auto& [place, members] : candidates) {
+    std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) {
+      return a.totals.start != b.totals.start ? a.totals.start < b.totals.start : a.key < b.key;
+    });
+    // Streams that ran at the same time, directly or through others, are one run.
+    for (size_t first = 0; first < members.size();) {
+      size_t last = first + 1;
+      int64_t end = members[first].totals.end;
+      while (last < members.size() && members[last].totals.start < end) {
+        end = std::max(end, members[last].totals.end);
+        ++last;
+      }
+      std::vector<const Member*> run;
+      for (size_t i = first; i < last; ++i) {
+        run.push_back(&members[i]);
+      }
+      first = last;
+      double ops = 0, given = 0, upper = 0;
+      bool bio = false;
+      int64_t start = INT64_MAX, stop = 0;
+      for (const Member* m : run) {
+        ops += m->totals.ops;
+        given += m->totals.given;
+        upper += static_cast<double>(m->totals.max_count) * m->totals.peak_ops_per_second;
+        start = std::min(start, m->totals.start);
+        stop = std::max(stop, m->totals.end);
+        if (!m->customer.empty()) {
+          TG_ASSIGN_OR_RETURN(const CustomerRecord* c, record_of(m->customer));
+          bio = bio || c->biological_sequence_data;
+        }
+      }
+      auto reaches_ops = [&](const ReportRule& r) {
+        return ops >= r.rule.operations || (bio && ops >= r.rule.biological_operations);
+      };
+      const bool may_report =
+          upper >= min_cluster || std::any_of(rules.begin(), rules.end(), reaches_ops);
+      if (!may_report) {
+        continue;
+      }
+      // The cluster's peak: in each hour, the accelerators the run's streams used at once.
+      std::map<int64_t, double> capacity;
+      for (const Member* m : run) {
+        std::string prefix = m->key;
+        prefix.push_back(kSep);
+        TG_RETURN_IF_ERROR(txn_.ForEach(
+            kUsageCells, prefix, "",
+            [&](std::string_view key, std::string_view value) -> Result<bool> {
+              TG_ASSIGN_OR_RETURN(HourCell cell, HourCell::Decode(value));
+              const int64_t hour = std::stoll(std::string(key.substr(prefix.size())));
+              capacity[hour] += static_cast<double>(cell.max_count) * m->totals.peak_ops_per_second;
+              return true;
+            }));
+      }
+      double peak = 0;
+      for (const auto& [hour, c] : capacity) {
+        peak = std::max(peak, c);
+      }
+      std::string thresholds;
+      JsonWriter tw(thresholds);
+      tw.BeginArray();
+      bool reported = false;
+      for (const ReportRule& r : rules) {
+        std::vector<std::string_view> reached;
+        if (ops >= r.rule.operations) {
+          reached.push_back("operations");
+        }
+        if (bio && ops >= r.rule.biological_operations) {
+          reached.push_back("biological_operations");
+        }
+        if (peak >= r.rule.cluster_ops_per_second) {
+          reached.push_back("cluster_ops_per_second");
+        }
+        if (reached.empty()) {
+          continue;
+        }
+        reported = true;
+        tw.BeginObject().Key("regime").String(r.regime).Key("reached").BeginArray();
+        for (std::string_view what : reached) {
+          tw.String(what);
+        }
+        tw.EndArray().Key("operations").Number(r.rule.operations);
+        tw.Key("biological_operations").Number(r.rule.biological_operations);
+        tw.Key("cluster_ops_per_second").Number(r.rule.cluster_ops_per_second);
+        tw.Key("citation").String(r.rule.citation).EndObject();
+      }
+      tw.EndArray();
+      if (!reported) {
+        continue;
+      }
+      // The run it is: one reported before that shares a stream with it, or a new one.
+      std::string id;
+      for (const Member* m : run) {
+        TG_ASSIGN_OR_RETURN(auto r, txn_.Get(kRunStreams, m->key));
+        if (r && (id.empty() || *r < id)) {
+          id = *r;
+        }
+      }
+      std::optional<std::string> before;
+      if (id.empty()) {
+        TG_ASSIGN_OR_RETURN(int64_t n, txn_.AddCounter("seq:run", 1));
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "RUN-%06" PRId64, n);
+        id = buf;
+      } else {
+        TG_ASSIGN_OR_RETURN(before, txn_.Get(kRuns, id));
+      }
+      // The figures, in an order that does not depend on how the usage arrived.
+      std::string figures;
+      JsonWriter w(figures);
+      w.BeginObject();
+      w.Key("datacenter").String(SplitStreamKey(run.front()->key).datacenter);
+      w.Key("period").BeginObject().Key("start").String(FormatRfc3339(start));
+      w.Key("end").String(FormatRfc3339(stop)).EndObject();
+      w.Key("operations").Number(ops).Key("operations_given").Number(given);
+      w.Key("operations_estimated").Number(ops - given);
+      w.Key("peak_cluster_ops_per_second").Number(peak);
+      w.Key("biological_sequence_data").Bool(bio);
+      w.Key("thresholds").Raw(thresholds);
+      std::set<std::string> customers, accounts, unidentified;
+      std::map<std::string, std::pair<int64_t, const StreamTotals*>> accelerators;
+      std::vector<const Member*> by_key = run;
+      std::sort(by_key.begin(), by_key.end(),
+                [](const Member* a, const Member* b) { return a->key < b->key; });
+      for (const Member* m : by_key) {
+        const StreamParts p = SplitStreamKey(m->key);
+        (m->customer.empty() ? unidentified : accounts).insert(std::string(p.account));
+        if (!m->customer.empty()) {
+          customers.insert(m->customer);
+        }
+        auto& a = accelerators[m->totals.accelerator];
+        a.first += m->totals.max_count;
+        a.second = &m->totals;
+      }
+      w.Key("customers").BeginArray();
+      for (const std::string& c : customers) {
+        TG_ASSIGN_OR_RETURN(const CustomerRecord* record, record_of(c));
+        w.Raw(api::ToJson(*record));
+      }
+      w.EndArray().Key("beneficial_owners").BeginArray();
+      for (const std::string& c : customers) {
+        TG_ASSIGN_OR_RETURN(const CustomerRecord* record, record_of(c));
+        for (const BeneficialOwner& o : record->beneficial_owners) {
+          w.BeginObject().Key("customer").String(c).Key("name").String(o.name);
+          w.Key("country").String(o.country.empty() ? "" : o.country.ToString());
+          w.Key("share").Number(o.share).EndObject();
+        }
+      }
+      w.EndArray().Key("accounts").BeginArray();
+      for (const std::string& a : accounts) {
+        w.String(a);
+      }
+      w.EndArray().Key("unidentified_accounts").BeginArray();
+      for (const std::string& a : unidentified) {
+        w.String(a);
+      }
+      w.EndArray().Key("accelerators").BeginArray();
+      for (const auto& [name, a] : accelerators) {
+        w.BeginObject().Key("accelerator").String(name).Key("max_count").Int(a.first);
+        w.Key("peak_ops_per_second").Number(a.second->peak_ops_per_second);
+        w.Key("precision").String(a.second->precision).EndObject();
+      }
+      w.EndArray().Key("jobs").BeginArray();
+      for (const Member* m : by_key) {
+        const StreamParts p = SplitStreamKey(m->key);
+        const StreamTotals& t = m->totals;
+        w.BeginObject().Key("account").String(p.account).Key("job").String(p.job);
+        w.Key("customer").String(m->customer).Key("accelerator").String(p.accelerator);
+        w.Key("operations").Number(t.ops).Key("operations_given").Number(t.given);
+        w.Key("start").String(FormatRfc3339(t.start)).Key("end").String(FormatRfc3339(t.end));
+        w.Key("max_count").Int(t.max_count);
+        std::string how;
+        if (t.given < t.ops) {
+          how = "count x seconds x " + Ops(t.peak_ops_per_second) + " ops/s (" + t.accelerator +
+                " dense " + t.precision + " peak) x utilization, record by record";
+        }
+        if (t.given > 0) {
+          how += std::string(how.empty() ? "" : "; ") + Ops(t.given) + " as the records gave them";
+        }
+        w.Key("estimate").String(how).EndObject();
+      }
+      w.EndArray().EndObject();
+      // {"id", "reported_at", "updated_at", figures…}
+      const std::string tail = figures.substr(1);
+      if (before && before->ends_with(tail)) {
+        continue;  // reported already with these figures
+      }
+      std::string reported_at = FormatRfc3339(ledger_.clock().NowUnix());
+      if (before) {
+        simdjson::dom::parser parser;
+        std::string_view at;
+        if (!parser.parse(*before).at_key("reported_at").get_string().get(at)) {
+          reported_at = at;
+        }
+      }
+      std::string report;
+      JsonWriter rw(report);
+      rw.BeginObject().Key("id").String(id).Key("reported_at").String(reported_at);
+      rw.Key("updated_at").String(FormatRfc3339(ledger_.clock().NowUnix())).EndObject();
+      report.pop_back();  // the closing brace comes with the figures
+      report += ",";
+      report += tail;
+      TG_RETURN_IF_ERROR(txn_.Put(kRuns, id, report));
+      for (const Member* m : run) {
+        TG_RETURN_IF_ERROR(txn_.Put(kRunStreams, m->key, id));
+      }
+      TG_RETURN_IF_ERROR(ledger_.LogChange(before ? "run.update" : "run.report", id, report));
+      (before ? out.runs_updated : out.runs_reported).push_back(id);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> CloudLedger::Runs(std::optional<Date> from,
+                                                   std::optional<Date> to) {
+  std::vector<std::string> out;
+  simdjson::dom::parser parser;
+  TG_RETURN_IF_ERROR(txn_.ForEach(
+      kRuns, "", "", [&](std::string_view id, std::string_view report) -> Result<bool> {
+        simdjson::dom::element e;
+        std::string_view start, end;
+        if (parser.parse(report.data(), report.size()).get(e) ||
+            e["period"]["start"].get_string().get(start) ||
+            e["period"]["end"].get_string().get(end)) {
+          return DataLoss("run '" + std::string(id) + "' is stored malformed");
+        }
+        // Dates compare as the first ten characters of the times.
+        if ((to && start.substr(0, 10) > to->ToString()) ||
+            (from && end.substr(0, 10) < from->ToString())) {
+          return true;
+        }
+        out.emplace_back(report);
+        return true;
+      }));
+  return out;
+}
+
+Result<std::string> CloudLedger::Run(std::string_view id) {
+  TG_ASSIGN_OR_RETURN(auto report, txn_.Get(kRuns, id));
+  if (!report) {
+    return NotFound("no training run '" + std::string(id) + "'");
+  }
+  return *report;
+}
+
+}  // namespace tg::kyc
