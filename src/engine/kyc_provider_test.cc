@@ -74,13 +74,13 @@ TEST_F(ProviderTest, ALinkedRunIsReportedOnceWithEveryAccountAndHeavyUsersAreNot
   // Three customers, four accounts each: A and B pay with one card, B and C share an owner.
   // 300 innocent heavy users, and 500 light ones, none linked.
   std::string customers;
-  const char* kLinked[] = {
+  const char* linked[] = {
       R"({"id": "cust-a", "name": "Alpha Compute", "country": "AE", "accounts": ["a1", "a2", "a3", "a4"], "payment_means": [{"kind": "card", "fingerprint": "shared-card"}]})",
       R"({"id": "cust-b", "name": "Beta Analytics", "country": "SG", "accounts": ["b1", "b2", "b3", "b4"], "payment_means": [{"kind": "card", "fingerprint": "shared-card"}], "beneficial_owners": [{"name": "Z Owner", "country": "SG", "share": 0.5}]})",
       R"({"id": "cust-c", "name": "Gamma Labs", "country": "MY", "accounts": ["c1", "c2", "c3", "c4"], "beneficial_owners": [{"name": "z  owner", "country": "SG", "share": 0.7}]})",
       R"({"id": "cust-solo", "name": "Solo AI", "country": "IN", "accounts": ["s1"]})",
   };
-  for (const char* c : kLinked) {
+  for (const char* c : linked) {
     customers += std::string(c) + "\n";
   }
   for (int i = 0; i < 800; ++i) {

@@ -209,8 +209,10 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
     d.max_count = std::max(d.max_count, cell.max_count);
     const uint64_t fresh_bits = cell.counted & ~before;
     if (fresh_bits != 0) {
-      d.start = std::min<int64_t>(d.start, hour * 3600 + 60 * std::countr_zero(fresh_bits));
-      d.end = std::max<int64_t>(d.end, hour * 3600 + 60 * (64 - std::countl_zero(fresh_bits)));
+      d.start =
+          std::min<int64_t>(d.start, hour * 3600 + int64_t{60} * std::countr_zero(fresh_bits));
+      d.end =
+          std::max<int64_t>(d.end, hour * 3600 + int64_t{60} * (64 - std::countl_zero(fresh_bits)));
     }
   }
   // The streams' totals.

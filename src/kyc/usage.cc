@@ -18,9 +18,10 @@ namespace tg::kyc {
 namespace {
 
 constexpr char kSep = '\x1f';
-constexpr int64_t kMaxCount = 10'000'000;              // accelerators in one record
-constexpr int64_t kMaxRecordSeconds = 31 * 24 * 3600;  // a record longer than a month is a typo
-constexpr double kMaxOps = 1e30;                       // one record's operations
+constexpr int64_t kMaxCount = 10'000'000;  // accelerators in one record
+constexpr int64_t kMaxRecordSeconds =
+    int64_t{31} * 24 * 3600;      // a record longer than a month is a typo
+constexpr double kMaxOps = 1e30;  // one record's operations
 constexpr size_t kChunk = size_t{16} << 20;
 
 std::string At(int64_t line, std::string_view field) {
@@ -105,7 +106,7 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
     if (!Digits(s, i + 1, 2, oh) || !Digits(s, i + 4, 2, om) || oh > 23 || om > 59) {
       return InvalidArgument("an RFC 3339 time such as 2027-01-03T00:00:00Z");
     }
-    offset = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    offset = (s[i] == '+' ? 1 : -1) * (int64_t{oh} * 3600 + int64_t{om} * 60);
   } else {
     return InvalidArgument("an RFC 3339 time with its zone (Z or +hh:mm)");
   }
@@ -113,7 +114,8 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
   if (date.month() != mo || date.day() != d) {
     return InvalidArgument("an RFC 3339 time: no such day");
   }
-  return int64_t{date.days()} * 86400 + h * 3600 + mi * 60 + std::min(se, 59) - offset;
+  return int64_t{date.days()} * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + std::min(se, 59) -
+         offset;
 }
 
 std::string FormatRfc3339(int64_t t) {
@@ -323,7 +325,9 @@ Status UsageBatch::ParseJsonRecord(std::string_view line, size_t capacity, int64
     (void)capacity;
     return InvalidArgument("line " + std::to_string(number) + ": usage: not a JSON object");
   }
-  for (auto [key, value] : obj) {
+  for (simdjson::dom::key_value_pair field : obj) {
+    const std::string_view key = field.key;
+    const simdjson::dom::element value = field.value;
     auto text = [&](std::string_view& out) -> Status {
       if (value.get_string().get(out)) {
         return InvalidArgument(At(number, key) + ": a string");

@@ -232,12 +232,12 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     SetRow(kAlerts, id, *body, index);
   } else if (kind == "structuring.near") {
     SetRow(kNearThreshold, id, *body, index);
-  } else if (kind == "key.add" || kind == "key.revoke") {
-    // API keys: their rows hold salted hashes the log does not, so they are not rebuilt.
-  } else if (kind == "customer.add" || kind == "customer.update" || kind == "usage.ingest" ||
-             kind == "run.report" || kind == "run.update") {
-    // A cloud provider's records (src/kyc): usage is kept as aggregates the log does not hold,
-    // so its tables are not rebuilt from it; each row's checksum still guards it.
+  } else if (kind == "key.add" || kind == "key.revoke" || kind == "customer.add" ||
+             kind == "customer.update" || kind == "usage.ingest" || kind == "run.report" ||
+             kind == "run.update") {
+    // API keys: their rows hold salted hashes the log does not. A cloud provider's records
+    // (src/kyc): usage is kept as aggregates the log does not hold. Neither is rebuilt from
+    // the log; each row's checksum still guards it.
   } else {
     Finding("record " + std::to_string(index) + " has an unknown kind '" + Excerpt(kind, 40) + "'");
   }
