@@ -325,6 +325,7 @@ int Main(int argc, char** argv, std::optional<int64_t> test_now) {
   AddAccessCommands(app, table);
   AddServeCommand(app, table);
   AddScreeningCommands(app, table);
+  AddModelCommands(app, table);
   AddKycCommands(app, table);
   app.footer(kMainFooter);  // after the commands: a command inherits its parent's footer
 

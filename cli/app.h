@@ -123,6 +123,7 @@ void AddLedgerCommands(CLI::App& app, CommandTable& table);
 void AddAuditCommands(CLI::App& app, CommandTable& table);
 void AddScreeningCommands(CLI::App& app, CommandTable& table);
 void AddKycCommands(CLI::App& app, CommandTable& table);
+void AddModelCommands(CLI::App& app, CommandTable& table);
 
 // Parses the arguments, opens what the chosen command needs and runs it; the exit code.
 // `test_now` (tierguard-testing only) pins the clock.

@@ -44,6 +44,19 @@ HttpResponse Listing(const Result<Page<T>>& page) {
   return page ? Json(api::PageJson(api::Encoded(*page), page->next)) : Error(page.error());
 }
 
+// Records as a JSON array, or the reason they were refused.
+template <typename T>
+HttpResponse Records(const Result<std::vector<T>>& r, int status = 200) {
+  if (!r) {
+    return Error(r.error());
+  }
+  std::string array = "[";
+  for (const T& item : *r) {
+    array += (array.size() > 1 ? "," : "") + api::ToJson(item);
+  }
+  return Json(array + "]", status);
+}
+
 HttpResponse Finished(const Status& s, std::string body) {
   return s.ok() ? Json(std::move(body)) : Error(s);
 }
@@ -204,6 +217,8 @@ Router::Router(const Engine& engine, RouterOptions options)
   AddLedgerRoutes();
   AddAdministrationRoutes();
   AddAuditRoutes();
+  AddModelRoutes();
+  AddCloudRoutes();
   Add("GET", "/openapi.json", false, Permission::kRead,
       "this API described in OpenAPI 3.1, made from the route table",
       [](const Call&) { return Json(""); });  // replaced below, once every route is in
@@ -835,6 +850,124 @@ void Router::AddAuditRoutes() {
           body += '\n';
         }
         return HttpResponse{.content_type = "application/x-ndjson", .body = std::move(body)};
+      });
+}
+
+void Router::AddModelRoutes() {
+  Add("POST", "/v1/models", true, Permission::kAdminister,
+      "add or update models (the body: model records, JSON Lines)", [](const Call& c) {
+        StringSource in(c.request.body);
+        return Records(c.session->AddModels(in));
+      });
+  Add("GET", "/v1/models", true, Permission::kRead, "list the models in the registry",
+      [](const Call& c) {
+        auto page = PageOf(c.request);
+        return page ? Listing(c.session->ListModels(*page)) : Error(page.error());
+      });
+  Add("GET", "/v1/models/{id}", true, Permission::kRead,
+      "show a model with its operations and lineage",
+      [](const Call& c) { return Record(c.session->ShowModel(c.params[0])); });
+  Add("GET", "/v1/models/{id}/classification", true, Permission::kRead,
+      "classify a model per regime; ?regime=&as_of=", [](const Call& c) {
+        Date as_of = Today();
+        if (const std::string text = Text(c.request, "as_of"); !text.empty()) {
+          auto d = Date::Parse(text);
+          if (!d) {
+            return Error(d.error().WithPrefix("as_of"));
+          }
+          as_of = *d;
+        }
+        return Records(
+            c.session->ClassifyRegisteredModel(c.params[0], Text(c.request, "regime"), as_of));
+      });
+  Add("POST", "/v1/transfers", true, Permission::kRecord,
+      "request transfers of model weights or hosted access (the body: JSON Lines); each is "
+      "decided, logged, and left pending or refused",
+      [](const Call& c) {
+        StringSource in(c.request.body);
+        return Records(c.session->RequestTransfers(in), 201);
+      });
+  Add("POST", "/v1/transfers/{id}/approve", true, Permission::kDecide,
+      "approve a transfer someone else requested",
+      [](const Call& c) { return Record(c.session->ApproveTransfer(c.params[0])); });
+  Add("POST", "/v1/transfers/{id}/deny", true, Permission::kDecide, "deny a pending transfer",
+      [](const Call& c) {
+        auto reason = api::ParseReasonBody(c.request.body);
+        if (!reason) {
+          return Error(reason.error());
+        }
+        return Record(c.session->DenyTransfer(c.params[0], *reason));
+      });
+  Add("GET", "/v1/transfers", true, Permission::kRead,
+      "list the transfers; ?state=", [](const Call& c) {
+        auto page = PageOf(c.request);
+        if (!page) {
+          return Error(page.error());
+        }
+        std::optional<TransferState> state;
+        if (const std::string text = Text(c.request, "state"); !text.empty()) {
+          TransferState s;
+          if (!ParseTransferState(text, s)) {
+            return Error(InvalidArgument("state: '" + text +
+                                         "' is not pending, approved, denied or refused"));
+          }
+          state = s;
+        }
+        return Listing(c.session->ListTransfers(*page, state));
+      });
+}
+
+void Router::AddCloudRoutes() {
+  Add("POST", "/v1/kyc/customers", true, Permission::kAdminister,
+      "add or update customers (the body: CIP records, JSON Lines); each is screened and "
+      "judged per regime for controlled compute",
+      [](const Call& c) {
+        StringSource in(c.request.body);
+        return Records(c.session->AddCustomers(in));
+      });
+  Add("GET", "/v1/kyc/customers", true, Permission::kRead, "list the customers", [](const Call& c) {
+    auto page = PageOf(c.request);
+    return page ? Listing(c.session->ListCustomers(*page)) : Error(page.error());
+  });
+  Add("GET", "/v1/kyc/customers/{id}", true, Permission::kRead,
+      "show a customer, its linked customers and its standing",
+      [](const Call& c) { return Record(c.session->ShowCustomer(c.params[0])); });
+  Add("POST", "/v1/usage", true, Permission::kRecord,
+      "ingest usage records (the body: JSON Lines, or CSV with ?format=csv) and report the "
+      "training runs they complete",
+      [](const Call& c) {
+        std::string format = Text(c.request, "format");
+        StringSource in(c.request.body);
+        return Record(
+            c.session->IngestUsage(in, format.empty() ? "jsonl" : format, "POST /v1/usage"));
+      });
+  Add("GET", "/v1/kyc/runs", true, Permission::kRead,
+      "the training runs reported, as a JSON array; ?from=&to=", [](const Call& c) {
+        std::optional<Date> range[2];
+        const char* keys[] = {"from", "to"};
+        for (int i = 0; i < 2; ++i) {
+          if (const std::string text = Text(c.request, keys[i]); !text.empty()) {
+            auto d = Date::Parse(text);
+            if (!d) {
+              return Error(d.error().WithPrefix(keys[i]));
+            }
+            range[i] = *d;
+          }
+        }
+        auto runs = c.session->TrainingRuns(range[0], range[1]);
+        if (!runs) {
+          return Error(runs.error());
+        }
+        std::string array = "[";
+        for (const std::string& r : *runs) {
+          array += (array.size() > 1 ? "," : "") + r;
+        }
+        return Json(array + "]");
+      });
+  Add("GET", "/v1/kyc/runs/{id}", true, Permission::kRead, "the report of one training run",
+      [](const Call& c) {
+        auto report = c.session->TrainingRunReport(c.params[0]);
+        return report ? Json(std::move(*report)) : Error(report.error());
       });
 }
 

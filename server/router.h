@@ -78,6 +78,8 @@ class Router {
   void AddLedgerRoutes();
   void AddAdministrationRoutes();
   void AddAuditRoutes();
+  void AddModelRoutes();  // the model registry and transfers
+  void AddCloudRoutes();  // customers, usage, training runs
 
   const Engine& engine_;
   RouterOptions options_;

@@ -14,6 +14,7 @@
 #include "tierguard/cloud.h"
 #include "tierguard/date.h"
 #include "tierguard/ledger.h"
+#include "tierguard/models.h"
 #include "tierguard/status.h"
 
 namespace tg::api {
@@ -31,15 +32,21 @@ std::string ToJson(const Alert& v);
 std::string ToJson(const KeptList& v);
 std::string ToJson(const ClearedHit& v);
 std::string ToJson(const OpenHit& v);
-std::string ToJson(const ApiKey& v);
+std::string ToJson(const ApiKey& v);  // name, role, created, last used, revoked: never a secret
 // A customer as its CIP record (../shared/spec/models-cloud.md), the answer to adding one (its
 // screening alerts, its standing for controlled compute per regime), one with its linked
 // customers, and what a usage ingest did.
 std::string ToJson(const CustomerRecord& v);
 std::string ToJson(const CustomerAdded& v);
 std::string ToJson(const CustomerView& v);
-std::string ToJson(
-    const UsageIngest& v);  // name, role, created, last used, revoked: never a secret
+std::string ToJson(const UsageIngest& v);
+// A registry's model record (as models add reads it), a model with its operations, its
+// classification under one regime, and a transfer with its decision and state.
+std::string ToJson(const ModelRecord& v);
+std::string ToJson(const ModelAdded& v);  // {"id", "state": "added" | "updated"}
+std::string ToJson(const ModelView& v);
+std::string ToJson(const ModelClassification& v);
+std::string ToJson(const Transfer& v);
 
 // How deep `json` nests: the most [ and { open at once, outside strings.
 int JsonDepth(std::string_view json);

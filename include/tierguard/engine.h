@@ -377,6 +377,33 @@ class Session {
   Result<std::string> AddKey(std::string_view name, Role role) const;
   Status RevokeKey(std::string_view name) const;
   Result<Page<ApiKey>> ListKeys(const PageRequest& page = {}) const;
+  // The model registry (../shared/spec/models-cloud.md). AddModels reads JSON Lines of model
+  // records and keeps them in one transaction (an id on record is updated; a base model must be
+  // on record or earlier in the input); a bad record refuses the whole input, naming its line
+  // and field.
+  Result<std::vector<ModelAdded>> AddModels(Source& in) const;
+  Result<Page<ModelRecord>> ListModels(const PageRequest& page = {}) const;
+  // The model with its operations: each run's as given or estimated (with the estimate's
+  // inputs), its bases' added along its lineage.
+  Result<ModelView> ShowModel(std::string_view id) const;
+  // The registry's model classified on `as_of` under `regime`, or under every regime when it is
+  // empty. NotFound for a model not in the registry.
+  Result<std::vector<ModelClassification>> ClassifyRegisteredModel(std::string_view id,
+                                                                   std::string_view regime,
+                                                                   Date as_of) const;
+  // Transfers of a model's weights or hosted access: each request (JSON Lines) is decided as an
+  // order line of the model to its recipient (a deemed export as an export to the recipient's
+  // nationality, 15 CFR 734.13(b)) and kept pending, or refused when the decision does not
+  // allow it; either way logged with its decision and its final recipient. The session's actor
+  // is the requester. The whole input is one transaction.
+  Result<std::vector<Transfer>> RequestTransfers(Source& in) const;
+  // By an approver other than the requester (PermissionDenied otherwise); FailedPrecondition
+  // unless the transfer is pending. Logged with the approving authority and the recipient.
+  Result<Transfer> ApproveTransfer(std::string_view id) const;
+  Result<Transfer> DenyTransfer(std::string_view id, std::string_view reason) const;
+  Result<Page<Transfer>> ListTransfers(const PageRequest& page = {},
+                                       std::optional<TransferState> state = std::nullopt) const;
+
   // Cloud customers (../shared/spec/models-cloud.md). AddCustomers reads JSON Lines of customer
   // records and keeps them all in one transaction (an id on record is replaced): each customer
   // and its owners are screened against the kept lists as parties ("kyc:ID", re-screened at

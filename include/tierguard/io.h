@@ -23,6 +23,9 @@ class Source {
   virtual Result<size_t> Read(char* buffer, size_t size) = 0;
 };
 
+// Everything `in` holds, read to its end.
+Result<std::string> ReadAll(Source& in);
+
 // Bytes written in order. Not thread-safe.
 class Sink {
  public:

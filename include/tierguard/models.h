@@ -72,4 +72,65 @@ struct ModelClassification {
   std::string reason;                // in words
 };
 
+struct ModelAdded {
+  std::string id;
+  bool updated = false;  // the id was on record: its record replaced
+};
+
+// A model as the registry shows it: its record and its training operations, each run's as given
+// or estimated (with the estimate's inputs), its bases' added along its lineage.
+struct RunEstimate {
+  std::string run;  // the run's id, or "training_runs[i]"
+  double operations = 0;
+  bool estimated = false;
+  std::string accelerator;  // the estimate's inputs, when estimated
+  std::string precision;
+  double peak_ops_per_second = 0;
+  int64_t count = 0;
+  double hours = 0;
+  double utilization = 0;
+};
+struct ModelView {
+  ModelRecord model;
+  double own_operations = 0;
+  double total_operations = 0;  // its bases' included
+  std::vector<std::string> lineage;
+  std::vector<RunEstimate> runs;
+};
+
+// (The state names: src/common/states.cc.)
+// A request to give a model's weights, or hosted access to it, to a recipient
+// (../shared/spec/models-cloud.md): decided like an order line, then approved or denied by
+// someone other than its requester.
+enum class TransferState : uint8_t { kPending, kApproved, kDenied, kRefused };
+std::string_view TransferStateName(TransferState s);
+bool ParseTransferState(std::string_view name, TransferState& out);
+
+struct TransferRecipient {
+  std::string id;
+  std::string name;
+  Country country;       // where the weights or access are given
+  Country headquarters;  // defaults to country
+  Country nationality;   // a natural person's: a deemed export goes to it
+  std::string employer;  // a natural person's employer, by id or name
+};
+
+struct Transfer {
+  std::string id;
+  Date date;
+  std::string model;
+  std::string kind = "export";     // export | reexport | in_country_transfer | deemed_export
+  std::string access = "weights";  // weights | hosted
+  TransferRecipient recipient;
+  std::string regime;  // optional: the regime to decide under
+  // Set by the registry:
+  std::string requester;
+  TransferState state = TransferState::kPending;
+  std::string outcome;     // the decision's outcome
+  std::string decided_as;  // what was decided: "export to CN", …
+  std::string decision;    // the decision, as determine prints it
+  std::string approver;    // who approved or denied it
+  std::string reason;      // why it was denied or refused
+};
+
 }  // namespace tg

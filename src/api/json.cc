@@ -329,4 +329,144 @@ std::string ToJson(const UsageIngest& v) {
   });
 }
 
+namespace {
+
+void Countries(JsonWriter& w, std::string_view key, const std::vector<Country>& countries) {
+  w.Key(key).BeginArray();
+  for (Country c : countries) {
+    w.String(c.ToString());
+  }
+  w.EndArray();
+}
+
+void MaybeDate(JsonWriter& w, std::string_view key, const std::optional<Date>& d) {
+  if (d) {
+    w.Key(key).String(d->ToString());
+  }
+}
+
+}  // namespace
+
+std::string ToJson(const ModelRecord& m) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(m.id).Key("name").String(m.name);
+    w.Key("developer").BeginObject().Key("name").String(m.developer);
+    if (m.developer_country) {
+      w.Key("country").String(m.developer_country->ToString());
+    }
+    w.EndObject();
+    if (m.base_model.empty()) {
+      w.Key("base_model").Null();
+    } else {
+      w.Key("base_model").String(m.base_model);
+    }
+    w.Key("published").Bool(m.published);
+    Countries(w, "weights_origin", m.weights_origin);
+    w.Key("training_runs").BeginArray();
+    for (const TrainingRun& r : m.training_runs) {
+      w.BeginObject().Key("id").String(r.id);
+      MaybeDate(w, "start", r.start);
+      MaybeDate(w, "end", r.end);
+      if (r.operations) {
+        w.Key("operations").Number(*r.operations);
+      }
+      Countries(w, "data_origin", r.data_origin);
+      w.Key("biological_sequence_data").Bool(r.biological_sequence_data);
+      if (r.compute) {
+        const ComputeUse& c = *r.compute;
+        w.Key("compute").BeginObject().Key("provider").String(c.provider);
+        if (!c.country.empty()) {
+          w.Key("country").String(c.country.ToString());
+        }
+        w.Key("accelerator").String(c.accelerator).Key("count").Int(c.count);
+        w.Key("hours").Number(c.hours).Key("utilization").Number(c.utilization).EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray().Key("releases").BeginArray();
+    for (const Release& r : m.releases) {
+      w.BeginObject()
+          .Key("date")
+          .String(r.date.ToString())
+          .Key("approved_by")
+          .String(r.approved_by);
+      w.Key("evaluations").BeginArray();
+      for (const Evaluation& e : r.evaluations) {
+        w.BeginObject().Key("kind").String(e.kind).Key("by").String(e.by);
+        MaybeDate(w, "date", e.date);
+        w.Key("result").String(e.result).EndObject();
+      }
+      w.EndArray().EndObject();
+    }
+    w.EndArray();
+  });
+}
+
+std::string ToJson(const ModelAdded& v) {
+  return FieldsJson({{"id", v.id}, {"state", v.updated ? "updated" : "added"}});
+}
+
+std::string ToJson(const ModelView& v) {
+  return Object([&](JsonWriter& w) {
+    w.Key("model").Raw(ToJson(v.model));
+    w.Key("operations").Number(v.total_operations).Key("own_operations").Number(v.own_operations);
+    List(w, "lineage", v.lineage);
+    w.Key("runs").BeginArray();
+    for (const RunEstimate& r : v.runs) {
+      w.BeginObject().Key("run").String(r.run).Key("operations").Number(r.operations);
+      w.Key("estimated").Bool(r.estimated);
+      if (r.estimated) {
+        w.Key("estimate").BeginObject().Key("accelerator").String(r.accelerator);
+        w.Key("precision")
+            .String(r.precision)
+            .Key("peak_ops_per_second")
+            .Number(r.peak_ops_per_second);
+        w.Key("count").Int(r.count).Key("hours").Number(r.hours);
+        w.Key("utilization").Number(r.utilization).EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+}
+
+std::string ToJson(const ModelClassification& c) {
+  return Object([&](JsonWriter& w) {
+    w.Key("regime").String(c.regime).Key("eccn").String(c.eccn);
+    w.Key("paragraph").String(c.paragraph).Key("classification").String(c.version);
+    w.Key("operations").Number(c.operations).Key("published").Bool(c.published);
+    w.Key("controlled_ai_asset").Bool(c.controlled_ai_asset);
+    List(w, "lineage", c.lineage);
+    w.Key("reason").String(c.reason);
+  });
+}
+
+std::string ToJson(const Transfer& t) {
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(t.id).Key("date").String(t.date.ToString()).Key("model").String(t.model);
+    w.Key("kind").String(t.kind).Key("access").String(t.access);
+    const TransferRecipient& r = t.recipient;
+    w.Key("recipient").BeginObject().Key("id").String(r.id).Key("name").String(r.name);
+    w.Key("country").String(r.country.ToString());
+    w.Key("headquarters")
+        .String(r.headquarters.empty() ? r.country.ToString() : r.headquarters.ToString());
+    if (r.nationality.empty()) {
+      w.Key("nationality").Null();
+    } else {
+      w.Key("nationality").String(r.nationality.ToString());
+    }
+    if (!r.employer.empty()) {
+      w.Key("employer").String(r.employer);
+    }
+    w.EndObject();
+    if (!t.regime.empty()) {
+      w.Key("regime").String(t.regime);
+    }
+    w.Key("requester").String(t.requester).Key("state").String(TransferStateName(t.state));
+    w.Key("outcome").String(t.outcome).Key("decided_as").String(t.decided_as);
+    w.Key("decision").Raw(t.decision.empty() ? "null" : t.decision);
+    w.Key("approver").String(t.approver).Key("reason").String(t.reason);
+  });
+}
+
 }  // namespace tg::api

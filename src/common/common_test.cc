@@ -238,7 +238,7 @@ TEST(CountryTable, LoadsEveryIsoCountryWithAliases) {
 }
 
 // Everything a source hands out, read in small pieces.
-Result<std::string> ReadAll(Source& source) {
+Result<std::string> ReadInPieces(Source& source) {
   std::string all;
   char buffer[3];
   for (;;) {
@@ -257,7 +257,7 @@ TEST(ChainSource, KeepsTheLastLineOfOneSourceApartFromTheNextsFirst) {
   sources.push_back(std::make_unique<StringSource>("c\n"));
   sources.push_back(std::make_unique<StringSource>("d"));
   ChainSource chain(std::move(sources));
-  auto all = ReadAll(chain);
+  auto all = ReadInPieces(chain);
   ASSERT_THAT(all, IsOk());
   EXPECT_EQ(*all, "a\nb\nc\nd\n");
 }
@@ -266,7 +266,8 @@ TEST(FileSource, AReadErrorNamesTheFile) {
   // A folder opens like a file, and its first read fails (EISDIR).
   auto folder = FileSource::Open(::testing::TempDir());
   ASSERT_THAT(folder, IsOk());
-  EXPECT_THAT(ReadAll(**folder).status(), StatusIs(StatusCode::kUnavailable, "Is a directory"));
+  EXPECT_THAT(ReadInPieces(**folder).status(),
+              StatusIs(StatusCode::kUnavailable, "Is a directory"));
   EXPECT_THAT(FileSource::Open("/no/such/file").status(),
               StatusIs(StatusCode::kNotFound, "/no/such/file: No such file or directory"));
 }

@@ -30,6 +30,18 @@ Result<size_t> StringSource::Read(char* buffer, size_t size) {
   return n;
 }
 
+Result<std::string> ReadAll(Source& in) {
+  std::string text;
+  std::string chunk(size_t{1} << 16, '\0');
+  for (;;) {
+    TG_ASSIGN_OR_RETURN(size_t n, in.Read(chunk.data(), chunk.size()));
+    if (n == 0) {
+      return text;
+    }
+    text.append(chunk.data(), n);
+  }
+}
+
 Status StringSink::Write(std::string_view bytes) {
   text_.append(bytes);
   return Status::Ok();

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "tierguard/ledger.h"
+#include "tierguard/models.h"
 
 namespace tg {
 
@@ -24,6 +25,8 @@ constexpr std::array<std::string_view, 2> kLicenseStates = {"active", "revoked"}
 constexpr std::array<std::string_view, 5> kApplicationStates = {
     "draft", "submitted", "approved", "denied", "returned_without_action"};
 constexpr std::array<std::string_view, 3> kNotificationStates = {"filed", "confirmed", "refused"};
+constexpr std::array<std::string_view, 4> kTransferStates = {"pending", "approved", "denied",
+                                                             "refused"};
 constexpr std::array<std::string_view, 6> kMovementStates = {"recorded", "held",    "committed",
                                                              "released", "expired", "refused"};
 
@@ -48,6 +51,13 @@ bool ParseState(std::string_view name, NotificationState& out) {
 }
 bool ParseState(std::string_view name, MovementState& out) {
   return ParseName(name, kMovementStates, out);
+}
+
+std::string_view TransferStateName(TransferState s) {
+  return kTransferStates.at(static_cast<size_t>(s));
+}
+bool ParseTransferState(std::string_view name, TransferState& out) {
+  return ParseName(name, kTransferStates, out);
 }
 
 }  // namespace tg

@@ -170,6 +170,24 @@ Page<T> PageOf(const std::vector<Pair>& all, const PageRequest& page, Make make)
   return out;
 }
 
+// Calls fn(line, number) for each line of `text` that is not blank (numbers from 1), stopping at
+// the first error fn returns.
+template <typename Fn>
+Status ForEachLine(std::string_view text, Fn fn) {
+  int number = 0;
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    nl = nl == std::string_view::npos ? text.size() : nl;
+    const std::string_view line = text.substr(at, nl - at);
+    ++number;
+    at = nl + 1;
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      TG_RETURN_IF_ERROR(fn(line, number));
+    }
+  }
+  return Status::Ok();
+}
+
 // Runs `fn(ledger)` in one transaction, as the session's actor by its clock; a write
 // transaction commits when `fn` succeeds, a read transaction takes no write lock and is
 // discarded.

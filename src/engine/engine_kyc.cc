@@ -16,18 +16,6 @@ namespace {
 // of advanced compute (3A090.a).
 constexpr std::string_view kYardstickPart = "H100 SXM";
 
-Result<std::string> ReadAll(Source& in) {
-  std::string text;
-  std::string chunk(size_t{1} << 16, '\0');
-  for (;;) {
-    TG_ASSIGN_OR_RETURN(size_t n, in.Read(chunk.data(), chunk.size()));
-    if (n == 0) {
-      return text;
-    }
-    text.append(chunk.data(), n);
-  }
-}
-
 // Under each regime, whether an order of one advanced accelerator to the customer (its
 // country and headquarters; its largest owner's country as its parent's; every owner's country
 // as an affiliation) may go, decided on `today` as any order line is. Regimes that cannot
@@ -43,29 +31,31 @@ std::vector<ComputeStanding> StandingOf(const Engine& engine, const CustomerReco
     }
   }
   for (const RegimeSummary& r : engine.Regimes()) {
-    Request request;
-    request.id = "kyc:" + c.id;
-    request.date = today;
-    request.regime = r.id;
-    request.exporter = {.name = "provider", .country = Country::FromAlpha2('U', 'S')};
-    request.consignee = {.id = c.id,
-                         .name = c.name,
-                         .country = c.country,
-                         .headquarters = c.country,
-                         .parent_headquarters = parent};
+    // The order as determine reads it, so that it is decided exactly as an order line is.
+    std::string json;
+    JsonWriter w(json);
+    w.BeginObject().Key("id").String("kyc:" + c.id).Key("date").String(today.ToString());
+    w.Key("regime").String(r.id).Key("kind").String("export");
+    w.Key("exporter").BeginObject().Key("name").String("provider").Key("country").String("US");
+    w.EndObject().Key("consignee").BeginObject().Key("id").String(c.id).Key("name").String(c.name);
+    w.Key("country").String(c.country.ToString());
+    w.Key("headquarters").String(c.country.ToString());
+    w.Key("parent_headquarters").String(parent.ToString()).Key("affiliations").BeginArray();
     for (const BeneficialOwner& o : c.beneficial_owners) {
       if (!o.country.empty()) {
-        request.consignee.affiliations.push_back(o.country);
+        w.String(o.country.ToString());
       }
     }
-    request.end_use = "datacenter";
-    Item item;
-    item.part = std::string(kYardstickPart);
-    item.quantity = 1;
-    request.items.push_back(std::move(item));
+    w.EndArray().EndObject().Key("end_use").String("datacenter");
+    w.Key("items").BeginArray().BeginObject().Key("part").String(kYardstickPart);
+    w.Key("quantity").Int(1).EndObject().EndArray().EndObject();
+    auto request = engine.ParseRequest(json, 1);
+    if (!request) {
+      continue;
+    }
     BatchState batch;
     Decision d;
-    engine.Decide(request, batch, d);
+    engine.Decide(*request, batch, d);
     if (!d.error.ok()) {
       continue;
     }
@@ -140,19 +130,11 @@ Result<std::vector<CustomerAdded>> Session::AddCustomers(Source& in) const {
   TG_RETURN_IF_ERROR(impl_->regimes_error);
   TG_ASSIGN_OR_RETURN(const std::string text, ReadAll(in));
   std::vector<CustomerRecord> records;
-  int line = 0;
-  for (size_t at = 0; at < text.size();) {
-    size_t nl = text.find('\n', at);
-    nl = nl == std::string::npos ? text.size() : nl;
-    std::string_view l(text.data() + at, nl - at);
-    ++line;
-    at = nl + 1;
-    if (l.find_first_not_of(" \t\r") == std::string_view::npos) {
-      continue;
-    }
+  TG_RETURN_IF_ERROR(ForEachLine(text, [&](std::string_view l, int line) -> Status {
     TG_ASSIGN_OR_RETURN(CustomerRecord c, kyc::ParseCustomerRecord(l, line, impl_->countries));
     records.push_back(std::move(c));
-  }
+    return Status::Ok();
+  }));
   const Date today = Today(*clock_);
   return InTransaction(*this, [&](ledger::Ledger& l) -> Result<std::vector<CustomerAdded>> {
     kyc::CloudLedger cloud(l, impl_->countries);

@@ -15,6 +15,7 @@
 #include "src/common/json_writer.h"
 #include "src/kyc/customer_json.h"
 #include "src/kyc/tables.h"
+#include "src/ledger/reconcile.h"
 
 namespace tg::kyc {
 
@@ -27,6 +28,13 @@ const bool kKycTables = store::RegisterTables({{kCustomers, "customers"},
                                                {kUsageJobs, "usage streams"},
                                                {kRuns, "training runs"},
                                                {kRunStreams, "training run streams"}});
+// Customers and run reports are logged whole, so `check` rebuilds them from the log; usage is
+// kept as aggregates the log does not hold.
+const bool kKycLoggedRows = ledger::RegisterLoggedRows({{"customer.add", kCustomers},
+                                                        {"customer.update", kCustomers},
+                                                        {"run.report", kRuns},
+                                                        {"run.update", kRuns}}) &&
+                            ledger::RegisterUnrowedKinds({"usage.ingest"});
 
 constexpr char kSep = '\x1f';
 
@@ -96,6 +104,7 @@ struct Member {
 
 Result<bool> CloudLedger::PutCustomer(const CustomerRecord& c) {
   (void)kKycTables;
+  (void)kKycLoggedRows;
   TG_ASSIGN_OR_RETURN(std::vector<std::string> keys, LinkKeys(c));
   for (size_t i = 0; i < c.accounts.size(); ++i) {
     TG_ASSIGN_OR_RETURN(auto holder, txn_.Get(kAccounts, c.accounts[i]));

@@ -1,10 +1,12 @@
 #include "src/ledger/reconcile.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 #include <simdjson.h>
 
@@ -17,6 +19,34 @@
 #include "src/common/text.h"
 
 namespace tg::ledger {
+
+namespace {
+
+std::map<std::string, store::Table, std::less<>>& LoggedRowKinds() {
+  static auto* kinds = new std::map<std::string, store::Table, std::less<>>();
+  return *kinds;
+}
+
+std::set<std::string, std::less<>>& UnrowedKinds() {
+  static auto* kinds = new std::set<std::string, std::less<>>{"key.add", "key.revoke"};
+  return *kinds;
+}
+
+}  // namespace
+
+bool RegisterLoggedRows(std::initializer_list<LoggedRows> kinds) {
+  for (const LoggedRows& k : kinds) {
+    LoggedRowKinds().emplace(std::string(k.kind), k.table);
+  }
+  return true;
+}
+
+bool RegisterUnrowedKinds(std::initializer_list<std::string_view> kinds) {
+  for (std::string_view k : kinds) {
+    UnrowedKinds().emplace(k);
+  }
+  return true;
+}
 
 namespace {
 
@@ -232,12 +262,10 @@ void LogReplayer::Apply(uint64_t index, std::string_view record) {
     SetRow(kAlerts, id, *body, index);
   } else if (kind == "structuring.near") {
     SetRow(kNearThreshold, id, *body, index);
-  } else if (kind == "key.add" || kind == "key.revoke" || kind == "customer.add" ||
-             kind == "customer.update" || kind == "usage.ingest" || kind == "run.report" ||
-             kind == "run.update") {
-    // API keys: their rows hold salted hashes the log does not. A cloud provider's records
-    // (src/kyc): usage is kept as aggregates the log does not hold. Neither is rebuilt from
-    // the log; each row's checksum still guards it.
+  } else if (auto logged = LoggedRowKinds().find(kind_s); logged != LoggedRowKinds().end()) {
+    SetRow(logged->second, id, *body, index);
+  } else if (UnrowedKinds().count(kind_s) > 0) {
+    // Nothing to rebuild: its rows are derived (API keys hold salted hashes the log does not).
   } else {
     Finding("record " + std::to_string(index) + " has an unknown kind '" + Excerpt(kind, 40) + "'");
   }
@@ -636,9 +664,16 @@ Status Reconcile(store::Transaction& txn, CheckReport& report) {
         "… and " + std::to_string(replayer.findings_count() - replayer.findings().size()) +
         " more findings in the log's records");
   }
-  for (Table t :
-       {kShipments, kReservations, kHolds, kLicenses, kApplications, kAgreements, kVeus, kParties,
-        kPartyLinks, kLists, kClearances, kAlerts, kNearThreshold, kNotifications, kRefusals}) {
+  std::vector<Table> compared = {kShipments,     kReservations,  kHolds,      kLicenses,
+                                 kApplications,  kAgreements,    kVeus,       kParties,
+                                 kPartyLinks,    kLists,         kClearances, kAlerts,
+                                 kNearThreshold, kNotifications, kRefusals};
+  for (const auto& [kind, table] : LoggedRowKinds()) {
+    if (std::find(compared.begin(), compared.end(), table) == compared.end()) {
+      compared.push_back(table);
+    }
+  }
+  for (Table t : compared) {
     TableComparison compare(txn, log, t, replayer.rows(t), report);
     // A damaged row ends its table's comparison; the others still run.
     if (Status s = compare.Run(t == kHolds && replayer.legacy_holds()); !s.ok()) {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,6 +35,19 @@ class element;
 }  // namespace simdjson::dom
 
 namespace tg::ledger {
+
+// Another subsystem's records that the log holds whole: a record of kind `kind` sets the row of
+// `table` under its subject to its body. `check` rebuilds such tables from the log and compares
+// them, as it does the ledger's own. Called once per subsystem at static initialisation;
+// returns true.
+struct LoggedRows {
+  std::string_view kind;
+  store::Table table;
+};
+bool RegisterLoggedRows(std::initializer_list<LoggedRows> kinds);
+// Kinds the log holds that set no row (what they change is derived, as usage aggregates are):
+// not findings, nothing to rebuild.
+bool RegisterUnrowedKinds(std::initializer_list<std::string_view> kinds);
 
 class LogReplayer {
  public:
