@@ -18,7 +18,7 @@ namespace {
 constexpr int64_t kStart = 1798761600;  // 2027-01-01T00:00:00Z
 constexpr int kHeavy = 1000;
 
-// "2027-01-01T00:05:00Z" for a minute offset from kStart, cached per day.
+// "2027-01-01T00:05:00Z" for a minute offset from kStart (two buffers: one printf takes two).
 class Times {
  public:
   const char* At(int64_t minute) {
@@ -32,7 +32,7 @@ class Times {
   }
 
  private:
-  char buf_[2][32];
+  char buf_[2][64];
   int which_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -38,13 +39,17 @@ const bool kKycLoggedRows = ledger::RegisterLoggedRows({{"customer.add", kCustom
 
 constexpr char kSep = '\x1f';
 
-std::string CellKey(std::string_view stream, int64_t hour) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%010" PRId64, hour);
-  std::string key(stream);
+// "stream key\x1fHOUR", the hour in ten digits so that a stream's hours sort in time order;
+// written into `key` (reused: one a cell).
+void CellKey(std::string_view stream, int64_t hour, std::string& key) {
+  key.assign(stream);
   key.push_back(kSep);
-  key.append(buf);
-  return key;
+  char digits[10];
+  for (int i = 9; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + hour % 10);
+    hour /= 10;
+  }
+  key.append(digits, 10);
 }
 
 // A stream's totals over every hour stored.
@@ -59,31 +64,38 @@ struct StreamTotals {
   std::string accelerator;  // the catalog's name
 };
 
+// Fixed fields, little-endian, then the accelerator's precision and name: read for every stream
+// at every ingest, so kept cheap to decode.
 std::string Encode(const StreamTotals& t) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginObject().Key("ops").Number(t.ops).Key("given").Number(t.given);
-  w.Key("start").Int(t.start).Key("end").Int(t.end).Key("max_count").Int(t.max_count);
-  w.Key("peak").Number(t.peak_ops_per_second).Key("precision").String(t.precision);
-  w.Key("accelerator").String(t.accelerator).EndObject();
+  std::string out(48, '\0');
+  const double doubles[] = {t.ops, t.given, t.peak_ops_per_second};
+  const int64_t ints[] = {t.start, t.end, t.max_count};
+  std::memcpy(out.data(), doubles, 24);
+  std::memcpy(out.data() + 24, ints, 24);
+  out.push_back(static_cast<char>(t.precision.size()));
+  out += t.precision;
+  out += t.accelerator;
   return out;
 }
 
-Result<StreamTotals> DecodeTotals(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  StreamTotals t;
-  std::string_view precision, accelerator;
-  if (parser.parse(json.data(), json.size()).get(e) || e["ops"].get_double().get(t.ops) ||
-      e["given"].get_double().get(t.given) || e["start"].get_int64().get(t.start) ||
-      e["end"].get_int64().get(t.end) || e["max_count"].get_int64().get(t.max_count) ||
-      e["peak"].get_double().get(t.peak_ops_per_second) ||
-      e["precision"].get_string().get(precision) ||
-      e["accelerator"].get_string().get(accelerator)) {
+Result<StreamTotals> DecodeTotals(std::string_view bytes) {
+  if (bytes.size() < 49 || bytes.size() < size_t{49} + static_cast<uint8_t>(bytes[48])) {
     return DataLoss("a usage stream's totals are malformed");
   }
-  t.precision = precision;
-  t.accelerator = accelerator;
+  StreamTotals t;
+  double doubles[3];
+  int64_t ints[3];
+  std::memcpy(doubles, bytes.data(), 24);
+  std::memcpy(ints, bytes.data() + 24, 24);
+  t.ops = doubles[0];
+  t.given = doubles[1];
+  t.peak_ops_per_second = doubles[2];
+  t.start = ints[0];
+  t.end = ints[1];
+  t.max_count = ints[2];
+  const size_t precision = static_cast<uint8_t>(bytes[48]);
+  t.precision = bytes.substr(49, precision);
+  t.accelerator = bytes.substr(49 + precision);
   return t;
 }
 
@@ -166,12 +178,12 @@ Result<Page<CustomerRecord>> CloudLedger::Customers(const PageRequest& page) {
 
 Result<CustomerGroups> CloudLedger::Groups() {
   CustomerGroups groups;
-  TG_RETURN_IF_ERROR(txn_.ForEach(
-      kCustomerKeys, "", "", [&](std::string_view key, std::string_view) -> Result<bool> {
-        const size_t sep = key.rfind(kSep);
-        groups.Add(key.substr(0, sep), std::string(key.substr(sep + 1)));
-        return true;
-      }));
+  TG_RETURN_IF_ERROR(txn_.ForEach(kCustomerKeys, "", "",
+                                  [&](std::string_view key, std::string_view) -> Result<bool> {
+                                    const size_t sep = key.rfind(kSep);
+                                    groups.Add(key.substr(0, sep), key.substr(sep + 1));
+                                    return true;
+                                  }));
   return groups;
 }
 
@@ -181,69 +193,89 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
   UsageIngest out;
   out.records = batch.records();
   out.duplicates = batch.duplicates();
-  // Merge the batch's hours into the stored ones, stream by stream, in key order.
-  std::vector<uint64_t> order;
+  // Streams in key order, and each one's hours in order, so that the store is written in key
+  // order; a stream's stored totals are read first: an hour outside its stored span has no
+  // stored aggregate to merge with, and is not looked up.
+  const auto& streams = batch.streams();
+  std::vector<uint32_t> by_key(streams.size());
+  for (uint32_t i = 0; i < by_key.size(); ++i) {
+    by_key[i] = i;
+  }
+  std::sort(by_key.begin(), by_key.end(),
+            [&](uint32_t a, uint32_t b) { return streams[a].key < streams[b].key; });
+  std::vector<uint32_t> rank(streams.size());
+  for (uint32_t r = 0; r < by_key.size(); ++r) {
+    rank[by_key[r]] = r;
+  }
+  std::vector<uint64_t> order;  // (rank << 32 | hour)
   order.reserve(batch.cells().size());
   for (const auto& [id, cell] : batch.cells()) {
-    order.push_back(id);
+    order.push_back(uint64_t{rank[id >> 32]} << 32 | (id & 0xffffffff));
   }
-  const auto& streams = batch.streams();
-  std::sort(order.begin(), order.end(), [&](uint64_t a, uint64_t b) {
-    const int c = streams[a >> 32].key.compare(streams[b >> 32].key);
-    return c != 0 ? c < 0 : (a & 0xffffffff) < (b & 0xffffffff);
-  });
-  std::unordered_map<uint32_t, StreamTotals> deltas;
-  for (uint64_t id : order) {
-    const UsageBatch::Stream& stream = streams[id >> 32];
-    const int64_t hour = static_cast<int64_t>(id & 0xffffffff);
-    const HourCell& fresh = batch.cells().at(id);
-    const std::string key = CellKey(stream.key, hour);
-    TG_ASSIGN_OR_RETURN(auto stored, txn_.Get(kUsageCells, key));
-    HourCell cell;
-    if (stored) {
-      TG_ASSIGN_OR_RETURN(cell, HourCell::Decode(*stored));
+  std::sort(order.begin(), order.end());
+  std::vector<std::string_view> touched;  // in key order
+  // What is written, in key order, in two bulk writes (PostgreSQL takes them by COPY).
+  std::vector<store::Row> cell_rows, total_rows;
+  cell_rows.reserve(batch.cells().size());
+  std::string key;
+  size_t next = 0;
+  for (uint32_t stream_index : by_key) {
+    const UsageBatch::Stream& stream = streams[stream_index];
+    TG_ASSIGN_OR_RETURN(auto stored_totals, txn_.Get(kUsageJobs, stream.key));
+    StreamTotals totals;
+    if (stored_totals) {
+      TG_ASSIGN_OR_RETURN(totals, DecodeTotals(*stored_totals));
     }
-    const uint64_t before = cell.counted;
-    double given = 0;
-    const double added = cell.Merge(fresh, &given);
-    if (cell.counted == before && stored && cell.max_count >= fresh.max_count) {
-      continue;  // nothing new
+    const int64_t first_stored = stored_totals ? totals.start / 3600 : 0;
+    const int64_t last_stored = stored_totals ? (totals.end - 1) / 3600 : -1;
+    bool changed = false;
+    const uint64_t upper = (uint64_t{rank[stream_index]} + 1) << 32;
+    for (; next < order.size() && order[next] < upper; ++next) {
+      const int64_t hour = static_cast<int64_t>(order[next] & 0xffffffff);
+      const HourCell& fresh = batch.cells().at((uint64_t{stream_index} << 32) | uint64_t(hour));
+      CellKey(stream.key, hour, key);
+      HourCell cell;
+      bool stored = false;
+      if (hour >= first_stored && hour <= last_stored) {
+        TG_ASSIGN_OR_RETURN(auto bytes, txn_.Get(kUsageCells, key));
+        if (bytes) {
+          TG_ASSIGN_OR_RETURN(cell, HourCell::Decode(*bytes));
+          stored = true;
+        }
+      }
+      const uint64_t before = cell.counted;
+      const int64_t count_before = cell.max_count;
+      double given = 0;
+      const double added = cell.Merge(fresh, &given);
+      if (stored && cell.counted == before && cell.max_count == count_before) {
+        continue;  // nothing new
+      }
+      cell_rows.emplace_back(key, cell.Encode());
+      ++out.cells;
+      changed = true;
+      out.operations_added += added;
+      totals.ops += added;
+      totals.given += given;
+      totals.max_count = std::max(totals.max_count, cell.max_count);
+      const uint64_t fresh_bits = cell.counted & ~before;
+      if (fresh_bits != 0) {
+        totals.start = std::min<int64_t>(totals.start,
+                                         hour * 3600 + int64_t{60} * std::countr_zero(fresh_bits));
+        totals.end = std::max<int64_t>(
+            totals.end, hour * 3600 + int64_t{60} * (64 - std::countl_zero(fresh_bits)));
+      }
     }
-    TG_RETURN_IF_ERROR(txn_.Put(kUsageCells, key, cell.Encode()));
-    ++out.cells;
-    StreamTotals& d = deltas[static_cast<uint32_t>(id >> 32)];
-    out.operations_added += added;
-    d.ops += added;
-    d.given += given;
-    d.max_count = std::max(d.max_count, cell.max_count);
-    const uint64_t fresh_bits = cell.counted & ~before;
-    if (fresh_bits != 0) {
-      d.start =
-          std::min<int64_t>(d.start, hour * 3600 + int64_t{60} * std::countr_zero(fresh_bits));
-      d.end =
-          std::max<int64_t>(d.end, hour * 3600 + int64_t{60} * (64 - std::countl_zero(fresh_bits)));
+    if (!changed) {
+      continue;
     }
+    totals.peak_ops_per_second = stream.rate.ops_per_second;
+    totals.precision = stream.rate.precision;
+    totals.accelerator = stream.rate.accelerator;
+    total_rows.emplace_back(stream.key, Encode(totals));
+    touched.push_back(stream.key);
   }
-  // The streams' totals.
-  std::set<std::string> touched;
-  for (auto& [index, d] : deltas) {
-    const UsageBatch::Stream& stream = streams[index];
-    TG_ASSIGN_OR_RETURN(auto stored, txn_.Get(kUsageJobs, stream.key));
-    StreamTotals t;
-    if (stored) {
-      TG_ASSIGN_OR_RETURN(t, DecodeTotals(*stored));
-    }
-    t.ops += d.ops;
-    t.given += d.given;
-    t.start = std::min(t.start, d.start);
-    t.end = std::max(t.end, d.end);
-    t.max_count = std::max(t.max_count, d.max_count);
-    t.peak_ops_per_second = stream.rate.ops_per_second;
-    t.precision = stream.rate.precision;
-    t.accelerator = stream.rate.accelerator;
-    TG_RETURN_IF_ERROR(txn_.Put(kUsageJobs, stream.key, Encode(t)));
-    touched.insert(stream.key);
-  }
+  TG_RETURN_IF_ERROR(txn_.PutMany(kUsageCells, cell_rows));
+  TG_RETURN_IF_ERROR(txn_.PutMany(kUsageJobs, total_rows));
   {
     std::string body;
     JsonWriter w(body);
@@ -260,7 +292,7 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
   return out;
 }
 
-Status CloudLedger::DetectRuns(const std::set<std::string>& touched,
+Status CloudLedger::DetectRuns(const std::vector<std::string_view>& touched,
                                const std::vector<ReportRule>& rules, UsageIngest& out) {
   TG_ASSIGN_OR_RETURN(CustomerGroups groups, Groups());
   std::unordered_map<std::string, std::string> customer_of;  // account → customer
@@ -284,7 +316,7 @@ Status CloudLedger::DetectRuns(const std::set<std::string>& touched,
   };
   std::set<std::string> places;
   std::set<std::string> unknown;
-  for (const std::string& key : touched) {
+  for (std::string_view key : touched) {
     std::string customer;
     places.insert(place_of(key, customer));
     if (customer.empty()) {
@@ -305,8 +337,10 @@ Status CloudLedger::DetectRuns(const std::set<std::string>& touched,
         return true;
       }));
   double min_cluster = 1e300;
+  double min_biological = 1e300;
   for (const ReportRule& r : rules) {
     min_cluster = std::min(min_cluster, r.rule.cluster_ops_per_second);
+    min_biological = std::min(min_biological, r.rule.biological_operations);
   }
   std::unordered_map<std::string, std::optional<CustomerRecord>> records;
   auto record_of = [&](const std::string& id) -> Result<const CustomerRecord*> {
@@ -343,9 +377,15 @@ Status CloudLedger::DetectRuns(const std::set<std::string>& touched,
         upper += static_cast<double>(m->totals.max_count) * m->totals.peak_ops_per_second;
         start = std::min(start, m->totals.start);
         stop = std::max(stop, m->totals.end);
-        if (!m->customer.empty()) {
-          TG_ASSIGN_OR_RETURN(const CustomerRecord* c, record_of(m->customer));
-          bio = bio || c->biological_sequence_data;
+      }
+      // Whether a customer declares biological sequence data matters only past the lowest
+      // biological threshold; most runs are far below it and read no customer record.
+      if (ops >= min_biological) {
+        for (const Member* m : run) {
+          if (!m->customer.empty()) {
+            TG_ASSIGN_OR_RETURN(const CustomerRecord* c, record_of(m->customer));
+            bio = bio || c->biological_sequence_data;
+          }
         }
       }
       auto reaches_ops = [&](const ReportRule& r) {

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tierguard/cloud.h"
@@ -54,8 +54,8 @@ class CloudLedger {
 
  private:
   // Finds the runs the `touched` streams take part in and reports or updates them.
-  Status DetectRuns(const std::set<std::string>& touched, const std::vector<ReportRule>& rules,
-                    UsageIngest& out);
+  Status DetectRuns(const std::vector<std::string_view>& touched,
+                    const std::vector<ReportRule>& rules, UsageIngest& out);
 
   ledger::Ledger& ledger_;
   store::Transaction& txn_;

@@ -1,4 +1,6 @@
 // Customer records, link keys and groups, usage parsing and the hourly aggregates.
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -67,13 +69,18 @@ TEST(LinksTest, SharedInstrumentsOwnersAndRangesLinkCustomers) {
   CustomerRecord e{.id = "e", .name = "E", .reseller = "d"};  // d resells to e
   CustomerRecord f{.id = "f", .name = "F"};
   f.emails = {"other@example.com"};
-  CustomerGroups groups;
+  std::vector<std::pair<std::string, std::string>> rows;  // as the store keeps them: sorted
   for (const CustomerRecord* r : {&a, &b, &c, &d, &e, &f}) {
     auto keys = LinkKeys(*r);
     ASSERT_THAT(keys, IsOk());
     for (const std::string& k : *keys) {
-      groups.Add(k, r->id);
+      rows.emplace_back(k, r->id);
     }
+  }
+  std::sort(rows.begin(), rows.end());
+  CustomerGroups groups;
+  for (const auto& [key, customer] : rows) {
+    groups.Add(key, customer);
   }
   EXPECT_EQ(groups.GroupOf("b"), "a");
   EXPECT_EQ(groups.GroupOf("c"), "a");
@@ -177,6 +184,18 @@ TEST(UsageTest, ABadRecordIsRefusedNamingItsLineAndField) {
     ASSERT_FALSE(batch) << c.line;
     EXPECT_THAT(batch.error().message(), HasSubstr(c.message)) << c.line;
   }
+  // Blank lines, CRLF ends and a last line without its end keep the line numbers right.
+  const std::string bad_end =
+      R"({"account": "a", "job": "j", "start": "2027-01-03T02:00:00Z", "end": "2027-01-03T01:00:00Z", "datacenter": "d", "accelerator": "H100 SXM", "count": 10, "utilization": 0.5})";
+  auto numbered = Read(good + "\r\n\n  \r\n" + good + "\n" + bad_end, UsageFormat::kJsonLines);
+  ASSERT_FALSE(numbered);
+  EXPECT_THAT(numbered.error().message(), HasSubstr("line 5: usage.end: after start"));
+  auto two = Read(good + "\n" + good + good + "\n", UsageFormat::kJsonLines);
+  ASSERT_FALSE(two);
+  EXPECT_THAT(two.error().message(), HasSubstr("line 2: usage: not a JSON object"));
+  auto last = Read(good + "\r\n" + good, UsageFormat::kJsonLines);
+  ASSERT_THAT(last, IsOk());
+  EXPECT_EQ(last->records(), 2);
   auto csv = Read("account,job,when\n", UsageFormat::kCsv);
   ASSERT_FALSE(csv);
   EXPECT_THAT(csv.error().message(), HasSubstr("column 'when': unknown"));

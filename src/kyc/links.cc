@@ -124,46 +124,51 @@ Result<std::vector<std::string>> LinkKeys(const CustomerRecord& c) {
   return keys;
 }
 
-std::string CustomerGroups::Find(const std::string& c) {
-  auto it = parent_.find(c);
-  if (it == parent_.end()) {
-    return c;
+int CustomerGroups::Intern(std::string_view customer) {
+  auto [it, fresh] = ids_.try_emplace(std::string(customer), static_cast<int>(names_.size()));
+  if (fresh) {
+    names_.emplace_back(customer);
+    parent_.push_back(it->second);
+    smallest_.push_back(it->second);
   }
-  std::string root = c;
-  while (true) {
-    auto p = parent_.find(root);
-    if (p == parent_.end() || p->second == root) {
-      break;
-    }
-    root = p->second;
+  return it->second;
+}
+
+int CustomerGroups::Find(int c) {
+  int root = c;
+  while (parent_[root] != root) {
+    root = parent_[root];
   }
-  // Path compression.
-  std::string at = c;
-  while (at != root) {
-    std::string& next = parent_[at];
-    at = std::exchange(next, root);
+  while (parent_[c] != root) {  // path compression
+    c = std::exchange(parent_[c], root);
   }
   return root;
 }
 
-void CustomerGroups::Add(std::string_view link_key, const std::string& customer) {
-  auto [it, fresh] = first_of_key_.try_emplace(std::string(link_key), customer);
-  if (fresh) {
-    parent_.try_emplace(customer, customer);
+void CustomerGroups::Add(std::string_view link_key, std::string_view customer) {
+  const int c = Intern(customer);
+  if (last_first_ < 0 || link_key != last_key_) {
+    last_key_.assign(link_key);
+    last_first_ = c;
     return;
   }
-  std::string a = Find(it->second);
-  std::string b = Find(customer);
+  int a = Find(last_first_);
+  int b = Find(c);
   if (a == b) {
     return;
   }
   if (b < a) {
     std::swap(a, b);
   }
-  parent_[b] = a;  // the smaller id names the group
-  parent_.try_emplace(a, a);
+  parent_[b] = a;
+  if (names_[smallest_[b]] < names_[smallest_[a]]) {
+    smallest_[a] = smallest_[b];
+  }
 }
 
-std::string CustomerGroups::GroupOf(const std::string& customer) { return Find(customer); }
+std::string CustomerGroups::GroupOf(const std::string& customer) {
+  auto it = ids_.find(customer);
+  return it == ids_.end() ? customer : names_[smallest_[Find(it->second)]];
+}
 
 }  // namespace tg::kyc

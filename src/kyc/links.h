@@ -22,17 +22,26 @@ namespace tg::kyc {
 // range.
 Result<std::vector<std::string>> LinkKeys(const CustomerRecord& customer);
 
-// Customers grouped by shared keys (union-find); a group is named by its smallest customer id.
+// Customers grouped by shared keys (union-find over interned ids); a group is named by its
+// smallest customer id.
 class CustomerGroups {
  public:
-  void Add(std::string_view link_key, const std::string& customer);
+  // Customers that share `link_key` are one group. REQUIRES: keys come grouped, each key's
+  // customers one after another (as a scan of the stored keys gives them, in key order).
+  void Add(std::string_view link_key, std::string_view customer);
   // The group of `customer`: its smallest member's id (itself when it shares nothing).
   std::string GroupOf(const std::string& customer);
 
  private:
-  std::string Find(const std::string& c);
-  std::unordered_map<std::string, std::string> parent_;
-  std::unordered_map<std::string, std::string> first_of_key_;
+  int Intern(std::string_view customer);
+  int Find(int c);
+
+  std::unordered_map<std::string, int> ids_;
+  std::vector<std::string> names_;
+  std::vector<int> parent_;
+  std::vector<int> smallest_;  // per root: the member whose name is smallest
+  std::string last_key_;
+  int last_first_ = -1;
 };
 
 }  // namespace tg::kyc

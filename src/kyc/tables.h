@@ -11,7 +11,7 @@ inline constexpr store::Table kAccounts{19};      // account → the customer ho
 inline constexpr store::Table kCustomerKeys{20};  // "link key\x1fcustomer" → "" (links.h)
 // "stream key\x1fhour" (hours since 1970, ten digits) → an HourCell (usage.h)
 inline constexpr store::Table kUsageCells{21};
-inline constexpr store::Table kUsageJobs{22};   // stream key → the stream's totals (JSON)
+inline constexpr store::Table kUsageJobs{22};   // stream key → the stream's totals (binary)
 inline constexpr store::Table kRuns{23};        // run id → its report (JSON)
 inline constexpr store::Table kRunStreams{24};  // stream key → the run it is part of
 

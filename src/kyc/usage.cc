@@ -110,12 +110,18 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
   } else {
     return InvalidArgument("an RFC 3339 time with its zone (Z or +hh:mm)");
   }
-  const Date date = Date::FromCivil(y, mo, d);
-  if (date.month() != mo || date.day() != d) {
-    return InvalidArgument("an RFC 3339 time: no such day");
+  // Records come in runs of one day: the day's number is kept for the next time.
+  thread_local char last_day[10] = {};
+  thread_local int64_t last_days = 0;
+  if (std::memcmp(last_day, s.data(), 10) != 0) {
+    const Date date = Date::FromCivil(y, mo, d);
+    if (date.month() != mo || date.day() != d) {
+      return InvalidArgument("an RFC 3339 time: no such day");
+    }
+    std::memcpy(last_day, s.data(), 10);
+    last_days = date.days();
   }
-  return int64_t{date.days()} * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + std::min(se, 59) -
-         offset;
+  return last_days * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + std::min(se, 59) - offset;
 }
 
 std::string FormatRfc3339(int64_t t) {
@@ -244,13 +250,9 @@ Status UsageBatch::Read(Source& in, UsageFormat format) {
   return format == UsageFormat::kJsonLines ? ReadJsonLines(in) : ReadCsv(in);
 }
 
-Result<const models::PeakRate*> UsageBatch::RateOf(std::string_view accelerator, int64_t line) {
-  if (auto it = rates_.find(std::string(accelerator)); it != rates_.end()) {
-    return &it->second;
-  }
-  auto rate = models::TrainingPeakRate(catalog_, accelerator, At(line, "accelerator"));
-  models::PeakRate r = rate ? *rate : models::PeakRate{.accelerator = std::string(accelerator)};
-  return &rates_.emplace(std::string(accelerator), std::move(r)).first->second;
+models::PeakRate UsageBatch::RateOf(std::string_view accelerator) {
+  auto rate = models::TrainingPeakRate(catalog_, accelerator, "");
+  return rate ? *rate : models::PeakRate{.accelerator = std::string(accelerator)};
 }
 
 Status UsageBatch::Add(const Record& r, int64_t line) {
@@ -273,20 +275,6 @@ Status UsageBatch::Add(const Record& r, int64_t line) {
   if (r.count < 1 || r.count > kMaxCount) {
     return InvalidArgument(At(line, "count") + ": a whole number from 1 to 10000000");
   }
-  TG_ASSIGN_OR_RETURN(const models::PeakRate* rate, RateOf(r.accelerator, line));
-  const int64_t seconds = r.end - r.start;
-  double ops = 0;
-  if (r.ops) {
-    ops = *r.ops;
-  } else if (!r.utilization) {
-    return InvalidArgument(At(line, "utilization") + ": required unless ops is given");
-  } else if (rate->ops_per_second <= 0) {
-    // Refused with the catalog's reason: no estimate without a rate.
-    return models::TrainingPeakRate(catalog_, r.accelerator, At(line, "accelerator")).status();
-  } else {
-    ops = static_cast<double>(r.count) * static_cast<double>(seconds) * rate->ops_per_second *
-          *r.utilization;
-  }
   key_.clear();
   key_.append(r.account).push_back(kSep);
   key_.append(r.job).push_back(kSep);
@@ -294,7 +282,21 @@ Status UsageBatch::Add(const Record& r, int64_t line) {
   key_.append(r.accelerator);
   auto [it, fresh] = stream_index_.try_emplace(key_, static_cast<uint32_t>(streams_.size()));
   if (fresh) {
-    streams_.push_back({.key = key_, .rate = *rate});
+    streams_.push_back({.key = key_, .rate = RateOf(r.accelerator)});
+  }
+  Stream& stream = streams_[it->second];
+  const int64_t seconds = r.end - r.start;
+  double ops = 0;
+  if (r.ops) {
+    ops = *r.ops;
+  } else if (!r.utilization) {
+    return InvalidArgument(At(line, "utilization") + ": required unless ops is given");
+  } else if (stream.rate.ops_per_second <= 0) {
+    // Refused with the catalog's reason: no estimate without a rate.
+    return models::TrainingPeakRate(catalog_, r.accelerator, At(line, "accelerator")).status();
+  } else {
+    ops = static_cast<double>(r.count) * static_cast<double>(seconds) * stream.rate.ops_per_second *
+          *r.utilization;
   }
   const uint64_t index = uint64_t{it->second} << 32;
   const double per_minute = ops / (static_cast<double>(seconds) / 60.0);
@@ -303,7 +305,11 @@ Status UsageBatch::Add(const Record& r, int64_t line) {
     const int64_t base = h * 3600;
     const int64_t from = std::max(r.start, base) - base;
     const int64_t to = std::min(r.end, base + 3600) - base;
-    HourCell& cell = cells_[index | static_cast<uint64_t>(h)];
+    if (h != stream.last_hour) {
+      stream.last_cell = &cells_[index | static_cast<uint64_t>(h)];
+      stream.last_hour = h;
+    }
+    HourCell& cell = *stream.last_cell;
     cell.max_count = std::max(cell.max_count, r.count);
     counted |= cell.Add(static_cast<int>(from / 60), static_cast<int>((to + 59) / 60), per_minute,
                         r.ops.has_value()) > 0;
@@ -315,14 +321,20 @@ Status UsageBatch::Add(const Record& r, int64_t line) {
 
 Status UsageBatch::ParseJsonRecord(std::string_view line, size_t capacity, int64_t number,
                                    Record& r) {
-  r = Record{};
   simdjson::dom::element doc;
-  simdjson::dom::object obj;
   // The DOM parser dispatches at run time to the machine's SIMD kernels; `capacity` covers its
   // padding, so the line is parsed where it lies.
-  if (parser_.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), false).get(doc) ||
-      doc.get_object().get(obj)) {
-    (void)capacity;
+  if (line.size() + simdjson::SIMDJSON_PADDING > capacity ||
+      parser_.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), false).get(doc)) {
+    return InvalidArgument("line " + std::to_string(number) + ": usage: not a JSON object");
+  }
+  return RecordOf(doc, number, r);
+}
+
+Status UsageBatch::RecordOf(simdjson::dom::element doc, int64_t number, Record& r) {
+  r = Record{};
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) {
     return InvalidArgument("line " + std::to_string(number) + ": usage: not a JSON object");
   }
   for (simdjson::dom::key_value_pair field : obj) {
@@ -387,47 +399,98 @@ Status UsageBatch::ParseJsonRecord(std::string_view line, size_t capacity, int64
   return Status::Ok();
 }
 
-Status UsageBatch::ReadJsonLines(Source& in) {
-  const auto buffer = std::make_unique<char[]>(kChunk + simdjson::SIMDJSON_PADDING);
-  size_t held = 0;  // bytes of a line not yet ended, at the front
-  int64_t line = 0;
+// The complete lines of `data` (it ends with a line's end, or is the input's last line), after
+// `line` lines: parsed as one stream of documents, which costs less than a parse a line. A
+// document the stream cannot take (bad JSON, two on one line, one longer than a batch) sends
+// the region to ReadLines, which names the line at fault.
+Status UsageBatch::ReadRegion(char* data, size_t size, size_t capacity, int64_t& line) {
+  const int64_t first_line = line;
+  int64_t added_through = first_line;  // the last line whose record was added here
+  simdjson::dom::document_stream docs;
+  bool fast =
+      !parser_.parse_many(reinterpret_cast<const uint8_t*>(data), size, size_t{1} << 20).get(docs);
+  if (fast) {
+    Record r;
+    size_t counted_to = 0;
+    int64_t at_line = first_line + 1;
+    bool first = true;
+    for (auto it = docs.begin(); it != docs.end(); ++it) {
+      simdjson::dom::element doc;
+      if ((*it).get(doc)) {
+        fast = false;
+        break;
+      }
+      const size_t at = it.current_index();
+      const int64_t newlines = std::count(data + counted_to, data + at, '\n');
+      if (!first && newlines == 0) {
+        fast = false;  // two documents on one line
+        break;
+      }
+      first = false;
+      at_line += newlines;
+      counted_to = at;
+      TG_RETURN_IF_ERROR(RecordOf(doc, at_line, r));
+      TG_RETURN_IF_ERROR(Add(r, at_line));
+      added_through = at_line;
+    }
+  }
+  if (!fast) {
+    line = first_line;
+    return ReadLines(data, size, capacity, line, added_through);
+  }
+  line = first_line + std::count(data, data + size, '\n') +
+         (size > 0 && data[size - 1] != '\n' ? 1 : 0);
+  return Status::Ok();
+}
+
+// The lines of `data` one by one, after `line` lines; records of lines up to `skip_through`
+// are parsed and checked but not added again.
+Status UsageBatch::ReadLines(char* data, size_t size, size_t capacity, int64_t& line,
+                             int64_t skip_through) {
   Record r;
+  for (size_t start = 0; start < size;) {
+    const char* nl = static_cast<const char*>(std::memchr(data + start, '\n', size - start));
+    const size_t end = nl == nullptr ? size : static_cast<size_t>(nl - data);
+    ++line;
+    std::string_view text(data + start, end - start);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
+      text.remove_suffix(1);
+    }
+    if (text.find_first_not_of(" \t") != std::string_view::npos) {
+      TG_RETURN_IF_ERROR(ParseJsonRecord(text, capacity - start, line, r));
+      if (line > skip_through) {
+        TG_RETURN_IF_ERROR(Add(r, line));
+      }
+    }
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
+Status UsageBatch::ReadJsonLines(Source& in) {
+  const size_t capacity = kChunk + simdjson::SIMDJSON_PADDING;
+  const auto buffer = std::make_unique<char[]>(capacity);
+  size_t held = 0;  // bytes read and not yet parsed, at the front
+  int64_t line = 0;
   for (bool at_end = false; !at_end;) {
     TG_ASSIGN_OR_RETURN(size_t n, in.Read(buffer.get() + held, kChunk - held));
     at_end = n == 0;
     held += n;
-    if (!at_end && held < kChunk && std::memchr(buffer.get() + held - n, '\n', n) == nullptr) {
-      continue;  // no line ended yet: read on
-    }
-    size_t start = 0;
-    while (start < held) {
-      const char* nl =
-          static_cast<const char*>(std::memchr(buffer.get() + start, '\n', held - start));
-      if (nl == nullptr && !at_end) {
-        if (start == 0 && held == kChunk) {
+    // The region of complete lines: up to the last line's end, or all at the end.
+    size_t complete = held;
+    if (!at_end) {
+      const char* last = static_cast<const char*>(memrchr(buffer.get(), '\n', held));
+      if (last == nullptr) {
+        if (held == kChunk) {
           return InvalidArgument("line " + std::to_string(line + 1) + ": longer than 16 MiB");
         }
-        break;
+        continue;  // no line ended yet: read on
       }
-      const size_t end = nl == nullptr ? held : static_cast<size_t>(nl - buffer.get());
-      ++line;
-      std::string_view text(buffer.get() + start, end - start);
-      while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-      }
-      if (text.find_first_not_of(" \t") != std::string_view::npos) {
-        TG_RETURN_IF_ERROR(ParseJsonRecord(
-            text, kChunk + simdjson::SIMDJSON_PADDING - static_cast<size_t>(start), line, r));
-        TG_RETURN_IF_ERROR(Add(r, line));
-      }
-      start = end + 1;
+      complete = static_cast<size_t>(last - buffer.get()) + 1;
     }
-    if (start < held) {
-      std::memmove(buffer.get(), buffer.get() + start, held - start);
-      held -= start;
-    } else {
-      held = 0;
-    }
+    TG_RETURN_IF_ERROR(ReadRegion(buffer.get(), complete, capacity, line));
+    std::memmove(buffer.get(), buffer.get() + complete, held - complete);
+    held -= complete;
   }
   return Status::Ok();
 }
@@ -442,7 +505,16 @@ Status UsageBatch::ReadCsv(Source& in) {
     }
     text.append(chunk.data(), n);
   }
-  TG_ASSIGN_OR_RETURN(auto rows, ParseCsvRecords(text, "usage"));
+  auto parsed = ParseCsvRecords(text, "usage");
+  if (!parsed) {
+    // "usage:N: why" as every usage error reads: "line N: usage: why".
+    const std::string& m = parsed.error().message();
+    const size_t colon = m.find(':', 6);
+    return InvalidArgument(colon == std::string::npos ? "line 1: usage: " + m
+                                                      : "line " + m.substr(6, colon - 6) +
+                                                            ": usage:" + m.substr(colon + 1));
+  }
+  const std::vector<CsvRecord>& rows = *parsed;
   if (rows.empty()) {
     return Status::Ok();
   }

@@ -82,6 +82,10 @@ class UsageBatch {
   struct Stream {
     std::string key;
     models::PeakRate rate;  // ops_per_second 0: an accelerator the catalog lacks (ops given)
+    // The hour its last record ended in, and that hour's aggregate (map nodes stay put): most
+    // records of a stream fall in the hour of the one before.
+    int64_t last_hour = -1;
+    HourCell* last_cell = nullptr;
   };
   const std::vector<Stream>& streams() const { return streams_; }
   // By (stream index << 32 | hours since 1970).
@@ -98,15 +102,17 @@ class UsageBatch {
   };
   Status ReadJsonLines(Source& in);
   Status ReadCsv(Source& in);
+  Status ReadRegion(char* data, size_t size, size_t capacity, int64_t& line);
+  Status ReadLines(char* data, size_t size, size_t capacity, int64_t& line, int64_t skip_through);
   Status ParseJsonRecord(std::string_view line, size_t capacity, int64_t number, Record& r);
+  Status RecordOf(simdjson::dom::element doc, int64_t number, Record& r);
   Status Add(const Record& r, int64_t line);
-  Result<const models::PeakRate*> RateOf(std::string_view accelerator, int64_t line);
+  models::PeakRate RateOf(std::string_view accelerator);
 
   const classify::ChipCatalog& catalog_;
   simdjson::dom::parser parser_;
   std::vector<Stream> streams_;
   std::unordered_map<std::string, uint32_t> stream_index_;
-  std::unordered_map<std::string, models::PeakRate> rates_;
   std::unordered_map<uint64_t, HourCell> cells_;
   std::string key_;  // reused
   int64_t records_ = 0;

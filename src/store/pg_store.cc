@@ -328,6 +328,26 @@ class PgTransaction : public Transaction {
     return Defer("delete", Params().Int4(Id(table)).Bytes(key));
   }
 
+  // Many rows go by COPY into a temporary table, then one INSERT … ON CONFLICT moves them:
+  // the server parses one statement instead of one a row. COPY cannot run in pipeline mode, so
+  // the pipeline is drained and left for it, and entered again after.
+  Status PutMany(Table table, std::span<const Row> rows) override {
+    if (rows.size() < kCopyMinRows) {
+      return Transaction::PutMany(table, rows);
+    }
+    TG_RETURN_IF_ERROR(health_.Note(c_.Drain("put").status()));
+    if (PQexitPipelineMode(c_.conn) == 0) {
+      c_.broken = true;
+      return Internal("PostgreSQL: cannot leave pipeline mode for COPY");
+    }
+    Status s = Copy(table, rows);
+    if (PQenterPipelineMode(c_.conn) == 0) {
+      c_.broken = true;
+      return Internal("PostgreSQL: cannot enter pipeline mode after COPY");
+    }
+    return health_.Note(s);
+  }
+
   Result<std::vector<Row>> Scan(Table table, std::string_view prefix, size_t limit) override {
     const std::string upper = UpperBound(prefix);
     const int64_t bounded =
@@ -421,6 +441,69 @@ class PgTransaction : public Transaction {
   static constexpr size_t kMaxUnsynced = 512;
 
   static int32_t Id(Table table) { return static_cast<int32_t>(table); }
+
+  // Below this many rows, PutMany puts them one by one.
+  static constexpr size_t kCopyMinRows = 256;
+
+  // Runs `sql` outside pipeline mode; its errors as Check gives them.
+  Status Exec(const char* sql, ExecStatusType want, std::string_view what) {
+    PgResult r(PQexec(c_.conn, sql));
+    if (r != nullptr && PQresultStatus(r.get()) == want) {
+      return Status::Ok();
+    }
+    return Check(c_, r.get(), what);
+  }
+
+  // COPY of `rows` in binary into the temporary table tg_bulk, then one upsert into tg_docs.
+  Status Copy(Table table, std::span<const Row> rows) {
+    TG_RETURN_IF_ERROR(
+        Exec("CREATE TEMP TABLE IF NOT EXISTS tg_bulk (tbl integer NOT NULL, "
+             "key bytea NOT NULL, value bytea NOT NULL) ON COMMIT DELETE ROWS",
+             PGRES_COMMAND_OK, "bulk table"));
+    TG_RETURN_IF_ERROR(Exec("COPY tg_bulk FROM STDIN (FORMAT binary)", PGRES_COPY_IN, "copy"));
+    std::string buf("PGCOPY\n\xff\r\n\0", 11);
+    auto be32 = [&](uint32_t v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        buf.push_back(static_cast<char>((v >> shift) & 0xff));
+      }
+    };
+    be32(0);  // flags
+    be32(0);  // header extension
+    bool sent = true;
+    for (const auto& [key, value] : rows) {
+      buf.push_back(0);
+      buf.push_back(3);  // fields
+      be32(4);
+      be32(static_cast<uint32_t>(Id(table)));
+      be32(static_cast<uint32_t>(key.size()));
+      buf += key;
+      be32(static_cast<uint32_t>(value.size()));
+      buf += value;
+      if (buf.size() >= (size_t{1} << 20)) {
+        sent = sent && PQputCopyData(c_.conn, buf.data(), static_cast<int>(buf.size())) == 1;
+        buf.clear();
+      }
+    }
+    buf.append("\xff\xff", 2);  // the end of the rows
+    sent = sent && PQputCopyData(c_.conn, buf.data(), static_cast<int>(buf.size())) == 1;
+    if (PQputCopyEnd(c_.conn, sent ? nullptr : "tierguard could not send the rows") != 1) {
+      c_.broken = true;
+      return Unavailable("PostgreSQL copy: " + Trimmed(PQerrorMessage(c_.conn)));
+    }
+    {
+      PgResult r(PQgetResult(c_.conn));
+      const bool ok = r != nullptr && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
+      Status s = ok ? Status::Ok() : Check(c_, r.get(), "copy");
+      while (PgResult more{PQgetResult(c_.conn)}) {
+      }
+      TG_RETURN_IF_ERROR(s);
+    }
+    TG_RETURN_IF_ERROR(
+        Exec("INSERT INTO tg_docs SELECT tbl, key, value FROM tg_bulk "
+             "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
+             PGRES_COMMAND_OK, "put"));
+    return Exec("TRUNCATE tg_bulk", PGRES_COMMAND_OK, "bulk table");
+  }
 
   Result<PgResult> Run(const char* statement, const Params& p) {
     Result<PgResult> r = c_.Call(statement, &p);

@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,9 @@ class Transaction {
   // Inserts or replaces.
   virtual Status Put(Table table, std::string_view key, std::string_view value) = 0;
   virtual Status Delete(Table table, std::string_view key) = 0;
+  // Inserts or replaces many documents, as Put does each (REQUIRES: no key twice): PostgreSQL
+  // sends them with one COPY, the others put them one by one.
+  virtual Status PutMany(Table table, std::span<const Row> rows);
   // Documents whose key starts with `prefix`, in key order, at most `limit`.
   virtual Result<std::vector<Row>> Scan(Table table, std::string_view prefix,
                                         size_t limit = SIZE_MAX) = 0;

@@ -93,6 +93,42 @@ TEST_P(StoreTest, PutThenGetInTheSameAndALaterTransaction) {
   EXPECT_EQ(t->Get(kLicenses, "L-1")->value(), "{\"a\":1}");
 }
 
+TEST_P(StoreTest, PutManyWritesInBulkAsPutWouldAndRollsBackWithTheRest) {
+  std::vector<Row> rows;
+  for (int i = 0; i < 2000; ++i) {  // past the point where PostgreSQL copies
+    rows.emplace_back("k" + std::to_string(10000 + i),
+                      std::string("v\0\xff", 3) + std::to_string(i));
+  }
+  {
+    auto t = Begin();
+    ASSERT_THAT(t->Put(kLicenses, "k10000", "old"), IsOk());
+    ASSERT_THAT(t->Put(kLicenses, "a-before", "x"), IsOk());
+    ASSERT_THAT(t->PutMany(kLicenses, rows), IsOk());
+    // The transaction goes on after the bulk write: reads see it, writes follow it.
+    EXPECT_EQ(t->Get(kLicenses, "k10000")->value(), rows[0].second);
+    ASSERT_THAT(t->Put(kLicenses, "z-after", "y"), IsOk());
+    ASSERT_THAT(t->PutMany(kLicenses, std::span(rows).subspan(0, 300)), IsOk());  // again
+    ASSERT_THAT(t->Commit(), IsOk());
+  }
+  Reopen();
+  {
+    auto t = Begin();
+    auto all = t->Scan(kLicenses, "");
+    ASSERT_THAT(all, IsOk());
+    ASSERT_EQ(all->size(), rows.size() + 2);
+    EXPECT_EQ((*all)[1], rows[0]);
+    EXPECT_EQ((*all)[2000], rows[1999]);
+    std::vector<Row> more = {{"k-rolled-back", "1"}};
+    for (int i = 0; i < 500; ++i) {
+      more.emplace_back("m" + std::to_string(i), "v");
+    }
+    ASSERT_THAT(t->PutMany(kLicenses, more), IsOk());
+  }  // not committed
+  auto t = Begin();
+  EXPECT_FALSE(t->Get(kLicenses, "m1")->has_value());
+  EXPECT_EQ(t->Scan(kLicenses, "")->size(), rows.size() + 2);
+}
+
 TEST_P(StoreTest, InsertOfAnExistingKeyIsAlreadyExists) {
   auto t = Begin();
   ASSERT_THAT(t->Insert(kShipments, "S-1", "x"), IsOk());

@@ -65,6 +65,13 @@ std::vector<Table> RegisteredTables() {
   return out;
 }
 
+Status Transaction::PutMany(Table table, std::span<const Row> rows) {
+  for (const auto& [key, value] : rows) {
+    TG_RETURN_IF_ERROR(Put(table, key, value));
+  }
+  return Status::Ok();
+}
+
 Result<Page<Row>> ReadPage(Transaction& txn, Table table, const PageRequest& page) {
   Page<Row> out;
   TG_RETURN_IF_ERROR(txn.ForEach(
