@@ -38,6 +38,8 @@ const bool kKycLoggedRows = ledger::RegisterLoggedRows({{"customer.add", kCustom
                             ledger::RegisterUnrowedKinds({"usage.ingest"});
 
 constexpr char kSep = '\x1f';
+// Up to this many streams in one ingest, their stored totals are read one by one.
+constexpr size_t kPointLookups = 256;
 
 // "stream key\x1fHOUR", the hour in ten digits so that a stream's hours sort in time order;
 // written into `key` (reused: one a cell).
@@ -219,9 +221,31 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
   cell_rows.reserve(batch.cells().size());
   std::string key;
   size_t next = 0;
+  // The streams' stored totals, by rank: looked up one by one for a few streams, read in one
+  // ordered pass over their key range for many (a round trip a stream on PostgreSQL otherwise).
+  std::vector<std::optional<std::string>> stored_totals_of(by_key.size());
+  if (by_key.size() <= kPointLookups) {
+    for (uint32_t r = 0; r < by_key.size(); ++r) {
+      TG_ASSIGN_OR_RETURN(stored_totals_of[r], txn_.Get(kUsageJobs, streams[by_key[r]].key));
+    }
+  } else if (!by_key.empty()) {
+    uint32_t r = 0;
+    const std::string& last = streams[by_key.back()].key;
+    TG_RETURN_IF_ERROR(txn_.ForEach(kUsageJobs, "", streams[by_key.front()].key,
+                                    [&](std::string_view k, std::string_view v) -> Result<bool> {
+                                      while (r < by_key.size() && streams[by_key[r]].key < k) {
+                                        ++r;
+                                      }
+                                      if (r < by_key.size() && streams[by_key[r]].key == k) {
+                                        stored_totals_of[r] = std::string(v);
+                                      }
+                                      return k < last;
+                                    }));
+  }
+  std::vector<store::Row> new_cells, new_totals;  // rows known to be absent: inserted
   for (uint32_t stream_index : by_key) {
     const UsageBatch::Stream& stream = streams[stream_index];
-    TG_ASSIGN_OR_RETURN(auto stored_totals, txn_.Get(kUsageJobs, stream.key));
+    const std::optional<std::string>& stored_totals = stored_totals_of[rank[stream_index]];
     StreamTotals totals;
     if (stored_totals) {
       TG_ASSIGN_OR_RETURN(totals, DecodeTotals(*stored_totals));
@@ -250,7 +274,7 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
       if (stored && cell.counted == before && cell.max_count == count_before) {
         continue;  // nothing new
       }
-      cell_rows.emplace_back(key, cell.Encode());
+      (stored ? cell_rows : new_cells).emplace_back(key, cell.Encode());
       ++out.cells;
       changed = true;
       out.operations_added += added;
@@ -271,10 +295,12 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
     totals.peak_ops_per_second = stream.rate.ops_per_second;
     totals.precision = stream.rate.precision;
     totals.accelerator = stream.rate.accelerator;
-    total_rows.emplace_back(stream.key, Encode(totals));
+    (stored_totals ? total_rows : new_totals).emplace_back(stream.key, Encode(totals));
     touched.push_back(stream.key);
   }
+  TG_RETURN_IF_ERROR(txn_.InsertMany(kUsageCells, new_cells));
   TG_RETURN_IF_ERROR(txn_.PutMany(kUsageCells, cell_rows));
+  TG_RETURN_IF_ERROR(txn_.InsertMany(kUsageJobs, new_totals));
   TG_RETURN_IF_ERROR(txn_.PutMany(kUsageJobs, total_rows));
   {
     std::string body;

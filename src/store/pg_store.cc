@@ -335,12 +335,23 @@ class PgTransaction : public Transaction {
     if (rows.size() < kCopyMinRows) {
       return Transaction::PutMany(table, rows);
     }
+    return Bulk(table, rows, /*upsert=*/true);
+  }
+
+  Status InsertMany(Table table, std::span<const Row> rows) override {
+    if (rows.size() < kCopyMinRows) {
+      return Transaction::InsertMany(table, rows);
+    }
+    return Bulk(table, rows, /*upsert=*/false);
+  }
+
+  Status Bulk(Table table, std::span<const Row> rows, bool upsert) {
     TG_RETURN_IF_ERROR(health_.Note(c_.Drain("put").status()));
     if (PQexitPipelineMode(c_.conn) == 0) {
       c_.broken = true;
       return Internal("PostgreSQL: cannot leave pipeline mode for COPY");
     }
-    Status s = Copy(table, rows);
+    Status s = Copy(table, rows, upsert);
     if (PQenterPipelineMode(c_.conn) == 0) {
       c_.broken = true;
       return Internal("PostgreSQL: cannot enter pipeline mode after COPY");
@@ -454,13 +465,18 @@ class PgTransaction : public Transaction {
     return Check(c_, r.get(), what);
   }
 
-  // COPY of `rows` in binary into the temporary table tg_bulk, then one upsert into tg_docs.
-  Status Copy(Table table, std::span<const Row> rows) {
-    TG_RETURN_IF_ERROR(
-        Exec("CREATE TEMP TABLE IF NOT EXISTS tg_bulk (tbl integer NOT NULL, "
-             "key bytea NOT NULL, value bytea NOT NULL) ON COMMIT DELETE ROWS",
-             PGRES_COMMAND_OK, "bulk table"));
-    TG_RETURN_IF_ERROR(Exec("COPY tg_bulk FROM STDIN (FORMAT binary)", PGRES_COPY_IN, "copy"));
+  // COPY of `rows` in binary: straight into tg_docs (`upsert` false: every key is new), or into
+  // the temporary table tg_bulk and then one upsert into tg_docs.
+  Status Copy(Table table, std::span<const Row> rows, bool upsert) {
+    if (upsert) {
+      TG_RETURN_IF_ERROR(
+          Exec("CREATE TEMP TABLE IF NOT EXISTS tg_bulk (tbl integer NOT NULL, "
+               "key bytea NOT NULL, value bytea NOT NULL) ON COMMIT DELETE ROWS",
+               PGRES_COMMAND_OK, "bulk table"));
+    }
+    TG_RETURN_IF_ERROR(Exec(upsert ? "COPY tg_bulk FROM STDIN (FORMAT binary)"
+                                   : "COPY tg_docs (tbl, key, value) FROM STDIN (FORMAT binary)",
+                            PGRES_COPY_IN, "copy"));
     std::string buf("PGCOPY\n\xff\r\n\0", 11);
     auto be32 = [&](uint32_t v) {
       for (int shift = 24; shift >= 0; shift -= 8) {
@@ -497,6 +513,9 @@ class PgTransaction : public Transaction {
       while (PgResult more{PQgetResult(c_.conn)}) {
       }
       TG_RETURN_IF_ERROR(s);
+    }
+    if (!upsert) {
+      return Status::Ok();
     }
     TG_RETURN_IF_ERROR(
         Exec("INSERT INTO tg_docs SELECT tbl, key, value FROM tg_bulk "

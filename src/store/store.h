@@ -62,6 +62,10 @@ class Transaction {
   // Inserts or replaces many documents, as Put does each (REQUIRES: no key twice): PostgreSQL
   // sends them with one COPY, the others put them one by one.
   virtual Status PutMany(Table table, std::span<const Row> rows);
+  // Inserts many documents whose keys the caller knows are absent (AlreadyExists otherwise,
+  // and the transaction is then to be dropped): PostgreSQL copies them straight into the
+  // table, the others insert them one by one.
+  virtual Status InsertMany(Table table, std::span<const Row> rows);
   // Documents whose key starts with `prefix`, in key order, at most `limit`.
   virtual Result<std::vector<Row>> Scan(Table table, std::string_view prefix,
                                         size_t limit = SIZE_MAX) = 0;

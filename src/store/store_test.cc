@@ -129,6 +129,28 @@ TEST_P(StoreTest, PutManyWritesInBulkAsPutWouldAndRollsBackWithTheRest) {
   EXPECT_EQ(t->Scan(kLicenses, "")->size(), rows.size() + 2);
 }
 
+TEST_P(StoreTest, InsertManyAddsNewRowsAndRefusesATakenKey) {
+  std::vector<Row> rows;
+  for (int i = 0; i < 1000; ++i) {
+    rows.emplace_back("n" + std::to_string(1000 + i), std::to_string(i));
+  }
+  {
+    auto t = Begin();
+    ASSERT_THAT(t->InsertMany(kShipments, rows), IsOk());
+    ASSERT_THAT(t->Commit(), IsOk());
+  }
+  {
+    auto t = Begin();
+    EXPECT_EQ(t->Scan(kShipments, "n")->size(), rows.size());
+    EXPECT_EQ(t->Get(kShipments, "n1999")->value(), "999");
+    std::vector<Row> again = {{"m-new", "x"}};
+    again.insert(again.end(), rows.begin(), rows.begin() + 400);
+    EXPECT_THAT(t->InsertMany(kShipments, again), StatusIs(StatusCode::kAlreadyExists));
+  }
+  auto t = Begin();
+  EXPECT_FALSE(t->Get(kShipments, "m-new")->has_value());
+}
+
 TEST_P(StoreTest, InsertOfAnExistingKeyIsAlreadyExists) {
   auto t = Begin();
   ASSERT_THAT(t->Insert(kShipments, "S-1", "x"), IsOk());

@@ -72,6 +72,13 @@ Status Transaction::PutMany(Table table, std::span<const Row> rows) {
   return Status::Ok();
 }
 
+Status Transaction::InsertMany(Table table, std::span<const Row> rows) {
+  for (const auto& [key, value] : rows) {
+    TG_RETURN_IF_ERROR(Insert(table, key, value));
+  }
+  return Status::Ok();
+}
+
 Result<Page<Row>> ReadPage(Transaction& txn, Table table, const PageRequest& page) {
   Page<Row> out;
   TG_RETURN_IF_ERROR(txn.ForEach(
