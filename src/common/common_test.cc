@@ -148,6 +148,15 @@ TEST(JsonWriter, SeparatesArrayElements) {
   EXPECT_EQ(out, "[1,{},\"x\"]");
 }
 
+TEST(JsonWriter, NumbersPastTheIntegersAreWrittenWithAnExponent) {
+  std::string out;
+  JsonWriter w(out);
+  // Each round-trips; none is written as an integer of more than 64 bits.
+  w.BeginArray().Number(6.046095222592002e+20).Number(1e26).Number(123456789.5).Number(42);
+  w.Number(-3.1e19).EndArray();
+  EXPECT_EQ(out, "[6.046095222592002e+20,1e+26,123456789.5,42,-3.1e+19]");
+}
+
 TEST(Ascii, LowerCasesOnlyAToZ) {
   EXPECT_TRUE(IsAscii("MV Gulf Sunbird, 2/3"));
   EXPECT_FALSE(IsAscii("Şahini"));

@@ -142,7 +142,11 @@ JsonWriter& JsonWriter::Number(double value) {
   }
   Separate();
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  // Large values in exponent form: the shortest form of 6.046095222592002e+20 may be its 21
+  // digits, an integer past 64 bits that JSON readers (simdjson among them) refuse.
+  auto [end, ec] = std::fabs(value) >= 9e15
+                       ? std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific)
+                       : std::to_chars(buf, buf + sizeof(buf), value);
   out_.append(buf, end);
   return *this;
 }

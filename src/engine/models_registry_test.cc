@@ -25,6 +25,7 @@ constexpr std::string_view kModels =
 {"id": "tuned", "name": "Tuned", "developer": {"name": "Example Lab", "country": "US"}, "base_model": "base", "training_runs": [{"id": "r-1", "compute": {"provider": "Example Cloud", "country": "US", "accelerator": "H100 SXM", "count": 16384, "hours": 2900, "utilization": 0.38}}]}
 {"id": "open", "name": "Open", "developer": {"name": "Example Lab", "country": "US"}, "published": true, "training_runs": [{"operations": 3e26}]}
 {"id": "mythos-5", "name": "Mythos 5", "developer": {"name": "Anthropic", "country": "US"}, "training_runs": [{"operations": 5e25}]}
+{"id": "dota", "name": "OpenAI TI7 DOTA 1v1", "training_runs": [{"operations": 6.046095222592002e+20}]}
 )";
 
 class RegistryTest : public ::testing::Test {
@@ -70,6 +71,10 @@ TEST_F(RegistryTest, ModelsAreKeptWithTheirEstimatesAndLineage) {
   EXPECT_GT(view->own_operations, 6e25);
   EXPECT_DOUBLE_EQ(view->total_operations, view->own_operations + 9e25);
   EXPECT_THAT(view->lineage, ::testing::ElementsAre("tuned", "base"));
+  // Every record reads back, whatever its figures (one past 2^64 among them).
+  auto all = As("lab").ListModels();
+  ASSERT_THAT(all, IsOk());
+  EXPECT_EQ(all->items.size(), 5u);
   // An id seen again updates its record.
   StringSource update(
       R"({"id": "open", "name": "Open v2", "developer": {"name": "Example Lab", "country": "US"}, "published": true, "training_runs": [{"operations": 3e26}]})");
