@@ -224,6 +224,68 @@ def run(binary, backend, dsn, schema):
             status, text, _ = call("PUT", "/v1/lists/DPL", None, "clerk", raw=dpl)
             failures.check(status == 403, f"a clerk keeping a list: {status}")
 
+            # An AI lab's and a cloud provider's routes: a model added by an officer, a
+            # transfer requested by a clerk and approved by an approver (never by its
+            # requester), a customer added and shown with its links, usage ingested as JSON
+            # Lines and as CSV, the runs listed.
+            model = {"id": "m-1", "name": "Frontier", "developer": {"name": "Example Lab",
+                                                                    "country": "US"},
+                     "training_runs": [{"operations": 2e26}]}
+            status, text, _ = call("POST", "/v1/models", None, "officer",
+                                   raw=json.dumps(model).encode())
+            failures.check(status == 200 and json.loads(text) == [{"id": "m-1", "state": "added"}],
+                           f"add a model: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/models", None, "clerk",
+                                   raw=json.dumps(model).encode())
+            failures.check(status == 403, f"a clerk adding a model: {status}")
+            status, text, _ = call("GET", "/v1/models/m-1/classification?regime=us-ai-diffusion-2025"
+                                   "&as_of=2025-03-01", None, "viewer")
+            failures.check(status == 200 and json.loads(text)[0].get("eccn") == "4E091",
+                           f"classify a model: {status} {text[:300]}")
+            transfer = {"id": "T-1", "date": "2025-03-01", "model": "m-1", "kind": "export",
+                        "regime": "us-ai-diffusion-2025",
+                        "recipient": {"name": "UK Lab", "country": "GB"}}
+            status, text, _ = call("POST", "/v1/transfers", None, "clerk",
+                                   raw=json.dumps(transfer).encode())
+            made = json.loads(text) if status == 201 else [{}]
+            failures.check(made[0].get("state") == "pending" and made[0].get("requester") == "clerk-1",
+                           f"request a transfer: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/transfers/T-1/approve", None, "approver")
+            failures.check(status == 200 and json.loads(text).get("approver") == "approver-1",
+                           f"approve a transfer: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/transfers?state=approved", None, "viewer")
+            failures.check(status == 200 and '"T-1"' in text, f"approved transfers: {text[:300]}")
+            customers = "\n".join(json.dumps(c) for c in [
+                {"id": "cust-1", "name": "Example Analytics FZE", "country": "AE",
+                 "accounts": ["a-1"], "payment_means": [{"kind": "card", "fingerprint": "f"}]},
+                {"id": "cust-2", "name": "Other Co", "country": "SG", "accounts": ["a-2"],
+                 "payment_means": [{"kind": "card", "fingerprint": "f"}]}])
+            status, text, _ = call("POST", "/v1/kyc/customers", None, "officer",
+                                   raw=customers.encode())
+            failures.check(status == 200 and len(json.loads(text)) == 2,
+                           f"add customers: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/kyc/customers/cust-2", None, "viewer")
+            failures.check(status == 200 and json.loads(text).get("linked") == ["cust-1", "cust-2"],
+                           f"a customer's links: {status} {text[:300]}")
+            usage = {"account": "a-1", "job": "j", "start": "2027-01-03T00:00:00Z",
+                     "end": "2027-01-03T01:00:00Z", "datacenter": "d", "accelerator": "H100 SXM",
+                     "count": 8, "utilization": 0.5}
+            status, text, _ = call("POST", "/v1/usage", None, "clerk",
+                                   raw=json.dumps(usage).encode())
+            failures.check(status == 200 and json.loads(text).get("records") == 1,
+                           f"ingest usage: {status} {text[:300]}")
+            csv_usage = ("account,job,start,end,datacenter,accelerator,count,utilization\n"
+                         "a-2,j,2027-01-03T00:00:00Z,2027-01-03T01:00:00Z,d,H100 SXM,8,0.5\n")
+            status, text, _ = call("POST", "/v1/usage?format=csv", None, "clerk",
+                                   raw=csv_usage.encode())
+            failures.check(status == 200 and json.loads(text).get("records") == 1,
+                           f"ingest CSV usage: {status} {text[:300]}")
+            status, text, _ = call("POST", "/v1/usage", None, "clerk", raw=b'{"account": "a"}')
+            failures.check(status == 400 and "line 1: usage.start" in text,
+                           f"a bad usage record: {status} {text[:300]}")
+            status, text, _ = call("GET", "/v1/kyc/runs", None, "viewer")
+            failures.check(status == 200 and json.loads(text) == [], f"runs: {status} {text[:300]}")
+
             # Bad input: the spec's codes.
             status, text, _ = call("POST", "/v1/determine", None, "viewer", raw=b"{not json")
             failures.check(status == 400 and error_code(text) == "invalid_argument",
