@@ -111,6 +111,19 @@ std::string Text(const HttpRequest& r, std::string_view key) {
   return it == r.query.end() ? std::string() : it->second;
 }
 
+// A query parameter that is a date, YYYY-MM-DD; nullopt when absent.
+Result<std::optional<Date>> QueryDate(const HttpRequest& r, std::string_view key) {
+  const std::string text = Text(r, key);
+  if (text.empty()) {
+    return std::optional<Date>();
+  }
+  auto d = Date::Parse(text);
+  if (!d) {
+    return d.error().WithPrefix(key);
+  }
+  return std::optional<Date>(*d);
+}
+
 // ?after= and ?limit= (at most 10,000 a page; 100 when not given).
 Result<PageRequest> PageOf(const HttpRequest& r) {
   TG_ASSIGN_OR_RETURN(const uint64_t limit, Whole(r, "limit", 100));
@@ -410,14 +423,11 @@ void Router::AddDecisionRoutes() {
       });
   Add("POST", "/v1/classify", true, Permission::kRead,
       "classify items (one, or an array); ?as_of=DATE&regime=ID", [this](const Call& c) {
-        Date as_of = Today();
-        if (const std::string text = Text(c.request, "as_of"); !text.empty()) {
-          auto d = Date::Parse(text);
-          if (!d) {
-            return Error(d.error().WithPrefix("as_of"));
-          }
-          as_of = *d;
+        auto as_of_given = QueryDate(c.request, "as_of");
+        if (!as_of_given) {
+          return Error(as_of_given.error());
         }
+        const Date as_of = as_of_given->value_or(Today());
         const std::string regime = Text(c.request, "regime");
         return Streamed(c.request, [&](Source& in, Sink& out) {
           return engine_.ClassifyStream(in, out, as_of, regime);
@@ -520,13 +530,11 @@ void Router::AddLedgerRoutes() {
             filter.state = s;
           }
           for (auto [key, field] : {std::pair{"from", &filter.from}, {"to", &filter.to}}) {
-            if (const std::string text = Text(c.request, key); !text.empty()) {
-              auto d = Date::Parse(text);
-              if (!d) {
-                return Error(d.error().WithPrefix(key));
-              }
-              *field = *d;
+            auto d = QueryDate(c.request, key);
+            if (!d) {
+              return Error(d.error());
             }
+            *field = *d;
           }
           return Listing(c.session->ListMovements(filter, *page));
         });
@@ -869,14 +877,11 @@ void Router::AddModelRoutes() {
       [](const Call& c) { return Record(c.session->ShowModel(c.params[0])); });
   Add("GET", "/v1/models/{id}/classification", true, Permission::kRead,
       "classify a model per regime; ?regime=&as_of=", [](const Call& c) {
-        Date as_of = Today();
-        if (const std::string text = Text(c.request, "as_of"); !text.empty()) {
-          auto d = Date::Parse(text);
-          if (!d) {
-            return Error(d.error().WithPrefix("as_of"));
-          }
-          as_of = *d;
+        auto as_of_given = QueryDate(c.request, "as_of");
+        if (!as_of_given) {
+          return Error(as_of_given.error());
         }
+        const Date as_of = as_of_given->value_or(Today());
         return Records(
             c.session->ClassifyRegisteredModel(c.params[0], Text(c.request, "regime"), as_of));
       });
@@ -943,18 +948,12 @@ void Router::AddCloudRoutes() {
       });
   Add("GET", "/v1/kyc/runs", true, Permission::kRead,
       "the training runs reported, as a JSON array; ?from=&to=", [](const Call& c) {
-        std::optional<Date> range[2];
-        const char* keys[] = {"from", "to"};
-        for (int i = 0; i < 2; ++i) {
-          if (const std::string text = Text(c.request, keys[i]); !text.empty()) {
-            auto d = Date::Parse(text);
-            if (!d) {
-              return Error(d.error().WithPrefix(keys[i]));
-            }
-            range[i] = *d;
-          }
+        auto from = QueryDate(c.request, "from");
+        auto to = QueryDate(c.request, "to");
+        if (!from || !to) {
+          return Error(!from ? from.error() : to.error());
         }
-        auto runs = c.session->TrainingRuns(range[0], range[1]);
+        auto runs = c.session->TrainingRuns(*from, *to);
         if (!runs) {
           return Error(runs.error());
         }

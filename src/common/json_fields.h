@@ -23,6 +23,18 @@
 
 namespace tg::json {
 
+// `json` parsed with `parser` (the element lives as long as the parser's next parse);
+// InvalidArgument "WHERE: not JSON (why)".
+inline Result<simdjson::dom::element> ParseDocument(simdjson::dom::parser& parser,
+                                                    std::string_view json,
+                                                    const std::string& where) {
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(json.data(), json.size()).get(doc); err) {
+    return InvalidArgument(where + ": not JSON (" + simdjson::error_message(err) + ")");
+  }
+  return doc;
+}
+
 // Reads one JSON object's fields strictly: an unknown key, a value of the wrong type or a
 // missing required field is InvalidArgument naming "line N: path.field"; the first error wins.
 class Fields {

@@ -180,18 +180,10 @@ Result<ModelView> Session::ShowModel(std::string_view id) const {
         view.total_operations = ops.total;
         view.lineage = ops.lineage;
         for (size_t i = 0; i < ops.runs.size(); ++i) {
-          const models::RunOperations& r = ops.runs[i];
-          const std::string& run_id = view.model.training_runs[i].id;
-          view.runs.push_back(
-              {.run = run_id.empty() ? "training_runs[" + std::to_string(i) + "]" : run_id,
-               .operations = r.operations,
-               .estimated = r.estimated,
-               .accelerator = r.accelerator,
-               .precision = r.precision,
-               .peak_ops_per_second = r.peak_ops_per_second,
-               .count = r.count,
-               .hours = r.hours,
-               .utilization = r.utilization});
+          RunEstimate run = ops.runs[i];
+          const std::string& id = view.model.training_runs[i].id;
+          run.run = id.empty() ? "training_runs[" + std::to_string(i) + "]" : id;
+          view.runs.push_back(std::move(run));
         }
         return view;
       },

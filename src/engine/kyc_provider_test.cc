@@ -3,9 +3,7 @@
 // customer's own large run delivered in two parts, heavy users below the threshold, and the
 // same usage delivered again out of order.
 #include <cstdio>
-#include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,6 +13,7 @@
 
 #include "src/kyc/usage.h"
 #include "testing/status_matchers.h"
+#include "testing/temp_ledger.h"
 
 namespace tg {
 namespace {
@@ -40,11 +39,7 @@ std::string Record(const std::string& account, const std::string& job, int64_t h
 class ProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_provider_" + std::to_string(getpid()) + ".db"))
-                .string();
-    Remove();
-    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = path_});
+    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = ledger_.Path()});
     ASSERT_THAT(e, IsOk());
     engine_ = std::move(*e);
     session_ = std::make_unique<Session>(*engine_, SessionOptions{.actor = "provider"});
@@ -52,20 +47,13 @@ class ProviderTest : public ::testing::Test {
   void TearDown() override {
     session_.reset();
     engine_.reset();
-    Remove();
-  }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
-    std::filesystem::remove_all(path_ + ".screening");
   }
   Result<UsageIngest> Ingest(const std::string& text) {
     StringSource in(text);
     return session_->IngestUsage(in, "jsonl", "test");
   }
 
-  std::string path_;
+  ::tg::testing::TempLedger ledger_{"provider"};
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Session> session_;
 };

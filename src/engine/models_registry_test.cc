@@ -1,9 +1,7 @@
 // The model registry and transfers through a Session on a SQLite ledger: records kept and
 // updated, operations shown with their estimate, classification per regime, and transfers
 // decided, approved by four eyes and logged with their recipient.
-#include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,6 +10,7 @@
 #include "tierguard/io.h"
 
 #include "testing/status_matchers.h"
+#include "testing/temp_ledger.h"
 
 namespace tg {
 namespace {
@@ -31,33 +30,20 @@ constexpr std::string_view kModels =
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tg_registry_" + std::to_string(getpid()) + ".db"))
-                .string();
-    Remove();
-    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = path_});
+    auto e = Engine::Open({.data_dir = "data", .regimes_dir = "regimes", .db = ledger_.Path()});
     ASSERT_THAT(e, IsOk());
     engine_ = std::move(*e);
     StringSource in(kModels);
     ASSERT_THAT(As("lab").AddModels(in), IsOk());
   }
-  void TearDown() override {
-    engine_.reset();
-    Remove();
-  }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
-    std::filesystem::remove_all(path_ + ".screening");
-  }
+  void TearDown() override { engine_.reset(); }
   Session As(const std::string& actor) { return Session(*engine_, {.actor = actor}); }
   Result<std::vector<Transfer>> Request(const std::string& actor, std::string_view jsonl) {
     StringSource in(jsonl);
     return As(actor).RequestTransfers(in);
   }
 
-  std::string path_;
+  ::tg::testing::TempLedger ledger_{"registry"};
   std::unique_ptr<Engine> engine_;
 };
 

@@ -20,33 +20,13 @@
 
 #include "testing/status_matchers.h"
 #include "testing/stream.h"
+#include "testing/temp_ledger.h"
 
 namespace tg {
 namespace {
 
 using ::tg::testing::IsOk;
-
-// A ledger file of its own, removed with its WAL and caches at the end.
-class LedgerFile {
- public:
-  explicit LedgerFile(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() /
-               ("tg_sessions_" + name + "_" + std::to_string(getpid()) + ".db"))
-                  .string()) {
-    Remove();
-  }
-  ~LedgerFile() { Remove(); }
-  const std::string& Path() const { return path_; }
-
- private:
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
-    std::filesystem::remove_all(path_ + ".screening");
-  }
-  std::string path_;
-};
+using ::tg::testing::TempLedger;
 
 // An engine on `db` with BIS's Denied Persons List kept in the ledger, so that every
 // decision screens its parties (and the first ones build the screening snapshot at once).
@@ -89,7 +69,7 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
   constexpr int kOrdersEach = 4;
   int sequential = 0;
   {
-    LedgerFile file("sequential");
+    TempLedger file("sequential");
     auto engine = OpenEngine(file.Path());
     ASSERT_NE(engine, nullptr);
     std::string all;
@@ -103,7 +83,7 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
   ASSERT_GT(sequential, 0);
   ASSERT_LT(sequential, kThreads * kOrdersEach) << "the cap must refuse some orders";
 
-  LedgerFile file("threads");
+  TempLedger file("threads");
   auto engine = OpenEngine(file.Path());
   ASSERT_NE(engine, nullptr);
   std::atomic<int> recorded{0};
@@ -143,7 +123,7 @@ TEST(Sessions, EightThreadsShipAgainstOneCapThroughOneEngine) {
 // process) keeps later changes the versions, and the first engine's next decision screens
 // against the new list, not the one it holds.
 TEST(Sessions, AListKeptByAnotherEngineIsScreenedAgainstAtOnce) {
-  LedgerFile file("lists");
+  TempLedger file("lists");
   auto first = OpenEngine(file.Path());
   ASSERT_NE(first, nullptr);
   const std::string order =
@@ -187,7 +167,7 @@ TEST(Sessions, AListKeptByAnotherEngineIsScreenedAgainstAtOnce) {
 // as one that reads them at its first batch; one that opens and closes at once, and one whose
 // ledger is of no lists, wait for that thread and nothing else.
 TEST(Sessions, AnEngineReadingTheListsAsItOpensDecidesTheSame) {
-  LedgerFile file("prefetch");
+  TempLedger file("prefetch");
   std::string expected;
   {
     auto kept = OpenEngine(file.Path());
@@ -217,7 +197,7 @@ TEST(Sessions, AnEngineReadingTheListsAsItOpensDecidesTheSame) {
     EXPECT_THAT(Session(**closed_at_once).Caps().status(),
                 ::tg::testing::StatusIs(StatusCode::kFailedPrecondition));
   }
-  LedgerFile empty("prefetch_empty");
+  TempLedger empty("prefetch_empty");
   auto none = Engine::Open({.data_dir = "data",
                             .regimes_dir = "regimes",
                             .db = empty.Path(),
@@ -229,7 +209,7 @@ TEST(Sessions, AnEngineReadingTheListsAsItOpensDecidesTheSame) {
 // A read that lasts (a determine whose input is still coming) holds no lock a shipment needs:
 // the shipment is recorded while the determine waits for its next line.
 TEST(Sessions, ALongReadDoesNotHoldUpAShipment) {
-  LedgerFile file("long_read");
+  TempLedger file("long_read");
   auto engine = OpenEngine(file.Path());
   ASSERT_NE(engine, nullptr);
   const Session session(*engine);

@@ -8,10 +8,7 @@ Result<CustomerRecord> ParseCustomerRecord(std::string_view json, int line,
                                            const CountryTable& countries) {
   const std::string where = "line " + std::to_string(line);
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(json.data(), json.size()).get(doc); err) {
-    return InvalidArgument(where + ": not JSON (" + simdjson::error_message(err) + ")");
-  }
+  TG_ASSIGN_OR_RETURN(const simdjson::dom::element doc, json::ParseDocument(parser, json, where));
   Status error;
   json::Fields f(
       doc, where + ": customer", countries, error,

@@ -6,10 +6,10 @@
 
 #include "tierguard/io.h"
 
-#include "src/classify/classifier.h"
 #include "src/kyc/customer_json.h"
 #include "src/kyc/links.h"
 #include "src/kyc/usage.h"
+#include "testing/reference_data.h"
 #include "testing/status_matchers.h"
 
 namespace tg::kyc {
@@ -18,16 +18,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::tg::testing::IsOk;
 
-// The reference tables, read once for the suite.
-const CountryTable& Countries() {
-  static const auto* table = new CountryTable(CountryTable::Load("data/countries.csv").value());
-  return *table;
-}
-const classify::ChipCatalog& Catalog() {
-  static const auto* classifier = new classify::Classifier(
-      classify::Classifier::Load("data/classifications.yaml", "data/chips.csv").value());
-  return classifier->catalog();
-}
+using ::tg::testing::Catalog;
+using ::tg::testing::Countries;
 
 TEST(CustomerRecordTest, ReadsTheSpecsExampleAndRefusesWhatItDoesNotKnow) {
   auto c = ParseCustomerRecord(

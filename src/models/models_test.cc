@@ -6,10 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "src/classify/classifier.h"
 #include "src/common/csv.h"
 #include "src/models/model_json.h"
 #include "src/models/operations.h"
+#include "testing/reference_data.h"
 #include "testing/status_matchers.h"
 
 namespace tg::models {
@@ -18,16 +18,8 @@ namespace {
 using ::tg::testing::IsOk;
 using ::tg::testing::StatusIs;
 
-// The reference tables, read once for the suite.
-const CountryTable& Countries() {
-  static const auto* table = new CountryTable(CountryTable::Load("data/countries.csv").value());
-  return *table;
-}
-const classify::ChipCatalog& Catalog() {
-  static const auto* classifier = new classify::Classifier(
-      classify::Classifier::Load("data/classifications.yaml", "data/chips.csv").value());
-  return classifier->catalog();
-}
+using ::tg::testing::Catalog;
+using ::tg::testing::Countries;
 
 class ModelsTest : public ::testing::Test {
  protected:

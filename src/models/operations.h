@@ -18,18 +18,8 @@
 
 namespace tg::models {
 
-struct RunOperations {
-  double operations = 0;
-  bool estimated = false;
-  // When estimated, its inputs: the catalog's accelerator, the precision whose dense rate was
-  // taken, that rate in operations a second, and the run's count, hours and utilization.
-  std::string accelerator;
-  std::string precision;
-  double peak_ops_per_second = 0;
-  int64_t count = 0;
-  double hours = 0;
-  double utilization = 0;
-};
+// A run's operations and, when estimated, the estimate's inputs (`run` is left empty).
+using RunOperations = RunEstimate;
 
 // An accelerator's dense peak rate at the first training precision the catalog gives for it.
 struct PeakRate {

@@ -13,10 +13,7 @@ constexpr std::string_view kAccess[] = {"weights", "hosted"};
 Result<Transfer> Parse(std::string_view json, const std::string& where,
                        const CountryTable& countries, bool stored) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(json.data(), json.size()).get(doc); err) {
-    return InvalidArgument(where + ": not JSON (" + simdjson::error_message(err) + ")");
-  }
+  TG_ASSIGN_OR_RETURN(const simdjson::dom::element doc, json::ParseDocument(parser, json, where));
   Status error;
   std::initializer_list<std::string_view> request_keys = {"id",        "date",   "model", "kind",
                                                           "recipient", "access", "regime"};
