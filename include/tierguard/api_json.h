@@ -43,7 +43,7 @@ std::string ToJson(const UsageIngest& v);
 // A registry's model record (as models add reads it), a model with its operations, its
 // classification under one regime, and a transfer with its decision and state.
 std::string ToJson(const ModelRecord& v);
-std::string ToJson(const ModelAdded& v);  // {"id", "state": "added" | "updated"}
+std::string ToJson(const ModelAdded& v);  // {"id", "state": "added" | "updated", "findings"}
 std::string ToJson(const ModelView& v);
 std::string ToJson(const ModelClassification& v);
 std::string ToJson(const Transfer& v);

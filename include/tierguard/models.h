@@ -75,6 +75,8 @@ struct ModelClassification {
 struct ModelAdded {
   std::string id;
   bool updated = false;  // the id was on record: its record replaced
+  // What the release policies in force (data/policies) find wrong with its releases.
+  std::vector<std::string> findings;
 };
 
 // A model as the registry shows it: its record and its training operations, each run's as given
@@ -96,6 +98,7 @@ struct ModelView {
   double total_operations = 0;  // its bases' included
   std::vector<std::string> lineage;
   std::vector<RunEstimate> runs;
+  std::vector<std::string> findings;  // as ModelAdded's
 };
 
 // (The state names: src/common/states.cc.)

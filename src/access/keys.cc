@@ -39,7 +39,8 @@ std::string Base64Url(std::string_view bytes) {
   return out;
 }
 
-// nullopt for a character outside the alphabet.
+// nullopt for a character outside the alphabet, a length no encoding has, or leftover bits
+// that are not zero: only the one text Base64Url writes decodes, so no two texts are one key.
 std::optional<std::string> FromBase64Url(std::string_view text) {
   std::string out;
   uint32_t bits = 0;
@@ -55,6 +56,9 @@ std::optional<std::string> FromBase64Url(std::string_view text) {
       held -= 8;
       out += static_cast<char>((bits >> held) & 0xff);
     }
+  }
+  if (held >= 6 || (bits & ((1u << held) - 1)) != 0) {
+    return std::nullopt;
   }
   return out;
 }

@@ -403,7 +403,10 @@ std::string ToJson(const ModelRecord& m) {
 }
 
 std::string ToJson(const ModelAdded& v) {
-  return FieldsJson({{"id", v.id}, {"state", v.updated ? "updated" : "added"}});
+  return Object([&](JsonWriter& w) {
+    w.Key("id").String(v.id).Key("state").String(v.updated ? "updated" : "added");
+    List(w, "findings", v.findings);
+  });
 }
 
 std::string ToJson(const ModelView& v) {
@@ -411,6 +414,7 @@ std::string ToJson(const ModelView& v) {
     w.Key("model").Raw(ToJson(v.model));
     w.Key("operations").Number(v.total_operations).Key("own_operations").Number(v.own_operations);
     List(w, "lineage", v.lineage);
+    List(w, "findings", v.findings);
     w.Key("runs").BeginArray();
     for (const RunEstimate& r : v.runs) {
       w.BeginObject().Key("run").String(r.run).Key("operations").Number(r.operations);

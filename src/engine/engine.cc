@@ -52,6 +52,7 @@ Status LoadRegimes(const std::string& dir, const std::string& data, Engine::Impl
                                              impl.countries, impl.groups));
   TG_ASSIGN_OR_RETURN(impl.letters, regime::Letters::Load(data + "/letters", impl.countries,
                                                           impl.groups, impl.classifier.eccns()));
+  TG_ASSIGN_OR_RETURN(impl.model_policies, regime::ModelPolicies::Load(data + "/policies"));
   impl.regimes = std::move(set);
   return Status::Ok();
 }

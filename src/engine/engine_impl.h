@@ -20,6 +20,7 @@
 #include "src/regime/controls.h"
 #include "src/regime/country_groups.h"
 #include "src/regime/letters.h"
+#include "src/regime/model_policies.h"
 #include "src/regime/regime_set.h"
 #include "src/screen/index.h"
 #include "src/screen/normalize.h"
@@ -36,7 +37,9 @@ struct Engine::Impl {
   regime::RegimeSet regimes;  // empty when regimes_error is set
   regime::Controls controls;  // Parts 744 and 746, on top of every regime
   regime::Letters letters;    // company-specific is-informed letters, on top of every regime
-  Status regimes_error;       // why the regime files did not load
+  // Conditions on releasing and transferring models (testing, sign-off): data/policies.
+  regime::ModelPolicies model_policies;
+  Status regimes_error;  // why the regime files did not load
   std::unique_ptr<decide::Determiner> determiner;
   std::string data_dir;
   std::string regimes_dir;

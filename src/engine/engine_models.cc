@@ -153,7 +153,9 @@ Result<std::vector<ModelAdded>> Session::AddModels(Source& in) const {
       if (!ops) {
         return ops.error().WithPrefix(where.substr(0, where.size() - 2));
       }
-      out.push_back({.id = m.id, .updated = *updated});
+      out.push_back({.id = m.id,
+                     .updated = *updated,
+                     .findings = impl_->model_policies.ReleaseFindings(m, ops->total)});
     }
     return out;
   });
@@ -176,6 +178,7 @@ Result<ModelView> Session::ShowModel(std::string_view id) const {
         TG_ASSIGN_OR_RETURN(
             models::LineageOperations ops,
             models::OperationsWithLineage(view.model, lineage.Find(), impl_->classifier.catalog()));
+        view.findings = impl_->model_policies.ReleaseFindings(view.model, ops.total);
         view.own_operations = ops.own;
         view.total_operations = ops.total;
         view.lineage = ops.lineage;
@@ -293,11 +296,15 @@ Status DecideTransfer(const Engine& engine, models::Registry& registry, Transfer
       (t.access == "hosted" ? "; hosted access decided as a release of the weights (no rule here "
                               "tells them apart)"
                             : "");
-  if (IsAllowed(d.outcome)) {
-    t.state = TransferState::kPending;
-  } else {
+  const std::string policy = engine.impl().model_policies.TransferBar(m, ops.total, t.date);
+  if (!IsAllowed(d.outcome)) {
     t.state = TransferState::kRefused;
     t.reason = DecidingReason(d);
+  } else if (!policy.empty()) {
+    t.state = TransferState::kRefused;  // the law allows it; the release policy does not yet
+    t.reason = policy;
+  } else {
+    t.state = TransferState::kPending;
   }
   return Status::Ok();
 }

@@ -93,6 +93,34 @@ TEST_F(RegistryTest, AFineTuneOfAControlledBaseIsControlledUnderEveryRegime) {
   EXPECT_THAT((*open)[0].reason, HasSubstr("published"));
 }
 
+TEST_F(RegistryTest, AFrontierModelIsTransferredOnlyAfterItsTestsAsThePolicySays) {
+  // data/policies: a model of 10^26 operations or more passes a red-team and a third-party
+  // evaluation before it is released or transferred.
+  StringSource untested(
+      R"({"id": "big", "name": "Big", "developer": {"name": "Example Lab", "country": "US"}, "training_runs": [{"operations": 2e26}], "releases": [{"date": "2025-02-01", "approved_by": "board", "evaluations": [{"kind": "red_team", "by": "internal", "date": "2025-01-10", "result": "pass"}, {"kind": "third_party", "by": "Institute", "date": "2025-02-10", "result": "pass"}]}]})");
+  auto added = As("lab").AddModels(untested);
+  ASSERT_THAT(added, IsOk());
+  ASSERT_EQ((*added)[0].findings.size(), 1u);  // the third-party test came after the release
+  EXPECT_THAT((*added)[0].findings[0], HasSubstr("release 2025-02-01: no third_party"));
+  auto early = Request(
+      "clerk",
+      R"({"id": "T-early", "date": "2025-02-05", "model": "big", "regime": "us-ai-diffusion-2025", "recipient": {"name": "UK Lab", "country": "GB"}})");
+  ASSERT_THAT(early, IsOk());
+  EXPECT_THAT((*early)[0].outcome,  // the law lets it go …
+              ::testing::AnyOf("no_license_required", "license_exception"));
+  EXPECT_EQ((*early)[0].state, TransferState::kRefused);  // … the policy does not, yet
+  EXPECT_THAT((*early)[0].reason, HasSubstr("pre-deployment-testing"));
+  auto later = Request(
+      "clerk",
+      R"({"id": "T-later", "date": "2025-03-01", "model": "big", "regime": "us-ai-diffusion-2025", "recipient": {"name": "UK Lab", "country": "GB"}})");
+  ASSERT_THAT(later, IsOk());
+  EXPECT_EQ((*later)[0].state, TransferState::kPending);
+  // A small model is not held to it.
+  auto view = As("lab").ShowModel("base");
+  ASSERT_THAT(view, IsOk());
+  EXPECT_TRUE(view->findings.empty());
+}
+
 TEST_F(RegistryTest, TransfersAreDecidedApprovedByFourEyesAndLogged) {
   auto made = Request("clerk", R"(
 {"id": "T-cn", "date": "2026-07-01", "model": "mythos-5", "kind": "deemed_export", "recipient": {"name": "A Researcher", "country": "US", "nationality": "CN"}}

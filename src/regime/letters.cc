@@ -1,9 +1,7 @@
 #include "src/regime/letters.h"
 
 #include <algorithm>
-#include <filesystem>
 
-#include "src/common/csv.h"
 #include "src/common/text.h"
 #include "src/regime/yaml_reader.h"
 
@@ -198,38 +196,20 @@ Result<Letters> Letters::Load(const std::string& dir, const CountryTable& countr
                               const CountryGroups& groups, const std::vector<std::string>& eccns) {
   Letters out;
   out.groups_ = &groups;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return out;  // no folder: no letters
-  }
-  TG_ASSIGN_OR_RETURN(const std::vector<std::string> files, YamlFilesIn(dir));
-  for (const std::string& path : files) {
-    TG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    YamlReader r(path);
-    TG_ASSIGN_OR_RETURN(YAML::Node root, r.Parse(text));
-    try {
-      TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {"letters"}));
-      const YAML::Node list = root["letters"];
-      if (!list.IsSequence()) {
-        return r.Error(root, "letters", "expected a list");
-      }
-      LetterReader reader(r, countries, groups, eccns);
-      for (size_t i = 0; i < list.size(); ++i) {
-        const std::string where = "letters[" + std::to_string(i) + "]";
-        TG_ASSIGN_OR_RETURN(Letter l, reader.One(list[i], where));
+  TG_RETURN_IF_ERROR(ForEachListed(
+      dir, "letters",
+      [&](const YamlReader& r, const YAML::Node& item, const std::string& where) -> Status {
+        TG_ASSIGN_OR_RETURN(Letter l, LetterReader(r, countries, groups, eccns).One(item, where));
         for (const Letter& other : out.letters_) {
           if (other.id == l.id && other.effective.Overlaps(l.effective)) {
-            return r.Error(list[i], where + ".effective",
+            return r.Error(item, where + ".effective",
                            "letter '" + l.id + "' is already in force " +
                                other.effective.ToString() + "; its dates may not overlap");
           }
         }
         out.letters_.push_back(std::move(l));
-      }
-    } catch (const YAML::Exception& ex) {
-      return InvalidArgument(path + ":" + std::to_string(ex.mark.line + 1) + ": " + ex.msg);
-    }
-  }
+        return Status::Ok();
+      }));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "src/common/csv.h"
 #include "src/common/text.h"
 
 namespace tg::regime {
@@ -361,6 +362,32 @@ Result<std::vector<std::string>> YamlFilesIn(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+Status ForEachListed(const std::string& dir, const std::string& key, const ListedItem& visit) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::Ok();
+  }
+  TG_ASSIGN_OR_RETURN(const std::vector<std::string> files, YamlFilesIn(dir));
+  for (const std::string& path : files) {
+    TG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    YamlReader r(path);
+    TG_ASSIGN_OR_RETURN(YAML::Node root, r.Parse(text));
+    try {
+      TG_RETURN_IF_ERROR(r.CheckKeys(root, "", {key}));
+      const YAML::Node list = root[key];
+      if (!list.IsSequence()) {
+        return r.Error(root, key, "expected a list");
+      }
+      for (size_t i = 0; i < list.size(); ++i) {
+        TG_RETURN_IF_ERROR(visit(r, list[i], key + "[" + std::to_string(i) + "]"));
+      }
+    } catch (const YAML::Exception& ex) {
+      return InvalidArgument(path + ":" + std::to_string(ex.mark.line + 1) + ": " + ex.msg);
+    }
+  }
+  return Status::Ok();
 }
 
 Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,

@@ -57,6 +57,13 @@ class YamlReader {
 // cannot be read.
 Result<std::vector<std::string>> YamlFilesIn(const std::string& dir);
 
+// Reads each *.yaml file of `dir` (no folder: none) whose root holds one key, `key`, a list,
+// and calls visit(reader, item, "KEY[i]") for every item, in file order. A syntax error or a
+// failed visit stops it, naming the file and line.
+using ListedItem =
+    std::function<Status(const YamlReader& r, const YAML::Node& item, const std::string& where)>;
+Status ForEachListed(const std::string& dir, const std::string& key, const ListedItem& visit);
+
 // A licence review policy by its name in a regime file (presumption_of_approval, case_by_case,
 // presumption_of_denial, none); an error names the node otherwise.
 Result<LicensePolicy> ParsePolicyName(const YamlReader& r, const YAML::Node& n,

@@ -230,10 +230,17 @@ def run(binary, backend, dsn, schema):
             # Lines and as CSV, the runs listed.
             model = {"id": "m-1", "name": "Frontier", "developer": {"name": "Example Lab",
                                                                     "country": "US"},
-                     "training_runs": [{"operations": 2e26}]}
+                     "training_runs": [{"operations": 2e26}],
+                     "releases": [{"date": "2025-02-01", "approved_by": "safety-board",
+                                   "evaluations": [
+                                       {"kind": "red_team", "by": "internal",
+                                        "date": "2025-01-10", "result": "pass"},
+                                       {"kind": "third_party", "by": "Example Institute",
+                                        "date": "2025-01-20", "result": "pass"}]}]}
             status, text, _ = call("POST", "/v1/models", None, "officer",
                                    raw=json.dumps(model).encode())
-            failures.check(status == 200 and json.loads(text) == [{"id": "m-1", "state": "added"}],
+            failures.check(status == 200 and json.loads(text) == [{"id": "m-1", "state": "added",
+                                                                   "findings": []}],
                            f"add a model: {status} {text[:300]}")
             status, text, _ = call("POST", "/v1/models", None, "clerk",
                                    raw=json.dumps(model).encode())
