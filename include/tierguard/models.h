@@ -63,7 +63,12 @@ struct ModelClassification {
   std::string eccn = "none";  // "4E091", or "none"
   std::string paragraph;      // the paragraph that applies; empty when none
   std::string version;        // the classification version used; empty when none
-  double operations = 0;      // all its training, its bases' included
+  // The regime's standing on the date: in_force, not_enforced, proposal or recommendation, the
+  // days it is in effect, and whether it is enforced on the date (in effect, not rescinded, law).
+  std::string regime_status;
+  std::string regime_effective;
+  bool enforced = false;
+  double operations = 0;  // all its training, its bases' included
   bool published = false;
   // The regime controls models built with US-origin data, weights or compute (its rules name
   // "controlled AI assets") and this model is one.

@@ -436,7 +436,9 @@ std::string ToJson(const ModelView& v) {
 
 std::string ToJson(const ModelClassification& c) {
   return Object([&](JsonWriter& w) {
-    w.Key("regime").String(c.regime).Key("eccn").String(c.eccn);
+    w.Key("regime").String(c.regime).Key("regime_status").String(c.regime_status);
+    w.Key("regime_effective").String(c.regime_effective).Key("enforced").Bool(c.enforced);
+    w.Key("eccn").String(c.eccn);
     w.Key("paragraph").String(c.paragraph).Key("classification").String(c.version);
     w.Key("operations").Number(c.operations).Key("published").Bool(c.published);
     w.Key("controlled_ai_asset").Bool(c.controlled_ai_asset);

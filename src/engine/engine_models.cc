@@ -114,6 +114,15 @@ Result<ModelClassification> Engine::ClassifyModel(
   out.published = model.published;
   out.lineage = ops.lineage;
   const regime::Regime* r = regime_id.empty() ? nullptr : impl_->regimes.Find(regime_id);
+  if (r != nullptr) {
+    out.regime_status = std::string(regime::RegimeStatusName(r->status));
+    out.regime_effective = r->effective.ToString();
+    // Law (in force, or rescinded later), in effect on the day, and not yet rescinded by it.
+    const bool law = r->status == regime::RegimeStatus::kInForce ||
+                     r->status == regime::RegimeStatus::kNotEnforced;
+    out.enforced = law && r->effective.Contains(as_of) &&
+                   !(r->not_enforced_from && *r->not_enforced_from <= as_of);
+  }
   out.controlled_ai_asset = c.controlled_ai_asset && r != nullptr && ControlsAiAssets(*r);
   if (c.eccn_id != 0) {
     out.reason = "trained with " + FormatOps(ops.total) + " operations" +

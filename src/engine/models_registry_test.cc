@@ -83,9 +83,21 @@ TEST_F(RegistryTest, AFineTuneOfAControlledBaseIsControlledUnderEveryRegime) {
   auto all = As("lab").ClassifyRegisteredModel("tuned", "", Date::FromCivil(2025, 3, 1));
   ASSERT_THAT(all, IsOk());
   EXPECT_EQ(all->size(), engine_->Regimes().size());
+  int enforced = 0;
   for (const ModelClassification& c : *all) {
     EXPECT_EQ(c.eccn, "4E091") << c.regime;
+    EXPECT_FALSE(c.regime_status.empty());
+    enforced += c.enforced ? 1 : 0;
+    if (c.regime == "us-ai-diffusion-2025") {
+      EXPECT_TRUE(c.enforced);  // 1 Mar 2025: in effect, its rescission announced in May
+      EXPECT_THAT(c.regime_effective, HasSubstr("2025-01-13"));
+    }
+    if (c.regime == "proposal-2027-controlled-ai-assets") {
+      EXPECT_EQ(c.regime_status, "proposal");
+      EXPECT_FALSE(c.enforced);
+    }
   }
+  EXPECT_GE(enforced, 1);
   auto open = As("lab").ClassifyRegisteredModel("open", "us-ai-diffusion-2025",
                                                 Date::FromCivil(2025, 3, 1));
   ASSERT_THAT(open, IsOk());
