@@ -140,9 +140,7 @@ Status CheckActor(const Engine& engine, const std::string& actor, Permission nee
 
 }  // namespace
 
-Date Context::Today() const {
-  return Date::FromDays(static_cast<int32_t>(clock_.NowUnix() / 86400));
-}
+Date Context::Today() const { return tg::Today(clock_); }
 
 void CommandTable::Add(CLI::App* app, Needs needs, RunFn run, bool decides, bool screens) {
   const Permission permission =

@@ -43,19 +43,9 @@ void AddKycCommands(CLI::App& app, CommandTable& table) {
   table.Add(
       add, Needs::kLedgerWrites,
       [file](const Context& c) {
-        std::string error;
-        std::unique_ptr<Source> in = OpenInput({*file}, error);
-        if (in == nullptr) {
-          return Fail("kyc customers add: " + error);
-        }
-        auto added = c.session().AddCustomers(*in);
-        if (!added) {
-          return Refused("kyc customers add", added.error());
-        }
-        for (const CustomerAdded& a : *added) {
-          std::printf("%s\n", api::ToJson(a).c_str());
-        }
-        return kExitOk;
+        return WithInput("kyc customers add", *file, [&](Source& in) {
+          return PrintEach("kyc customers add", c.session().AddCustomers(in));
+        });
       },
       /*decides=*/true, /*screens=*/true);
   AddListing(customers, table, "list", "the customers on record", &Session::ListCustomers);
@@ -113,17 +103,10 @@ void AddKycCommands(CLI::App& app, CommandTable& table) {
   table.Add(
       ingest_cmd, Needs::kLedgerWrites,
       [ingest](const Context& c) {
-        std::string error;
-        std::unique_ptr<Source> in = OpenInput({ingest->file}, error);
-        if (in == nullptr) {
-          return Fail("usage ingest: " + error);
-        }
-        auto done = c.session().IngestUsage(*in, ingest->format, ingest->file);
-        if (!done) {
-          return Refused("usage ingest", done.error());
-        }
-        std::printf("%s\n", api::ToJson(*done).c_str());
-        return kExitOk;
+        return WithInput("usage ingest", ingest->file, [&](Source& in) {
+          return PrintRecord("usage ingest",
+                             c.session().IngestUsage(in, ingest->format, ingest->file));
+        });
       },
       /*decides=*/true);
   table.Require(ingest_cmd, Permission::kRecord);

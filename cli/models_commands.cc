@@ -27,29 +27,6 @@ line; one the decision allows waits for an approver other than its requester (--
 does not is refused. The audit log records the request, its decision, the approver and the
 final recipient, refused requests included.)";
 
-// Prints each record as the API encodes it, one a line.
-template <typename T>
-int PrintEach(const std::string& what, const Result<std::vector<T>>& records) {
-  if (!records) {
-    return Refused(what, records.error());
-  }
-  for (const T& r : *records) {
-    std::printf("%s\n", api::ToJson(r).c_str());
-  }
-  return kExitOk;
-}
-
-// Runs `read` on the input file (or standard input).
-template <typename Read>
-int WithInput(const std::string& what, const std::string& file, Read read) {
-  std::string error;
-  std::unique_ptr<Source> in = OpenInput({file}, error);
-  if (in == nullptr) {
-    return Fail(what + ": " + error);
-  }
-  return PrintEach(what, read(*in));
-}
-
 void AddModels(CLI::App& app, CommandTable& table) {
   CLI::App* models = app.add_subcommand("models", "the model registry: add list show classify");
   models->require_subcommand(1);
@@ -58,7 +35,9 @@ void AddModels(CLI::App& app, CommandTable& table) {
   CLI::App* add = models->add_subcommand("add", "add or update models from JSON Lines");
   add->add_option("file", *file, "model records, JSON Lines (- for standard input)")->required();
   table.Add(add, Needs::kLedgerWrites, [file](const Context& c) {
-    return WithInput("models add", *file, [&](Source& in) { return c.session().AddModels(in); });
+    return WithInput("models add", *file, [&](Source& in) {
+      return PrintEach("models add", c.session().AddModels(in));
+    });
   });
   AddListing(models, table, "list", "the models in the registry", &Session::ListModels);
   auto id = std::make_shared<std::string>();
@@ -98,8 +77,9 @@ void AddTransfers(CLI::App& app, CommandTable& table) {
   table.Add(
       request, Needs::kLedgerWrites,
       [file](const Context& c) {
-        return WithInput("transfers request", *file,
-                         [&](Source& in) { return c.session().RequestTransfers(in); });
+        return WithInput("transfers request", *file, [&](Source& in) {
+          return PrintEach("transfers request", c.session().RequestTransfers(in));
+        });
       },
       /*decides=*/true);
   table.Require(request, Permission::kRecord);

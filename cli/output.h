@@ -77,6 +77,29 @@ int PrintRecord(const std::string& what, const Result<T>& record) {
   return kExitOk;
 }
 
+// Prints each record as the API encodes it, one a line, or the reason they were refused.
+template <typename T>
+int PrintEach(const std::string& what, const Result<std::vector<T>>& records) {
+  if (!records) {
+    return Refused(what, records.error());
+  }
+  for (const T& r : *records) {
+    std::printf("%s\n", api::ToJson(r).c_str());
+  }
+  return kExitOk;
+}
+// Opens `file` (- for standard input) and returns what `run` makes of it; a file that cannot be
+// opened is refused naming it.
+template <typename Run>
+int WithInput(const std::string& what, const std::string& file, Run run) {
+  std::string error;
+  std::unique_ptr<Source> in = OpenInput({file}, error);
+  if (in == nullptr) {
+    return Fail(what + ": " + error);
+  }
+  return run(*in);
+}
+
 // The whole of a file; empty with `error` set ("PATH: reason") when it cannot be read.
 std::string ReadText(const std::string& path, std::string& error);
 // The first line of a key file (audit keygen's PREFIX.key); false with `error` when unreadable.

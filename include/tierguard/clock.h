@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "tierguard/date.h"
+
 namespace tg {
 
 class Clock {
@@ -17,6 +19,9 @@ class SystemClock : public Clock {
  public:
   int64_t NowUnix() const override;
 };
+
+// The UTC day `clock` is in.
+Date Today(const Clock& clock);
 
 // A clock that says what it is told.
 class FixedClock : public Clock {

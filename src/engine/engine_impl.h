@@ -173,6 +173,31 @@ Page<T> PageOf(const std::vector<Pair>& all, const PageRequest& page, Make make)
   return out;
 }
 
+// Decides one request, given as determine reads it (so that it goes through the same parser,
+// defaults and letters as any order line), with no batch before it, and hands the decision to
+// `use` while its request lives. The parser's or the decision's error otherwise.
+template <typename Use>
+Status DecideAlone(const Engine& engine, std::string_view request_json, Use use) {
+  TG_ASSIGN_OR_RETURN(const Request request, engine.ParseRequest(request_json, 1));
+  BatchState batch;
+  Decision d;
+  engine.Decide(request, batch, d);
+  TG_RETURN_IF_ERROR(d.error);
+  use(d);
+  return Status::Ok();
+}
+
+// The reason that decided `d` with its citation, not the notes on its regime's status that come
+// first; the first note when there is nothing else.
+inline std::string DecidingReason(const Decision& d) {
+  for (const Reason& r : d.reasons) {
+    if (!r.rule.starts_with("regime-")) {
+      return std::string(r.text) + " (" + std::string(r.citation) + ")";
+    }
+  }
+  return d.reasons.empty() ? std::string() : std::string(d.reasons.front().text);
+}
+
 // Calls fn(line, number) for each line of `text` that is not blank (numbers from 1), stopping at
 // the first error fn returns.
 template <typename Fn>

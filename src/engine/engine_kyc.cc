@@ -49,33 +49,18 @@ std::vector<ComputeStanding> StandingOf(const Engine& engine, const CustomerReco
     w.EndArray().EndObject().Key("end_use").String("datacenter");
     w.Key("items").BeginArray().BeginObject().Key("part").String(kYardstickPart);
     w.Key("quantity").Int(1).EndObject().EndArray().EndObject();
-    auto request = engine.ParseRequest(json, 1);
-    if (!request) {
+    ComputeStanding s{.regime = r.id};
+    const Status decided = DecideAlone(engine, json, [&](const Decision& d) {
+      s.refused = !IsAllowed(d.outcome);
+      s.outcome = std::string(OutcomeName(d.outcome));
+      s.reason = DecidingReason(d);
+    });
+    if (!decided.ok()) {
       continue;
-    }
-    BatchState batch;
-    Decision d;
-    engine.Decide(*request, batch, d);
-    if (!d.error.ok()) {
-      continue;
-    }
-    ComputeStanding s{.regime = r.id,
-                      .refused = !IsAllowed(d.outcome),
-                      .outcome = std::string(OutcomeName(d.outcome))};
-    // The reason that decided it, not the notes on the regime's status that come first.
-    for (const Reason& reason : d.reasons) {
-      if (!reason.rule.starts_with("regime-")) {
-        s.reason = std::string(reason.text) + " (" + std::string(reason.citation) + ")";
-        break;
-      }
     }
     out.push_back(std::move(s));
   }
   return out;
-}
-
-Date Today(const Clock& clock) {
-  return Date::FromDays(static_cast<int32_t>(clock.NowUnix() / 86400));
 }
 
 // The screening parties of a customer: itself and each owner, linked by ownership.

@@ -75,16 +75,6 @@ class Lineage {
   std::unordered_map<std::string, ModelRecord> models_;
 };
 
-// The first reason of a decision that is not a note on its regime's status.
-std::string DecidingReason(const Decision& d) {
-  for (const Reason& r : d.reasons) {
-    if (!r.rule.starts_with("regime-")) {
-      return std::string(r.text) + " (" + std::string(r.citation) + ")";
-    }
-  }
-  return d.reasons.empty() ? std::string() : std::string(d.reasons.front().text);
-}
-
 std::string FormatOps(double ops) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", ops);
@@ -288,16 +278,14 @@ Status DecideTransfer(const Engine& engine, models::Registry& registry, Transfer
     w.EndArray();
   }
   w.EndObject().EndObject().EndObject().EndArray().EndObject();
-  TG_ASSIGN_OR_RETURN(Request q, engine.ParseRequest(json, 1));
-  BatchState batch;
-  Decision d;
-  engine.Decide(q, batch, d);
-  if (!d.error.ok()) {
-    return d.error;
-  }
-  t.decision.clear();
-  engine.FormatDecision(d, t.decision);
-  t.outcome = std::string(OutcomeName(d.outcome));
+  bool allowed = false;
+  TG_RETURN_IF_ERROR(DecideAlone(engine, json, [&](const Decision& d) {
+    t.decision.clear();
+    engine.FormatDecision(d, t.decision);
+    t.outcome = std::string(OutcomeName(d.outcome));
+    allowed = IsAllowed(d.outcome);
+    t.reason = allowed ? std::string() : DecidingReason(d);
+  }));
   t.decided_as =
       (deemed ? "deemed export: an export to " + destination.ToString() +
                     ", the recipient's nationality (15 CFR 734.13(b))"
@@ -306,9 +294,8 @@ Status DecideTransfer(const Engine& engine, models::Registry& registry, Transfer
                               "tells them apart)"
                             : "");
   const std::string policy = engine.impl().model_policies.TransferBar(m, ops.total, t.date);
-  if (!IsAllowed(d.outcome)) {
+  if (!allowed) {
     t.state = TransferState::kRefused;
-    t.reason = DecidingReason(d);
   } else if (!policy.empty()) {
     t.state = TransferState::kRefused;  // the law allows it; the release policy does not yet
     t.reason = policy;

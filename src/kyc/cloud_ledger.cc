@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <simdjson.h>
 
@@ -129,7 +128,7 @@ Result<bool> CloudLedger::PutCustomer(const CustomerRecord& c) {
   }
   TG_ASSIGN_OR_RETURN(auto before, txn_.Get(kCustomers, c.id));
   if (before) {
-    TG_ASSIGN_OR_RETURN(CustomerRecord old, GetCustomer(c.id));
+    TG_ASSIGN_OR_RETURN(CustomerRecord old, StoredCustomer(c.id, *before));
     for (const std::string& a : old.accounts) {
       TG_RETURN_IF_ERROR(txn_.Delete(kAccounts, a));
     }
@@ -156,12 +155,16 @@ Result<CustomerRecord> CloudLedger::GetCustomer(std::string_view id) {
   if (!json) {
     return NotFound("no customer '" + std::string(id) + "'");
   }
-  auto c = ParseCustomerRecord(*json, 0, countries_);
+  return StoredCustomer(id, *json);
+}
+
+Result<CustomerRecord> CloudLedger::StoredCustomer(std::string_view id, std::string_view json) {
+  auto c = ParseCustomerRecord(json, 0, countries_);
   if (!c) {
     return DataLoss("customer '" + std::string(id) +
                     "' is stored malformed: " + c.error().message());
   }
-  return *c;
+  return std::move(*c);
 }
 
 Result<Page<CustomerRecord>> CloudLedger::Customers(const PageRequest& page) {
@@ -169,11 +172,8 @@ Result<Page<CustomerRecord>> CloudLedger::Customers(const PageRequest& page) {
   Page<CustomerRecord> out;
   out.next = rows.next;
   for (const auto& [id, json] : rows.items) {
-    auto c = ParseCustomerRecord(json, 0, countries_);
-    if (!c) {
-      return DataLoss("customer '" + id + "' is stored malformed: " + c.error().message());
-    }
-    out.items.push_back(std::move(*c));
+    TG_ASSIGN_OR_RETURN(CustomerRecord c, StoredCustomer(id, json));
+    out.items.push_back(std::move(c));
   }
   return out;
 }
@@ -218,7 +218,6 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
   std::vector<std::string_view> touched;  // in key order
   // What is written, in key order, in two bulk writes (PostgreSQL takes them by COPY).
   std::vector<store::Row> cell_rows, total_rows;
-  cell_rows.reserve(batch.cells().size());
   std::string key;
   size_t next = 0;
   // The streams' stored totals, by rank: looked up one by one for a few streams, read in one
@@ -243,6 +242,7 @@ Result<UsageIngest> CloudLedger::Ingest(const UsageBatch& batch,
                                     }));
   }
   std::vector<store::Row> new_cells, new_totals;  // rows known to be absent: inserted
+  new_cells.reserve(batch.cells().size());
   for (uint32_t stream_index : by_key) {
     const UsageBatch::Stream& stream = streams[stream_index];
     const std::optional<std::string>& stored_totals = stored_totals_of[rank[stream_index]];
@@ -368,14 +368,26 @@ Status CloudLedger::DetectRuns(const std::vector<std::string_view>& touched,
     min_cluster = std::min(min_cluster, r.rule.cluster_ops_per_second);
     min_biological = std::min(min_biological, r.rule.biological_operations);
   }
-  std::unordered_map<std::string, std::optional<CustomerRecord>> records;
+  std::unordered_map<std::string, CustomerRecord> records;
   auto record_of = [&](const std::string& id) -> Result<const CustomerRecord*> {
     auto it = records.find(id);
     if (it == records.end()) {
       TG_ASSIGN_OR_RETURN(CustomerRecord c, GetCustomer(id));
       it = records.emplace(id, std::move(c)).first;
     }
-    return &*it->second;
+    return &it->second;
+  };
+  // Whether a customer of the run declares training on biological sequence data.
+  auto declares_biological = [&](const std::vector<const Member*>& run) -> Result<bool> {
+    for (const Member* m : run) {
+      if (!m->customer.empty()) {
+        TG_ASSIGN_OR_RETURN(const CustomerRecord* c, record_of(m->customer));
+        if (c->biological_sequence_data) {
+          return true;
+        }
+      }
+    }
+    return false;
   };
   for (auto& [place, members] : candidates) {
     std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) {
@@ -404,15 +416,12 @@ Status CloudLedger::DetectRuns(const std::vector<std::string_view>& touched,
         start = std::min(start, m->totals.start);
         stop = std::max(stop, m->totals.end);
       }
-      // Whether a customer declares biological sequence data matters only past the lowest
-      // biological threshold; most runs are far below it and read no customer record.
-      if (ops >= min_biological) {
-        for (const Member* m : run) {
-          if (!m->customer.empty()) {
-            TG_ASSIGN_OR_RETURN(const CustomerRecord* c, record_of(m->customer));
-            bio = bio || c->biological_sequence_data;
-          }
-        }
+      // Whether a customer declares biological sequence data matters to the thresholds only
+      // past the lowest biological one; most runs are far below it and read no customer record
+      // (a run reported on its cluster alone reads them for its report, below).
+      const bool bio_read = ops >= min_biological;
+      if (bio_read) {
+        TG_ASSIGN_OR_RETURN(bio, declares_biological(run));
       }
       auto reaches_ops = [&](const ReportRule& r) {
         return ops >= r.rule.operations || (bio && ops >= r.rule.biological_operations);
@@ -471,6 +480,9 @@ Status CloudLedger::DetectRuns(const std::vector<std::string_view>& touched,
       tw.EndArray();
       if (!reported) {
         continue;
+      }
+      if (!bio_read) {
+        TG_ASSIGN_OR_RETURN(bio, declares_biological(run));
       }
       // The run it is: one reported before that shares a stream with it, or a new one.
       std::string id;

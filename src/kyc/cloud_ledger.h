@@ -37,6 +37,8 @@ class CloudLedger {
   // InvalidArgument for an address that is no IP address or range.
   Result<bool> PutCustomer(const CustomerRecord& customer);
   Result<CustomerRecord> GetCustomer(std::string_view id);  // NotFound
+  // A customer's record as stored; DataLoss naming it when it does not read.
+  Result<CustomerRecord> StoredCustomer(std::string_view id, std::string_view json);
   Result<Page<CustomerRecord>> Customers(const PageRequest& page);
   // Every customer's group, from the stored link keys.
   Result<CustomerGroups> Groups();

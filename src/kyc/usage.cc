@@ -496,15 +496,7 @@ Status UsageBatch::ReadJsonLines(Source& in) {
 }
 
 Status UsageBatch::ReadCsv(Source& in) {
-  std::string text;
-  std::string chunk(size_t{1} << 20, '\0');
-  for (;;) {
-    TG_ASSIGN_OR_RETURN(size_t n, in.Read(chunk.data(), chunk.size()));
-    if (n == 0) {
-      break;
-    }
-    text.append(chunk.data(), n);
-  }
+  TG_ASSIGN_OR_RETURN(const std::string text, ReadAll(in));
   auto parsed = ParseCsvRecords(text, "usage");
   if (!parsed) {
     // "usage:N: why" as every usage error reads: "line N: usage: why".

@@ -436,8 +436,7 @@ Result<std::string> Ledger::Approve(std::string_view id, std::string_view approv
   l.quantity_limit = a.quantity;
   l.value_limit_usd = a.value_usd;
   l.tpp_limit = a.tpp;
-  l.valid_from = valid_from.value_or(
-      a.valid_from.value_or(Date::FromDays(static_cast<int32_t>(clock_.NowUnix() / 86400))));
+  l.valid_from = valid_from.value_or(a.valid_from.value_or(Today(clock_)));
   l.valid_to = a.valid_to;
   l.conditions = "issued on application " + a.id + ", approved by " + std::string(approver);
   l.approved_by = std::string(approver);

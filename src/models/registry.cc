@@ -43,11 +43,25 @@ Result<std::optional<ModelRecord>> Registry::FindModel(std::string_view id) {
   if (!json) {
     return std::optional<ModelRecord>();
   }
-  auto m = ParseModelRecord(*json, 0, countries_);
+  TG_ASSIGN_OR_RETURN(ModelRecord m, StoredModel(id, *json));
+  return std::optional<ModelRecord>(std::move(m));
+}
+
+Result<ModelRecord> Registry::StoredModel(std::string_view id, std::string_view json) {
+  auto m = ParseModelRecord(json, 0, countries_);
   if (!m) {
     return DataLoss("model '" + std::string(id) + "' is stored malformed: " + m.error().message());
   }
-  return std::optional<ModelRecord>(std::move(*m));
+  return std::move(*m);
+}
+
+Result<Transfer> Registry::StoredTransfer(std::string_view id, std::string_view json) {
+  auto t = ParseStoredTransfer(json, countries_);
+  if (!t) {
+    return DataLoss("transfer '" + std::string(id) +
+                    "' is stored malformed: " + t.error().message());
+  }
+  return std::move(*t);
 }
 
 Result<ModelRecord> Registry::GetModel(std::string_view id) {
@@ -63,11 +77,8 @@ Result<Page<ModelRecord>> Registry::Models(const PageRequest& page) {
   Page<ModelRecord> out;
   out.next = rows.next;
   for (const auto& [id, json] : rows.items) {
-    auto m = ParseModelRecord(json, 0, countries_);
-    if (!m) {
-      return DataLoss("model '" + id + "' is stored malformed: " + m.error().message());
-    }
-    out.items.push_back(std::move(*m));
+    TG_ASSIGN_OR_RETURN(ModelRecord m, StoredModel(id, json));
+    out.items.push_back(std::move(m));
   }
   return out;
 }
@@ -93,37 +104,28 @@ Result<Transfer> Registry::GetTransfer(std::string_view id) {
   if (!json) {
     return NotFound("no transfer '" + std::string(id) + "'");
   }
-  auto t = ParseStoredTransfer(*json, countries_);
-  if (!t) {
-    return DataLoss("transfer '" + std::string(id) +
-                    "' is stored malformed: " + t.error().message());
-  }
-  return std::move(*t);
+  return StoredTransfer(id, *json);
 }
 
 Result<Page<Transfer>> Registry::Transfers(const PageRequest& page,
                                            std::optional<TransferState> state) {
   Page<Transfer> out;
-  TG_RETURN_IF_ERROR(txn_.ForEach(
-      kTransfers, "", page.after, [&](std::string_view id, std::string_view json) -> Result<bool> {
-        if (!page.after.empty() && id == page.after) {
-          return true;
-        }
-        auto t = ParseStoredTransfer(json, countries_);
-        if (!t) {
-          return DataLoss("transfer '" + std::string(id) +
-                          "' is stored malformed: " + t.error().message());
-        }
-        if (state && t->state != *state) {
-          return true;
-        }
-        if (page.limit != 0 && out.items.size() == page.limit) {
-          out.next = out.items.back().id;
-          return false;
-        }
-        out.items.push_back(std::move(*t));
-        return true;
-      }));
+  TG_RETURN_IF_ERROR(txn_.ForEach(kTransfers, "", page.after,
+                                  [&](std::string_view id, std::string_view json) -> Result<bool> {
+                                    if (!page.after.empty() && id == page.after) {
+                                      return true;
+                                    }
+                                    TG_ASSIGN_OR_RETURN(Transfer t, StoredTransfer(id, json));
+                                    if (state && t.state != *state) {
+                                      return true;
+                                    }
+                                    if (page.limit != 0 && out.items.size() == page.limit) {
+                                      out.next = out.items.back().id;
+                                      return false;
+                                    }
+                                    out.items.push_back(std::move(t));
+                                    return true;
+                                  }));
   return out;
 }
 

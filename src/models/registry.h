@@ -41,6 +41,10 @@ class Registry {
   Result<Page<Transfer>> Transfers(const PageRequest& page, std::optional<TransferState> state);
 
  private:
+  // A record as stored; DataLoss naming it when it does not read.
+  Result<ModelRecord> StoredModel(std::string_view id, std::string_view json);
+  Result<Transfer> StoredTransfer(std::string_view id, std::string_view json);
+
   ledger::Ledger& ledger_;
   store::Transaction& txn_;
   const CountryTable& countries_;
